@@ -1,0 +1,11 @@
+export const ROLES = ['admin', 'manager', 'team', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The caller, as its API key says: who, with what role, and (for teams) which projects. */
+export interface Actor {
+  keyId: string;
+  name: string;
+  role: Role;
+  /** Projects a team key is scoped to; empty for every other role. */
+  projectIds: string[];
+}

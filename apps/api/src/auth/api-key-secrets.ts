@@ -1,0 +1,14 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Prefix of every secret, so a leaked key is easy for secret scanners to recognise. */
+export const API_KEY_PREFIX = 'ptk_';
+
+/** 32 random bytes (256 bits), base64url: too much entropy to guess, so one SHA-256 is enough to store it. */
+export function newApiKeySecret(): string {
+  return API_KEY_PREFIX + randomBytes(32).toString('base64url');
+}
+
+/** Keys are stored only as this hash and looked up by it. */
+export function hashApiKeySecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}

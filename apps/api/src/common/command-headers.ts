@@ -1,0 +1,50 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import { ProblemException } from './problem.js';
+
+/** Headers that shape how a command runs. */
+export interface CommandHeaders {
+  /** From `If-Match: "<version>"`. */
+  expectedVersion?: number;
+  idempotencyKey?: string;
+  correlationId?: string;
+}
+
+const IF_MATCH = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+const CORRELATION_ID = /^[\x21-\x7e]{1,200}$/;
+
+export function parseCommandHeaders(request: Request): CommandHeaders {
+  const headers: CommandHeaders = {};
+  const ifMatch = request.header('if-match');
+  if (ifMatch !== undefined) {
+    const match = IF_MATCH.exec(ifMatch);
+    if (!match) throw invalidHeader('If-Match', 'must be a project version in quotes, like "3"');
+    headers.expectedVersion = Number(match[1]);
+  }
+  const idempotencyKey = request.header('idempotency-key');
+  if (idempotencyKey !== undefined) {
+    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw invalidHeader('Idempotency-Key', 'must be 1 to 200 visible ASCII characters');
+    }
+    headers.idempotencyKey = idempotencyKey;
+  }
+  const correlationId = request.header('x-correlation-id');
+  if (correlationId !== undefined) {
+    if (!CORRELATION_ID.test(correlationId)) {
+      throw invalidHeader('X-Correlation-Id', 'must be 1 to 200 visible ASCII characters');
+    }
+    headers.correlationId = correlationId;
+  }
+  return headers;
+}
+
+function invalidHeader(name: string, message: string): ProblemException {
+  return new ProblemException(400, 'REQUEST.INVALID_HEADER', 'Bad Request', `${name} ${message}.`, [
+    { field: `header:${name}`, message },
+  ]);
+}
+
+export const CommandHeadersParam = createParamDecorator((_: unknown, context: ExecutionContext) =>
+  parseCommandHeaders(context.switchToHttp().getRequest<Request>()),
+);

@@ -1,0 +1,124 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError } from '@app/domain';
+import { ExpectedVersionMismatch, StreamVersionConflict } from '@app/event-store';
+import { PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, problemType } from './problem.js';
+
+const STATUS_OF_KIND = { invalid: 400, not_found: 404, conflict: 409 } as const;
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Every error leaves as RFC 9457 problem+json; nothing else builds HTTP errors. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problems');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const { problem, headers } = this.toProblem(exception);
+    problem.instance = request.originalUrl;
+    const requestId = response.getHeader('x-request-id');
+    if (typeof requestId === 'string') problem.requestId = requestId;
+    if (problem.status >= 500) {
+      this.logger.error(`${request.method} ${request.originalUrl}: ${describe(exception)}`);
+    }
+    if (response.headersSent) return;
+    response.status(problem.status);
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    response.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown): { problem: ProblemDetails; headers: Record<string, string> } {
+    if (exception instanceof ProblemException) {
+      return {
+        problem: problem(exception.status, exception.code, exception.message, exception.errors, exception.title),
+        headers: exception.headers,
+      };
+    }
+    if (exception instanceof DomainError) {
+      const errors = exception.fields.map((field) => ({ field, message: exception.message }));
+      return {
+        problem: problem(STATUS_OF_KIND[exception.kind], exception.code, exception.message, errors.length ? errors : undefined),
+        headers: {},
+      };
+    }
+    if (exception instanceof ExpectedVersionMismatch) {
+      return { problem: problem(412, 'PROJECT.VERSION_MISMATCH', exception.message), headers: {} };
+    }
+    if (exception instanceof StreamVersionConflict) {
+      return {
+        problem: problem(409, 'PROJECT.CONCURRENT_UPDATE', 'The project kept changing while this command ran; try again.'),
+        headers: {},
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return { problem: problem(status, httpCode(status), httpDetail(exception)), headers: {} };
+    }
+    if (isUnavailable(exception)) {
+      return {
+        problem: problem(503, 'SERVICE.UNAVAILABLE', 'A service this request needs is unavailable; try again shortly.'),
+        headers: { 'retry-after': '5' },
+      };
+    }
+    return {
+      problem: problem(500, 'SERVER.ERROR', 'Something went wrong on our side; the error has been logged.'),
+      headers: {},
+    };
+  }
+}
+
+function problem(
+  status: number,
+  code: string,
+  detail: string,
+  errors?: ProblemDetails['errors'],
+  title = TITLES[status] ?? 'Error',
+): ProblemDetails {
+  return { type: problemType(code), title, status, detail, code, ...(errors ? { errors } : {}) };
+}
+
+function httpCode(status: number): string {
+  return `HTTP.${(TITLES[status] ?? `STATUS ${status}`).toUpperCase().replaceAll(' ', '_')}`;
+}
+
+/** The sentence of an HttpException, including those Express middleware raise (a malformed JSON body). */
+function httpDetail(exception: HttpException): string {
+  const body = exception.getResponse();
+  if (typeof body === 'string') return body;
+  const message = (body as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  if (typeof message === 'string') return message;
+  return exception.message;
+}
+
+/** A dependency that cannot be reached (connection refused, pool timeout, Redis down): 503, not 500. */
+function isUnavailable(exception: unknown): boolean {
+  const error = exception as { code?: string; message?: string };
+  const code = error?.code ?? '';
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P03', '53300'].includes(code) ||
+    /timeout exceeded when trying to connect|Connection terminated|connection is closed/i.test(error?.message ?? '')
+  );
+}
+
+function describe(exception: unknown): string {
+  return exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+}
+

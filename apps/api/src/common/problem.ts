@@ -1,0 +1,40 @@
+/** An RFC 9457 problem details body. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  /** Stable machine-readable code, e.g. PROJECT.INVALID_TRANSITION. */
+  code: string;
+  /** The input fields at fault, for validation problems. */
+  errors?: FieldError[];
+  requestId?: string;
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** The `type` URI of a problem code: PROJECT.INVALID_TRANSITION -> .../problems/project-invalid-transition. */
+export function problemType(code: string): string {
+  return `https://project-tracker.example/problems/${code.toLowerCase().replaceAll(/[._]/g, '-')}`;
+}
+
+/** A 4xx whose body is already a problem (validation, preconditions, idempotency). */
+export class ProblemException extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    detail: string,
+    readonly errors?: FieldError[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.name = 'ProblemException';
+  }
+}

@@ -1,0 +1,16 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/auth.decorators.js';
+import { registry } from './metrics.js';
+
+@ApiTags('health')
+@Controller('metrics')
+export class MetricsController {
+  @Get()
+  @Public()
+  @Header('Content-Type', registry.contentType)
+  @ApiOperation({ summary: 'Prometheus metrics' })
+  metrics(): Promise<string> {
+    return registry.metrics();
+  }
+}

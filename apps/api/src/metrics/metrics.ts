@@ -1,0 +1,20 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The API's Prometheus registry: process defaults plus request and command figures. */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'project_tracker_api_' });
+
+export const httpRequestDuration = new Histogram({
+  name: 'project_tracker_http_request_duration_seconds',
+  help: 'HTTP request duration by method, route and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  registers: [registry],
+});
+
+export const commandsTotal = new Counter({
+  name: 'project_tracker_commands_total',
+  help: 'Project commands by type and outcome',
+  labelNames: ['type', 'outcome'] as const,
+  registers: [registry],
+});

@@ -1,0 +1,35 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsNumber, IsObject, IsOptional, IsString, IsUUID, Length, MaxLength, Max, Min, ValidateNested } from 'class-validator';
+import { INDICATOR_MEASURES, type IndicatorMeasure, RESULT_LEVELS, type ResultLevel } from '@app/domain';
+import { IsCalendarDate } from '../../common/validation.js';
+
+export class DatedValueDto {
+  @ApiProperty({ example: 0 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-1e12)
+  @Max(1e12)
+  value!: number;
+
+  @ApiPropertyOptional({ example: '2017-09-01' }) @IsOptional() @IsCalendarDate() date?: string;
+}
+
+export class DefineIndicatorDto {
+  @ApiProperty({ example: 'Cattle distributed' }) @IsString() @Length(1, 300) title!: string;
+  @ApiProperty({ example: 'head of cattle' }) @IsString() @Length(1, 100) unit!: string;
+  @ApiProperty({ enum: INDICATOR_MEASURES, description: 'IATI measure: 1 unit, 2 percentage, 3 nominal, 4 ordinal, 5 qualitative' })
+  @IsIn(INDICATOR_MEASURES)
+  measure!: IndicatorMeasure;
+  @ApiProperty({ enum: RESULT_LEVELS, description: 'IATI result type: 1 output, 2 outcome, 3 impact' })
+  @IsIn(RESULT_LEVELS)
+  resultLevel!: ResultLevel;
+  @ApiProperty({ type: DatedValueDto }) @IsObject() @ValidateNested() @Type(() => DatedValueDto) baseline!: DatedValueDto;
+  @ApiProperty({ type: DatedValueDto }) @IsObject() @ValidateNested() @Type(() => DatedValueDto) target!: DatedValueDto;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() componentId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) description?: string;
+}
+
+export class ReviseIndicatorTargetDto {
+  @ApiProperty({ type: DatedValueDto }) @IsObject() @ValidateNested() @Type(() => DatedValueDto) target!: DatedValueDto;
+  @ApiProperty() @IsString() @Length(1, 2000) reason!: string;
+}

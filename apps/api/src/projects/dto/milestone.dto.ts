@@ -1,0 +1,35 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUrl, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsCalendarDate } from '../../common/validation.js';
+
+export class PlanMilestoneDto {
+  @ApiProperty({ example: 'Bridge completed' }) @IsString() @Length(1, 300) title!: string;
+  @ApiProperty({ example: '2018-06-30' }) @IsCalendarDate() dueDate!: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() componentId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) description?: string;
+}
+
+export class ReachMilestoneDto {
+  @ApiPropertyOptional({ example: '2018-05-20', description: 'When it was reached; today when left out' })
+  @IsOptional()
+  @IsCalendarDate()
+  date?: string;
+
+  @ApiProperty({ description: 'What shows it was reached' }) @IsString() @Length(1, 5000) evidence!: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Links to supporting documents' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { each: true })
+  documentLinks?: string[];
+}
+
+export class RescheduleMilestoneDto {
+  @ApiProperty({ example: '2018-09-30' }) @IsCalendarDate() dueDate!: string;
+  @ApiProperty() @IsString() @Length(1, 2000) reason!: string;
+}
+
+export class WaiveMilestoneDto {
+  @ApiProperty() @IsString() @Length(1, 2000) reason!: string;
+}

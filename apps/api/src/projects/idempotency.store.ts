@@ -1,0 +1,35 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type pg from 'pg';
+import { PG_POOL } from '@app/database';
+
+/** The first answer to a request made with an Idempotency-Key, stored with the events it produced. */
+export interface IdempotentAnswer {
+  requestHash: string;
+  status: number;
+  body: unknown;
+}
+
+/** Keys are scoped to the API key that sent them: two clients may pick the same key without colliding. */
+@Injectable()
+export class IdempotencyStore {
+  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+
+  async find(apiKeyId: string, idempotencyKey: string): Promise<IdempotentAnswer | undefined> {
+    const result = await this.pool.query<{ request_hash: string; status_code: number; response: unknown }>(
+      `SELECT request_hash, status_code, response FROM idempotency_records
+       WHERE api_key_id = $1 AND idempotency_key = $2`,
+      [apiKeyId, idempotencyKey],
+    );
+    const row = result.rows[0];
+    return row && { requestHash: row.request_hash, status: row.status_code, body: row.response };
+  }
+
+  /** Records the answer in the caller's transaction, so it exists exactly when the events do. */
+  async record(client: pg.PoolClient, apiKeyId: string, idempotencyKey: string, answer: IdempotentAnswer): Promise<void> {
+    await client.query(
+      `INSERT INTO idempotency_records (api_key_id, idempotency_key, request_hash, status_code, response)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [apiKeyId, idempotencyKey, answer.requestHash, answer.status, JSON.stringify(answer.body)],
+    );
+  }
+}

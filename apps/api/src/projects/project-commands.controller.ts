@@ -1,0 +1,251 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { LifecycleCommand, ProjectCommand } from '@app/domain';
+import { canonicalJson } from '@app/event-store';
+import type { Actor } from '../auth/actor.js';
+import { CurrentActor } from '../auth/auth.decorators.js';
+import { assertMayRun } from '../auth/project-access.js';
+import { type CommandHeaders, CommandHeadersParam } from '../common/command-headers.js';
+import { ProblemException } from '../common/problem.js';
+import { today } from '../common/validation.js';
+import { CommandAnswerDto } from './dto/command-answer.dto.js';
+import { AddComponentDto } from './dto/component.dto.js';
+import { DefineIndicatorDto, ReviseIndicatorTargetDto } from './dto/indicator.dto.js';
+import { LifecycleDto } from './dto/lifecycle.dto.js';
+import { CorrectMeasurementDto, RecordMeasurementDto } from './dto/measurement.dto.js';
+import { PlanMilestoneDto, ReachMilestoneDto, RescheduleMilestoneDto, WaiveMilestoneDto } from './dto/milestone.dto.js';
+import { ProposeProjectDto } from './dto/propose-project.dto.js';
+import { type CommandAnswer, RunProjectCommand } from './run-project-command.command.js';
+
+const uuid = new ParseUUIDPipe({
+  version: undefined,
+  exceptionFactory: () =>
+    new ProblemException(400, 'REQUEST.INVALID_ID', 'Bad Request', 'An id in the path is not a UUID.', [
+      { field: 'path', message: 'must be a UUID' },
+    ]),
+});
+
+const COMMAND_HEADERS = [
+  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays answer the first response and store nothing' }),
+  ApiHeader({ name: 'If-Match', required: false, description: 'Quoted project version, e.g. "3"; another version gives 412' }),
+  ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Kept in the event metadata' }),
+];
+
+function CommandDocs(summary: string, creates: boolean): MethodDecorator {
+  return (target, key, descriptor) => {
+    const decorators = [
+      ApiOperation({ summary }),
+      creates ? ApiCreatedResponse({ type: CommandAnswerDto }) : ApiOkResponse({ type: CommandAnswerDto }),
+      ApiConflictResponse({ description: 'Not allowed in the current state (problem+json)' }),
+      ...COMMAND_HEADERS,
+    ];
+    for (const decorator of decorators) decorator(target, key, descriptor);
+  };
+}
+
+/** Every write on projects: each route turns its body into one domain command. */
+@ApiTags('projects')
+@ApiBearerAuth()
+@Controller('projects')
+export class ProjectCommandsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @CommandDocs('Propose a project', true)
+  propose(
+    @Body() body: ProposeProjectDto,
+    @CurrentActor() actor: Actor,
+    @CommandHeadersParam() headers: CommandHeaders,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const projectId = randomUUID();
+    return this.run(projectId, { type: 'ProposeProject', data: { projectId, ...plain(body) } }, actor, headers, request, response);
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @CommandDocs('Approve a proposed project', false)
+  approve(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.lifecycle('ApproveProject', id, body, actor, headers, request, response);
+  }
+
+  @Post(':id/start')
+  @HttpCode(200)
+  @CommandDocs('Start implementation (records the actual start date)', false)
+  start(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.lifecycle('StartProject', id, body, actor, headers, request, response);
+  }
+
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @CommandDocs('Suspend implementation (reason required)', false)
+  suspend(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.lifecycle('SuspendProject', id, body, actor, headers, request, response);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @CommandDocs('Resume a suspended project', false)
+  resume(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.lifecycle('ResumeProject', id, body, actor, headers, request, response);
+  }
+
+  @Post(':id/finalise')
+  @HttpCode(200)
+  @CommandDocs('End implementation (records the actual end date)', false)
+  finalise(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.lifecycle('FinaliseProject', id, body, actor, headers, request, response);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @CommandDocs('Close a finalised project', false)
+  close(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.lifecycle('CloseProject', id, body, actor, headers, request, response);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @CommandDocs('Cancel a project (reason required)', false)
+  cancel(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.lifecycle('CancelProject', id, body, actor, headers, request, response);
+  }
+
+  @Post(':id/components')
+  @CommandDocs('Add a component (a work stream of the site)', true)
+  addComponent(@Param('id', uuid) id: string, @Body() body: AddComponentDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.run(id, { type: 'AddComponent', data: { componentId: randomUUID(), ...plain(body) } }, actor, headers, request, response);
+  }
+
+  @Post(':id/milestones')
+  @CommandDocs('Plan a milestone', true)
+  planMilestone(@Param('id', uuid) id: string, @Body() body: PlanMilestoneDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.run(id, { type: 'PlanMilestone', data: { milestoneId: randomUUID(), ...plain(body) } }, actor, headers, request, response);
+  }
+
+  @Post(':id/milestones/:milestoneId/reach')
+  @HttpCode(200)
+  @CommandDocs('Record that a milestone was reached', false)
+  reachMilestone(@Param('id', uuid) id: string, @Param('milestoneId', uuid) milestoneId: string, @Body() body: ReachMilestoneDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const { date, ...rest } = plain(body);
+    return this.run(id, { type: 'ReachMilestone', data: { milestoneId, date: date ?? today(), ...rest } }, actor, headers, request, response);
+  }
+
+  @Post(':id/milestones/:milestoneId/reschedule')
+  @HttpCode(200)
+  @CommandDocs('Move a milestone to a new due date', false)
+  rescheduleMilestone(@Param('id', uuid) id: string, @Param('milestoneId', uuid) milestoneId: string, @Body() body: RescheduleMilestoneDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.run(id, { type: 'RescheduleMilestone', data: { milestoneId, ...plain(body) } }, actor, headers, request, response);
+  }
+
+  @Post(':id/milestones/:milestoneId/waive')
+  @HttpCode(200)
+  @CommandDocs('Waive a milestone', false)
+  waiveMilestone(@Param('id', uuid) id: string, @Param('milestoneId', uuid) milestoneId: string, @Body() body: WaiveMilestoneDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.run(id, { type: 'WaiveMilestone', data: { milestoneId, ...plain(body) } }, actor, headers, request, response);
+  }
+
+  @Post(':id/indicators')
+  @CommandDocs('Define an indicator', true)
+  defineIndicator(@Param('id', uuid) id: string, @Body() body: DefineIndicatorDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.run(id, { type: 'DefineIndicator', data: { indicatorId: randomUUID(), ...plain(body) } }, actor, headers, request, response);
+  }
+
+  @Post(':id/indicators/:indicatorId/target')
+  @HttpCode(200)
+  @CommandDocs("Revise an indicator's target", false)
+  reviseTarget(@Param('id', uuid) id: string, @Param('indicatorId', uuid) indicatorId: string, @Body() body: ReviseIndicatorTargetDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.run(id, { type: 'ReviseIndicatorTarget', data: { indicatorId, ...plain(body) } }, actor, headers, request, response);
+  }
+
+  @Post(':id/indicators/:indicatorId/measurements')
+  @CommandDocs('Record an actual value of an indicator', true)
+  recordMeasurement(@Param('id', uuid) id: string, @Param('indicatorId', uuid) indicatorId: string, @Body() body: RecordMeasurementDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const { date, ...rest } = plain(body);
+    return this.run(
+      id,
+      { type: 'RecordMeasurement', data: { indicatorId, measurementId: randomUUID(), date: date ?? today(), ...rest } },
+      actor, headers, request, response,
+    );
+  }
+
+  @Post(':id/indicators/:indicatorId/measurements/:measurementId/correct')
+  @CommandDocs('Correct a measurement: a new measurement that names the one it replaces and why', true)
+  correctMeasurement(@Param('id', uuid) id: string, @Param('indicatorId', uuid) indicatorId: string, @Param('measurementId', uuid) measurementId: string, @Body() body: CorrectMeasurementDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.run(
+      id,
+      { type: 'CorrectMeasurement', data: { indicatorId, measurementId: randomUUID(), correctsMeasurementId: measurementId, ...plain(body) } },
+      actor, headers, request, response,
+    );
+  }
+
+  private lifecycle(
+    type: LifecycleCommand['type'],
+    projectId: string,
+    body: LifecycleDto,
+    actor: Actor,
+    headers: CommandHeaders,
+    request: Request,
+    response: Response,
+  ) {
+    const data = { date: body.date ?? today(), ...(body.reason !== undefined ? { reason: body.reason } : {}) };
+    return this.run(projectId, { type, data } as LifecycleCommand, actor, headers, request, response);
+  }
+
+  private async run(
+    projectId: string,
+    command: ProjectCommand,
+    actor: Actor,
+    headers: CommandHeaders,
+    request: Request,
+    response: Response,
+  ): Promise<CommandAnswer['body']> {
+    assertMayRun(actor, command.type, projectId);
+    const answer = await this.commands.execute(
+      new RunProjectCommand(projectId, command, {
+        actor,
+        expectedVersion: headers.expectedVersion,
+        idempotencyKey: headers.idempotencyKey,
+        requestHash: requestHash(request),
+        correlationId: headers.correlationId ?? randomUUID(),
+        occurredAt: occurredAt(command),
+      }),
+    );
+    response.status(answer.status);
+    response.setHeader('ETag', `"${answer.body.version}"`);
+    if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return answer.body;
+  }
+}
+
+/** A DTO instance as plain data, without the keys a caller left out. */
+function plain<T extends object>(dto: T): T {
+  return JSON.parse(JSON.stringify(dto)) as T;
+}
+
+/** What identifies a request for Idempotency-Key: method, path and body (not the generated ids). */
+function requestHash(request: Request): string {
+  const path = request.originalUrl.split('?')[0];
+  return createHash('sha256').update(canonicalJson({ method: request.method, path, body: request.body ?? null })).digest('hex');
+}
+
+/**
+ * When the recorded fact happened: the business date the command names (a milestone reached on
+ * 2018-05-20), else now. Seeds of past projects keep their historical dates this way.
+ */
+function occurredAt(command: ProjectCommand): string {
+  const date = 'date' in command.data ? command.data.date : undefined;
+  return date && date !== today() ? `${date}T00:00:00.000Z` : new Date().toISOString();
+}

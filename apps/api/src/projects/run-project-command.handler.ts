@@ -1,0 +1,107 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler as HandlesCommand, type ICommandHandler } from '@nestjs/cqrs';
+import type { ProjectCommand } from '@app/domain';
+import {
+  PostgresEventStore,
+  type ProjectCommandHandler,
+  createProjectCommandHandler,
+  isUniqueViolation,
+  reserveProjectCode,
+} from '@app/event-store';
+import { ProblemException } from '../common/problem.js';
+import { IdempotencyStore } from './idempotency.store.js';
+import { type CommandAnswer, RunProjectCommand } from './run-project-command.command.js';
+
+export const PROJECT_COMMAND_HANDLER = Symbol('PROJECT_COMMAND_HANDLER');
+
+export const projectCommandHandlerProvider = {
+  provide: PROJECT_COMMAND_HANDLER,
+  inject: [PostgresEventStore],
+  useFactory: createProjectCommandHandler,
+};
+
+@HandlesCommand(RunProjectCommand)
+export class RunProjectCommandHandler implements ICommandHandler<RunProjectCommand, CommandAnswer> {
+  constructor(
+    @Inject(PROJECT_COMMAND_HANDLER) private readonly handler: ProjectCommandHandler,
+    private readonly idempotency: IdempotencyStore,
+  ) {}
+
+  async execute({ projectId, command, context }: RunProjectCommand): Promise<CommandAnswer> {
+    const { actor, idempotencyKey } = context;
+    if (idempotencyKey) {
+      const replay = await this.replay(actor.keyId, idempotencyKey, context.requestHash);
+      if (replay) return replay;
+    }
+    const status = createsSomething(command) ? 201 : 200;
+    try {
+      const result = await this.handler.handle(projectId, command, {
+        expectedVersion: context.expectedVersion,
+        metadata: {
+          actor: { keyId: actor.keyId, role: actor.role },
+          commandType: command.type,
+          ...(idempotencyKey ? { idempotencyKey } : {}),
+          correlationId: context.correlationId,
+          occurredAt: context.occurredAt,
+        },
+        withinTransaction: async (client, appended) => {
+          await reserveProjectCode(client, command, projectId);
+          if (idempotencyKey) {
+            await this.idempotency.record(client, actor.keyId, idempotencyKey, {
+              requestHash: context.requestHash,
+              status,
+              body: answerBody(command, projectId, appended.version),
+            });
+          }
+        },
+      });
+      return { status, body: answerBody(command, projectId, result.version), replayed: false };
+    } catch (error) {
+      if (idempotencyKey && isUniqueViolation(error, 'idempotency_records_pkey')) {
+        // A concurrent request with the same key committed first: answer as it did.
+        const replay = await this.replay(actor.keyId, idempotencyKey, context.requestHash);
+        if (replay) return replay;
+      }
+      throw error;
+    }
+  }
+
+  private async replay(apiKeyId: string, idempotencyKey: string, requestHash: string): Promise<CommandAnswer | undefined> {
+    const first = await this.idempotency.find(apiKeyId, idempotencyKey);
+    if (!first) return undefined;
+    if (first.requestHash !== requestHash) {
+      throw new ProblemException(
+        422,
+        'IDEMPOTENCY_KEY.REUSED',
+        'Unprocessable Content',
+        `Idempotency-Key "${idempotencyKey}" was already used for a different request; use a new key for a new request.`,
+      );
+    }
+    return { status: first.status as 200 | 201, body: first.body as CommandAnswer['body'], replayed: true };
+  }
+}
+
+function createsSomething(command: ProjectCommand): boolean {
+  return ['ProposeProject', 'AddComponent', 'PlanMilestone', 'DefineIndicator', 'RecordMeasurement', 'CorrectMeasurement'].includes(
+    command.type,
+  );
+}
+
+/** Every write answers with the new version and the id of what it created (design brief, HTTP contract). */
+function answerBody(command: ProjectCommand, projectId: string, version: number): CommandAnswer['body'] {
+  switch (command.type) {
+    case 'ProposeProject':
+      return { id: projectId, version };
+    case 'AddComponent':
+      return { componentId: command.data.componentId, version };
+    case 'PlanMilestone':
+      return { milestoneId: command.data.milestoneId, version };
+    case 'DefineIndicator':
+      return { indicatorId: command.data.indicatorId, version };
+    case 'RecordMeasurement':
+    case 'CorrectMeasurement':
+      return { measurementId: command.data.measurementId, version };
+    default:
+      return { version };
+  }
+}

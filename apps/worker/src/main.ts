@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, loadConfig, loadDotEnv } from '@app/config';
+import { WorkerModule } from './worker.module.js';
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  loadConfig();
+  const app = await NestFactory.createApplicationContext(WorkerModule);
+  app.enableShutdownHooks();
+  console.log('Project Tracker worker running: relaying events to the projections queue');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+import { Inject, Logger } from '@nestjs/common';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { PostgresEventStore } from '@app/event-store';
+import { ProjectDetailSync, type SyncResult } from '@app/read-models';
+import { PROJECTIONS_QUEUE, type ProjectionJob } from '../queues.js';
+
+@Processor(PROJECTIONS_QUEUE, { concurrency: 8 })
+export class ProjectionsProcessor extends WorkerHost {
+  private readonly logger = new Logger(ProjectionsProcessor.name);
+  private readonly projectDetail: ProjectDetailSync;
+
+  constructor(@Inject(EntityManager) em: EntityManager, store: PostgresEventStore) {
+    super();
+    this.projectDetail = new ProjectDetailSync(em, store);
+  }
+
+  async process(job: Job<ProjectionJob>): Promise<SyncResult> {
+    const result = await this.projectDetail.sync(job.data.streamId);
+    if (result.toVersion > result.fromVersion) {
+      this.logger.debug(`project ${result.streamId}: views ${result.fromVersion} -> ${result.toVersion}`);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,107 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import pg from 'pg';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { PG_POOL } from '@app/database';
+import { EVENTS_CHANNEL } from '@app/event-store';
+import { findLaggingProjects } from '@app/read-models';
+import { PROJECTIONS_QUEUE, type ProjectionJob, projectionJobId } from '../queues.js';
+
+export const PROJECTION_JOB_OPTIONS = {
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: true,
+  removeOnFail: 10_000,
+} as const;
+
+/**
+ * Carries events from PostgreSQL to the projections queue with no dual-write gap. The event store is
+ * the outbox: an append notifies on commit (LISTEN/NOTIFY) for low latency, and a reconcile loop
+ * compares every stream's version with its view's, so a crash after commit, a lost notification or
+ * Redis losing its queues only delays a view by one interval.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private listener: pg.Client | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private reconciling = false;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    @InjectQueue(PROJECTIONS_QUEUE) private readonly queue: Queue<ProjectionJob>,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listen();
+    await this.reconcile();
+    this.timer = setInterval(() => void this.reconcile(), this.config.reconcileIntervalMs);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Offers one sync job per lagging project; the job id dedupes offers of the same version. */
+  async reconcile(): Promise<number> {
+    if (this.reconciling) return 0;
+    this.reconciling = true;
+    try {
+      const lagging = await findLaggingProjects(this.pool);
+      if (lagging.length > 0) {
+        await this.queue.addBulk(
+          lagging.map((job) => ({
+            name: 'sync',
+            data: job,
+            opts: { ...PROJECTION_JOB_OPTIONS, jobId: projectionJobId(job) },
+          })),
+        );
+      }
+      return lagging.length;
+    } catch (error) {
+      this.logger.warn(`reconcile failed, retrying in ${this.config.reconcileIntervalMs} ms: ${describe(error)}`);
+      return 0;
+    } finally {
+      this.reconciling = false;
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.config.databaseUrl });
+    client.on('notification', (message) => {
+      const [streamId, version] = (message.payload ?? '').split(':');
+      if (!streamId || !version) return;
+      const job = { streamId, version: Number(version) };
+      this.queue
+        .add('sync', job, { ...PROJECTION_JOB_OPTIONS, jobId: projectionJobId(job) })
+        .catch((error: unknown) => this.logger.warn(`enqueue failed (reconcile will retry): ${describe(error)}`));
+    });
+    const reconnect = () => {
+      if (this.stopped || this.listener !== client) return;
+      this.listener = undefined;
+      setTimeout(() => void this.listen().catch(() => reconnect()), 1_000);
+    };
+    client.on('error', (error) => {
+      this.logger.warn(`LISTEN connection lost: ${describe(error)}`);
+      reconnect();
+    });
+    client.on('end', reconnect);
+    this.listener = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    } catch (error) {
+      this.logger.warn(`cannot LISTEN yet: ${describe(error)}`);
+      reconnect();
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,29 @@
+// Jest on native ESM (run with --experimental-vm-modules): ts-jest compiles with decorator metadata,
+// which Nest needs to resolve constructor dependencies. Tiers are told apart by file suffix.
+const moduleNameMapper = {
+  '^@app/domain$': '<rootDir>/libs/domain/src/index.ts',
+  '^@app/event-store$': '<rootDir>/libs/event-store/src/index.ts',
+  '^@app/read-models$': '<rootDir>/libs/read-models/src/index.ts',
+  '^@app/config$': '<rootDir>/libs/config/src/index.ts',
+  '^@app/database$': '<rootDir>/libs/database/src/index.ts',
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+};
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
+};
+const shared = {
+  rootDir: '.',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+  transform,
+  testEnvironment: 'node',
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.tools/'],
+};
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,seeds}/**/*.unit.spec.ts'] },
+    { ...shared, displayName: 'int', testTimeout: 30_000, testMatch: ['<rootDir>/{libs,apps,test}/**/*.int.spec.ts'] },
+    { ...shared, displayName: 'e2e', testTimeout: 30_000, testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
+  ],
+};

@@ -1,0 +1,52 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { PostgresEventStore } from '@app/event-store';
+import { ormOptions } from './orm.config.js';
+
+/** The pool the event store, keys and idempotency records use (server-side parameters, one round trip each). */
+export const PG_POOL = Symbol('PG_POOL');
+
+/**
+ * PostgreSQL for a process: MikroORM for the read models and migrations, a pg pool for the event store.
+ * Both close on shutdown.
+ */
+@Global()
+@Module({
+  imports: [
+    MikroOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      // Every use forks its own EntityManager (a request, a job), so no request-context middleware.
+      useFactory: (config: AppConfig) => ({ ...ormOptions(config.databaseUrl), registerRequestContext: false }),
+      driver: PostgreSqlDriver,
+    }),
+  ],
+  providers: [
+    {
+      provide: PG_POOL,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => {
+        const pool = new pg.Pool({
+          connectionString: config.databaseUrl,
+          max: 20,
+          connectionTimeoutMillis: 5_000,
+          idleTimeoutMillis: 30_000,
+        });
+        // An idle client losing its connection (a database restart) must not crash the process.
+        pool.on('error', () => undefined);
+        return pool;
+      },
+    },
+    { provide: PostgresEventStore, inject: [PG_POOL], useFactory: (pool: pg.Pool) => new PostgresEventStore(pool) },
+  ],
+  exports: [PG_POOL, PostgresEventStore],
+})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './orm.config.js';
+export * from './database-admin.js';
+export * from './database.module.js';

@@ -1,0 +1,28 @@
+import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { READ_MODEL_ENTITIES } from '@app/read-models';
+import { InitialSchema } from './migrations/migration-2026-11-25-initial-schema.js';
+
+/** Every migration, in order; listed rather than globbed so a build cannot miss one. */
+export const MIGRATIONS = [{ name: 'migration-2026-11-25-initial-schema', class: InitialSchema }];
+
+export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
+  return defineConfig({
+    clientUrl: databaseUrl,
+    entities: [...READ_MODEL_ENTITIES],
+    extensions: [Migrator],
+    migrations: {
+      migrationsList: MIGRATIONS,
+      tableName: 'schema_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
+    pool: { min: 0, max: 10 },
+    ensureDatabase: false,
+    allowGlobalContext: false,
+    debug: false,
+    ...overrides,
+  });
+}

@@ -1,0 +1,225 @@
+import { describe, expect, it } from '@jest/globals';
+
+import {
+  ComponentNotFound,
+  DuplicateId,
+  IndicatorNotFound,
+  InvalidInput,
+  ProjectIsFinal,
+  ReasonRequired,
+} from './project.errors.js';
+import { given } from './testing/given-when-then.js';
+import {
+  FINAL_STATUSES,
+  OPEN_STATUSES,
+  PROJECT_ID,
+  cattleComponentAdded,
+  cattleIndicatorDefined,
+  historyWithContentIn,
+  projectProposed,
+} from './testing/project.fixtures.js';
+
+describe('DefineIndicator', () => {
+  it.each(OPEN_STATUSES)('defines an indicator under a component of a %s project', (status) => {
+    given(...historyWithContentIn(status))
+      .when({
+        type: 'DefineIndicator',
+        data: {
+          indicatorId: 'ind-income',
+          title: 'Income per weaver',
+          description: 'Average yearly income of a weaver in the group.',
+          unit: 'USD a year',
+          measure: 1,
+          resultLevel: 2,
+          baseline: { value: 300, date: '2017-01-01' },
+          target: { value: 600, date: '2020-06-30' },
+          componentId: 'cmp-cattle',
+        },
+      })
+      .then({
+        type: 'IndicatorDefined',
+        data: {
+          projectId: PROJECT_ID,
+          indicatorId: 'ind-income',
+          title: 'Income per weaver',
+          description: 'Average yearly income of a weaver in the group.',
+          unit: 'USD a year',
+          measure: 1,
+          resultLevel: 2,
+          baseline: { value: 300, date: '2017-01-01' },
+          target: { value: 600, date: '2020-06-30' },
+          componentId: 'cmp-cattle',
+        },
+      });
+  });
+
+  it('defines an indicator with a target below the baseline', () => {
+    given(projectProposed)
+      .when({
+        type: 'DefineIndicator',
+        data: {
+          indicatorId: 'ind-poor',
+          title: 'Households below the poverty line',
+          unit: 'households',
+          measure: 1,
+          resultLevel: 3,
+          baseline: { value: 52 },
+          target: { value: 10 },
+        },
+      })
+      .then({
+        type: 'IndicatorDefined',
+        data: {
+          projectId: PROJECT_ID,
+          indicatorId: 'ind-poor',
+          title: 'Households below the poverty line',
+          unit: 'households',
+          measure: 1,
+          resultLevel: 3,
+          baseline: { value: 52 },
+          target: { value: 10 },
+        },
+      });
+  });
+
+  it('refuses an indicator id already used in the project', () => {
+    const { projectId: _projectId, indicatorId, ...data } = cattleIndicatorDefined.data;
+    const error = given(...historyWithContentIn('implementation'))
+      .when({ type: 'DefineIndicator', data: { ...data, indicatorId } })
+      .thenThrows(DuplicateId, 'INDICATOR.ALREADY_EXISTS');
+    expect(error.message).toBe('An indicator with id ind-cattle already exists in this project.');
+  });
+
+  it('refuses an unknown component', () => {
+    given(projectProposed, cattleComponentAdded)
+      .when({
+        type: 'DefineIndicator',
+        data: {
+          indicatorId: 'ind-looms',
+          title: 'Looms delivered',
+          unit: 'looms',
+          measure: 1,
+          resultLevel: 1,
+          baseline: { value: 0 },
+          target: { value: 30 },
+          componentId: 'cmp-weaving',
+        },
+      })
+      .thenThrows(ComponentNotFound, 'COMPONENT.NOT_FOUND', ['componentId']);
+  });
+
+  it('refuses a target equal to the baseline', () => {
+    given(projectProposed)
+      .when({
+        type: 'DefineIndicator',
+        data: {
+          indicatorId: 'ind-trained',
+          title: 'People trained',
+          unit: 'people',
+          measure: 1,
+          resultLevel: 1,
+          baseline: { value: 0, date: '2017-01-01' },
+          target: { value: 0, date: '2020-06-30' },
+        },
+      })
+      .thenThrows(InvalidInput, 'INDICATOR.TARGET_EQUALS_BASELINE', ['target.value']);
+  });
+
+  it.each(FINAL_STATUSES)('refuses an indicator on a %s project', (status) => {
+    given(...historyWithContentIn(status))
+      .when({
+        type: 'DefineIndicator',
+        data: {
+          indicatorId: 'ind-trained',
+          title: 'People trained',
+          unit: 'people',
+          measure: 1,
+          resultLevel: 1,
+          baseline: { value: 0 },
+          target: { value: 200 },
+        },
+      })
+      .thenThrows(ProjectIsFinal, 'PROJECT.FINAL');
+  });
+});
+
+describe('ReviseIndicatorTarget', () => {
+  it.each(OPEN_STATUSES)('revises the target of an indicator of a %s project', (status) => {
+    given(...historyWithContentIn(status))
+      .when({
+        type: 'ReviseIndicatorTarget',
+        data: { indicatorId: 'ind-cattle', target: { value: 150, date: '2020-12-31' }, reason: 'Extra funding.' },
+      })
+      .then({
+        type: 'IndicatorTargetRevised',
+        data: {
+          projectId: PROJECT_ID,
+          indicatorId: 'ind-cattle',
+          previousTarget: { value: 120, date: '2020-06-30' },
+          target: { value: 150, date: '2020-12-31' },
+          reason: 'Extra funding.',
+        },
+      });
+  });
+
+  it('names the target it replaces, after an earlier revision', () => {
+    given(...historyWithContentIn('implementation'), {
+      type: 'IndicatorTargetRevised',
+      data: {
+        projectId: PROJECT_ID,
+        indicatorId: 'ind-cattle',
+        previousTarget: { value: 120, date: '2020-06-30' },
+        target: { value: 150 },
+        reason: 'Extra funding.',
+      },
+    })
+      .when({
+        type: 'ReviseIndicatorTarget',
+        data: { indicatorId: 'ind-cattle', target: { value: 100 }, reason: 'Cut.' },
+      })
+      .then({
+        type: 'IndicatorTargetRevised',
+        data: {
+          projectId: PROJECT_ID,
+          indicatorId: 'ind-cattle',
+          previousTarget: { value: 150 },
+          target: { value: 100 },
+          reason: 'Cut.',
+        },
+      });
+  });
+
+  it('refuses an unknown indicator', () => {
+    given(...historyWithContentIn('implementation'))
+      .when({
+        type: 'ReviseIndicatorTarget',
+        data: { indicatorId: 'ind-looms', target: { value: 40 }, reason: 'More.' },
+      })
+      .thenThrows(IndicatorNotFound, 'INDICATOR.NOT_FOUND');
+  });
+
+  it('refuses a target equal to the baseline', () => {
+    given(...historyWithContentIn('implementation'))
+      .when({
+        type: 'ReviseIndicatorTarget',
+        data: { indicatorId: 'ind-cattle', target: { value: 0 }, reason: 'None.' },
+      })
+      .thenThrows(InvalidInput, 'INDICATOR.TARGET_EQUALS_BASELINE', ['target.value']);
+  });
+
+  it('refuses a blank reason', () => {
+    const error = given(...historyWithContentIn('implementation'))
+      .when({ type: 'ReviseIndicatorTarget', data: { indicatorId: 'ind-cattle', target: { value: 150 }, reason: ' ' } })
+      .thenThrows(ReasonRequired, 'PROJECT.REASON_REQUIRED', ['reason']);
+    expect(error.message).toBe('A reason is required to revise the target of an indicator.');
+  });
+
+  it.each(FINAL_STATUSES)('refuses a revision on a %s project', (status) => {
+    given(...historyWithContentIn(status))
+      .when({
+        type: 'ReviseIndicatorTarget',
+        data: { indicatorId: 'ind-cattle', target: { value: 150 }, reason: 'More.' },
+      })
+      .thenThrows(ProjectIsFinal, 'PROJECT.FINAL');
+  });
+});

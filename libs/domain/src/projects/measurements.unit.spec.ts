@@ -1,0 +1,518 @@
+import { describe, expect, it } from '@jest/globals';
+
+import type { SexDisaggregationInput } from './project.commands.js';
+import {
+  DuplicateId,
+  IndicatorNotFound,
+  InvalidInput,
+  MeasurementAlreadyCorrected,
+  MeasurementNotFound,
+  NotStarted,
+  ProjectIsFinal,
+  ReasonRequired,
+} from './project.errors.js';
+import type { MeasurementCorrected, ProjectEvent } from './project.events.js';
+import type { SexDisaggregation } from './project.values.js';
+import { given } from './testing/given-when-then.js';
+import {
+  PROJECT_ID,
+  STARTED_STATUSES,
+  cattleMeasured,
+  content,
+  historyWithContentIn,
+  projectApproved,
+  projectCancelled,
+  projectClosed,
+  projectFinalised,
+  projectProposed,
+  projectStarted,
+} from './testing/project.fixtures.js';
+
+const measured: ProjectEvent[] = [...historyWithContentIn('implementation'), cattleMeasured];
+
+/** Final projects that had measurements before they closed or were cancelled. */
+const finalHistories = [
+  [
+    'closed',
+    [projectProposed, ...content, projectApproved, projectStarted, cattleMeasured, projectFinalised, projectClosed],
+  ],
+  ['cancelled', [projectProposed, ...content, projectApproved, projectStarted, cattleMeasured, projectCancelled]],
+] as const;
+
+const firstCorrection: MeasurementCorrected = {
+  type: 'MeasurementCorrected',
+  data: {
+    projectId: PROJECT_ID,
+    indicatorId: 'ind-cattle',
+    measurementId: 'msr-2',
+    correctsMeasurementId: 'msr-1',
+    value: 58,
+    date: '2018-03-31',
+    periodStart: '2018-01-01',
+    reason: 'Two heads were counted twice.',
+  },
+};
+
+describe('RecordMeasurement', () => {
+  it.each(STARTED_STATUSES)('records a value for a period on a %s project', (status) => {
+    given(...historyWithContentIn(status))
+      .when({
+        type: 'RecordMeasurement',
+        data: {
+          indicatorId: 'ind-households',
+          measurementId: 'msr-7',
+          value: 20,
+          date: '2018-03-31',
+          periodStart: '2018-01-01',
+          disaggregation: { female: 7, male: 13, unknown: 0 },
+          note: 'Group register, March.',
+        },
+      })
+      .then({
+        type: 'MeasurementRecorded',
+        data: {
+          projectId: PROJECT_ID,
+          indicatorId: 'ind-households',
+          measurementId: 'msr-7',
+          value: 20,
+          date: '2018-03-31',
+          periodStart: '2018-01-01',
+          disaggregation: { female: 7, male: 13, unknown: 0 },
+          note: 'Group register, March.',
+        },
+      });
+  });
+
+  it('records a value for a date, without period, disaggregation or note', () => {
+    given(...historyWithContentIn('implementation'))
+      .when({
+        type: 'RecordMeasurement',
+        data: { indicatorId: 'ind-cattle', measurementId: 'msr-1', value: 60, date: '2018-03-31' },
+      })
+      .then({
+        type: 'MeasurementRecorded',
+        data: {
+          projectId: PROJECT_ID,
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-1',
+          value: 60,
+          date: '2018-03-31',
+        },
+      });
+  });
+
+  it('records a period that is a single day', () => {
+    given(...historyWithContentIn('implementation'))
+      .when({
+        type: 'RecordMeasurement',
+        data: {
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-1',
+          value: 60,
+          date: '2018-03-31',
+          periodStart: '2018-03-31',
+        },
+      })
+      .then({
+        type: 'MeasurementRecorded',
+        data: {
+          projectId: PROJECT_ID,
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-1',
+          value: 60,
+          date: '2018-03-31',
+          periodStart: '2018-03-31',
+        },
+      });
+  });
+
+  it('refuses a period that starts after it ends', () => {
+    given(...historyWithContentIn('implementation'))
+      .when({
+        type: 'RecordMeasurement',
+        data: {
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-1',
+          value: 60,
+          date: '2018-03-31',
+          periodStart: '2018-04-01',
+        },
+      })
+      .thenThrows(InvalidInput, 'MEASUREMENT.INVALID_PERIOD', ['periodStart']);
+  });
+
+  it.each(['proposed', 'approved'] as const)('refuses a measurement on a %s project, not started yet', (status) => {
+    const error = given(...historyWithContentIn(status))
+      .when({
+        type: 'RecordMeasurement',
+        data: { indicatorId: 'ind-cattle', measurementId: 'msr-1', value: 1, date: '2017-02-01' },
+      })
+      .thenThrows(NotStarted, 'PROJECT.NOT_STARTED');
+    expect(error.message).toBe(
+      `A measurement can be recorded only once the project has started; this project is still ${status}. Start it first.`,
+    );
+  });
+
+  it.each(finalHistories)('refuses a measurement on a %s project', (_status, history) => {
+    given(...history)
+      .when({
+        type: 'RecordMeasurement',
+        data: { indicatorId: 'ind-cattle', measurementId: 'msr-9', value: 1, date: '2021-01-01' },
+      })
+      .thenThrows(ProjectIsFinal, 'PROJECT.FINAL');
+  });
+
+  it('refuses an unknown indicator', () => {
+    given(...measured)
+      .when({
+        type: 'RecordMeasurement',
+        data: { indicatorId: 'ind-looms', measurementId: 'msr-9', value: 1, date: '2018-04-30' },
+      })
+      .thenThrows(IndicatorNotFound, 'INDICATOR.NOT_FOUND');
+  });
+
+  it.each(['ind-cattle', 'ind-households'])('refuses a measurement id already used, here on %s', (indicatorId) => {
+    given(...measured)
+      .when({ type: 'RecordMeasurement', data: { indicatorId, measurementId: 'msr-1', value: 1, date: '2018-04-30' } })
+      .thenThrows(DuplicateId, 'MEASUREMENT.ALREADY_EXISTS');
+  });
+});
+
+describe('sex disaggregation', () => {
+  const record = (value: number, disaggregation: SexDisaggregationInput) => ({
+    type: 'RecordMeasurement' as const,
+    data: { indicatorId: 'ind-households', measurementId: 'msr-7', value, date: '2018-03-31', disaggregation },
+  });
+  const recorded = (value: number, disaggregation: SexDisaggregation) => ({
+    type: 'MeasurementRecorded' as const,
+    data: {
+      projectId: PROJECT_ID,
+      indicatorId: 'ind-households',
+      measurementId: 'msr-7',
+      value,
+      date: '2018-03-31',
+      disaggregation,
+    },
+  });
+
+  it.each<[string, number, SexDisaggregationInput, SexDisaggregation]>([
+    ['20 participants (7 women)', 20, { female: 7 }, { female: 7, male: 0, unknown: 13 }],
+    ['20 participants (7 women, 5 men)', 20, { female: 7, male: 5 }, { female: 7, male: 5, unknown: 8 }],
+    ['20 participants (13 men)', 20, { male: 13 }, { female: 0, male: 13, unknown: 7 }],
+    ['20 participants, no part known', 20, {}, { female: 0, male: 0, unknown: 20 }],
+    ['20 participants, all women and men', 20, { female: 7, male: 13 }, { female: 7, male: 13, unknown: 0 }],
+    ['all three parts adding up', 20, { female: 7, male: 5, unknown: 8 }, { female: 7, male: 5, unknown: 8 }],
+    ['only the unknown part, the whole', 20, { unknown: 20 }, { female: 0, male: 0, unknown: 20 }],
+    ['nobody', 0, { female: 0 }, { female: 0, male: 0, unknown: 0 }],
+  ])('completes %s', (_case, value, input, complete) => {
+    given(...historyWithContentIn('implementation'))
+      .when(record(value, input))
+      .then(recorded(value, complete));
+  });
+
+  it.each<[string, SexDisaggregationInput, string]>([
+    ['a negative female part', { female: -1 }, 'disaggregation.female'],
+    ['a negative male part', { female: 3, male: -2 }, 'disaggregation.male'],
+    ['a negative unknown part', { female: 7, male: 14, unknown: -1 }, 'disaggregation.unknown'],
+    ['a part that is no number', { female: Number.NaN }, 'disaggregation.female'],
+    ['an infinite part', { male: Number.POSITIVE_INFINITY }, 'disaggregation.male'],
+    ['women and men exceeding the total', { female: 15, male: 6 }, 'disaggregation'],
+    ['women alone exceeding the total', { female: 21 }, 'disaggregation'],
+    ['three parts adding up to less', { female: 7, male: 5, unknown: 7 }, 'disaggregation'],
+    ['three parts adding up to more', { female: 7, unknown: 14 }, 'disaggregation'],
+  ])('refuses %s', (_case, input, field) => {
+    given(...historyWithContentIn('implementation'))
+      .when(record(20, input))
+      .thenThrows(InvalidInput, 'MEASUREMENT.INVALID_DISAGGREGATION', [field]);
+  });
+});
+
+describe('CorrectMeasurement', () => {
+  it.each(STARTED_STATUSES)(
+    'corrects a measurement of a %s project, for the same date and period by default',
+    (status) => {
+      given(...historyWithContentIn(status), cattleMeasured)
+        .when({
+          type: 'CorrectMeasurement',
+          data: {
+            indicatorId: 'ind-cattle',
+            measurementId: 'msr-2',
+            correctsMeasurementId: 'msr-1',
+            value: 58,
+            reason: 'Two heads were counted twice.',
+          },
+        })
+        .then(firstCorrection);
+    },
+  );
+
+  it('takes the date given, and then only the period start given with it', () => {
+    given(...measured)
+      .when({
+        type: 'CorrectMeasurement',
+        data: {
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-2',
+          correctsMeasurementId: 'msr-1',
+          value: 60,
+          date: '2018-03-30',
+          reason: 'The handover was on the 30th.',
+        },
+      })
+      .then({
+        type: 'MeasurementCorrected',
+        data: {
+          projectId: PROJECT_ID,
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-2',
+          correctsMeasurementId: 'msr-1',
+          value: 60,
+          date: '2018-03-30',
+          reason: 'The handover was on the 30th.',
+        },
+      });
+  });
+
+  it('takes a period start given without a date, for the corrected date', () => {
+    given(...measured)
+      .when({
+        type: 'CorrectMeasurement',
+        data: {
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-2',
+          correctsMeasurementId: 'msr-1',
+          value: 60,
+          periodStart: '2018-02-01',
+          reason: 'The period began in February.',
+        },
+      })
+      .then({
+        type: 'MeasurementCorrected',
+        data: {
+          projectId: PROJECT_ID,
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-2',
+          correctsMeasurementId: 'msr-1',
+          value: 60,
+          date: '2018-03-31',
+          periodStart: '2018-02-01',
+          reason: 'The period began in February.',
+        },
+      });
+  });
+
+  it('completes the disaggregation of the corrected value', () => {
+    const householdsMeasured: ProjectEvent = {
+      type: 'MeasurementRecorded',
+      data: {
+        projectId: PROJECT_ID,
+        indicatorId: 'ind-households',
+        measurementId: 'msr-7',
+        value: 20,
+        date: '2018-03-31',
+        disaggregation: { female: 7, male: 0, unknown: 13 },
+      },
+    };
+    given(...measured, householdsMeasured)
+      .when({
+        type: 'CorrectMeasurement',
+        data: {
+          indicatorId: 'ind-households',
+          measurementId: 'msr-8',
+          correctsMeasurementId: 'msr-7',
+          value: 22,
+          disaggregation: { female: 9, male: 13 },
+          reason: 'Two late registrations.',
+        },
+      })
+      .then({
+        type: 'MeasurementCorrected',
+        data: {
+          projectId: PROJECT_ID,
+          indicatorId: 'ind-households',
+          measurementId: 'msr-8',
+          correctsMeasurementId: 'msr-7',
+          value: 22,
+          date: '2018-03-31',
+          disaggregation: { female: 9, male: 13, unknown: 0 },
+          reason: 'Two late registrations.',
+        },
+      });
+  });
+
+  it('refuses a disaggregation that exceeds the corrected value', () => {
+    given(...measured)
+      .when({
+        type: 'CorrectMeasurement',
+        data: {
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-2',
+          correctsMeasurementId: 'msr-1',
+          value: 10,
+          disaggregation: { female: 11 },
+          reason: 'Recount.',
+        },
+      })
+      .thenThrows(InvalidInput, 'MEASUREMENT.INVALID_DISAGGREGATION', ['disaggregation']);
+  });
+
+  it('corrects a correction, making a chain', () => {
+    given(...measured, firstCorrection)
+      .when({
+        type: 'CorrectMeasurement',
+        data: {
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-3',
+          correctsMeasurementId: 'msr-2',
+          value: 59,
+          reason: 'Only one head was counted twice.',
+        },
+      })
+      .then({
+        type: 'MeasurementCorrected',
+        data: {
+          projectId: PROJECT_ID,
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-3',
+          correctsMeasurementId: 'msr-2',
+          value: 59,
+          date: '2018-03-31',
+          periodStart: '2018-01-01',
+          reason: 'Only one head was counted twice.',
+        },
+      });
+  });
+
+  it('refuses to correct a measurement already corrected, naming the correction', () => {
+    const error = given(...measured, firstCorrection)
+      .when({
+        type: 'CorrectMeasurement',
+        data: {
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-3',
+          correctsMeasurementId: 'msr-1',
+          value: 59,
+          reason: 'Again.',
+        },
+      })
+      .thenThrows(MeasurementAlreadyCorrected, 'MEASUREMENT.ALREADY_CORRECTED', ['correctsMeasurementId']);
+    expect(error.kind).toBe('conflict');
+    expect(error.message).toBe('Measurement msr-1 has already been corrected by msr-2; correct msr-2 instead.');
+  });
+
+  it('refuses an unknown measurement', () => {
+    given(...measured)
+      .when({
+        type: 'CorrectMeasurement',
+        data: {
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-2',
+          correctsMeasurementId: 'msr-0',
+          value: 1,
+          reason: 'Wrong.',
+        },
+      })
+      .thenThrows(MeasurementNotFound, 'MEASUREMENT.NOT_FOUND', ['correctsMeasurementId']);
+  });
+
+  it('refuses a measurement of another indicator', () => {
+    given(...measured)
+      .when({
+        type: 'CorrectMeasurement',
+        data: {
+          indicatorId: 'ind-households',
+          measurementId: 'msr-2',
+          correctsMeasurementId: 'msr-1',
+          value: 1,
+          reason: 'Wrong.',
+        },
+      })
+      .thenThrows(MeasurementNotFound, 'MEASUREMENT.NOT_FOUND', ['correctsMeasurementId']);
+  });
+
+  it('refuses an unknown indicator', () => {
+    given(...measured)
+      .when({
+        type: 'CorrectMeasurement',
+        data: {
+          indicatorId: 'ind-looms',
+          measurementId: 'msr-2',
+          correctsMeasurementId: 'msr-1',
+          value: 1,
+          reason: 'Wrong.',
+        },
+      })
+      .thenThrows(IndicatorNotFound, 'INDICATOR.NOT_FOUND');
+  });
+
+  it('refuses a new id already used by a measurement', () => {
+    given(...measured, firstCorrection)
+      .when({
+        type: 'CorrectMeasurement',
+        data: {
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-1',
+          correctsMeasurementId: 'msr-2',
+          value: 59,
+          reason: 'Recount.',
+        },
+      })
+      .thenThrows(DuplicateId, 'MEASUREMENT.ALREADY_EXISTS');
+  });
+
+  it.each(['', '  '])('refuses a blank reason (%j)', (reason) => {
+    const error = given(...measured)
+      .when({
+        type: 'CorrectMeasurement',
+        data: { indicatorId: 'ind-cattle', measurementId: 'msr-2', correctsMeasurementId: 'msr-1', value: 58, reason },
+      })
+      .thenThrows(ReasonRequired, 'PROJECT.REASON_REQUIRED', ['reason']);
+    expect(error.message).toBe('A reason is required to correct a measurement.');
+  });
+
+  it('refuses a period start after the date taken from the corrected measurement', () => {
+    given(...measured)
+      .when({
+        type: 'CorrectMeasurement',
+        data: {
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-2',
+          correctsMeasurementId: 'msr-1',
+          value: 58,
+          periodStart: '2018-04-01',
+          reason: 'Wrong period.',
+        },
+      })
+      .thenThrows(InvalidInput, 'MEASUREMENT.INVALID_PERIOD', ['periodStart']);
+  });
+
+  it.each(['proposed', 'approved'] as const)('refuses a correction on a %s project, not started yet', (status) => {
+    given(...historyWithContentIn(status))
+      .when({
+        type: 'CorrectMeasurement',
+        data: {
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-2',
+          correctsMeasurementId: 'msr-1',
+          value: 58,
+          reason: 'Recount.',
+        },
+      })
+      .thenThrows(NotStarted, 'PROJECT.NOT_STARTED');
+  });
+
+  it.each(finalHistories)('refuses a correction on a %s project', (_status, history) => {
+    given(...history)
+      .when({
+        type: 'CorrectMeasurement',
+        data: {
+          indicatorId: 'ind-cattle',
+          measurementId: 'msr-2',
+          correctsMeasurementId: 'msr-1',
+          value: 58,
+          reason: 'Recount.',
+        },
+      })
+      .thenThrows(ProjectIsFinal, 'PROJECT.FINAL');
+  });
+});

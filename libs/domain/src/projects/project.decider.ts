@@ -1,0 +1,469 @@
+import type {
+  AddComponent,
+  CorrectMeasurement,
+  DefineIndicator,
+  PlanMilestone,
+  ProjectCommand,
+  ProposeProject,
+  ReachMilestone,
+  RecordMeasurement,
+  RescheduleMilestone,
+  ReviseIndicatorTarget,
+  SexDisaggregationInput,
+  WaiveMilestone,
+} from './project.commands.js';
+import {
+  ComponentNotFound,
+  DuplicateId,
+  IndicatorNotFound,
+  InvalidInput,
+  InvalidTransition,
+  MeasurementAlreadyCorrected,
+  MeasurementNotFound,
+  MilestoneClosed,
+  MilestoneNotFound,
+  NotStarted,
+  ProjectAlreadyExists,
+  ProjectIsFinal,
+  ProjectNotFound,
+  ReasonRequired,
+} from './project.errors.js';
+import type { ProjectEvent } from './project.events.js';
+import type { Indicator, Milestone, Project, ProjectState } from './project.state.js';
+import type { DatedValue, ProjectStatus, SexDisaggregation } from './project.values.js';
+import { entryOf, withoutUndefined } from './records.js';
+
+/**
+ * The events a command produces on a project in `state`, or a typed `DomainError` saying why it is
+ * refused. Pure: ids and dates come in the command, so the same command on the same state always
+ * decides the same.
+ *
+ * Refusals are checked from the project's status down to the input: a command the current status does
+ * not allow (409) is refused as such even when its input is also wrong (400).
+ */
+export function decide(command: ProjectCommand, state: ProjectState): ProjectEvent[] {
+  switch (command.type) {
+    case 'ProposeProject':
+      return proposeProject(command, state);
+
+    case 'ApproveProject': {
+      const project = inStatus(state, 'approve', ['proposed']);
+      const { date, reason } = command.data;
+      return [
+        {
+          type: 'ProjectApproved',
+          data: withoutUndefined({ projectId: project.projectId, date, reason: optionalReason(reason) }),
+        },
+      ];
+    }
+    case 'StartProject': {
+      const project = inStatus(state, 'start', ['approved']);
+      const { date, reason } = command.data;
+      return [
+        {
+          type: 'ProjectStarted',
+          data: withoutUndefined({ projectId: project.projectId, actualStart: date, reason: optionalReason(reason) }),
+        },
+      ];
+    }
+    case 'SuspendProject': {
+      const project = inStatus(state, 'suspend', ['implementation']);
+      const reason = requiredReason(command.data.reason, 'suspend');
+      return [{ type: 'ProjectSuspended', data: { projectId: project.projectId, date: command.data.date, reason } }];
+    }
+    case 'ResumeProject': {
+      const project = inStatus(state, 'resume', ['suspended']);
+      const { date, reason } = command.data;
+      return [
+        {
+          type: 'ProjectResumed',
+          data: withoutUndefined({ projectId: project.projectId, date, reason: optionalReason(reason) }),
+        },
+      ];
+    }
+    case 'FinaliseProject': {
+      const project = inStatus(state, 'finalise', ['implementation']);
+      const { date, reason } = command.data;
+      if (date < project.actualStart) {
+        throw new InvalidInput(
+          'PROJECT.INVALID_DATES',
+          `The actual end date ${date} is before the actual start date ${project.actualStart}.`,
+          ['date'],
+        );
+      }
+      return [
+        {
+          type: 'ProjectFinalised',
+          data: withoutUndefined({ projectId: project.projectId, actualEnd: date, reason: optionalReason(reason) }),
+        },
+      ];
+    }
+    case 'CloseProject': {
+      const project = inStatus(state, 'close', ['finalisation']);
+      const { date, reason } = command.data;
+      return [
+        {
+          type: 'ProjectClosed',
+          data: withoutUndefined({ projectId: project.projectId, date, reason: optionalReason(reason) }),
+        },
+      ];
+    }
+    case 'CancelProject': {
+      const project = inStatus(state, 'cancel', ['proposed', 'approved', 'implementation', 'suspended']);
+      const reason = requiredReason(command.data.reason, 'cancel');
+      return [{ type: 'ProjectCancelled', data: { projectId: project.projectId, date: command.data.date, reason } }];
+    }
+
+    case 'AddComponent':
+      return addComponent(command, open(state));
+    case 'PlanMilestone':
+      return planMilestone(command, open(state));
+    case 'ReachMilestone':
+      return reachMilestone(command, started(state, 'A milestone can be reached'));
+    case 'RescheduleMilestone':
+      return rescheduleMilestone(command, open(state));
+    case 'WaiveMilestone':
+      return waiveMilestone(command, open(state));
+    case 'DefineIndicator':
+      return defineIndicator(command, open(state));
+    case 'ReviseIndicatorTarget':
+      return reviseIndicatorTarget(command, open(state));
+    case 'RecordMeasurement':
+      return recordMeasurement(command, started(state, 'A measurement can be recorded'));
+    case 'CorrectMeasurement':
+      return correctMeasurement(command, started(state, 'A measurement can be corrected'));
+
+    default: {
+      const unhandled: never = command;
+      throw new Error(`Unhandled project command ${(unhandled as { type: string }).type}`);
+    }
+  }
+}
+
+type ProjectIn<S extends ProjectStatus> = Extract<Project, { status: S }>;
+/** A project that still takes changes: neither closed nor cancelled. */
+type OpenProject = ProjectIn<'proposed' | 'approved' | 'implementation' | 'suspended' | 'finalisation'>;
+/** A project whose work has begun and that still takes changes. */
+type StartedProject = ProjectIn<'implementation' | 'suspended' | 'finalisation'>;
+
+const FINAL_STATUSES: readonly ProjectStatus[] = ['closed', 'cancelled'];
+
+function existing(state: ProjectState): Project {
+  if (state.status === 'none') throw new ProjectNotFound();
+  return state;
+}
+
+/** The project, when a lifecycle command `verb` may move it from its status. */
+function inStatus<S extends ProjectStatus>(state: ProjectState, verb: string, allowedFrom: readonly S[]): ProjectIn<S> {
+  const project = existing(state);
+  if (!(allowedFrom as readonly ProjectStatus[]).includes(project.status)) {
+    throw new InvalidTransition(verb, project.status, allowedFrom);
+  }
+  return project as ProjectIn<S>;
+}
+
+function open(state: ProjectState): OpenProject {
+  const project = existing(state);
+  if (FINAL_STATUSES.includes(project.status)) throw new ProjectIsFinal(project.status);
+  return project as OpenProject;
+}
+
+function started(state: ProjectState, action: string): StartedProject {
+  const project = open(state);
+  if (project.status === 'proposed' || project.status === 'approved') throw new NotStarted(action, project.status);
+  return project;
+}
+
+function requiredReason(reason: string | undefined, command: string, subject?: string): string {
+  if (reason === undefined || reason.trim() === '') throw new ReasonRequired(command, subject);
+  return reason;
+}
+
+/** A blank optional reason says nothing, so it is left out of the event. */
+function optionalReason(reason: string | undefined): string | undefined {
+  return reason === undefined || reason.trim() === '' ? undefined : reason;
+}
+
+function proposeProject(command: ProposeProject, state: ProjectState): ProjectEvent[] {
+  const data = command.data;
+  if (state.status !== 'none') throw new ProjectAlreadyExists(state.projectId);
+  if (data.plannedStart !== undefined && data.plannedEnd !== undefined && data.plannedEnd < data.plannedStart) {
+    throw new InvalidInput(
+      'PROJECT.INVALID_DATES',
+      `The planned end date ${data.plannedEnd} is before the planned start date ${data.plannedStart}.`,
+      ['plannedEnd'],
+    );
+  }
+  return [
+    {
+      type: 'ProjectProposed',
+      data: withoutUndefined({
+        projectId: data.projectId,
+        code: data.code,
+        title: data.title,
+        description: data.description,
+        country: data.country,
+        location: data.location,
+        sector: data.sector,
+        participatingOrganisations: data.participatingOrganisations,
+        plannedStart: data.plannedStart,
+        plannedEnd: data.plannedEnd,
+      }),
+    },
+  ];
+}
+
+function requireComponent(project: Project, componentId: string | undefined): void {
+  if (componentId !== undefined && entryOf(project.components, componentId) === undefined) {
+    throw new ComponentNotFound(componentId);
+  }
+}
+
+function addComponent(command: AddComponent, project: OpenProject): ProjectEvent[] {
+  const { componentId, name, kind, description } = command.data;
+  if (entryOf(project.components, componentId) !== undefined) throw new DuplicateId('component', componentId);
+  return [
+    {
+      type: 'ComponentAdded',
+      data: withoutUndefined({ projectId: project.projectId, componentId, name, kind, description }),
+    },
+  ];
+}
+
+function planMilestone(command: PlanMilestone, project: OpenProject): ProjectEvent[] {
+  const { milestoneId, title, dueDate, componentId, description } = command.data;
+  if (entryOf(project.milestones, milestoneId) !== undefined) throw new DuplicateId('milestone', milestoneId);
+  requireComponent(project, componentId);
+  return [
+    {
+      type: 'MilestonePlanned',
+      data: withoutUndefined({ projectId: project.projectId, milestoneId, title, dueDate, componentId, description }),
+    },
+  ];
+}
+
+/** The milestone, when it exists and is still planned: reached and waived milestones are settled. */
+function plannedMilestone(project: Project, milestoneId: string): Milestone {
+  const milestone = entryOf(project.milestones, milestoneId);
+  if (milestone === undefined) throw new MilestoneNotFound(milestoneId);
+  if (milestone.status !== 'planned') throw new MilestoneClosed(milestoneId, milestone.status);
+  return milestone;
+}
+
+function reachMilestone(command: ReachMilestone, project: StartedProject): ProjectEvent[] {
+  const { milestoneId, date, evidence, documentLinks } = command.data;
+  plannedMilestone(project, milestoneId);
+  return [
+    {
+      type: 'MilestoneReached',
+      data: {
+        projectId: project.projectId,
+        milestoneId,
+        reachedOn: date,
+        evidence,
+        documentLinks: [...(documentLinks ?? [])],
+      },
+    },
+  ];
+}
+
+function rescheduleMilestone(command: RescheduleMilestone, project: OpenProject): ProjectEvent[] {
+  const { milestoneId, dueDate } = command.data;
+  const milestone = plannedMilestone(project, milestoneId);
+  const reason = requiredReason(command.data.reason, 'reschedule', 'a milestone');
+  if (dueDate === milestone.dueDate) {
+    throw new InvalidInput(
+      'MILESTONE.SAME_DUE_DATE',
+      `Milestone ${milestoneId} is already due on ${dueDate}; give a different due date.`,
+      ['dueDate'],
+    );
+  }
+  return [
+    {
+      type: 'MilestoneRescheduled',
+      data: { projectId: project.projectId, milestoneId, previousDueDate: milestone.dueDate, dueDate, reason },
+    },
+  ];
+}
+
+function waiveMilestone(command: WaiveMilestone, project: OpenProject): ProjectEvent[] {
+  const { milestoneId } = command.data;
+  plannedMilestone(project, milestoneId);
+  const reason = requiredReason(command.data.reason, 'waive', 'a milestone');
+  return [{ type: 'MilestoneWaived', data: { projectId: project.projectId, milestoneId, reason } }];
+}
+
+/** A target equal to the baseline leaves nothing to achieve, and progress towards it undefined. */
+function requireTargetAwayFromBaseline(baseline: DatedValue, target: DatedValue): void {
+  if (target.value === baseline.value) {
+    throw new InvalidInput(
+      'INDICATOR.TARGET_EQUALS_BASELINE',
+      `The target value ${target.value} equals the baseline value; a target must differ from the baseline.`,
+      ['target.value'],
+    );
+  }
+}
+
+function defineIndicator(command: DefineIndicator, project: OpenProject): ProjectEvent[] {
+  const { indicatorId, title, unit, measure, resultLevel, baseline, target, componentId, description } = command.data;
+  if (entryOf(project.indicators, indicatorId) !== undefined) throw new DuplicateId('indicator', indicatorId);
+  requireComponent(project, componentId);
+  requireTargetAwayFromBaseline(baseline, target);
+  return [
+    {
+      type: 'IndicatorDefined',
+      data: withoutUndefined({
+        projectId: project.projectId,
+        indicatorId,
+        title,
+        unit,
+        measure,
+        resultLevel,
+        baseline,
+        target,
+        componentId,
+        description,
+      }),
+    },
+  ];
+}
+
+function existingIndicator(project: Project, indicatorId: string): Indicator {
+  const indicator = entryOf(project.indicators, indicatorId);
+  if (indicator === undefined) throw new IndicatorNotFound(indicatorId);
+  return indicator;
+}
+
+function reviseIndicatorTarget(command: ReviseIndicatorTarget, project: OpenProject): ProjectEvent[] {
+  const { indicatorId, target } = command.data;
+  const indicator = existingIndicator(project, indicatorId);
+  const reason = requiredReason(command.data.reason, 'revise the target of', 'an indicator');
+  requireTargetAwayFromBaseline(indicator.baseline, target);
+  return [
+    {
+      type: 'IndicatorTargetRevised',
+      data: { projectId: project.projectId, indicatorId, previousTarget: indicator.target, target, reason },
+    },
+  ];
+}
+
+/** Measurement ids are unique in the whole project, so one id names one measurement wherever it is used. */
+function requireNewMeasurementId(project: Project, measurementId: string): void {
+  const taken = Object.values(project.indicators).some((indicator) =>
+    indicator.measurements.some((measurement) => measurement.measurementId === measurementId),
+  );
+  if (taken) throw new DuplicateId('measurement', measurementId);
+}
+
+function requirePeriodEndsAfterStart(periodStart: string | undefined, date: string): void {
+  if (periodStart !== undefined && periodStart > date) {
+    throw new InvalidInput(
+      'MEASUREMENT.INVALID_PERIOD',
+      `The period starts on ${periodStart}, after its end date ${date}.`,
+      ['periodStart'],
+    );
+  }
+}
+
+const SEX_PARTS = ['female', 'male', 'unknown'] as const;
+
+/**
+ * The complete disaggregation of `value`: female and male default to 0; unknown, when not given, is what
+ * the other two leave of the value. The parts never exceed the total, and given in full they add up to it.
+ */
+export function completeDisaggregation(
+  value: number,
+  input: SexDisaggregationInput | undefined,
+): SexDisaggregation | undefined {
+  if (input === undefined) return undefined;
+  for (const part of SEX_PARTS) {
+    const given = input[part];
+    if (given !== undefined && !(Number.isFinite(given) && given >= 0)) {
+      throw new InvalidInput(
+        'MEASUREMENT.INVALID_DISAGGREGATION',
+        `The ${part} part of the disaggregation must be zero or more; it is ${given}.`,
+        [`disaggregation.${part}`],
+      );
+    }
+  }
+  const female = input.female ?? 0;
+  const male = input.male ?? 0;
+  if (input.unknown !== undefined) {
+    const sum = female + male + input.unknown;
+    if (sum !== value) {
+      throw new InvalidInput(
+        'MEASUREMENT.INVALID_DISAGGREGATION',
+        `The parts of the disaggregation (female ${female}, male ${male}, unknown ${input.unknown}) ` +
+          `add up to ${sum}, not to the value ${value}.`,
+        ['disaggregation'],
+      );
+    }
+    return { female, male, unknown: input.unknown };
+  }
+  const unknown = value - female - male;
+  if (unknown < 0) {
+    throw new InvalidInput(
+      'MEASUREMENT.INVALID_DISAGGREGATION',
+      `The parts of the disaggregation (female ${female}, male ${male}) add up to more than the value ${value}.`,
+      ['disaggregation'],
+    );
+  }
+  return { female, male, unknown };
+}
+
+function recordMeasurement(command: RecordMeasurement, project: StartedProject): ProjectEvent[] {
+  const { indicatorId, measurementId, value, date, periodStart, note } = command.data;
+  existingIndicator(project, indicatorId);
+  requireNewMeasurementId(project, measurementId);
+  requirePeriodEndsAfterStart(periodStart, date);
+  const disaggregation = completeDisaggregation(value, command.data.disaggregation);
+  return [
+    {
+      type: 'MeasurementRecorded',
+      data: withoutUndefined({
+        projectId: project.projectId,
+        indicatorId,
+        measurementId,
+        value,
+        date,
+        periodStart,
+        disaggregation,
+        note,
+      }),
+    },
+  ];
+}
+
+function correctMeasurement(command: CorrectMeasurement, project: StartedProject): ProjectEvent[] {
+  const { indicatorId, measurementId, correctsMeasurementId, value } = command.data;
+  const indicator = existingIndicator(project, indicatorId);
+  requireNewMeasurementId(project, measurementId);
+  const corrected = indicator.measurements.find((measurement) => measurement.measurementId === correctsMeasurementId);
+  if (corrected === undefined) throw new MeasurementNotFound(correctsMeasurementId);
+  if (corrected.supersededBy !== undefined) {
+    throw new MeasurementAlreadyCorrected(correctsMeasurementId, corrected.supersededBy);
+  }
+  const reason = requiredReason(command.data.reason, 'correct', 'a measurement');
+  // Without a date the correction is for the same date or period as the value it corrects.
+  const date = command.data.date ?? corrected.date;
+  const periodStart =
+    command.data.date === undefined ? (command.data.periodStart ?? corrected.periodStart) : command.data.periodStart;
+  requirePeriodEndsAfterStart(periodStart, date);
+  const disaggregation = completeDisaggregation(value, command.data.disaggregation);
+  return [
+    {
+      type: 'MeasurementCorrected',
+      data: withoutUndefined({
+        projectId: project.projectId,
+        indicatorId,
+        measurementId,
+        correctsMeasurementId,
+        value,
+        date,
+        periodStart,
+        disaggregation,
+        reason,
+      }),
+    },
+  ];
+}

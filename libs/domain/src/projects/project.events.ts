@@ -1,0 +1,161 @@
+import type {
+  ComponentKind,
+  DatedValue,
+  IndicatorMeasure,
+  ParticipatingOrganisation,
+  ProjectLocation,
+  ResultLevel,
+  SexDisaggregation,
+} from './project.values.js';
+
+/** An event as the decider emits it: a type and its data, in the past tense. Metadata is added on append. */
+interface Event<Type extends string, Data> {
+  type: Type;
+  data: Data;
+}
+
+export type ProjectProposed = Event<
+  'ProjectProposed',
+  {
+    projectId: string;
+    code: string;
+    title: string;
+    description: string;
+    /** ISO 3166-1 alpha-2. */
+    country: string;
+    location: ProjectLocation;
+    /** OECD DAC 5-digit purpose code. */
+    sector: string;
+    participatingOrganisations: ParticipatingOrganisation[];
+    plannedStart?: string;
+    plannedEnd?: string;
+  }
+>;
+export type ProjectApproved = Event<'ProjectApproved', { projectId: string; date: string; reason?: string }>;
+export type ProjectStarted = Event<'ProjectStarted', { projectId: string; actualStart: string; reason?: string }>;
+export type ProjectSuspended = Event<'ProjectSuspended', { projectId: string; date: string; reason: string }>;
+export type ProjectResumed = Event<'ProjectResumed', { projectId: string; date: string; reason?: string }>;
+export type ProjectFinalised = Event<'ProjectFinalised', { projectId: string; actualEnd: string; reason?: string }>;
+export type ProjectClosed = Event<'ProjectClosed', { projectId: string; date: string; reason?: string }>;
+export type ProjectCancelled = Event<'ProjectCancelled', { projectId: string; date: string; reason: string }>;
+
+export type ComponentAdded = Event<
+  'ComponentAdded',
+  { projectId: string; componentId: string; name: string; kind: ComponentKind; description?: string }
+>;
+
+export type MilestonePlanned = Event<
+  'MilestonePlanned',
+  {
+    projectId: string;
+    milestoneId: string;
+    title: string;
+    dueDate: string;
+    componentId?: string;
+    description?: string;
+  }
+>;
+export type MilestoneReached = Event<
+  'MilestoneReached',
+  { projectId: string; milestoneId: string; reachedOn: string; evidence: string; documentLinks: string[] }
+>;
+export type MilestoneRescheduled = Event<
+  'MilestoneRescheduled',
+  { projectId: string; milestoneId: string; previousDueDate: string; dueDate: string; reason: string }
+>;
+export type MilestoneWaived = Event<'MilestoneWaived', { projectId: string; milestoneId: string; reason: string }>;
+
+export type IndicatorDefined = Event<
+  'IndicatorDefined',
+  {
+    projectId: string;
+    indicatorId: string;
+    title: string;
+    unit: string;
+    measure: IndicatorMeasure;
+    resultLevel: ResultLevel;
+    baseline: DatedValue;
+    target: DatedValue;
+    componentId?: string;
+    description?: string;
+  }
+>;
+export type IndicatorTargetRevised = Event<
+  'IndicatorTargetRevised',
+  { projectId: string; indicatorId: string; previousTarget: DatedValue; target: DatedValue; reason: string }
+>;
+
+export type MeasurementRecorded = Event<
+  'MeasurementRecorded',
+  {
+    projectId: string;
+    indicatorId: string;
+    measurementId: string;
+    value: number;
+    /** The date the value is for; the end of the period when a period is given. */
+    date: string;
+    periodStart?: string;
+    disaggregation?: SexDisaggregation;
+    note?: string;
+  }
+>;
+/** A new measurement that replaces an earlier one; the earlier one stays in the history. */
+export type MeasurementCorrected = Event<
+  'MeasurementCorrected',
+  {
+    projectId: string;
+    indicatorId: string;
+    measurementId: string;
+    correctsMeasurementId: string;
+    value: number;
+    date: string;
+    periodStart?: string;
+    disaggregation?: SexDisaggregation;
+    reason: string;
+  }
+>;
+
+export type ProjectEvent =
+  | ProjectProposed
+  | ProjectApproved
+  | ProjectStarted
+  | ProjectSuspended
+  | ProjectResumed
+  | ProjectFinalised
+  | ProjectClosed
+  | ProjectCancelled
+  | ComponentAdded
+  | MilestonePlanned
+  | MilestoneReached
+  | MilestoneRescheduled
+  | MilestoneWaived
+  | IndicatorDefined
+  | IndicatorTargetRevised
+  | MeasurementRecorded
+  | MeasurementCorrected;
+
+export type ProjectEventType = ProjectEvent['type'];
+
+/** Every event type, in one list for registries that must name them all. */
+export const PROJECT_EVENT_TYPES = [
+  'ProjectProposed',
+  'ProjectApproved',
+  'ProjectStarted',
+  'ProjectSuspended',
+  'ProjectResumed',
+  'ProjectFinalised',
+  'ProjectClosed',
+  'ProjectCancelled',
+  'ComponentAdded',
+  'MilestonePlanned',
+  'MilestoneReached',
+  'MilestoneRescheduled',
+  'MilestoneWaived',
+  'IndicatorDefined',
+  'IndicatorTargetRevised',
+  'MeasurementRecorded',
+  'MeasurementCorrected',
+] as const satisfies readonly ProjectEventType[];
+
+/** Schema version of every event type; bump one when its data changes shape, and upcast on read. */
+export const PROJECT_EVENT_SCHEMA_VERSION = 1;

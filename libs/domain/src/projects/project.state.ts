@@ -1,0 +1,179 @@
+import type {
+  ComponentKind,
+  DatedValue,
+  IndicatorMeasure,
+  ParticipatingOrganisation,
+  ProjectLocation,
+  ResultLevel,
+  SexDisaggregation,
+} from './project.values.js';
+
+/** The state of a project as its events leave it; rebuilt by `evolve`, read by `decide`. */
+
+export interface Component {
+  id: string;
+  name: string;
+  kind: ComponentKind;
+  description?: string;
+}
+
+export type MilestoneStatus = 'planned' | 'reached' | 'waived';
+
+export interface Milestone {
+  id: string;
+  title: string;
+  description?: string;
+  componentId?: string;
+  dueDate: string;
+  status: MilestoneStatus;
+  /** Set once reached. */
+  reachedOn?: string;
+  /** Set once reached. */
+  evidence?: string;
+  documentLinks: string[];
+  /** Set once waived. */
+  waiveReason?: string;
+  timesRescheduled: number;
+}
+
+/** A recorded value, or a correction of one. Corrections never replace the entry they correct. */
+export interface Measurement {
+  measurementId: string;
+  value: number;
+  date: string;
+  periodStart?: string;
+  disaggregation?: SexDisaggregation;
+  note?: string;
+  /** Set on a correction: the measurement it corrects. */
+  correctsMeasurementId?: string;
+  /** Set on a correction: why the earlier value was wrong. */
+  reason?: string;
+  /** Set once a later correction replaces this measurement. */
+  supersededBy?: string;
+}
+
+export interface Indicator {
+  id: string;
+  title: string;
+  description?: string;
+  unit: string;
+  measure: IndicatorMeasure;
+  resultLevel: ResultLevel;
+  baseline: DatedValue;
+  target: DatedValue;
+  componentId?: string;
+  /** In the order they were recorded, corrections included. */
+  measurements: Measurement[];
+}
+
+/** What every project holds, whatever its status. */
+export interface ProjectBase {
+  projectId: string;
+  code: string;
+  title: string;
+  description: string;
+  country: string;
+  location: ProjectLocation;
+  sector: string;
+  participatingOrganisations: ParticipatingOrganisation[];
+  plannedStart?: string;
+  plannedEnd?: string;
+  /** The reason given with the latest lifecycle change, if that change gave one. */
+  lastReason?: string;
+  components: Record<string, Component>;
+  milestones: Record<string, Milestone>;
+  indicators: Record<string, Indicator>;
+}
+
+export interface ProposedProject extends ProjectBase {
+  status: 'proposed';
+}
+
+export interface ApprovedProject extends ProjectBase {
+  status: 'approved';
+  approvedOn: string;
+}
+
+export interface ProjectInImplementation extends ProjectBase {
+  status: 'implementation';
+  approvedOn: string;
+  actualStart: string;
+}
+
+export interface SuspendedProject extends ProjectBase {
+  status: 'suspended';
+  approvedOn: string;
+  actualStart: string;
+}
+
+export interface ProjectInFinalisation extends ProjectBase {
+  status: 'finalisation';
+  approvedOn: string;
+  actualStart: string;
+  actualEnd: string;
+}
+
+export interface ClosedProject extends ProjectBase {
+  status: 'closed';
+  approvedOn: string;
+  actualStart: string;
+  actualEnd: string;
+  closedOn: string;
+}
+
+/** A project can be cancelled before approval or start, so those dates are only there if reached. */
+export interface CancelledProject extends ProjectBase {
+  status: 'cancelled';
+  approvedOn?: string;
+  actualStart?: string;
+  cancelledOn: string;
+}
+
+export type Project =
+  | ProposedProject
+  | ApprovedProject
+  | ProjectInImplementation
+  | SuspendedProject
+  | ProjectInFinalisation
+  | ClosedProject
+  | CancelledProject;
+
+/** A project not yet proposed: the state of an empty stream. */
+export interface NoProject {
+  status: 'none';
+}
+
+export type ProjectState = NoProject | Project;
+
+export const initialProjectState: ProjectState = { status: 'none' };
+
+/** A milestone is overdue when it is still planned and its due date is before `today` (ISO `YYYY-MM-DD`). */
+export function isMilestoneOverdue(milestone: Milestone, today: string): boolean {
+  return milestone.status === 'planned' && milestone.dueDate < today;
+}
+
+/** The measurements that stand: those no correction has superseded, in the order they were recorded. */
+export function currentMeasurements(indicator: Indicator): Measurement[] {
+  return indicator.measurements.filter((measurement) => measurement.supersededBy === undefined);
+}
+
+/** The current measurement with the latest date; of two on the same date, the one recorded later. */
+export function latestActual(indicator: Indicator): Measurement | null {
+  let latest: Measurement | null = null;
+  for (const measurement of currentMeasurements(indicator)) {
+    if (latest === null || measurement.date >= latest.date) latest = measurement;
+  }
+  return latest;
+}
+
+/**
+ * How far the latest actual has moved from the baseline towards the target, as a share: 0 at the
+ * baseline, 1 at the target. It may exceed 1 (target passed) or be negative (moved away from it).
+ * Null when nothing has been measured, or when target and baseline coincide (no distance to cover).
+ */
+export function indicatorProgress(indicator: Indicator): number | null {
+  const actual = latestActual(indicator);
+  const distance = indicator.target.value - indicator.baseline.value;
+  if (actual === null || distance === 0) return null;
+  return (actual.value - indicator.baseline.value) / distance;
+}

@@ -1,0 +1,70 @@
+/** The value types of a project, shared by its commands, events and state. Dates are ISO `YYYY-MM-DD`. */
+
+export const PROJECT_STATUSES = [
+  'proposed',
+  'approved',
+  'implementation',
+  'suspended',
+  'finalisation',
+  'closed',
+  'cancelled',
+] as const;
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+
+/** IATI ActivityStatus code of each lifecycle state (design brief, Domain). */
+export const IATI_ACTIVITY_STATUS: Record<ProjectStatus, 1 | 2 | 3 | 4 | 5 | 6> = {
+  proposed: 1,
+  approved: 1,
+  implementation: 2,
+  finalisation: 3,
+  closed: 4,
+  cancelled: 5,
+  suspended: 6,
+};
+
+export const COMPONENT_KINDS = ['infrastructure', 'public_services', 'industry', 'capacity_building'] as const;
+export type ComponentKind = (typeof COMPONENT_KINDS)[number];
+
+/** IATI OrganisationRole: 1 funding, 2 accountable, 3 extending, 4 implementing. */
+export const ORGANISATION_ROLES = [1, 2, 3, 4] as const;
+export type OrganisationRole = (typeof ORGANISATION_ROLES)[number];
+
+/** IATI IndicatorMeasure: 1 unit, 2 percentage, 3 nominal, 4 ordinal, 5 qualitative. */
+export const INDICATOR_MEASURES = [1, 2, 3, 4, 5] as const;
+export type IndicatorMeasure = (typeof INDICATOR_MEASURES)[number];
+
+/** IATI ResultType: 1 output, 2 outcome, 3 impact. */
+export const RESULT_LEVELS = [1, 2, 3] as const;
+export type ResultLevel = (typeof RESULT_LEVELS)[number];
+
+export interface ParticipatingOrganisation {
+  name: string;
+  role: OrganisationRole;
+  /** IATI organisation identifier, where the organisation has one. */
+  ref?: string;
+}
+
+export interface ProjectLocation {
+  village?: string;
+  district?: string;
+  province?: string;
+  latitude?: number;
+  longitude?: number;
+}
+
+/** A value at a date, as IATI baselines and targets are. */
+export interface DatedValue {
+  value: number;
+  date?: string;
+}
+
+/**
+ * Sex disaggregation of a measurement, always complete in events: female + male + unknown = value.
+ * "20 participants (7 women)" is recorded as value 20 with { female: 7 } and stored as
+ * { female: 7, male: 0, unknown: 13 }.
+ */
+export interface SexDisaggregation {
+  female: number;
+  male: number;
+  unknown: number;
+}

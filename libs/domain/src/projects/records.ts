@@ -1,0 +1,15 @@
+/**
+ * A copy of `record` without its undefined-valued keys, so events and state hold only what was given:
+ * JSON drops such keys on storage, and a value rebuilt from storage must equal the one decided.
+ */
+export function withoutUndefined<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+}
+
+/**
+ * The entry of `record` under `id`, if it has one of its own. Ids come from callers, so a plain index
+ * would find "constructor" or "toString" on every record.
+ */
+export function entryOf<T>(record: Record<string, T>, id: string): T | undefined {
+  return Object.hasOwn(record, id) ? record[id] : undefined;
+}

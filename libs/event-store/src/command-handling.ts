@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { StreamVersionConflict } from './event-store.errors.js';
+import type { AppendResult, PostgresEventStore } from './postgres-event-store.js';
+import type { EventMetadata, StoredEvent } from './stored-event.js';
+
+/** The pure business rules of one kind of aggregate. */
+export interface Decider<Command, Event extends { type: string; data: unknown }, State> {
+  decide(command: Command, state: State): Event[];
+  evolve(state: State, event: Event): State;
+  initialState: State;
+}
+
+/** What every event of one command shares; the event id and recorded-at are added per event. */
+export type CommandMetadata = Omit<EventMetadata, 'eventId' | 'recordedAt'>;
+
+export interface HandleOptions {
+  /** From `If-Match`: the version the caller saw. A stale one fails at once instead of being retried. */
+  expectedVersion?: number;
+  metadata: CommandMetadata;
+  withinTransaction?: (client: pg.PoolClient, result: AppendResult) => Promise<void>;
+}
+
+/** `If-Match` named a version the stream is not at. */
+export class ExpectedVersionMismatch extends Error {
+  constructor(
+    readonly expectedVersion: number,
+    readonly actualVersion: number,
+  ) {
+    super(`The project is at version ${actualVersion}, not the version ${expectedVersion} given in If-Match.`);
+    this.name = 'ExpectedVersionMismatch';
+  }
+}
+
+/** Version conflicts retried this many times (re-deciding on fresh state) before giving up. */
+const MAX_ATTEMPTS = 8;
+
+/** Load, decide, append: the one way a command reaches the event store. */
+export class CommandHandler<Command, Event extends { type: string; data: unknown }, State> {
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly decider: Decider<Command, Event, State>,
+    private readonly streamType: string,
+    private readonly schemaVersion: number,
+  ) {}
+
+  async handle(streamId: string, command: Command, options: HandleOptions): Promise<AppendResult & { state: State }> {
+    for (let attempt = 1; ; attempt++) {
+      const { state, version } = await this.load(streamId);
+      if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
+        throw new ExpectedVersionMismatch(options.expectedVersion, version);
+      }
+      const events = this.decider.decide(command, state);
+      try {
+        const result = await this.store.append(
+          streamId,
+          version,
+          events.map((event) => ({
+            type: event.type,
+            data: event.data,
+            schemaVersion: this.schemaVersion,
+            metadata: { ...options.metadata, eventId: randomUUID() },
+          })),
+          { streamType: this.streamType, withinTransaction: options.withinTransaction },
+        );
+        return { ...result, state: events.reduce(this.decider.evolve, state) };
+      } catch (error) {
+        if (!(error instanceof StreamVersionConflict)) throw error;
+        if (options.expectedVersion !== undefined) {
+          throw new ExpectedVersionMismatch(options.expectedVersion, error.actualVersion);
+        }
+        if (attempt >= MAX_ATTEMPTS) throw error;
+        await delay(Math.random() * 5 * attempt);
+      }
+    }
+  }
+
+  /** The aggregate's state and version, folded from its stream. */
+  async load(streamId: string): Promise<{ state: State; version: number }> {
+    const events = await this.store.readStream(streamId);
+    return this.fold(events);
+  }
+
+  fold(events: readonly StoredEvent[]): { state: State; version: number } {
+    let state = this.decider.initialState;
+    for (const event of events) state = this.decider.evolve(state, { type: event.type, data: event.data } as Event);
+    return { state, version: events.at(-1)?.version ?? 0 };
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

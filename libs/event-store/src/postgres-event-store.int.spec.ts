@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { createTestEnvironment, type TestEnvironment } from '../../../test/support/test-environment.js';
+import { GENESIS_HASH, hashEvent } from './event-hash.js';
+import { StreamVersionConflict } from './event-store.errors.js';
+import { FEED_START, type FeedCursor, PostgresEventStore } from './postgres-event-store.js';
+import type { NewEvent, StoredEvent } from './stored-event.js';
+
+let env: TestEnvironment;
+let pool: pg.Pool;
+let store: PostgresEventStore;
+
+beforeAll(async () => {
+  env = await createTestEnvironment('event_store');
+  pool = new pg.Pool({ connectionString: env.config.databaseUrl, max: 40 });
+  pool.on('error', () => undefined);
+  store = new PostgresEventStore(pool);
+});
+
+afterAll(async () => {
+  await pool.end();
+  await env.dispose();
+});
+
+function newEvent(type: string, data: unknown = {}): NewEvent {
+  return {
+    type,
+    data,
+    schemaVersion: 1,
+    metadata: {
+      eventId: randomUUID(),
+      actor: { keyId: randomUUID(), role: 'team' },
+      commandType: 'Test',
+      correlationId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+    },
+  };
+}
+
+const options = { streamType: 'project' };
+
+async function readWholeFeed(after: FeedCursor = FEED_START): Promise<StoredEvent[]> {
+  const all: StoredEvent[] = [];
+  let cursor = after;
+  for (;;) {
+    const page = await store.readAll(cursor, 100);
+    if (page.length === 0) return all;
+    all.push(...page);
+    const last = page.at(-1)!;
+    cursor = { transactionId: last.transactionId, position: last.position };
+  }
+}
+
+describe('PostgresEventStore', () => {
+  it('appends with versions 1..n and reads the stream back in order, hash-chained', async () => {
+    const streamId = randomUUID();
+    await store.append(streamId, 0, [newEvent('A', { n: 1 }), newEvent('B', { n: 2 })], options);
+    await store.append(streamId, 2, [newEvent('C', { nested: { z: 1, a: [1, 2] } })], options);
+
+    const events = await store.readStream(streamId);
+    expect(events.map((e) => [e.version, e.type])).toEqual([
+      [1, 'A'],
+      [2, 'B'],
+      [3, 'C'],
+    ]);
+    expect(events[0]!.previousHash).toBe(GENESIS_HASH);
+    for (const [index, event] of events.entries()) {
+      if (index > 0) expect(event.previousHash).toBe(events[index - 1]!.hash);
+      expect(
+        hashEvent({
+          streamId,
+          version: event.version,
+          eventId: event.metadata.eventId,
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data: event.data,
+          metadata: event.metadata,
+          occurredAt: event.metadata.occurredAt,
+          recordedAt: event.metadata.recordedAt,
+          previousHash: event.previousHash,
+        }),
+      ).toBe(event.hash);
+    }
+    expect(await store.streamVersion(streamId)).toBe(3);
+  });
+
+  it('refuses an append at a stale expected version and stores nothing', async () => {
+    const streamId = randomUUID();
+    await store.append(streamId, 0, [newEvent('A')], options);
+    await expect(store.append(streamId, 0, [newEvent('B')], options)).rejects.toBeInstanceOf(StreamVersionConflict);
+    await expect(store.append(streamId, 2, [newEvent('B')], options)).rejects.toMatchObject({ actualVersion: 1 });
+    expect((await store.readStream(streamId)).map((e) => e.type)).toEqual(['A']);
+  });
+
+  it('lets exactly one of many concurrent writers at the same version succeed', async () => {
+    const streamId = randomUUID();
+    await store.append(streamId, 0, [newEvent('Created')], options);
+    const writers = 25;
+    const results = await Promise.allSettled(
+      Array.from({ length: writers }, (_, i) => store.append(streamId, 1, [newEvent('Raced', { writer: i })], options)),
+    );
+    const succeeded = results.filter((r) => r.status === 'fulfilled');
+    const conflicts = results.filter((r) => r.status === 'rejected' && r.reason instanceof StreamVersionConflict);
+    expect(succeeded).toHaveLength(1);
+    expect(conflicts).toHaveLength(writers - 1);
+    expect((await store.readStream(streamId)).map((e) => e.version)).toEqual([1, 2]);
+  });
+
+  it('lets concurrent first appends create a stream only once', async () => {
+    const streamId = randomUUID();
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => store.append(streamId, 0, [newEvent('Created')], options)),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(await store.streamVersion(streamId)).toBe(1);
+  });
+
+  it('makes the database refuse UPDATE, DELETE and TRUNCATE on events', async () => {
+    const streamId = randomUUID();
+    await store.append(streamId, 0, [newEvent('A', { amount: 1 })], options);
+    await expect(pool.query(`UPDATE events SET data = '{"amount": 2}' WHERE stream_id = $1`, [streamId])).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(pool.query('DELETE FROM events WHERE stream_id = $1', [streamId])).rejects.toThrow(/append-only/);
+    await expect(pool.query('TRUNCATE events CASCADE')).rejects.toThrow(/append-only/);
+    expect((await store.readStream(streamId))[0]!.data).toEqual({ amount: 1 });
+  });
+
+  it('rolls the append back when the work inside its transaction fails', async () => {
+    const streamId = randomUUID();
+    await expect(
+      store.append(streamId, 0, [newEvent('A')], {
+        ...options,
+        withinTransaction: async () => {
+          throw new Error('reservation failed');
+        },
+      }),
+    ).rejects.toThrow('reservation failed');
+    expect(await store.streamVersion(streamId)).toBeUndefined();
+    expect(await store.readStream(streamId)).toEqual([]);
+  });
+
+  describe('global feed', () => {
+    it('reads nothing above the oldest open transaction, then everything once it commits', async () => {
+      const start = await readWholeFeed();
+      const cursorBefore: FeedCursor = start.length
+        ? { transactionId: start.at(-1)!.transactionId, position: start.at(-1)!.position }
+        : FEED_START;
+
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let inserted!: () => void;
+      const insertedSignal = new Promise<void>((resolve) => (inserted = resolve));
+      const slowStream = randomUUID();
+      const slow = store.append(slowStream, 0, [newEvent('Slow')], {
+        ...options,
+        withinTransaction: async () => {
+          inserted();
+          await held;
+        },
+      });
+      await insertedSignal;
+
+      // A later transaction takes a higher position and commits first.
+      const fastStream = randomUUID();
+      const fast = await store.append(fastStream, 0, [newEvent('Fast')], options);
+      const slowEvent = (async () => (await slow).events[0]!)();
+
+      const whileOpen = await readWholeFeed(cursorBefore);
+      expect(whileOpen.map((e) => e.streamId)).not.toContain(fastStream);
+      expect(whileOpen.map((e) => e.streamId)).not.toContain(slowStream);
+
+      release();
+      await slow;
+      const afterCommit = await readWholeFeed(cursorBefore);
+      expect(afterCommit.map((e) => e.streamId)).toEqual([slowStream, fastStream]);
+      expect((await slowEvent).position).toBeLessThan(fast.events[0]!.position);
+    });
+
+    it('never skips or repeats an event while a reader follows many slow concurrent writers', async () => {
+      const start = await readWholeFeed();
+      let cursor: FeedCursor = start.length
+        ? { transactionId: start.at(-1)!.transactionId, position: start.at(-1)!.position }
+        : FEED_START;
+      const seen: StoredEvent[] = [];
+      let writing = true;
+      const reader = (async () => {
+        for (;;) {
+          const page = await store.readAll(cursor, 50);
+          for (const event of page) seen.push(event);
+          if (page.length) cursor = { transactionId: page.at(-1)!.transactionId, position: page.at(-1)!.position };
+          if (!writing && page.length === 0) return;
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+      })();
+
+      const streams: string[] = Array.from({ length: 30 }, () => randomUUID());
+      const appended: StoredEvent[] = [];
+      await Promise.all(
+        streams.map(async (streamId) => {
+          for (let version = 0; version < 5; version++) {
+            const result = await store.append(streamId, version, [newEvent('Step', { version })], {
+              ...options,
+              // Random stalls inside the transaction make positions commit out of order.
+              withinTransaction: () => new Promise((resolve) => setTimeout(resolve, Math.random() * 15)),
+            });
+            appended.push(...result.events);
+          }
+        }),
+      );
+      writing = false;
+      await reader;
+
+      const mine = seen.filter((e) => streams.includes(e.streamId));
+      expect(mine).toHaveLength(appended.length);
+      expect(new Set(mine.map((e) => e.position)).size).toBe(appended.length);
+      expect(new Set(mine.map((e) => e.position))).toEqual(new Set(appended.map((e) => e.position)));
+      for (const streamId of streams) {
+        expect(mine.filter((e) => e.streamId === streamId).map((e) => e.version)).toEqual([1, 2, 3, 4, 5]);
+      }
+    });
+  });
+});

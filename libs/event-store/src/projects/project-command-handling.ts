@@ -1,0 +1,35 @@
+import type pg from 'pg';
+import {
+  PROJECT_EVENT_SCHEMA_VERSION,
+  type ProjectCommand,
+  ProjectCodeTaken,
+  type ProjectEvent,
+  type ProjectState,
+  decide,
+  evolve,
+  initialProjectState,
+} from '@app/domain';
+import { CommandHandler } from '../command-handling.js';
+import { isUniqueViolation, type PostgresEventStore } from '../postgres-event-store.js';
+
+export const PROJECT_STREAM_TYPE = 'project';
+
+export type ProjectCommandHandler = CommandHandler<ProjectCommand, ProjectEvent, ProjectState>;
+
+export function createProjectCommandHandler(store: PostgresEventStore): ProjectCommandHandler {
+  return new CommandHandler(store, { decide, evolve, initialState: initialProjectState }, PROJECT_STREAM_TYPE, PROJECT_EVENT_SCHEMA_VERSION);
+}
+
+/**
+ * Project codes are unique across projects, which one stream cannot check: a proposal reserves its
+ * code in the same transaction as its first event.
+ */
+export async function reserveProjectCode(client: pg.PoolClient, command: ProjectCommand, projectId: string): Promise<void> {
+  if (command.type !== 'ProposeProject') return;
+  try {
+    await client.query('INSERT INTO project_codes (code, project_id) VALUES ($1, $2)', [command.data.code, projectId]);
+  } catch (error) {
+    if (isUniqueViolation(error, 'project_codes_pkey')) throw new ProjectCodeTaken(command.data.code);
+    throw error;
+  }
+}

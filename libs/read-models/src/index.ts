@@ -1,0 +1,10 @@
+import { ComponentView, IndicatorView, MeasurementView, MilestoneView, ProjectView } from './project-detail/project-detail.entities.js';
+
+export * from './project-detail/project-detail.entities.js';
+export * from './project-detail/project-detail.projection.js';
+export * from './project-detail/project-detail.reader.js';
+export * from './project-detail/project-detail.sync.js';
+export * from './lagging-projects.js';
+
+/** Every read-model entity, for the ORM's explicit registration list. */
+export const READ_MODEL_ENTITIES = [ProjectView, ComponentView, MilestoneView, IndicatorView, MeasurementView];

@@ -1,0 +1,132 @@
+import type { InferEntity } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ComponentView, IndicatorView, MeasurementView, MilestoneView, ProjectView } from './project-detail.entities.js';
+
+export interface ProjectSummary {
+  id: string;
+  code: string;
+  title: string;
+  country: string;
+  status: string;
+  sector: string;
+  version: number;
+  plannedStart: string | null;
+  plannedEnd: string | null;
+  actualStart: string | null;
+  actualEnd: string | null;
+  updatedAt: string;
+}
+
+export interface ProjectListFilter {
+  country?: string;
+  status?: string;
+  /** Restricts the list to these projects (a team key's scope). */
+  ids?: string[];
+  limit: number;
+  offset: number;
+}
+
+/** Reads of the project read model, for GET /projects and GET /projects/{id}. */
+export class ProjectDetailReader {
+  constructor(private readonly em: EntityManager) {}
+
+  async list(filter: ProjectListFilter): Promise<{ items: ProjectSummary[]; total: number }> {
+    const where: Record<string, unknown> = {};
+    if (filter.country) where.country = filter.country;
+    if (filter.status) where.status = filter.status;
+    if (filter.ids) where.id = { $in: filter.ids };
+    const [rows, total] = await this.em.fork().findAndCount(ProjectView, where, {
+      orderBy: { code: 'asc' },
+      limit: filter.limit,
+      offset: filter.offset,
+    });
+    return { items: rows.map(summary), total };
+  }
+
+  /** One project with its components, milestones (with the derived overdue flag) and indicators. */
+  async get(projectId: string, today: string) {
+    const em = this.em.fork();
+    const project = await em.findOne(ProjectView, { id: projectId });
+    if (!project) return undefined;
+    const [components, milestones, indicators, measurements] = await Promise.all([
+      em.find(ComponentView, { projectId }, { orderBy: { position: 'asc' } }),
+      em.find(MilestoneView, { projectId }, { orderBy: { position: 'asc' } }),
+      em.find(IndicatorView, { projectId }, { orderBy: { position: 'asc' } }),
+      em.find(MeasurementView, { projectId }, { orderBy: { recordedVersion: 'asc' } }),
+    ]);
+    return {
+      ...summary(project),
+      description: project.description,
+      location: project.location,
+      participatingOrganisations: project.participatingOrganisations,
+      lastReason: project.lastReason ?? null,
+      components: components.map((c) => ({ id: c.id, name: c.name, kind: c.kind, description: c.description ?? null })),
+      milestones: milestones.map((m) => ({
+        id: m.id,
+        title: m.title,
+        description: m.description ?? null,
+        componentId: m.componentId ?? null,
+        dueDate: m.dueDate,
+        status: m.status,
+        overdue: m.status === 'planned' && m.dueDate < today,
+        reachedOn: m.reachedOn ?? null,
+        evidence: m.evidence ?? null,
+        documentLinks: m.documentLinks,
+        waiveReason: m.waiveReason ?? null,
+        timesRescheduled: m.timesRescheduled,
+      })),
+      indicators: indicators.map((i) => ({
+        id: i.id,
+        title: i.title,
+        description: i.description ?? null,
+        componentId: i.componentId ?? null,
+        unit: i.unit,
+        measure: i.measure,
+        resultLevel: i.resultLevel,
+        baseline: { value: i.baselineValue, date: i.baselineDate ?? null },
+        target: { value: i.targetValue, date: i.targetDate ?? null },
+        latestActual:
+          i.latestActual === null || i.latestActual === undefined
+            ? null
+            : { value: i.latestActual, date: i.latestActualDate, disaggregation: i.latestDisaggregation ?? null },
+        progress: i.progress ?? null,
+        measurements: measurements
+          .filter((m) => m.indicatorId === i.id)
+          .map((m) => ({
+            id: m.id,
+            value: m.value,
+            date: m.date,
+            periodStart: m.periodStart ?? null,
+            disaggregation: m.disaggregation ?? null,
+            note: m.note ?? null,
+            correctsMeasurementId: m.correctsMeasurementId ?? null,
+            correctionReason: m.correctionReason ?? null,
+            supersededBy: m.supersededBy ?? null,
+          })),
+      })),
+    };
+  }
+}
+
+export type ProjectDetail = NonNullable<Awaited<ReturnType<ProjectDetailReader['get']>>>;
+
+function summary(project: InferEntity<typeof ProjectView>): ProjectSummary {
+  return {
+    id: project.id,
+    code: project.code,
+    title: project.title,
+    country: project.country,
+    status: project.status,
+    sector: project.sector,
+    version: project.version,
+    plannedStart: project.plannedStart ?? null,
+    plannedEnd: project.plannedEnd ?? null,
+    actualStart: project.actualStart ?? null,
+    actualEnd: project.actualEnd ?? null,
+    updatedAt: toIso(project.updatedAt),
+  };
+}
+
+function toIso(value: Date | string): string {
+  return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+}

@@ -1,0 +1,71 @@
+# Shared steps of start.sh, test.sh and .ci/run: Node 24, dependencies, PostgreSQL and Redis.
+# Sourced, not run. Every step is idempotent and says what it does.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+# Node 24 (the current LTS): the machine's own if new enough, else the npm package `node@24` in .tools/.
+ensure_node() {
+  if [ -x "$ROOT/.tools/node_modules/.bin/node" ]; then
+    export PATH="$ROOT/.tools/node_modules/.bin:$PATH"
+  fi
+  if [ "$(node_major)" -ge 24 ]; then return; fi
+  say "Node $(node -v 2>/dev/null || echo 'not found') is older than 24: installing node@24 into .tools/"
+  npm install --prefix "$ROOT/.tools" --no-save --no-package-lock --no-audit --no-fund node@24 >/dev/null
+  export PATH="$ROOT/.tools/node_modules/.bin:$PATH"
+  [ "$(node_major)" -ge 24 ] || { echo "Could not get Node 24" >&2; exit 1; }
+}
+
+# Dependencies exactly as locked; reinstalled only when package-lock.json changed.
+ensure_deps() {
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "Installing dependencies (npm ci)"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_port() {
+  local host=$1 port=$2 name=$3
+  for _ in $(seq 1 60); do port_open "$host" "$port" && return 0; sleep 0.5; done
+  echo "$name did not come up on $host:$port" >&2
+  return 1
+}
+
+# PostgreSQL and Redis: already running, else docker compose where Docker works, else the local servers.
+ensure_services() {
+  local need_pg=0 need_redis=0
+  port_open 127.0.0.1 5432 || need_pg=1
+  port_open 127.0.0.1 6379 || need_redis=1
+  [ $need_pg = 0 ] && [ $need_redis = 0 ] && return 0
+  if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+    say "Starting PostgreSQL and Redis with docker compose"
+    docker compose up -d postgres redis
+  else
+    if [ $need_pg = 1 ]; then
+      say "Starting the local PostgreSQL server"
+      if command -v pg_ctlcluster >/dev/null 2>&1; then
+        pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+      else
+        echo "PostgreSQL is not reachable on 127.0.0.1:5432 and neither Docker nor pg_ctlcluster is available." >&2
+        exit 1
+      fi
+    fi
+    if [ $need_redis = 1 ]; then
+      say "Starting a local Redis server"
+      if command -v redis-server >/dev/null 2>&1; then
+        redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no
+      else
+        echo "Redis is not reachable on 127.0.0.1:6379 and neither Docker nor redis-server is available." >&2
+        exit 1
+      fi
+    fi
+  fi
+  wait_port 127.0.0.1 5432 PostgreSQL
+  wait_port 127.0.0.1 6379 Redis
+}

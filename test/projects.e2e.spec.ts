@@ -1,0 +1,317 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { bansuoProposal } from './support/bansuo.js';
+import { type RunningSystem, startSystem } from './support/running-system.js';
+import { eventually } from './support/test-environment.js';
+
+let system: RunningSystem;
+let db: pg.Pool;
+let admin: string;
+let manager: string;
+let auditor: string;
+
+const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+async function createKey(role: string, projectIds?: string[]): Promise<string> {
+  const response = await system.http
+    .post('/api-keys')
+    .set(auth(admin))
+    .send({ name: `${role} key`, role, ...(projectIds ? { projectIds } : {}) })
+    .expect(201);
+  expect(response.body.secret).toMatch(/^ptk_[A-Za-z0-9_-]{43}$/);
+  return response.body.secret as string;
+}
+
+async function propose(key = manager, body: object = bansuoProposal()): Promise<string> {
+  const response = await system.http.post('/projects').set(auth(key)).send(body).expect(201);
+  return response.body.id as string;
+}
+
+async function eventCount(projectId: string): Promise<number> {
+  const result = await db.query('SELECT count(*)::int AS n FROM events WHERE stream_id = $1', [projectId]);
+  return result.rows[0].n as number;
+}
+
+async function readModelVersion(projectId: string): Promise<number | undefined> {
+  const response = await system.http.get(`/projects/${projectId}`).set(auth(admin));
+  return response.status === 200 ? (response.body.version as number) : undefined;
+}
+
+beforeAll(async () => {
+  system = await startSystem('projects_e2e');
+  db = new pg.Pool({ connectionString: system.env.config.databaseUrl });
+  db.on('error', () => undefined);
+  admin = system.adminKey;
+  manager = await createKey('manager');
+  auditor = await createKey('auditor');
+});
+
+afterAll(async () => {
+  await db?.end();
+  await system?.stop();
+});
+
+describe('a project from proposal to closure', () => {
+  it('runs the lifecycle, milestones and indicators, and the read model follows', async () => {
+    const id = await propose();
+    const post = (path: string, body: object = {}) => system.http.post(`/projects/${id}${path}`).set(auth(manager)).send(body);
+
+    expect((await post('/approve', { date: '2017-08-20' }).expect(200)).body).toEqual({ version: 2 });
+    expect((await post('/start', { date: '2017-09-15' }).expect(200)).body).toEqual({ version: 3 });
+    const component = (await post('/components', { name: 'Cattle-raising group', kind: 'industry' }).expect(201)).body;
+    expect(component).toEqual({ componentId: expect.any(String), version: 4 });
+    const milestone = (
+      await post('/milestones', { title: '120 cattle distributed', dueDate: '2018-06-30', componentId: component.componentId }).expect(201)
+    ).body;
+    const overdue = (await post('/milestones', { title: 'Bridge completed', dueDate: '2019-01-31' }).expect(201)).body;
+    await post(`/milestones/${milestone.milestoneId}/reach`, { date: '2018-05-20', evidence: 'Distribution record' }).expect(200);
+    const indicator = (
+      await post('/indicators', {
+        title: 'Cattle distributed',
+        unit: 'head',
+        measure: 1,
+        resultLevel: 1,
+        baseline: { value: 0 },
+        target: { value: 120 },
+      }).expect(201)
+    ).body;
+    const measurement = (await post(`/indicators/${indicator.indicatorId}/measurements`, { value: 60, date: '2018-01-10' }).expect(201))
+      .body;
+    await post(`/indicators/${indicator.indicatorId}/measurements/${measurement.measurementId}/correct`, {
+      value: 90,
+      reason: 'Second delivery was left out',
+    }).expect(201);
+    await post('/suspend', {}).expect(400);
+    await post('/suspend', { reason: 'Flooding' }).expect(200);
+    await post('/resume').expect(200);
+    await post('/finalise', { date: '2020-12-31' }).expect(200);
+    const closed = (await post('/close').expect(200)).body;
+    expect(closed.version).toBe(14);
+
+    await eventually(async () => (await readModelVersion(id)) === 14, 5_000, 'read model at version 14');
+    const view = await system.http.get(`/projects/${id}`).set(auth(auditor)).expect(200);
+    expect(view.headers.etag).toBe('"14"');
+    expect(view.body).toMatchObject({
+      id,
+      status: 'closed',
+      version: 14,
+      actualStart: '2017-09-15',
+      actualEnd: '2020-12-31',
+      components: [{ id: component.componentId, kind: 'industry' }],
+    });
+    expect(view.body.milestones).toEqual([
+      expect.objectContaining({ id: milestone.milestoneId, status: 'reached', reachedOn: '2018-05-20', overdue: false }),
+      expect.objectContaining({ id: overdue.milestoneId, status: 'planned', overdue: true }),
+    ]);
+    expect(view.body.indicators[0]).toMatchObject({
+      latestActual: { value: 90, date: '2018-01-10' },
+      progress: 0.75,
+    });
+    expect(view.body.indicators[0].measurements).toHaveLength(2);
+  });
+
+  it('refuses commands that make no sense in the current state, storing nothing', async () => {
+    const id = await propose();
+    const before = await eventCount(id);
+    const closing = await system.http.post(`/projects/${id}/close`).set(auth(manager)).send({}).expect(409);
+    expect(closing.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(closing.body).toMatchObject({ status: 409, code: 'PROJECT.INVALID_TRANSITION' });
+    await system.http
+      .post(`/projects/${id}/indicators/7d0f0f44-93a4-4c57-9b1e-8f3a6f1f4a10/measurements`)
+      .set(auth(manager))
+      .send({ value: 3 })
+      .expect(409);
+    expect(await eventCount(id)).toBe(before);
+  });
+
+  it('answers 404 for unknown projects and milestones', async () => {
+    const unknown = '0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f';
+    const response = await system.http.post(`/projects/${unknown}/approve`).set(auth(manager)).send({}).expect(404);
+    expect(response.body.code).toBe('PROJECT.NOT_FOUND');
+    await system.http.get(`/projects/${unknown}`).set(auth(manager)).expect(404);
+    const id = await propose();
+    await system.http.post(`/projects/${id}/milestones/${unknown}/waive`).set(auth(manager)).send({ reason: 'x' }).expect(404);
+  });
+
+  it('refuses a second project with the same code (409) and stores nothing', async () => {
+    const body = bansuoProposal();
+    await propose(manager, body);
+    const response = await system.http.post('/projects').set(auth(manager)).send(body).expect(409);
+    expect(response.body.code).toBe('PROJECT.CODE_TAKEN');
+    const codes = await db.query('SELECT count(*)::int AS n FROM project_codes WHERE code = $1', [body.code]);
+    expect(codes.rows[0].n).toBe(1);
+  });
+});
+
+describe('validation', () => {
+  it('answers 400 problem+json naming every field at fault', async () => {
+    const response = await system.http
+      .post('/projects')
+      .set(auth(manager))
+      .send({ ...bansuoProposal(), country: 'Laos', plannedStart: '2019-02-30', extra: true })
+      .expect(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const fields = (response.body.errors as { field: string }[]).map((e) => e.field).sort();
+    expect(fields).toEqual(['country', 'extra', 'plannedStart']);
+  });
+
+  it('answers 400 for a non-UUID id in the path and for malformed JSON', async () => {
+    await system.http.post('/projects/not-a-uuid/approve').set(auth(manager)).send({}).expect(400);
+    const malformed = await system.http
+      .post('/projects')
+      .set(auth(manager))
+      .set('Content-Type', 'application/json')
+      .send('{"code": ')
+      .expect(400);
+    expect(malformed.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('refuses a disaggregation whose parts exceed the total', async () => {
+    const id = await propose();
+    const post = (path: string, body: object = {}) => system.http.post(`/projects/${id}${path}`).set(auth(manager)).send(body);
+    await post('/approve').expect(200);
+    await post('/start').expect(200);
+    const indicator = (
+      await post('/indicators', { title: 'Participants', unit: 'people', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 20 } })
+    ).body;
+    const refused = await post(`/indicators/${indicator.indicatorId}/measurements`, { value: 20, disaggregation: { female: 15, male: 10 } }).expect(
+      400,
+    );
+    expect(refused.body.code).toBe('MEASUREMENT.INVALID_DISAGGREGATION');
+    await post(`/indicators/${indicator.indicatorId}/measurements`, { value: 20, disaggregation: { female: 7 } }).expect(201);
+  });
+});
+
+describe('keys, roles and scope', () => {
+  it('answers 401 without a key or with an unknown one', async () => {
+    const missing = await system.http.get('/projects').expect(401);
+    expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
+    await system.http.get('/projects').set(auth('ptk_unknown')).expect(401);
+  });
+
+  it('lets only admins create keys', async () => {
+    await system.http.post('/api-keys').set(auth(manager)).send({ name: 'x', role: 'auditor' }).expect(403);
+  });
+
+  it('keeps a team key to its projects and to the commands a team may run', async () => {
+    const mine = await propose();
+    const other = await propose();
+    const team = await createKey('team', [mine]);
+    await system.http.post(`/projects/${mine}/approve`).set(auth(team)).send({}).expect(403);
+    await system.http.post(`/projects/${mine}/approve`).set(auth(manager)).send({}).expect(200);
+    await system.http.post(`/projects/${mine}/start`).set(auth(team)).send({}).expect(200);
+    await system.http.post(`/projects/${other}/components`).set(auth(team)).send({ name: 'Weaving', kind: 'industry' }).expect(403);
+    await system.http.post('/projects').set(auth(team)).send(bansuoProposal()).expect(403);
+    await system.http.get(`/projects/${other}`).set(auth(team)).expect(403);
+    await eventually(async () => (await readModelVersion(mine)) === 3, 5_000, 'read model');
+    const list = await system.http.get('/projects').set(auth(team)).expect(200);
+    expect(list.body.items.map((p: { id: string }) => p.id)).toEqual([mine]);
+  });
+
+  it('lets auditors read but record nothing', async () => {
+    const id = await propose();
+    await system.http.post(`/projects/${id}/approve`).set(auth(auditor)).send({}).expect(403);
+    await system.http.get(`/projects/${id}/events`).set(auth(auditor)).expect(200);
+  });
+});
+
+describe('concurrency, preconditions and idempotency', () => {
+  it('lands ten concurrent commands on one project with ten distinct contiguous versions', async () => {
+    const id = await propose();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        system.http.post(`/projects/${id}/components`).set(auth(manager)).send({ name: `Component ${i}`, kind: 'infrastructure' }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
+    expect(answers.map((a) => a.body.version).sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    const events = await system.http.get(`/projects/${id}/events`).set(auth(auditor)).expect(200);
+    expect(events.body.items.map((e: { version: number }) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it('answers 412 for a stale If-Match and stores nothing', async () => {
+    const id = await propose();
+    await system.http.post(`/projects/${id}/approve`).set(auth(manager)).set('If-Match', '"1"').send({}).expect(200);
+    const stale = await system.http.post(`/projects/${id}/start`).set(auth(manager)).set('If-Match', '"1"').send({}).expect(412);
+    expect(stale.body.code).toBe('PROJECT.VERSION_MISMATCH');
+    expect(await eventCount(id)).toBe(2);
+    await system.http.post(`/projects/${id}/start`).set(auth(manager)).set('If-Match', 'not-a-version').send({}).expect(400);
+  });
+
+  it('answers a replayed Idempotency-Key with the first answer and stores nothing new', async () => {
+    const key = `propose-${Math.random()}`;
+    const body = bansuoProposal();
+    const first = await system.http.post('/projects').set(auth(manager)).set('Idempotency-Key', key).send(body).expect(201);
+    const again = await system.http.post('/projects').set(auth(manager)).set('Idempotency-Key', key).send(body).expect(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const streams = await db.query("SELECT count(*)::int AS n FROM events WHERE data->>'code' = $1", [body.code]);
+    expect(streams.rows[0].n).toBe(1);
+
+    const other = await system.http
+      .post('/projects')
+      .set(auth(manager))
+      .set('Idempotency-Key', key)
+      .send({ ...body, title: 'Another request' })
+      .expect(422);
+    expect(other.body.code).toBe('IDEMPOTENCY_KEY.REUSED');
+  });
+
+  it('answers concurrent requests with one Idempotency-Key once', async () => {
+    const id = await propose();
+    const key = `component-${Math.random()}`;
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        system.http.post(`/projects/${id}/components`).set(auth(manager)).set('Idempotency-Key', key).send({ name: 'Road', kind: 'infrastructure' }),
+      ),
+    );
+    expect(new Set(answers.map((a) => a.body.componentId)).size).toBe(1);
+    expect(await eventCount(id)).toBe(2);
+  });
+});
+
+describe('history and metadata', () => {
+  it('records the actor, correlation id and idempotency key of every event, paged by version', async () => {
+    const id = await propose();
+    await system.http
+      .post(`/projects/${id}/approve`)
+      .set(auth(manager))
+      .set('X-Correlation-Id', 'corr-123')
+      .set('Idempotency-Key', 'approve-1')
+      .send({ reason: 'Board decision' })
+      .expect(200);
+    const page = await system.http.get(`/projects/${id}/events?fromVersion=2&limit=1`).set(auth(auditor)).expect(200);
+    expect(page.body.items).toHaveLength(1);
+    const [event] = page.body.items;
+    expect(event).toMatchObject({ version: 2, type: 'ProjectApproved', data: { reason: 'Board decision' } });
+    expect(event.metadata).toMatchObject({
+      actor: { role: 'manager' },
+      correlationId: 'corr-123',
+      idempotencyKey: 'approve-1',
+      commandType: 'ApproveProject',
+    });
+    expect(event.metadata.eventId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(event.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('operations', () => {
+  it('reports liveness, readiness, metrics and the OpenAPI document', async () => {
+    await system.http.get('/health').expect(200, { status: 'ok' });
+    const ready = await system.http.get('/health/ready').expect(200);
+    expect(ready.body.checks).toEqual({ postgres: { status: 'up' }, redis: { status: 'up' } });
+    const metrics = await system.http.get('/metrics').expect(200);
+    expect(metrics.text).toContain('project_tracker_http_request_duration_seconds');
+    const docs = await system.http.get('/docs-json').expect(200);
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining(['/projects', '/projects/{id}', '/projects/{id}/events', '/api-keys', '/health/ready']),
+    );
+  });
+
+  it('brings an idle read model to the last version within a second', async () => {
+    const id = await propose();
+    const started = Date.now();
+    await eventually(async () => (await readModelVersion(id)) === 1, 1_000, 'read model within a second');
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});

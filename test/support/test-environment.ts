@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { type AppConfig, loadConfig } from '@app/config';
+import { createDatabaseIfMissing, dropDatabaseIfExists, migrate } from '@app/database';
+
+/**
+ * A database and a queue prefix of the caller's own, so spec files (and CI runs) never see each
+ * other's events or jobs. PostgreSQL and Redis are the real local servers.
+ */
+export interface TestEnvironment {
+  config: AppConfig;
+  /** Drops the database; call from afterAll. */
+  dispose(): Promise<void>;
+}
+
+const BASE_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export async function createTestEnvironment(label: string): Promise<TestEnvironment> {
+  const suffix = `${label.replaceAll(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  const url = new URL(BASE_DATABASE_URL);
+  url.pathname = `/pt_test_${suffix}`;
+  const databaseUrl = url.toString();
+  await createDatabaseIfMissing(databaseUrl);
+  await migrate(databaseUrl);
+
+  const env = {
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    ADMIN_API_KEY: `test-admin-${randomBytes(12).toString('hex')}`,
+    QUEUE_PREFIX: `pt_test_${suffix}`,
+    RECONCILE_INTERVAL_MS: '200',
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+  };
+  Object.assign(process.env, env);
+  const config = loadConfig(env);
+  return { config, dispose: () => dropDatabaseIfExists(databaseUrl) };
+}
+
+/** Polls `probe` until it answers something truthy, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
