@@ -28,6 +28,11 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 curl -fs "http://localhost:$PORT/health/ready" >/dev/null || { echo "The API did not become ready; see .run/api.log" >&2; tail -20 .run/api.log >&2; exit 1; }
+say "Waiting for the worker to project the seeded projects"
+for _ in $(seq 1 60); do
+  curl -fs "http://localhost:$PORT/projects?limit=1" -H "Authorization: Bearer $ADMIN_API_KEY" | grep -q '"total":[1-9]' && break
+  sleep 0.5
+done
 cat <<MSG
 
 Project Tracker is running.

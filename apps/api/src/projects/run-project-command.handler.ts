@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler as HandlesCommand, type ICommandHandler } from '@nestjs/cqrs';
-import type { ProjectCommand } from '@app/domain';
+import { DomainError, type ProjectCommand } from '@app/domain';
 import {
   PostgresEventStore,
   type ProjectCommandHandler,
@@ -9,6 +9,7 @@ import {
   reserveProjectCode,
 } from '@app/event-store';
 import { ProblemException } from '../common/problem.js';
+import { commandsTotal } from '../metrics/metrics.js';
 import { IdempotencyStore } from './idempotency.store.js';
 import { type CommandAnswer, RunProjectCommand } from './run-project-command.command.js';
 
@@ -27,7 +28,18 @@ export class RunProjectCommandHandler implements ICommandHandler<RunProjectComma
     private readonly idempotency: IdempotencyStore,
   ) {}
 
-  async execute({ projectId, command, context }: RunProjectCommand): Promise<CommandAnswer> {
+  async execute(run: RunProjectCommand): Promise<CommandAnswer> {
+    try {
+      const answer = await this.run(run);
+      commandsTotal.inc({ type: run.command.type, outcome: answer.replayed ? 'replayed' : 'accepted' });
+      return answer;
+    } catch (error) {
+      commandsTotal.inc({ type: run.command.type, outcome: error instanceof DomainError ? 'refused' : 'failed' });
+      throw error;
+    }
+  }
+
+  private async run({ projectId, command, context }: RunProjectCommand): Promise<CommandAnswer> {
     const { actor, idempotencyKey } = context;
     if (idempotencyKey) {
       const replay = await this.replay(actor.keyId, idempotencyKey, context.requestHash);

@@ -17,7 +17,7 @@ export class ProjectDetailProjection {
     const at = new Date(stored.metadata.recordedAt);
     if (event.type === 'ProjectProposed') {
       const data = event.data;
-      return em.create(ProjectView, {
+      const created = em.create(ProjectView, {
         id: data.projectId,
         code: data.code,
         title: data.title,
@@ -36,6 +36,9 @@ export class ProjectDetailProjection {
         proposedAt: at,
         updatedAt: at,
       });
+      // Rows of its components, milestones and indicators refer to it: it must be inserted first.
+      await em.flush();
+      return created;
     }
     if (!project) throw new Error(`${event.type} at version ${stored.version} of ${stored.streamId} has no project to apply to`);
     project.version = stored.version;
@@ -126,6 +129,8 @@ export class ProjectDetailProjection {
           measurementCount: 0,
           position: stored.version,
         });
+        // Its measurements refer to it.
+        await em.flush();
         return project;
       case 'IndicatorTargetRevised': {
         const indicator = await em.findOneOrFail(IndicatorView, { id: event.data.indicatorId });
