@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { ProjectionsAdminController } from './admin/projections-admin.controller.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeysService } from './auth/api-keys.service.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
@@ -16,7 +17,14 @@ import { RunProjectCommandHandler, projectCommandHandlerProvider } from './proje
 
 @Module({
   imports: [ConfigModule, DatabaseModule, CqrsModule.forRoot()],
-  controllers: [ProjectCommandsController, ProjectQueriesController, ApiKeysController, HealthController, MetricsController],
+  controllers: [
+    ProjectCommandsController,
+    ProjectQueriesController,
+    ApiKeysController,
+    HealthController,
+    MetricsController,
+    ProjectionsAdminController,
+  ],
   providers: [
     ApiKeysService,
     IdempotencyStore,

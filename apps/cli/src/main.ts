@@ -2,13 +2,25 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, loadDotEnv } from '@app/config';
 import { createDatabaseIfMissing, migrate } from '@app/database';
 
-/** Operator commands that run once and exit: `migrate`, `seed`. */
+/** Operator commands that run once and exit: `migrate`, `seed`, `projections:rebuild`, `projections:verify`. */
 const COMMANDS: Record<string, () => Promise<void>> = {
   async migrate() {
     const config = loadConfig();
     if (await createDatabaseIfMissing(config.databaseUrl)) console.log('Created the database.');
     const applied = await migrate(config.databaseUrl);
     console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'The database schema is up to date.');
+  },
+  async 'projections:rebuild'() {
+    const { rebuildCommand } = await import('./projections.command.js');
+    await rebuildCommand(loadConfig());
+  },
+  async 'projections:verify'() {
+    const { verifyCommand } = await import('./projections.command.js');
+    process.exitCode = await verifyCommand(loadConfig());
+  },
+  async 'bench:rebuild'() {
+    const { rebuildBenchmark } = await import('./bench/rebuild.bench.js');
+    await rebuildBenchmark(loadConfig(), process.argv.slice(3));
   },
   async seed() {
     const { seedCommand } = await import('./seed.command.js');

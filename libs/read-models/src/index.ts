@@ -1,4 +1,11 @@
-import { ComponentView, IndicatorView, MeasurementView, MilestoneView, ProjectView } from './project-detail/project-detail.entities.js';
+import {
+  ComponentView,
+  IndicatorView,
+  MeasurementView,
+  MilestoneTimelineView,
+  MilestoneView,
+  ProjectView,
+} from './project-detail/project-detail.entities.js';
 
 export * from './project-detail/project-detail.entities.js';
 export * from './project-detail/project-detail.projection.js';
@@ -7,4 +14,6 @@ export * from './project-detail/project-detail.sync.js';
 export * from './lagging-projects.js';
 
 /** Every read-model entity, for the ORM's explicit registration list. */
-export const READ_MODEL_ENTITIES = [ProjectView, ComponentView, MilestoneView, IndicatorView, MeasurementView];
+export const READ_MODEL_ENTITIES = [ProjectView, ComponentView, MilestoneView, IndicatorView, MeasurementView, MilestoneTimelineView];
+export * from './project-detail/project-detail.rows.js';
+export * from './rebuild/project-views.rebuild.js';

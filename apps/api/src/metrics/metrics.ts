@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The API's Prometheus registry: process defaults plus request and command figures. */
 export const registry = new Registry();
@@ -16,5 +16,11 @@ export const commandsTotal = new Counter({
   name: 'project_tracker_commands_total',
   help: 'Project commands by type and outcome',
   labelNames: ['type', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const projectionDriftProjects = new Gauge({
+  name: 'project_tracker_projection_drift_projects',
+  help: 'Projects whose read model differed from a rebuild at the last verification',
   registers: [registry],
 });

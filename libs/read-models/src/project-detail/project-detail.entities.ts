@@ -102,3 +102,21 @@ export const MeasurementView = defineEntity({
     recordedVersion: p.integer(),
   },
 });
+
+/** One line per thing that happened to a milestone: planned, rescheduled, reached, waived. */
+export const MilestoneTimelineView = defineEntity({
+  name: 'MilestoneTimelineView',
+  tableName: 'milestone_timeline_views',
+  properties: {
+    id: p.uuid().primary(),
+    projectId: p.uuid(),
+    milestoneId: p.uuid(),
+    version: p.integer(),
+    kind: p.text(),
+    date: p.date().nullable(),
+    dueDate: p.date(),
+    previousDueDate: p.date().nullable(),
+    note: p.text().nullable(),
+    occurredAt: p.datetime(),
+  },
+});

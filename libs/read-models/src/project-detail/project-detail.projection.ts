@@ -1,7 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProjectEvent } from '@app/domain';
 import type { StoredEvent } from '@app/event-store';
-import { ComponentView, IndicatorView, MeasurementView, MilestoneView, ProjectView } from './project-detail.entities.js';
+import {
+  ComponentView,
+  IndicatorView,
+  MeasurementView,
+  MilestoneTimelineView,
+  MilestoneView,
+  ProjectView,
+} from './project-detail.entities.js';
 
 type Project = InstanceType<typeof ProjectView.class>;
 type Indicator = InstanceType<typeof IndicatorView.class>;
@@ -87,6 +94,7 @@ export class ProjectDetailProjection {
           timesRescheduled: 0,
           position: stored.version,
         });
+        this.timeline(em, stored, event.data.milestoneId, 'planned', null, event.data.dueDate, null, event.data.title);
         return project;
       case 'MilestoneReached': {
         const milestone = await em.findOneOrFail(MilestoneView, { id: event.data.milestoneId });
@@ -94,18 +102,21 @@ export class ProjectDetailProjection {
         milestone.reachedOn = event.data.reachedOn;
         milestone.evidence = event.data.evidence;
         milestone.documentLinks = event.data.documentLinks;
+        this.timeline(em, stored, milestone.id, 'reached', event.data.reachedOn, milestone.dueDate, null, event.data.evidence);
         return project;
       }
       case 'MilestoneRescheduled': {
         const milestone = await em.findOneOrFail(MilestoneView, { id: event.data.milestoneId });
         milestone.dueDate = event.data.dueDate;
         milestone.timesRescheduled += 1;
+        this.timeline(em, stored, milestone.id, 'rescheduled', null, event.data.dueDate, event.data.previousDueDate, event.data.reason);
         return project;
       }
       case 'MilestoneWaived': {
         const milestone = await em.findOneOrFail(MilestoneView, { id: event.data.milestoneId });
         milestone.status = 'waived';
         milestone.waiveReason = event.data.reason;
+        this.timeline(em, stored, milestone.id, 'waived', null, milestone.dueDate, null, event.data.reason);
         return project;
       }
       case 'IndicatorDefined':
@@ -186,6 +197,30 @@ export class ProjectDetailProjection {
         throw new Error(`ProjectDetailProjection does not handle ${(unhandled as ProjectEvent).type}`);
       }
     }
+  }
+
+  private timeline(
+    em: EntityManager,
+    stored: StoredEvent,
+    milestoneId: string,
+    kind: 'planned' | 'rescheduled' | 'reached' | 'waived',
+    date: string | null,
+    dueDate: string,
+    previousDueDate: string | null,
+    note: string | null,
+  ): void {
+    em.create(MilestoneTimelineView, {
+      id: stored.metadata.eventId,
+      projectId: stored.streamId,
+      milestoneId,
+      version: stored.version,
+      kind,
+      date,
+      dueDate,
+      previousDueDate,
+      note,
+      occurredAt: new Date(stored.metadata.occurredAt),
+    });
   }
 
   private transition(project: Project, status: string, reason: string | undefined): Project {

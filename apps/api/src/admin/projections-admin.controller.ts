@@ -1,0 +1,51 @@
+import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type pg from 'pg';
+import { PG_POOL } from '@app/database';
+import { ProjectViewsRebuild, RebuildInProgress } from '@app/read-models';
+import { Roles } from '../auth/auth.decorators.js';
+import { ProblemException } from '../common/problem.js';
+import { projectionDriftProjects } from '../metrics/metrics.js';
+
+/** Operator commands on the read models. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin/projections')
+@Roles('admin')
+export class ProjectionsAdminController {
+  private readonly rebuilds: ProjectViewsRebuild;
+
+  constructor(@Inject(PG_POOL) pool: pg.Pool) {
+    this.rebuilds = new ProjectViewsRebuild(pool);
+  }
+
+  @Post('rebuild')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Drop and rebuild every read model from the event store (admin)',
+    description: 'Builds into shadow tables and swaps them in; reads stay available and commands keep being accepted.',
+  })
+  rebuild() {
+    return this.exclusive(() => this.rebuilds.rebuild());
+  }
+
+  @Post('verify')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rebuild into shadow tables and report any difference from the live read model (admin)' })
+  async verify() {
+    const report = await this.exclusive(() => this.rebuilds.verify());
+    projectionDriftProjects.set(new Set(report.differing.map((d) => d.projectId)).size);
+    return report;
+  }
+
+  private async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof RebuildInProgress) {
+        throw new ProblemException(409, 'PROJECTIONS.REBUILD_RUNNING', 'Conflict', error.message, undefined, { 'retry-after': '10' });
+      }
+      throw error;
+    }
+  }
+}

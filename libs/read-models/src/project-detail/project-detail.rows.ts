@@ -1,0 +1,253 @@
+import type { ProjectEvent } from '@app/domain';
+import type { StoredEvent } from '@app/event-store';
+
+/**
+ * The project read model as plain rows, column for column, folded in memory from a project's events.
+ * Rebuilds and drift checks use it to write whole tables in bulk; it must give exactly what the
+ * incremental projection (project-detail.projection.ts) leaves in the tables, which the drift check
+ * (`projections:verify`) and its spec hold it to.
+ */
+export interface ProjectDetailRows {
+  project_views: Record<string, unknown>[];
+  component_views: Record<string, unknown>[];
+  milestone_views: Record<string, unknown>[];
+  indicator_views: Record<string, unknown>[];
+  measurement_views: Record<string, unknown>[];
+  milestone_timeline_views: Record<string, unknown>[];
+}
+
+export type ViewTable = keyof ProjectDetailRows;
+
+/** The tables of the project read model and their columns, in insert order. */
+export const VIEW_COLUMNS: Record<ViewTable, readonly string[]> = {
+  project_views: [
+    'id', 'code', 'title', 'description', 'country', 'status', 'sector', 'location', 'participating_organisations',
+    'planned_start', 'planned_end', 'actual_start', 'actual_end', 'last_reason', 'version', 'proposed_at', 'updated_at',
+  ],
+  component_views: ['id', 'project_id', 'name', 'kind', 'description', 'position'],
+  milestone_views: [
+    'id', 'project_id', 'component_id', 'title', 'description', 'due_date', 'status', 'reached_on', 'evidence',
+    'document_links', 'waive_reason', 'times_rescheduled', 'position',
+  ],
+  indicator_views: [
+    'id', 'project_id', 'component_id', 'title', 'description', 'unit', 'measure', 'result_level', 'baseline_value',
+    'baseline_date', 'target_value', 'target_date', 'latest_actual', 'latest_actual_date', 'latest_disaggregation',
+    'progress', 'measurement_count', 'position',
+  ],
+  measurement_views: [
+    'id', 'project_id', 'indicator_id', 'value', 'date', 'period_start', 'disaggregation', 'note',
+    'corrects_measurement_id', 'correction_reason', 'superseded_by', 'recorded_version',
+  ],
+  milestone_timeline_views: [
+    'id', 'project_id', 'milestone_id', 'version', 'kind', 'date', 'due_date', 'previous_due_date', 'note', 'occurred_at',
+  ],
+};
+
+export const VIEW_TABLES = Object.keys(VIEW_COLUMNS) as ViewTable[];
+
+type Row = Record<string, unknown>;
+
+/** Folds one project's events, in version order, into its rows. */
+export class ProjectDetailFolder {
+  private project: Row | undefined;
+  private readonly components = new Map<string, Row>();
+  private readonly milestones = new Map<string, Row>();
+  private readonly indicators = new Map<string, Row>();
+  private readonly measurements = new Map<string, Row>();
+  /** Per indicator: its measurements and the current latest one, so a recording costs O(1). */
+  private readonly measurementsOf = new Map<string, Row[]>();
+  private readonly latestOf = new Map<string, Row | undefined>();
+  private readonly timeline: Row[] = [];
+
+  apply(stored: StoredEvent): void {
+    const event = { type: stored.type, data: stored.data } as ProjectEvent;
+    const at = stored.metadata.recordedAt;
+    if (event.type === 'ProjectProposed') {
+      const d = event.data;
+      this.project = {
+        id: d.projectId, code: d.code, title: d.title, description: d.description, country: d.country,
+        status: 'proposed', sector: d.sector, location: d.location, participating_organisations: d.participatingOrganisations,
+        planned_start: d.plannedStart ?? null, planned_end: d.plannedEnd ?? null, actual_start: null, actual_end: null,
+        last_reason: null, version: stored.version, proposed_at: at, updated_at: at,
+      };
+      return;
+    }
+    const project = this.project;
+    if (!project) throw new Error(`${event.type} at version ${stored.version} of ${stored.streamId} has no project to apply to`);
+    project.version = stored.version;
+    project.updated_at = at;
+    const projectId = project.id as string;
+
+    switch (event.type) {
+      case 'ProjectApproved':
+        return this.transition('approved', event.data.reason);
+      case 'ProjectStarted':
+        project.actual_start = event.data.actualStart;
+        return this.transition('implementation', event.data.reason);
+      case 'ProjectSuspended':
+        return this.transition('suspended', event.data.reason);
+      case 'ProjectResumed':
+        return this.transition('implementation', event.data.reason);
+      case 'ProjectFinalised':
+        project.actual_end = event.data.actualEnd;
+        return this.transition('finalisation', event.data.reason);
+      case 'ProjectClosed':
+        return this.transition('closed', event.data.reason);
+      case 'ProjectCancelled':
+        return this.transition('cancelled', event.data.reason);
+      case 'ComponentAdded':
+        this.components.set(event.data.componentId, {
+          id: event.data.componentId, project_id: projectId, name: event.data.name, kind: event.data.kind,
+          description: event.data.description ?? null, position: stored.version,
+        });
+        return;
+      case 'MilestonePlanned':
+        this.milestones.set(event.data.milestoneId, {
+          id: event.data.milestoneId, project_id: projectId, component_id: event.data.componentId ?? null,
+          title: event.data.title, description: event.data.description ?? null, due_date: event.data.dueDate,
+          status: 'planned', reached_on: null, evidence: null, document_links: [], waive_reason: null,
+          times_rescheduled: 0, position: stored.version,
+        });
+        this.addTimeline(stored, event.data.milestoneId, 'planned', null, event.data.dueDate, null, event.data.title);
+        return;
+      case 'MilestoneReached': {
+        const milestone = this.must(this.milestones, event.data.milestoneId, stored);
+        milestone.status = 'reached';
+        milestone.reached_on = event.data.reachedOn;
+        milestone.evidence = event.data.evidence;
+        milestone.document_links = event.data.documentLinks;
+        this.addTimeline(stored, event.data.milestoneId, 'reached', event.data.reachedOn, milestone.due_date as string, null, event.data.evidence);
+        return;
+      }
+      case 'MilestoneRescheduled': {
+        const milestone = this.must(this.milestones, event.data.milestoneId, stored);
+        milestone.due_date = event.data.dueDate;
+        milestone.times_rescheduled = (milestone.times_rescheduled as number) + 1;
+        this.addTimeline(stored, event.data.milestoneId, 'rescheduled', null, event.data.dueDate, event.data.previousDueDate, event.data.reason);
+        return;
+      }
+      case 'MilestoneWaived': {
+        const milestone = this.must(this.milestones, event.data.milestoneId, stored);
+        milestone.status = 'waived';
+        milestone.waive_reason = event.data.reason;
+        this.addTimeline(stored, event.data.milestoneId, 'waived', null, milestone.due_date as string, null, event.data.reason);
+        return;
+      }
+      case 'IndicatorDefined':
+        this.indicators.set(event.data.indicatorId, {
+          id: event.data.indicatorId, project_id: projectId, component_id: event.data.componentId ?? null,
+          title: event.data.title, description: event.data.description ?? null, unit: event.data.unit,
+          measure: event.data.measure, result_level: event.data.resultLevel, baseline_value: event.data.baseline.value,
+          baseline_date: event.data.baseline.date ?? null, target_value: event.data.target.value,
+          target_date: event.data.target.date ?? null, latest_actual: null, latest_actual_date: null,
+          latest_disaggregation: null, progress: null, measurement_count: 0, position: stored.version,
+        });
+        return;
+      case 'IndicatorTargetRevised': {
+        const indicator = this.must(this.indicators, event.data.indicatorId, stored);
+        indicator.target_value = event.data.target.value;
+        indicator.target_date = event.data.target.date ?? null;
+        return this.setProgress(indicator);
+      }
+      case 'MeasurementRecorded': {
+        const d = event.data;
+        const indicator = this.must(this.indicators, d.indicatorId, stored);
+        this.addMeasurement(indicator, {
+          id: d.measurementId, project_id: projectId, indicator_id: d.indicatorId, value: d.value, date: d.date,
+          period_start: d.periodStart ?? null, disaggregation: d.disaggregation ?? null, note: d.note ?? null,
+          corrects_measurement_id: null, correction_reason: null, superseded_by: null, recorded_version: stored.version,
+        });
+        return;
+      }
+      case 'MeasurementCorrected': {
+        const d = event.data;
+        const indicator = this.must(this.indicators, d.indicatorId, stored);
+        const corrected = this.must(this.measurements, d.correctsMeasurementId, stored);
+        corrected.superseded_by = d.measurementId;
+        if (this.latestOf.get(d.indicatorId) === corrected) this.latestOf.set(d.indicatorId, this.findLatest(d.indicatorId));
+        this.addMeasurement(indicator, {
+          id: d.measurementId, project_id: projectId, indicator_id: d.indicatorId, value: d.value, date: d.date,
+          period_start: d.periodStart ?? null, disaggregation: d.disaggregation ?? null, note: null,
+          corrects_measurement_id: d.correctsMeasurementId, correction_reason: d.reason, superseded_by: null,
+          recorded_version: stored.version,
+        });
+        return;
+      }
+      default: {
+        const unhandled: never = event;
+        throw new Error(`ProjectDetailFolder does not handle ${(unhandled as ProjectEvent).type}`);
+      }
+    }
+  }
+
+  rows(): ProjectDetailRows {
+    return {
+      project_views: this.project ? [this.project] : [],
+      component_views: [...this.components.values()],
+      milestone_views: [...this.milestones.values()],
+      indicator_views: [...this.indicators.values()],
+      measurement_views: [...this.measurements.values()],
+      milestone_timeline_views: this.timeline,
+    };
+  }
+
+  private transition(status: string, reason: string | undefined): void {
+    this.project!.status = status;
+    this.project!.last_reason = reason ?? null;
+  }
+
+  private addTimeline(
+    stored: StoredEvent,
+    milestoneId: string,
+    kind: string,
+    date: string | null,
+    dueDate: string,
+    previousDueDate: string | null,
+    note: string | null,
+  ): void {
+    this.timeline.push({
+      id: stored.metadata.eventId, project_id: stored.streamId, milestone_id: milestoneId, version: stored.version,
+      kind, date, due_date: dueDate, previous_due_date: previousDueDate, note, occurred_at: stored.metadata.occurredAt,
+    });
+  }
+
+  private addMeasurement(indicator: Row, measurement: Row): void {
+    const indicatorId = indicator.id as string;
+    this.measurements.set(measurement.id as string, measurement);
+    const list = this.measurementsOf.get(indicatorId) ?? [];
+    list.push(measurement);
+    this.measurementsOf.set(indicatorId, list);
+    const latest = this.latestOf.get(indicatorId);
+    if (!latest || isLater(measurement, latest)) this.latestOf.set(indicatorId, measurement);
+    indicator.measurement_count = (indicator.measurement_count as number) + 1;
+    this.setProgress(indicator);
+  }
+
+  /** Same rule as the projection: the current measurement with the latest date, ties to the later one. */
+  private findLatest(indicatorId: string): Row | undefined {
+    let latest: Row | undefined;
+    for (const measurement of this.measurementsOf.get(indicatorId) ?? []) {
+      if (measurement.superseded_by === null && (!latest || isLater(measurement, latest))) latest = measurement;
+    }
+    return latest;
+  }
+
+  private setProgress(indicator: Row): void {
+    const latest = this.latestOf.get(indicator.id as string);
+    indicator.latest_actual = latest?.value ?? null;
+    indicator.latest_actual_date = latest?.date ?? null;
+    indicator.latest_disaggregation = latest?.disaggregation ?? null;
+    const span = (indicator.target_value as number) - (indicator.baseline_value as number);
+    indicator.progress = latest && span !== 0 ? ((latest.value as number) - (indicator.baseline_value as number)) / span : null;
+  }
+
+  private must(map: Map<string, Row>, id: string, stored: StoredEvent): Row {
+    const row = map.get(id);
+    if (!row) throw new Error(`${stored.type} at version ${stored.version} of ${stored.streamId} names unknown ${id}`);
+    return row;
+  }
+}
+
+function isLater(a: Row, b: Row): boolean {
+  return (a.date as string) > (b.date as string) || (a.date === b.date && (a.recorded_version as number) > (b.recorded_version as number));
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import type { ProjectCommand } from '@app/domain';
+import { ormOptions } from '@app/database';
+import { PostgresEventStore, createProjectCommandHandler, reserveProjectCode } from '@app/event-store';
+import { SEED_PROJECTS, seedProjects } from '../../../../seeds/index.js';
+import { createTestEnvironment, type TestEnvironment } from '../../../../test/support/test-environment.js';
+import { findLaggingProjects } from '../lagging-projects.js';
+import { ProjectDetailSync } from '../project-detail/project-detail.sync.js';
+import { ProjectViewsRebuild } from './project-views.rebuild.js';
+
+let env: TestEnvironment;
+let pool: pg.Pool;
+let orm: MikroORM;
+let store: PostgresEventStore;
+
+beforeAll(async () => {
+  env = await createTestEnvironment('rebuild');
+  pool = new pg.Pool({ connectionString: env.config.databaseUrl, max: 12 });
+  pool.on('error', () => undefined);
+  store = new PostgresEventStore(pool);
+  orm = await MikroORM.init(ormOptions(env.config.databaseUrl));
+  await seedProjects(store, SEED_PROJECTS);
+  for (let i = 0; i < 5; i++) await recordBusyProject(i);
+  await syncAll();
+});
+
+afterAll(async () => {
+  await orm.close(true);
+  await pool.end();
+  await env.dispose();
+});
+
+const actor = { keyId: randomUUID(), role: 'manager' };
+const handler = () => createProjectCommandHandler(store);
+
+async function run(projectId: string, command: ProjectCommand): Promise<void> {
+  await handler().handle(projectId, command, {
+    metadata: { actor, commandType: command.type, correlationId: randomUUID(), occurredAt: new Date().toISOString() },
+    withinTransaction: (client) => reserveProjectCode(client, command, projectId),
+  });
+}
+
+/** A project that uses every kind of event: reschedules, waivers, corrections, target revisions. */
+async function recordBusyProject(index: number): Promise<string> {
+  const projectId = randomUUID();
+  await run(projectId, {
+    type: 'ProposeProject',
+    data: {
+      projectId, code: `BUSY-${index}-${projectId.slice(0, 6)}`, title: `Busy ${index}`, description: 'rebuild spec',
+      country: 'KH', location: { village: 'Test' }, sector: '43040', participatingOrganisations: [{ name: 'Org', role: 4 }],
+    },
+  });
+  await run(projectId, { type: 'ApproveProject', data: { date: '2020-01-01' } });
+  await run(projectId, { type: 'StartProject', data: { date: '2020-02-01' } });
+  const componentId = randomUUID();
+  await run(projectId, { type: 'AddComponent', data: { componentId, name: 'Road', kind: 'infrastructure' } });
+  const milestones = [randomUUID(), randomUUID(), randomUUID()];
+  for (const [i, milestoneId] of milestones.entries()) {
+    await run(projectId, { type: 'PlanMilestone', data: { milestoneId, title: `M${i}`, dueDate: '2020-06-30', componentId } });
+  }
+  await run(projectId, { type: 'ReachMilestone', data: { milestoneId: milestones[0]!, date: '2020-05-01', evidence: 'Photo' } });
+  await run(projectId, { type: 'RescheduleMilestone', data: { milestoneId: milestones[1]!, dueDate: '2020-09-30', reason: 'Rain' } });
+  await run(projectId, { type: 'WaiveMilestone', data: { milestoneId: milestones[2]!, reason: 'Not needed' } });
+  const indicatorId = randomUUID();
+  await run(projectId, {
+    type: 'DefineIndicator',
+    data: { indicatorId, title: 'Cattle', unit: 'head', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 100 } },
+  });
+  const first = randomUUID();
+  await run(projectId, { type: 'RecordMeasurement', data: { indicatorId, measurementId: first, value: 40, date: '2020-07-01' } });
+  await run(projectId, {
+    type: 'RecordMeasurement',
+    data: { indicatorId, measurementId: randomUUID(), value: 20 + index, date: '2020-03-01', disaggregation: { female: 3 } },
+  });
+  await run(projectId, {
+    type: 'CorrectMeasurement',
+    data: { indicatorId, measurementId: randomUUID(), correctsMeasurementId: first, value: 45, reason: 'Miscount' },
+  });
+  await run(projectId, { type: 'ReviseIndicatorTarget', data: { indicatorId, target: { value: 120 }, reason: 'More funds' } });
+  return projectId;
+}
+
+async function syncAll(): Promise<void> {
+  const sync = new ProjectDetailSync(orm.em, store);
+  for (;;) {
+    const lagging = await findLaggingProjects(pool);
+    if (lagging.length === 0) return;
+    for (const project of lagging) await sync.sync(project.streamId);
+  }
+}
+
+async function snapshotOfViews(): Promise<Record<string, unknown[]>> {
+  const tables = ['project_views', 'component_views', 'milestone_views', 'indicator_views', 'measurement_views', 'milestone_timeline_views'];
+  const result: Record<string, unknown[]> = {};
+  for (const table of tables) result[table] = (await pool.query(`SELECT * FROM ${table} ORDER BY id`)).rows;
+  return result;
+}
+
+describe('rebuilding the project read model', () => {
+  it('finds no drift between the incremental projection and a rebuild from the events', async () => {
+    const report = await new ProjectViewsRebuild(pool).verify();
+    expect(report.projects).toBe(SEED_PROJECTS.length + 5);
+    expect(report.compared).toBe(report.projects);
+    expect(report.differing).toEqual([]);
+  });
+
+  it('reports a view changed behind the projection, and a rebuild puts it right', async () => {
+    const before = await snapshotOfViews();
+    const target = (await pool.query('SELECT id, project_id FROM milestone_views ORDER BY id LIMIT 1')).rows[0];
+    await pool.query("UPDATE milestone_views SET status = 'waived' WHERE id = $1", [target.id]);
+    await pool.query('UPDATE indicator_views SET latest_actual = -1 WHERE id = (SELECT id FROM indicator_views ORDER BY id LIMIT 1)');
+    const indicatorProject = (await pool.query('SELECT project_id FROM indicator_views ORDER BY id LIMIT 1')).rows[0].project_id;
+
+    const drift = await new ProjectViewsRebuild(pool).verify();
+    expect(drift.differing).toEqual(
+      expect.arrayContaining([
+        { projectId: target.project_id, table: 'milestone_views' },
+        { projectId: indicatorProject, table: 'indicator_views' },
+      ]),
+    );
+    expect(drift.differing).toHaveLength(2);
+
+    const rebuilt = await new ProjectViewsRebuild(pool).rebuild();
+    expect(rebuilt.events).toBe(Number((await pool.query('SELECT count(*) FROM events')).rows[0].count));
+    expect(await snapshotOfViews()).toEqual(before);
+    expect((await new ProjectViewsRebuild(pool).verify()).differing).toEqual([]);
+  });
+
+  it('keeps reads available and loses nothing while commands keep arriving', async () => {
+    const projectId = await recordBusyProject(99);
+    await syncAll();
+    let writing = true;
+    let reads = 0;
+    const writer = (async () => {
+      let n = 0;
+      while (writing) {
+        await run(projectId, { type: 'AddComponent', data: { componentId: randomUUID(), name: `During ${n++}`, kind: 'industry' } });
+      }
+    })();
+    const reader = (async () => {
+      while (writing) {
+        await orm.em.fork().getConnection().execute('SELECT count(*) FROM project_views');
+        reads++;
+      }
+    })();
+    await new ProjectViewsRebuild(pool).rebuild();
+    writing = false;
+    await Promise.all([writer, reader]);
+    await syncAll();
+    expect(reads).toBeGreaterThan(0);
+    const version = await store.streamVersion(projectId);
+    const view = await pool.query('SELECT version FROM project_views WHERE id = $1', [projectId]);
+    expect(view.rows[0].version).toBe(version);
+    const components = await pool.query('SELECT count(*)::int AS n FROM component_views WHERE project_id = $1', [projectId]);
+    const added = await pool.query("SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND type = 'ComponentAdded'", [projectId]);
+    expect(components.rows[0].n).toBe(added.rows[0].n);
+    expect((await new ProjectViewsRebuild(pool).verify()).differing).toEqual([]);
+  });
+
+  it('lets only one rebuild run at a time', async () => {
+    const results = await Promise.allSettled([new ProjectViewsRebuild(pool).verify(), new ProjectViewsRebuild(pool).verify()]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+});
