@@ -56,6 +56,9 @@ describe('project detail projection', () => {
   it('applies nothing twice when syncs of one project run concurrently and repeatedly', async () => {
     const [outcome] = await seedProjects(store, SEED_PROJECTS.slice(0, 1));
     await pool.query('DELETE FROM project_views WHERE id = $1', [outcome!.projectId]);
+    for (const table of ['component_views', 'milestone_views', 'indicator_views', 'measurement_views', 'milestone_timeline_views']) {
+      await pool.query(`DELETE FROM ${table} WHERE project_id = $1`, [outcome!.projectId]);
+    }
     const sync = new ProjectDetailSync(orm.em, store);
     const results = await Promise.all(Array.from({ length: 6 }, () => sync.sync(outcome!.projectId)));
     const version = (await store.streamVersion(outcome!.projectId))!;
