@@ -21,9 +21,11 @@ const shared = {
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.tools/'],
 };
 export default {
+  // Global only (Jest ignores it per project): specs against real servers get time to breathe.
+  testTimeout: 30_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,seeds}/**/*.unit.spec.ts'] },
-    { ...shared, displayName: 'int', testTimeout: 30_000, testMatch: ['<rootDir>/{libs,apps,test}/**/*.int.spec.ts'] },
-    { ...shared, displayName: 'e2e', testTimeout: 30_000, testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
+    { ...shared, displayName: 'int', testMatch: ['<rootDir>/{libs,apps,test}/**/*.int.spec.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
   ],
 };

@@ -14,6 +14,13 @@ export interface AppConfig {
   /** How often the worker compares the event store with the read models, in milliseconds. */
   reconcileIntervalMs: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** Tries of a projection job before it is parked as a dead letter, and the first backoff delay. */
+  projectionAttempts: number;
+  projectionBackoffMs: number;
+  /** Readiness fails when a read model is further than this behind the event store. */
+  projectionMaxLagSeconds: number;
+  /** Port of the worker's Prometheus metrics; 0 turns the endpoint off. */
+  workerMetricsPort: number;
 }
 
 export class ConfigError extends Error {
@@ -32,6 +39,10 @@ export const CONFIG_DEFAULTS = {
   RECONCILE_INTERVAL_MS: '1000',
   LOG_LEVEL: 'log',
   NODE_ENV: 'development',
+  PROJECTION_ATTEMPTS: '12',
+  PROJECTION_BACKOFF_MS: '500',
+  PROJECTION_MAX_LAG_SECONDS: '300',
+  WORKER_METRICS_PORT: '9464',
 } as const;
 
 /**
@@ -98,6 +109,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(`LOG_LEVEL must be one of error, warn, log, debug, verbose (got "${logLevel}")`);
   }
 
+  const integer = (key: keyof typeof CONFIG_DEFAULTS, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const value = Number(read(key));
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${key} must be an integer between ${min} and ${max} (got "${read(key)}")`);
+    }
+    return value;
+  };
+  const projectionAttempts = integer('PROJECTION_ATTEMPTS', 1, 100);
+  const projectionBackoffMs = integer('PROJECTION_BACKOFF_MS', 10, 3_600_000);
+  const projectionMaxLagSeconds = integer('PROJECTION_MAX_LAG_SECONDS', 1);
+  const workerMetricsPort = integer('WORKER_METRICS_PORT', 0, 65535);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: nodeEnv as AppConfig['nodeEnv'],
@@ -108,6 +131,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queuePrefix,
     reconcileIntervalMs,
     logLevel: logLevel as AppConfig['logLevel'],
+    projectionAttempts,
+    projectionBackoffMs,
+    projectionMaxLagSeconds,
+    workerMetricsPort,
   };
 }
 

@@ -12,6 +12,10 @@ describe('loadConfig', () => {
       queuePrefix: 'pt',
       reconcileIntervalMs: 1000,
       logLevel: 'log',
+      projectionAttempts: 12,
+      projectionBackoffMs: 500,
+      projectionMaxLagSeconds: 300,
+      workerMetricsPort: 9464,
     });
   });
 

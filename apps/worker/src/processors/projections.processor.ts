@@ -6,7 +6,11 @@ import { PostgresEventStore } from '@app/event-store';
 import { ProjectDetailSync, type SyncResult } from '@app/read-models';
 import { PROJECTIONS_QUEUE, type ProjectionJob } from '../queues.js';
 
-@Processor(PROJECTIONS_QUEUE, { concurrency: 8 })
+/**
+ * Short locks: a worker killed mid-job has its job taken over within seconds rather than half a minute
+ * (BullMQ renews the lock every lockDuration / 2 while the job runs).
+ */
+@Processor(PROJECTIONS_QUEUE, { concurrency: 8, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 100 })
 export class ProjectionsProcessor extends WorkerHost {
   private readonly logger = new Logger(ProjectionsProcessor.name);
   private readonly projectDetail: ProjectDetailSync;

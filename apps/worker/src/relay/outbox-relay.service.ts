@@ -8,12 +8,6 @@ import { EVENTS_CHANNEL } from '@app/event-store';
 import { findLaggingProjects } from '@app/read-models';
 import { PROJECTIONS_QUEUE, type ProjectionJob, projectionJobId } from '../queues.js';
 
-export const PROJECTION_JOB_OPTIONS = {
-  attempts: 12,
-  backoff: { type: 'exponential', delay: 500 },
-  removeOnComplete: true,
-  removeOnFail: 10_000,
-} as const;
 
 /**
  * Carries events from PostgreSQL to the projections queue with no dual-write gap. The event store is
@@ -28,12 +22,22 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private timer: NodeJS.Timeout | undefined;
   private reconciling = false;
   private stopped = false;
+  private readonly jobOptions;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     @InjectQueue(PROJECTIONS_QUEUE) private readonly queue: Queue<ProjectionJob>,
-  ) {}
+  ) {
+    // A job that keeps failing is parked in the failed set (a dead letter) for an operator to see and
+    // replay; its id stays taken, so the reconcile loop does not offer it again behind their back.
+    this.jobOptions = {
+      attempts: config.projectionAttempts,
+      backoff: { type: 'exponential', delay: config.projectionBackoffMs },
+      removeOnComplete: true,
+      removeOnFail: false,
+    } as const;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.listen();
@@ -58,7 +62,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           lagging.map((job) => ({
             name: 'sync',
             data: job,
-            opts: { ...PROJECTION_JOB_OPTIONS, jobId: projectionJobId(job) },
+            opts: { ...this.jobOptions, jobId: projectionJobId(job) },
           })),
         );
       }
@@ -78,7 +82,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (!streamId || !version) return;
       const job = { streamId, version: Number(version) };
       this.queue
-        .add('sync', job, { ...PROJECTION_JOB_OPTIONS, jobId: projectionJobId(job) })
+        .add('sync', job, { ...this.jobOptions, jobId: projectionJobId(job) })
         .catch((error: unknown) => this.logger.warn(`enqueue failed (reconcile will retry): ${describe(error)}`));
     });
     const reconnect = () => {
