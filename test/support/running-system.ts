@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import request from 'supertest';
 import { createApiApplication } from '../../apps/api/src/bootstrap.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
-import { PROJECTIONS_QUEUE } from '../../apps/worker/src/queues.js';
+import { PROJECTIONS_QUEUE } from '@app/read-models';
 import { createTestEnvironment, type TestEnvironment } from './test-environment.js';
 
 /** The API and the worker, in this process, on a database and queue prefix of their own. */

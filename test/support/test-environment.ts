@@ -30,6 +30,9 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
     ADMIN_API_KEY: `test-admin-${randomBytes(12).toString('hex')}`,
     QUEUE_PREFIX: `pt_test_${suffix}`,
     RECONCILE_INTERVAL_MS: '200',
+    PROJECTION_ATTEMPTS: '3',
+    PROJECTION_BACKOFF_MS: '50',
+    WORKER_METRICS_PORT: '0',
     LOG_LEVEL: 'warn',
     PORT: '0',
   };

@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { BullModule } from '@nestjs/bullmq';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ConfigModule } from '@app/config';
+import { APP_CONFIG, type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { PROJECTIONS_QUEUE } from '@app/read-models';
+import { DeadLettersController } from './admin/dead-letters.controller.js';
 import { ProjectionsAdminController } from './admin/projections-admin.controller.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeysService } from './auth/api-keys.service.js';
@@ -11,12 +14,26 @@ import { HealthController } from './health/health.controller.js';
 import { ApiKeysController } from './keys/api-keys.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { IdempotencyStore } from './projects/idempotency.store.js';
+import { PortfolioController } from './projects/portfolio.controller.js';
 import { ProjectCommandsController } from './projects/project-commands.controller.js';
 import { ProjectQueriesController } from './projects/project-queries.controller.js';
 import { RunProjectCommandHandler, projectCommandHandlerProvider } from './projects/run-project-command.handler.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, CqrsModule.forRoot()],
+  imports: [
+    ConfigModule,
+    DatabaseModule,
+    CqrsModule.forRoot(),
+    // The API only looks at queues (dead letters, the queue board): commands never wait on Redis.
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        prefix: config.queuePrefix,
+        connection: { url: config.redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false },
+      }),
+    }),
+    BullModule.registerQueue({ name: PROJECTIONS_QUEUE }),
+  ],
   controllers: [
     ProjectCommandsController,
     ProjectQueriesController,
@@ -24,6 +41,8 @@ import { RunProjectCommandHandler, projectCommandHandlerProvider } from './proje
     HealthController,
     MetricsController,
     ProjectionsAdminController,
+    DeadLettersController,
+    PortfolioController,
   ],
   providers: [
     ApiKeysService,

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@app/config';
+import { mountQueueBoard } from './admin/queue-board.js';
 import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
 import { requestContext } from './common/request-context.middleware.js';
@@ -30,6 +31,7 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  mountQueueBoard(app);
   return app;
 }
 

@@ -3,7 +3,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { APP_CONFIG, type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { ProjectionsProcessor } from './processors/projections.processor.js';
-import { PROJECTIONS_QUEUE } from './queues.js';
+import { PROJECTIONS_QUEUE } from '@app/read-models';
 import { OutboxRelay } from './relay/outbox-relay.service.js';
 
 @Module({

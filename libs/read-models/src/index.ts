@@ -17,3 +17,6 @@ export * from './lagging-projects.js';
 export const READ_MODEL_ENTITIES = [ProjectView, ComponentView, MilestoneView, IndicatorView, MeasurementView, MilestoneTimelineView];
 export * from './project-detail/project-detail.rows.js';
 export * from './rebuild/project-views.rebuild.js';
+export * from './projection-queue.js';
+export * from './portfolio/portfolio.reader.js';
+export * from './project-detail/milestone-timeline.reader.js';

@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { PROJECT_STATUSES } from '@app/domain';
 import { PostgresEventStore } from '@app/event-store';
-import { ProjectDetailReader } from '@app/read-models';
+import { ProjectDetailReader, readMilestoneTimeline } from '@app/read-models';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { assertMayRead } from '../auth/project-access.js';
@@ -40,7 +40,7 @@ export class ProjectQueriesController {
   private readonly reader: ProjectDetailReader;
 
   constructor(
-    @Inject(EntityManager) em: EntityManager,
+    @Inject(EntityManager) private readonly em: EntityManager,
     private readonly store: PostgresEventStore,
   ) {
     this.reader = new ProjectDetailReader(em);
@@ -71,6 +71,16 @@ export class ProjectQueriesController {
     if (!project) throw notFound(id);
     response.setHeader('ETag', `"${project.version}"`);
     return project;
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({ summary: "The project's milestones in due-date order, each with its history (planned, rescheduled, reached, waived)" })
+  async timeline(@Param('id', uuid) id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
+    assertMayRead(actor, id);
+    const project = await this.reader.summary(id);
+    if (!project) throw notFound(id);
+    response.setHeader('ETag', `"${project.version}"`);
+    return { projectId: id, version: project.version, milestones: await readMilestoneTimeline(this.em, id, today()) };
   }
 
   @Get(':id/events')

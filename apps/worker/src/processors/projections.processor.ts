@@ -3,8 +3,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { PostgresEventStore } from '@app/event-store';
-import { ProjectDetailSync, type SyncResult } from '@app/read-models';
-import { PROJECTIONS_QUEUE, type ProjectionJob } from '../queues.js';
+import { PROJECTIONS_QUEUE, ProjectDetailSync, type ProjectionJob, type SyncResult } from '@app/read-models';
 
 /**
  * Short locks: a worker killed mid-job has its job taken over within seconds rather than half a minute

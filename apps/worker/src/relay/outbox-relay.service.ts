@@ -5,8 +5,7 @@ import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
 import { EVENTS_CHANNEL } from '@app/event-store';
-import { findLaggingProjects } from '@app/read-models';
-import { PROJECTIONS_QUEUE, type ProjectionJob, projectionJobId } from '../queues.js';
+import { PROJECTIONS_QUEUE, type ProjectionJob, findLaggingProjects, projectionJobId } from '@app/read-models';
 
 
 /**

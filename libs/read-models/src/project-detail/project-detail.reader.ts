@@ -43,6 +43,11 @@ export class ProjectDetailReader {
     return { items: rows.map(summary), total };
   }
 
+  async summary(projectId: string): Promise<ProjectSummary | undefined> {
+    const project = await this.em.fork().findOne(ProjectView, { id: projectId });
+    return project ? summary(project) : undefined;
+  }
+
   /** One project with its components, milestones (with the derived overdue flag) and indicators. */
   async get(projectId: string, today: string) {
     const em = this.em.fork();

@@ -1,0 +1,55 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Job, Queue } from 'bullmq';
+import { PROJECTIONS_QUEUE, type ProjectionJob } from '@app/read-models';
+import { Roles } from '../auth/auth.decorators.js';
+import { ProblemException } from '../common/problem.js';
+
+/**
+ * Events a projection could not apply after every retry stay parked in the queue's failed set, with
+ * their error; the project's later events wait behind them (a sync applies in version order), other
+ * projects go on. An operator sees them here (or in the queue board) and replays once the cause is fixed.
+ */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin/dead-letters')
+@Roles('admin')
+export class DeadLettersController {
+  constructor(@InjectQueue(PROJECTIONS_QUEUE) private readonly projections: Queue<ProjectionJob>) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Parked projection jobs, with their error (admin)' })
+  @ApiQuery({ name: 'limit', required: false, example: 100 })
+  async list(@Query('limit') limit?: string) {
+    const count = Math.min(Math.max(Number(limit) || 100, 1), 1000);
+    const jobs = await this.projections.getFailed(0, count - 1);
+    return { total: await this.projections.getFailedCount(), items: jobs.map(describe) };
+  }
+
+  @Post(':jobId/replay')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Replay a parked projection job (admin)' })
+  async replay(@Param('jobId') jobId: string) {
+    const job = await this.projections.getJob(jobId);
+    if (!job) throw new ProblemException(404, 'DEAD_LETTER.NOT_FOUND', 'Not Found', `No projection job ${jobId}.`);
+    if (!(await job.isFailed())) {
+      throw new ProblemException(409, 'DEAD_LETTER.NOT_PARKED', 'Conflict', `Projection job ${jobId} is not parked; it is ${await job.getState()}.`);
+    }
+    await job.retry('failed');
+    return { jobId, state: await job.getState() };
+  }
+}
+
+function describe(job: Job<ProjectionJob>) {
+  return {
+    jobId: job.id,
+    queue: PROJECTIONS_QUEUE,
+    projectId: job.data.streamId,
+    version: job.data.version,
+    error: job.failedReason,
+    attempts: job.attemptsMade,
+    failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+    stack: job.stacktrace?.at(-1)?.split('\n').slice(0, 6).join('\n') ?? null,
+  };
+}

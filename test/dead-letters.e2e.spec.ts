@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { PostgresEventStore } from '@app/event-store';
+import { bansuoProposal } from './support/bansuo.js';
+import { type RunningSystem, startSystem } from './support/running-system.js';
+import { eventually } from './support/test-environment.js';
+
+let system: RunningSystem;
+let db: pg.Pool;
+let admin: string;
+const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+beforeAll(async () => {
+  system = await startSystem('dead_letters');
+  db = new pg.Pool({ connectionString: system.env.config.databaseUrl });
+  db.on('error', () => undefined);
+  admin = system.adminKey;
+});
+
+afterAll(async () => {
+  await db?.end();
+  await system?.stop();
+});
+
+async function viewVersion(projectId: string): Promise<number | undefined> {
+  return (await db.query('SELECT version FROM project_views WHERE id = $1', [projectId])).rows[0]?.version;
+}
+
+describe('dead letters', () => {
+  it('parks an event the projection cannot apply, holds that project back, lets others go on, and replays', async () => {
+    const poisoned = (await system.http.post('/projects').set(auth(admin)).send(bansuoProposal()).expect(201)).body.id as string;
+    const healthy = (await system.http.post('/projects').set(auth(admin)).send(bansuoProposal()).expect(201)).body.id as string;
+    await eventually(async () => (await viewVersion(poisoned)) === 1, 5_000, 'first projection');
+
+    // Bad data behind the decider's back: a milestone reached that was never planned.
+    const ghost = randomUUID();
+    await new PostgresEventStore(db).append(
+      poisoned,
+      1,
+      [
+        {
+          type: 'MilestoneReached',
+          data: { projectId: poisoned, milestoneId: ghost, reachedOn: '2020-01-01', evidence: 'x', documentLinks: [] },
+          schemaVersion: 1,
+          metadata: { eventId: randomUUID(), actor: { keyId: 'ops', role: 'admin' }, commandType: 'Manual', correlationId: 'poison', occurredAt: new Date().toISOString() },
+        },
+      ],
+      { streamType: 'project' },
+    );
+    await system.http.post(`/projects/${poisoned}/components`).set(auth(admin)).send({ name: 'After the poison', kind: 'industry' }).expect(201);
+    await system.http.post(`/projects/${healthy}/approve`).set(auth(admin)).send({}).expect(200);
+
+    const parked = await eventually(
+      async () => {
+        const response = await system.http.get('/admin/dead-letters').set(auth(admin)).expect(200);
+        return response.body.items.find((item: { projectId: string }) => item.projectId === poisoned);
+      },
+      15_000,
+      'the poisoned job to be parked',
+    );
+    expect(parked).toMatchObject({ projectId: poisoned, attempts: 3, queue: 'projections' });
+    expect(parked.error).toMatch(/MilestoneView|not found/i);
+    await eventually(async () => (await viewVersion(healthy)) === 2, 5_000, 'the healthy project to go on');
+    expect(await viewVersion(poisoned)).toBe(1);
+
+    // The operator repairs what the projection needed, then replays.
+    await db.query(
+      `INSERT INTO milestone_views (id, project_id, title, due_date, status, document_links, times_rescheduled, position)
+       VALUES ($1, $2, 'Repaired by an operator', '2020-01-01', 'planned', '[]', 0, 2)`,
+      [ghost, poisoned],
+    );
+    const replayed = await system.http.post(`/admin/dead-letters/${parked.jobId}/replay`).set(auth(admin)).expect(200);
+    expect(replayed.body.jobId).toBe(parked.jobId);
+    await eventually(async () => (await viewVersion(poisoned)) === 3, 10_000, 'the poisoned project to catch up');
+    await system.http.post(`/admin/dead-letters/${parked.jobId}/replay`).set(auth(admin)).expect((r) => expect([404, 409]).toContain(r.status));
+  });
+
+  it('is for admins only', async () => {
+    const manager = (await system.http.post('/api-keys').set(auth(admin)).send({ name: 'm', role: 'manager' }).expect(201)).body.secret;
+    await system.http.get('/admin/dead-letters').set(auth(manager)).expect(403);
+    await system.http.post('/admin/projections/rebuild').set(auth(manager)).expect(403);
+  });
+});
+
+describe('queue board', () => {
+  it('asks a browser for an admin key and shows the queues to admins only', async () => {
+    const anonymous = await system.http.get('/admin/queues').expect(401);
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Basic /);
+    expect(anonymous.headers['content-type']).toMatch(/problem\+json/);
+    const basic = `Basic ${Buffer.from(`ops:${admin}`).toString('base64')}`;
+    const page = await system.http.get('/admin/queues').set('Authorization', basic).expect(200);
+    expect(page.text).toMatch(/<html/i);
+    const queues = await system.http.get('/admin/queues/api/queues').set(auth(admin)).expect(200);
+    expect(JSON.stringify(queues.body)).toContain('projections');
+    const auditor = (await system.http.post('/api-keys').set(auth(admin)).send({ name: 'a', role: 'auditor' }).expect(201)).body.secret;
+    await system.http.get('/admin/queues').set(auth(auditor)).expect(403);
+  });
+});
