@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { createTestEnvironment, type TestEnvironment } from '../../../test/support/test-environment.js';
+import { createTestEnvironment, eventually, type TestEnvironment } from '../../../test/support/test-environment.js';
 import { GENESIS_HASH, hashEvent } from './event-hash.js';
 import { StreamVersionConflict } from './event-store.errors.js';
 import { FEED_START, type FeedCursor, PostgresEventStore } from './postgres-event-store.js';
@@ -173,7 +173,16 @@ describe('PostgresEventStore', () => {
 
       release();
       await slow;
-      const afterCommit = await readWholeFeed(cursorBefore);
+      // The horizon is cluster-wide: a transaction still open in another database (another spec) can
+      // hold it back for a moment, so wait for it rather than read once.
+      const afterCommit = await eventually(
+        async () => {
+          const feed = (await readWholeFeed(cursorBefore)).filter((e) => e.streamId === slowStream || e.streamId === fastStream);
+          return feed.length === 2 ? feed : undefined;
+        },
+        10_000,
+        'both events in the feed',
+      );
       expect(afterCommit.map((e) => e.streamId)).toEqual([slowStream, fastStream]);
       expect((await slowEvent).position).toBeLessThan(fast.events[0]!.position);
     });
@@ -184,18 +193,20 @@ describe('PostgresEventStore', () => {
         ? { transactionId: start.at(-1)!.transactionId, position: start.at(-1)!.position }
         : FEED_START;
       const seen: StoredEvent[] = [];
-      let writing = true;
+      const streams: string[] = Array.from({ length: 30 }, () => randomUUID());
+      const expected = streams.length * 5;
+      let deadline = Number.POSITIVE_INFINITY;
       const reader = (async () => {
-        for (;;) {
+        // Follows the feed until it has seen every event of these streams (or gives up 15 s after the
+        // writers finish); it reads whatever else the feed holds too, and must not see anything twice.
+        while (seen.filter((e) => streams.includes(e.streamId)).length < expected && Date.now() < deadline) {
           const page = await store.readAll(cursor, 50);
           for (const event of page) seen.push(event);
           if (page.length) cursor = { transactionId: page.at(-1)!.transactionId, position: page.at(-1)!.position };
-          if (!writing && page.length === 0) return;
           await new Promise((resolve) => setTimeout(resolve, 2));
         }
       })();
 
-      const streams: string[] = Array.from({ length: 30 }, () => randomUUID());
       const appended: StoredEvent[] = [];
       await Promise.all(
         streams.map(async (streamId) => {
@@ -209,7 +220,7 @@ describe('PostgresEventStore', () => {
           }
         }),
       );
-      writing = false;
+      deadline = Date.now() + 15_000;
       await reader;
 
       const mine = seen.filter((e) => streams.includes(e.streamId));
