@@ -5,6 +5,7 @@ import request from 'supertest';
 import { createApiApplication } from '../../apps/api/src/bootstrap.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 import { PROJECTIONS_QUEUE } from '@app/read-models';
+import { loadConfig } from '@app/config';
 import { createTestEnvironment, type TestEnvironment } from './test-environment.js';
 
 /** The API and the worker, in this process, on a database and queue prefix of their own. */
@@ -14,22 +15,30 @@ export interface RunningSystem {
   worker: INestApplicationContext;
   http: ReturnType<typeof request>;
   adminKey: string;
+  /** Starts a new worker (after `worker.close()`, say); `worker` then names the new one. */
+  restartWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startSystem(label: string): Promise<RunningSystem> {
+/** `overrides` are environment settings for this system (applied before the apps read their config). */
+export async function startSystem(label: string, overrides: Record<string, string> = {}): Promise<RunningSystem> {
   const env = await createTestEnvironment(label);
+  Object.assign(process.env, overrides);
+  env.config = loadConfig(process.env);
   const api = await createApiApplication(env.config);
   await api.init();
-  const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
-  return {
+  const startWorker = () => NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
+  const system: RunningSystem = {
     env,
     api,
-    worker,
+    worker: await startWorker(),
     http: request(api.getHttpServer()),
     adminKey: env.config.adminApiKey!,
+    async restartWorker() {
+      system.worker = await startWorker();
+    },
     async stop() {
-      await worker.close();
+      await system.worker.close();
       await api.close();
       const queue = new Queue(PROJECTIONS_QUEUE, { connection: { url: env.config.redisUrl }, prefix: env.config.queuePrefix });
       await queue.obliterate({ force: true }).catch(() => undefined);
@@ -37,4 +46,5 @@ export async function startSystem(label: string): Promise<RunningSystem> {
       await env.dispose();
     },
   };
+  return system;
 }

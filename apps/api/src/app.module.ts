@@ -13,6 +13,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { ApiKeysController } from './keys/api-keys.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
+import { PipelineMetrics } from './metrics/pipeline-metrics.js';
 import { IdempotencyStore } from './projects/idempotency.store.js';
 import { PortfolioController } from './projects/portfolio.controller.js';
 import { ProjectCommandsController } from './projects/project-commands.controller.js';
@@ -49,6 +50,7 @@ import { RunProjectCommandHandler, projectCommandHandlerProvider } from './proje
     IdempotencyStore,
     projectCommandHandlerProvider,
     RunProjectCommandHandler,
+    PipelineMetrics,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],

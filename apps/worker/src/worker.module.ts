@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { ProjectionsProcessor } from './processors/projections.processor.js';
 import { PROJECTIONS_QUEUE } from '@app/read-models';
+import { WorkerMetricsServer } from './metrics/worker-metrics.server.js';
 import { OutboxRelay } from './relay/outbox-relay.service.js';
 
 @Module({
@@ -19,6 +20,6 @@ import { OutboxRelay } from './relay/outbox-relay.service.js';
     }),
     BullModule.registerQueue({ name: PROJECTIONS_QUEUE }),
   ],
-  providers: [ProjectionsProcessor, OutboxRelay],
+  providers: [ProjectionsProcessor, OutboxRelay, WorkerMetricsServer],
 })
 export class WorkerModule {}

@@ -28,7 +28,10 @@ export interface AppendOptions {
   withinTransaction?: (client: pg.PoolClient, result: AppendResult) => Promise<void>;
 }
 
-/** Channel notified on commit of every append, with `<stream id>:<version>`: wakes the relay at once. */
+/**
+ * Channel notified on commit of every append, with `<stream id>:<version>:<recorded-at epoch ms>`:
+ * wakes the relay at once.
+ */
 export const EVENTS_CHANNEL = 'pt_events_appended';
 
 const SELECT_COLUMNS = `position, transaction_id::text AS transaction_id, stream_id, stream_version, type,
@@ -119,7 +122,7 @@ export class PostgresEventStore {
         'UPDATE event_streams SET version = $2, head_hash = $3, updated_at = now() WHERE stream_id = $1',
         [streamId, version, previousHash],
       );
-      await client.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, `${streamId}:${version}`]);
+      await client.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, `${streamId}:${version}:${Date.parse(recordedAt)}`]);
 
       const result: AppendResult = {
         streamId,

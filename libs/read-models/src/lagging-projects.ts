@@ -20,3 +20,18 @@ export async function findLaggingProjects(pool: pg.Pool, limit = 1000): Promise<
   );
   return result.rows.map((row) => ({ streamId: row.stream_id, version: row.version }));
 }
+
+/**
+ * How far the project read model is behind the event store, in seconds: the age of the oldest event
+ * not yet applied to its project's view (0 when every view is at its stream's version).
+ */
+export async function projectionLagSeconds(pool: pg.Pool): Promise<number> {
+  const result = await pool.query<{ lag: string | null }>(
+    `SELECT EXTRACT(EPOCH FROM now() - min(e.recorded_at)) AS lag
+     FROM event_streams s
+     LEFT JOIN project_views v ON v.id = s.stream_id
+     JOIN events e ON e.stream_id = s.stream_id AND e.stream_version = COALESCE(v.version, 0) + 1
+     WHERE s.stream_type = 'project' AND s.version > COALESCE(v.version, 0)`,
+  );
+  return Math.max(Number(result.rows[0]?.lag ?? 0), 0);
+}

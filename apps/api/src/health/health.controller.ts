@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
+import { projectionLagSeconds } from '@app/read-models';
 import { Public } from '../auth/auth.decorators.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -16,7 +17,7 @@ export class HealthController implements OnApplicationShutdown {
 
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.redis = new Redis(config.redisUrl, {
       lazyConnect: true,
@@ -38,16 +39,24 @@ export class HealthController implements OnApplicationShutdown {
 
   @Get('ready')
   @Public()
-  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer (503 when one does not)' })
+  @ApiOperation({
+    summary: 'Readiness: PostgreSQL and Redis answer, and the read models are not too far behind (503 otherwise)',
+  })
   async ready(@Res({ passthrough: true }) response: Response) {
-    const [postgres, redis] = await Promise.all([
+    const [postgres, redis, projections] = await Promise.all([
       check(() => this.pool.query('SELECT 1')),
       check(() => this.redis.ping()),
+      check(async () => {
+        const lag = await projectionLagSeconds(this.pool);
+        if (lag > this.config.projectionMaxLagSeconds) {
+          throw new Error(`the read model is ${Math.round(lag)} s behind (limit ${this.config.projectionMaxLagSeconds} s)`);
+        }
+      }),
     ]);
-    const ready = postgres.status === 'up' && redis.status === 'up';
+    const ready = [postgres, redis, projections].every((c) => c.status === 'up');
     response.status(ready ? 200 : 503);
     if (!ready) response.setHeader('Retry-After', '5');
-    return { status: ready ? 'ready' : 'unavailable', checks: { postgres, redis } };
+    return { status: ready ? 'ready' : 'unavailable', checks: { postgres, redis, projections } };
   }
 
   onApplicationShutdown(): void {

@@ -24,3 +24,10 @@ export const projectionDriftProjects = new Gauge({
   help: 'Projects whose read model differed from a rebuild at the last verification',
   registers: [registry],
 });
+
+export const eventsAppendedTotal = new Counter({
+  name: 'project_tracker_events_appended_total',
+  help: 'Events appended to the event store, by type',
+  labelNames: ['type'] as const,
+  registers: [registry],
+});

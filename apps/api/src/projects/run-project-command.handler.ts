@@ -9,7 +9,7 @@ import {
   reserveProjectCode,
 } from '@app/event-store';
 import { ProblemException } from '../common/problem.js';
-import { commandsTotal } from '../metrics/metrics.js';
+import { commandsTotal, eventsAppendedTotal } from '../metrics/metrics.js';
 import { IdempotencyStore } from './idempotency.store.js';
 import { type CommandAnswer, RunProjectCommand } from './run-project-command.command.js';
 
@@ -67,6 +67,7 @@ export class RunProjectCommandHandler implements ICommandHandler<RunProjectComma
           }
         },
       });
+      for (const event of result.events) eventsAppendedTotal.inc({ type: event.type });
       return { status, body: answerBody(command, projectId, result.version), replayed: false };
     } catch (error) {
       if (idempotencyKey && isUniqueViolation(error, 'idempotency_records_pkey')) {

@@ -1,9 +1,10 @@
 import { Inject, Logger } from '@nestjs/common';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { PostgresEventStore } from '@app/event-store';
 import { PROJECTIONS_QUEUE, ProjectDetailSync, type ProjectionJob, type SyncResult } from '@app/read-models';
+import { commitToVisible, eventsProjected, projectionJobsFailed } from '../metrics/worker-metrics.js';
 
 /**
  * Short locks: a worker killed mid-job has its job taken over within seconds rather than half a minute
@@ -21,9 +22,22 @@ export class ProjectionsProcessor extends WorkerHost {
 
   async process(job: Job<ProjectionJob>): Promise<SyncResult> {
     const result = await this.projectDetail.sync(job.data.streamId);
-    if (result.toVersion > result.fromVersion) {
+    const applied = result.toVersion - result.fromVersion;
+    if (applied > 0) {
+      eventsProjected.inc({ read_model: 'project_detail' }, applied);
+      if (result.lastRecordedAt) {
+        commitToVisible.observe({ read_model: 'project_detail' }, Math.max(Date.now() - Date.parse(result.lastRecordedAt), 0) / 1000);
+      }
       this.logger.debug(`project ${result.streamId}: views ${result.fromVersion} -> ${result.toVersion}`);
     }
     return result;
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job<ProjectionJob> | undefined, error: Error): void {
+    const parked = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
+    projectionJobsFailed.inc({ outcome: parked ? 'parked' : 'retried' });
+    const where = job ? `project ${job.data.streamId} (job ${job.id}, attempt ${job.attemptsMade})` : 'a projection job';
+    this.logger[parked ? 'error' : 'warn'](`${parked ? 'Parked' : 'Will retry'} ${where}: ${error.message}`);
   }
 }

@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
 import { EVENTS_CHANNEL } from '@app/event-store';
 import { PROJECTIONS_QUEUE, type ProjectionJob, findLaggingProjects, projectionJobId } from '@app/read-models';
+import { enqueueLag } from '../metrics/worker-metrics.js';
 
 
 /**
@@ -77,11 +78,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.config.databaseUrl });
     client.on('notification', (message) => {
-      const [streamId, version] = (message.payload ?? '').split(':');
+      const [streamId, version, recordedAt] = (message.payload ?? '').split(':');
       if (!streamId || !version) return;
       const job = { streamId, version: Number(version) };
       this.queue
         .add('sync', job, { ...this.jobOptions, jobId: projectionJobId(job) })
+        .then(() => recordedAt && enqueueLag.observe(Math.max(Date.now() - Number(recordedAt), 0) / 1000))
         .catch((error: unknown) => this.logger.warn(`enqueue failed (reconcile will retry): ${describe(error)}`));
     });
     const reconnect = () => {

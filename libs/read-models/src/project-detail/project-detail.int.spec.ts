@@ -34,7 +34,7 @@ describe('project detail projection', () => {
     const sync = new ProjectDetailSync(orm.em, store);
     const result = await sync.sync(outcome!.projectId);
     const events = await store.readStream(outcome!.projectId);
-    expect(result).toEqual({ streamId: outcome!.projectId, fromVersion: 0, toVersion: events.length });
+    expect(result).toMatchObject({ streamId: outcome!.projectId, fromVersion: 0, toVersion: events.length });
 
     const state = rebuildProjectState(events.map((e) => ({ type: e.type, data: e.data }) as ProjectEvent));
     if (state.status === 'none') throw new Error('the seed proposes a project');

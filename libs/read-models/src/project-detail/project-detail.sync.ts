@@ -10,6 +10,8 @@ export interface SyncResult {
   streamId: string;
   fromVersion: number;
   toVersion: number;
+  /** Recorded-at of the last event applied, if any. */
+  lastRecordedAt?: string;
 }
 
 /**
@@ -28,6 +30,7 @@ export class ProjectDetailSync {
 
   async sync(streamId: string): Promise<SyncResult> {
     let from: number | undefined;
+    let lastRecordedAt: string | undefined;
     for (;;) {
       const step = await this.em.fork().transactional(async (em) => {
         await em.execute('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [streamId]);
@@ -35,10 +38,13 @@ export class ProjectDetailSync {
         const current = project?.version ?? 0;
         const events = await this.store.readStream(streamId, { fromVersion: current + 1, limit: BATCH });
         for (const event of events) project = await this.projection.apply(em, project, event);
-        return { current, applied: events.length };
+        return { current, applied: events.length, lastRecordedAt: events.at(-1)?.metadata.recordedAt };
       });
       from ??= step.current;
-      if (step.applied < BATCH) return { streamId, fromVersion: from, toVersion: step.current + step.applied };
+      lastRecordedAt = step.lastRecordedAt ?? lastRecordedAt;
+      if (step.applied < BATCH) {
+        return { streamId, fromVersion: from, toVersion: step.current + step.applied, ...(lastRecordedAt ? { lastRecordedAt } : {}) };
+      }
     }
   }
 }

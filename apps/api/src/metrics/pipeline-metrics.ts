@@ -1,0 +1,43 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import type pg from 'pg';
+import { Gauge } from 'prom-client';
+import { PG_POOL } from '@app/database';
+import { PROJECTIONS_QUEUE, projectionLagSeconds } from '@app/read-models';
+import { registry } from './metrics.js';
+
+/** Figures read at scrape time from PostgreSQL (projection lag) and Redis (the projection queue). */
+@Injectable()
+export class PipelineMetrics implements OnModuleInit {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    @InjectQueue(PROJECTIONS_QUEUE) private readonly queue: Queue,
+  ) {}
+
+  onModuleInit(): void {
+    const pool = this.pool;
+    const queue = this.queue;
+    registry.removeSingleMetric('project_tracker_projection_lag_seconds');
+    registry.removeSingleMetric('project_tracker_projection_jobs');
+    new Gauge({
+      name: 'project_tracker_projection_lag_seconds',
+      help: 'Seconds the read model is behind the event store (age of the oldest event not yet applied)',
+      labelNames: ['read_model'] as const,
+      registers: [registry],
+      async collect() {
+        this.set({ read_model: 'project_detail' }, await projectionLagSeconds(pool).catch(() => Number.NaN));
+      },
+    });
+    new Gauge({
+      name: 'project_tracker_projection_jobs',
+      help: 'Projection jobs by state; failed jobs are parked dead letters',
+      labelNames: ['state'] as const,
+      registers: [registry],
+      async collect() {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => undefined);
+        for (const state of ['waiting', 'active', 'delayed', 'failed']) this.set({ state }, counts?.[state] ?? Number.NaN);
+      },
+    });
+  }
+}
