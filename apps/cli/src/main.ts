@@ -22,6 +22,10 @@ const COMMANDS: Record<string, () => Promise<void>> = {
     const { rebuildBenchmark } = await import('./bench/rebuild.bench.js');
     await rebuildBenchmark(loadConfig(), process.argv.slice(3));
   },
+  async 'bench:lag'() {
+    const { lagBenchmark } = await import('./bench/lag.bench.js');
+    await lagBenchmark(loadConfig(), process.argv.slice(3));
+  },
   async seed() {
     const { seedCommand } = await import('./seed.command.js');
     await seedCommand(loadConfig());
