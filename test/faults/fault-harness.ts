@@ -12,13 +12,13 @@ export interface FaultHarness {
   dispose(): Promise<void>;
 }
 
-export async function startHarness(label: string): Promise<FaultHarness> {
+export async function startHarness(label: string, overrides: Record<string, string> = {}): Promise<FaultHarness> {
   assertBuilt();
   const env = await createTestEnvironment(label);
   const redis = new ThrowawayRedis(await freePort());
   await redis.start();
   const processes: AppProcess[] = [];
-  const variables = processEnv(env.config, redis.url);
+  const variables = { ...processEnv(env.config, redis.url), ...overrides };
   return {
     env,
     redis,

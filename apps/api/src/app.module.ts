@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { BullModule } from '@nestjs/bullmq';
 import { CqrsModule } from '@nestjs/cqrs';
-import { APP_CONFIG, type AppConfig, ConfigModule } from '@app/config';
+import { LoggerModule } from 'nestjs-pino';
+import { APP_CONFIG, type AppConfig, ConfigModule, loggingOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { PROJECTIONS_QUEUE } from '@app/read-models';
 import { DeadLettersController } from './admin/dead-letters.controller.js';
@@ -23,6 +24,7 @@ import { RunProjectCommandHandler, projectCommandHandlerProvider } from './proje
 @Module({
   imports: [
     ConfigModule,
+    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggingOptions(config, 'api') }),
     DatabaseModule,
     CqrsModule.forRoot(),
     // The API only looks at queues (dead letters, the queue board): commands never wait on Redis.

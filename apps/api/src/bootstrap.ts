@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@app/config';
 import { mountQueueBoard } from './admin/queue-board.js';
 import { AppModule } from './app.module.js';
@@ -13,8 +14,9 @@ import { requestContext } from './common/request-context.middleware.js';
 export async function createApiApplication(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bodyParser: false,
-    logger: logLevels(config.logLevel),
+    bufferLogs: true,
   });
+  app.useLogger(app.get(Logger));
   app.use(requestContext);
   app.useBodyParser('json', { limit: '1mb', strict: true });
   app.useGlobalPipes(createValidationPipe());
@@ -33,9 +35,4 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   mountQueueBoard(app);
   return app;
-}
-
-function logLevels(level: AppConfig['logLevel']) {
-  const order = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-  return order.slice(0, order.indexOf(level) + 1) as ('error' | 'warn' | 'log' | 'debug' | 'verbose')[];
 }

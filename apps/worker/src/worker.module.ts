@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
-import { APP_CONFIG, type AppConfig, ConfigModule } from '@app/config';
+import { LoggerModule } from 'nestjs-pino';
+import { APP_CONFIG, type AppConfig, ConfigModule, loggingOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { ProjectionsProcessor } from './processors/projections.processor.js';
 import { PROJECTIONS_QUEUE } from '@app/read-models';
@@ -10,6 +11,7 @@ import { OutboxRelay } from './relay/outbox-relay.service.js';
 @Module({
   imports: [
     ConfigModule,
+    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggingOptions(config, 'worker') }),
     DatabaseModule,
     BullModule.forRootAsync({
       inject: [APP_CONFIG],

@@ -2,12 +2,23 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { httpRequestDuration } from '../metrics/metrics.js';
 
-const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
+const HEADER_ID = /^[\x21-\x7e]{1,200}$/;
 
-/** Gives every answer an `X-Request-Id` (the caller's, if sane) and times it for /metrics. */
+/** A request with the correlation id it carries through to event metadata and job logs. */
+export interface CorrelatedRequest extends Request {
+  correlationId: string;
+}
+
+/**
+ * Gives every answer an `X-Request-Id` (the caller's, if sane) and every request a correlation id
+ * (the caller's `X-Correlation-Id`, if sane, else the request id), and times it for /metrics.
+ */
 export function requestContext(request: Request, response: Response, next: NextFunction): void {
   const incoming = request.header('x-request-id');
-  response.setHeader('X-Request-Id', incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID());
+  const requestId = incoming && HEADER_ID.test(incoming) ? incoming : randomUUID();
+  response.setHeader('X-Request-Id', requestId);
+  const correlation = request.header('x-correlation-id');
+  (request as CorrelatedRequest).correlationId = correlation && HEADER_ID.test(correlation) ? correlation : requestId;
   const stop = httpRequestDuration.startTimer();
   response.on('finish', () => {
     const route = (request as Request & { route?: { path?: string } }).route?.path ?? 'unmatched';

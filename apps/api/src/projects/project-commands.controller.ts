@@ -18,6 +18,7 @@ import { CurrentActor } from '../auth/auth.decorators.js';
 import { assertMayRun } from '../auth/project-access.js';
 import { type CommandHeaders, CommandHeadersParam } from '../common/command-headers.js';
 import { ProblemException } from '../common/problem.js';
+import type { CorrelatedRequest } from '../common/request-context.middleware.js';
 import { today } from '../common/validation.js';
 import { CommandAnswerDto } from './dto/command-answer.dto.js';
 import { AddComponentDto } from './dto/component.dto.js';
@@ -219,7 +220,7 @@ export class ProjectCommandsController {
         expectedVersion: headers.expectedVersion,
         idempotencyKey: headers.idempotencyKey,
         requestHash: requestHash(request),
-        correlationId: headers.correlationId ?? randomUUID(),
+        correlationId: headers.correlationId ?? (request as CorrelatedRequest).correlationId,
         occurredAt: occurredAt(command),
       }),
     );

@@ -28,7 +28,14 @@ export class ProjectionsProcessor extends WorkerHost {
       if (result.lastRecordedAt) {
         commitToVisible.observe({ read_model: 'project_detail' }, Math.max(Date.now() - Date.parse(result.lastRecordedAt), 0) / 1000);
       }
-      this.logger.debug(`project ${result.streamId}: views ${result.fromVersion} -> ${result.toVersion}`);
+      this.logger.log({
+        msg: 'project views updated',
+        job: job.id,
+        projectId: result.streamId,
+        fromVersion: result.fromVersion,
+        toVersion: result.toVersion,
+        correlationIds: result.correlationIds,
+      });
     }
     return result;
   }

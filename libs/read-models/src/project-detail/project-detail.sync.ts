@@ -12,6 +12,8 @@ export interface SyncResult {
   toVersion: number;
   /** Recorded-at of the last event applied, if any. */
   lastRecordedAt?: string;
+  /** Correlation ids of the events applied: the requests this sync carried on. */
+  correlationIds: string[];
 }
 
 /**
@@ -31,19 +33,29 @@ export class ProjectDetailSync {
   async sync(streamId: string): Promise<SyncResult> {
     let from: number | undefined;
     let lastRecordedAt: string | undefined;
+    const correlationIds = new Set<string>();
     for (;;) {
       const step = await this.em.fork().transactional(async (em) => {
         await em.execute('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [streamId]);
         let project = await em.findOne(ProjectView, { id: streamId });
         const current = project?.version ?? 0;
         const events = await this.store.readStream(streamId, { fromVersion: current + 1, limit: BATCH });
-        for (const event of events) project = await this.projection.apply(em, project, event);
+        for (const event of events) {
+          project = await this.projection.apply(em, project, event);
+          correlationIds.add(event.metadata.correlationId);
+        }
         return { current, applied: events.length, lastRecordedAt: events.at(-1)?.metadata.recordedAt };
       });
       from ??= step.current;
       lastRecordedAt = step.lastRecordedAt ?? lastRecordedAt;
       if (step.applied < BATCH) {
-        return { streamId, fromVersion: from, toVersion: step.current + step.applied, ...(lastRecordedAt ? { lastRecordedAt } : {}) };
+        return {
+          streamId,
+          fromVersion: from,
+          toVersion: step.current + step.applied,
+          ...(lastRecordedAt ? { lastRecordedAt } : {}),
+          correlationIds: [...correlationIds],
+        };
       }
     }
   }

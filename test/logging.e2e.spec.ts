@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { bansuoProposal } from './support/bansuo.js';
+import { eventually } from './support/test-environment.js';
+import { type FaultHarness, startHarness } from './faults/fault-harness.js';
+
+let harness: FaultHarness;
+
+beforeAll(async () => {
+  harness = await startHarness('logging', { LOG_LEVEL: 'log' });
+});
+
+afterAll(async () => {
+  await harness?.dispose();
+});
+
+function jsonLines(output: string): Record<string, unknown>[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+it('logs JSON lines that carry a correlation id from the request to the event to the projection job', async () => {
+  const api = await harness.api();
+  const worker = await harness.worker();
+  const correlationId = `corr-${Date.now()}`;
+  const response = await fetch(`${api.url}/projects`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${harness.adminKey}`, 'x-correlation-id': correlationId },
+    body: JSON.stringify(bansuoProposal()),
+  });
+  expect(response.status).toBe(201);
+  const { id } = (await response.json()) as { id: string };
+
+  const events = await fetch(`${api.url}/projects/${id}/events`, { headers: { authorization: `Bearer ${harness.adminKey}` } });
+  const [event] = ((await events.json()) as { items: { metadata: { correlationId: string } }[] }).items;
+  expect(event!.metadata.correlationId).toBe(correlationId);
+
+  const request = await eventually(
+    async () => jsonLines(api.logs()).find((line) => line.correlationId === correlationId && line.msg === 'request completed'),
+    5_000,
+    'the request log line',
+  );
+  expect(request).toMatchObject({ service: 'api', level: 30, req: { method: 'POST', url: '/projects' }, res: { statusCode: 201 } });
+  expect(JSON.stringify(request)).not.toContain(harness.adminKey);
+
+  const job = await eventually(
+    async () => jsonLines(worker.logs()).find((line) => Array.isArray(line.correlationIds) && line.correlationIds.includes(correlationId)),
+    10_000,
+    'the projection job log line',
+  );
+  expect(job).toMatchObject({ service: 'worker', projectId: id, fromVersion: 0, toVersion: 1 });
+}, 60_000);
