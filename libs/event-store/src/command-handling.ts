@@ -32,8 +32,11 @@ export class ExpectedVersionMismatch extends Error {
   }
 }
 
-/** Version conflicts retried this many times (re-deciding on fresh state) before giving up. */
-const MAX_ATTEMPTS = 8;
+/**
+ * Version conflicts retried this many times (re-deciding on fresh state) before giving up: n writers
+ * racing on one project need up to n tries for the last one to land.
+ */
+const MAX_ATTEMPTS = 25;
 
 /** Load, decide, append: the one way a command reaches the event store. */
 export class CommandHandler<Command, Event extends { type: string; data: unknown }, State> {
