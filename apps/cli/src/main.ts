@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, loadDotEnv } from '@app/config';
 import { createDatabaseIfMissing, migrate } from '@app/database';
 
-/** Operator commands that run once and exit: `migrate`, `seed`. */
+/** Operator commands that run once and exit: `migrate`, `seed`, `tour` (the guided tour of a running API). */
 const COMMANDS: Record<string, () => Promise<void>> = {
   async migrate() {
     const config = loadConfig();
@@ -13,6 +13,10 @@ const COMMANDS: Record<string, () => Promise<void>> = {
   async seed() {
     const { seedCommand } = await import('./seed.command.js');
     await seedCommand(loadConfig());
+  },
+  async tour() {
+    const { demoTourCommand } = await import('./demo/demo-tour.command.js');
+    await demoTourCommand(loadConfig());
   },
 };
 
