@@ -54,8 +54,8 @@ export function buildEastAsiaPilot(): SeedProject {
       description: DESCRIPTION,
       country: 'CN',
       location: {},
-      // Rural development (multisector): the basic livelihood of the partner country, as the demonstration
-      // sites of seed-doc 004 that grew out of the same initiative.
+      // Rural development (multisector): "the basic livelihood of the partner country", recorded like the
+      // East Asia demonstration sites of seed-doc 004.
       sector: '43040' satisfies SeedSector,
       participatingOrganisations: [
         // It held the achievement summary meeting and set the requirements for the project's conclusion.

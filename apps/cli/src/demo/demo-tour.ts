@@ -59,6 +59,8 @@ export function tourVariables(context: TourContext): [string, string][] {
 export function tourSteps(context: TourContext): TourStep[] {
   const as = (role: DemoRole) => `-H "Authorization: Bearer $${ROLE_VARIABLES[role]}"`;
   const json = "-H 'content-type: application/json'";
+  // The answers carry no final newline: -w puts one, so the shell prompt does not follow on the same line.
+  const curl = "curl -s -w '\\n'";
   const { features } = context;
   return [
     {
@@ -74,7 +76,7 @@ export function tourSteps(context: TourContext): TourStep[] {
     {
       role: 'team',
       what: 'Record that milestone reached, with its evidence (a second time answers 409: it is already reached)',
-      command: `curl -s -X POST "$API/projects/$BANSUO/milestones/$MILESTONE/reach" ${as('team')} ${json} -d '{"evidence":"Pens inspected on site by the field team (demo)"}'`,
+      command: `${curl} -X POST "$API/projects/$BANSUO/milestones/$MILESTONE/reach" ${as('team')} ${json} -d '{"evidence":"Pens inspected on site by the field team (demo)"}'`,
       expect: 'success',
       available: true,
     },
@@ -82,7 +84,7 @@ export function tourSteps(context: TourContext): TourStep[] {
       role: 'team',
       what: 'Record a measurement of the cattle distributed (an example value, not one from the source documents)',
       command:
-        `curl -s -X POST "$API/projects/$BANSUO/indicators/$CATTLE/measurements" ${as('team')} ${json} -H 'Idempotency-Key: demo-measurement' ` +
+        `${curl} -X POST "$API/projects/$BANSUO/indicators/$CATTLE/measurements" ${as('team')} ${json} -H 'Idempotency-Key: demo-measurement' ` +
         `-d '{"value":125,"note":"demo: an example value"}'`,
       expect: 'success',
       available: true,
@@ -90,63 +92,63 @@ export function tourSteps(context: TourContext): TourStep[] {
     {
       role: 'team',
       what: 'A team key may not close a project: 403, and nothing is stored',
-      command: `curl -s -X POST "$API/projects/$BANSUO/close" ${as('team')} ${json} -d '{}'`,
+      command: `${curl} -X POST "$API/projects/$BANSUO/close" ${as('team')} ${json} -d '{}'`,
       expect: 'forbidden',
       available: true,
     },
     {
       role: 'manager',
       what: 'List the projects in Laos (filters: country, status)',
-      command: `curl -s "$API/projects?country=LA" ${as('manager')}`,
+      command: `${curl} "$API/projects?country=LA" ${as('manager')}`,
       expect: 'success',
       available: true,
     },
     {
       role: 'manager',
       what: "Read Bansuo's progress: components, milestones (with overdue flags), indicators against their targets",
-      command: `curl -s "$API/projects/$BANSUO" ${as('manager')}`,
+      command: `${curl} "$API/projects/$BANSUO" ${as('manager')}`,
       expect: 'success',
       available: true,
     },
     {
       role: 'manager',
       what: 'Subscribe to progress notifications in your in-app inbox',
-      command: `curl -s -X POST "$API/subscriptions" ${as('manager')} ${json} -d '{"channel":"inbox"}'`,
+      command: `${curl} -X POST "$API/subscriptions" ${as('manager')} ${json} -d '{"channel":"inbox"}'`,
       expect: 'success',
       available: features.subscriptions,
     },
     {
       role: 'manager',
       what: 'Read your inbox: milestones reached or overdue, status changes, indicator thresholds',
-      command: `curl -s "$API/notifications" ${as('manager')}`,
+      command: `${curl} "$API/notifications" ${as('manager')}`,
       expect: 'success',
       available: features.notifications,
     },
     {
       role: 'auditor',
       what: "Read Bansuo's history: every event with who recorded it, when it happened, its hash",
-      command: `curl -s "$API/projects/$BANSUO/events?limit=5" ${as('auditor')}`,
+      command: `${curl} "$API/projects/$BANSUO/events?limit=5" ${as('auditor')}`,
       expect: 'success',
       available: true,
     },
     {
       role: 'auditor',
       what: "Verify Bansuo's hash chain: proof that its history was not altered",
-      command: `curl -s "$API/projects/$BANSUO/audit" ${as('auditor')}`,
+      command: `${curl} "$API/projects/$BANSUO/audit" ${as('auditor')}`,
       expect: 'success',
       available: features.audit,
     },
     {
       role: 'auditor',
       what: 'Export Bansuo as an IATI 2.03 activity document',
-      command: `curl -s "$API/projects/$BANSUO/iati" ${as('auditor')}`,
+      command: `${curl} "$API/projects/$BANSUO/iati" ${as('auditor')}`,
       expect: 'success',
       available: features.iati,
     },
     {
       role: 'auditor',
       what: 'An auditor key records nothing: 403',
-      command: `curl -s -X POST "$API/projects/$BANSUO/indicators/$CATTLE/measurements" ${as('auditor')} ${json} -d '{"value":1}'`,
+      command: `${curl} -X POST "$API/projects/$BANSUO/indicators/$CATTLE/measurements" ${as('auditor')} ${json} -d '{"value":1}'`,
       expect: 'forbidden',
       available: true,
     },
