@@ -69,3 +69,21 @@ ensure_services() {
   wait_port 127.0.0.1 5432 PostgreSQL
   wait_port 127.0.0.1 6379 Redis
 }
+
+# Exports the settings of .env that the environment does not already set: the environment wins, as it
+# does for the apps themselves (libs/config loadDotEnv, same parser). Needs node (ensure_node).
+load_dotenv() {
+  [ -f .env ] || return 0
+  local exports
+  exports="$(node --input-type=commonjs - <<'JS'
+const { parseEnv } = require('node:util');
+const values = parseEnv(require('node:fs').readFileSync('.env', 'utf8'));
+// Single-quoted for the shell: nothing in a value is expanded.
+const quote = (value) => `'${value.replaceAll("'", "'\\''")}'`;
+for (const [key, value] of Object.entries(values)) {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) && process.env[key] === undefined) console.log(`export ${key}=${quote(value)}`);
+}
+JS
+)" || return 1
+  eval "$exports"
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# From a fresh clone to a running API with the Bansuo project: Node 24, dependencies, PostgreSQL and
-# Redis, the database and its schema, the seed, then API and worker in the background.
+# From a fresh clone to a running API with the demonstration projects: Node 24, dependencies, PostgreSQL
+# and Redis, the database and its schema, the seed, API and worker in the background, then the guided
+# tour (scripts/demo-tour.sh). Settings: the environment, then .env (the environment wins).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_node
@@ -10,7 +11,7 @@ if [ ! -f .env ]; then
   say "Creating .env from .env.example (with a fresh admin key)"
   sed "s/^ADMIN_API_KEY=.*/ADMIN_API_KEY=ptk_admin_$(node -p 'require("crypto").randomBytes(24).toString("hex")')/" .env.example > .env
 fi
-set -a; source .env; set +a
+load_dotenv
 say "Building"
 npm run -s build
 say "Creating and migrating the database"
@@ -24,15 +25,13 @@ nohup node dist/apps/api/apps/api/src/main.js > .run/api.log 2>&1 & echo $! > .r
 nohup node dist/apps/worker/apps/worker/src/main.js > .run/worker.log 2>&1 & echo $! > .run/worker.pid
 PORT=${PORT:-3000}
 for _ in $(seq 1 60); do
+  # A dead process means the API could not start (a port in use, a bad setting): no point in waiting.
+  kill -0 "$(cat .run/api.pid)" 2>/dev/null || break
   curl -fs "http://localhost:$PORT/health/ready" >/dev/null 2>&1 && break
   sleep 0.5
 done
+kill -0 "$(cat .run/api.pid)" 2>/dev/null || { echo "The API stopped at start-up; see .run/api.log" >&2; tail -20 .run/api.log >&2; exit 1; }
 curl -fs "http://localhost:$PORT/health/ready" >/dev/null || { echo "The API did not become ready; see .run/api.log" >&2; tail -20 .run/api.log >&2; exit 1; }
-say "Waiting for the worker to project the seeded projects"
-for _ in $(seq 1 60); do
-  curl -fs "http://localhost:$PORT/projects?limit=1" -H "Authorization: Bearer $ADMIN_API_KEY" | grep -q '"total":[1-9]' && break
-  sleep 0.5
-done
 cat <<MSG
 
 Project Tracker is running.
@@ -40,11 +39,10 @@ Project Tracker is running.
   OpenAPI     http://localhost:$PORT/docs  (JSON: /docs-json)
   Health      http://localhost:$PORT/health/ready
   Metrics     http://localhost:$PORT/metrics
-  Admin key   $ADMIN_API_KEY   (from .env)
+  Admin key   $ADMIN_API_KEY   (ADMIN_API_KEY, from the environment or .env)
+  Logs        .run/api.log, .run/worker.log
+  Stop with   bash scripts/stop.sh
 
-Try it:
-  curl -s http://localhost:$PORT/projects -H "Authorization: Bearer $ADMIN_API_KEY"
-  curl -s http://localhost:$PORT/projects?country=LA -H "Authorization: Bearer $ADMIN_API_KEY"
-
-Stop with: bash scripts/stop.sh
 MSG
+say "Waiting for the worker to project the seeded projects, then the guided tour (again: npm run -s demo:tour)"
+bash scripts/demo-tour.sh

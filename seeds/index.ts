@@ -1,8 +1,43 @@
-import { bansuo } from './projects/bansuo.seed.js';
+import { buildBansuo } from './projects/bansuo.seed.js';
+import { buildCommunityDevelopmentFundResearch } from './projects/community-development-fund-research.seed.js';
+import { buildCambodiaSite, buildMyanmarSite } from './projects/east-asia-demonstration-sites.seed.js';
+import { buildEastAsiaPilot } from './projects/east-asia-pilot.seed.js';
+import { buildFinancialCrisisStudy } from './projects/financial-crisis-study.seed.js';
+import { buildGhanaPilot } from './projects/ghana-pilot.seed.js';
+import { buildLmcCddResearch } from './projects/lmc-cdd-research.seed.js';
+import { buildTanzaniaCooperation } from './projects/tanzania-cooperation.seed.js';
+import { buildTrainingCourses2009 } from './projects/training-courses-2009.seed.js';
+import { buildUndpFundedStudies } from './projects/undp-funded-studies.seed.js';
+import { buildXianglong } from './projects/xianglong.seed.js';
 import type { SeedProject } from './seed-project.js';
 
 export * from './seed-project.js';
 export * from './seed-runner.js';
 
+/**
+ * Builds the demonstration projects of the source documents (seed-docs/), in the order they are seeded.
+ * Bansuo comes first: specs that need one whole project take the first.
+ */
+export function buildSeedProjects(): SeedProject[] {
+  return [
+    // seed-doc 004: the China-Laos demonstration villages and the other East Asia demonstration sites.
+    buildBansuo(),
+    buildXianglong(),
+    buildCambodiaSite(),
+    buildMyanmarSite(),
+    // seed-doc 001: the pilot project whose implementers are in Guangxi, Yunnan and Sichuan.
+    buildEastAsiaPilot(),
+    // seed-doc 000: the CDD research under Lancang-Mekong Cooperation.
+    buildLmcCddResearch(),
+    // seed-doc 003: research projects, pilot projects and training courses.
+    buildCommunityDevelopmentFundResearch(),
+    buildFinancialCrisisStudy(),
+    buildUndpFundedStudies(),
+    buildGhanaPilot(),
+    buildTanzaniaCooperation(),
+    ...buildTrainingCourses2009(),
+  ];
+}
+
 /** The demonstration projects of the source documents, in the order they are seeded. */
-export const SEED_PROJECTS: readonly SeedProject[] = [bansuo];
+export const SEED_PROJECTS: readonly SeedProject[] = buildSeedProjects();

@@ -1,16 +1,45 @@
+import 'reflect-metadata';
+
 import { describe, expect, it } from '@jest/globals';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 
 import {
   decide,
   evolve,
   initialProjectState,
+  isMilestoneOverdue,
   latestActual,
+  type Project,
   type ProjectCommand,
   type ProjectEvent,
   type ProjectState,
 } from '@app/domain';
 
+import { AddComponentDto } from '../apps/api/src/projects/dto/component.dto.js';
+import { DefineIndicatorDto, ReviseIndicatorTargetDto } from '../apps/api/src/projects/dto/indicator.dto.js';
+import { LifecycleDto } from '../apps/api/src/projects/dto/lifecycle.dto.js';
+import { CorrectMeasurementDto, RecordMeasurementDto } from '../apps/api/src/projects/dto/measurement.dto.js';
+import {
+  PlanMilestoneDto,
+  ReachMilestoneDto,
+  RescheduleMilestoneDto,
+  WaiveMilestoneDto,
+} from '../apps/api/src/projects/dto/milestone.dto.js';
+import { ProposeProjectDto } from '../apps/api/src/projects/dto/propose-project.dto.js';
+import { SEED_SECTORS } from './dac-sectors.js';
+import { buildSeedProjects, SEED_PROJECTS } from './index.js';
 import { bansuo, buildBansuo } from './projects/bansuo.seed.js';
+import { communityDevelopmentFundResearch } from './projects/community-development-fund-research.seed.js';
+import { cambodiaSite, myanmarSite } from './projects/east-asia-demonstration-sites.seed.js';
+import { eastAsiaPilot } from './projects/east-asia-pilot.seed.js';
+import { financialCrisisStudy } from './projects/financial-crisis-study.seed.js';
+import { ghanaPilot } from './projects/ghana-pilot.seed.js';
+import { lmcCddResearch } from './projects/lmc-cdd-research.seed.js';
+import { tanzaniaCooperation } from './projects/tanzania-cooperation.seed.js';
+import { trainingCourses2009 } from './projects/training-courses-2009.seed.js';
+import { undpFundedStudies } from './projects/undp-funded-studies.seed.js';
+import { xianglong } from './projects/xianglong.seed.js';
 import { isIsoDate, seedId, type SeedProject } from './seed-project.js';
 
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -61,6 +90,100 @@ function commandsOf<T extends ProjectCommand['type']>(seed: SeedProject, type: T
     .map((step) => step.command)
     .filter((command): command is Extract<ProjectCommand, { type: T }> => command.type === type);
 }
+
+/** The ids a seed chooses for what it creates (the project, components, milestones, indicators, measurements). */
+function chosenIds(seed: SeedProject): string[] {
+  return [
+    seed.projectId,
+    ...seed.steps.flatMap(({ command }) => {
+      switch (command.type) {
+        case 'AddComponent':
+          return [command.data.componentId];
+        case 'PlanMilestone':
+          return [command.data.milestoneId];
+        case 'DefineIndicator':
+          return [command.data.indicatorId];
+        case 'RecordMeasurement':
+        case 'CorrectMeasurement':
+          return [command.data.measurementId];
+        default:
+          return [];
+      }
+    }),
+  ];
+}
+
+/** The project a seed leaves, which must exist. */
+function projectOf(seed: SeedProject): Project {
+  const { state } = fold(seed);
+  if (state.status === 'none') throw new Error(`${seed.code} proposes no project`);
+  return state;
+}
+
+type Dto = new () => object;
+
+/**
+ * The API request that would have carried `command`: its DTO class and body. The controller builds each
+ * command as `{ ...ids from the path or generated, ...body }`, so the body is the data without those ids.
+ */
+function apiRequestOf(command: ProjectCommand): [Dto, object] {
+  const without = <T extends object>(data: T, ...keys: (keyof T)[]): object =>
+    Object.fromEntries(Object.entries(data).filter(([key]) => !keys.includes(key as keyof T)));
+  switch (command.type) {
+    case 'ProposeProject':
+      return [ProposeProjectDto, without(command.data, 'projectId')];
+    case 'ApproveProject':
+    case 'StartProject':
+    case 'SuspendProject':
+    case 'ResumeProject':
+    case 'FinaliseProject':
+    case 'CloseProject':
+    case 'CancelProject':
+      return [LifecycleDto, command.data];
+    case 'AddComponent':
+      return [AddComponentDto, without(command.data, 'componentId')];
+    case 'PlanMilestone':
+      return [PlanMilestoneDto, without(command.data, 'milestoneId')];
+    case 'ReachMilestone':
+      return [ReachMilestoneDto, without(command.data, 'milestoneId')];
+    case 'RescheduleMilestone':
+      return [RescheduleMilestoneDto, without(command.data, 'milestoneId')];
+    case 'WaiveMilestone':
+      return [WaiveMilestoneDto, without(command.data, 'milestoneId')];
+    case 'DefineIndicator':
+      return [DefineIndicatorDto, without(command.data, 'indicatorId')];
+    case 'ReviseIndicatorTarget':
+      return [ReviseIndicatorTargetDto, without(command.data, 'indicatorId')];
+    case 'RecordMeasurement':
+      return [RecordMeasurementDto, without(command.data, 'indicatorId', 'measurementId')];
+    case 'CorrectMeasurement':
+      return [CorrectMeasurementDto, without(command.data, 'indicatorId', 'measurementId', 'correctsMeasurementId')];
+    default: {
+      const unhandled: never = command;
+      throw new Error(`No API request for ${(unhandled as { type: string }).type}`);
+    }
+  }
+}
+
+/** What the API's validation pipe would refuse in `body`, as `field: constraint` strings (none when valid). */
+function apiRefusals(dto: Dto, body: object): string[] {
+  const errors = validateSync(plainToInstance(dto, body), {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+  });
+  const flatten = (list: typeof errors, parent: string): string[] =>
+    list.flatMap((error) => {
+      const field = parent ? `${parent}.${error.property}` : error.property;
+      return [
+        ...Object.values(error.constraints ?? {}).map((message) => `${field}: ${message}`),
+        ...flatten(error.children ?? [], field),
+      ];
+    });
+  return flatten(errors, '');
+}
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
 describe('seedId', () => {
   it('gives the same id for the same parts, every time and in every process', () => {
@@ -163,42 +286,10 @@ describe('the Bansuo seed (seed-doc 004)', () => {
     expect(indicator('cattle-distributed')!.componentId).toBe(seedId('CN-LA-BANSUO', 'component', 'cattle'));
   });
 
-  it('has stable ids: building it twice gives the same seed', () => {
-    expect(buildBansuo()).toStrictEqual(bansuo);
-    expect(idsOf(buildBansuo())).toEqual(idsOf(bansuo));
-    expect(bansuo.projectId).toBe(seedId('CN-LA-BANSUO', 'project'));
-  });
-
-  it('has valid, distinct UUIDs for every id it chooses', () => {
-    const ids = idsOf(bansuo);
-    for (const each of ids) expect(each).toMatch(UUID_V5);
-    const chosen = [
-      bansuo.projectId,
-      ...commandsOf(bansuo, 'AddComponent').map((command) => command.data.componentId),
-      ...commandsOf(bansuo, 'PlanMilestone').map((command) => command.data.milestoneId),
-      ...commandsOf(bansuo, 'DefineIndicator').map((command) => command.data.indicatorId),
-      ...commandsOf(bansuo, 'RecordMeasurement').map((command) => command.data.measurementId),
-    ];
-    expect(new Set(chosen).size).toBe(chosen.length);
-  });
-
-  it('has only real YYYY-MM-DD dates, and each step occurs at its business date in order', () => {
-    const fields = bansuo.steps.flatMap(({ command }) => dateFields(command.data));
-    expect(fields.length).toBeGreaterThan(0);
-    for (const [path, value] of fields) {
-      expect({ path, value, real: isIsoDate(value) }).toEqual({ path, value, real: true });
-    }
-
-    let previous = '';
-    for (const { command, occurredAt } of bansuo.steps) {
-      expect(occurredAt).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/);
-      expect(new Date(occurredAt).toISOString()).toBe(occurredAt);
-      expect(occurredAt >= previous).toBe(true);
-      previous = occurredAt;
-      const data = command.data as { date?: string };
-      if (data.date !== undefined) expect(occurredAt).toBe(`${data.date}T00:00:00.000Z`);
-    }
+  it('has more than ten events, and the business dates of the document', () => {
+    expect(fold(bansuo).events.length).toBeGreaterThan(10);
     expect(bansuo.steps[0]?.occurredAt).toBe('2017-09-01T00:00:00.000Z');
+    expect(buildBansuo()).toStrictEqual(bansuo);
   });
 
   it('neither finalises nor closes the project: the document reports no end', () => {
@@ -206,5 +297,302 @@ describe('the Bansuo seed (seed-doc 004)', () => {
     for (const type of ['FinaliseProject', 'CloseProject', 'CancelProject', 'SuspendProject'] as const) {
       expect(types).not.toContain(type);
     }
+  });
+});
+
+/** The project id of every seed, as already seeded into databases: `seedId(code, 'project')`. */
+const GOLDEN_PROJECT_IDS: Record<string, string> = {
+  'CN-LA-BANSUO': '6638261c-0faf-5019-9b56-d60f13e279fe',
+  'CN-LA-XIANGLONG': 'b2af8b68-ad7e-522e-92ea-b3f93910d177',
+  'CN-KH-EAPR-DEMO': '356baf2d-55ac-588d-9f16-89c85e28aa18',
+  'CN-MM-EAPR-DEMO': 'e6206c5b-df1a-5518-9c16-47d8fbc71d03',
+  'CN-EAPR-PILOT': '42b4d32c-ef53-523e-8797-311352313df1',
+  'CN-LA-LMC-CDD-RESEARCH': '16afc8ce-281c-51fd-9ebd-e008d83cadc6',
+  'CN-FCPMC-CDF-RESEARCH': 'e31e3fb3-bf6d-5687-b278-1d7a50816aea',
+  'CN-LGOP-UNICEF-CRISIS-STUDY': 'fe6e04ad-fd59-575f-b02c-5dee18a2c306',
+  'CN-IPRCC-UNDP-STUDIES': '62771425-302d-5366-a143-fc354af9dc73',
+  'CN-GH-PILOT': 'a5a63362-1302-5d27-8d61-7f74dcbe4425',
+  'CN-TZ-COOPERATION': '4df1b245-8ac5-531f-b3b3-b594c406a86c',
+  'CN-IPRCC-2009-AFRICA-OFFICIALS': '0211979e-75c6-58b2-8c6c-ad5880f1f896',
+  'CN-IPRCC-2009-CHINA-AFRICA-HIGH-LEVEL': '4697484b-dea1-5b8a-a24e-d2aa82d76db8',
+  'CN-IPRCC-2009-ENVIRONMENT-TRAINING': '8cf05e67-e715-5b33-92d9-b5592481dbcd',
+  'CN-IPRCC-2009-IFAD-SOUTH-SOUTH': '5b5351be-0f42-59f7-861a-ca82a4aa4512',
+};
+
+describe('every seed project', () => {
+  it('is registered once, with unique codes and project ids, Bansuo first', () => {
+    expect(SEED_PROJECTS[0]).toBe(SEED_PROJECTS.find((seed) => seed.code === 'CN-LA-BANSUO'));
+    const codes = SEED_PROJECTS.map((seed) => seed.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(new Set(SEED_PROJECTS.map((seed) => seed.projectId)).size).toBe(SEED_PROJECTS.length);
+    for (const seed of [xianglong, cambodiaSite, myanmarSite, eastAsiaPilot, lmcCddResearch, ghanaPilot, tanzaniaCooperation]) {
+      expect(codes).toContain(seed.code);
+    }
+  });
+
+  it('covers the projects of every source document the product was made for, and at least four of seed-doc 003', () => {
+    const bySource = (prefix: string) => SEED_PROJECTS.filter((seed) => seed.source.startsWith(`seed-docs/${prefix}_`));
+    expect(bySource('000')).toHaveLength(1);
+    expect(bySource('001')).toHaveLength(1);
+    expect(bySource('004').map((seed) => seed.code)).toEqual([
+      'CN-LA-BANSUO',
+      'CN-LA-XIANGLONG',
+      'CN-KH-EAPR-DEMO',
+      'CN-MM-EAPR-DEMO',
+    ]);
+    expect(bySource('003').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('has stable ids: building the seeds again gives the same seeds, and the project ids are the ones already seeded', () => {
+    expect(buildSeedProjects()).toStrictEqual(SEED_PROJECTS);
+    // Golden values: a project id that changed would seed the project a second time under a new id.
+    expect(Object.fromEntries(SEED_PROJECTS.map((seed) => [seed.code, seed.projectId]))).toEqual(GOLDEN_PROJECT_IDS);
+  });
+
+  it('are checked against the API the way its validation pipe checks a request (the check can fail)', () => {
+    const [dto, body] = apiRequestOf(xianglong.steps[0]!.command);
+    expect(apiRefusals(dto, body)).toEqual([]);
+    expect(apiRefusals(dto, { ...body, country: 'Laos', projectId: xianglong.projectId })).toEqual([
+      expect.stringMatching(/^projectId: /),
+      expect.stringMatching(/^country: /),
+    ]);
+    expect(apiRefusals(LifecycleDto, { date: '2019-02-30', reason: '' })).toHaveLength(2);
+  });
+
+  it('chooses valid, distinct UUIDs across all seeds', () => {
+    const ids = SEED_PROJECTS.flatMap(chosenIds);
+    for (const id of ids) expect(id).toMatch(UUID_V5);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  describe.each(SEED_PROJECTS.map((seed) => [seed.code, seed] as const))('%s', (code, seed) => {
+    it('is accepted command by command through decide and evolve, one event per step', () => {
+      const { state, events } = fold(seed);
+      expect(events).toHaveLength(seed.steps.length);
+      expect(state.status).not.toBe('none');
+    });
+
+    it('proposes itself first, with its code and id, naming its source document in the description', () => {
+      expect(seed.source).toMatch(/^seed-docs\/00[0-4]_[0-9a-f]{16}\.txt$/);
+      expect(seed.projectId).toBe(seedId(code, 'project'));
+      const [first] = seed.steps;
+      expect(first?.command.type).toBe('ProposeProject');
+      const propose = commandsOf(seed, 'ProposeProject');
+      expect(propose).toHaveLength(1);
+      expect(propose[0]?.data).toMatchObject({ projectId: seed.projectId, code });
+      expect(propose[0]?.data.description).toContain(seed.source);
+    });
+
+    it('has a real ISO 3166-1 country and an OECD DAC purpose code from the documented list', () => {
+      const { country, sector } = projectOf(seed);
+      expect(country).toMatch(/^[A-Z]{2}$/);
+      expect(regionNames.of(country)).not.toBe(country);
+      expect(Object.keys(SEED_SECTORS)).toContain(sector);
+    });
+
+    it('sends only requests the API would accept', () => {
+      const refusals = seed.steps.flatMap(({ command }, index) => {
+        const [dto, body] = apiRequestOf(command);
+        return apiRefusals(dto, body).map((refusal) => `step ${index} (${command.type}) ${refusal}`);
+      });
+      expect(refusals).toEqual([]);
+    });
+
+    it('has only real YYYY-MM-DD dates, and each step occurs at its business date, in order', () => {
+      const fields = seed.steps.flatMap(({ command }) => dateFields(command.data));
+      expect(fields.length).toBeGreaterThan(0);
+      for (const [path, value] of fields) {
+        expect({ path, value, real: isIsoDate(value) }).toEqual({ path, value, real: true });
+      }
+      let previous = '';
+      for (const { command, occurredAt } of seed.steps) {
+        expect(occurredAt).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/);
+        expect(new Date(occurredAt).toISOString()).toBe(occurredAt);
+        expect(occurredAt >= previous).toBe(true);
+        previous = occurredAt;
+        const data = command.data as { date?: string };
+        if (data.date !== undefined) expect(occurredAt).toBe(`${data.date}T00:00:00.000Z`);
+      }
+      // Historical: nothing is dated after the newest source (2020) or "today".
+      expect(previous < '2021-01-01').toBe(true);
+    });
+
+    it('never suspends or cancels: no source reports either', () => {
+      const types = seed.steps.map((step) => step.command.type);
+      expect(types).not.toContain('SuspendProject');
+      expect(types).not.toContain('CancelProject');
+    });
+  });
+});
+
+describe('the Xianglong seed (seed-doc 004)', () => {
+  it('holds only what the document says of Xianglong: launched September 2017, three work streams, no results', () => {
+    const project = projectOf(xianglong);
+    expect(project).toMatchObject({
+      code: 'CN-LA-XIANGLONG',
+      status: 'implementation',
+      country: 'LA',
+      sector: '43040',
+      location: { village: 'Xianglong', province: 'Luang Prabang' },
+      approvedOn: '2017-09-01',
+      actualStart: '2017-09-01',
+    });
+    expect(project.lastReason).toContain('launched September 2017 (day not given in the source)');
+    expect(Object.values(project.components).map((component) => component.kind)).toEqual([
+      'infrastructure',
+      'public_services',
+      'capacity_building',
+    ]);
+    expect(project.milestones).toEqual({});
+    expect(project.indicators).toEqual({});
+    expect(project.participatingOrganisations).toEqual(projectOf(bansuo).participatingOrganisations);
+    expect(project.description).toContain('Prabang Province');
+  });
+});
+
+describe('the Cambodia and Myanmar demonstration sites (seed-doc 004)', () => {
+  it.each([
+    ['Cambodia', cambodiaSite, 'KH'],
+    ['Myanmar', myanmarSite, 'MM'],
+  ] as const)('%s has the four activities of the document, proposed in 2014 and reported started', (name, seed, country) => {
+    const project = projectOf(seed);
+    expect(project).toMatchObject({ country, status: 'implementation', actualStart: '2019-12-31', sector: '43040' });
+    expect(project.title).toContain(name);
+    expect(seed.steps[0]?.occurredAt).toBe('2014-01-01T00:00:00.000Z');
+    expect(project.description).toContain('2014 (year only)');
+    expect(project.lastReason).toContain('the source gives no date');
+    expect(Object.values(project.components).map((component) => [component.kind, component.name])).toEqual([
+      ['infrastructure', 'Infrastructure construction'],
+      ['public_services', 'Community public services'],
+      ['industry', 'Industrial development'],
+      ['capacity_building', 'Village capacity-building'],
+    ]);
+    expect(project.milestones).toEqual({});
+    expect(project.indicators).toEqual({});
+  });
+});
+
+describe('the East Asia Poverty Reduction Cooperation Pilot Project (seed-doc 001)', () => {
+  it('has the implementers in Guangxi, Yunnan and Sichuan and the summary meeting of 4 November reached', () => {
+    const project = projectOf(eastAsiaPilot);
+    expect(project).toMatchObject({ country: 'CN', status: 'implementation', actualStart: '2020-11-04' });
+    const implementers = project.participatingOrganisations.filter((organisation) => organisation.role === 4);
+    expect(implementers.map((organisation) => organisation.name)).toEqual([
+      expect.stringContaining('Guangxi'),
+      expect.stringContaining('Yunnan'),
+      expect.stringContaining('Sichuan'),
+    ]);
+    expect(project.participatingOrganisations.filter((organisation) => organisation.role === 1)).toEqual([]);
+
+    const milestones = Object.values(project.milestones);
+    const meeting = milestones.find((milestone) => milestone.title.startsWith('Meeting of Achievement Summary'));
+    expect(meeting).toMatchObject({ status: 'reached', reachedOn: '2020-11-04' });
+    expect(meeting?.evidence).toContain('Chengdu');
+    expect(project.description).toContain('year not given; 2020 assumed');
+  });
+
+  it('plans the evaluation and the experience dissemination the meeting required, neither reported reached', () => {
+    const project = projectOf(eastAsiaPilot);
+    const required = Object.values(project.milestones).filter((milestone) => milestone.status === 'planned');
+    expect(required.map((milestone) => milestone.title)).toEqual([
+      'Project evaluation',
+      'Project summary and experience dissemination',
+    ]);
+    for (const milestone of required) {
+      expect(milestone.dueDate).toBe('2020-11-04');
+      expect(milestone.description).toContain('The source gives no due date');
+      expect(isMilestoneOverdue(milestone, '2026-01-01')).toBe(true);
+    }
+  });
+});
+
+describe('the CDD research under Lancang-Mekong Cooperation (seed-doc 000)', () => {
+  it('records the online meeting of 24 July 2020: 20 participants, 7 of them women, the rest not broken down', () => {
+    const project = projectOf(lmcCddResearch);
+    expect(project).toMatchObject({ country: 'LA', status: 'implementation', actualStart: '2020-01-01' });
+    const [participants] = Object.values(project.indicators);
+    const measurement = latestActual(participants!);
+    expect(measurement).toMatchObject({
+      value: 20,
+      date: '2020-07-24',
+      disaggregation: { female: 7, male: 0, unknown: 13 },
+    });
+    const command = commandsOf(lmcCddResearch, 'RecordMeasurement')[0];
+    expect(command?.data).toMatchObject({ value: 20, disaggregation: { female: 7 } });
+    const [meeting] = Object.values(project.milestones);
+    expect(meeting).toMatchObject({ status: 'reached', reachedOn: '2020-07-24' });
+    expect(project.lastReason).toContain('in beginning of 2020');
+  });
+});
+
+describe('the seed-doc 003 projects', () => {
+  it('record the Ford Foundation research from May 2008 to March 2009 and its book of July 2009', () => {
+    const project = projectOf(communityDevelopmentFundResearch);
+    expect(project).toMatchObject({ status: 'finalisation', actualStart: '2008-05-01', actualEnd: '2009-03-31' });
+    expect(project.participatingOrganisations).toContainEqual({ name: 'Ford Foundation', role: 1 });
+    const [book] = Object.values(project.milestones);
+    expect(book).toMatchObject({ status: 'reached', reachedOn: '2009-07-31' });
+    expect(book?.evidence).toContain('month only');
+  });
+
+  it('record the financial crisis study as running, its final report planned for August 2010 and not reported', () => {
+    const project = projectOf(financialCrisisStudy);
+    expect(project).toMatchObject({ status: 'implementation', actualStart: '2009-01-01', plannedEnd: '2010-08-31' });
+    expect(project.plannedStart).toBeUndefined();
+    expect(project.participatingOrganisations.map((organisation) => organisation.role)).not.toContain(1);
+    const [report] = Object.values(project.milestones);
+    expect(report).toMatchObject({ status: 'planned', dueDate: '2010-08-31' });
+  });
+
+  it('record the UNDP-funded studies: four completed in 2009 (year only), the project finalised', () => {
+    const project = projectOf(undpFundedStudies);
+    expect(project).toMatchObject({ status: 'finalisation', actualEnd: '2009-12-31', sector: '43082' });
+    expect(project.participatingOrganisations).toContainEqual({ name: 'United Nations Development Programme (UNDP)', role: 1 });
+    const milestones = Object.values(project.milestones);
+    expect(milestones).toHaveLength(4);
+    for (const milestone of milestones) expect(milestone).toMatchObject({ status: 'reached', reachedOn: '2009-12-31' });
+    expect(project.description).toContain('2009 (year only)');
+  });
+
+  it('record the Ghana pilot as approved, funded by the 17 million yuan donation, not started', () => {
+    const project = projectOf(ghanaPilot);
+    expect(project).toMatchObject({ country: 'GH', status: 'approved', approvedOn: '2009-07-01' });
+    expect(project.participatingOrganisations).toContainEqual({
+      name: 'Nanchang Railway Tianji Economy and Trade Co., Ltd.',
+      role: 1,
+    });
+    expect(project.description).toContain('17 million yuan');
+    expect(project.lastReason).toContain('month only');
+  });
+
+  it('record the Tanzania cooperation started, with its four reported steps reached', () => {
+    const project = projectOf(tanzaniaCooperation);
+    expect(project).toMatchObject({ country: 'TZ', status: 'implementation' });
+    const milestones = Object.values(project.milestones);
+    expect(milestones).toHaveLength(4);
+    for (const milestone of milestones) {
+      expect(milestone.status).toBe('reached');
+      expect(milestone.evidence).toContain('2009 is assumed');
+    }
+  });
+
+  it('record four 2009 training courses as held: closed on their last day, participants measured over their dates', () => {
+    expect(trainingCourses2009).toHaveLength(4);
+    const facts = trainingCourses2009.map((seed) => {
+      const project = projectOf(seed);
+      if (project.status !== 'closed') throw new Error(`${seed.code} is ${project.status}, not closed`);
+      const participants = Object.values(project.indicators).map((indicator) => latestActual(indicator));
+      expect(participants.every((measurement) => measurement?.periodStart === project.actualStart)).toBe(true);
+      expect(participants.every((measurement) => measurement?.date === project.actualEnd)).toBe(true);
+      expect(project.description).toContain('the year 2009 is assumed');
+      expect(project.participatingOrganisations.map((organisation) => organisation.role)).not.toContain(1);
+      return [seed.code, project.actualStart, project.actualEnd, participants.map((measurement) => measurement?.value)];
+    });
+    expect(facts).toEqual([
+      ['CN-IPRCC-2009-AFRICA-OFFICIALS', '2009-06-26', '2009-07-09', [37, 19]],
+      ['CN-IPRCC-2009-CHINA-AFRICA-HIGH-LEVEL', '2009-07-08', '2009-07-17', [33, 23, 18]],
+      ['CN-IPRCC-2009-ENVIRONMENT-TRAINING', '2009-09-04', '2009-09-09', [35, 11]],
+      ['CN-IPRCC-2009-IFAD-SOUTH-SOUTH', '2009-09-23', '2009-09-29', [18, 4]],
+    ]);
   });
 });

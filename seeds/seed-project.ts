@@ -61,3 +61,26 @@ export function stepOn(date: string, command: ProjectCommand): SeedStep {
   if (!isIsoDate(date)) throw new Error(`Not a YYYY-MM-DD date: ${date}.`);
   return { command, occurredAt: `${date}T00:00:00.000Z` };
 }
+
+/** What a seed file writes its history with: ids under the project's code, and steps in the order given. */
+export interface SeedRecorder {
+  /** `seedId(code, ...parts)`. */
+  id(...parts: string[]): string;
+  /** Appends a step that happened on the business date `date` (`YYYY-MM-DD`). */
+  on(date: string, command: ProjectCommand): void;
+  /** The project's seed: its id is `id('project')`. */
+  done(source: string): SeedProject;
+}
+
+/** A fresh recorder for the project `code`; each call gives a new, empty history. */
+export function recordSeed(code: string): SeedRecorder {
+  const steps: SeedStep[] = [];
+  const id = (...parts: string[]): string => seedId(code, ...parts);
+  return {
+    id,
+    on: (date, command) => {
+      steps.push(stepOn(date, command));
+    },
+    done: (source) => ({ code, projectId: id('project'), source, steps: [...steps] }),
+  };
+}

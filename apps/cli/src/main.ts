@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, loadDotEnv } from '@app/config';
 import { createDatabaseIfMissing, migrate } from '@app/database';
 
-/** Operator commands that run once and exit: `migrate`, `seed`, `projections:rebuild`, `projections:verify`. */
+/** Operator commands that run once and exit: `migrate`, `seed`, `tour` (the guided tour of a running API),
+ * `projections:rebuild`, `projections:verify`, and the benchmarks `bench:rebuild`, `bench:lag`. */
 const COMMANDS: Record<string, () => Promise<void>> = {
   async migrate() {
     const config = loadConfig();
@@ -29,6 +30,10 @@ const COMMANDS: Record<string, () => Promise<void>> = {
   async seed() {
     const { seedCommand } = await import('./seed.command.js');
     await seedCommand(loadConfig());
+  },
+  async tour() {
+    const { demoTourCommand } = await import('./demo/demo-tour.command.js');
+    await demoTourCommand(loadConfig());
   },
 };
 
