@@ -20,10 +20,12 @@ const shared = {
   testEnvironment: 'node',
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.tools/'],
 };
+// The Nest apps load @nestjs/throttler; see test/support/preload-nest.ts.
+const nestSetup = { setupFiles: ['<rootDir>/test/support/preload-nest.ts'] };
 export default {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,seeds}/**/*.unit.spec.ts'] },
-    { ...shared, displayName: 'int', testTimeout: 30_000, testMatch: ['<rootDir>/{libs,apps,test}/**/*.int.spec.ts'] },
-    { ...shared, displayName: 'e2e', testTimeout: 30_000, testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
+    { ...shared, ...nestSetup, displayName: 'int', testTimeout: 30_000, testMatch: ['<rootDir>/{libs,apps,test}/**/*.int.spec.ts'] },
+    { ...shared, ...nestSetup, displayName: 'e2e', testTimeout: 30_000, testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
   ],
 };

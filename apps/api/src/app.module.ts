@@ -13,16 +13,21 @@ import { IdempotencyStore } from './projects/idempotency.store.js';
 import { ProjectCommandsController } from './projects/project-commands.controller.js';
 import { ProjectQueriesController } from './projects/project-queries.controller.js';
 import { RunProjectCommandHandler, projectCommandHandlerProvider } from './projects/run-project-command.handler.js';
+import { AddressRateLimitGuard, KeyRateLimitGuard } from './rate-limits/rate-limit.guards.js';
+import { RateLimitModule } from './rate-limits/rate-limit.module.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, CqrsModule.forRoot()],
+  imports: [ConfigModule, DatabaseModule, CqrsModule.forRoot(), RateLimitModule],
   controllers: [ProjectCommandsController, ProjectQueriesController, ApiKeysController, HealthController, MetricsController],
   providers: [
     ApiKeysService,
     IdempotencyStore,
     projectCommandHandlerProvider,
     RunProjectCommandHandler,
+    // Global guards run in this order: count the address (unknown keys too), authenticate, count the key.
+    { provide: APP_GUARD, useClass: AddressRateLimitGuard },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_GUARD, useClass: KeyRateLimitGuard },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })
