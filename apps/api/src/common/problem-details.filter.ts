@@ -36,7 +36,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const requestId = response.getHeader('x-request-id');
     if (typeof requestId === 'string') problem.requestId = requestId;
     if (problem.status >= 500) {
-      this.logger.error(`${request.method} ${request.originalUrl}: ${describe(exception)}`);
+      // The request id ties the log line to the answer the caller got, which carries no details.
+      this.logger.error(`${request.method} ${request.originalUrl} [request ${String(requestId)}]: ${describe(exception)}`);
     }
     if (response.headersSent) return;
     response.status(problem.status);
@@ -71,7 +72,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const parserProblem = bodyParserProblem(exception.cause);
       if (parserProblem) return { problem: parserProblem, headers: {} };
       const status = exception.getStatus();
-      return { problem: problem(status, httpCode(status), httpDetail(exception)), headers: {} };
+      // A 5xx HttpException's message was written for logs, not for callers.
+      const detail = status >= 500 ? 'Something went wrong on our side; the error has been logged.' : httpDetail(exception);
+      return { problem: problem(status, httpCode(status), detail), headers: {} };
     }
     if (isUnavailable(exception)) {
       return {
