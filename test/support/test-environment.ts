@@ -19,9 +19,14 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
  * `settings` override the environment given to loadConfig. Rate limits are off unless a spec sets
  * them: specs send hundreds of requests a minute from one address.
  */
-export async function createTestEnvironment(label: string, settings: Record<string, string> = {}): Promise<TestEnvironment> {
+export async function createTestEnvironment(
+  label: string,
+  settings: Record<string, string> = {},
+  /** Another PostgreSQL server to create the database on (a throwaway one a spec can stop). */
+  serverUrl = BASE_DATABASE_URL,
+): Promise<TestEnvironment> {
   const suffix = `${label.replaceAll(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
-  const url = new URL(BASE_DATABASE_URL);
+  const url = new URL(serverUrl);
   url.pathname = `/pt_test_${suffix}`;
   const databaseUrl = url.toString();
   await createDatabaseIfMissing(databaseUrl);

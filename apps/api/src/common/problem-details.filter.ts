@@ -35,8 +35,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     problem.instance = request.originalUrl;
     const requestId = response.getHeader('x-request-id');
     if (typeof requestId === 'string') problem.requestId = requestId;
-    if (problem.status >= 500) {
-      // The request id ties the log line to the answer the caller got, which carries no details.
+    // The request id ties the log line to the answer the caller got, which carries no details.
+    if (problem.status === 503) {
+      // An outage of a dependency: one line per request, without a stack, is enough to see it.
+      this.logger.warn(`${request.method} ${request.originalUrl} [request ${String(requestId)}]: ${problem.code}: ${message(exception)}`);
+    } else if (problem.status >= 500) {
       this.logger.error(`${request.method} ${request.originalUrl} [request ${String(requestId)}]: ${describe(exception)}`);
     }
     if (response.headersSent) return;
@@ -157,6 +160,10 @@ export function isUnavailable(exception: unknown, depth = 0): boolean {
   // Node's AggregateError (a connection to both 127.0.0.1 and ::1 refused) keeps the reasons in `errors`.
   if (Array.isArray(error.errors) && error.errors.some((inner) => isUnavailable(inner, depth + 1))) return true;
   return isUnavailable(error.cause, depth + 1);
+}
+
+function message(exception: unknown): string {
+  return exception instanceof Error ? exception.message : String(exception);
 }
 
 function describe(exception: unknown): string {

@@ -1,22 +1,26 @@
 import { Controller, Get, Inject, type OnApplicationShutdown, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
 import { Public } from '../auth/auth.decorators.js';
+import { PROBLEM_CONTENT_TYPE, problemType } from '../common/problem.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
 @ApiTags('health')
+// Probes and scrapes must never be refused for being frequent.
+@SkipThrottle({ address: true, key: true })
 @Controller('health')
 export class HealthController implements OnApplicationShutdown {
   private readonly redis: Redis;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.redis = new Redis(config.redisUrl, {
       lazyConnect: true,
@@ -38,16 +42,30 @@ export class HealthController implements OnApplicationShutdown {
 
   @Get('ready')
   @Public()
-  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer (503 when one does not)' })
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer (503 problem+json with Retry-After when one does not)' })
   async ready(@Res({ passthrough: true }) response: Response) {
     const [postgres, redis] = await Promise.all([
       check(() => this.pool.query('SELECT 1')),
       check(() => this.redis.ping()),
     ]);
-    const ready = postgres.status === 'up' && redis.status === 'up';
-    response.status(ready ? 200 : 503);
-    if (!ready) response.setHeader('Retry-After', '5');
-    return { status: ready ? 'ready' : 'unavailable', checks: { postgres, redis } };
+    // Outside production the reason helps whoever runs the service; in production it would tell any
+    // caller the addresses of internal servers.
+    const checks = this.config.nodeEnv === 'production' ? { postgres: { status: postgres.status }, redis: { status: redis.status } } : { postgres, redis };
+    if (postgres.status === 'up' && redis.status === 'up') return { status: 'ready', checks };
+    const down = Object.entries({ PostgreSQL: postgres, Redis: redis })
+      .filter(([, result]) => result.status === 'down')
+      .map(([name]) => name);
+    response.status(503).setHeader('Retry-After', '5');
+    response.type(PROBLEM_CONTENT_TYPE);
+    return {
+      type: problemType('SERVICE.NOT_READY'),
+      title: 'Service Unavailable',
+      status: 503,
+      detail: `${down.join(' and ')} ${down.length > 1 ? 'do' : 'does'} not answer; try again shortly.`,
+      code: 'SERVICE.NOT_READY',
+      instance: '/health/ready',
+      checks,
+    };
   }
 
   onApplicationShutdown(): void {
