@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { type FieldError, ProblemException } from './problem.js';
 
@@ -7,7 +7,7 @@ import { type FieldError, ProblemException } from './problem.js';
  * fields at fault (the first 50) with a dotted path (`location.latitude`, `participatingOrganisations.0.role`).
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new BodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
@@ -29,6 +29,30 @@ export function createValidationPipe(): ValidationPipe {
       );
     },
   });
+}
+
+/**
+ * class-validator's @IsOptional() lets `null` through as "not given", so after validation a null can
+ * only sit in an optional field: it is dropped there, so that `{"reason": null}` means the same as `{}`
+ * and no null reaches a command (the decider would take it for a value).
+ */
+class BodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const result = await super.transform(value, metadata);
+    return metadata.type === 'body' ? withoutNulls(result) : result;
+  }
+}
+
+function withoutNulls<T>(value: T): T {
+  if (Array.isArray(value)) {
+    for (const item of value) withoutNulls(item);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, field] of Object.entries(value)) {
+      if (field === null) delete (value as Record<string, unknown>)[key];
+      else withoutNulls(field);
+    }
+  }
+  return value;
 }
 
 /** Most field problems listed in one answer. */
