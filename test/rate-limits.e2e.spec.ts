@@ -60,6 +60,7 @@ describe('rate limits across two API processes', () => {
       expect(problem.detail).toMatch(/^This API key made more than 100 requests in a minute\. Retry after \d+ seconds\.$/);
       const retryAfter = Number(refused.headers['retry-after']);
       expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
+      expect(refused.headers['retry-after-key']).toBeUndefined();
       expect(refused.headers['x-request-id']).toEqual(expect.any(String));
     }
     // The limit is the key's, not everyone's.

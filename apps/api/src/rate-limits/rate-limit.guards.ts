@@ -15,6 +15,12 @@ abstract class NamedRateLimitGuard extends ThrottlerGuard {
     this.throttlers = this.throttlers.filter((throttler) => throttler.name === this.throttlerName);
   }
 
+  /** The throttler also sends `Retry-After-<name>`; the standard Retry-After on the 429 says it all. */
+  protected override setResponseHeader(response: Record<string, unknown>, name: string, value: string | number): void {
+    if (name.startsWith('Retry-After-')) return;
+    super.setResponseHeader(response, name, value);
+  }
+
   protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const retryAfter = Math.max(1, detail.timeToBlockExpire);
     throw new ProblemException(
