@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
@@ -49,6 +50,24 @@ describe('body size', () => {
     const validated = expectProblem(await postJson('/projects', under), 400);
     expect(validated.errors).toEqual([{ field: 'description', message: 'description must be shorter than or equal to 10000 characters' }]);
     expectProblem(await postJson('/projects', padding(1024 * 1024)), 413);
+  });
+
+  it('counts a compressed body by its inflated size', async () => {
+    const bomb = gzipSync(JSON.stringify({ ...bansuoProposal(), description: '0'.repeat(10 * 1024 * 1024) }));
+    expect(bomb.length).toBeLessThan(100_000);
+    const response = await system.http
+      .post('/projects')
+      .set(admin)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      // superagent would serialise a Buffer as JSON; send the bytes as they are.
+      .serialize((body: Buffer) => body as unknown as string)
+      .send(bomb);
+    expect(expectProblem(response, 413).code).toBe('REQUEST.TOO_LARGE');
+    const corrupt = await postJson('/projects', '{"not":"gzip"}').set('Content-Encoding', 'gzip');
+    expect(expectProblem(corrupt, 400)).toMatchObject({ code: 'REQUEST.MALFORMED_BODY', errors: [{ field: 'body' }] });
+    const unknown = await postJson('/projects', '{}').set('Content-Encoding', 'compress');
+    expect(expectProblem(unknown, 415).code).toBe('REQUEST.UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('follows BODY_LIMIT', async () => {

@@ -133,10 +133,16 @@ function bodyParserProblem(cause: unknown): ProblemDetails | undefined {
       ]);
     case 'charset.unsupported':
     case 'encoding.unsupported':
-      return problem(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', `${String(error.message)}; send UTF-8 JSON without content encoding.`, [
+      return problem(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', `${String(error.message)}; send UTF-8 JSON, uncompressed or in gzip, deflate, br or zstd.`, [
         { field: 'header:Content-Type', message: 'must be application/json in UTF-8' },
       ]);
     default:
+      // zlib's own errors, for a body whose Content-Encoding does not match its bytes.
+      if (typeof (cause as { code?: unknown })?.code === 'string' && (cause as { code: string }).code.startsWith('Z_')) {
+        return problem(400, 'REQUEST.MALFORMED_BODY', 'The body could not be decompressed as its Content-Encoding says.', [
+          { field: 'body', message: 'must be compressed as Content-Encoding says' },
+        ]);
+      }
       return undefined;
   }
 }
