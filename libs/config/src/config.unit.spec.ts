@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, loadConfig, parseByteSize } from './config.js';
 
@@ -92,5 +94,12 @@ describe('hardening settings', () => {
     expect(() => loadConfig({ API_KEY_ROTATION_GRACE_SECONDS: '99999999' })).toThrow(/API_KEY_ROTATION_GRACE_SECONDS/);
     expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '0' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
     expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
+  });
+});
+
+describe('.env.example', () => {
+  it('is a valid configuration', () => {
+    const env = parseEnv(readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8'));
+    expect(() => loadConfig(env)).not.toThrow();
   });
 });
