@@ -23,9 +23,11 @@ const shared = {
 // The Nest apps load @nestjs/throttler; see test/support/preload-nest.ts.
 const nestSetup = { setupFiles: ['<rootDir>/test/support/preload-nest.ts'] };
 export default {
+  // A global option: Jest ignores testTimeout inside a project, so the projects' own settings never applied.
+  testTimeout: 30_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,seeds}/**/*.unit.spec.ts'] },
-    { ...shared, ...nestSetup, displayName: 'int', testTimeout: 30_000, testMatch: ['<rootDir>/{libs,apps,test}/**/*.int.spec.ts'] },
-    { ...shared, ...nestSetup, displayName: 'e2e', testTimeout: 30_000, testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
+    { ...shared, ...nestSetup, displayName: 'int', testMatch: ['<rootDir>/{libs,apps,test}/**/*.int.spec.ts'] },
+    { ...shared, ...nestSetup, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
   ],
 };
