@@ -67,6 +67,7 @@ describe('PostgreSQL unreachable', () => {
     const notReady = expectUnavailable(ready);
     expect(notReady).toMatchObject({ code: 'SERVICE.NOT_READY', detail: 'PostgreSQL does not answer; try again shortly.' });
     expect(notReady.checks).toMatchObject({ postgres: { status: 'down' }, redis: { status: 'up' } });
+    expect(notReady.requestId).toBe(ready.headers['x-request-id']);
     expect(ms).toBeLessThan(5_000);
     await http.get('/health').expect(200);
 

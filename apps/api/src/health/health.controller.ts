@@ -50,7 +50,10 @@ export class HealthController implements OnApplicationShutdown {
     ]);
     // Outside production the reason helps whoever runs the service; in production it would tell any
     // caller the addresses of internal servers.
-    const checks = this.config.nodeEnv === 'production' ? { postgres: { status: postgres.status }, redis: { status: redis.status } } : { postgres, redis };
+    const checks =
+      this.config.nodeEnv === 'production'
+        ? { postgres: { status: postgres.status }, redis: { status: redis.status } }
+        : { postgres, redis };
     if (postgres.status === 'up' && redis.status === 'up') return { status: 'ready', checks };
     const down = Object.entries({ PostgreSQL: postgres, Redis: redis })
       .filter(([, result]) => result.status === 'down')
@@ -64,6 +67,7 @@ export class HealthController implements OnApplicationShutdown {
       detail: `${down.join(' and ')} ${down.length > 1 ? 'do' : 'does'} not answer; try again shortly.`,
       code: 'SERVICE.NOT_READY',
       instance: '/health/ready',
+      requestId: response.getHeader('x-request-id'),
       checks,
     };
   }
