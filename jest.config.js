@@ -20,12 +20,14 @@ const shared = {
   testEnvironment: 'node',
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.tools/'],
 };
+// The Nest apps load @nestjs/throttler; see test/support/preload-nest.ts.
+const nestSetup = { setupFiles: ['<rootDir>/test/support/preload-nest.ts'] };
 export default {
-  // Global only (Jest ignores it per project): specs against real servers get time to breathe.
+  // A global option: Jest ignores testTimeout inside a project, so the projects' own settings never applied.
   testTimeout: 30_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,seeds}/**/*.unit.spec.ts'] },
-    { ...shared, displayName: 'int', testMatch: ['<rootDir>/{libs,apps,seeds,test}/**/*.int.spec.ts'] },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
+    { ...shared, ...nestSetup, displayName: 'int', testMatch: ['<rootDir>/{libs,apps,seeds,test}/**/*.int.spec.ts'] },
+    { ...shared, ...nestSetup, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
   ],
 };

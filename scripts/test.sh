@@ -12,4 +12,4 @@ node node_modules/typescript/bin/tsc -p tsconfig.json --noEmit
 say "Building (the fault specs run the built API and worker as processes)"
 npm run -s build
 say "Running the tests"
-bash scripts/jest.sh "$@"
+timeout --signal=TERM 1200 bash scripts/jest.sh "$@"

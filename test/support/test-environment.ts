@@ -15,9 +15,18 @@ export interface TestEnvironment {
 const BASE_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-export async function createTestEnvironment(label: string): Promise<TestEnvironment> {
+/**
+ * `settings` override the environment given to loadConfig. Rate limits are off unless a spec sets
+ * them: specs send hundreds of requests a minute from one address.
+ */
+export async function createTestEnvironment(
+  label: string,
+  settings: Record<string, string> = {},
+  /** Another PostgreSQL server to create the database on (a throwaway one a spec can stop). */
+  serverUrl = BASE_DATABASE_URL,
+): Promise<TestEnvironment> {
   const suffix = `${label.replaceAll(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
-  const url = new URL(BASE_DATABASE_URL);
+  const url = new URL(serverUrl);
   url.pathname = `/pt_test_${suffix}`;
   const databaseUrl = url.toString();
   await createDatabaseIfMissing(databaseUrl);
@@ -35,6 +44,9 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
     WORKER_METRICS_PORT: '0',
     LOG_LEVEL: 'warn',
     PORT: '0',
+    RATE_LIMIT_PER_MINUTE: '0',
+    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
+    ...settings,
   };
   Object.assign(process.env, env);
   const config = loadConfig(env);

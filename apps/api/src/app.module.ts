@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { BullModule } from '@nestjs/bullmq';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig, ConfigModule, loggingOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { PROJECTIONS_QUEUE } from '@app/read-models';
 import { DeadLettersController } from './admin/dead-letters.controller.js';
+import { ProjectionQueueCloser, projectionQueueProvider } from './admin/projection-queue.provider.js';
 import { ProjectionsAdminController } from './admin/projections-admin.controller.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeysService } from './auth/api-keys.service.js';
@@ -20,6 +19,8 @@ import { PortfolioController } from './projects/portfolio.controller.js';
 import { ProjectCommandsController } from './projects/project-commands.controller.js';
 import { ProjectQueriesController } from './projects/project-queries.controller.js';
 import { RunProjectCommandHandler, projectCommandHandlerProvider } from './projects/run-project-command.handler.js';
+import { AddressRateLimitGuard, KeyRateLimitGuard } from './rate-limits/rate-limit.guards.js';
+import { RateLimitModule } from './rate-limits/rate-limit.module.js';
 
 @Module({
   imports: [
@@ -27,15 +28,7 @@ import { RunProjectCommandHandler, projectCommandHandlerProvider } from './proje
     LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggingOptions(config, 'api') }),
     DatabaseModule,
     CqrsModule.forRoot(),
-    // The API only looks at queues (dead letters, the queue board): commands never wait on Redis.
-    BullModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        prefix: config.queuePrefix,
-        connection: { url: config.redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false },
-      }),
-    }),
-    BullModule.registerQueue({ name: PROJECTIONS_QUEUE }),
+    RateLimitModule,
   ],
   controllers: [
     ProjectCommandsController,
@@ -53,7 +46,12 @@ import { RunProjectCommandHandler, projectCommandHandlerProvider } from './proje
     projectCommandHandlerProvider,
     RunProjectCommandHandler,
     PipelineMetrics,
+    projectionQueueProvider,
+    ProjectionQueueCloser,
+    // Global guards run in this order: count the address (unknown keys too), authenticate, count the key.
+    { provide: APP_GUARD, useClass: AddressRateLimitGuard },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_GUARD, useClass: KeyRateLimitGuard },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })

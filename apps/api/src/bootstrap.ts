@@ -4,10 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import helmet from 'helmet';
 import type { AppConfig } from '@app/config';
 import { mountQueueBoard } from './admin/queue-board.js';
 import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
+import { inspectJsonBody, requireJsonBody } from './common/json-body.js';
 import { requestContext } from './common/request-context.middleware.js';
 
 /** The API as it runs, without listening: main.ts and the e2e specs build it the same way. */
@@ -17,8 +19,34 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  // Client addresses (rate limits per address) come from X-Forwarded-For only through proxies named here.
+  app.set('trust proxy', config.trustProxy);
   app.use(requestContext);
-  app.useBodyParser('json', { limit: '1mb', strict: true });
+  app.use(
+    helmet({
+      // Over plain HTTP (development on a LAN), upgrading the docs page's own requests would break it.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.nodeEnv === 'production' ? [] : null } },
+    }),
+  );
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'X-Correlation-Id', 'X-Request-Id'],
+      exposedHeaders: [
+        'ETag',
+        'Idempotent-Replayed',
+        'Retry-After',
+        'X-Request-Id',
+        'X-RateLimit-Limit-key',
+        'X-RateLimit-Remaining-key',
+        'X-RateLimit-Reset-key',
+      ],
+      maxAge: 600,
+    });
+  }
+  app.use(requireJsonBody);
+  app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: true });
+  app.use(inspectJsonBody);
   app.useGlobalPipes(createValidationPipe());
   app.disable('x-powered-by');
   app.enableShutdownHooks();

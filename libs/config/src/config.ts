@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parseEnv } from 'node:util';
 
 /** The settings every process reads, validated once at boot. */
@@ -21,6 +22,22 @@ export interface AppConfig {
   projectionMaxLagSeconds: number;
   /** Port of the worker's Prometheus metrics; 0 turns the endpoint off. */
   workerMetricsPort: number;
+  /** Largest JSON body accepted, in bytes; larger ones get 413. */
+  bodyLimitBytes: number;
+  /** Requests per minute per API key; 0 turns the limit off (load tests, benchmarks). */
+  rateLimitPerMinute: number;
+  /** Requests per minute per client address, counted before authentication; 0 turns it off. */
+  rateLimitPerAddressPerMinute: number;
+  /** Browser origins allowed by CORS; empty means CORS stays off. */
+  corsOrigins: string[];
+  /** Express `trust proxy`: false, a number of hops, or the proxies' addresses and subnets. */
+  trustProxy: false | number | string[];
+  /** How long a rotated key's previous secret keeps working, unless the rotation names its own grace. */
+  apiKeyRotationGraceSeconds: number;
+  /** How long to wait for a PostgreSQL connection (including a free one from the pool) before answering 503. */
+  databaseConnectTimeoutMs: number;
+  /** Longest a single SQL statement may run before it is cancelled and answered 503. */
+  databaseStatementTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -43,6 +60,14 @@ export const CONFIG_DEFAULTS = {
   PROJECTION_BACKOFF_MS: '500',
   PROJECTION_MAX_LAG_SECONDS: '300',
   WORKER_METRICS_PORT: '9464',
+  BODY_LIMIT: '1mb',
+  RATE_LIMIT_PER_MINUTE: '100',
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000',
+  CORS_ORIGINS: '',
+  TRUST_PROXY: 'false',
+  API_KEY_ROTATION_GRACE_SECONDS: '86400',
+  DATABASE_CONNECT_TIMEOUT_MS: '3000',
+  DATABASE_STATEMENT_TIMEOUT_MS: '15000',
 } as const;
 
 /**
@@ -109,17 +134,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(`LOG_LEVEL must be one of error, warn, log, debug, verbose (got "${logLevel}")`);
   }
 
-  const integer = (key: keyof typeof CONFIG_DEFAULTS, min: number, max = Number.MAX_SAFE_INTEGER): number => {
-    const value = Number(read(key));
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${key} must be an integer between ${min} and ${max} (got "${read(key)}")`);
+  const projectionAttempts = readInteger('PROJECTION_ATTEMPTS', 1, 100);
+  const projectionBackoffMs = readInteger('PROJECTION_BACKOFF_MS', 10, 3_600_000);
+  const projectionMaxLagSeconds = readInteger('PROJECTION_MAX_LAG_SECONDS', 1, 86_400);
+  const workerMetricsPort = readInteger('WORKER_METRICS_PORT', 0, 65535);
+  const bodyLimitBytes = parseByteSize(read('BODY_LIMIT'));
+  if (bodyLimitBytes === undefined || bodyLimitBytes < 1024 || bodyLimitBytes > 100 * 1024 * 1024) {
+    problems.push(`BODY_LIMIT must be a size between 1kb and 100mb, like 1mb, 512kb or 65536 (got "${read('BODY_LIMIT')}")`);
+  }
+
+  const rateLimitPerMinute = readCount('RATE_LIMIT_PER_MINUTE');
+  const rateLimitPerAddressPerMinute = readCount('RATE_LIMIT_PER_ADDRESS_PER_MINUTE');
+
+  const corsOrigins = read('CORS_ORIGINS')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of corsOrigins) {
+    if (!isOrigin(origin)) {
+      problems.push(`CORS_ORIGINS must list origins like https://tracker.example.org, separated by commas (got "${origin}")`);
     }
-    return value;
-  };
-  const projectionAttempts = integer('PROJECTION_ATTEMPTS', 1, 100);
-  const projectionBackoffMs = integer('PROJECTION_BACKOFF_MS', 10, 3_600_000);
-  const projectionMaxLagSeconds = integer('PROJECTION_MAX_LAG_SECONDS', 1);
-  const workerMetricsPort = integer('WORKER_METRICS_PORT', 0, 65535);
+  }
+
+  const trustProxy = parseTrustProxy(read('TRUST_PROXY'));
+  if (trustProxy === undefined) {
+    problems.push(
+      `TRUST_PROXY must be false, a number of proxy hops, or the proxies' addresses or subnets separated by commas (got "${read('TRUST_PROXY')}")`,
+    );
+  }
+
+  const apiKeyRotationGraceSeconds = readInteger('API_KEY_ROTATION_GRACE_SECONDS', 0, 30 * 24 * 3600);
+  const databaseConnectTimeoutMs = readInteger('DATABASE_CONNECT_TIMEOUT_MS', 100, 60_000);
+  const databaseStatementTimeoutMs = readInteger('DATABASE_STATEMENT_TIMEOUT_MS', 100, 3_600_000);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -135,7 +181,70 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectionBackoffMs,
     projectionMaxLagSeconds,
     workerMetricsPort,
+    bodyLimitBytes: bodyLimitBytes!,
+    rateLimitPerMinute,
+    rateLimitPerAddressPerMinute,
+    corsOrigins,
+    trustProxy: trustProxy!,
+    apiKeyRotationGraceSeconds,
+    databaseConnectTimeoutMs,
+    databaseStatementTimeoutMs,
   };
+
+  function readCount(key: 'RATE_LIMIT_PER_MINUTE' | 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE'): number {
+    const value = Number(read(key));
+    if (!/^\d+$/.test(read(key)) || value > 1_000_000_000) {
+      problems.push(`${key} must be a whole number of requests, 0 to turn the limit off (got "${read(key)}")`);
+    }
+    return value;
+  }
+
+  function readInteger(key: keyof typeof CONFIG_DEFAULTS, min: number, max: number): number {
+    const value = Number(read(key));
+    if (!/^\d+$/.test(read(key)) || value < min || value > max) {
+      problems.push(`${key} must be a whole number between ${min} and ${max} (got "${read(key)}")`);
+    }
+    return value;
+  }
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2 };
+
+/** `1mb`, `512kb`, `65536`: the sizes body-parser understands, in bytes. */
+export function parseByteSize(value: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb)?$/i.exec(value.trim());
+  if (!match) return undefined;
+  return Math.floor(Number(match[1]) * BYTE_UNITS[(match[2] ?? '').toLowerCase()]!);
+}
+
+/** An origin as browsers send it: scheme, host and optional port, nothing else. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return ['http:', 'https:'].includes(url.protocol) && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * Never `true`: trusting every hop would let any client pick its own address with X-Forwarded-For,
+ * and so its own rate-limit bucket.
+ */
+function parseTrustProxy(value: string): AppConfig['trustProxy'] | undefined {
+  const trimmed = value.trim().toLowerCase();
+  if (trimmed === 'false' || trimmed === '0') return false;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) <= 10 ? Number(trimmed) : undefined;
+  const entries = trimmed.split(',').map((entry) => entry.trim());
+  const valid = entries.every((entry) => {
+    if (PROXY_NAMES.has(entry)) return true;
+    const [address = '', prefix] = entry.split('/');
+    const family = isIP(address);
+    return family !== 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)));
+  });
+  return valid && entries.length > 0 ? entries : undefined;
 }
 
 export function databaseName(databaseUrl: string): string | undefined {

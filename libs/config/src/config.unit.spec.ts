@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, parseByteSize } from './config.js';
 
 describe('loadConfig', () => {
   it('uses the docker-compose defaults when nothing is set', () => {
@@ -16,6 +18,14 @@ describe('loadConfig', () => {
       projectionBackoffMs: 500,
       projectionMaxLagSeconds: 300,
       workerMetricsPort: 9464,
+      bodyLimitBytes: 1024 * 1024,
+      rateLimitPerMinute: 100,
+      rateLimitPerAddressPerMinute: 1000,
+      corsOrigins: [],
+      trustProxy: false,
+      apiKeyRotationGraceSeconds: 86400,
+      databaseConnectTimeoutMs: 3000,
+      databaseStatementTimeoutMs: 15000,
     });
   });
 
@@ -42,5 +52,58 @@ describe('loadConfig', () => {
 
   it('refuses a database URL without a database name', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://127.0.0.1:5432' })).toThrow(/naming a database/);
+  });
+});
+
+describe('hardening settings', () => {
+  it('reads body sizes as body-parser writes them', () => {
+    expect(parseByteSize('1mb')).toBe(1_048_576);
+    expect(parseByteSize('512KB')).toBe(524_288);
+    expect(parseByteSize('65536')).toBe(65_536);
+    expect(parseByteSize('1.5mb')).toBe(1_572_864);
+    expect(parseByteSize('1gb')).toBeUndefined();
+    expect(parseByteSize('lots')).toBeUndefined();
+    expect(loadConfig({ BODY_LIMIT: '256kb' }).bodyLimitBytes).toBe(262_144);
+    expect(() => loadConfig({ BODY_LIMIT: '2gb' })).toThrow(/BODY_LIMIT must be a size between 1kb and 100mb/);
+    expect(() => loadConfig({ BODY_LIMIT: '10' })).toThrow(/BODY_LIMIT/);
+  });
+
+  it('turns rate limits off with 0 and refuses anything but a whole number', () => {
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0' })).toMatchObject({
+      rateLimitPerMinute: 0,
+      rateLimitPerAddressPerMinute: 0,
+    });
+    expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: '-1' })).toThrow(/RATE_LIMIT_PER_MINUTE must be a whole number/);
+    expect(() => loadConfig({ RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1.5' })).toThrow(/RATE_LIMIT_PER_ADDRESS_PER_MINUTE/);
+  });
+
+  it('accepts CORS origins only as bare origins', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
+    expect(() => loadConfig({ CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS must list origins/);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ORIGINS/);
+  });
+
+  it('never trusts every proxy, only hops or named addresses', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/40' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('bounds the rotation grace and the database timeouts', () => {
+    expect(loadConfig({ API_KEY_ROTATION_GRACE_SECONDS: '0' }).apiKeyRotationGraceSeconds).toBe(0);
+    expect(() => loadConfig({ API_KEY_ROTATION_GRACE_SECONDS: '99999999' })).toThrow(/API_KEY_ROTATION_GRACE_SECONDS/);
+    expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '0' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
+    expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
+  });
+});
+
+describe('.env.example', () => {
+  it('is a valid configuration', () => {
+    const env = parseEnv(readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8'));
+    expect(() => loadConfig(env)).not.toThrow();
   });
 });

@@ -10,6 +10,20 @@ import { ormOptions } from './orm.config.js';
 export const PG_POOL = Symbol('PG_POOL');
 
 /**
+ * Bounds on every wait for PostgreSQL, so an unreachable or stuck database answers 503 in seconds
+ * instead of holding requests: waiting for a connection (new or from a full pool), a statement on the
+ * server (statement_timeout) and an answer on the wire (query_timeout, for a server that stopped
+ * answering without closing the connection).
+ */
+export function poolTimeouts(config: AppConfig) {
+  return {
+    connectionTimeoutMillis: config.databaseConnectTimeoutMs,
+    statement_timeout: config.databaseStatementTimeoutMs,
+    query_timeout: config.databaseStatementTimeoutMs + 1_000,
+  };
+}
+
+/**
  * PostgreSQL for a process: MikroORM for the read models and migrations, a pg pool for the event store.
  * Both close on shutdown.
  */
@@ -19,7 +33,10 @@ export const PG_POOL = Symbol('PG_POOL');
     MikroOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       // Every use forks its own EntityManager (a request, a job), so no request-context middleware.
-      useFactory: (config: AppConfig) => ({ ...ormOptions(config.databaseUrl), registerRequestContext: false }),
+      useFactory: (config: AppConfig) => ({
+        ...ormOptions(config.databaseUrl, { driverOptions: poolTimeouts(config) }),
+        registerRequestContext: false,
+      }),
       driver: PostgreSqlDriver,
     }),
   ],
@@ -28,12 +45,7 @@ export const PG_POOL = Symbol('PG_POOL');
       provide: PG_POOL,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
-        const pool = new pg.Pool({
-          connectionString: config.databaseUrl,
-          max: 20,
-          connectionTimeoutMillis: 5_000,
-          idleTimeoutMillis: 30_000,
-        });
+        const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20, idleTimeoutMillis: 30_000, ...poolTimeouts(config) });
         // An idle client losing its connection (a database restart) must not crash the process.
         pool.on('error', () => undefined);
         return pool;

@@ -1,6 +1,7 @@
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { READ_MODEL_ENTITIES } from '@app/read-models';
+import { ApiKeyRotation } from './migrations/migration-2026-11-25-api-key-rotation.js';
 import { InitialSchema } from './migrations/migration-2026-11-25-initial-schema.js';
 import { RebuildableViews } from './migrations/migration-2026-11-25-rebuildable-views.js';
 
@@ -8,6 +9,7 @@ import { RebuildableViews } from './migrations/migration-2026-11-25-rebuildable-
 export const MIGRATIONS = [
   { name: 'migration-2026-11-25-initial-schema', class: InitialSchema },
   { name: 'migration-2026-11-25-rebuildable-views', class: RebuildableViews },
+  { name: 'migration-2026-11-25-api-key-rotation', class: ApiKeyRotation },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

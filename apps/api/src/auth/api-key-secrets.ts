@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Prefix of every secret, so a leaked key is easy for secret scanners to recognise. */
 export const API_KEY_PREFIX = 'ptk_';
@@ -11,4 +11,11 @@ export function newApiKeySecret(): string {
 /** Keys are stored only as this hash and looked up by it. */
 export function hashApiKeySecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** Compares two hex hashes in constant time (false for hashes of different lengths). */
+export function sameHash(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
 }

@@ -1,68 +1,249 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
 import type { Actor, Role } from './actor.js';
-import { hashApiKeySecret, newApiKeySecret } from './api-key-secrets.js';
+import { hashApiKeySecret, newApiKeySecret, sameHash } from './api-key-secrets.js';
 
 /** The id of the admin key that comes from ADMIN_API_KEY: fixed, so its events name one actor across restarts. */
 export const BOOTSTRAP_ADMIN_KEY_ID = '00000000-0000-4000-8000-000000000001';
 
-export interface CreatedApiKey {
+/** How often last_used_at is written for one key, at most: a busy key must not cost a write per request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Serialises revocations, so two admins revoking each other at once cannot both succeed and lock everyone out. */
+const REVOCATION_LOCK = 0x7074_6b72; // "ptkr"
+
+export type ApiKeyStatus = 'active' | 'expired' | 'revoked';
+
+/** A key as an admin sees it: everything but the secret and its hash. */
+export interface ApiKeyView {
   id: string;
   name: string;
   role: Role;
   projectIds: string[];
+  status: ApiKeyStatus;
+  /** True for the key that comes from the ADMIN_API_KEY setting. */
+  bootstrap: boolean;
   createdAt: string;
-  /** Shown once, at creation; only its hash is stored. */
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  rotatedAt: string | null;
+  /** Until when the secret replaced by the last rotation still works; null when it no longer does. */
+  previousSecretValidUntil: string | null;
+}
+
+export interface CreatedApiKey extends ApiKeyView {
+  /** Shown once, at creation or rotation; only its hash is stored. */
   secret: string;
 }
+
+export type RevokeOutcome = { outcome: 'revoked'; key: ApiKeyView } | { outcome: 'not_found' } | { outcome: 'last_admin' };
+
+export type RotateOutcome =
+  | { outcome: 'rotated'; key: CreatedApiKey }
+  | { outcome: 'not_found' }
+  | { outcome: 'bootstrap' }
+  | { outcome: 'inactive'; status: Exclude<ApiKeyStatus, 'active'> };
 
 interface ApiKeyRow {
   id: string;
   name: string;
   role: Role;
   project_ids: string[];
+  status: ApiKeyStatus;
+  created_at: Date;
+  last_used_at: Date | null;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  rotated_at: Date | null;
+  previous_valid_until: Date | null;
 }
+
+/** Every column but the hashes, with the status and the previous secret's deadline as of now. */
+const VIEW_COLUMNS = `id, name, role, project_ids, created_at, last_used_at, expires_at, revoked_at, rotated_at,
+  CASE WHEN previous_valid_until > now() THEN previous_valid_until END AS previous_valid_until,
+  CASE WHEN revoked_at IS NOT NULL THEN 'revoked' WHEN expires_at <= now() THEN 'expired' ELSE 'active' END AS status`;
+
+const ACTIVE = `revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`;
 
 @Injectable()
 export class ApiKeysService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('ApiKeys');
+  /** When this process last wrote last_used_at of each key. */
+  private readonly lastUsedWrites = new Map<string, number>();
+
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Stores the hash of ADMIN_API_KEY as the first admin key (a changed setting replaces the old hash). */
+  /**
+   * Stores the hash of ADMIN_API_KEY as the bootstrap admin key. A revocation of that key sticks across
+   * restarts while the setting holds the same secret (a leaked key revoked through the API must not come
+   * back with the next deploy); setting a new ADMIN_API_KEY replaces the hash and makes the key active
+   * again, which is how an operator recovers from a lost admin key.
+   */
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.adminApiKey) return;
-    await this.pool.query(
+    const result = await this.pool.query(
       `INSERT INTO api_keys (id, name, role, secret_hash) VALUES ($1, 'admin (ADMIN_API_KEY)', 'admin', $2)
-       ON CONFLICT (id) DO UPDATE SET secret_hash = EXCLUDED.secret_hash, revoked_at = NULL`,
+       ON CONFLICT (id) DO UPDATE
+         SET secret_hash = EXCLUDED.secret_hash, revoked_at = NULL, expires_at = NULL,
+             previous_secret_hash = NULL, previous_valid_until = NULL
+         WHERE api_keys.secret_hash IS DISTINCT FROM EXCLUDED.secret_hash`,
       [BOOTSTRAP_ADMIN_KEY_ID, hashApiKeySecret(this.config.adminApiKey)],
     );
+    if (result.rowCount === 0) {
+      const current = await this.pool.query<{ revoked: boolean }>(`SELECT revoked_at IS NOT NULL AS revoked FROM api_keys WHERE id = $1`, [
+        BOOTSTRAP_ADMIN_KEY_ID,
+      ]);
+      if (current.rows[0]?.revoked) {
+        this.logger.warn('ADMIN_API_KEY was revoked through the API and stays revoked; set a new ADMIN_API_KEY to restore a bootstrap admin key.');
+      }
+    }
   }
 
-  async create(input: { name: string; role: Role; projectIds: string[] }): Promise<CreatedApiKey> {
-    const id = randomUUID();
+  async create(input: { name: string; role: Role; projectIds: string[]; expiresAt?: string }): Promise<CreatedApiKey> {
     const secret = newApiKeySecret();
-    const result = await this.pool.query<{ created_at: Date }>(
-      `INSERT INTO api_keys (id, name, role, project_ids, secret_hash) VALUES ($1, $2, $3, $4, $5)
-       RETURNING created_at`,
-      [id, input.name, input.role, input.projectIds, hashApiKeySecret(secret)],
+    const result = await this.pool.query<ApiKeyRow>(
+      `INSERT INTO api_keys (id, name, role, project_ids, secret_hash, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
+       RETURNING ${VIEW_COLUMNS}`,
+      [randomUUID(), input.name, input.role, input.projectIds, hashApiKeySecret(secret), input.expiresAt ?? null],
     );
-    return { id, ...input, createdAt: result.rows[0]!.created_at.toISOString(), secret };
+    return { ...toView(result.rows[0]!), secret };
+  }
+
+  async list(page: { limit: number; offset: number }): Promise<ApiKeyView[]> {
+    const result = await this.pool.query<ApiKeyRow>(`SELECT ${VIEW_COLUMNS} FROM api_keys ORDER BY created_at, id LIMIT $1 OFFSET $2`, [
+      page.limit,
+      page.offset,
+    ]);
+    return result.rows.map(toView);
+  }
+
+  /**
+   * Revokes a key at once: authentication reads the table on every request, so the next request with
+   * it is refused. Refuses to revoke the last active admin key, which would leave no one able to manage
+   * keys. Revoking a revoked key answers it as it is.
+   */
+  async revoke(id: string): Promise<RevokeOutcome> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [REVOCATION_LOCK]);
+      const target = await client.query<ApiKeyRow>(`SELECT ${VIEW_COLUMNS} FROM api_keys WHERE id = $1`, [id]);
+      const row = target.rows[0];
+      if (!row) {
+        await client.query('ROLLBACK');
+        return { outcome: 'not_found' };
+      }
+      if (row.role === 'admin' && row.status === 'active') {
+        const others = await client.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM api_keys WHERE role = 'admin' AND id <> $1 AND ${ACTIVE}`,
+          [id],
+        );
+        if (others.rows[0]!.n === 0) {
+          await client.query('ROLLBACK');
+          return { outcome: 'last_admin' };
+        }
+      }
+      const revoked = await client.query<ApiKeyRow>(
+        `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${VIEW_COLUMNS}`,
+        [id],
+      );
+      await client.query('COMMIT');
+      return { outcome: 'revoked', key: toView(revoked.rows[0]!) };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Gives a key a new secret. The old secret keeps working for `graceSeconds` (0: it stops at once), so
+   * a client can switch over without an outage; a second rotation within the grace ends the oldest
+   * secret at once. The ADMIN_API_KEY key is rotated by changing the setting instead.
+   */
+  async rotate(id: string, graceSeconds = this.config.apiKeyRotationGraceSeconds): Promise<RotateOutcome> {
+    if (id === BOOTSTRAP_ADMIN_KEY_ID) return { outcome: 'bootstrap' };
+    const secret = newApiKeySecret();
+    const result = await this.pool.query<ApiKeyRow>(
+      `UPDATE api_keys
+         SET previous_secret_hash = CASE WHEN $3::int > 0 THEN secret_hash END,
+             previous_valid_until = CASE WHEN $3::int > 0 THEN now() + make_interval(secs => $3::int) END,
+             secret_hash = $2,
+             rotated_at = now()
+       WHERE id = $1 AND ${ACTIVE}
+       RETURNING ${VIEW_COLUMNS}`,
+      [id, hashApiKeySecret(secret), graceSeconds],
+    );
+    const row = result.rows[0];
+    if (row) return { outcome: 'rotated', key: { ...toView(row), secret } };
+    const current = await this.pool.query<ApiKeyRow>(`SELECT ${VIEW_COLUMNS} FROM api_keys WHERE id = $1`, [id]);
+    const status = current.rows[0]?.status;
+    if (!status) return { outcome: 'not_found' };
+    // Active here means it expired or was revoked between the two statements: it is not active now.
+    return { outcome: 'inactive', status: status === 'active' ? 'revoked' : status };
   }
 
   /** The actor a secret belongs to; undefined for an unknown, revoked or expired key. */
   async authenticate(secret: string): Promise<Actor | undefined> {
-    const result = await this.pool.query<ApiKeyRow>(
-      `SELECT id, name, role, project_ids FROM api_keys
-       WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
-      [hashApiKeySecret(secret)],
+    const hash = hashApiKeySecret(secret);
+    // Looking a key up by the hash of the secret is not a timing oracle: the B-tree comparisons leak at
+    // most how much of SHA-256(guess) matches a stored hash, and choosing guesses whose hashes share a
+    // prefix with a stored one tells nothing about the 256-bit secret behind it. The comparison below
+    // is in constant time anyway, so the answer never depends on a byte-by-byte string compare.
+    const result = await this.pool.query<{ id: string; name: string; role: Role; project_ids: string[]; matched_hash: string }>(
+      `SELECT id, name, role, project_ids, CASE WHEN secret_hash = $1 THEN secret_hash ELSE previous_secret_hash END AS matched_hash
+       FROM api_keys
+       WHERE (secret_hash = $1 OR (previous_secret_hash = $1 AND previous_valid_until > now())) AND ${ACTIVE}`,
+      [hash],
     );
     const row = result.rows[0];
-    if (!row) return undefined;
+    if (!row || !sameHash(row.matched_hash, hash)) return undefined;
+    this.noteUse(row.id);
     return { keyId: row.id, name: row.name, role: row.role, projectIds: row.project_ids };
   }
+
+  /**
+   * Records that a key was used, at most once a minute per key and process, without holding up the
+   * request: a lost write only makes last_used_at a minute older.
+   */
+  private noteUse(keyId: string): void {
+    const now = Date.now();
+    if (now - (this.lastUsedWrites.get(keyId) ?? 0) < LAST_USED_RESOLUTION_MS) return;
+    this.lastUsedWrites.set(keyId, now);
+    this.pool
+      .query(
+        `UPDATE api_keys SET last_used_at = now()
+         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2))`,
+        [keyId, LAST_USED_RESOLUTION_MS / 1000],
+      )
+      .catch((error: unknown) => {
+        this.lastUsedWrites.delete(keyId);
+        this.logger.warn(`could not record the use of key ${keyId}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+  }
+}
+
+function toView(row: ApiKeyRow): ApiKeyView {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    projectIds: row.project_ids,
+    status: row.status,
+    bootstrap: row.id === BOOTSTRAP_ADMIN_KEY_ID,
+    createdAt: row.created_at.toISOString(),
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    expiresAt: row.expires_at?.toISOString() ?? null,
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+    rotatedAt: row.rotated_at?.toISOString() ?? null,
+    previousSecretValidUntil: row.previous_valid_until?.toISOString() ?? null,
+  };
 }

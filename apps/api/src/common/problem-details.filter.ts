@@ -35,8 +35,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     problem.instance = request.originalUrl;
     const requestId = response.getHeader('x-request-id');
     if (typeof requestId === 'string') problem.requestId = requestId;
-    if (problem.status >= 500) {
-      this.logger.error(`${request.method} ${request.originalUrl}: ${describe(exception)}`);
+    // The request id ties the log line to the answer the caller got, which carries no details.
+    if (problem.status === 503) {
+      // An outage of a dependency: one line per request, without a stack, is enough to see it.
+      this.logger.warn(`${request.method} ${request.originalUrl} [request ${String(requestId)}]: ${problem.code}: ${message(exception)}`);
+    } else if (problem.status >= 500) {
+      this.logger.error(`${request.method} ${request.originalUrl} [request ${String(requestId)}]: ${describe(exception)}`);
     }
     if (response.headersSent) return;
     response.status(problem.status);
@@ -68,8 +72,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof HttpException) {
+      const parserProblem = bodyParserProblem(exception.cause);
+      if (parserProblem) return { problem: parserProblem, headers: {} };
       const status = exception.getStatus();
-      return { problem: problem(status, httpCode(status), httpDetail(exception)), headers: {} };
+      // A 5xx HttpException's message was written for logs, not for callers.
+      const detail = status >= 500 ? 'Something went wrong on our side; the error has been logged.' : httpDetail(exception);
+      return { problem: problem(status, httpCode(status), detail), headers: {} };
     }
     if (isUnavailable(exception)) {
       return {
@@ -108,14 +116,60 @@ function httpDetail(exception: HttpException): string {
   return exception.message;
 }
 
-/** A dependency that cannot be reached (connection refused, pool timeout, Redis down): 503, not 500. */
-function isUnavailable(exception: unknown): boolean {
-  const error = exception as { code?: string; message?: string };
-  const code = error?.code ?? '';
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P03', '53300'].includes(code) ||
-    /timeout exceeded when trying to connect|Connection terminated|connection is closed/i.test(error?.message ?? '')
-  );
+/**
+ * The body parser's own errors (http-errors with a `type`), answered with a stable code that names the
+ * body rather than with the parser's wording.
+ */
+function bodyParserProblem(cause: unknown): ProblemDetails | undefined {
+  const error = cause as { type?: unknown; limit?: unknown; message?: unknown } | undefined;
+  switch (error?.type) {
+    case 'entity.too.large':
+      return problem(413, 'REQUEST.TOO_LARGE', `The body is larger than the limit of ${String(error.limit)} bytes.`, [
+        { field: 'body', message: `must be at most ${String(error.limit)} bytes` },
+      ]);
+    case 'entity.parse.failed':
+      return problem(400, 'REQUEST.MALFORMED_JSON', `The body is not valid JSON: ${String(error.message)}`, [
+        { field: 'body', message: 'must be a JSON object' },
+      ]);
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return problem(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', `${String(error.message)}; send UTF-8 JSON, uncompressed or in gzip, deflate, br or zstd.`, [
+        { field: 'header:Content-Type', message: 'must be application/json in UTF-8' },
+      ]);
+    default:
+      // zlib's own errors, for a body whose Content-Encoding does not match its bytes.
+      if (typeof (cause as { code?: unknown })?.code === 'string' && (cause as { code: string }).code.startsWith('Z_')) {
+        return problem(400, 'REQUEST.MALFORMED_BODY', 'The body could not be decompressed as its Content-Encoding says.', [
+          { field: 'body', message: 'must be compressed as Content-Encoding says' },
+        ]);
+      }
+      return undefined;
+  }
+}
+
+/** PostgreSQL codes that say the server is going away, refusing connections or cancelled a statement that ran too long. */
+const UNAVAILABLE_SQLSTATES = ['57P01', '57P02', '57P03', '53300', '57014', '08000', '08001', '08003', '08006'];
+const UNAVAILABLE_ERRNOS = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE'];
+const UNAVAILABLE_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|connection is closed|Query read timeout|Client has encountered a connection error|Stream isn't writeable/i;
+
+/**
+ * A dependency that cannot be reached (connection refused, pool timeout, statement timeout, Redis down):
+ * 503 with Retry-After, not 500. MikroORM wraps driver errors, so the cause chain is searched too.
+ */
+export function isUnavailable(exception: unknown, depth = 0): boolean {
+  if (!exception || typeof exception !== 'object' || depth > 5) return false;
+  const error = exception as { code?: unknown; errno?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  const code = typeof error.code === 'string' ? error.code : '';
+  if (UNAVAILABLE_SQLSTATES.includes(code) || UNAVAILABLE_ERRNOS.includes(code)) return true;
+  if (typeof error.message === 'string' && UNAVAILABLE_MESSAGES.test(error.message)) return true;
+  // Node's AggregateError (a connection to both 127.0.0.1 and ::1 refused) keeps the reasons in `errors`.
+  if (Array.isArray(error.errors) && error.errors.some((inner) => isUnavailable(inner, depth + 1))) return true;
+  return isUnavailable(error.cause, depth + 1);
+}
+
+function message(exception: unknown): string {
+  return exception instanceof Error ? exception.message : String(exception);
 }
 
 function describe(exception: unknown): string {

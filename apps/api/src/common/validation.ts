@@ -1,29 +1,65 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { type FieldError, ProblemException } from './problem.js';
 
 /**
- * Whitelisting validation: unknown fields are refused, types are checked, and the problem names every
- * field at fault with a dotted path (`location.latitude`, `participatingOrganisations.0.role`).
+ * Whitelisting validation: unknown fields are refused, types are checked, and the problem names the
+ * fields at fault (the first 50) with a dotted path (`location.latitude`, `participatingOrganisations.0.role`).
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new BodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     forbidUnknownValues: true,
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => {
-      const fields = flatten(errors);
+      const all = flatten(errors);
+      // A body of a hundred thousand unknown keys must not become a response ten times its size.
+      const fields = all.slice(0, MAX_FIELD_ERRORS).map(({ field, message }) => ({ field: truncate(field), message: truncate(message) }));
       return new ProblemException(
         400,
         'REQUEST.INVALID',
         'Bad Request',
-        `The request is invalid: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+        `The request is invalid: ${fields
+          .slice(0, 10)
+          .map((f) => `${f.field}: ${f.message}`)
+          .join('; ')}${all.length > 10 ? `; and ${all.length - 10} more` : ''}`,
         fields,
       );
     },
   });
+}
+
+/**
+ * class-validator's @IsOptional() lets `null` through as "not given", so after validation a null can
+ * only sit in an optional field: it is dropped there, so that `{"reason": null}` means the same as `{}`
+ * and no null reaches a command (the decider would take it for a value).
+ */
+class BodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const result = await super.transform(value, metadata);
+    return metadata.type === 'body' ? withoutNulls(result) : result;
+  }
+}
+
+function withoutNulls<T>(value: T): T {
+  if (Array.isArray(value)) {
+    for (const item of value) withoutNulls(item);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, field] of Object.entries(value)) {
+      if (field === null) delete (value as Record<string, unknown>)[key];
+      else withoutNulls(field);
+    }
+  }
+  return value;
+}
+
+/** Most field problems listed in one answer. */
+const MAX_FIELD_ERRORS = 50;
+
+function truncate(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
@@ -56,6 +92,26 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
       propertyName: propertyName as string,
       options: { message: `${String(propertyName)} must be a real date written YYYY-MM-DD`, ...options },
       validator: { validate: isCalendarDate },
+    });
+}
+
+const INSTANT = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+/** True for a real instant written ISO 8601 with a time zone (`2027-06-30T00:00:00Z`); 2019-02-30T... is not one. */
+export function isInstant(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const match = INSTANT.exec(value);
+  return match !== null && isCalendarDate(match[1]) && !Number.isNaN(Date.parse(value));
+}
+
+export function IsInstant(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isInstant',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `${String(propertyName)} must be a real date and time with a time zone, like 2027-06-30T00:00:00Z`, ...options },
+      validator: { validate: isInstant },
     });
 }
 

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, type OnApplicationShutdown, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
@@ -7,10 +8,13 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
 import { projectionLagSeconds } from '@app/read-models';
 import { Public } from '../auth/auth.decorators.js';
+import { PROBLEM_CONTENT_TYPE, problemType } from '../common/problem.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
 @ApiTags('health')
+// Probes and scrapes must never be refused for being frequent.
+@SkipThrottle({ address: true, key: true })
 @Controller('health')
 export class HealthController implements OnApplicationShutdown {
   private readonly redis: Redis;
@@ -40,7 +44,8 @@ export class HealthController implements OnApplicationShutdown {
   @Get('ready')
   @Public()
   @ApiOperation({
-    summary: 'Readiness: PostgreSQL and Redis answer, and the read models are not too far behind (503 otherwise)',
+    summary:
+      'Readiness: PostgreSQL and Redis answer and the read models are not too far behind (503 problem+json with Retry-After otherwise)',
   })
   async ready(@Res({ passthrough: true }) response: Response) {
     const [postgres, redis, projections] = await Promise.all([
@@ -53,10 +58,31 @@ export class HealthController implements OnApplicationShutdown {
         }
       }),
     ]);
-    const ready = [postgres, redis, projections].every((c) => c.status === 'up');
-    response.status(ready ? 200 : 503);
-    if (!ready) response.setHeader('Retry-After', '5');
-    return { status: ready ? 'ready' : 'unavailable', checks: { postgres, redis, projections } };
+    // Outside production the reason helps whoever runs the service; in production it would tell any
+    // caller the addresses of internal servers.
+    const checks =
+      this.config.nodeEnv === 'production'
+        ? { postgres: { status: postgres.status }, redis: { status: redis.status }, projections: { status: projections.status } }
+        : { postgres, redis, projections };
+    // With PostgreSQL down the lag cannot be read: that is one problem, not two.
+    const down = [
+      ...(postgres.status === 'down' ? ['PostgreSQL does not answer'] : []),
+      ...(redis.status === 'down' ? ['Redis does not answer'] : []),
+      ...(projections.status === 'down' && postgres.status === 'up' ? ['the read model is too far behind the event store'] : []),
+    ];
+    if (down.length === 0) return { status: 'ready', checks };
+    response.status(503).setHeader('Retry-After', '5');
+    response.type(PROBLEM_CONTENT_TYPE);
+    return {
+      type: problemType('SERVICE.NOT_READY'),
+      title: 'Service Unavailable',
+      status: 503,
+      detail: `${down.join('; ').replace(/^./, (first) => first.toUpperCase())}; try again shortly.`,
+      code: 'SERVICE.NOT_READY',
+      instance: '/health/ready',
+      requestId: response.getHeader('x-request-id'),
+      checks,
+    };
   }
 
   onApplicationShutdown(): void {

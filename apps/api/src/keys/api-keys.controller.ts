@@ -1,10 +1,26 @@
-import { Body, Controller, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
 import { ROLES, type Role } from '../auth/actor.js';
-import { ApiKeysService } from '../auth/api-keys.service.js';
+import { ApiKeysService, type ApiKeyView } from '../auth/api-keys.service.js';
 import { Roles } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
+import { IsInstant } from '../common/validation.js';
+
+/** Longest lifetime a key may be given at creation. */
+const MAX_KEY_LIFETIME_DAYS = 3660;
+const MAX_GRACE_SECONDS = 30 * 24 * 3600;
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'Bansuo field office' }) @IsString() @Length(1, 200) name!: string;
@@ -16,17 +32,61 @@ export class CreateApiKeyDto {
   @IsUUID(undefined, { each: true })
   @ValidateIf((dto: CreateApiKeyDto) => dto.projectIds !== undefined)
   projectIds?: string[];
+  @ApiPropertyOptional({ example: '2027-06-30T00:00:00Z', description: 'When the key stops working; never when left out' })
+  @IsOptional()
+  @IsInstant()
+  expiresAt?: string;
 }
 
-export class CreatedApiKeyDto {
+export class RotateApiKeyDto {
+  @ApiPropertyOptional({
+    example: 3600,
+    description: 'How long the old secret keeps working, in seconds (0: it stops at once); API_KEY_ROTATION_GRACE_SECONDS when left out',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_GRACE_SECONDS)
+  gracePeriodSeconds?: number;
+}
+
+export class ListApiKeysQueryDto {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) offset?: number;
+}
+
+export class ApiKeyDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ enum: ROLES }) role!: string;
   @ApiProperty({ type: [String] }) projectIds!: string[];
+  @ApiProperty({ enum: ['active', 'expired', 'revoked'] }) status!: string;
+  @ApiProperty({ description: 'The key that comes from the ADMIN_API_KEY setting' }) bootstrap!: boolean;
   @ApiProperty() createdAt!: string;
+  @ApiProperty({ nullable: true, description: 'Recorded at most once a minute' }) lastUsedAt!: string | null;
+  @ApiProperty({ nullable: true }) expiresAt!: string | null;
+  @ApiProperty({ nullable: true }) revokedAt!: string | null;
+  @ApiProperty({ nullable: true }) rotatedAt!: string | null;
+  @ApiProperty({ nullable: true, description: 'Until when the secret replaced by the last rotation still works' })
+  previousSecretValidUntil!: string | null;
+}
+
+export class CreatedApiKeyDto extends ApiKeyDto {
   @ApiProperty({ description: 'Shown once; store it now' }) secret!: string;
 }
 
+export class ApiKeyListDto {
+  @ApiProperty({ type: [ApiKeyDto] }) items!: ApiKeyDto[];
+}
+
+const uuid = new ParseUUIDPipe({
+  exceptionFactory: () =>
+    new ProblemException(400, 'REQUEST.INVALID_ID', 'Bad Request', 'An id in the path is not a UUID.', [
+      { field: 'path', message: 'must be a UUID' },
+    ]),
+});
+
+/** Key management: admins create, list, revoke and rotate keys. No answer ever holds a stored hash. */
 @ApiTags('api-keys')
 @ApiBearerAuth()
 @Controller('api-keys')
@@ -49,6 +109,81 @@ export class ApiKeysController {
         { field: 'projectIds', message: 'only team keys are scoped to projects' },
       ]);
     }
-    return this.keys.create({ name: body.name, role: body.role, projectIds });
+    if (body.expiresAt !== undefined) assertSensibleExpiry(body.expiresAt);
+    return this.keys.create({ name: body.name, role: body.role, projectIds, expiresAt: body.expiresAt });
+  }
+
+  @Get()
+  @Roles('admin')
+  @ApiOperation({ summary: 'List API keys (admin): name, role, scope, status, created, last used, expiry; never a secret' })
+  @ApiOkResponse({ type: ApiKeyListDto })
+  async list(@Query() query: ListApiKeysQueryDto): Promise<{ items: ApiKeyView[] }> {
+    return { items: await this.keys.list({ limit: query.limit ?? 100, offset: query.offset ?? 0 }) };
+  }
+
+  @Delete(':id')
+  @Roles('admin')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke an API key (admin): refused from the next request on' })
+  @ApiNoContentResponse({ description: 'Revoked (also when it already was)' })
+  @ApiConflictResponse({ description: 'The last active admin key cannot be revoked (problem+json)' })
+  async revoke(@Param('id', uuid) id: string): Promise<void> {
+    const result = await this.keys.revoke(id);
+    switch (result.outcome) {
+      case 'revoked':
+        return;
+      case 'not_found':
+        throw notFound(id);
+      case 'last_admin':
+        throw new ProblemException(
+          409,
+          'API_KEY.LAST_ADMIN',
+          'Conflict',
+          'This is the last active admin key; create another admin key before revoking it, or no one could manage keys any more.',
+        );
+    }
+  }
+
+  @Post(':id/rotate')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Give a key a new secret (admin); the old one keeps working for a grace period' })
+  @ApiOkResponse({ type: CreatedApiKeyDto })
+  async rotate(@Param('id', uuid) id: string, @Body() body: RotateApiKeyDto) {
+    const result = await this.keys.rotate(id, body.gracePeriodSeconds);
+    switch (result.outcome) {
+      case 'rotated':
+        return result.key;
+      case 'not_found':
+        throw notFound(id);
+      case 'bootstrap':
+        throw new ProblemException(
+          409,
+          'API_KEY.BOOTSTRAP_ROTATION',
+          'Conflict',
+          'The ADMIN_API_KEY key is rotated by setting a new ADMIN_API_KEY and restarting; create a separate admin key for day-to-day use.',
+        );
+      case 'inactive':
+        throw new ProblemException(409, `API_KEY.${result.status.toUpperCase()}`, 'Conflict', `The key is ${result.status}; create a new one instead.`);
+    }
+  }
+}
+
+function notFound(id: string): ProblemException {
+  return new ProblemException(404, 'API_KEY.NOT_FOUND', 'Not Found', `There is no API key ${id}.`);
+}
+
+function assertSensibleExpiry(expiresAt: string): void {
+  const when = Date.parse(expiresAt);
+  const now = Date.now();
+  if (when <= now) {
+    throw new ProblemException(400, 'REQUEST.INVALID', 'Bad Request', 'The request is invalid: expiresAt: must be in the future.', [
+      { field: 'expiresAt', message: 'must be in the future' },
+    ]);
+  }
+  if (when > now + MAX_KEY_LIFETIME_DAYS * 86_400_000) {
+    throw new ProblemException(400, 'REQUEST.INVALID', 'Bad Request', `The request is invalid: expiresAt: must be within ${MAX_KEY_LIFETIME_DAYS} days.`, [
+      { field: 'expiresAt', message: `must be within ${MAX_KEY_LIFETIME_DAYS} days` },
+    ]);
   }
 }

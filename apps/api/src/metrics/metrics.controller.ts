@@ -1,9 +1,12 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/auth.decorators.js';
 import { registry } from './metrics.js';
 
 @ApiTags('health')
+// Probes and scrapes must never be refused for being frequent.
+@SkipThrottle({ address: true, key: true })
 @Controller('metrics')
 export class MetricsController {
   @Get()

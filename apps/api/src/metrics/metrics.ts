@@ -31,3 +31,9 @@ export const eventsAppendedTotal = new Counter({
   labelNames: ['type'] as const,
   registers: [registry],
 });
+
+export const rateLimitStorageFailures = new Counter({
+  name: 'project_tracker_rate_limit_storage_failures_total',
+  help: 'Rate-limit checks that Redis did not answer (the request went on unlimited)',
+  registers: [registry],
+});

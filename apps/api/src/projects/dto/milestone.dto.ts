@@ -21,6 +21,7 @@ export class ReachMilestoneDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  @MaxLength(2000, { each: true })
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { each: true })
   documentLinks?: string[];
 }

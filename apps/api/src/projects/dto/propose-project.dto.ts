@@ -6,6 +6,7 @@ import {
   IsIn,
   IsLatitude,
   IsLongitude,
+  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -21,8 +22,9 @@ export class LocationDto {
   @ApiPropertyOptional({ example: 'Bansuo' }) @IsOptional() @IsString() @Length(1, 200) village?: string;
   @ApiPropertyOptional({ example: 'Xaythany' }) @IsOptional() @IsString() @Length(1, 200) district?: string;
   @ApiPropertyOptional({ example: 'Vientiane' }) @IsOptional() @IsString() @Length(1, 200) province?: string;
-  @ApiPropertyOptional({ example: 18.05 }) @IsOptional() @IsLatitude() latitude?: number;
-  @ApiPropertyOptional({ example: 102.72 }) @IsOptional() @IsLongitude() longitude?: number;
+  // IsLatitude alone also takes the string "18.05"; the event must hold a number.
+  @ApiPropertyOptional({ example: 18.05 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @IsLatitude() latitude?: number;
+  @ApiPropertyOptional({ example: 102.72 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @IsLongitude() longitude?: number;
 }
 
 export class ParticipatingOrganisationDto {

@@ -1,0 +1,88 @@
+import type { NextFunction, Request, Response } from 'express';
+import { type FieldError, ProblemException } from './problem.js';
+
+/**
+ * Deepest nesting of objects and arrays a JSON body may have. The deepest DTO nests three levels;
+ * class-transformer and class-validator recurse once per level, so a body a few thousand levels deep
+ * (which JSON.parse reads without trouble) would overflow their stack and end as a 500.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Keys that could reach an object's prototype once the body is spread, assigned or turned into a DTO.
+ * JSON.parse itself makes them harmless own properties; refusing them keeps every later step safe.
+ */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The first thing wrong with the shape of a parsed body: nesting deeper than `maxDepth`, or a key that
+ * names a prototype. Walks the value with an explicit stack, so no input can overflow this check.
+ */
+export function findHostileJson(body: unknown, maxDepth = MAX_JSON_DEPTH): FieldError | undefined {
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value: body, path: '', depth: 1 }];
+  while (pending.length > 0) {
+    const { value, path, depth } = pending.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > maxDepth) {
+      return { field: path || 'body', message: `nests deeper than ${maxDepth} levels of objects and arrays` };
+    }
+    for (const key of Object.keys(value)) {
+      const field = path ? `${path}.${key}` : key;
+      if (FORBIDDEN_KEYS.has(key)) {
+        return { field: truncate(field), message: `${key} is a reserved name and may not be used as a key` };
+      }
+      pending.push({ value: (value as Record<string, unknown>)[key], path: field, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+function hasBody(request: Request): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** Before the JSON parser: a body in any other media type is 415, not silently ignored. */
+export function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
+  if (!METHODS_WITH_BODY.has(request.method) || !hasBody(request) || request.is('application/json')) return next();
+  const sent = request.headers['content-type'];
+  next(
+    new ProblemException(
+      415,
+      'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+      'Unsupported Media Type',
+      `Send the body as JSON with "Content-Type: application/json" (got ${sent ? `"${truncate(sent)}"` : 'no Content-Type'}).`,
+      [{ field: 'header:Content-Type', message: 'must be application/json' }],
+    ),
+  );
+}
+
+/**
+ * After the JSON parser, before any DTO sees the body: refuses hostile shapes, refuses a top-level
+ * array or scalar (every write takes an object), and reads a missing body as `{}` so that
+ * `POST /projects/{id}/resume` without a body means the same as with `{}`.
+ */
+export function inspectJsonBody(request: Request, _response: Response, next: NextFunction): void {
+  if (!METHODS_WITH_BODY.has(request.method)) return next();
+  if (request.body === undefined) {
+    request.body = {};
+    return next();
+  }
+  if (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body)) {
+    return next(
+      new ProblemException(400, 'REQUEST.INVALID', 'Bad Request', 'The body must be a JSON object.', [
+        { field: 'body', message: 'must be a JSON object' },
+      ]),
+    );
+  }
+  const hostile = findHostileJson(request.body);
+  if (!hostile) return next();
+  const code = hostile.message.startsWith('nests') ? 'REQUEST.TOO_DEEP' : 'REQUEST.FORBIDDEN_KEY';
+  next(new ProblemException(400, code, 'Bad Request', `The request is invalid: ${hostile.field}: ${hostile.message}.`, [hostile]));
+}
+
+function truncate(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from '@jest/globals';
+import { findHostileJson, MAX_JSON_DEPTH } from './json-body.js';
+
+const nested = (depth: number): unknown => {
+  let value: unknown = 1;
+  for (let level = 0; level < depth; level++) value = { a: value };
+  return value;
+};
+
+describe('findHostileJson', () => {
+  it('accepts ordinary bodies and exactly the deepest nesting allowed', () => {
+    expect(findHostileJson({ code: 'X', location: { village: 'Bansuo' }, organisations: [{ name: 'CIPRC', role: 1 }] })).toBeUndefined();
+    expect(findHostileJson(nested(MAX_JSON_DEPTH))).toBeUndefined();
+  });
+
+  it('refuses one level more, naming the path to it', () => {
+    expect(findHostileJson(nested(MAX_JSON_DEPTH + 1))).toEqual({
+      field: Array(MAX_JSON_DEPTH).fill('a').join('.'),
+      message: `nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`,
+    });
+  });
+
+  it('walks a million levels without recursion', () => {
+    expect(findHostileJson(nested(1_000_000))?.message).toMatch(/nests deeper/);
+  });
+
+  it('finds prototype keys at any depth, in objects and arrays', () => {
+    expect(findHostileJson(JSON.parse('{"__proto__":{"x":1}}'))?.field).toBe('__proto__');
+    expect(findHostileJson(JSON.parse('{"a":[{"b":{"constructor":{}}}]}'))?.field).toBe('a.0.b.constructor');
+    expect(findHostileJson({ list: [1, { prototype: 2 }] })?.field).toBe('list.1.prototype');
+    expect(findHostileJson({ note: '__proto__', tags: ['constructor'] })).toBeUndefined();
+  });
+});

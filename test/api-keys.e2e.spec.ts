@@ -1,0 +1,252 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { createApiApplication } from '../apps/api/src/bootstrap.js';
+import { hashApiKeySecret } from '../apps/api/src/auth/api-key-secrets.js';
+import { BOOTSTRAP_ADMIN_KEY_ID } from '../apps/api/src/auth/api-keys.service.js';
+import { type RunningApi, bearer, expectProblem, startApi } from './support/running-api.js';
+import { eventually } from './support/test-environment.js';
+
+let system: RunningApi;
+let admin: Record<string, string>;
+/** Every secret this spec saw, to prove none is stored or listed in clear. */
+const secrets: string[] = [];
+
+interface CreatedKey {
+  id: string;
+  secret: string;
+}
+
+async function createKey(body: Record<string, unknown>): Promise<CreatedKey> {
+  const response = await system.http.post('/api-keys').set(admin).send(body).expect(201);
+  secrets.push(response.body.secret);
+  return response.body as CreatedKey;
+}
+
+const status = async (secret: string) => (await system.http.get('/projects').set(bearer(secret))).status;
+
+beforeAll(async () => {
+  system = await startApi('api_keys', { API_KEY_ROTATION_GRACE_SECONDS: '3600' });
+  admin = bearer(system.adminKey);
+  secrets.push(system.adminKey);
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+describe('listing keys', () => {
+  it('shows admins name, role, scope, status, creation, last use and expiry, and never a secret or hash', async () => {
+    const auditor = await createKey({ name: 'Evaluation team', role: 'auditor', expiresAt: '2030-01-01T00:00:00Z' });
+    const scope = ['0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f'];
+    const team = await createKey({ name: 'Bansuo field office', role: 'team', projectIds: scope });
+    await system.http.get('/projects').set(bearer(auditor.secret)).expect(200);
+
+    const listed = await eventually(
+      async () => {
+        const response = await system.http.get('/api-keys').set(admin).expect(200);
+        const row = response.body.items.find((k: { id: string }) => k.id === auditor.id);
+        return row?.lastUsedAt ? response : undefined;
+      },
+      5_000,
+      'lastUsedAt of the auditor key',
+    );
+    const items = listed.body.items as Record<string, unknown>[];
+    expect(items.find((k) => k.id === auditor.id)).toEqual({
+      id: auditor.id,
+      name: 'Evaluation team',
+      role: 'auditor',
+      projectIds: [],
+      status: 'active',
+      bootstrap: false,
+      createdAt: expect.any(String),
+      lastUsedAt: expect.any(String),
+      expiresAt: '2030-01-01T00:00:00.000Z',
+      revokedAt: null,
+      rotatedAt: null,
+      previousSecretValidUntil: null,
+    });
+    expect(items.find((k) => k.id === team.id)).toMatchObject({ role: 'team', projectIds: scope, lastUsedAt: null });
+    expect(items.find((k) => k.id === BOOTSTRAP_ADMIN_KEY_ID)).toMatchObject({ role: 'admin', bootstrap: true, status: 'active' });
+    for (const secret of secrets) {
+      expect(listed.text).not.toContain(secret);
+      expect(listed.text).not.toContain(hashApiKeySecret(secret));
+    }
+    expect(listed.text).not.toMatch(/secret"|hash"/i);
+  });
+
+  it('writes last_used_at at most once a minute, however often the key is used', async () => {
+    const key = await createKey({ name: 'Busy script', role: 'auditor' });
+    await system.http.get('/projects').set(bearer(key.secret)).expect(200);
+    const first = await eventually(async () => {
+      const row = await system.db.query('SELECT last_used_at FROM api_keys WHERE id = $1', [key.id]);
+      return row.rows[0].last_used_at as Date | null;
+    });
+    for (let i = 0; i < 5; i++) await system.http.get('/projects').set(bearer(key.secret)).expect(200);
+    const after = await system.db.query('SELECT last_used_at FROM api_keys WHERE id = $1', [key.id]);
+    expect(after.rows[0].last_used_at).toEqual(first);
+  });
+
+  it('lets only admins manage keys', async () => {
+    const manager = await createKey({ name: 'Provincial office', role: 'manager' });
+    const asManager = bearer(manager.secret);
+    expectProblem(await system.http.get('/api-keys').set(asManager), 403);
+    expectProblem(await system.http.delete(`/api-keys/${manager.id}`).set(asManager), 403);
+    expectProblem(await system.http.post(`/api-keys/${manager.id}/rotate`).set(asManager).send({}), 403);
+    expectProblem(await system.http.get('/api-keys'), 401);
+  });
+});
+
+describe('revoking keys', () => {
+  it('refuses a revoked key from the very next request', async () => {
+    const key = await createKey({ name: 'Lost laptop', role: 'manager' });
+    expect(await status(key.secret)).toBe(200);
+    await system.http.delete(`/api-keys/${key.id}`).set(admin).expect(204);
+    const refused = expectProblem(await system.http.get('/projects').set(bearer(key.secret)), 401);
+    expect(refused.detail).toMatch(/unknown, revoked or expired/);
+    // Revoking again changes nothing; the listing says when it happened.
+    await system.http.delete(`/api-keys/${key.id}`).set(admin).expect(204);
+    const listed = (await system.http.get('/api-keys').set(admin).expect(200)).body.items.find((k: { id: string }) => k.id === key.id);
+    expect(listed).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) });
+  });
+
+  it('answers 404 for an unknown key', async () => {
+    const problem = expectProblem(await system.http.delete('/api-keys/0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f').set(admin), 404);
+    expect(problem.code).toBe('API_KEY.NOT_FOUND');
+  });
+});
+
+describe('expiry', () => {
+  it('refuses a key once its expiry has passed, and refuses expiries in the past', async () => {
+    const key = await createKey({ name: 'Visiting evaluator', role: 'auditor', expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+    expect(await status(key.secret)).toBe(200);
+    // Let the hour pass: move the expiry, as the clock would.
+    await system.db.query(`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = $1`, [key.id]);
+    expect(await status(key.secret)).toBe(401);
+    const listed = (await system.http.get('/api-keys').set(admin).expect(200)).body.items.find((k: { id: string }) => k.id === key.id);
+    expect(listed.status).toBe('expired');
+
+    const past = expectProblem(
+      await system.http.post('/api-keys').set(admin).send({ name: 'x', role: 'auditor', expiresAt: '2020-01-01T00:00:00Z' }),
+      400,
+    );
+    expect(past.errors).toEqual([{ field: 'expiresAt', message: 'must be in the future' }]);
+    const rotated = expectProblem(await system.http.post(`/api-keys/${key.id}/rotate`).set(admin).send({}), 409);
+    expect(rotated.code).toBe('API_KEY.EXPIRED');
+  });
+});
+
+describe('rotation', () => {
+  it('gives a new secret and keeps the old one working for the grace period given', async () => {
+    const key = await createKey({ name: 'Nightly export', role: 'auditor' });
+    const response = await system.http.post(`/api-keys/${key.id}/rotate`).set(admin).send({ gracePeriodSeconds: 600 }).expect(200);
+    const rotated = response.body;
+    secrets.push(rotated.secret);
+    expect(rotated).toMatchObject({ id: key.id, name: 'Nightly export', status: 'active', rotatedAt: expect.any(String) });
+    expect(rotated.secret).toMatch(/^ptk_[A-Za-z0-9_-]{43}$/);
+    expect(rotated.secret).not.toBe(key.secret);
+    const graceLeft = Date.parse(rotated.previousSecretValidUntil) - Date.now();
+    expect(graceLeft).toBeGreaterThan(590_000);
+    expect(graceLeft).toBeLessThanOrEqual(600_000);
+
+    expect(await status(rotated.secret)).toBe(200);
+    expect(await status(key.secret)).toBe(200);
+    // The grace period ends.
+    await system.db.query(`UPDATE api_keys SET previous_valid_until = now() - interval '1 second' WHERE id = $1`, [key.id]);
+    expect(await status(key.secret)).toBe(401);
+    expect(await status(rotated.secret)).toBe(200);
+  });
+
+  it('takes API_KEY_ROTATION_GRACE_SECONDS when the rotation names no grace, and 0 ends the old secret at once', async () => {
+    const key = await createKey({ name: 'Sync script', role: 'auditor' });
+    const byDefault = (await system.http.post(`/api-keys/${key.id}/rotate`).set(admin).expect(200)).body;
+    secrets.push(byDefault.secret);
+    expect(Date.parse(byDefault.previousSecretValidUntil) - Date.now()).toBeGreaterThan(3_590_000);
+    expect(await status(key.secret)).toBe(200);
+
+    const immediate = (await system.http.post(`/api-keys/${key.id}/rotate`).set(admin).send({ gracePeriodSeconds: 0 }).expect(200)).body;
+    secrets.push(immediate.secret);
+    expect(immediate.previousSecretValidUntil).toBeNull();
+    expect(await status(key.secret)).toBe(401);
+    expect(await status(byDefault.secret)).toBe(401);
+    expect(await status(immediate.secret)).toBe(200);
+  });
+
+  it('refuses to rotate a revoked key, an unknown key, or the ADMIN_API_KEY key, and bounds the grace', async () => {
+    const key = await createKey({ name: 'Old', role: 'auditor' });
+    await system.http.delete(`/api-keys/${key.id}`).set(admin).expect(204);
+    expect(expectProblem(await system.http.post(`/api-keys/${key.id}/rotate`).set(admin).send({}), 409).code).toBe('API_KEY.REVOKED');
+    expectProblem(await system.http.post('/api-keys/0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f/rotate').set(admin).send({}), 404);
+    const bootstrap = expectProblem(await system.http.post(`/api-keys/${BOOTSTRAP_ADMIN_KEY_ID}/rotate`).set(admin).send({}), 409);
+    expect(bootstrap.code).toBe('API_KEY.BOOTSTRAP_ROTATION');
+    const tooLong = expectProblem(await system.http.post(`/api-keys/${key.id}/rotate`).set(admin).send({ gracePeriodSeconds: 31 * 86400 }), 400);
+    expect(tooLong.errors).toEqual([{ field: 'gracePeriodSeconds', message: expect.stringMatching(/must not be greater than/) }]);
+  });
+});
+
+describe('secrets at rest', () => {
+  it('leaves no secret in clear in a pg_dump of the database', async () => {
+    const { stdout } = await promisify(execFile)('pg_dump', ['--data-only', system.env.config.databaseUrl], { maxBuffer: 64 * 1024 * 1024 });
+    expect(stdout).toContain(hashApiKeySecret(secrets[1]!));
+    for (const secret of secrets) expect(stdout).not.toContain(secret);
+  });
+});
+
+describe('the ADMIN_API_KEY key', () => {
+  // Last: these revoke the bootstrap admin key of this spec's database.
+  it('cannot be the last admin key revoked; once revoked it stays revoked across restarts until the setting changes', async () => {
+    const solo = expectProblem(await system.http.delete(`/api-keys/${BOOTSTRAP_ADMIN_KEY_ID}`).set(admin), 409);
+    expect(solo.code).toBe('API_KEY.LAST_ADMIN');
+
+    const second = await createKey({ name: 'Second admin', role: 'admin' });
+    await system.http.delete(`/api-keys/${BOOTSTRAP_ADMIN_KEY_ID}`).set(bearer(second.secret)).expect(204);
+    expect(await status(system.adminKey)).toBe(401);
+    // Now the second admin is the last one, and may not revoke itself.
+    expect(expectProblem(await system.http.delete(`/api-keys/${second.id}`).set(bearer(second.secret)), 409).code).toBe('API_KEY.LAST_ADMIN');
+
+    const restarted = async (adminApiKey: string): Promise<INestApplication> => {
+      process.env.ADMIN_API_KEY = adminApiKey;
+      const app = await createApiApplication({ ...system.env.config, adminApiKey });
+      await app.init();
+      return app;
+    };
+    const sameSetting = await restarted(system.adminKey);
+    try {
+      await request(sameSetting.getHttpServer()).get('/projects').set(bearer(system.adminKey)).expect(401);
+    } finally {
+      await sameSetting.close();
+    }
+    const newSetting = await restarted(`${system.adminKey}-replaced`);
+    try {
+      await request(newSetting.getHttpServer()).get('/projects').set(bearer(`${system.adminKey}-replaced`)).expect(200);
+      await request(newSetting.getHttpServer()).get('/projects').set(bearer(system.adminKey)).expect(401);
+    } finally {
+      await newSetting.close();
+      process.env.ADMIN_API_KEY = system.adminKey;
+    }
+    // The ADMIN_API_KEY key is revoked: from here on the second admin manages keys.
+    admin = bearer(second.secret);
+  });
+
+  it('never lets two admins revoke each other at the same moment', async () => {
+    const a = await createKey({ name: 'Admin A', role: 'admin' });
+    const b = await createKey({ name: 'Admin B', role: 'admin' });
+    // Leave A and B as the only active admins.
+    const others = await system.db.query<{ id: string }>(
+      `SELECT id FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL AND id NOT IN ($1, $2)`,
+      [a.id, b.id],
+    );
+    for (const { id } of others.rows) await system.http.delete(`/api-keys/${id}`).set(bearer(a.secret)).expect(204);
+    const [byA, byB] = await Promise.all([
+      system.http.delete(`/api-keys/${b.id}`).set(bearer(a.secret)),
+      system.http.delete(`/api-keys/${a.id}`).set(bearer(b.secret)),
+    ]);
+    // One wins; the other is refused as the last admin (409), or finds its own key already revoked (401).
+    expect([byA.status, byB.status].filter((s) => s === 204)).toHaveLength(1);
+    expect([401, 409]).toContain([byA.status, byB.status].find((s) => s !== 204));
+    const active = await system.db.query(`SELECT count(*)::int AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL`);
+    expect(active.rows[0].n).toBe(1);
+  });
+});

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
+import request from 'supertest';
+import { createApiApplication } from '../apps/api/src/bootstrap.js';
+import { bansuoProposal } from './support/bansuo.js';
+import { bearer, expectProblem } from './support/running-api.js';
+import { createTestEnvironment, eventually, type TestEnvironment } from './support/test-environment.js';
+import { startThrowawayPostgres, startThrowawayRedis, type ThrowawayServer } from './support/throwaway-servers.js';
+
+/** The answer, and how long it took: an outage must answer, not hang. */
+async function timed(call: () => Promise<request.Response>): Promise<{ response: request.Response; ms: number }> {
+  const started = Date.now();
+  const response = await call();
+  return { response, ms: Date.now() - started };
+}
+
+function expectUnavailable(response: request.Response): Record<string, unknown> {
+  const problem = expectProblem(response, 503);
+  expect(response.headers['retry-after']).toBe('5');
+  expect(response.headers['x-request-id']).toEqual(expect.any(String));
+  return problem;
+}
+
+describe('PostgreSQL unreachable', () => {
+  let postgres: ThrowawayServer;
+  let env: TestEnvironment;
+  let api: INestApplication;
+  let http: ReturnType<typeof request>;
+  let admin: Record<string, string>;
+
+  beforeAll(async () => {
+    postgres = await startThrowawayPostgres();
+    env = await createTestEnvironment(
+      'pg_outage',
+      { DATABASE_CONNECT_TIMEOUT_MS: '1000', DATABASE_STATEMENT_TIMEOUT_MS: '500' },
+      postgres.url,
+    );
+    api = await createApiApplication(env.config);
+    await api.init();
+    http = request(api.getHttpServer());
+    admin = bearer(env.config.adminApiKey!);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await postgres?.dispose();
+  });
+
+  it('answers 503 with Retry-After at once while it is down, and serves again when it is back, without a restart', async () => {
+    const id = (await http.post('/projects').set(admin).send(bansuoProposal()).expect(201)).body.id;
+    await http.get('/health/ready').expect(200);
+
+    await postgres.stop();
+    const calls = [
+      () => http.post(`/projects/${id}/approve`).set(admin).send({}),
+      () => http.post('/projects').set(admin).send(bansuoProposal()),
+      () => http.get('/projects').set(admin),
+      () => http.get(`/projects/${id}/events`).set(admin),
+    ];
+    for (const call of calls) {
+      const { response, ms } = await timed(call);
+      expect(expectUnavailable(response).code).toBe('SERVICE.UNAVAILABLE');
+      expect(ms).toBeLessThan(5_000);
+    }
+    const { response: ready, ms } = await timed(() => http.get('/health/ready'));
+    const notReady = expectUnavailable(ready);
+    expect(notReady).toMatchObject({ code: 'SERVICE.NOT_READY', detail: 'PostgreSQL does not answer; try again shortly.' });
+    expect(notReady.checks).toMatchObject({ postgres: { status: 'down' }, redis: { status: 'up' } });
+    expect(notReady.requestId).toBe(ready.headers['x-request-id']);
+    expect(ms).toBeLessThan(5_000);
+    await http.get('/health').expect(200);
+
+    await postgres.start();
+    await eventually(async () => (await http.post(`/projects/${id}/approve`).set(admin).send({})).status === 200, 10_000, 'approve after recovery');
+    await http.get('/health/ready').expect(200);
+    await http.get('/projects').set(admin).expect(200);
+    const events = await http.get(`/projects/${id}/events`).set(admin).expect(200);
+    // Nothing was stored while the database was down: the proposal, then the approval after it came back.
+    expect(events.body.items.map((e: { type: string }) => e.type)).toEqual(['ProjectProposed', 'ProjectApproved']);
+  });
+
+  it('answers 503 rather than waiting on a statement that runs too long', async () => {
+    const blocker = new pg.Client({ connectionString: env.config.databaseUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE');
+      const { response, ms } = await timed(() => http.get('/projects').set(admin));
+      expectUnavailable(response);
+      expect(ms).toBeLessThan(5_000);
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+    await http.get('/projects').set(admin).expect(200);
+  });
+});
+
+describe('Redis unreachable', () => {
+  let redis: ThrowawayServer;
+  let env: TestEnvironment;
+  let api: INestApplication;
+  let http: ReturnType<typeof request>;
+  let admin: Record<string, string>;
+
+  beforeAll(async () => {
+    redis = await startThrowawayRedis();
+    env = await createTestEnvironment('redis_outage', { REDIS_URL: redis.url, RATE_LIMIT_PER_MINUTE: '100' });
+    api = await createApiApplication(env.config);
+    await api.init();
+    http = request(api.getHttpServer());
+    admin = bearer(env.config.adminApiKey!);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await redis?.dispose();
+    await env?.dispose();
+  });
+
+  const remaining = (response: request.Response) => Number(response.headers['x-ratelimit-remaining-key']);
+
+  it('reports not ready while it is down, keeps serving without rate limits, and counts again when it is back', async () => {
+    await eventually(async () => (await http.get('/health/ready')).status === 200, 5_000, 'ready');
+    const counted = await http.get('/projects').set(admin).expect(200);
+    expect(remaining(counted)).toBeLessThan(100);
+
+    await redis.stop();
+    const { response: ready, ms } = await timed(() => http.get('/health/ready'));
+    const notReady = expectUnavailable(ready);
+    expect(notReady).toMatchObject({ code: 'SERVICE.NOT_READY', detail: 'Redis does not answer; try again shortly.' });
+    expect(notReady.checks).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'down' } });
+    expect(ms).toBeLessThan(5_000);
+    // Rate limiting protects the API; it must not take the API down with Redis.
+    const { response: served, ms: servedMs } = await timed(() => http.post('/projects').set(admin).send(bansuoProposal()));
+    expect(served.status).toBe(201);
+    expect(servedMs).toBeLessThan(2_000);
+    const failures = await http.get('/metrics').expect(200);
+    expect(failures.text).toMatch(/^project_tracker_rate_limit_storage_failures_total [1-9]/m);
+
+    await redis.start();
+    await eventually(async () => (await http.get('/health/ready')).status === 200, 10_000, 'ready after Redis is back');
+    await eventually(async () => remaining(await http.get('/projects').set(admin)) < 100, 10_000, 'counting again');
+  });
+});
