@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import { type AuditConfig, readAuditConfig } from './audit-config.js';
 
 /** The settings every process reads, validated once at boot. */
 export interface AppConfig {
@@ -14,6 +15,7 @@ export interface AppConfig {
   /** How often the worker compares the event store with the read models, in milliseconds. */
   reconcileIntervalMs: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  audit: AuditConfig;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(`LOG_LEVEL must be one of error, warn, log, debug, verbose (got "${logLevel}")`);
   }
 
+  const audit = readAuditConfig(env, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: nodeEnv as AppConfig['nodeEnv'],
@@ -108,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queuePrefix,
     reconcileIntervalMs,
     logLevel: logLevel as AppConfig['logLevel'],
+    audit,
   };
 }
 

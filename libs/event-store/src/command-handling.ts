@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { StreamVersionConflict } from './event-store.errors.js';
 import type { AppendResult, PostgresEventStore } from './postgres-event-store.js';
+import type { SnapshotStore } from './snapshot-store.js';
 import type { EventMetadata, StoredEvent } from './stored-event.js';
 
 /** The pure business rules of one kind of aggregate. */
@@ -35,6 +36,23 @@ export class ExpectedVersionMismatch extends Error {
 /** Version conflicts retried this many times (re-deciding on fresh state) before giving up. */
 const MAX_ATTEMPTS = 8;
 
+export interface CommandHandlerOptions<State> {
+  /** Where folded states are kept, so a load on a long stream folds only the events after the latest one. */
+  snapshots?: SnapshotStore<State>;
+  /** A load that folded at least this many events stores a snapshot of what it folded (default 100). */
+  snapshotEvery?: number;
+}
+
+/** The state of a stream at a version, and how it was loaded. */
+export interface LoadedState<State> {
+  state: State;
+  version: number;
+  /** The version of the snapshot the load started from (0: folded from the first event). */
+  fromSnapshot: number;
+  /** Events folded after the snapshot. */
+  folded: number;
+}
+
 /** Load, decide, append: the one way a command reaches the event store. */
 export class CommandHandler<Command, Event extends { type: string; data: unknown }, State> {
   constructor(
@@ -42,6 +60,7 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     private readonly decider: Decider<Command, Event, State>,
     private readonly streamType: string,
     private readonly schemaVersion: number,
+    private readonly options: CommandHandlerOptions<State> = {},
   ) {}
 
   async handle(streamId: string, command: Command, options: HandleOptions): Promise<AppendResult & { state: State }> {
@@ -75,10 +94,23 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     }
   }
 
-  /** The aggregate's state and version, folded from its stream. */
-  async load(streamId: string): Promise<{ state: State; version: number }> {
-    const events = await this.store.readStream(streamId);
-    return this.fold(events);
+  /**
+   * The aggregate's state and version, folded from its stream up to `toVersion` (the head when
+   * omitted), starting from the latest snapshot at or below that version. A load that had to fold
+   * many events leaves a snapshot behind, best effort and outside any append transaction, so the next
+   * load of that stream is short whichever path (command, state query, export) made this one.
+   */
+  async load(streamId: string, toVersion?: number): Promise<LoadedState<State>> {
+    const snapshot = await this.options.snapshots?.latest(streamId, toVersion);
+    const events = await this.store.readStream(streamId, { fromVersion: (snapshot?.version ?? 0) + 1, toVersion });
+    let state = snapshot?.state ?? this.decider.initialState;
+    for (const event of events) state = this.decider.evolve(state, { type: event.type, data: event.data } as Event);
+    const version = events.at(-1)?.version ?? snapshot?.version ?? 0;
+    if (this.options.snapshots && events.length >= (this.options.snapshotEvery ?? 100)) {
+      // A lost snapshot only costs a longer fold next time: never fail the load for it.
+      await this.options.snapshots.save({ streamId, version, state }).catch(() => undefined);
+    }
+    return { state, version, fromSnapshot: snapshot?.version ?? 0, folded: events.length };
   }
 
   fold(events: readonly StoredEvent[]): { state: State; version: number } {

@@ -1,0 +1,118 @@
+import type { ChainBreak } from './hash-chain-verifier.js';
+import { StreamChainVerifier } from './hash-chain-verifier.js';
+import { type PostgresAuditReader, SCAN_START, type StreamScanKey } from './postgres-audit-reader.js';
+
+/** Events read per query while verifying. */
+const PAGE = 5_000;
+
+export type StreamVerification =
+  | {
+      valid: true;
+      streamId: string;
+      /** Events verified. */
+      events: number;
+      head: { version: number; position: number; hash: string } | null;
+    }
+  | {
+      valid: false;
+      streamId: string;
+      /** Events verified before the break. */
+      events: number;
+      brokenAt: { version: number; position: number; eventId: string };
+      code: ChainBreak['code'];
+      reason: string;
+    };
+
+export interface LogVerification {
+  valid: boolean;
+  streams: number;
+  events: number;
+  /** The streams whose chain breaks, the first 100 of them. */
+  broken: Extract<StreamVerification, { valid: false }>[];
+  brokenStreams: number;
+}
+
+/** Told how many events were checked so far, so long runs can show progress. */
+export type ProgressListener = (checked: number) => void;
+
+function outcome(verifier: StreamChainVerifier): StreamVerification {
+  const broken = verifier.brokenAt;
+  if (!broken) return { valid: true, streamId: verifier.streamId, events: verifier.events, head: verifier.head ?? null };
+  return {
+    valid: false,
+    streamId: verifier.streamId,
+    events: verifier.events,
+    brokenAt: { version: broken.version, position: broken.position, eventId: broken.eventId },
+    code: broken.code,
+    reason: `Version ${broken.version} (position ${broken.position}): ${broken.reason}.`,
+  };
+}
+
+/**
+ * Verifies one stream's hash chain from its first event to its head record. Undefined when the stream
+ * does not exist.
+ */
+export async function verifyStream(
+  reader: PostgresAuditReader,
+  streamId: string,
+  onProgress?: ProgressListener,
+): Promise<StreamVerification | undefined> {
+  const head = (await reader.heads([streamId])).get(streamId);
+  const verifier = new StreamChainVerifier(streamId);
+  let fromVersion = 1;
+  let read = 0;
+  for (;;) {
+    const page = await reader.readStreamChain(streamId, fromVersion, PAGE);
+    for (const event of page) if (verifier.push(event)) return outcome(verifier);
+    read += page.length;
+    onProgress?.(read);
+    if (page.length < PAGE) break;
+    fromVersion = page.at(-1)!.version + 1;
+  }
+  if (!head && read === 0) return undefined;
+  verifier.checkHead(head);
+  return outcome(verifier);
+}
+
+/** Verifies every stream in the store, one keyset scan in (stream, version) order. */
+export async function verifyAllStreams(reader: PostgresAuditReader, onProgress?: ProgressListener): Promise<LogVerification> {
+  const result: LogVerification = { valid: true, streams: 0, events: 0, broken: [], brokenStreams: 0 };
+  const finish = (verifier: StreamChainVerifier, head: { version: number; hash: string } | undefined) => {
+    verifier.checkHead(head);
+    const verification = outcome(verifier);
+    result.streams++;
+    result.events += verification.events;
+    if (!verification.valid) {
+      result.valid = false;
+      result.brokenStreams++;
+      if (result.broken.length < 100) result.broken.push(verification);
+    }
+  };
+  let key: StreamScanKey = SCAN_START;
+  let current: StreamChainVerifier | undefined;
+  let heads = new Map<string, { version: number; hash: string }>();
+  let checked = 0;
+  for (;;) {
+    const page = await reader.scanStreams(key, PAGE);
+    if (page.length === 0) break;
+    const pageHeads = await reader.heads([...new Set(page.map((event) => event.streamId))]);
+    for (const event of page) {
+      if (current?.streamId !== event.streamId) {
+        if (current) finish(current, heads.get(current.streamId) ?? pageHeads.get(current.streamId));
+        current = new StreamChainVerifier(event.streamId);
+      }
+      current.push(event);
+    }
+    heads = pageHeads;
+    checked += page.length;
+    onProgress?.(checked);
+    const last = page.at(-1)!;
+    key = { streamId: last.streamId, version: last.version };
+    if (page.length < PAGE) break;
+  }
+  if (current) finish(current, heads.get(current.streamId));
+  for (const empty of await reader.streamsWithoutEvents()) {
+    finish(new StreamChainVerifier(empty.streamId), { version: empty.version, hash: empty.hash });
+  }
+  return result;
+}
