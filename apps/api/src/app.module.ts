@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
+import { AUDIT_CONTROLLERS, AUDIT_PROVIDERS } from './audit/audit.providers.js';
 import { ApiKeysService } from './auth/api-keys.service.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { HealthController } from './health/health.controller.js';
@@ -16,12 +17,20 @@ import { RunProjectCommandHandler, projectCommandHandlerProvider } from './proje
 
 @Module({
   imports: [ConfigModule, DatabaseModule, CqrsModule.forRoot()],
-  controllers: [ProjectCommandsController, ProjectQueriesController, ApiKeysController, HealthController, MetricsController],
+  controllers: [
+    ProjectCommandsController,
+    ProjectQueriesController,
+    ApiKeysController,
+    HealthController,
+    MetricsController,
+    ...AUDIT_CONTROLLERS,
+  ],
   providers: [
     ApiKeysService,
     IdempotencyStore,
     projectCommandHandlerProvider,
     RunProjectCommandHandler,
+    ...AUDIT_PROVIDERS,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
