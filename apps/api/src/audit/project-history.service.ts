@@ -75,12 +75,17 @@ export class ProjectHistoryService {
     };
   }
 
-  /** What had happened by `at` by business date, as known today: not a prefix of the stream, so no snapshot helps. */
+  /**
+   * What had happened by `at` by business date, as known today: not a prefix of the stream, so no
+   * snapshot helps. The proposal always counts: it names no business date (its occurred-at is when it
+   * was recorded) and every later fact needs the project it belongs to.
+   */
   private async stateOccurredBy(projectId: string, at: string, currentVersion: number): Promise<StateAt> {
-    const events = await this.store.readStream(projectId, { occurredTo: at });
-    if (events.length === 0) {
+    const matching = await this.store.readStream(projectId, { occurredTo: at });
+    if (matching.length === 0) {
       throw new ProblemException(404, 'PROJECT.NOT_FOUND_AT', 'Not Found', `Project ${projectId} records nothing that occurred by ${at}.`);
     }
+    const events = matching[0]!.version === 1 ? matching : [...(await this.store.readStream(projectId, { toVersion: 1 })), ...matching];
     let state = initialProjectState;
     for (const event of events) state = evolve(state, { type: event.type, data: event.data } as ProjectEvent);
     const last = events.at(-1)!;
