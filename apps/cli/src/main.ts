@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, loadDotEnv } from '@app/config';
 import { createDatabaseIfMissing, migrate } from '@app/database';
 
-/** Operator commands that run once and exit: `migrate`, `seed`. */
-const COMMANDS: Record<string, () => Promise<void>> = {
+/** Operator commands that run once and exit: `migrate`, `seed`, `audit:verify [projectId]`, `bench:long-stream`. */
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   async migrate() {
     const config = loadConfig();
     if (await createDatabaseIfMissing(config.databaseUrl)) console.log('Created the database.');
@@ -13,6 +13,14 @@ const COMMANDS: Record<string, () => Promise<void>> = {
   async seed() {
     const { seedCommand } = await import('./seed.command.js');
     await seedCommand(loadConfig());
+  },
+  async 'audit:verify'(args) {
+    const { auditVerifyCommand } = await import('./audit-verify.command.js');
+    process.exitCode = await auditVerifyCommand(loadConfig(), args);
+  },
+  async 'bench:long-stream'() {
+    const { benchLongStreamCommand } = await import('./bench-long-stream.command.js');
+    await benchLongStreamCommand(loadConfig());
   },
 };
 
@@ -24,7 +32,7 @@ async function main(): Promise<void> {
     console.error(`Usage: cli <${Object.keys(COMMANDS).join('|')}>`);
     process.exit(2);
   }
-  await command();
+  await command(process.argv.slice(3));
 }
 
 main().catch((error: unknown) => {

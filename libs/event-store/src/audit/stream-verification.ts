@@ -1,4 +1,4 @@
-import type { ChainBreak } from './hash-chain-verifier.js';
+import type { ChainBreak, ChainEvent } from './hash-chain-verifier.js';
 import { StreamChainVerifier } from './hash-chain-verifier.js';
 import { type PostgresAuditReader, SCAN_START, type StreamScanKey } from './postgres-audit-reader.js';
 
@@ -88,27 +88,32 @@ export async function verifyAllStreams(reader: PostgresAuditReader, onProgress?:
       if (result.broken.length < 100) result.broken.push(verification);
     }
   };
-  let key: StreamScanKey = SCAN_START;
+  // Reads the next page (and its streams' heads) while the current one is being hashed.
+  type Heads = Map<string, { version: number; hash: string }>;
+  const fetchPage = async (key: StreamScanKey): Promise<{ events: ChainEvent[]; pageHeads: Heads }> => {
+    const events = await reader.scanStreams(key, PAGE);
+    const pageHeads: Heads = events.length ? await reader.heads([...new Set(events.map((event) => event.streamId))]) : new Map();
+    return { events, pageHeads };
+  };
   let current: StreamChainVerifier | undefined;
-  let heads = new Map<string, { version: number; hash: string }>();
+  let heads: Heads = new Map();
   let checked = 0;
-  for (;;) {
-    const page = await reader.scanStreams(key, PAGE);
-    if (page.length === 0) break;
-    const pageHeads = await reader.heads([...new Set(page.map((event) => event.streamId))]);
+  let next: Promise<{ events: ChainEvent[]; pageHeads: Heads }> | undefined = fetchPage(SCAN_START);
+  while (next) {
+    const fetched: { events: ChainEvent[]; pageHeads: Heads } = await next;
+    const { events: page, pageHeads } = fetched;
+    const last: ChainEvent | undefined = page.at(-1);
+    next = last && page.length === PAGE ? fetchPage({ streamId: last.streamId, version: last.version }) : undefined;
     for (const event of page) {
       if (current?.streamId !== event.streamId) {
         if (current) finish(current, heads.get(current.streamId) ?? pageHeads.get(current.streamId));
         current = new StreamChainVerifier(event.streamId);
       }
-      current.push(event);
+      current!.push(event);
     }
-    heads = pageHeads;
+    if (page.length) heads = pageHeads;
     checked += page.length;
     onProgress?.(checked);
-    const last = page.at(-1)!;
-    key = { streamId: last.streamId, version: last.version };
-    if (page.length < PAGE) break;
   }
   if (current) finish(current, heads.get(current.streamId));
   for (const empty of await reader.streamsWithoutEvents()) {
