@@ -23,7 +23,7 @@ const shared = {
 };
 export default {
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,seeds}/**/*.unit.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,seeds,scripts}/**/*.unit.spec.ts'] },
     { ...shared, displayName: 'int', testTimeout: 30_000, testMatch: ['<rootDir>/{libs,apps,test}/**/*.int.spec.ts'] },
     { ...shared, displayName: 'e2e', testTimeout: 30_000, testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
   ],

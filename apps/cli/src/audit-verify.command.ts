@@ -1,19 +1,33 @@
 import pg from 'pg';
 import type { AppConfig } from '@app/config';
-import { AuditCheckpoints, PostgresAuditReader, verifyAllStreams, verifyStream } from '@app/event-store';
+import { AuditCheckpoints, PostgresAuditReader, verifyStream } from '@app/event-store';
+import { defaultWorkers, verifyAllStreamsInParallel } from './parallel-verification.js';
 import { Progress } from './progress.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const USAGE = 'Usage: audit:verify [projectId] [--workers=N]';
+
 /**
- * `audit:verify [projectId]`: one project's hash chain, or every stream's chain and then the whole log
- * against every published checkpoint. Exit code 0 when everything holds, 1 when something broke, 2 for
- * a bad argument. The run is recorded in the access log (role `cli`).
+ * `audit:verify [projectId] [--workers=N]`: one project's hash chain, or every stream's chain (split
+ * over N worker threads, one per core by default) and then the whole log against every published
+ * checkpoint. Exit code 0 when everything holds, 1 when something broke, 2 for a bad argument. The run
+ * is recorded in the access log (role `cli`).
  */
 export async function auditVerifyCommand(config: AppConfig, args: string[]): Promise<number> {
-  const projectId = args[0];
-  if (projectId !== undefined && !UUID.test(projectId)) {
-    console.error(`Usage: audit:verify [projectId]   ("${projectId}" is not a project id)`);
+  let workers = defaultWorkers();
+  const positional: string[] = [];
+  for (const arg of args) {
+    const match = /^--workers=(\d{1,2})$/.exec(arg);
+    if (match && Number(match[1]) >= 1) workers = Number(match[1]);
+    else if (arg.startsWith('--')) {
+      console.error(`${USAGE}   (unknown option ${arg})`);
+      return 2;
+    } else positional.push(arg);
+  }
+  const projectId = positional[0];
+  if (positional.length > 1 || (projectId !== undefined && !UUID.test(projectId))) {
+    console.error(`${USAGE}   ("${positional.join(' ')}" is not one project id)`);
     return 2;
   }
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
@@ -40,12 +54,12 @@ export async function auditVerifyCommand(config: AppConfig, args: string[]): Pro
     } else {
       const total = await reader.countEvents();
       const streamsProgress = new Progress('streams', total);
-      const streams = await verifyAllStreams(reader, (done) => streamsProgress.update(done));
+      const streams = await verifyAllStreamsInParallel(config.databaseUrl, workers, (done) => streamsProgress.update(done));
       streamsProgress.done();
       const seconds = (Date.now() - started) / 1000;
       console.log(
         `${streams.valid ? 'VALID' : 'BROKEN'}: ${streams.streams} streams, ${streams.events} events verified in ${seconds.toFixed(2)} s` +
-          ` (${Math.round(streams.events / Math.max(seconds, 0.001)).toLocaleString('en')} events/s)`,
+          ` (${Math.round(streams.events / Math.max(seconds, 0.001)).toLocaleString('en')} events/s, ${workers} worker${workers > 1 ? 's' : ''})`,
       );
       for (const broken of streams.broken) {
         console.log(`  BROKEN: stream ${broken.streamId} at version ${broken.brokenAt.version} (position ${broken.brokenAt.position}): ${broken.reason}`);

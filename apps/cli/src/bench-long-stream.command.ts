@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { AppConfig } from '@app/config';
 import { createDatabaseIfMissing, dropDatabaseIfExists, migrate } from '@app/database';
 import { decide, evolve, initialProjectState, PROJECT_EVENT_SCHEMA_VERSION, type ProjectCommand, type ProjectState } from '@app/domain';
+import { defaultWorkers, verifyAllStreamsInParallel } from './parallel-verification.js';
 import {
   type CommandMetadata,
   createProjectCommandHandler,
@@ -173,6 +174,10 @@ export async function benchLongStreamCommand(config: AppConfig): Promise<void> {
     const verifyStarted = performance.now();
     const verification = await verifyAllStreams(reader);
     const verifySeconds = (performance.now() - verifyStarted) / 1000;
+    const workers = defaultWorkers();
+    const parallelStarted = performance.now();
+    const parallel = await verifyAllStreamsInParallel(databaseUrl, workers);
+    const parallelSeconds = (performance.now() - parallelStarted) / 1000;
     const chain = await reader.readStreamChain(long, 1, 20_000);
     const pureStarted = performance.now();
     const verifier = new StreamChainVerifier(long);
@@ -191,6 +196,9 @@ export async function benchLongStreamCommand(config: AppConfig): Promise<void> {
     console.log(`| state as of a random version of a 1,000-event stream, p50 / p95 (500 runs; target p95 < 20 ms) | ${ms(percentile(stateSamples, 50))} / ${ms(percentile(stateSamples, 95))} |`);
     console.log(
       `| verification of every stream from PostgreSQL (${verification.events.toLocaleString('en')} events, ${verification.valid ? 'valid' : 'BROKEN'}) | ${Math.round(verification.events / verifySeconds).toLocaleString('en')} events/s |`,
+    );
+    console.log(
+      `| the same with \`audit:verify\`'s ${workers} worker threads (${parallel.valid ? 'valid' : 'BROKEN'}) | ${Math.round(parallel.events / parallelSeconds).toLocaleString('en')} events/s |`,
     );
     console.log(`| hash recomputation alone, in memory (${chain.length.toLocaleString('en')} events) | ${Math.round(chain.length / pureSeconds).toLocaleString('en')} events/s |`);
   } finally {

@@ -1,9 +1,62 @@
 /**
  * Canonical JSON (RFC 8785 style for the values events hold): object keys sorted by code unit,
  * no whitespace, `undefined` members left out. The same value always serialises to the same bytes,
- * which is what a hash chain needs. Written with plain loops: verification runs it on every event.
+ * which is what a hash chain needs.
+ *
+ * Verification runs this on every event, so the usual case takes a fast path: a copy of the value with
+ * its keys inserted in sorted order, written by the engine's own `JSON.stringify`. Values that path
+ * would write differently (integer-like keys, which engines enumerate numerically; non-finite numbers;
+ * `toJSON` other than Date's; anything not JSON) take the plain recursive writer, which also refuses
+ * what has no canonical form.
  */
 export function canonicalJson(value: unknown): string {
+  if (value === undefined) throw new TypeError('canonical JSON has no form for a undefined');
+  const sorted = sortedCopy(value);
+  return sorted === NOT_FAST ? writeCanonical(value) : JSON.stringify(sorted);
+}
+
+const NOT_FAST: unique symbol = Symbol('not fast');
+const INTEGER_LIKE = /^(0|[1-9]\d*)$/;
+
+function sortedCopy(value: unknown): unknown {
+  if (value === null) return value;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : NOT_FAST;
+    case 'object': {
+      if (value instanceof Date) return value;
+      if (Array.isArray(value)) {
+        const copy = new Array<unknown>(value.length);
+        for (let index = 0; index < value.length; index++) {
+          const item = sortedCopy(value[index]);
+          if (item === NOT_FAST) return NOT_FAST;
+          copy[index] = item;
+        }
+        return copy;
+      }
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return NOT_FAST;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      const copy: Record<string, unknown> = {};
+      for (const key of keys) {
+        if (INTEGER_LIKE.test(key)) return NOT_FAST;
+        const member = sortedCopy(record[key]);
+        if (member === NOT_FAST) return NOT_FAST;
+        if (member !== undefined) copy[key] = member;
+      }
+      return copy;
+    }
+    default:
+      return NOT_FAST;
+  }
+}
+
+/** The plain writer: every case spelled out, and a TypeError for what JSON cannot hold. */
+export function writeCanonical(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
@@ -19,7 +72,7 @@ export function canonicalJson(value: unknown): string {
         let out = '[';
         for (let index = 0; index < value.length; index++) {
           if (index > 0) out += ',';
-          out += canonicalJson(value[index] ?? null);
+          out += writeCanonical(value[index] ?? null);
         }
         return `${out}]`;
       }
@@ -33,7 +86,7 @@ export function canonicalJson(value: unknown): string {
         if (member === undefined) continue;
         if (!first) out += ',';
         first = false;
-        out += `${JSON.stringify(key)}:${canonicalJson(member)}`;
+        out += `${JSON.stringify(key)}:${writeCanonical(member)}`;
       }
       return `${out}}`;
     }

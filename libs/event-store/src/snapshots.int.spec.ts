@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { PROJECT_EVENT_SCHEMA_VERSION, type ProjectCommand } from '@app/domain';
+import { PROJECT_EVENT_SCHEMA_VERSION, type ProjectCommand, type ProjectState } from '@app/domain';
 import { createTestEnvironment, type TestEnvironment } from '../../../test/support/test-environment.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 import { createProjectCommandHandler } from './projects/project-command-handling.js';
@@ -51,7 +51,7 @@ async function snapshotVersions(streamId: string): Promise<number[]> {
 
 describe('project snapshots', () => {
   it('are written as appends cross the interval, and loads from them equal a fold from the first event', async () => {
-    const snapshots = new PostgresSnapshotStore(pool, 1);
+    const snapshots = new PostgresSnapshotStore<ProjectState>(pool, 1);
     const handler = createProjectCommandHandler(store, { snapshots, snapshotEvery: 10 });
     const id = await project(handler, 31);
     await new Promise<void>((resolve, reject) => {
@@ -79,10 +79,10 @@ describe('project snapshots', () => {
   });
 
   it('ignores snapshots of another state version, and a long fold leaves one behind', async () => {
-    const old = new PostgresSnapshotStore(pool, 1);
+    const old = new PostgresSnapshotStore<ProjectState>(pool, 1);
     const id = await project(createProjectCommandHandler(store, { snapshots: old, snapshotEvery: 5 }), 8);
     // A bumped state version reads none of the old snapshots: it folds from the first event.
-    const bumped = createProjectCommandHandler(store, { snapshots: new PostgresSnapshotStore(pool, 2), snapshotEvery: 5, cachedStreams: 0 });
+    const bumped = createProjectCommandHandler(store, { snapshots: new PostgresSnapshotStore<ProjectState>(pool, 2), snapshotEvery: 5, cachedStreams: 0 });
     expect(await bumped.load(id)).toMatchObject({ version: 12, fromSnapshot: 0, folded: 12 });
     const rows = await pool.query('SELECT state_version, version FROM project_snapshots WHERE stream_id = $1 AND state_version = 2', [id]);
     expect(rows.rows).toEqual([{ state_version: 2, version: 12 }]);

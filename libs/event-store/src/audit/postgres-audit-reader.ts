@@ -28,6 +28,12 @@ export interface StreamScanKey {
   version: number;
 }
 
+/** A slice of the stream id space: ids from `from` (included) to `below` (excluded). */
+export interface StreamIdRange {
+  from?: string;
+  below?: string;
+}
+
 export const SCAN_START: StreamScanKey = { streamId: '00000000-0000-0000-0000-000000000000', version: 0 };
 
 /**
@@ -47,13 +53,16 @@ export class PostgresAuditReader {
     return result.rows.map(toChainEvent);
   }
 
-  /** Every stream's events, stream after stream in (stream id, version) order. */
-  async scanStreams(after: StreamScanKey, limit: number): Promise<ChainEvent[]> {
+  /**
+   * Every stream's events, stream after stream in (stream id, version) order; with `below`, only
+   * streams whose id sorts before it (a partition of the id space, for verifying in parallel).
+   */
+  async scanStreams(after: StreamScanKey, limit: number, below?: string): Promise<ChainEvent[]> {
     const result = await this.pool.query<ChainRow>(
       `SELECT ${CHAIN_COLUMNS} FROM events
-       WHERE (stream_id, stream_version) > ($1::uuid, $2::integer)
+       WHERE (stream_id, stream_version) > ($1::uuid, $2::integer) AND ($4::uuid IS NULL OR stream_id < $4::uuid)
        ORDER BY stream_id, stream_version LIMIT $3`,
-      [after.streamId, after.version, limit],
+      [after.streamId, after.version, limit, below ?? null],
     );
     return result.rows.map(toChainEvent);
   }
@@ -86,11 +95,13 @@ export class PostgresAuditReader {
     return new Map(result.rows.map((row) => [row.stream_id, { version: row.version, hash: row.head_hash }]));
   }
 
-  /** Streams whose head record exists but whose events are all gone. */
-  async streamsWithoutEvents(): Promise<{ streamId: string; version: number; hash: string }[]> {
+  /** Streams whose head record exists but whose events are all gone (within [from, below) when given). */
+  async streamsWithoutEvents(range: StreamIdRange = {}): Promise<{ streamId: string; version: number; hash: string }[]> {
     const result = await this.pool.query<{ stream_id: string; version: number; head_hash: string }>(
       `SELECT stream_id, version, head_hash FROM event_streams s
-       WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.stream_id = s.stream_id)`,
+       WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.stream_id = s.stream_id)
+         AND ($1::uuid IS NULL OR stream_id >= $1::uuid) AND ($2::uuid IS NULL OR stream_id < $2::uuid)`,
+      [range.from ?? null, range.below ?? null],
     );
     return result.rows.map((row) => ({ streamId: row.stream_id, version: row.version, hash: row.head_hash }));
   }

@@ -1,6 +1,6 @@
 import type { ChainBreak, ChainEvent } from './hash-chain-verifier.js';
 import { StreamChainVerifier } from './hash-chain-verifier.js';
-import { type PostgresAuditReader, SCAN_START, type StreamScanKey } from './postgres-audit-reader.js';
+import { type PostgresAuditReader, SCAN_START, type StreamIdRange, type StreamScanKey } from './postgres-audit-reader.js';
 
 /** Events read per query while verifying. */
 const PAGE = 5_000;
@@ -74,8 +74,15 @@ export async function verifyStream(
   return outcome(verifier);
 }
 
-/** Verifies every stream in the store, one keyset scan in (stream, version) order. */
-export async function verifyAllStreams(reader: PostgresAuditReader, onProgress?: ProgressListener): Promise<LogVerification> {
+/**
+ * Verifies every stream in the store (or in one slice of the stream id space, so several processes
+ * can share the work), one keyset scan in (stream, version) order.
+ */
+export async function verifyAllStreams(
+  reader: PostgresAuditReader,
+  onProgress?: ProgressListener,
+  range: StreamIdRange = {},
+): Promise<LogVerification> {
   const result: LogVerification = { valid: true, streams: 0, events: 0, broken: [], brokenStreams: 0 };
   const finish = (verifier: StreamChainVerifier, head: { version: number; hash: string } | undefined) => {
     verifier.checkHead(head);
@@ -91,14 +98,17 @@ export async function verifyAllStreams(reader: PostgresAuditReader, onProgress?:
   // Reads the next page (and its streams' heads) while the current one is being hashed.
   type Heads = Map<string, { version: number; hash: string }>;
   const fetchPage = async (key: StreamScanKey): Promise<{ events: ChainEvent[]; pageHeads: Heads }> => {
-    const events = await reader.scanStreams(key, PAGE);
+    const events = await reader.scanStreams(key, PAGE, range.below);
     const pageHeads: Heads = events.length ? await reader.heads([...new Set(events.map((event) => event.streamId))]) : new Map();
     return { events, pageHeads };
   };
   let current: StreamChainVerifier | undefined;
   let heads: Heads = new Map();
   let checked = 0;
-  let next: Promise<{ events: ChainEvent[]; pageHeads: Heads }> | undefined = fetchPage(SCAN_START);
+  // Starting just before `from`: the scan is strictly after its key, and no stream has version 0.
+  let next: Promise<{ events: ChainEvent[]; pageHeads: Heads }> | undefined = fetchPage(
+    range.from ? { streamId: range.from, version: 0 } : SCAN_START,
+  );
   while (next) {
     const fetched: { events: ChainEvent[]; pageHeads: Heads } = await next;
     const { events: page, pageHeads } = fetched;
@@ -116,8 +126,19 @@ export async function verifyAllStreams(reader: PostgresAuditReader, onProgress?:
     onProgress?.(checked);
   }
   if (current) finish(current, heads.get(current.streamId));
-  for (const empty of await reader.streamsWithoutEvents()) {
+  for (const empty of await reader.streamsWithoutEvents(range)) {
     finish(new StreamChainVerifier(empty.streamId), { version: empty.version, hash: empty.hash });
   }
   return result;
+}
+
+/** Merges the verifications of several slices of the stream id space into one. */
+export function mergeLogVerifications(parts: readonly LogVerification[]): LogVerification {
+  return {
+    valid: parts.every((part) => part.valid),
+    streams: parts.reduce((sum, part) => sum + part.streams, 0),
+    events: parts.reduce((sum, part) => sum + part.events, 0),
+    broken: parts.flatMap((part) => part.broken).slice(0, 100),
+    brokenStreams: parts.reduce((sum, part) => sum + part.brokenStreams, 0),
+  };
 }
