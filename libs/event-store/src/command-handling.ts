@@ -45,7 +45,7 @@ export interface CommandHandlerOptions<State> {
    */
   snapshotEvery?: number;
   /**
-   * How many streams' latest states this handler keeps in memory (default 256; 0 keeps none). A cached
+   * How many streams' latest states this handler keeps in memory (default 128; 0 keeps none). A cached
    * state is only a starting point: the events after its version are always read from the store, so
    * another process appending to the stream never makes it stale.
    */
@@ -56,9 +56,9 @@ export interface CommandHandlerOptions<State> {
 export interface LoadedState<State> {
   state: State;
   version: number;
-  /** The version of the snapshot the load started from (0: folded from the first event). */
+  /** The version of the state the load started from, cached or snapshotted (0: the first event). */
   fromSnapshot: number;
-  /** Events folded after the snapshot. */
+  /** Events folded after it. */
   folded: number;
 }
 
@@ -76,7 +76,7 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
   private readonly recent = new Map<string, { version: number; state: State }>();
 
   private remember(streamId: string, version: number, state: State): void {
-    const limit = this.options.cachedStreams ?? 256;
+    const limit = this.options.cachedStreams ?? 128;
     if (limit <= 0) return;
     this.recent.delete(streamId);
     this.recent.set(streamId, { version, state });
@@ -127,9 +127,9 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
   /**
    * The aggregate's state and version, folded from its stream up to `toVersion` (the head when
    * omitted), starting from the latest state this handler knows at or below that version (its own
-   * cache, else the latest snapshot). A load that had to fold
-   * many events leaves a snapshot behind, best effort and outside any append transaction, so the next
-   * load of that stream is short whichever path (command, state query, export) made this one.
+   * cache, else the latest snapshot). A load that had to fold many events leaves a snapshot behind,
+   * best effort and outside any append transaction, so the next load of that stream is short whichever
+   * path (command, state query, export) made this one.
    */
   async load(streamId: string, toVersion?: number): Promise<LoadedState<State>> {
     const cached = this.recent.get(streamId);
