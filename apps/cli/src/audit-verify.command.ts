@@ -11,9 +11,9 @@ const SMALL_LOG = 50_000;
 
 /**
  * `audit:verify [projectId] [--workers=N]`: one project's hash chain, or every stream's chain (split
- * over N worker threads: one per core by default, one for a log under 50,000 events) and then the whole log against every published
- * checkpoint. Exit code 0 when everything holds, 1 when something broke, 2 for a bad argument. The run
- * is recorded in the access log (role `cli`).
+ * over N worker threads: one per core by default, one for a log under 50,000 events) and then the
+ * whole log against every published checkpoint. Exit code 0 when everything holds, 1 when something
+ * broke, 2 for a bad argument. The run is recorded in the access log (role `cli`).
  */
 export async function auditVerifyCommand(config: AppConfig, args: string[]): Promise<number> {
   let workers: number | undefined;

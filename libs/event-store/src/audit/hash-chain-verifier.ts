@@ -14,9 +14,9 @@ export interface ChainEvent {
   schemaVersion: number;
   data: unknown;
   metadata: EventMetadata;
-  /** The `occurred_at` and `recorded_at` columns, as ISO date-times. */
-  occurredAt: string;
-  recordedAt: string;
+  /** The `occurred_at` and `recorded_at` columns, as epoch milliseconds. */
+  occurredAt: number;
+  recordedAt: number;
   previousHash: string;
   hash: string;
 }
@@ -54,10 +54,10 @@ export function recomputeEventHash(event: ChainEvent): string {
 function columnMismatch(event: ChainEvent): string | undefined {
   const { metadata } = event;
   if (metadata?.eventId !== event.eventId) return 'its event_id column differs from the event id in its metadata';
-  if (Date.parse(metadata.occurredAt) !== Date.parse(event.occurredAt)) {
+  if (Date.parse(metadata.occurredAt) !== event.occurredAt) {
     return 'its occurred_at column differs from the occurred-at in its metadata';
   }
-  if (Date.parse(metadata.recordedAt) !== Date.parse(event.recordedAt)) {
+  if (Date.parse(metadata.recordedAt) !== event.recordedAt) {
     return 'its recorded_at column differs from the recorded-at in its metadata';
   }
   return undefined;

@@ -15,7 +15,7 @@ function chain(length: number): ChainEvent[] {
     const metadata = { eventId, actor: { keyId: 'k', role: 'team' }, commandType: 'X', correlationId: 'c', occurredAt, recordedAt };
     const event = { streamId: STREAM, version, eventId, type: 'ComponentAdded', schemaVersion: 1, data: { n: version, nested: { b: 1, a: [1, 2] } }, metadata, occurredAt, recordedAt, previousHash };
     const hash = hashEvent(event);
-    events.push({ ...event, position: version * 10, transactionId: String(100 + version), hash });
+    events.push({ ...event, occurredAt: Date.parse(occurredAt), recordedAt: Date.parse(recordedAt), position: version * 10, transactionId: String(100 + version), hash });
     previousHash = hash;
   }
   return events;
@@ -45,7 +45,7 @@ describe('StreamChainVerifier', () => {
 
   it('sees a consistent rewrite only through the previous-hash link of the event after it', () => {
     const events = chain(5);
-    const forged = { ...events[1]!, data: { forged: true } };
+    const forged: ChainEvent = { ...events[1]!, data: { forged: true } };
     events[1] = { ...forged, hash: recomputeEventHash(forged) };
     expect(verify(events).brokenAt).toMatchObject({ version: 3, code: 'PREVIOUS_HASH_MISMATCH' });
   });
@@ -56,7 +56,7 @@ describe('StreamChainVerifier', () => {
     expect(verify(gap).brokenAt).toMatchObject({ version: 4, code: 'VERSION_GAP' });
 
     const moved = chain(3);
-    moved[1] = { ...moved[1]!, recordedAt: '2020-01-01T00:00:00.000Z' };
+    moved[1] = { ...moved[1]!, recordedAt: Date.parse('2020-01-01T00:00:00.000Z') };
     expect(verify(moved).brokenAt).toMatchObject({ version: 2, code: 'COLUMN_MISMATCH' });
 
     const cut = chain(4);
