@@ -58,11 +58,18 @@ describe('audit:verify', () => {
     expect(all.out).toMatch(new RegExp(`VALID: \\d+ checkpoints reproduced from ${bansuo.steps.length} events`));
     expect(all.code).toBe(0);
 
+    const held = (await new AuditCheckpoints(pool, new PostgresAuditReader(pool)).latest())!;
+    const against = await run(['--workers=1', `--checkpoint=${held.id}`, `--hash=${held.hash}`]);
+    expect(against.out).toContain(`checkpoint ${held.id}: ${held.hash} (the hash you hold)`);
+    expect(against.code).toBe(0);
+    const wrong = await run(['--workers=1', `--checkpoint=${held.id}`, `--hash=${'f'.repeat(64)}`]);
+    expect(wrong.out).toContain(`BROKEN: The events up to checkpoint ${held.id} no longer hash to ${'f'.repeat(64)}`);
+    expect(wrong.code).toBe(1);
+
     const log = await pool.query(`SELECT role, action, project_id FROM audit_access_log WHERE action = 'cli.audit.verify' ORDER BY id`);
-    expect(log.rows).toEqual([
-      { role: 'cli', action: 'cli.audit.verify', project_id: bansuo.projectId },
-      { role: 'cli', action: 'cli.audit.verify', project_id: null },
-    ]);
+    expect(log.rows).toHaveLength(4);
+    expect(log.rows[0]).toEqual({ role: 'cli', action: 'cli.audit.verify', project_id: bansuo.projectId });
+    expect(log.rows[1]).toEqual({ role: 'cli', action: 'cli.audit.verify', project_id: null });
   });
 
   it('exits 1 naming the version of an event changed behind the application, and 2 for a bad argument', async () => {
@@ -84,6 +91,7 @@ describe('audit:verify', () => {
 
     expect((await run(['not-a-project'])).code).toBe(2);
     expect((await run(['--fast'])).code).toBe(2);
+    expect((await run([`--hash=${'a'.repeat(64)}`])).code).toBe(2);
     expect((await run([randomUUID()])).code).toBe(2);
   });
 

@@ -6,21 +6,28 @@ import { Progress } from './progress.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const USAGE = 'Usage: audit:verify [projectId] [--workers=N]';
+const USAGE = 'Usage: audit:verify [projectId] [--workers=N] [--checkpoint=ID [--hash=HEX]]';
 const SMALL_LOG = 50_000;
 
 /**
- * `audit:verify [projectId] [--workers=N]`: one project's hash chain, or every stream's chain (split
- * over N worker threads: one per core by default, one for a log under 50,000 events) and then the
- * whole log against every published checkpoint. Exit code 0 when everything holds, 1 when something
+ * `audit:verify [projectId] [--workers=N] [--checkpoint=ID [--hash=HEX]]`: one project's hash chain,
+ * or every stream's chain (split over N worker threads: one per core by default, one for a log under
+ * 50,000 events) and then the whole log against every published checkpoint, or against checkpoint ID
+ * only (and the hash an auditor holds for it). Exit code 0 when everything holds, 1 when something
  * broke, 2 for a bad argument. The run is recorded in the access log (role `cli`).
  */
 export async function auditVerifyCommand(config: AppConfig, args: string[]): Promise<number> {
   let workers: number | undefined;
+  let checkpointId: number | undefined;
+  let heldHash: string | undefined;
   const positional: string[] = [];
   for (const arg of args) {
     const match = /^--workers=(\d{1,2})$/.exec(arg);
+    const checkpoint = /^--checkpoint=([1-9]\d{0,15})$/.exec(arg);
+    const hash = /^--hash=([0-9a-f]{64})$/.exec(arg);
     if (match && Number(match[1]) >= 1) workers = Number(match[1]);
+    else if (checkpoint) checkpointId = Number(checkpoint[1]);
+    else if (hash) heldHash = hash[1];
     else if (arg.startsWith('--')) {
       console.error(`${USAGE}   (unknown option ${arg})`);
       return 2;
@@ -29,6 +36,10 @@ export async function auditVerifyCommand(config: AppConfig, args: string[]): Pro
   const projectId = positional[0];
   if (positional.length > 1 || (projectId !== undefined && !UUID.test(projectId))) {
     console.error(`${USAGE}   ("${positional.join(' ')}" is not one project id)`);
+    return 2;
+  }
+  if ((heldHash !== undefined && checkpointId === undefined) || (checkpointId !== undefined && projectId !== undefined)) {
+    console.error(`${USAGE}   (--hash needs --checkpoint, and --checkpoint verifies the whole log, not one project)`);
     return 2;
   }
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
@@ -70,12 +81,17 @@ export async function auditVerifyCommand(config: AppConfig, args: string[]): Pro
       if (streams.brokenStreams > streams.broken.length) console.log(`  ... and ${streams.brokenStreams - streams.broken.length} more broken streams`);
 
       const checkpointsProgress = new Progress('checkpoints', total);
-      const checkpoints = await new AuditCheckpoints(pool, reader).verify({ onProgress: (done) => checkpointsProgress.update(done) });
+      const checkpoints = await new AuditCheckpoints(pool, reader).verify({
+        upToId: checkpointId,
+        heldHash,
+        onProgress: (done) => checkpointsProgress.update(done),
+      });
       checkpointsProgress.done();
       console.log(
         checkpoints.valid
           ? `VALID: ${checkpoints.checkpoints} checkpoints reproduced from ${checkpoints.events} events` +
-              (checkpoints.head ? `; latest ${checkpoints.head.id}: ${checkpoints.head.hash}` : '')
+              (checkpoints.head ? `; ${checkpointId ? 'checkpoint' : 'latest'} ${checkpoints.head.id}: ${checkpoints.head.hash}` : '') +
+              (heldHash ? ' (the hash you hold)' : '')
           : `BROKEN: ${checkpoints.reason}`,
       );
       valid = streams.valid && checkpoints.valid;
