@@ -6,6 +6,7 @@ const moduleNameMapper = {
   '^@app/read-models$': '<rootDir>/libs/read-models/src/index.ts',
   '^@app/config$': '<rootDir>/libs/config/src/index.ts',
   '^@app/database$': '<rootDir>/libs/database/src/index.ts',
+  '^@app/iati$': '<rootDir>/libs/iati/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 const transform = {
@@ -26,7 +27,7 @@ export default {
   // A global option: Jest ignores testTimeout inside a project, so the projects' own settings never applied.
   testTimeout: 30_000,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,seeds}/**/*.unit.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,seeds,scripts}/**/*.unit.spec.ts'] },
     { ...shared, ...nestSetup, displayName: 'int', testMatch: ['<rootDir>/{libs,apps,seeds,test}/**/*.int.spec.ts'] },
     { ...shared, ...nestSetup, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
   ],

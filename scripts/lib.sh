@@ -87,3 +87,13 @@ JS
 )" || return 1
   eval "$exports"
 }
+
+# xmllint (Debian's libxml2-utils): the IATI export specs validate against the official schema with it.
+ensure_xmllint() {
+  command -v xmllint >/dev/null 2>&1 && return 0
+  say "Installing xmllint (libxml2-utils) for the IATI schema checks"
+  (apt-get update -qq && apt-get install -y -qq libxml2-utils >/dev/null) || {
+    echo "xmllint is missing and could not be installed: apt-get install libxml2-utils" >&2
+    exit 1
+  }
+}

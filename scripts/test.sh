@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh"
 ensure_node
 ensure_deps
 ensure_services
+ensure_xmllint
 say "Type checking"
 node node_modules/typescript/bin/tsc -p tsconfig.json --noEmit
 say "Building (the fault specs run the built API and worker as processes)"

@@ -6,6 +6,7 @@ import { createApiApplication } from '../../apps/api/src/bootstrap.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 import { PROJECTIONS_QUEUE } from '@app/read-models';
 import { loadConfig } from '@app/config';
+import { AUDIT_QUEUE } from '../../apps/worker/src/audit/audit-queue.js';
 import { createTestEnvironment, type TestEnvironment } from './test-environment.js';
 
 /** The API and the worker, in this process, on a database and queue prefix of their own. */
@@ -40,9 +41,11 @@ export async function startSystem(label: string, overrides: Record<string, strin
     async stop() {
       await system.worker.close();
       await api.close();
-      const queue = new Queue(PROJECTIONS_QUEUE, { connection: { url: env.config.redisUrl }, prefix: env.config.queuePrefix });
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
+      for (const name of [PROJECTIONS_QUEUE, AUDIT_QUEUE]) {
+        const queue = new Queue(name, { connection: { url: env.config.redisUrl }, prefix: env.config.queuePrefix });
+        await queue.obliterate({ force: true }).catch(() => undefined);
+        await queue.close();
+      }
       await env.dispose();
     },
   };

@@ -8,6 +8,7 @@ import { DeadLettersController } from './admin/dead-letters.controller.js';
 import { ProjectionQueueCloser, projectionQueueProvider } from './admin/projection-queue.provider.js';
 import { ProjectionsAdminController } from './admin/projections-admin.controller.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
+import { AUDIT_CONTROLLERS, AUDIT_PROVIDERS } from './audit/audit.providers.js';
 import { ApiKeysService } from './auth/api-keys.service.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { HealthController } from './health/health.controller.js';
@@ -39,6 +40,7 @@ import { RateLimitModule } from './rate-limits/rate-limit.module.js';
     ProjectionsAdminController,
     DeadLettersController,
     PortfolioController,
+    ...AUDIT_CONTROLLERS,
   ],
   providers: [
     ApiKeysService,
@@ -50,6 +52,7 @@ import { RateLimitModule } from './rate-limits/rate-limit.module.js';
     ProjectionQueueCloser,
     // Global guards run in this order: count the address (unknown keys too), authenticate, count the key.
     { provide: APP_GUARD, useClass: AddressRateLimitGuard },
+    ...AUDIT_PROVIDERS,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: KeyRateLimitGuard },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },

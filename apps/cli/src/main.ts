@@ -2,9 +2,12 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, loadDotEnv } from '@app/config';
 import { createDatabaseIfMissing, migrate } from '@app/database';
 
-/** Operator commands that run once and exit: `migrate`, `seed`, `tour` (the guided tour of a running API),
- * `projections:rebuild`, `projections:verify`, and the benchmarks `bench:rebuild`, `bench:lag`. */
-const COMMANDS: Record<string, () => Promise<void>> = {
+/**
+ * Operator commands that run once and exit: `migrate`, `seed`, `tour` (the guided tour of a running API),
+ * `projections:rebuild`, `projections:verify`, `audit:verify [projectId]`, and the benchmarks
+ * `bench:rebuild`, `bench:lag`, `bench:long-stream`.
+ */
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   async migrate() {
     const config = loadConfig();
     if (await createDatabaseIfMissing(config.databaseUrl)) console.log('Created the database.');
@@ -35,6 +38,14 @@ const COMMANDS: Record<string, () => Promise<void>> = {
     const { demoTourCommand } = await import('./demo/demo-tour.command.js');
     await demoTourCommand(loadConfig());
   },
+  async 'audit:verify'(args) {
+    const { auditVerifyCommand } = await import('./audit-verify.command.js');
+    process.exitCode = await auditVerifyCommand(loadConfig(), args);
+  },
+  async 'bench:long-stream'() {
+    const { benchLongStreamCommand } = await import('./bench-long-stream.command.js');
+    await benchLongStreamCommand(loadConfig());
+  },
 };
 
 async function main(): Promise<void> {
@@ -45,7 +56,7 @@ async function main(): Promise<void> {
     console.error(`Usage: cli <${Object.keys(COMMANDS).join('|')}>`);
     process.exit(2);
   }
-  await command();
+  await command(process.argv.slice(3));
 }
 
 main().catch((error: unknown) => {

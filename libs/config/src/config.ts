@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseEnv } from 'node:util';
+import { type AuditConfig, readAuditConfig } from './audit-config.js';
 
 /** The settings every process reads, validated once at boot. */
 export interface AppConfig {
@@ -38,6 +39,7 @@ export interface AppConfig {
   databaseConnectTimeoutMs: number;
   /** Longest a single SQL statement may run before it is cancelled and answered 503. */
   databaseStatementTimeoutMs: number;
+  audit: AuditConfig;
 }
 
 export class ConfigError extends Error {
@@ -166,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const apiKeyRotationGraceSeconds = readInteger('API_KEY_ROTATION_GRACE_SECONDS', 0, 30 * 24 * 3600);
   const databaseConnectTimeoutMs = readInteger('DATABASE_CONNECT_TIMEOUT_MS', 100, 60_000);
   const databaseStatementTimeoutMs = readInteger('DATABASE_STATEMENT_TIMEOUT_MS', 100, 3_600_000);
+  const audit = readAuditConfig(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -189,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiKeyRotationGraceSeconds,
     databaseConnectTimeoutMs,
     databaseStatementTimeoutMs,
+    audit,
   };
 
   function readCount(key: 'RATE_LIMIT_PER_MINUTE' | 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE'): number {

@@ -26,7 +26,18 @@ describe('loadConfig', () => {
       apiKeyRotationGraceSeconds: 86400,
       databaseConnectTimeoutMs: 3000,
       databaseStatementTimeoutMs: 15000,
+      audit: {
+        snapshotEvery: 100,
+        checkpointIntervalMs: 60000,
+        iatiReportingOrg: { ref: 'XI-IATI-PROJECT-TRACKER', type: '90', name: 'Project Tracker' },
+      },
     });
+  });
+
+  it('refuses audit settings the exporter or the worker could not use', () => {
+    expect(() => loadConfig({ IATI_REPORTING_ORG_TYPE: '99' })).toThrow(/IATI_REPORTING_ORG_TYPE must be an IATI OrganisationType/);
+    expect(() => loadConfig({ AUDIT_CHECKPOINT_INTERVAL_MS: '5' })).toThrow(/AUDIT_CHECKPOINT_INTERVAL_MS/);
+    expect(() => loadConfig({ SNAPSHOT_EVERY: '0' })).toThrow(/SNAPSHOT_EVERY/);
   });
 
   it('stops with every problem named, and never prints a password', () => {

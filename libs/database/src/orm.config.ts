@@ -4,12 +4,14 @@ import { READ_MODEL_ENTITIES } from '@app/read-models';
 import { ApiKeyRotation } from './migrations/migration-2026-11-25-api-key-rotation.js';
 import { InitialSchema } from './migrations/migration-2026-11-25-initial-schema.js';
 import { RebuildableViews } from './migrations/migration-2026-11-25-rebuildable-views.js';
+import { AuditSchema } from './migrations/migration-2026-11-25-audit.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
 export const MIGRATIONS = [
   { name: 'migration-2026-11-25-initial-schema', class: InitialSchema },
   { name: 'migration-2026-11-25-rebuildable-views', class: RebuildableViews },
   { name: 'migration-2026-11-25-api-key-rotation', class: ApiKeyRotation },
+  { name: 'migration-2026-11-25-audit', class: AuditSchema },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

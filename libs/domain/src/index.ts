@@ -5,3 +5,4 @@ export * from './projects/project.errors.js';
 export * from './projects/project.state.js';
 export * from './projects/project.evolve.js';
 export * from './projects/project.decider.js';
+export * from './projects/project.diff.js';

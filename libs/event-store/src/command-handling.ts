@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { StreamVersionConflict } from './event-store.errors.js';
 import type { AppendResult, PostgresEventStore } from './postgres-event-store.js';
+import type { SnapshotStore } from './snapshot-store.js';
 import type { EventMetadata, StoredEvent } from './stored-event.js';
 
 /** The pure business rules of one kind of aggregate. */
@@ -38,6 +39,32 @@ export class ExpectedVersionMismatch extends Error {
  */
 const MAX_ATTEMPTS = 25;
 
+export interface CommandHandlerOptions<State> {
+  /** Where folded states are kept, so a load on a long stream folds only the events after the latest one. */
+  snapshots?: SnapshotStore<State>;
+  /**
+   * A snapshot is stored when an append crosses a multiple of this many versions, and when a load had
+   * to fold at least this many events (default 100).
+   */
+  snapshotEvery?: number;
+  /**
+   * How many streams' latest states this handler keeps in memory (default 128; 0 keeps none). A cached
+   * state is only a starting point: the events after its version are always read from the store, so
+   * another process appending to the stream never makes it stale.
+   */
+  cachedStreams?: number;
+}
+
+/** The state of a stream at a version, and how it was loaded. */
+export interface LoadedState<State> {
+  state: State;
+  version: number;
+  /** The version of the state the load started from, cached or snapshotted (0: the first event). */
+  fromSnapshot: number;
+  /** Events folded after it. */
+  folded: number;
+}
+
 /** Load, decide, append: the one way a command reaches the event store. */
 export class CommandHandler<Command, Event extends { type: string; data: unknown }, State> {
   constructor(
@@ -45,7 +72,23 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     private readonly decider: Decider<Command, Event, State>,
     private readonly streamType: string,
     private readonly schemaVersion: number,
+    private readonly options: CommandHandlerOptions<State> = {},
   ) {}
+
+  /** Latest known states, least recently used first (a Map keeps insertion order). */
+  private readonly recent = new Map<string, { version: number; state: State }>();
+
+  private remember(streamId: string, version: number, state: State): void {
+    const limit = this.options.cachedStreams ?? 128;
+    if (limit <= 0) return;
+    this.recent.delete(streamId);
+    this.recent.set(streamId, { version, state });
+    if (this.recent.size > limit) this.recent.delete(this.recent.keys().next().value!);
+  }
+
+  private get snapshotEvery(): number {
+    return this.options.snapshotEvery ?? 100;
+  }
 
   async handle(streamId: string, command: Command, options: HandleOptions): Promise<AppendResult & { state: State }> {
     for (let attempt = 1; ; attempt++) {
@@ -66,7 +109,13 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
           })),
           { streamType: this.streamType, withinTransaction: options.withinTransaction },
         );
-        return { ...result, state: events.reduce(this.decider.evolve, state) };
+        const next = events.reduce(this.decider.evolve, state);
+        this.remember(streamId, result.version, next);
+        if (this.options.snapshots && Math.floor(result.version / this.snapshotEvery) > Math.floor(version / this.snapshotEvery)) {
+          // Outside the append's transaction and not awaited: a snapshot is a cache, never worth a slower answer.
+          this.options.snapshots.save({ streamId, version: result.version, state: next }).catch(() => undefined);
+        }
+        return { ...result, state: next };
       } catch (error) {
         if (!(error instanceof StreamVersionConflict)) throw error;
         if (options.expectedVersion !== undefined) {
@@ -78,10 +127,29 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     }
   }
 
-  /** The aggregate's state and version, folded from its stream. */
-  async load(streamId: string): Promise<{ state: State; version: number }> {
-    const events = await this.store.readStream(streamId);
-    return this.fold(events);
+  /**
+   * The aggregate's state and version, folded from its stream up to `toVersion` (the head when
+   * omitted), starting from the latest state this handler knows at or below that version (its own
+   * cache, else the latest snapshot). A load that had to fold many events leaves a snapshot behind,
+   * best effort and outside any append transaction, so the next load of that stream is short whichever
+   * path (command, state query, export) made this one.
+   */
+  async load(streamId: string, toVersion?: number): Promise<LoadedState<State>> {
+    const cached = this.recent.get(streamId);
+    const start =
+      cached && (toVersion === undefined || cached.version <= toVersion)
+        ? { streamId, ...cached }
+        : await this.options.snapshots?.latest(streamId, toVersion);
+    const events = await this.store.readStream(streamId, { fromVersion: (start?.version ?? 0) + 1, toVersion });
+    let state = start?.state ?? this.decider.initialState;
+    for (const event of events) state = this.decider.evolve(state, { type: event.type, data: event.data } as Event);
+    const version = events.at(-1)?.version ?? start?.version ?? 0;
+    if (this.options.snapshots && events.length >= this.snapshotEvery) {
+      // A lost snapshot only costs a longer fold next time: never fail the load for it.
+      await this.options.snapshots.save({ streamId, version, state }).catch(() => undefined);
+    }
+    if (toVersion === undefined && version > 0) this.remember(streamId, version, state);
+    return { state, version, fromSnapshot: start?.version ?? 0, folded: events.length };
   }
 
   fold(events: readonly StoredEvent[]): { state: State; version: number } {

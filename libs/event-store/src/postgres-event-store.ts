@@ -28,6 +28,37 @@ export interface AppendOptions {
   withinTransaction?: (client: pg.PoolClient, result: AppendResult) => Promise<void>;
 }
 
+export interface StreamRange {
+  fromVersion?: number;
+  toVersion?: number;
+  limit?: number;
+}
+
+/** Which events a read returns: some types, and recorded or occurred within a time range (bounds included). */
+export interface EventFilter {
+  types?: readonly string[];
+  /** ISO date-times. */
+  recordedFrom?: string;
+  recordedTo?: string;
+  occurredFrom?: string;
+  occurredTo?: string;
+}
+
+/** SQL conditions of a filter, its values appended to `params`. */
+function filterConditions(filter: EventFilter, params: unknown[]): string[] {
+  const conditions: string[] = [];
+  const add = (sql: (slot: string) => string, value: unknown) => {
+    params.push(value);
+    conditions.push(sql(`$${params.length}`));
+  };
+  if (filter.types?.length) add((slot) => `type = ANY(${slot}::text[])`, filter.types);
+  if (filter.recordedFrom) add((slot) => `recorded_at >= ${slot}::timestamptz`, filter.recordedFrom);
+  if (filter.recordedTo) add((slot) => `recorded_at <= ${slot}::timestamptz`, filter.recordedTo);
+  if (filter.occurredFrom) add((slot) => `occurred_at >= ${slot}::timestamptz`, filter.occurredFrom);
+  if (filter.occurredTo) add((slot) => `occurred_at <= ${slot}::timestamptz`, filter.occurredTo);
+  return conditions;
+}
+
 /**
  * Channel notified on commit of every append, with `<stream id>:<version>:<recorded-at epoch ms>`:
  * wakes the relay at once.
@@ -154,17 +185,19 @@ export class PostgresEventStore {
     }
   }
 
-  /** The events of one stream in version order, from `fromVersion` (inclusive) up to `toVersion` (inclusive). */
-  async readStream(
-    streamId: string,
-    range: { fromVersion?: number; toVersion?: number; limit?: number } = {},
-  ): Promise<StoredEvent[]> {
+  /**
+   * The events of one stream in version order, from `fromVersion` (inclusive) up to `toVersion`
+   * (inclusive), optionally only those the filter matches.
+   */
+  async readStream(streamId: string, range: StreamRange & EventFilter = {}): Promise<StoredEvent[]> {
+    const params: unknown[] = [streamId, range.fromVersion ?? 1, range.toVersion ?? 2_147_483_647];
+    const conditions = ['stream_id = $1', 'stream_version >= $2', 'stream_version <= $3', ...filterConditions(range, params)];
+    params.push(range.limit ?? null);
     const result = await this.pool.query<EventRow>(
-      `SELECT ${SELECT_COLUMNS} FROM events
-       WHERE stream_id = $1 AND stream_version >= $2 AND stream_version <= $3
+      `SELECT ${SELECT_COLUMNS} FROM events WHERE ${conditions.join(' AND ')}
        ORDER BY stream_version
-       LIMIT $4`,
-      [streamId, range.fromVersion ?? 1, range.toVersion ?? 2_147_483_647, range.limit ?? null],
+       LIMIT $${params.length}`,
+      params,
     );
     return result.rows.map(toStoredEvent);
   }
@@ -183,15 +216,18 @@ export class PostgresEventStore {
    * (`pg_snapshot_xmin`), and the order is (transaction, position): a transaction that took a lower
    * position but commits later is always read, because nothing below the horizon can still appear.
    */
-  async readAll(after: FeedCursor, limit: number, filter: { types?: string[] } = {}): Promise<StoredEvent[]> {
+  async readAll(after: FeedCursor, limit: number, filter: EventFilter = {}): Promise<StoredEvent[]> {
+    const params: unknown[] = [after.transactionId, after.position, limit];
+    const conditions = [
+      '(transaction_id, position) > ($1::xid8, $2::bigint)',
+      'transaction_id < pg_snapshot_xmin(pg_current_snapshot())',
+      ...filterConditions(filter, params),
+    ];
     const result = await this.pool.query<EventRow>(
-      `SELECT ${SELECT_COLUMNS} FROM events
-       WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         AND ($4::text[] IS NULL OR type = ANY($4::text[]))
+      `SELECT ${SELECT_COLUMNS} FROM events WHERE ${conditions.join(' AND ')}
        ORDER BY transaction_id, position
        LIMIT $3`,
-      [after.transactionId, after.position, limit, filter.types ?? null],
+      params,
     );
     return result.rows.map(toStoredEvent);
   }

@@ -88,14 +88,28 @@ export class ApiKeysService implements OnApplicationBootstrap {
    */
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.adminApiKey) return;
-    const result = await this.pool.query(
-      `INSERT INTO api_keys (id, name, role, secret_hash) VALUES ($1, 'admin (ADMIN_API_KEY)', 'admin', $2)
-       ON CONFLICT (id) DO UPDATE
-         SET secret_hash = EXCLUDED.secret_hash, revoked_at = NULL, expires_at = NULL,
-             previous_secret_hash = NULL, previous_valid_until = NULL
-         WHERE api_keys.secret_hash IS DISTINCT FROM EXCLUDED.secret_hash`,
-      [BOOTSTRAP_ADMIN_KEY_ID, hashApiKeySecret(this.config.adminApiKey)],
-    );
+    // API processes starting together race on this row; a transaction-scoped advisory lock makes them
+    // take turns (otherwise the loser can trip over the secret's unique index before ON CONFLICT applies).
+    const client = await this.pool.connect();
+    let result: pg.QueryResult;
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(7347002)');
+      result = await client.query(
+        `INSERT INTO api_keys (id, name, role, secret_hash) VALUES ($1, 'admin (ADMIN_API_KEY)', 'admin', $2)
+         ON CONFLICT (id) DO UPDATE
+           SET secret_hash = EXCLUDED.secret_hash, revoked_at = NULL, expires_at = NULL,
+               previous_secret_hash = NULL, previous_valid_until = NULL
+           WHERE api_keys.secret_hash IS DISTINCT FROM EXCLUDED.secret_hash`,
+        [BOOTSTRAP_ADMIN_KEY_ID, hashApiKeySecret(this.config.adminApiKey)],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
     if (result.rowCount === 0) {
       const current = await this.pool.query<{ revoked: boolean }>(`SELECT revoked_at IS NOT NULL AS revoked FROM api_keys WHERE id = $1`, [
         BOOTSTRAP_ADMIN_KEY_ID,

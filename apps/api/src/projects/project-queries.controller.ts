@@ -5,7 +5,6 @@ import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { PROJECT_STATUSES } from '@app/domain';
-import { PostgresEventStore } from '@app/event-store';
 import { ProjectDetailReader, readMilestoneTimeline } from '@app/read-models';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
@@ -27,22 +26,14 @@ export class ListProjectsQueryDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
 }
 
-export class ProjectEventsQueryDto {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) fromVersion?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
-}
-
-/** Reads of the project read model, and of a project's own event stream. */
+/** Reads of the project read model (a project's events and history are in the audit context). */
 @ApiTags('projects')
 @ApiBearerAuth()
 @Controller('projects')
 export class ProjectQueriesController {
   private readonly reader: ProjectDetailReader;
 
-  constructor(
-    @Inject(EntityManager) private readonly em: EntityManager,
-    private readonly store: PostgresEventStore,
-  ) {
+  constructor(@Inject(EntityManager) private readonly em: EntityManager) {
     this.reader = new ProjectDetailReader(em);
   }
 
@@ -81,24 +72,6 @@ export class ProjectQueriesController {
     if (!project) throw notFound(id);
     response.setHeader('ETag', `"${project.version}"`);
     return { projectId: id, version: project.version, milestones: await readMilestoneTimeline(this.em, id, today()) };
-  }
-
-  @Get(':id/events')
-  @ApiOperation({ summary: "The project's event stream with full metadata, paged by version" })
-  async events(@Param('id', uuid) id: string, @Query() query: ProjectEventsQueryDto, @CurrentActor() actor: Actor) {
-    assertMayRead(actor, id);
-    const version = await this.store.streamVersion(id);
-    if (version === undefined) throw notFound(id);
-    const limit = query.limit ?? 100;
-    const fromVersion = query.fromVersion ?? 1;
-    const events = await this.store.readStream(id, { fromVersion, limit });
-    const last = events.at(-1)?.version;
-    return {
-      projectId: id,
-      version,
-      items: events,
-      nextFromVersion: last !== undefined && last < version ? last + 1 : null,
-    };
   }
 }
 

@@ -1,10 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler as HandlesCommand, type ICommandHandler } from '@nestjs/cqrs';
+import type pg from 'pg';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { PG_POOL } from '@app/database';
 import { DomainError, type ProjectCommand } from '@app/domain';
 import {
   PostgresEventStore,
   type ProjectCommandHandler,
   createProjectCommandHandler,
+  createProjectSnapshotStore,
   isUniqueViolation,
   reserveProjectCode,
 } from '@app/event-store';
@@ -15,10 +19,15 @@ import { type CommandAnswer, RunProjectCommand } from './run-project-command.com
 
 export const PROJECT_COMMAND_HANDLER = Symbol('PROJECT_COMMAND_HANDLER');
 
+/** Commands and the audit context's state queries share one handler, and so its snapshots. */
 export const projectCommandHandlerProvider = {
   provide: PROJECT_COMMAND_HANDLER,
-  inject: [PostgresEventStore],
-  useFactory: createProjectCommandHandler,
+  inject: [PostgresEventStore, PG_POOL, APP_CONFIG],
+  useFactory: (store: PostgresEventStore, pool: pg.Pool, config: AppConfig) =>
+    createProjectCommandHandler(store, {
+      snapshots: createProjectSnapshotStore(pool),
+      snapshotEvery: config.audit.snapshotEvery,
+    }),
 };
 
 @HandlesCommand(RunProjectCommand)

@@ -147,6 +147,12 @@ export type ProjectState = NoProject | Project;
 
 export const initialProjectState: ProjectState = { status: 'none' };
 
+/**
+ * The shape of `ProjectState` as `evolve` builds it. Bump it whenever either changes: stored snapshots
+ * of another version are ignored and rebuilt from the events.
+ */
+export const PROJECT_STATE_VERSION = 1;
+
 /** A milestone is overdue when it is still planned and its due date is before `today` (ISO `YYYY-MM-DD`). */
 export function isMilestoneOverdue(milestone: Milestone, today: string): boolean {
   return milestone.status === 'planned' && milestone.dueDate < today;

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import {
   PROJECT_EVENT_SCHEMA_VERSION,
+  PROJECT_STATE_VERSION,
   type ProjectCommand,
   ProjectCodeTaken,
   type ProjectEvent,
@@ -9,15 +10,30 @@ import {
   evolve,
   initialProjectState,
 } from '@app/domain';
-import { CommandHandler } from '../command-handling.js';
+import { CommandHandler, type CommandHandlerOptions } from '../command-handling.js';
 import { isUniqueViolation, type PostgresEventStore } from '../postgres-event-store.js';
+import { PostgresSnapshotStore } from '../snapshot-store.js';
 
 export const PROJECT_STREAM_TYPE = 'project';
 
 export type ProjectCommandHandler = CommandHandler<ProjectCommand, ProjectEvent, ProjectState>;
 
-export function createProjectCommandHandler(store: PostgresEventStore): ProjectCommandHandler {
-  return new CommandHandler(store, { decide, evolve, initialState: initialProjectState }, PROJECT_STREAM_TYPE, PROJECT_EVENT_SCHEMA_VERSION);
+export function createProjectCommandHandler(
+  store: PostgresEventStore,
+  options: CommandHandlerOptions<ProjectState> = {},
+): ProjectCommandHandler {
+  return new CommandHandler(
+    store,
+    { decide, evolve, initialState: initialProjectState },
+    PROJECT_STREAM_TYPE,
+    PROJECT_EVENT_SCHEMA_VERSION,
+    options,
+  );
+}
+
+/** Project snapshots in PostgreSQL, read only when written by the current `PROJECT_STATE_VERSION`. */
+export function createProjectSnapshotStore(pool: pg.Pool): PostgresSnapshotStore<ProjectState> {
+  return new PostgresSnapshotStore<ProjectState>(pool, PROJECT_STATE_VERSION);
 }
 
 /**

@@ -1,0 +1,87 @@
+import { Controller, Get, Param, ParseIntPipe, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AuditCheckpoints } from '@app/event-store';
+import { Roles } from '../auth/auth.decorators.js';
+import { ProblemException } from '../common/problem.js';
+import { AccessLogService } from './access-log.service.js';
+import { AUDIT_OUTCOME, Audited } from './access-log.interceptor.js';
+import { AccessLogQueryDto, CheckpointVerifyQueryDto, CheckpointsQueryDto } from './dto/audit-queries.dto.js';
+
+const checkpointId = new ParseIntPipe({
+  exceptionFactory: () =>
+    new ProblemException(400, 'REQUEST.INVALID_ID', 'Bad Request', 'A checkpoint id is a positive integer.', [
+      { field: 'path', message: 'must be a positive integer' },
+    ]),
+});
+
+/** Checkpoints of the whole log's hash chain, their verification, and the access log. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+export class AuditController {
+  constructor(
+    private readonly checkpoints: AuditCheckpoints,
+    private readonly accessLog: AccessLogService,
+  ) {}
+
+  @Get('checkpoints')
+  @Roles('admin', 'manager', 'auditor')
+  @Audited('audit.checkpoints')
+  @ApiOperation({
+    summary: "Published heads of the whole log's hash chain",
+    description:
+      'The worker publishes a checkpoint every AUDIT_CHECKPOINT_INTERVAL_MS when events were committed: hash = ' +
+      'SHA-256 of the previous checkpoint hash (64 zeros for the first) followed by the hash of every event since, ' +
+      'in feed order (transaction, position), as hex text. `upTo.position` is the last event covered (the `after` of ' +
+      '/events). Keep a hash you are given today; GET /audit/checkpoints/{id}/verify?hash=... proves later that ' +
+      'nothing up to it changed. `latest` is the newest checkpoint.',
+  })
+  async list(@Query() query: CheckpointsQueryDto) {
+    const [items, latest] = await Promise.all([this.checkpoints.list(query), this.checkpoints.latest()]);
+    return { items, latest: latest ?? null, next: items.at(-1)?.id ?? query.afterId ?? 0 };
+  }
+
+  @Get('checkpoints/:checkpointId')
+  @Roles('admin', 'manager', 'auditor')
+  @Audited('audit.checkpoint')
+  @ApiOperation({ summary: 'One checkpoint' })
+  async get(@Param('checkpointId', checkpointId) id: number) {
+    const checkpoint = await this.checkpoints.get(id);
+    if (!checkpoint) throw new ProblemException(404, 'CHECKPOINT.NOT_FOUND', 'Not Found', `There is no checkpoint ${id}.`);
+    return checkpoint;
+  }
+
+  @Get('checkpoints/:checkpointId/verify')
+  @Roles('admin', 'manager', 'auditor')
+  @Audited('audit.checkpoint.verify')
+  @ApiOperation({
+    summary: 'Recomputes the global chain from the first event up to a checkpoint and compares',
+    description:
+      'Compares with every stored checkpoint up to this one, and with `hash` (the one you hold) at this one; also ' +
+      're-hashes every event. Answers { valid, checkpoints, events } or { valid: false, brokenAt: { checkpointId, ' +
+      'expectedHash, computedHash }, tamperedEvent, reason }. Reads the whole log up to the checkpoint: long on large ' +
+      'logs, where `npm run audit:verify` shows progress.',
+  })
+  async verify(
+    @Param('checkpointId', checkpointId) id: number,
+    @Query() query: CheckpointVerifyQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const verification = await this.checkpoints.verify({ upToId: id, heldHash: query.hash });
+    response.locals[AUDIT_OUTCOME] = { valid: verification.valid, checkpoint: id };
+    return verification;
+  }
+
+  @Get('access-log')
+  @Roles('admin')
+  @Audited('audit.access-log')
+  @ApiOperation({
+    summary: 'Who read, exported or verified the audit trail, and when (admins)',
+    description: 'Append-only. Page with `afterId` = the `next` of the previous page; filter by `projectId` or `keyId`.',
+  })
+  async log(@Query() query: AccessLogQueryDto) {
+    const items = await this.accessLog.list(query);
+    return { items, next: items.at(-1)?.id ?? query.afterId ?? 0 };
+  }
+}

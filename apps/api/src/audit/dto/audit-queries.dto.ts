@@ -1,0 +1,135 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, Matches, Max, Min, registerDecorator, type ValidationOptions } from 'class-validator';
+import { PROJECT_EVENT_TYPES } from '@app/domain';
+
+/** `2019-12-31` or `2019-12-31T10:00:00Z` / `...+07:00`: a date alone is read as that whole day. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+export function isInstant(value: unknown): value is string {
+  return typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value));
+}
+
+/**
+ * The instant a query bound names, as ISO. A date alone starts at 00:00 UTC for a lower bound and
+ * ends at 23:59:59.999 UTC for an upper bound or an "as of" point, so `at=2019-12-31` includes that day.
+ */
+export function toInstant(value: string, side: 'start' | 'end'): string {
+  if (value.length === 10) return side === 'start' ? `${value}T00:00:00.000Z` : `${value}T23:59:59.999Z`;
+  return new Date(value).toISOString();
+}
+
+function IsInstant(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isInstant',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: `${String(propertyName)} must be an ISO 8601 date (2019-12-31) or date-time with a zone (2019-12-31T10:00:00Z)`,
+        ...options,
+      },
+      validator: { validate: isInstant },
+    });
+}
+
+/** `types=A,B` or `types=A&types=B`. */
+const toList = ({ value }: { value: unknown }) =>
+  (Array.isArray(value) ? value : [value]).flatMap((item) => String(item).split(',')).map((item) => item.trim()).filter(Boolean);
+
+/** Filters shared by a project's events and the global feed. */
+export class EventFilterQueryDto {
+  @ApiPropertyOptional({ description: 'Event types, comma-separated', example: 'MilestoneReached,MeasurementCorrected' })
+  @IsOptional()
+  @Transform(toList)
+  @ArrayMaxSize(PROJECT_EVENT_TYPES.length)
+  @IsIn(PROJECT_EVENT_TYPES, { each: true, message: `each of types must be one of: ${PROJECT_EVENT_TYPES.join(', ')}` })
+  types?: string[];
+
+  @ApiPropertyOptional({ description: 'Recorded at or after (ISO date or date-time)', example: '2019-01-01' })
+  @IsOptional() @IsInstant() from?: string;
+
+  @ApiPropertyOptional({ description: 'Recorded at or before (ISO date or date-time; a date includes that day)' })
+  @IsOptional() @IsInstant() to?: string;
+
+  @ApiPropertyOptional({ description: 'Occurred (business date) at or after' })
+  @IsOptional() @IsInstant() occurredFrom?: string;
+
+  @ApiPropertyOptional({ description: 'Occurred (business date) at or before' })
+  @IsOptional() @IsInstant() occurredTo?: string;
+}
+
+export class ProjectEventsQueryDto extends EventFilterQueryDto {
+  @ApiPropertyOptional({ example: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) fromVersion?: number;
+  @ApiPropertyOptional({ example: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+export class FeedQueryDto extends EventFilterQueryDto {
+  @ApiPropertyOptional({ description: 'The position of the last event read (`next` of the previous page); 0 from the start', example: 0 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) after?: number;
+
+  @ApiPropertyOptional({ example: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+export class StateQueryDto {
+  @ApiPropertyOptional({ description: 'The project as this version left it' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) version?: number;
+
+  @ApiPropertyOptional({ description: 'The project as it was known at this time (ISO date or date-time)', example: '2019-12-31' })
+  @IsOptional() @IsInstant() at?: string;
+
+  @ApiPropertyOptional({
+    enum: ['recorded', 'occurred'],
+    description:
+      'With `at`: `recorded` (default) folds the events recorded by then, what the system knew at the time; ' +
+      '`occurred` folds the events whose business date (occurred-at) is by then, as known today, including facts recorded later.',
+  })
+  @IsOptional() @IsIn(['recorded', 'occurred']) basis?: 'recorded' | 'occurred';
+}
+
+/** A point in a project's history: a version number, or an ISO date or date-time (as recorded by then). */
+const POINT = /^(\d{1,9}|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?)$/;
+
+export class DiffQueryDto {
+  @ApiPropertyOptional({ description: 'A version (0: before the project existed) or an ISO date/date-time; default 0', example: '2' })
+  @IsOptional() @Matches(POINT, { message: 'from must be a version number or an ISO date or date-time' }) from?: string;
+
+  @ApiPropertyOptional({ description: 'A version or an ISO date/date-time; default the current version', example: '2019-12-31' })
+  @IsOptional() @Matches(POINT, { message: 'to must be a version number or an ISO date or date-time' }) to?: string;
+}
+
+export class IatiQueryDto {
+  @ApiPropertyOptional({ description: 'The project as this version left it' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) version?: number;
+
+  @ApiPropertyOptional({ description: 'The project as it was known (recorded) at this time' })
+  @IsOptional() @IsInstant() at?: string;
+}
+
+export class IatiListQueryDto {
+  @ApiPropertyOptional({ example: 'LA', description: 'ISO 3166-1 alpha-2 recipient country' })
+  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code in capitals, like LA' })
+  country!: string;
+
+  @ApiPropertyOptional({ example: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @ApiPropertyOptional({ example: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+}
+
+export class CheckpointsQueryDto {
+  @ApiPropertyOptional({ description: 'List checkpoints after this id', example: 0 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) afterId?: number;
+  @ApiPropertyOptional({ example: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+export class CheckpointVerifyQueryDto {
+  @ApiPropertyOptional({ description: 'The hash you hold for this checkpoint (otherwise the stored one is compared)' })
+  @IsOptional() @Matches(/^[0-9a-f]{64}$/, { message: 'hash must be 64 lower-case hex digits (SHA-256)' }) hash?: string;
+}
+
+export class AccessLogQueryDto {
+  @ApiPropertyOptional({ description: 'Entries after this id', example: 0 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) afterId?: number;
+  @ApiPropertyOptional({ example: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: 'projectId must be a UUID' }) projectId?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: 'keyId must be a UUID' }) keyId?: string;
+}

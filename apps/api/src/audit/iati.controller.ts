@@ -1,0 +1,47 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles } from '../auth/auth.decorators.js';
+import { ProblemException } from '../common/problem.js';
+import { Audited } from './access-log.interceptor.js';
+import { IatiListQueryDto } from './dto/audit-queries.dto.js';
+import { IatiExportService } from './iati-export.service.js';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('iati')
+export class IatiController {
+  constructor(private readonly iati: IatiExportService) {}
+
+  @Get()
+  @Roles('admin', 'manager', 'auditor')
+  @Audited('iati.country')
+  @ApiProduces('application/xml')
+  @ApiOperation({
+    summary: 'Every project of a recipient country as one IATI 2.03 iati-activities document',
+    description:
+      'Paged with `limit` (default 100) and `offset`; X-Total-Count is the number of projects in the country. A project ' +
+      'IATI would refuse (a code outside its codelists, no activity date) is left out, named in X-IATI-Skipped and in a ' +
+      'comment at the top of the document. 404 when the country has no project, 409 when none can be published.',
+  })
+  async country(@Query() query: IatiListQueryDto, @Res({ passthrough: true }) response: Response): Promise<string> {
+    const document = await this.iati.country(query.country, { limit: query.limit ?? 100, offset: query.offset ?? 0 });
+    if (!document || document.total === 0) {
+      throw new ProblemException(404, 'IATI.NO_PROJECTS', 'Not Found', `No project has the recipient country ${query.country}.`);
+    }
+    response.setHeader('X-Total-Count', String(document.total));
+    if (document.skipped.length > 0) response.setHeader('X-IATI-Skipped', document.skipped.map((skip) => skip.code).join(','));
+    if (document.activities === 0) {
+      throw new ProblemException(
+        409,
+        'IATI.NOT_EXPORTABLE',
+        'Conflict',
+        `None of the projects on this page can be published as IATI: ${document.skipped
+          .map((skip) => `${skip.code} (${skip.problems.map((p) => p.message).join('; ')})`)
+          .join(', ')}.`,
+      );
+    }
+    response.type('application/xml; charset=utf-8');
+    return document.xml;
+  }
+}

@@ -1,0 +1,175 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { diffProjectStates, evolve, initialProjectState, type ProjectChange, type ProjectEvent, type ProjectState } from '@app/domain';
+import { PostgresAuditReader, PostgresEventStore, type ProjectCommandHandler, type StoredEvent } from '@app/event-store';
+import { ProblemException } from '../common/problem.js';
+import { PROJECT_COMMAND_HANDLER } from '../projects/run-project-command.handler.js';
+import { toInstant } from './dto/audit-queries.dto.js';
+import { projectNotFound } from './project-id.pipe.js';
+
+/** Where in a project's history a state was taken, and what that point was. */
+export interface AsOf {
+  basis: 'version' | 'recorded' | 'occurred' | 'current';
+  /** The version whose state this is (for `occurred`: the last version folded). */
+  version: number;
+  /** The project's version today. */
+  currentVersion: number;
+  /** The `at` asked for, as an instant. */
+  at?: string;
+  /** When the event at `version` was recorded, and when it says it occurred. */
+  recordedAt?: string;
+  occurredAt?: string;
+  /** For `occurred`: how many events were folded (later versions whose business date is by `at` count). */
+  eventsFolded?: number;
+}
+
+export interface StateAt {
+  projectId: string;
+  asOf: AsOf;
+  state: ProjectState;
+}
+
+/**
+ * The project as it was: at a version, as known (recorded) at a time, or by business date. States come
+ * from the same snapshot-backed load that commands use, so a point deep in a long stream folds at most
+ * one snapshot interval of events.
+ */
+@Injectable()
+export class ProjectHistoryService {
+  constructor(
+    @Inject(PROJECT_COMMAND_HANDLER) private readonly handler: ProjectCommandHandler,
+    private readonly store: PostgresEventStore,
+    private readonly reader: PostgresAuditReader,
+  ) {}
+
+  async currentVersion(projectId: string): Promise<number> {
+    const version = await this.store.streamVersion(projectId);
+    if (version === undefined) throw projectNotFound(projectId);
+    return version;
+  }
+
+  async stateAt(projectId: string, query: { version?: number; at?: string; basis?: 'recorded' | 'occurred' }): Promise<StateAt> {
+    if (query.version !== undefined && query.at !== undefined) {
+      throw invalid('version', 'Give either version or at, not both.');
+    }
+    if (query.basis !== undefined && query.at === undefined) {
+      throw invalid('basis', 'basis only applies with at.');
+    }
+    const currentVersion = await this.currentVersion(projectId);
+    if (query.at !== undefined && query.basis === 'occurred') return this.stateOccurredBy(projectId, toInstant(query.at, 'end'), currentVersion);
+
+    const at = query.at === undefined ? undefined : toInstant(query.at, 'end');
+    const version = await this.resolve(projectId, query.version ?? at ?? currentVersion, currentVersion);
+    const loaded = await this.handler.load(projectId, version);
+    const event = await this.eventAt(projectId, version);
+    return {
+      projectId,
+      asOf: {
+        basis: query.version !== undefined ? 'version' : at !== undefined ? 'recorded' : 'current',
+        version,
+        currentVersion,
+        ...(at ? { at } : {}),
+        recordedAt: event.metadata.recordedAt,
+        occurredAt: event.metadata.occurredAt,
+      },
+      state: loaded.state,
+    };
+  }
+
+  /**
+   * What had happened by `at` by business date, as known today: not a prefix of the stream, so no
+   * snapshot helps. The proposal always counts: it names no business date (its occurred-at is when it
+   * was recorded) and every later fact needs the project it belongs to.
+   */
+  private async stateOccurredBy(projectId: string, at: string, currentVersion: number): Promise<StateAt> {
+    const matching = await this.store.readStream(projectId, { occurredTo: at });
+    if (matching.length === 0) {
+      throw new ProblemException(404, 'PROJECT.NOT_FOUND_AT', 'Not Found', `Project ${projectId} records nothing that occurred by ${at}.`);
+    }
+    const events = matching[0]!.version === 1 ? matching : [...(await this.store.readStream(projectId, { toVersion: 1 })), ...matching];
+    let state = initialProjectState;
+    for (const event of events) state = evolve(state, { type: event.type, data: event.data } as ProjectEvent);
+    const last = events.at(-1)!;
+    return {
+      projectId,
+      asOf: {
+        basis: 'occurred',
+        version: last.version,
+        currentVersion,
+        at,
+        recordedAt: last.metadata.recordedAt,
+        occurredAt: last.metadata.occurredAt,
+        eventsFolded: events.length,
+      },
+      state,
+    };
+  }
+
+  /** What changed between two points (versions or recorded-by times), in the project's terms. */
+  async diff(projectId: string, from: string | undefined, to: string | undefined) {
+    const currentVersion = await this.currentVersion(projectId);
+    const fromVersion = from === undefined ? 0 : await this.resolvePoint(projectId, from, currentVersion);
+    const toVersion = to === undefined ? currentVersion : await this.resolvePoint(projectId, to, currentVersion);
+    if (fromVersion > toVersion) {
+      throw invalid('from', `from (version ${fromVersion}) is after to (version ${toVersion}); a diff runs forwards.`);
+    }
+    const [before, after] = await Promise.all([
+      fromVersion === 0 ? Promise.resolve({ state: initialProjectState }) : this.handler.load(projectId, fromVersion),
+      this.handler.load(projectId, toVersion),
+    ]);
+    const changes: ProjectChange[] = diffProjectStates(before.state, after.state);
+    const point = async (version: number) => {
+      if (version === 0) return { version: 0 };
+      const event = await this.eventAt(projectId, version);
+      return { version, recordedAt: event.metadata.recordedAt, occurredAt: event.metadata.occurredAt };
+    };
+    return {
+      projectId,
+      currentVersion,
+      from: await point(fromVersion),
+      to: await point(toVersion),
+      events: toVersion - fromVersion,
+      changes,
+    };
+  }
+
+  /** A diff point: a version number, or the last version recorded by an instant (a date: by its end). */
+  private async resolvePoint(projectId: string, point: string, currentVersion: number): Promise<number> {
+    if (/^\d+$/.test(point)) {
+      const version = Number(point);
+      if (version > currentVersion) throw versionNotFound(projectId, version, currentVersion);
+      return version;
+    }
+    return this.reader.versionRecordedBy(projectId, toInstant(point, 'end'));
+  }
+
+  private async resolve(projectId: string, point: number | string, currentVersion: number): Promise<number> {
+    if (typeof point === 'number') {
+      if (point > currentVersion) throw versionNotFound(projectId, point, currentVersion);
+      return point;
+    }
+    const version = await this.reader.versionRecordedBy(projectId, point);
+    if (version === 0) {
+      throw new ProblemException(404, 'PROJECT.NOT_FOUND_AT', 'Not Found', `Project ${projectId} had not been proposed by ${point}.`);
+    }
+    return version;
+  }
+
+  async eventAt(projectId: string, version: number): Promise<StoredEvent> {
+    const [event] = await this.store.readStream(projectId, { fromVersion: version, toVersion: version });
+    if (!event) throw versionNotFound(projectId, version, await this.currentVersion(projectId));
+    return event;
+  }
+}
+
+function invalid(field: string, detail: string): ProblemException {
+  return new ProblemException(400, 'REQUEST.INVALID', 'Bad Request', detail, [{ field, message: detail }]);
+}
+
+function versionNotFound(projectId: string, version: number, currentVersion: number): ProblemException {
+  return new ProblemException(
+    404,
+    'PROJECT.VERSION_NOT_FOUND',
+    'Not Found',
+    `Project ${projectId} has no version ${version}; it is at version ${currentVersion}.`,
+  );
+}

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import type { AppConfig } from '@app/config';
+import { createDatabaseIfMissing, dropDatabaseIfExists, migrate } from '@app/database';
+import { decide, evolve, initialProjectState, PROJECT_EVENT_SCHEMA_VERSION, type ProjectCommand, type ProjectState } from '@app/domain';
+import { defaultWorkers, verifyAllStreamsInParallel } from './parallel-verification.js';
+import {
+  type CommandMetadata,
+  createProjectCommandHandler,
+  createProjectSnapshotStore,
+  PostgresAuditReader,
+  PostgresEventStore,
+  type ProjectCommandHandler,
+  StreamChainVerifier,
+  verifyAllStreams,
+} from '@app/event-store';
+
+const metadata = (): CommandMetadata => ({
+  actor: { keyId: '00000000-0000-4000-8000-000000000003', role: 'admin' },
+  commandType: 'Bench',
+  correlationId: randomUUID(),
+  occurredAt: new Date().toISOString(),
+});
+
+const INDICATORS = 20;
+let shortStream = '';
+
+/** The commands of a project with `events` events: proposed, approved, started, indicators, then measurements. */
+function* commandsOf(projectId: string, events: number): Generator<ProjectCommand> {
+  yield {
+    type: 'ProposeProject',
+    data: {
+      projectId,
+      code: `BENCH-${projectId.slice(0, 8)}`,
+      title: 'Benchmark project',
+      description: 'A long-lived project: measurements every month for decades.',
+      country: 'LA',
+      location: { village: 'Bansuo' },
+      sector: '43040',
+      participatingOrganisations: [{ name: 'Bench', role: 4 }],
+      plannedStart: '2017-09-01',
+    },
+  };
+  yield { type: 'ApproveProject', data: { date: '2017-09-01' } };
+  yield { type: 'StartProject', data: { date: '2017-09-01' } };
+  const indicators = Math.min(INDICATORS, Math.max(1, events - 3));
+  for (let i = 0; i < indicators; i++) {
+    yield {
+      type: 'DefineIndicator',
+      data: {
+        indicatorId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        title: `Indicator ${i}`,
+        unit: 'people',
+        measure: 1,
+        resultLevel: 1,
+        baseline: { value: 0 },
+        target: { value: 1000 },
+      },
+    };
+  }
+  for (let n = 3 + indicators; n < events; n++) yield measurement(n, indicators);
+}
+
+function measurement(n: number, indicators = INDICATORS): ProjectCommand {
+  const day = new Date(Date.UTC(2018, 0, 1) + (n % 3000) * 86_400_000).toISOString().slice(0, 10);
+  return {
+    type: 'RecordMeasurement',
+    data: {
+      indicatorId: `00000000-0000-4000-8000-${String(n % indicators).padStart(12, '0')}`,
+      measurementId: randomUUID(),
+      value: n % 1000,
+      date: day,
+      disaggregation: { female: (n % 1000) >> 1 },
+    },
+  };
+}
+
+/** Writes a project of `events` events through decide, in appends of 500, fast enough to build 10,000. */
+async function buildStream(store: PostgresEventStore, events: number): Promise<string> {
+  const projectId = randomUUID();
+  let state: ProjectState = initialProjectState;
+  let version = 0;
+  let batch: ReturnType<typeof decide> = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await store.append(
+      projectId,
+      version,
+      batch.map((event) => ({ ...event, schemaVersion: PROJECT_EVENT_SCHEMA_VERSION, metadata: { ...metadata(), eventId: randomUUID() } })),
+      { streamType: 'project' },
+    );
+    version += batch.length;
+    batch = [];
+  };
+  for (const command of commandsOf(projectId, events)) {
+    const decided = decide(command, state);
+    for (const event of decided) state = evolve(state, event);
+    batch.push(...decided);
+    if (batch.length >= 500) await flush();
+  }
+  await flush();
+  return projectId;
+}
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+
+async function commandLatencies(handler: ProjectCommandHandler, projectId: string, runs: number): Promise<number[]> {
+  // Every bench stream defines its indicators first; the 10-event one has 7 of them.
+  const indicators = projectId === shortStream ? 7 : INDICATORS;
+  const samples: number[] = [];
+  for (let n = 0; n < runs; n++) {
+    const started = performance.now();
+    await handler.handle(projectId, measurement(100_000 + n, indicators), { metadata: metadata() });
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+/**
+ * `bench:long-stream`: command latency on a 10,000-event stream against a 10-event one, state-as-of
+ * latency on a 1,000-event stream, and the hash-chain verification rate. Runs on a database of its
+ * own (DATABASE_URL's name + `_bench`), dropped at the end. Figures, not assertions: see docs/audit.md.
+ */
+export async function benchLongStreamCommand(config: AppConfig): Promise<void> {
+  const url = new URL(config.databaseUrl);
+  url.pathname = `${url.pathname}_bench`;
+  const databaseUrl = url.toString();
+  await dropDatabaseIfExists(databaseUrl);
+  await createDatabaseIfMissing(databaseUrl);
+  await migrate(databaseUrl);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
+  try {
+    const store = new PostgresEventStore(pool);
+    const snapshots = createProjectSnapshotStore(pool);
+    const handler = createProjectCommandHandler(store, { snapshots, snapshotEvery: config.audit.snapshotEvery });
+    const plain = createProjectCommandHandler(store, { cachedStreams: 0 });
+
+    console.log(`Building streams (snapshot every ${config.audit.snapshotEvery} events)...`);
+    const short = await buildStream(store, 10);
+    shortStream = short;
+    const long = await buildStream(store, 10_000);
+    const medium = await buildStream(store, 1_000);
+    // The first load of each stream folds it whole and leaves a snapshot: what a long-lived stream has.
+    for (const id of [short, long, medium]) await handler.load(id);
+
+    const runs = 200;
+    await commandLatencies(handler, short, 20);
+    await commandLatencies(handler, long, 20);
+    const shortSamples: number[] = [];
+    const longSamples: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      shortSamples.push(...(await commandLatencies(handler, short, runs / 4)));
+      longSamples.push(...(await commandLatencies(handler, long, runs / 4)));
+    }
+    const withoutSnapshots = await commandLatencies(plain, long, 10);
+
+    const stateSamples: number[] = [];
+    for (let n = 0; n < 500; n++) {
+      const version = 1 + Math.floor(Math.random() * 1_000);
+      const started = performance.now();
+      await store.streamVersion(medium);
+      await handler.load(medium, version);
+      await store.readStream(medium, { fromVersion: version, toVersion: version });
+      stateSamples.push(performance.now() - started);
+    }
+
+    // Verification is measured on a log of about 100,000 events: 89 more projects of 1,000 events.
+    console.log('Building a log of about 100,000 events for the verification rate...');
+    for (let n = 0; n < 89; n++) await buildStream(store, 1_000);
+    const reader = new PostgresAuditReader(pool);
+    const verifyStarted = performance.now();
+    const verification = await verifyAllStreams(reader);
+    const verifySeconds = (performance.now() - verifyStarted) / 1000;
+    const workers = defaultWorkers();
+    const parallelStarted = performance.now();
+    const parallel = await verifyAllStreamsInParallel(databaseUrl, workers);
+    const parallelSeconds = (performance.now() - parallelStarted) / 1000;
+    const chain = await reader.readStreamChain(long, 1, 20_000);
+    const pureStarted = performance.now();
+    const verifier = new StreamChainVerifier(long);
+    for (const event of chain) verifier.push(event);
+    const pureSeconds = (performance.now() - pureStarted) / 1000;
+
+    const p50 = { short: percentile(shortSamples, 50), long: percentile(longSamples, 50) };
+    const p95 = { short: percentile(shortSamples, 95), long: percentile(longSamples, 95) };
+    console.log('');
+    console.log('| measure | figure |');
+    console.log('| --- | --- |');
+    console.log(`| command on a 10-event stream, p50 / p95 (${runs} runs) | ${ms(p50.short)} / ${ms(p95.short)} |`);
+    console.log(`| command on a 10,000-event stream, p50 / p95 (${runs} runs) | ${ms(p50.long)} / ${ms(p95.long)} |`);
+    console.log(`| ratio long / short, p50 / p95 (target within 1.5x) | ${(p50.long / p50.short).toFixed(2)}x / ${(p95.long / p95.short).toFixed(2)}x |`);
+    console.log(`| command on the 10,000-event stream without snapshots or cache, p50 (10 runs) | ${ms(percentile(withoutSnapshots, 50))} |`);
+    console.log(`| state as of a random version of a 1,000-event stream, p50 / p95 (500 runs; target p95 < 20 ms) | ${ms(percentile(stateSamples, 50))} / ${ms(percentile(stateSamples, 95))} |`);
+    console.log(
+      `| verification of every stream from PostgreSQL (${verification.events.toLocaleString('en')} events, ${verification.valid ? 'valid' : 'BROKEN'}) | ${Math.round(verification.events / verifySeconds).toLocaleString('en')} events/s |`,
+    );
+    console.log(
+      `| the same with \`audit:verify\`'s ${workers} worker threads (${parallel.valid ? 'valid' : 'BROKEN'}) | ${Math.round(parallel.events / parallelSeconds).toLocaleString('en')} events/s |`,
+    );
+    console.log(`| hash recomputation alone, in memory (${chain.length.toLocaleString('en')} events) | ${Math.round(chain.length / pureSeconds).toLocaleString('en')} events/s |`);
+  } finally {
+    await pool.end();
+    await dropDatabaseIfExists(databaseUrl);
+  }
+}

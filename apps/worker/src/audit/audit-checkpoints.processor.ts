@@ -1,0 +1,51 @@
+import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { type Job, type Queue, UnrecoverableError } from 'bullmq';
+import type pg from 'pg';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { PG_POOL } from '@app/database';
+import { AuditCheckpoints, LogTampered, PostgresAuditReader } from '@app/event-store';
+import { AUDIT_QUEUE, CHECKPOINT_SCHEDULER_ID } from './audit-queue.js';
+
+/**
+ * Publishes a checkpoint of the whole log's hash chain every AUDIT_CHECKPOINT_INTERVAL_MS, from a
+ * BullMQ job scheduler: one schedule however many workers run (upserted at boot, so a changed interval
+ * takes effect), and the writer's advisory lock keeps two runs from publishing the same checkpoint.
+ */
+@Processor(AUDIT_QUEUE, { concurrency: 1 })
+export class AuditCheckpointsProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AuditCheckpointsProcessor.name);
+  private readonly checkpoints: AuditCheckpoints;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PG_POOL) pool: pg.Pool,
+    @InjectQueue(AUDIT_QUEUE) private readonly queue: Queue,
+  ) {
+    super();
+    this.checkpoints = new AuditCheckpoints(pool, new PostgresAuditReader(pool));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      CHECKPOINT_SCHEDULER_ID,
+      { every: this.config.audit.checkpointIntervalMs },
+      { name: 'checkpoint', opts: { removeOnComplete: 100, removeOnFail: 1_000 } },
+    );
+  }
+
+  async process(_job: Job): Promise<{ published: number | null }> {
+    try {
+      const checkpoint = await this.checkpoints.publish();
+      if (checkpoint) this.logger.debug(`checkpoint ${checkpoint.id}: ${checkpoint.events} events, ${checkpoint.hash}`);
+      return { published: checkpoint?.id ?? null };
+    } catch (error) {
+      if (error instanceof LogTampered) {
+        // Not a passing failure: retrying cannot help, and every later run will refuse the same way.
+        this.logger.error(error.message);
+        throw new UnrecoverableError(error.message);
+      }
+      throw error;
+    }
+  }
+}

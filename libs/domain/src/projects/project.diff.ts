@@ -1,0 +1,184 @@
+import { type Indicator, latestActual, type Project, type ProjectState } from './project.state.js';
+import type { DatedValue } from './project.values.js';
+
+/** One thing that changed between two states of a project, in the project's own terms. */
+export type ProjectChange = { summary: string } & (
+  | { type: 'ProjectProposed'; code: string; title: string }
+  | { type: 'StatusChanged'; from: ProjectState['status']; to: ProjectState['status']; reason?: string }
+  | { type: 'DateRecorded'; field: 'approvedOn' | 'actualStart' | 'actualEnd' | 'closedOn' | 'cancelledOn'; date: string }
+  | { type: 'ComponentAdded'; componentId: string; name: string; kind: string }
+  | { type: 'MilestonePlanned'; milestoneId: string; title: string; dueDate: string }
+  | { type: 'MilestoneRescheduled'; milestoneId: string; title: string; from: string; to: string }
+  | { type: 'MilestoneReached'; milestoneId: string; title: string; reachedOn: string }
+  | { type: 'MilestoneWaived'; milestoneId: string; title: string; reason?: string }
+  | { type: 'IndicatorDefined'; indicatorId: string; title: string; baseline: DatedValue; target: DatedValue }
+  | { type: 'IndicatorTargetRevised'; indicatorId: string; title: string; from: DatedValue; to: DatedValue }
+  | { type: 'MeasurementRecorded'; indicatorId: string; indicator: string; measurementId: string; value: number; date: string }
+  | {
+      type: 'MeasurementCorrected';
+      indicatorId: string;
+      indicator: string;
+      measurementId: string;
+      correctsMeasurementId: string;
+      from: number | null;
+      to: number;
+      reason?: string;
+    }
+  | {
+      type: 'LatestActualChanged';
+      indicatorId: string;
+      indicator: string;
+      from: { value: number; date: string } | null;
+      to: { value: number; date: string } | null;
+    }
+);
+
+const DATE_FIELDS = ['approvedOn', 'actualStart', 'actualEnd', 'closedOn', 'cancelledOn'] as const;
+const DATE_LABELS = {
+  approvedOn: 'approved on',
+  actualStart: 'actual start',
+  actualEnd: 'actual end',
+  closedOn: 'closed on',
+  cancelledOn: 'cancelled on',
+} as const;
+
+/**
+ * What changed from `before` to `after` (an earlier and a later state of one project): its status and
+ * dates, components, milestones, indicators and their measurements and latest actuals. Pure; the
+ * order is the project's own (lifecycle first, then components, milestones, indicators).
+ */
+export function diffProjectStates(before: ProjectState, after: ProjectState): ProjectChange[] {
+  if (after.status === 'none') return [];
+  const changes: ProjectChange[] = [];
+  const old: Project | undefined = before.status === 'none' ? undefined : before;
+
+  if (!old) {
+    changes.push({ type: 'ProjectProposed', code: after.code, title: after.title, summary: `Project ${after.code} proposed: ${after.title}.` });
+  }
+  if (before.status !== after.status && old) {
+    changes.push({
+      type: 'StatusChanged',
+      from: before.status,
+      to: after.status,
+      ...(after.lastReason ? { reason: after.lastReason } : {}),
+      summary: `Status changed from ${before.status} to ${after.status}${after.lastReason ? ` (${after.lastReason})` : ''}.`,
+    });
+  }
+  for (const field of DATE_FIELDS) {
+    const date = (after as Partial<Record<(typeof DATE_FIELDS)[number], string>>)[field];
+    const was = (old as Partial<Record<(typeof DATE_FIELDS)[number], string>> | undefined)?.[field];
+    if (date && date !== was) changes.push({ type: 'DateRecorded', field, date, summary: `The ${DATE_LABELS[field]} date is ${date}.` });
+  }
+
+  for (const component of Object.values(after.components)) {
+    if (old && Object.hasOwn(old.components, component.id)) continue;
+    changes.push({
+      type: 'ComponentAdded',
+      componentId: component.id,
+      name: component.name,
+      kind: component.kind,
+      summary: `Component added: ${component.name} (${component.kind}).`,
+    });
+  }
+
+  for (const milestone of Object.values(after.milestones)) {
+    const was = old && Object.hasOwn(old.milestones, milestone.id) ? old.milestones[milestone.id] : undefined;
+    const ids = { milestoneId: milestone.id, title: milestone.title };
+    if (!was) {
+      changes.push({ type: 'MilestonePlanned', ...ids, dueDate: milestone.dueDate, summary: `Milestone planned: ${milestone.title}, due ${milestone.dueDate}.` });
+    } else if (was.dueDate !== milestone.dueDate) {
+      changes.push({
+        type: 'MilestoneRescheduled',
+        ...ids,
+        from: was.dueDate,
+        to: milestone.dueDate,
+        summary: `Milestone ${milestone.title} rescheduled from ${was.dueDate} to ${milestone.dueDate}.`,
+      });
+    }
+    if (milestone.status === 'reached' && was?.status !== 'reached') {
+      changes.push({ type: 'MilestoneReached', ...ids, reachedOn: milestone.reachedOn!, summary: `Milestone reached: ${milestone.title}, on ${milestone.reachedOn}.` });
+    }
+    if (milestone.status === 'waived' && was?.status !== 'waived') {
+      changes.push({
+        type: 'MilestoneWaived',
+        ...ids,
+        ...(milestone.waiveReason ? { reason: milestone.waiveReason } : {}),
+        summary: `Milestone waived: ${milestone.title}${milestone.waiveReason ? ` (${milestone.waiveReason})` : ''}.`,
+      });
+    }
+  }
+
+  for (const indicator of Object.values(after.indicators)) {
+    const was = old && Object.hasOwn(old.indicators, indicator.id) ? old.indicators[indicator.id] : undefined;
+    changes.push(...indicatorChanges(was, indicator));
+  }
+  return changes;
+}
+
+function indicatorChanges(was: Indicator | undefined, indicator: Indicator): ProjectChange[] {
+  const changes: ProjectChange[] = [];
+  const ids = { indicatorId: indicator.id };
+  if (!was) {
+    changes.push({
+      type: 'IndicatorDefined',
+      ...ids,
+      title: indicator.title,
+      baseline: indicator.baseline,
+      target: indicator.target,
+      summary: `Indicator defined: ${indicator.title}, baseline ${indicator.baseline.value}, target ${indicator.target.value} ${indicator.unit}.`,
+    });
+  } else if (was.target.value !== indicator.target.value || was.target.date !== indicator.target.date) {
+    changes.push({
+      type: 'IndicatorTargetRevised',
+      ...ids,
+      title: indicator.title,
+      from: was.target,
+      to: indicator.target,
+      summary: `Target of ${indicator.title} revised from ${was.target.value} to ${indicator.target.value} ${indicator.unit}.`,
+    });
+  }
+  const known = new Set((was?.measurements ?? []).map((measurement) => measurement.measurementId));
+  const values = new Map(indicator.measurements.map((measurement) => [measurement.measurementId, measurement.value]));
+  for (const measurement of indicator.measurements) {
+    if (known.has(measurement.measurementId)) continue;
+    const base = { ...ids, indicator: indicator.title, measurementId: measurement.measurementId };
+    if (measurement.correctsMeasurementId) {
+      const from = values.get(measurement.correctsMeasurementId) ?? null;
+      changes.push({
+        type: 'MeasurementCorrected',
+        ...base,
+        correctsMeasurementId: measurement.correctsMeasurementId,
+        from,
+        to: measurement.value,
+        ...(measurement.reason ? { reason: measurement.reason } : {}),
+        summary: `Measurement of ${indicator.title} corrected from ${from ?? 'an unknown value'} to ${measurement.value} ${indicator.unit}${measurement.reason ? ` (${measurement.reason})` : ''}.`,
+      });
+    } else {
+      changes.push({
+        type: 'MeasurementRecorded',
+        ...base,
+        value: measurement.value,
+        date: measurement.date,
+        summary: `Measurement of ${indicator.title}: ${measurement.value} ${indicator.unit} for ${measurement.date}.`,
+      });
+    }
+  }
+  const from = was ? actual(was) : null;
+  const to = actual(indicator);
+  if (from?.value !== to?.value || from?.date !== to?.date) {
+    changes.push({
+      type: 'LatestActualChanged',
+      ...ids,
+      indicator: indicator.title,
+      from,
+      to,
+      summary: `Latest actual of ${indicator.title} ${from ? `moved from ${from.value} (${from.date})` : 'is now'} ${from ? 'to ' : ''}${to ? `${to.value} (${to.date})` : 'none'}.`,
+    });
+  }
+  return changes;
+}
+
+function actual(indicator: Indicator): { value: number; date: string } | null {
+  const latest = latestActual(indicator);
+  return latest && { value: latest.value, date: latest.date };
+}

@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import { GENESIS_HASH, hashEvent } from '../event-hash.js';
+import type { EventMetadata } from '../stored-event.js';
+
+/** An event as its row stores it: every column the hash covers, read back for recomputation. */
+export interface ChainEvent {
+  position: number;
+  transactionId: string;
+  streamId: string;
+  version: number;
+  /** The `event_id` column. */
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  metadata: EventMetadata;
+  /** The `occurred_at` and `recorded_at` columns, as epoch milliseconds. */
+  occurredAt: number;
+  recordedAt: number;
+  previousHash: string;
+  hash: string;
+}
+
+/** Where and why a stream's chain stops holding. */
+export interface ChainBreak {
+  version: number;
+  position: number;
+  eventId: string;
+  code: 'VERSION_GAP' | 'PREVIOUS_HASH_MISMATCH' | 'HASH_MISMATCH' | 'COLUMN_MISMATCH' | 'HEAD_MISMATCH';
+  reason: string;
+}
+
+/**
+ * The hash an event must carry, recomputed from its content as `append` computed it: canonical JSON of
+ * the event and its stream's previous hash, SHA-256. The event id and times are those of the metadata
+ * (the strings that were hashed); `checkColumns` checks the columns say the same.
+ */
+export function recomputeEventHash(event: ChainEvent): string {
+  return hashEvent({
+    streamId: event.streamId,
+    version: event.version,
+    eventId: event.metadata.eventId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+    occurredAt: event.metadata.occurredAt,
+    recordedAt: event.metadata.recordedAt,
+    previousHash: event.previousHash,
+  });
+}
+
+/** Columns kept beside the metadata for indexing must agree with it, or one of them was changed. */
+function columnMismatch(event: ChainEvent): string | undefined {
+  const { metadata } = event;
+  if (metadata?.eventId !== event.eventId) return 'its event_id column differs from the event id in its metadata';
+  if (Date.parse(metadata.occurredAt) !== event.occurredAt) {
+    return 'its occurred_at column differs from the occurred-at in its metadata';
+  }
+  if (Date.parse(metadata.recordedAt) !== event.recordedAt) {
+    return 'its recorded_at column differs from the recorded-at in its metadata';
+  }
+  return undefined;
+}
+
+/**
+ * Checks one stream's chain event by event, in version order: versions 1, 2, 3... without a gap, each
+ * previous hash equal to the hash before it (the genesis hash for version 1), each hash equal to the
+ * one recomputed from the content, and the indexed columns equal to the metadata. Stops at the first
+ * break, which is the earliest event that was changed, removed or inserted.
+ */
+export class StreamChainVerifier {
+  private expectedVersion = 1;
+  private previousHash = GENESIS_HASH;
+  private last: ChainEvent | undefined;
+  private broken: ChainBreak | undefined;
+  private count = 0;
+
+  constructor(readonly streamId: string) {}
+
+  get events(): number {
+    return this.count;
+  }
+
+  get brokenAt(): ChainBreak | undefined {
+    return this.broken;
+  }
+
+  /** Checks the next event; answers the break, if this event is where the chain breaks (or broke). */
+  push(event: ChainEvent): ChainBreak | undefined {
+    if (this.broken) return this.broken;
+    const breakHere = (code: ChainBreak['code'], reason: string) =>
+      (this.broken = { version: event.version, position: event.position, eventId: event.eventId, code, reason });
+    if (event.version !== this.expectedVersion) {
+      return breakHere(
+        'VERSION_GAP',
+        `version ${this.expectedVersion} is missing: the event after version ${this.expectedVersion - 1} is version ${event.version}`,
+      );
+    }
+    if (event.previousHash !== this.previousHash) {
+      return breakHere('PREVIOUS_HASH_MISMATCH', `its previous hash is not the hash of version ${event.version - 1}`);
+    }
+    const mismatch = columnMismatch(event);
+    if (mismatch) return breakHere('COLUMN_MISMATCH', mismatch);
+    if (recomputeEventHash(event) !== event.hash) {
+      return breakHere('HASH_MISMATCH', 'its content no longer hashes to its stored hash: it was changed after it was recorded');
+    }
+    this.expectedVersion++;
+    this.previousHash = event.hash;
+    this.last = event;
+    this.count++;
+    return undefined;
+  }
+
+  /**
+   * The break the stream's head record shows, if the events all held: the head (`event_streams`) must
+   * name the last event's version and hash, or events were removed from the end or the head rewritten.
+   */
+  checkHead(head: { version: number; hash: string } | undefined): ChainBreak | undefined {
+    if (this.broken) return this.broken;
+    const lastVersion = this.last?.version ?? 0;
+    if (head && head.version === lastVersion && head.hash === (this.last?.hash ?? GENESIS_HASH)) return undefined;
+    this.broken = {
+      version: lastVersion + 1,
+      position: this.last?.position ?? 0,
+      eventId: this.last?.eventId ?? '',
+      code: 'HEAD_MISMATCH',
+      reason: head
+        ? `the stream's head names version ${head.version} and hash ${head.hash.slice(0, 12)}…, but its events end at version ${lastVersion}`
+        : 'the stream has events but no head record',
+    };
+    return this.broken;
+  }
+
+  get head(): { version: number; position: number; hash: string } | undefined {
+    return this.last && { version: this.last.version, position: this.last.position, hash: this.last.hash };
+  }
+}
+
+/**
+ * The global chain that checkpoints publish: each checkpoint's hash is SHA-256 over the previous
+ * checkpoint's hash followed by the hash of every event since, in feed order (transaction, position),
+ * all as lower-case hex text. The first checkpoint's previous hash is the genesis hash.
+ */
+export class CheckpointHasher {
+  private readonly hash = createHash('sha256');
+  private count = 0;
+
+  constructor(readonly previousHash: string = GENESIS_HASH) {
+    this.hash.update(previousHash);
+  }
+
+  add(eventHash: string): void {
+    this.hash.update(eventHash);
+    this.count++;
+  }
+
+  get events(): number {
+    return this.count;
+  }
+
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}

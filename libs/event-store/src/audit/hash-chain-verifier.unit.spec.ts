@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from '@jest/globals';
+import { GENESIS_HASH, hashEvent } from '../event-hash.js';
+import { type ChainEvent, CheckpointHasher, recomputeEventHash, StreamChainVerifier } from './hash-chain-verifier.js';
+
+const STREAM = '5b1f4f1e-0000-4000-8000-000000000001';
+
+function chain(length: number): ChainEvent[] {
+  const events: ChainEvent[] = [];
+  let previousHash = GENESIS_HASH;
+  for (let version = 1; version <= length; version++) {
+    const eventId = `00000000-0000-4000-8000-${String(version).padStart(12, '0')}`;
+    const occurredAt = '2018-01-01T00:00:00.000Z';
+    const recordedAt = `2026-01-01T00:00:0${version}.000Z`;
+    const metadata = { eventId, actor: { keyId: 'k', role: 'team' }, commandType: 'X', correlationId: 'c', occurredAt, recordedAt };
+    const event = { streamId: STREAM, version, eventId, type: 'ComponentAdded', schemaVersion: 1, data: { n: version, nested: { b: 1, a: [1, 2] } }, metadata, occurredAt, recordedAt, previousHash };
+    const hash = hashEvent(event);
+    events.push({ ...event, occurredAt: Date.parse(occurredAt), recordedAt: Date.parse(recordedAt), position: version * 10, transactionId: String(100 + version), hash });
+    previousHash = hash;
+  }
+  return events;
+}
+
+function verify(events: ChainEvent[], head?: { version: number; hash: string }) {
+  const verifier = new StreamChainVerifier(STREAM);
+  for (const event of events) verifier.push(event);
+  verifier.checkHead(head ?? { version: events.at(-1)!.version, hash: events.at(-1)!.hash });
+  return verifier;
+}
+
+describe('StreamChainVerifier', () => {
+  it('accepts an untouched chain and reports its head', () => {
+    const events = chain(5);
+    const verifier = verify(events);
+    expect(verifier.brokenAt).toBeUndefined();
+    expect(verifier.events).toBe(5);
+    expect(verifier.head).toEqual({ version: 5, position: 50, hash: events[4]!.hash });
+  });
+
+  it('names the version whose content changed', () => {
+    const events = chain(5);
+    events[2] = { ...events[2]!, data: { n: 333, nested: { b: 1, a: [1, 2] } } };
+    expect(verify(events).brokenAt).toMatchObject({ version: 3, position: 30, code: 'HASH_MISMATCH' });
+  });
+
+  it('sees a consistent rewrite only through the previous-hash link of the event after it', () => {
+    const events = chain(5);
+    const forged: ChainEvent = { ...events[1]!, data: { forged: true } };
+    events[1] = { ...forged, hash: recomputeEventHash(forged) };
+    expect(verify(events).brokenAt).toMatchObject({ version: 3, code: 'PREVIOUS_HASH_MISMATCH' });
+  });
+
+  it('catches a missing version, a moved timestamp column and a cut tail', () => {
+    const gap = chain(5);
+    gap.splice(2, 1);
+    expect(verify(gap).brokenAt).toMatchObject({ version: 4, code: 'VERSION_GAP' });
+
+    const moved = chain(3);
+    moved[1] = { ...moved[1]!, recordedAt: Date.parse('2020-01-01T00:00:00.000Z') };
+    expect(verify(moved).brokenAt).toMatchObject({ version: 2, code: 'COLUMN_MISMATCH' });
+
+    const cut = chain(4);
+    expect(verify(cut.slice(0, 3), { version: 4, hash: cut[3]!.hash }).brokenAt).toMatchObject({ version: 4, code: 'HEAD_MISMATCH' });
+  });
+});
+
+describe('CheckpointHasher', () => {
+  it('is SHA-256 over the previous checkpoint hash and the event hashes, as hex text', () => {
+    const hashes = chain(3).map((event) => event.hash);
+    const hasher = new CheckpointHasher();
+    for (const hash of hashes) hasher.add(hash);
+    expect(hasher.events).toBe(3);
+    expect(hasher.digest()).toBe(createHash('sha256').update(GENESIS_HASH + hashes.join('')).digest('hex'));
+  });
+});

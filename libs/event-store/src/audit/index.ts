@@ -1,0 +1,4 @@
+export * from './hash-chain-verifier.js';
+export * from './postgres-audit-reader.js';
+export * from './stream-verification.js';
+export * from './audit-checkpoints.js';

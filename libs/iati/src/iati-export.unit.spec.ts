@@ -1,0 +1,182 @@
+import { describe, expect, it } from '@jest/globals';
+import { evolve, type ProjectEvent, rebuildProjectState } from '@app/domain';
+import { COUNTRY_CODES } from './codes/country-codes.js';
+import { DAC_SECTOR_CODES } from './codes/dac-sectors.js';
+import type { IatiActivity } from './iati-activity.js';
+import { buildIatiActivitiesXml } from './iati-activities.builder.js';
+import { checkIatiActivity, isOrganisationType } from './iati-code-checks.js';
+import { projectToIatiActivity } from './project-to-iati.mapper.js';
+import { escapeXml } from './xml-writer.js';
+
+const ORG = { ref: 'XI-IATI-TEST', type: '10', name: 'Test publisher' };
+const P = 'p-1';
+
+const history: ProjectEvent[] = [
+  {
+    type: 'ProjectProposed',
+    data: {
+      projectId: P,
+      code: 'CN-LA-TEST',
+      title: 'Demonstration village',
+      description: 'Roads & <bridges>',
+      country: 'LA',
+      location: { village: 'Bansuo', province: 'Vientiane Capital', latitude: 18.1, longitude: 102.5 },
+      sector: '31163',
+      participatingOrganisations: [
+        { name: 'Funder', role: 1, ref: 'XM-DAC-1' },
+        { name: 'Implementer', role: 4 },
+      ],
+      plannedStart: '2017-01-01',
+      plannedEnd: '2020-12-31',
+    },
+  },
+  { type: 'ProjectApproved', data: { projectId: P, date: '2017-02-01' } },
+  { type: 'ProjectStarted', data: { projectId: P, actualStart: '2017-03-01' } },
+  { type: 'ComponentAdded', data: { projectId: P, componentId: 'c-1', name: 'Weaving', kind: 'industry' } },
+  {
+    type: 'IndicatorDefined',
+    data: {
+      projectId: P,
+      indicatorId: 'i-1',
+      title: 'Weavers trained',
+      unit: 'people',
+      measure: 1,
+      resultLevel: 1,
+      baseline: { value: 0 },
+      target: { value: 40 },
+      componentId: 'c-1',
+    },
+  },
+  {
+    type: 'MeasurementRecorded',
+    data: { projectId: P, indicatorId: 'i-1', measurementId: 'm-1', value: 20, date: '2018-06-30', disaggregation: { female: 7, male: 0, unknown: 13 } },
+  },
+  {
+    type: 'MeasurementCorrected',
+    data: {
+      projectId: P,
+      indicatorId: 'i-1',
+      measurementId: 'm-2',
+      correctsMeasurementId: 'm-1',
+      value: 25,
+      date: '2018-06-30',
+      disaggregation: { female: 9, male: 16, unknown: 0 },
+      reason: 'Late registrations',
+    },
+  },
+];
+
+function activity(events: ProjectEvent[] = history): IatiActivity {
+  const state = rebuildProjectState(events);
+  if (state.status === 'none') throw new Error('no project');
+  return projectToIatiActivity({ project: state, reportingOrgRef: ORG.ref, lastUpdated: '2018-07-01T00:00:00.000Z', firstRecorded: '2017-01-05T00:00:00.000Z' });
+}
+
+describe('IATI code checks', () => {
+  it('passes a project whose codes IATI knows', () => {
+    expect(checkIatiActivity(activity(), ORG)).toEqual([]);
+  });
+
+  it('names every code the codelists refuse, which the schema would let through', () => {
+    const bad: IatiActivity = {
+      ...activity(),
+      identifier: 'OTHER-ORG-1',
+      status: '7',
+      recipientCountry: 'XX',
+      sectors: ['99999', '3116'],
+      dates: [{ type: '5', isoDate: '2017-01-01' }],
+      participatingOrgs: [{ name: 'Someone', role: '0' }],
+      results: [{ type: '4', title: 'Result', indicators: [{ measure: '6', title: 'x', periods: [], baseline: { year: 0, value: '0' } }] }],
+    };
+    const fields = checkIatiActivity(bad, { ...ORG, type: '99' }).map((problem) => problem.field);
+    expect(fields).toEqual([
+      'reporting-org/@type',
+      'iati-identifier',
+      'participating-org[0]/@role',
+      'activity-status/@code',
+      'activity-date[0]/@type',
+      'recipient-country/@code',
+      'sector[0]/@code',
+      'sector[1]/@code',
+      'result[0]/@type',
+      'result[0]/indicator[0]/@measure',
+      'result[0]/indicator[0]/baseline/@year',
+    ]);
+  });
+
+  it('needs an activity date and a participating organisation', () => {
+    const fields = checkIatiActivity({ ...activity(), dates: [], participatingOrgs: [] }, ORG).map((problem) => problem.field);
+    expect(fields).toEqual(['participating-org', 'activity-date']);
+  });
+
+  it('knows the ISO 3166-1 countries and the DAC purpose codes', () => {
+    expect(COUNTRY_CODES.size).toBe(250);
+    for (const code of ['LA', 'CN', 'VN', 'KH', 'TH', 'MM', 'XK']) expect(COUNTRY_CODES.has(code)).toBe(true);
+    for (const code of ['XX', 'UK', 'EU', 'la']) expect(COUNTRY_CODES.has(code)).toBe(false);
+    for (const code of ['31163', '43040', '11110', '99820']) expect(DAC_SECTOR_CODES.has(code)).toBe(true);
+    expect(DAC_SECTOR_CODES.has('31169')).toBe(false);
+    expect(isOrganisationType('90')).toBe(true);
+    expect(isOrganisationType('99')).toBe(false);
+  });
+});
+
+describe('project to IATI activity', () => {
+  it('maps identity, status, dates, location and sector', () => {
+    const mapped = activity();
+    expect(mapped).toMatchObject({
+      identifier: 'XI-IATI-TEST-CN-LA-TEST',
+      status: '2',
+      recipientCountry: 'LA',
+      sectors: ['31163'],
+      dates: [
+        { type: '1', isoDate: '2017-01-01' },
+        { type: '2', isoDate: '2017-03-01' },
+        { type: '3', isoDate: '2020-12-31' },
+      ],
+      locations: [{ name: 'Bansuo', description: 'Bansuo, Vientiane Capital', point: { latitude: 18.1, longitude: 102.5 } }],
+      participatingOrgs: [
+        { name: 'Funder', role: '1', ref: 'XM-DAC-1' },
+        { name: 'Implementer', role: '4' },
+      ],
+    });
+  });
+
+  it('reports the correcting value with its sex disaggregation, and names the value it corrects', () => {
+    const [result] = activity().results;
+    expect(result).toMatchObject({ type: '1', title: 'Weaving: outputs' });
+    const indicator = result!.indicators[0]!;
+    expect(indicator.baseline).toMatchObject({ year: 2017, value: '0' });
+    expect(indicator.periods).toEqual([
+      {
+        start: '2018-06-30',
+        end: '2018-06-30',
+        targets: [{ value: '40', comment: 'End-of-project target.' }],
+        actuals: [
+          { value: '25', comment: 'Corrects 20 for 2018-06-30 (measurement m-1): Late registrations.' },
+          { value: '9', dimensions: [{ name: 'sex', value: 'female' }] },
+          { value: '16', dimensions: [{ name: 'sex', value: 'male' }] },
+        ],
+      },
+    ]);
+  });
+
+  it('follows the status codes of the lifecycle', () => {
+    const suspended = evolve(rebuildProjectState(history), { type: 'ProjectSuspended', data: { projectId: P, date: '2019-01-01', reason: 'Floods' } });
+    if (suspended.status === 'none') throw new Error('no project');
+    expect(projectToIatiActivity({ project: suspended, reportingOrgRef: ORG.ref, lastUpdated: 'x', firstRecorded: '2017' }).status).toBe('6');
+  });
+});
+
+describe('IATI XML', () => {
+  it('writes the elements in schema order and escapes text', () => {
+    const xml = buildIatiActivitiesXml([activity()], { reportingOrg: ORG, generatedAt: '2026-01-01T00:00:00.000Z' });
+    const order = ['<iati-identifier>', '<reporting-org', '<title>', '<description', '<participating-org', '<activity-status', '<activity-date', '<recipient-country', '<location>', '<sector', '<result'];
+    const positions = order.map((tag) => xml.indexOf(tag));
+    expect(positions.every((position) => position > 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(xml).toContain('<narrative>Roads &amp; &lt;bridges&gt;</narrative>');
+    expect(xml).toContain('<pos>18.1 102.5</pos>');
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03"')).toBe(true);
+    expect(escapeXml('a\u0001b"\'')).toBe('ab&quot;&apos;');
+  });
+});

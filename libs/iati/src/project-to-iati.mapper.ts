@@ -1,0 +1,154 @@
+import { IATI_ACTIVITY_STATUS, type Indicator, type Measurement, type Project } from '@app/domain';
+import { ACTIVITY_DATE_TYPES } from './codes/iati-codelists.js';
+import type { IatiActivity, IatiActivityDate, IatiIndicator, IatiPeriod, IatiResult, IatiValue } from './iati-activity.js';
+
+export interface ProjectForIati {
+  project: Project;
+  /** Prefix of the iati-identifier: the reporting organisation's identifier. */
+  reportingOrgRef: string;
+  /** Recorded-at of the last event the state includes. */
+  lastUpdated: string;
+  /** Recorded-at of the project's first event: the baseline year when nothing better is known. */
+  firstRecorded: string;
+  /** ISO 639-1 language of the project's texts. */
+  language?: string;
+}
+
+const RESULT_LEVEL_NAMES = { 1: 'outputs', 2: 'outcomes', 3: 'impact' } as const;
+
+/**
+ * The project as an IATI activity. Measurements that a correction superseded are not reported as
+ * actuals (IATI has no notion of a withdrawn value, and aggregators would count both); the correcting
+ * actual says in its comment which value it corrects and why, so the export shows both.
+ */
+export function projectToIatiActivity(input: ProjectForIati): IatiActivity {
+  const { project } = input;
+  return {
+    identifier: `${input.reportingOrgRef}-${project.code}`,
+    lastUpdated: input.lastUpdated,
+    language: input.language ?? 'en',
+    title: project.title,
+    description: project.description,
+    participatingOrgs: project.participatingOrganisations.map((org) => ({
+      name: org.name,
+      role: String(org.role),
+      ...(org.ref ? { ref: org.ref } : {}),
+    })),
+    status: String(IATI_ACTIVITY_STATUS[project.status]),
+    dates: activityDates(project),
+    recipientCountry: project.country,
+    locations: location(project),
+    sectors: [project.sector],
+    results: results(project, input.firstRecorded),
+  };
+}
+
+function activityDates(project: Project): IatiActivityDate[] {
+  const dates: IatiActivityDate[] = [];
+  const add = (type: string, isoDate: string | undefined) => {
+    if (isoDate) dates.push({ type, isoDate });
+  };
+  add(ACTIVITY_DATE_TYPES.plannedStart, project.plannedStart);
+  add(ACTIVITY_DATE_TYPES.actualStart, 'actualStart' in project ? project.actualStart : undefined);
+  add(ACTIVITY_DATE_TYPES.plannedEnd, project.plannedEnd);
+  add(ACTIVITY_DATE_TYPES.actualEnd, 'actualEnd' in project ? project.actualEnd : undefined);
+  return dates;
+}
+
+function location(project: Project): IatiActivity['locations'] {
+  const { village, district, province, latitude, longitude } = project.location;
+  const names = [village, district, province].filter((part): part is string => Boolean(part));
+  const point = latitude !== undefined && longitude !== undefined ? { latitude, longitude } : undefined;
+  if (names.length === 0 && !point) return [];
+  return [
+    {
+      name: names[0] ?? `${latitude}, ${longitude}`,
+      ...(names.length > 1 ? { description: names.join(', ') } : {}),
+      ...(point ? { point } : {}),
+    },
+  ];
+}
+
+/** One result per component and result level (indicators without a component under the project). */
+function results(project: Project, firstRecorded: string): IatiResult[] {
+  const groups = new Map<string, { componentId?: string; level: 1 | 2 | 3; indicators: Indicator[] }>();
+  const componentOrder = [...Object.keys(project.components), ''];
+  const sorted = Object.values(project.indicators).sort(
+    (a, b) => componentOrder.indexOf(a.componentId ?? '') - componentOrder.indexOf(b.componentId ?? '') || a.resultLevel - b.resultLevel,
+  );
+  for (const indicator of sorted) {
+    const key = `${indicator.componentId ?? ''}|${indicator.resultLevel}`;
+    const group = groups.get(key) ?? { componentId: indicator.componentId, level: indicator.resultLevel, indicators: [] };
+    group.indicators.push(indicator);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((group) => {
+    const component = group.componentId ? project.components[group.componentId] : undefined;
+    return {
+      type: String(group.level),
+      title: `${component?.name ?? project.title}: ${RESULT_LEVEL_NAMES[group.level]}`,
+      ...(component?.description ? { description: component.description } : {}),
+      indicators: group.indicators.map((indicator) => iatiIndicator(project, indicator, firstRecorded)),
+    };
+  });
+}
+
+function iatiIndicator(project: Project, indicator: Indicator, firstRecorded: string): IatiIndicator {
+  const startDate = ('actualStart' in project ? project.actualStart : undefined) ?? project.plannedStart;
+  const baselineDate = indicator.baseline.date;
+  const baselineYear = Number((baselineDate ?? startDate ?? firstRecorded).slice(0, 4));
+  const target: IatiValue = {
+    value: String(indicator.target.value),
+    comment: indicator.target.date ? `Target for ${indicator.target.date}.` : 'End-of-project target.',
+  };
+  const byId = new Map(indicator.measurements.map((measurement) => [measurement.measurementId, measurement]));
+  const standing = indicator.measurements
+    .filter((measurement) => measurement.supersededBy === undefined)
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const periods: IatiPeriod[] = standing.map((measurement) => ({
+    start: measurement.periodStart ?? measurement.date,
+    end: measurement.date,
+    targets: [target],
+    actuals: actuals(measurement, byId),
+  }));
+  const targetEnd = indicator.target.date ?? project.plannedEnd;
+  const targetStart = baselineDate ?? startDate;
+  if (periods.length === 0 && targetStart && targetEnd && targetStart <= targetEnd) {
+    periods.push({ start: targetStart, end: targetEnd, targets: [target], actuals: [] });
+  }
+  return {
+    measure: String(indicator.measure),
+    ascending: indicator.target.value >= indicator.baseline.value,
+    title: `${indicator.title} (${indicator.unit})`,
+    ...(indicator.description ? { description: indicator.description } : {}),
+    baseline: {
+      year: baselineYear,
+      ...(baselineDate ? { isoDate: baselineDate } : {}),
+      value: String(indicator.baseline.value),
+      ...(baselineDate ? {} : { comment: 'The baseline has no date of its own; its year is the year the project started.' }),
+    },
+    periods,
+  };
+}
+
+/** The total, then its sex disaggregation as IATI dimensions (unknown only where some are unknown). */
+function actuals(measurement: Measurement, byId: Map<string, Measurement>): IatiValue[] {
+  const comment = [measurement.note, correctionNote(measurement, byId)].filter(Boolean).join(' ');
+  const total: IatiValue = { value: String(measurement.value), ...(comment ? { comment } : {}) };
+  const parts = measurement.disaggregation;
+  if (!parts) return [total];
+  const dimension = (value: string) => [{ name: 'sex', value }];
+  return [
+    total,
+    { value: String(parts.female), dimensions: dimension('female') },
+    { value: String(parts.male), dimensions: dimension('male') },
+    ...(parts.unknown > 0 ? [{ value: String(parts.unknown), dimensions: dimension('unknown') }] : []),
+  ];
+}
+
+function correctionNote(measurement: Measurement, byId: Map<string, Measurement>): string | undefined {
+  if (!measurement.correctsMeasurementId) return undefined;
+  const corrected = byId.get(measurement.correctsMeasurementId);
+  const was = corrected ? `${corrected.value} for ${corrected.date}` : 'an earlier value';
+  return `Corrects ${was} (measurement ${measurement.correctsMeasurementId}): ${measurement.reason ?? 'no reason given'}.`;
+}

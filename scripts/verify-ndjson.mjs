@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Verifies a project's NDJSON export (GET /projects/{id}/events.ndjson) offline, with node:crypto only.
+// Usage: node verify-ndjson.mjs export.ndjson   (exit 0: the chain holds; 1: it breaks; 2: unreadable)
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+const GENESIS_HASH = '0'.repeat(64);
+
+// Canonical JSON: keys sorted by UTF-16 code unit, no whitespace, numbers and strings as JSON.stringify writes them.
+function canonicalJson(value) {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const keys = Object.keys(value).filter((key) => value[key] !== undefined).sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+}
+
+function fail(line, event, reason) {
+  console.log(`BROKEN at line ${line}, version ${event?.version ?? '?'} (position ${event?.position ?? '?'}): ${reason}`);
+  process.exit(1);
+}
+
+const file = process.argv[2];
+if (!file) {
+  console.error('Usage: node verify-ndjson.mjs export.ndjson');
+  process.exit(2);
+}
+const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+let previous = null;
+let count = 0;
+for await (const text of lines) {
+  if (text.trim() === '') continue;
+  const line = count + 1;
+  let event;
+  try {
+    event = JSON.parse(text);
+  } catch {
+    fail(line, undefined, 'not a JSON object');
+  }
+  const expectedVersion = previous ? previous.version + 1 : 1;
+  if (event.version !== expectedVersion) fail(line, event, `expected version ${expectedVersion}: an event is missing or out of order`);
+  if (previous && event.streamId !== previous.streamId) fail(line, event, 'another stream begins: one export holds one project');
+  if (event.previousHash !== (previous ? previous.hash : GENESIS_HASH)) fail(line, event, 'its previous hash is not the hash of the event before');
+  const metadata = event.metadata ?? {};
+  if (event.eventId !== metadata.eventId || event.occurredAt !== metadata.occurredAt || event.recordedAt !== metadata.recordedAt) {
+    fail(line, event, 'its event id or times differ from those in its metadata');
+  }
+  const hashed = {
+    streamId: event.streamId,
+    version: event.version,
+    eventId: event.eventId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+    occurredAt: event.occurredAt,
+    recordedAt: event.recordedAt,
+    previousHash: event.previousHash,
+  };
+  const hash = createHash('sha256').update(canonicalJson(hashed)).digest('hex');
+  if (hash !== event.hash) fail(line, event, 'its content does not hash to its hash: it was changed after it was recorded');
+  previous = event;
+  count++;
+}
+if (!previous) {
+  console.log('BROKEN: the file holds no event');
+  process.exit(1);
+}
+console.log(`OK: ${count} events of project ${previous.streamId}, versions 1-${previous.version}; head hash ${previous.hash}`);

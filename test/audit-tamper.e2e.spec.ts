@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { hashEvent } from '@app/event-store';
+import { bansuoProposal } from './support/bansuo.js';
+import { type RunningSystem, startSystem } from './support/running-system.js';
+import { eventually } from './support/test-environment.js';
+
+let system: RunningSystem;
+let db: pg.Pool;
+let admin: string;
+
+const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+/** A project of `steps` + 1 events. */
+async function project(steps: number): Promise<string> {
+  const id = (await system.http.post('/projects').set(auth(admin)).send(bansuoProposal()).expect(201)).body.id as string;
+  for (let n = 0; n < steps; n++) {
+    await system.http.post(`/projects/${id}/components`).set(auth(admin)).send({ name: `Component ${n}`, kind: 'industry' }).expect(201);
+  }
+  return id;
+}
+
+/** What a superuser can do behind the application's back: the append-only trigger off, a change, the trigger on. */
+async function asSuperuser(sql: string, params: unknown[]): Promise<void> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('ALTER TABLE events DISABLE TRIGGER events_append_only');
+    await client.query(sql, params);
+    await client.query('ALTER TABLE events ENABLE TRIGGER events_append_only');
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * The latest checkpoint once it covers the project's last event. Tampering only after that keeps the
+ * publisher from meeting a changed event: it refuses to seal one, and would log that at every run.
+ */
+async function checkpointed(id: string) {
+  const last = Number((await db.query('SELECT max(position) AS p FROM events WHERE stream_id = $1', [id])).rows[0].p);
+  return eventually(
+    async () => {
+      const latest = (await system.http.get('/audit/checkpoints').set(auth(admin)).expect(200)).body.latest;
+      return latest && latest.upTo.position >= last ? latest : undefined;
+    },
+    10_000,
+    `a checkpoint covering project ${id}`,
+  );
+}
+
+async function position(id: string, version: number): Promise<number> {
+  const result = await db.query('SELECT position FROM events WHERE stream_id = $1 AND stream_version = $2', [id, version]);
+  return Number(result.rows[0].position);
+}
+
+beforeAll(async () => {
+  // Checkpoints every 200 ms, so the spec can hold one without waiting a minute.
+  process.env.AUDIT_CHECKPOINT_INTERVAL_MS = '200';
+  system = await startSystem('audit_tamper_e2e');
+  db = new pg.Pool({ connectionString: system.env.config.databaseUrl });
+  db.on('error', () => undefined);
+  admin = system.adminKey;
+});
+
+afterAll(async () => {
+  await db?.end();
+  await system?.stop();
+});
+
+describe('tamper evidence', () => {
+  it('proves with a held checkpoint hash that history was rewritten, even with every stream hash recomputed', async () => {
+    const id = await project(3);
+    const held = await checkpointed(id);
+    expect(held).toMatchObject({ id: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/), totalEvents: expect.any(Number) });
+    const before = await system.http.get(`/audit/checkpoints/${held.id}/verify?hash=${held.hash}`).set(auth(admin)).expect(200);
+    expect(before.body).toMatchObject({ valid: true, checkpoints: held.id });
+
+    // A careful forger: changes version 2, then recomputes its hash and every later one, and the head.
+    const rows = (await db.query('SELECT * FROM events WHERE stream_id = $1 ORDER BY stream_version', [id])).rows;
+    let previousHash = rows[0].hash as string;
+    const client = await db.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('ALTER TABLE events DISABLE TRIGGER events_append_only');
+      for (const row of rows.slice(1)) {
+        const data = row.stream_version === 2 ? { ...row.data, name: 'A component that never was' } : row.data;
+        const hash = hashEvent({
+          streamId: id,
+          version: row.stream_version,
+          eventId: row.metadata.eventId,
+          type: row.type,
+          schemaVersion: row.schema_version,
+          data,
+          metadata: row.metadata,
+          occurredAt: row.metadata.occurredAt,
+          recordedAt: row.metadata.recordedAt,
+          previousHash,
+        });
+        await client.query('UPDATE events SET data = $1, previous_hash = $2, hash = $3 WHERE position = $4', [
+          JSON.stringify(data),
+          previousHash,
+          hash,
+          row.position,
+        ]);
+        previousHash = hash;
+      }
+      await client.query('UPDATE event_streams SET head_hash = $1 WHERE stream_id = $2', [previousHash, id]);
+      await client.query('ALTER TABLE events ENABLE TRIGGER events_append_only');
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+
+    // The stream alone cannot tell: its chain is consistent again.
+    expect((await system.http.get(`/projects/${id}/audit`).set(auth(admin)).expect(200)).body).toMatchObject({ valid: true });
+    // The checkpoint the auditor kept can.
+    const after = await system.http.get(`/audit/checkpoints/${held.id}/verify?hash=${held.hash}`).set(auth(admin)).expect(200);
+    expect(after.body).toMatchObject({
+      valid: false,
+      brokenAt: { checkpointId: expect.any(Number), computedHash: expect.not.stringMatching(held.hash) },
+      reason: expect.stringContaining('no longer hash'),
+    });
+    expect(after.body.brokenAt.checkpointId).toBeLessThanOrEqual(held.id);
+    await system.http.get('/audit/checkpoints/999999/verify').set(auth(admin)).expect(200);
+    await system.http.get('/audit/checkpoints/abc/verify').set(auth(admin)).expect(400);
+  });
+
+  it('names the version of a row changed directly in PostgreSQL', async () => {
+    const id = await project(5);
+    await checkpointed(id);
+    const intact = await system.http.get(`/projects/${id}/audit`).set(auth(admin)).expect(200);
+    expect(intact.body).toEqual({
+      projectId: id,
+      valid: true,
+      events: 6,
+      head: { version: 6, position: await position(id, 6), hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+
+    await asSuperuser(
+      `UPDATE events SET data = jsonb_set(data, '{name}', '"Renamed later"') WHERE stream_id = $1 AND stream_version = 4`,
+      [id],
+    );
+    const broken = await system.http.get(`/projects/${id}/audit`).set(auth(admin)).expect(200);
+    expect(broken.body).toEqual({
+      projectId: id,
+      valid: false,
+      events: 3,
+      brokenAt: { version: 4, position: await position(id, 4), eventId: expect.any(String) },
+      code: 'HASH_MISMATCH',
+      reason: expect.stringContaining('Version 4'),
+    });
+  });
+
+  it('catches a removed event, a rewritten timestamp column and a cut tail', async () => {
+    const gap = await project(4);
+    const moved = await project(2);
+    const cut = await project(3);
+    await checkpointed(cut);
+    await asSuperuser('DELETE FROM events WHERE stream_id = $1 AND stream_version = 3', [gap]);
+    expect((await system.http.get(`/projects/${gap}/audit`).set(auth(admin)).expect(200)).body).toMatchObject({
+      valid: false,
+      brokenAt: { version: 4 },
+      code: 'VERSION_GAP',
+    });
+
+    await asSuperuser(`UPDATE events SET recorded_at = recorded_at - interval '1 day' WHERE stream_id = $1 AND stream_version = 2`, [moved]);
+    expect((await system.http.get(`/projects/${moved}/audit`).set(auth(admin)).expect(200)).body).toMatchObject({
+      valid: false,
+      brokenAt: { version: 2 },
+      code: 'COLUMN_MISMATCH',
+    });
+
+    await asSuperuser('DELETE FROM events WHERE stream_id = $1 AND stream_version = 4', [cut]);
+    expect((await system.http.get(`/projects/${cut}/audit`).set(auth(admin)).expect(200)).body).toMatchObject({
+      valid: false,
+      brokenAt: { version: 4 },
+      code: 'HEAD_MISMATCH',
+    });
+  });
+
+});
