@@ -6,6 +6,7 @@ const moduleNameMapper = {
   '^@app/read-models$': '<rootDir>/libs/read-models/src/index.ts',
   '^@app/config$': '<rootDir>/libs/config/src/index.ts',
   '^@app/database$': '<rootDir>/libs/database/src/index.ts',
+  '^@app/notifications$': '<rootDir>/libs/notifications/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 const transform = {

@@ -2,9 +2,13 @@ import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { READ_MODEL_ENTITIES } from '@app/read-models';
 import { InitialSchema } from './migrations/migration-2026-11-25-initial-schema.js';
+import { NotificationsSchema } from './migrations/migration-2026-11-25-notifications.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
-export const MIGRATIONS = [{ name: 'migration-2026-11-25-initial-schema', class: InitialSchema }];
+export const MIGRATIONS = [
+  { name: 'migration-2026-11-25-initial-schema', class: InitialSchema },
+  { name: 'migration-2026-11-25-notifications', class: NotificationsSchema },
+];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
   return defineConfig({

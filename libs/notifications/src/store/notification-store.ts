@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { NotificationType } from '../notification-types.js';
+import type { NotificationData, NotificationDraft, StoredNotification } from '../notification.js';
+
+/** A pool or a client inside a transaction. */
+export type Queryable = Pick<pg.ClientBase, 'query'>;
+
+/** A delivery to make: the job that makes it is named after the (notification, subscription) pair. */
+export interface DeliveryRef {
+  deliveryId: string;
+  notificationId: string;
+  subscriptionId: string;
+}
+
+interface NotificationRow {
+  id: string;
+  type: NotificationType;
+  dedupe_key: string;
+  project_id: string | null;
+  country: string | null;
+  recipient_subscription_id: string | null;
+  source: string;
+  subject: string;
+  headline: string;
+  time: Date;
+  data: NotificationData;
+  created_at: Date;
+}
+
+const COLUMNS = `id, type, dedupe_key, project_id, country, recipient_subscription_id, source, subject, headline, time, data, created_at`;
+
+/**
+ * Stores drafts; a draft whose fact was already announced (same dedupe key) is skipped. Answers the
+ * notifications stored now, in draft order.
+ */
+export async function insertNotifications(db: Queryable, drafts: readonly NotificationDraft[]): Promise<StoredNotification[]> {
+  const stored: StoredNotification[] = [];
+  for (const draft of drafts) {
+    const result = await db.query<NotificationRow>(
+      `INSERT INTO notifications (id, type, dedupe_key, project_id, country, recipient_subscription_id, source, subject,
+         headline, time, data, source_event_id, source_position)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING ${COLUMNS}`,
+      [
+        randomUUID(),
+        draft.type,
+        draft.dedupeKey,
+        draft.projectId,
+        draft.country,
+        draft.recipientSubscriptionId ?? null,
+        draft.source,
+        draft.subject,
+        draft.headline,
+        draft.time,
+        JSON.stringify(draft.data),
+        draft.data.event?.id ?? null,
+        draft.data.event?.position ?? null,
+      ],
+    );
+    const row = result.rows[0];
+    if (row) stored.push(toStoredNotification(row));
+  }
+  return stored;
+}
+
+/**
+ * One pending delivery per subscription that wants the notification: active, its owner's key still
+ * valid, and its filter matching (an empty list matches everything). A notification meant for one
+ * subscription (a digest) goes to that one only. The (notification, subscription) pair is unique.
+ */
+export async function fanOut(db: Queryable, notifications: readonly StoredNotification[]): Promise<DeliveryRef[]> {
+  const deliveries: DeliveryRef[] = [];
+  for (const notification of notifications) {
+    const result = await db.query<{ id: string; subscription_id: string }>(
+      `INSERT INTO deliveries (id, notification_id, subscription_id)
+       SELECT gen_random_uuid(), $1, s.id
+       FROM subscriptions s
+       JOIN api_keys k ON k.id = s.owner_key_id AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
+       WHERE s.status = 'active'
+         AND CASE WHEN $5::uuid IS NOT NULL THEN s.id = $5::uuid
+             ELSE (cardinality(s.project_ids) = 0 OR $2::uuid = ANY (s.project_ids))
+              AND (cardinality(s.countries) = 0 OR $3::text = ANY (s.countries))
+              AND (cardinality(s.types) = 0 OR $4::text = ANY (s.types))
+             END
+       ON CONFLICT ON CONSTRAINT deliveries_once DO NOTHING
+       RETURNING id, subscription_id`,
+      [notification.id, notification.projectId, notification.country, notification.type, notification.recipientSubscriptionId ?? null],
+    );
+    for (const row of result.rows) {
+      deliveries.push({ deliveryId: row.id, notificationId: notification.id, subscriptionId: row.subscription_id });
+    }
+  }
+  return deliveries;
+}
+
+export async function loadNotification(db: Queryable, id: string): Promise<StoredNotification | undefined> {
+  const result = await db.query<NotificationRow>(`SELECT ${COLUMNS} FROM notifications WHERE id = $1`, [id]);
+  const row = result.rows[0];
+  return row ? toStoredNotification(row) : undefined;
+}
+
+export function toStoredNotification(row: NotificationRow): StoredNotification {
+  return {
+    id: row.id,
+    type: row.type,
+    dedupeKey: row.dedupe_key,
+    projectId: row.project_id,
+    country: row.country,
+    ...(row.recipient_subscription_id ? { recipientSubscriptionId: row.recipient_subscription_id } : {}),
+    source: row.source,
+    subject: row.subject,
+    headline: row.headline,
+    time: row.time.toISOString(),
+    data: row.data,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/** Counts a scheduled run (overdue scan, digest), so operators and tests can see the schedule works. */
+export async function recordRun(db: Queryable, name: string): Promise<void> {
+  await db.query(
+    `INSERT INTO notifier_runs (name, runs, last_run_at) VALUES ($1, 1, now())
+     ON CONFLICT (name) DO UPDATE SET runs = notifier_runs.runs + 1, last_run_at = now()`,
+    [name],
+  );
+}

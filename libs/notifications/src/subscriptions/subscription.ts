@@ -1,0 +1,52 @@
+import type { NotificationType } from '../notification-types.js';
+
+export const SUBSCRIPTION_CHANNELS = ['webhook', 'email', 'inbox'] as const;
+export type SubscriptionChannel = (typeof SUBSCRIPTION_CHANNELS)[number];
+
+/** Which notifications a subscription takes; an empty list does not narrow. */
+export interface SubscriptionFilter {
+  projectIds: string[];
+  /** ISO 3166-1 alpha-2. */
+  countries: string[];
+  types: NotificationType[];
+}
+
+/** A subscription as its owner sees it; the signing secret is never part of it. */
+export interface Subscription {
+  id: string;
+  channel: SubscriptionChannel;
+  /** For webhooks. */
+  url?: string;
+  /** For e-mail. */
+  address?: string;
+  filter: SubscriptionFilter;
+  /** `disabled` after the receiver answered 410 Gone; enabling it again resumes deliveries. */
+  status: 'active' | 'disabled';
+  statusReason: string | null;
+  createdAt: string;
+}
+
+/** One recorded attempt to deliver a notification. */
+export interface DeliveryAttempt {
+  id: number;
+  deliveryId: string;
+  notificationId: string;
+  notificationType: NotificationType;
+  attempt: number;
+  attemptedAt: string;
+  status: 'delivered' | 'failed';
+  /** HTTP status or SMTP reply code. */
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  responseExcerpt: string | null;
+}
+
+/** Whether a notification falls within a filter; the same test the fan-out makes in SQL. */
+export function matchesFilter(
+  filter: SubscriptionFilter,
+  notification: { type: NotificationType; projectId: string | null; country: string | null },
+): boolean {
+  const within = <T>(list: readonly T[], value: T | null) => list.length === 0 || (value !== null && list.includes(value));
+  return within(filter.projectIds, notification.projectId) && within(filter.countries, notification.country) && within(filter.types, notification.type);
+}
