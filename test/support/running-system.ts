@@ -5,35 +5,61 @@ import request from 'supertest';
 import { createApiApplication } from '../../apps/api/src/bootstrap.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 import { PROJECTIONS_QUEUE } from '../../apps/worker/src/queues.js';
+import { DELIVERIES_QUEUE, NOTIFIER_QUEUE } from '../../apps/worker/src/notifications/notification-queues.js';
 import { createTestEnvironment, type TestEnvironment } from './test-environment.js';
 
 /** The API and the worker, in this process, on a database and queue prefix of their own. */
 export interface RunningSystem {
   env: TestEnvironment;
   api: INestApplication;
-  worker: INestApplicationContext;
+  /** The first worker; undefined when the system was started without one and none was started since. */
+  worker: INestApplicationContext | undefined;
+  workers: INestApplicationContext[];
   http: ReturnType<typeof request>;
   adminKey: string;
+  /** Starts another worker on the same database and queues (a second process, as far as they can tell). */
+  startWorker(): Promise<INestApplicationContext>;
   stop(): Promise<void>;
 }
 
-export async function startSystem(label: string): Promise<RunningSystem> {
-  const env = await createTestEnvironment(label);
+export interface SystemOptions {
+  /** Settings for this system only, e.g. `{ OVERDUE_SCAN_INTERVAL_MS: '500' }`. */
+  env?: Record<string, string>;
+  /** Start the worker too (the default); false to start it later with `startWorker()`. */
+  worker?: boolean;
+}
+
+const QUEUES = [PROJECTIONS_QUEUE, NOTIFIER_QUEUE, DELIVERIES_QUEUE];
+
+export async function startSystem(label: string, options: SystemOptions = {}): Promise<RunningSystem> {
+  const env = await createTestEnvironment(label, options.env);
   const api = await createApiApplication(env.config);
   await api.init();
-  const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
+  const workers: INestApplicationContext[] = [];
+  const startWorker = async () => {
+    const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
+    workers.push(worker);
+    return worker;
+  };
+  if (options.worker !== false) await startWorker();
   return {
     env,
     api,
-    worker,
+    get worker() {
+      return workers[0];
+    },
+    workers,
     http: request(api.getHttpServer()),
     adminKey: env.config.adminApiKey!,
+    startWorker,
     async stop() {
-      await worker.close();
+      for (const worker of workers) await worker.close();
       await api.close();
-      const queue = new Queue(PROJECTIONS_QUEUE, { connection: { url: env.config.redisUrl }, prefix: env.config.queuePrefix });
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
+      for (const name of QUEUES) {
+        const queue = new Queue(name, { connection: { url: env.config.redisUrl }, prefix: env.config.queuePrefix });
+        await queue.obliterate({ force: true }).catch(() => undefined);
+        await queue.close();
+      }
       await env.dispose();
     },
   };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type AppConfig, loadConfig } from '@app/config';
+import { type AppConfig, CONFIG_DEFAULTS, loadConfig } from '@app/config';
 import { createDatabaseIfMissing, dropDatabaseIfExists, migrate } from '@app/database';
 
 /**
@@ -15,7 +15,11 @@ export interface TestEnvironment {
 const BASE_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-export async function createTestEnvironment(label: string): Promise<TestEnvironment> {
+/** Every setting a test may change; cleared before each environment so none leaks into the next spec file. */
+const SETTINGS = [...Object.keys(CONFIG_DEFAULTS), 'ADMIN_API_KEY', 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'SECRETS_KEY'];
+
+/** `overrides` are settings for this environment only (a short overdue scan interval, an SMTP server's URL). */
+export async function createTestEnvironment(label: string, overrides: Record<string, string> = {}): Promise<TestEnvironment> {
   const suffix = `${label.replaceAll(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   const url = new URL(BASE_DATABASE_URL);
   url.pathname = `/pt_test_${suffix}`;
@@ -32,7 +36,9 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
     RECONCILE_INTERVAL_MS: '200',
     LOG_LEVEL: 'warn',
     PORT: '0',
+    ...overrides,
   };
+  for (const key of SETTINGS) delete process.env[key];
   Object.assign(process.env, env);
   const config = loadConfig(env);
   return { config, dispose: () => dropDatabaseIfExists(databaseUrl) };

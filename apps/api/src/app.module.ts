@@ -9,13 +9,15 @@ import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { ApiKeysController } from './keys/api-keys.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { IdempotencyStore } from './projects/idempotency.store.js';
 import { ProjectCommandsController } from './projects/project-commands.controller.js';
 import { ProjectQueriesController } from './projects/project-queries.controller.js';
 import { RunProjectCommandHandler, projectCommandHandlerProvider } from './projects/run-project-command.handler.js';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, CqrsModule.forRoot()],
+  imports: [ConfigModule, DatabaseModule, CqrsModule.forRoot(), SubscriptionsModule, NotificationsModule],
   controllers: [ProjectCommandsController, ProjectQueriesController, ApiKeysController, HealthController, MetricsController],
   providers: [
     ApiKeysService,

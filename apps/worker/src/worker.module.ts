@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { APP_CONFIG, type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { NotificationsWorkerModule } from './notifications/notifications-worker.module.js';
 import { ProjectionsProcessor } from './processors/projections.processor.js';
 import { PROJECTIONS_QUEUE } from './queues.js';
 import { OutboxRelay } from './relay/outbox-relay.service.js';
@@ -18,6 +19,7 @@ import { OutboxRelay } from './relay/outbox-relay.service.js';
       }),
     }),
     BullModule.registerQueue({ name: PROJECTIONS_QUEUE }),
+    NotificationsWorkerModule,
   ],
   providers: [ProjectionsProcessor, OutboxRelay],
 })

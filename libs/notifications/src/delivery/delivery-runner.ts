@@ -5,6 +5,9 @@ import { loadNotification } from '../store/notification-store.js';
 import type { SubscriptionChannel } from '../subscriptions/subscription.js';
 import { retryDelayMs } from './retry-schedule.js';
 
+/** How often a run that found the delivery held by another looks again. */
+const LEASE_RECHECK_MS = 1_000;
+
 export type DeliveryResult =
   /** Sent now; the attempt that succeeded. */
   | { kind: 'delivered'; attempt: number }
@@ -150,8 +153,10 @@ export class DeliveryRunner {
     const row = result.rows[0];
     if (!row) return { kind: 'settled', status: 'missing' };
     if (row.status !== 'pending') return { kind: 'settled', status: row.status };
-    const until = Math.max(row.next_attempt_at.getTime(), row.lease_until?.getTime() ?? 0, Date.now() + 50);
-    return { kind: 'wait', until: new Date(until) };
+    const now = Date.now();
+    // Held by another run: look again shortly, as that run usually settles it long before its lease ends.
+    const until = row.lease_until && row.lease_until.getTime() > now ? Math.min(row.lease_until.getTime(), now + LEASE_RECHECK_MS) : row.next_attempt_at.getTime();
+    return { kind: 'wait', until: new Date(Math.max(until, now + 50)) };
   }
 
   private async subscription(id: string): Promise<SubscriptionRow | undefined> {
