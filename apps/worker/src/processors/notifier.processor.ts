@@ -12,8 +12,10 @@ const STRANDED_AFTER_MS = 30_000;
 
 /**
  * The notifier's jobs. Each first brings the notifier up to the feed, so the overdue scan and the digest
- * judge the latest state; deliveries are offered to their queue after each commit (a crash in between
- * leaves them pending in PostgreSQL, where the poll finds them).
+ * judge the latest state. The overdue scan runs on its schedule (a date passing records nothing) and
+ * after any new events (a milestone planned or moved to a date already past). Deliveries are offered
+ * to their queue after each commit; a crash in between leaves them pending in PostgreSQL, where the
+ * poll finds them.
  */
 @Processor(NOTIFIER_QUEUE, { concurrency: 1 })
 export class NotifierProcessor extends WorkerHost {
@@ -32,8 +34,15 @@ export class NotifierProcessor extends WorkerHost {
   async process(job: Job): Promise<{ events: number; notifications: number }> {
     const followed = await this.notifier.catchUp((batch: NotifierBatch) => this.dispatcher.dispatch(batch.deliveries));
     let notifications = followed.notifications.length;
+    // New events may have planned or moved a milestone to a date already past: judge it now, not at the next tick.
+    if (followed.events > 0 || job.name === NOTIFIER_JOBS.scanOverdue) {
+      const found = await this.overdue.run();
+      await this.dispatcher.dispatch(found.deliveries);
+      notifications += found.notifications.length;
+    }
     switch (job.name) {
       case NOTIFIER_JOBS.follow:
+      case NOTIFIER_JOBS.scanOverdue:
         break;
       case NOTIFIER_JOBS.poll: {
         const stranded = await findStrandedDeliveries(this.pool, STRANDED_AFTER_MS);
@@ -41,12 +50,6 @@ export class NotifierProcessor extends WorkerHost {
           this.logger.warn(`offering ${stranded.length} stranded deliveries again`);
           await this.dispatcher.dispatch(stranded);
         }
-        break;
-      }
-      case NOTIFIER_JOBS.scanOverdue: {
-        const found = await this.overdue.run();
-        await this.dispatcher.dispatch(found.deliveries);
-        notifications += found.notifications.length;
         break;
       }
       case NOTIFIER_JOBS.digest: {

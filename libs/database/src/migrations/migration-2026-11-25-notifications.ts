@@ -59,7 +59,10 @@ export class NotificationsSchema extends Migration {
         project_status text NOT NULL,
         overdue_announced_for integer
       )`);
-    this.addSql(`CREATE INDEX notifier_milestones_due_idx ON notifier_milestones (due_date) WHERE status = 'planned'`);
+    // Only milestones the overdue scan may still announce, so settled ones cost it nothing.
+    this.addSql(`
+      CREATE INDEX notifier_milestones_unannounced_idx ON notifier_milestones (due_date)
+        WHERE status = 'planned' AND overdue_announced_for IS DISTINCT FROM times_rescheduled`);
     this.addSql(`
       CREATE TABLE notifier_runs (
         name text PRIMARY KEY,
