@@ -1,9 +1,12 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import { auth, createKey, isoDate, startedProject } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
 import { eventually } from './support/test-environment.js';
+
+// Notifications travel through the feed, a queue and a receiver; a busy machine slows each step.
+jest.setTimeout(60_000);
 
 let system: RunningSystem | undefined;
 let db: pg.Pool | undefined;

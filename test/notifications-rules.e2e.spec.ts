@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Queue } from 'bullmq';
 import pg from 'pg';
 import { NOTIFIER_QUEUE } from '../apps/worker/src/notifications/notification-queues.js';
@@ -6,6 +6,9 @@ import { auth, createKey, type ProjectClient, startedProject } from './support/a
 import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
 import { eventually } from './support/test-environment.js';
+
+// Notifications travel through the feed, a queue and a receiver; a busy machine slows each step.
+jest.setTimeout(60_000);
 
 let system: RunningSystem;
 let db: pg.Pool;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Job, Queue } from 'bullmq';
 import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
@@ -8,6 +8,9 @@ import { cloudEventErrors } from './support/cloudevents-schema.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
 import { eventually } from './support/test-environment.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
+
+// Notifications travel through the feed, a queue and a receiver; a busy machine slows each step.
+jest.setTimeout(60_000);
 
 let system: RunningSystem;
 let db: pg.Pool;

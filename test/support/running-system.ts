@@ -6,7 +6,7 @@ import { createApiApplication } from '../../apps/api/src/bootstrap.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 import { PROJECTIONS_QUEUE } from '../../apps/worker/src/queues.js';
 import { DELIVERIES_QUEUE, NOTIFIER_QUEUE } from '../../apps/worker/src/notifications/notification-queues.js';
-import { createTestEnvironment, type TestEnvironment } from './test-environment.js';
+import { applySettings, createTestEnvironment, type TestEnvironment } from './test-environment.js';
 
 /** The API and the worker, in this process, on a database and queue prefix of their own. */
 export interface RunningSystem {
@@ -37,6 +37,8 @@ export async function startSystem(label: string, options: SystemOptions = {}): P
   await api.init();
   const workers: INestApplicationContext[] = [];
   const startWorker = async () => {
+    // Another system started since (in the same spec file) may have changed the environment.
+    applySettings(env.settings);
     const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
     workers.push(worker);
     return worker;
@@ -54,6 +56,8 @@ export async function startSystem(label: string, options: SystemOptions = {}): P
     startWorker,
     async stop() {
       for (const worker of workers) await worker.close();
+      // Open streams (SSE) would keep the server from closing.
+      api.getHttpServer().closeAllConnections?.();
       await api.close();
       for (const name of QUEUES) {
         const queue = new Queue(name, { connection: { url: env.config.redisUrl }, prefix: env.config.queuePrefix });

@@ -8,6 +8,8 @@ import { createDatabaseIfMissing, dropDatabaseIfExists, migrate } from '@app/dat
  */
 export interface TestEnvironment {
   config: AppConfig;
+  /** The settings this environment runs with, as environment variables. */
+  settings: Record<string, string>;
   /** Drops the database; call from afterAll. */
   dispose(): Promise<void>;
 }
@@ -38,10 +40,15 @@ export async function createTestEnvironment(label: string, overrides: Record<str
     PORT: '0',
     ...overrides,
   };
-  for (const key of SETTINGS) delete process.env[key];
-  Object.assign(process.env, env);
+  applySettings(env);
   const config = loadConfig(env);
-  return { config, dispose: () => dropDatabaseIfExists(databaseUrl) };
+  return { config, settings: env, dispose: () => dropDatabaseIfExists(databaseUrl) };
+}
+
+/** Makes `settings` the process environment's, which Nest's ConfigModule reads when an app is created. */
+export function applySettings(settings: Record<string, string>): void {
+  for (const key of SETTINGS) delete process.env[key];
+  Object.assign(process.env, settings);
 }
 
 /** Polls `probe` until it answers something truthy, or fails after `timeoutMs`. */

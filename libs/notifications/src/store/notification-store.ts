@@ -67,8 +67,9 @@ export async function insertNotifications(db: Queryable, drafts: readonly Notifi
 
 /**
  * One pending delivery per subscription that wants the notification: active, its owner's key still
- * valid, and its filter matching (an empty list matches everything). A notification meant for one
- * subscription (a digest) goes to that one only. The (notification, subscription) pair is unique.
+ * valid, made before the fact (a subscription hears of what is recorded after it, however far the
+ * notifier lags), and its filter matching (an empty list matches everything). A notification meant for
+ * one subscription (a digest) goes to that one only. The (notification, subscription) pair is unique.
  */
 export async function fanOut(db: Queryable, notifications: readonly StoredNotification[]): Promise<DeliveryRef[]> {
   const deliveries: DeliveryRef[] = [];
@@ -78,7 +79,7 @@ export async function fanOut(db: Queryable, notifications: readonly StoredNotifi
        SELECT gen_random_uuid(), $1, s.id
        FROM subscriptions s
        JOIN api_keys k ON k.id = s.owner_key_id AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
-       WHERE s.status = 'active'
+       WHERE s.status = 'active' AND s.created_at <= $6
          AND CASE WHEN $5::uuid IS NOT NULL THEN s.id = $5::uuid
              ELSE (cardinality(s.project_ids) = 0 OR $2::uuid = ANY (s.project_ids))
               AND (cardinality(s.countries) = 0 OR $3::text = ANY (s.countries))
@@ -86,7 +87,14 @@ export async function fanOut(db: Queryable, notifications: readonly StoredNotifi
              END
        ON CONFLICT ON CONSTRAINT deliveries_once DO NOTHING
        RETURNING id, subscription_id`,
-      [notification.id, notification.projectId, notification.country, notification.type, notification.recipientSubscriptionId ?? null],
+      [
+        notification.id,
+        notification.projectId,
+        notification.country,
+        notification.type,
+        notification.recipientSubscriptionId ?? null,
+        notification.data.event?.recordedAt ?? notification.createdAt,
+      ],
     );
     for (const row of result.rows) {
       deliveries.push({ deliveryId: row.id, notificationId: notification.id, subscriptionId: row.subscription_id });
