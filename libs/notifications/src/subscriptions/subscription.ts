@@ -3,7 +3,7 @@ import type { NotificationType } from '../notification-types.js';
 export const SUBSCRIPTION_CHANNELS = ['webhook', 'email', 'inbox'] as const;
 export type SubscriptionChannel = (typeof SUBSCRIPTION_CHANNELS)[number];
 
-/** Which notifications a subscription takes; an empty list does not narrow. */
+/** Which notifications a subscription takes; an empty list does not narrow (the fan-out applies it in SQL). */
 export interface SubscriptionFilter {
   projectIds: string[];
   /** ISO 3166-1 alpha-2. */
@@ -40,13 +40,4 @@ export interface DeliveryAttempt {
   latencyMs: number;
   error: string | null;
   responseExcerpt: string | null;
-}
-
-/** Whether a notification falls within a filter; the same test the fan-out makes in SQL. */
-export function matchesFilter(
-  filter: SubscriptionFilter,
-  notification: { type: NotificationType; projectId: string | null; country: string | null },
-): boolean {
-  const within = <T>(list: readonly T[], value: T | null) => list.length === 0 || (value !== null && list.includes(value));
-  return within(filter.projectIds, notification.projectId) && within(filter.countries, notification.country) && within(filter.types, notification.type);
 }
