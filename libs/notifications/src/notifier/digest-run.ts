@@ -3,6 +3,7 @@ import type { NotificationType } from '../notification-types.js';
 import type { ProjectFacts, StoredNotification } from '../notification.js';
 import { projectDigest } from '../rules/project-digest.rule.js';
 import { type DeliveryRef, fanOut, insertNotifications, recordRun } from '../store/notification-store.js';
+import { lockCursor } from './notifier.js';
 
 export const DIGEST_RUN = 'project-digest';
 
@@ -42,6 +43,8 @@ export class DigestRun {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      // Inbox entries are numbered as they are written; writers take turns so that they commit in that order too.
+      await lockCursor(client);
       const locked = await client.query<{ period_start: Date; project_ids: string[]; countries: string[] }>(
         `SELECT COALESCE(last_digest_at, created_at) AS period_start, project_ids, countries FROM subscriptions
          WHERE id = $1 AND status = 'active' AND (last_digest_at IS NULL OR last_digest_at < $2)

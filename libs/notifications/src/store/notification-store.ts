@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { putInInboxes } from '../channels/inbox.channel.js';
 import type { NotificationType } from '../notification-types.js';
 import type { NotificationData, NotificationDraft, StoredNotification } from '../notification.js';
 
@@ -66,27 +67,33 @@ export async function insertNotifications(db: Queryable, drafts: readonly Notifi
 }
 
 /**
- * One pending delivery per subscription that wants the notification: active, its owner's key still
- * valid, made before the fact (a subscription hears of what is recorded after it, however far the
- * notifier lags), and its filter matching (an empty list matches everything). A notification meant for
- * one subscription (a digest) goes to that one only. The (notification, subscription) pair is unique.
+ * One delivery per subscription that wants the notification: active, its owner's key still valid, made
+ * before the fact (a subscription hears of what is recorded after it, however far the notifier lags),
+ * and its filter matching (an empty list matches everything). A notification meant for one subscription
+ * (a digest) goes to that one only. The (notification, subscription) pair is unique.
+ *
+ * Inbox deliveries are made here and now, in the caller's transaction, with their attempt recorded;
+ * the answer is the deliveries still to make (webhooks, e-mail), for the deliveries queue.
  */
 export async function fanOut(db: Queryable, notifications: readonly StoredNotification[]): Promise<DeliveryRef[]> {
   const deliveries: DeliveryRef[] = [];
   for (const notification of notifications) {
-    const result = await db.query<{ id: string; subscription_id: string }>(
-      `INSERT INTO deliveries (id, notification_id, subscription_id)
-       SELECT gen_random_uuid(), $1, s.id
-       FROM subscriptions s
-       JOIN api_keys k ON k.id = s.owner_key_id AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
-       WHERE s.status = 'active' AND s.created_at <= $6
-         AND CASE WHEN $5::uuid IS NOT NULL THEN s.id = $5::uuid
-             ELSE (cardinality(s.project_ids) = 0 OR $2::uuid = ANY (s.project_ids))
-              AND (cardinality(s.countries) = 0 OR $3::text = ANY (s.countries))
-              AND (cardinality(s.types) = 0 OR $4::text = ANY (s.types))
-             END
-       ON CONFLICT ON CONSTRAINT deliveries_once DO NOTHING
-       RETURNING id, subscription_id`,
+    const result = await db.query<{ id: string; subscription_id: string; channel: string; owner_key_id: string }>(
+      `WITH matched AS (
+         INSERT INTO deliveries (id, notification_id, subscription_id)
+         SELECT gen_random_uuid(), $1, s.id
+         FROM subscriptions s
+         JOIN api_keys k ON k.id = s.owner_key_id AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
+         WHERE s.status = 'active' AND s.created_at <= $6
+           AND CASE WHEN $5::uuid IS NOT NULL THEN s.id = $5::uuid
+               ELSE (cardinality(s.project_ids) = 0 OR $2::uuid = ANY (s.project_ids))
+                AND (cardinality(s.countries) = 0 OR $3::text = ANY (s.countries))
+                AND (cardinality(s.types) = 0 OR $4::text = ANY (s.types))
+               END
+         ON CONFLICT ON CONSTRAINT deliveries_once DO NOTHING
+         RETURNING id, subscription_id
+       )
+       SELECT m.id, m.subscription_id, s.channel, s.owner_key_id FROM matched m JOIN subscriptions s ON s.id = m.subscription_id`,
       [
         notification.id,
         notification.projectId,
@@ -96,8 +103,19 @@ export async function fanOut(db: Queryable, notifications: readonly StoredNotifi
         notification.data.event?.recordedAt ?? notification.createdAt,
       ],
     );
+    const inbox = result.rows.filter((row) => row.channel === 'inbox');
+    if (inbox.length > 0) {
+      await putInInboxes(db, notification.id, inbox.map((row) => ({ subscriptionId: row.subscription_id, ownerKeyId: row.owner_key_id })));
+      const ids = inbox.map((row) => row.id);
+      await db.query(`UPDATE deliveries SET status = 'delivered', attempts = 1, delivered_at = now() WHERE id = ANY ($1::uuid[])`, [ids]);
+      await db.query(
+        `INSERT INTO delivery_attempts (delivery_id, subscription_id, notification_id, attempt, attempted_at, outcome, latency_ms)
+         SELECT d.id, d.subscription_id, d.notification_id, 1, now(), 'delivered', 0 FROM deliveries d WHERE d.id = ANY ($1::uuid[])`,
+        [ids],
+      );
+    }
     for (const row of result.rows) {
-      deliveries.push({ deliveryId: row.id, notificationId: notification.id, subscriptionId: row.subscription_id });
+      if (row.channel !== 'inbox') deliveries.push({ deliveryId: row.id, notificationId: notification.id, subscriptionId: row.subscription_id });
     }
   }
   return deliveries;
