@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { DeliveryOutcome, DeliveryTarget, NotificationChannel } from '../channels/notification-channel.js';
 import type { SecretBox } from '../secrets/secret-box.js';
-import { loadNotification } from '../store/notification-store.js';
+import { NOTIFICATION_COLUMNS, type NotificationRow, toStoredNotification } from '../store/notification-store.js';
 import type { SubscriptionChannel } from '../subscriptions/subscription.js';
 import { retryDelayMs } from './retry-schedule.js';
 
@@ -26,8 +26,11 @@ export interface DeliveryRunnerOptions {
   leaseMs: number;
 }
 
-interface SubscriptionRow {
-  id: string;
+/** The leased delivery with its subscription and its notification (whose column names are all distinct). */
+interface ClaimRow extends NotificationRow {
+  attempts: number;
+  notification_id: string;
+  subscription_id: string;
   owner_key_id: string;
   channel: SubscriptionChannel;
   target: string | null;
@@ -52,52 +55,63 @@ export class DeliveryRunner {
   ) {}
 
   async run(deliveryId: string): Promise<DeliveryResult> {
-    const claimed = await this.pool.query<{ attempts: number; notification_id: string; subscription_id: string }>(
-      `UPDATE deliveries SET attempts = attempts + 1, lease_until = now() + make_interval(secs => $2::double precision / 1000)
-       WHERE id = $1 AND status = 'pending' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
-       RETURNING attempts, notification_id, subscription_id`,
+    // Lease the row and read what sending needs, in one round trip.
+    const claimed = await this.pool.query<ClaimRow>(
+      `WITH claimed AS (
+         UPDATE deliveries SET attempts = attempts + 1, lease_until = now() + make_interval(secs => $2::double precision / 1000)
+         WHERE id = $1 AND status = 'pending' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
+         RETURNING attempts, notification_id, subscription_id
+       )
+       SELECT c.attempts, c.notification_id, c.subscription_id, s.owner_key_id, s.channel, s.target, s.secret_sealed, s.status,
+         (k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())) AS key_valid,
+         ${NOTIFICATION_COLUMNS.split(', ').map((column) => `n.${column}`).join(', ')}
+       FROM claimed c
+       JOIN subscriptions s ON s.id = c.subscription_id
+       JOIN api_keys k ON k.id = s.owner_key_id
+       JOIN notifications n ON n.id = c.notification_id`,
       [deliveryId, this.options.leaseMs],
     );
     const claim = claimed.rows[0];
     if (!claim) return this.whyNot(deliveryId);
 
-    const subscription = await this.subscription(claim.subscription_id);
-    if (!subscription || subscription.status !== 'active' || !subscription.key_valid) {
-      const reason = !subscription || subscription.status === 'deleted' ? 'the subscription was deleted' : subscription.key_valid ? 'the subscription is disabled' : "the subscriber's API key is no longer valid";
+    if (claim.status !== 'active' || !claim.key_valid) {
+      const reason =
+        claim.status === 'deleted' ? 'the subscription was deleted' : claim.key_valid ? 'the subscription is disabled' : "the subscriber's API key is no longer valid";
       await this.pool.query(
         `UPDATE deliveries SET status = 'cancelled', attempts = attempts - 1, lease_until = NULL, last_error = $2 WHERE id = $1`,
         [deliveryId, reason],
       );
       return { kind: 'settled', status: 'cancelled' };
     }
-    const notification = await loadNotification(this.pool, claim.notification_id);
-    if (!notification) throw new Error(`Delivery ${deliveryId} names notification ${claim.notification_id}, which does not exist`);
-
+    const notification = toStoredNotification(claim);
     const target: DeliveryTarget = {
-      subscriptionId: subscription.id,
-      ownerKeyId: subscription.owner_key_id,
-      target: subscription.target,
-      secret: subscription.secret_sealed ? this.secrets.open(subscription.secret_sealed) : null,
+      subscriptionId: claim.subscription_id,
+      ownerKeyId: claim.owner_key_id,
+      target: claim.target,
+      secret: claim.secret_sealed ? this.secrets.open(claim.secret_sealed) : null,
     };
     const attemptedAt = new Date();
-    const outcome = await this.channels[subscription.channel].send(notification, target);
+    const outcome = await this.channels[claim.channel].send(notification, target);
     return this.record(deliveryId, claim, attemptedAt, outcome);
   }
 
-  private async record(
-    deliveryId: string,
-    claim: { attempts: number; notification_id: string; subscription_id: string },
-    attemptedAt: Date,
-    outcome: DeliveryOutcome,
-  ): Promise<DeliveryResult> {
+  /** Records the attempt and what it leaves the delivery as, together. */
+  private async record(deliveryId: string, claim: ClaimRow, attemptedAt: Date, outcome: DeliveryOutcome): Promise<DeliveryResult> {
     const attempt = claim.attempts;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(
-        `INSERT INTO delivery_attempts (delivery_id, subscription_id, notification_id, attempt, attempted_at, outcome, status_code,
-           latency_ms, error, response_excerpt)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    const error = outcome.ok ? null : (outcome.error ?? 'failed');
+    const delay = outcome.ok || outcome.gone || outcome.permanent ? null : retryDelayMs(this.options.retryDelaysMs, attempt);
+    const retryAt = delay === null ? null : new Date(Date.now() + delay);
+    const status = outcome.ok ? 'delivered' : retryAt ? 'pending' : 'failed';
+    const recordAttempt = (db: Pick<pg.ClientBase, 'query'>) =>
+      db.query(
+        `WITH attempt AS (
+           INSERT INTO delivery_attempts (delivery_id, subscription_id, notification_id, attempt, attempted_at, outcome, status_code,
+             latency_ms, error, response_excerpt)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         )
+         UPDATE deliveries SET status = $11, lease_until = NULL, last_error = $9,
+           delivered_at = CASE WHEN $11 = 'delivered' THEN now() END, next_attempt_at = COALESCE($12, next_attempt_at)
+         WHERE id = $1`,
         [
           deliveryId,
           claim.subscription_id,
@@ -107,42 +121,32 @@ export class DeliveryRunner {
           outcome.ok ? 'delivered' : 'failed',
           outcome.statusCode,
           outcome.latencyMs,
-          outcome.error,
+          error,
           outcome.responseExcerpt,
+          status,
+          retryAt,
         ],
       );
-      let result: DeliveryResult;
-      if (outcome.ok) {
-        await client.query(
-          `UPDATE deliveries SET status = 'delivered', delivered_at = now(), lease_until = NULL, last_error = NULL WHERE id = $1`,
-          [deliveryId],
-        );
-        result = { kind: 'delivered', attempt };
-      } else {
-        const error = outcome.error ?? 'failed';
-        const delay = outcome.gone || outcome.permanent ? null : retryDelayMs(this.options.retryDelaysMs, attempt);
-        if (delay === null) {
-          await client.query(`UPDATE deliveries SET status = 'failed', lease_until = NULL, last_error = $2 WHERE id = $1`, [deliveryId, error]);
-          result = { kind: 'failed', attempt, error };
-        } else {
-          const at = new Date(Date.now() + delay);
-          await client.query(`UPDATE deliveries SET next_attempt_at = $2, lease_until = NULL, last_error = $3 WHERE id = $1`, [
-            deliveryId,
-            at,
-            error,
-          ]);
-          result = { kind: 'retry', attempt, at, error };
-        }
-        if (outcome.gone) await disableSubscription(client, claim.subscription_id, 'The receiver answered 410 Gone.');
+    if (outcome.gone) {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await recordAttempt(client);
+        await disableSubscription(client, claim.subscription_id, 'The receiver answered 410 Gone.');
+        await client.query('COMMIT');
+      } catch (failure) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw failure;
+      } finally {
+        client.release();
       }
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+    } else {
+      // One statement, so one transaction: the attempt and the delivery's new state are written together.
+      await recordAttempt(this.pool);
     }
+    if (outcome.ok) return { kind: 'delivered', attempt };
+    if (retryAt) return { kind: 'retry', attempt, at: retryAt, error: error! };
+    return { kind: 'failed', attempt, error: error! };
   }
 
   private async whyNot(deliveryId: string): Promise<DeliveryResult> {
@@ -157,16 +161,6 @@ export class DeliveryRunner {
     // Held by another run: look again shortly, as that run usually settles it long before its lease ends.
     const until = row.lease_until && row.lease_until.getTime() > now ? Math.min(row.lease_until.getTime(), now + LEASE_RECHECK_MS) : row.next_attempt_at.getTime();
     return { kind: 'wait', until: new Date(Math.max(until, now + 50)) };
-  }
-
-  private async subscription(id: string): Promise<SubscriptionRow | undefined> {
-    const result = await this.pool.query<SubscriptionRow>(
-      `SELECT s.id, s.owner_key_id, s.channel, s.target, s.secret_sealed, s.status,
-         (k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())) AS key_valid
-       FROM subscriptions s JOIN api_keys k ON k.id = s.owner_key_id WHERE s.id = $1`,
-      [id],
-    );
-    return result.rows[0];
   }
 }
 

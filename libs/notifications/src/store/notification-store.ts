@@ -14,7 +14,7 @@ export interface DeliveryRef {
   subscriptionId: string;
 }
 
-interface NotificationRow {
+export interface NotificationRow {
   id: string;
   type: NotificationType;
   dedupe_key: string;
@@ -29,7 +29,7 @@ interface NotificationRow {
   created_at: Date;
 }
 
-const COLUMNS = `id, type, dedupe_key, project_id, country, recipient_subscription_id, source, subject, headline, time, data, created_at`;
+export const NOTIFICATION_COLUMNS = 'id, type, dedupe_key, project_id, country, recipient_subscription_id, source, subject, headline, time, data, created_at';
 
 /**
  * Stores drafts; a draft whose fact was already announced (same dedupe key) is skipped. Answers the
@@ -43,7 +43,7 @@ export async function insertNotifications(db: Queryable, drafts: readonly Notifi
          headline, time, data, source_event_id, source_position)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING ${COLUMNS}`,
+       RETURNING ${NOTIFICATION_COLUMNS}`,
       [
         randomUUID(),
         draft.type,
@@ -122,7 +122,7 @@ export async function fanOut(db: Queryable, notifications: readonly StoredNotifi
 }
 
 export async function loadNotification(db: Queryable, id: string): Promise<StoredNotification | undefined> {
-  const result = await db.query<NotificationRow>(`SELECT ${COLUMNS} FROM notifications WHERE id = $1`, [id]);
+  const result = await db.query<NotificationRow>(`SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE id = $1`, [id]);
   const row = result.rows[0];
   return row ? toStoredNotification(row) : undefined;
 }
