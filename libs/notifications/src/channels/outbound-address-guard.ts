@@ -1,6 +1,6 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOptions } from 'node:dns';
+import { lookup as dnsLookup, type LookupAllOptions, type LookupOptions } from 'node:dns';
 import { lookup as dnsLookupAll } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 
 /**
  * Server-side request forgery guard for webhooks: a subscriber must not make the worker call the
@@ -106,14 +106,12 @@ export class OutboundAddressRefused extends Error {
   }
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
 /**
  * A `lookup` for http.request that resolves as usual and refuses private addresses, so the address
  * checked is the address connected to (no window for DNS rebinding between check and connect).
  */
-export function guardedLookup(allowPrivateNetworks: boolean) {
-  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+export function guardedLookup(allowPrivateNetworks: boolean): LookupFunction {
+  return (hostname: string, options: LookupOptions, callback): void => {
     dnsLookup(hostname, { ...options, all: true } as LookupAllOptions, (error, addresses) => {
       if (error) return callback(error, []);
       const refused = allowPrivateNetworks ? undefined : addresses.find((entry) => isPrivateAddress(entry.address));

@@ -76,7 +76,7 @@ export class WebhookChannel implements NotificationChannel {
         {
           method: 'POST',
           headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-          lookup: this.lookup as never,
+          lookup: this.lookup,
           signal: AbortSignal.timeout(this.options.timeoutMs),
         },
         (response) => {
