@@ -9,12 +9,14 @@ import { NOTIFIER_JOB_OPTIONS, NOTIFIER_JOBS, NOTIFIER_QUEUE, SCHEDULERS } from 
 /**
  * Wakes the notifier: at once when an append is notified (LISTEN on the event store's channel), and on
  * BullMQ job schedulers for the periodic poll, the overdue scan and the digest, which run with no
- * request from anyone. Schedulers are upserted under fixed ids, so several workers share one schedule.
+ * request from anyone. Schedulers are upserted under fixed ids, so several workers share one schedule,
+ * and set again should Redis lose them.
  */
 @Injectable()
 export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(NotifierWaker.name);
   private listener: pg.Client | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
@@ -23,17 +25,37 @@ export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.upsertSchedulers();
+    await this.listen();
+    // Redis keeps nothing on disk: should it lose the schedulers, they come back within this interval.
+    this.timer = setInterval(() => void this.restoreSchedulers(), Math.max(5 * this.config.notifications.pollIntervalMs, 1_000));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Sets the schedules from the settings (a changed setting replaces the old schedule). */
+  private async upsertSchedulers(): Promise<void> {
     const settings = this.config.notifications;
     const template = (name: string) => ({ name, opts: NOTIFIER_JOB_OPTIONS });
     await this.queue.upsertJobScheduler(SCHEDULERS.poll, { every: settings.pollIntervalMs }, template(NOTIFIER_JOBS.poll));
     await this.queue.upsertJobScheduler(SCHEDULERS.overdue, { every: settings.overdueScanIntervalMs }, template(NOTIFIER_JOBS.scanOverdue));
     await this.queue.upsertJobScheduler(SCHEDULERS.digest, { pattern: settings.digestSchedule, tz: 'UTC' }, template(NOTIFIER_JOBS.digest));
-    await this.listen();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    await this.listener?.end().catch(() => undefined);
+  private async restoreSchedulers(): Promise<void> {
+    try {
+      const present = await Promise.all(Object.values(SCHEDULERS).map((id) => this.queue.getJobScheduler(id)));
+      if (present.some((scheduler) => scheduler === undefined)) {
+        this.logger.warn('job schedulers missing from Redis (restarted or flushed?); setting them again');
+        await this.upsertSchedulers();
+      }
+    } catch (error) {
+      this.logger.warn(`cannot check the job schedulers: ${describe(error)}`);
+    }
   }
 
   private wake(reason: string): void {

@@ -2,13 +2,14 @@ import { Inject, Logger } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import type pg from 'pg';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
 import { DigestRun, findStrandedDeliveries, Notifier, type NotifierBatch, OverdueScan } from '@app/notifications';
 import { DeliveryDispatcher } from '../notifications/delivery-dispatcher.service.js';
 import { NOTIFIER_JOBS, NOTIFIER_QUEUE } from '../notifications/notification-queues.js';
 
-/** A pending delivery overdue by this much, and held by no run, has lost its job. */
-const STRANDED_AFTER_MS = 30_000;
+/** A pending delivery overdue by this many poll intervals (10 s by default), and held by no run, has lost its job. */
+const STRANDED_AFTER_POLLS = 5;
 
 /**
  * The notifier's jobs. Each first brings the notifier up to the feed, so the overdue scan and the digest
@@ -27,6 +28,7 @@ export class NotifierProcessor extends WorkerHost {
     private readonly digest: DigestRun,
     private readonly dispatcher: DeliveryDispatcher,
     @Inject(PG_POOL) private readonly pool: pg.Pool,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
   }
@@ -45,7 +47,8 @@ export class NotifierProcessor extends WorkerHost {
       case NOTIFIER_JOBS.scanOverdue:
         break;
       case NOTIFIER_JOBS.poll: {
-        const stranded = await findStrandedDeliveries(this.pool, STRANDED_AFTER_MS);
+        const graceMs = Math.max(STRANDED_AFTER_POLLS * this.config.notifications.pollIntervalMs, 1_000);
+        const stranded = await findStrandedDeliveries(this.pool, graceMs);
         if (stranded.length > 0) {
           this.logger.warn(`offering ${stranded.length} stranded deliveries again`);
           await this.dispatcher.dispatch(stranded);
