@@ -16,6 +16,9 @@ const MAX_ENTRIES = 5000;
  * is sent, not what is summarised, so a subscription to `project.digest` alone is a weekly summary of
  * everything in its scope. Each subscription's digest and its `last_digest_at` commit together, keyed by
  * the period's end: a redelivered run sends nothing twice.
+ *
+ * Periods are cut by when notifications were stored (so a late one falls in the next period rather than
+ * in none); like the fan-out, a digest leaves out facts recorded before its subscription was made.
  */
 export class DigestRun {
   constructor(private readonly pool: pg.Pool) {}
@@ -45,8 +48,8 @@ export class DigestRun {
       await client.query('BEGIN');
       // Inbox entries are numbered as they are written; writers take turns so that they commit in that order too.
       await lockCursor(client);
-      const locked = await client.query<{ period_start: Date; project_ids: string[]; countries: string[] }>(
-        `SELECT COALESCE(last_digest_at, created_at) AS period_start, project_ids, countries FROM subscriptions
+      const locked = await client.query<{ period_start: Date; created_at: Date; project_ids: string[]; countries: string[] }>(
+        `SELECT COALESCE(last_digest_at, created_at) AS period_start, created_at, project_ids, countries FROM subscriptions
          WHERE id = $1 AND status = 'active' AND (last_digest_at IS NULL OR last_digest_at < $2)
          FOR UPDATE`,
         [subscriptionId, periodEnd],
@@ -61,9 +64,10 @@ export class DigestRun {
          WHERE created_at > $1 AND created_at <= $2 AND type <> 'project.digest' AND project_id IS NOT NULL
            AND (cardinality($3::uuid[]) = 0 OR project_id = ANY ($3::uuid[]))
            AND (cardinality($4::text[]) = 0 OR country = ANY ($4::text[]))
+           AND COALESCE((data #>> '{event,recordedAt}')::timestamptz, time) >= $6
          ORDER BY created_at
          LIMIT $5`,
-        [subscription.period_start, periodEnd, subscription.project_ids, subscription.countries, MAX_ENTRIES],
+        [subscription.period_start, periodEnd, subscription.project_ids, subscription.countries, MAX_ENTRIES, subscription.created_at],
       );
       const draft = projectDigest({
         subscriptionId,
