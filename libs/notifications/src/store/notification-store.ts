@@ -121,12 +121,6 @@ export async function fanOut(db: Queryable, notifications: readonly StoredNotifi
   return deliveries;
 }
 
-export async function loadNotification(db: Queryable, id: string): Promise<StoredNotification | undefined> {
-  const result = await db.query<NotificationRow>(`SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE id = $1`, [id]);
-  const row = result.rows[0];
-  return row ? toStoredNotification(row) : undefined;
-}
-
 export function toStoredNotification(row: NotificationRow): StoredNotification {
   return {
     id: row.id,
