@@ -7,6 +7,7 @@ const moduleNameMapper = {
   '^@app/config$': '<rootDir>/libs/config/src/index.ts',
   '^@app/database$': '<rootDir>/libs/database/src/index.ts',
   '^@app/iati$': '<rootDir>/libs/iati/src/index.ts',
+  '^@app/notifications$': '<rootDir>/libs/notifications/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 const transform = {

@@ -9,7 +9,8 @@ ensure_deps
 ensure_services
 if [ ! -f .env ]; then
   say "Creating .env from .env.example (with a fresh admin key)"
-  sed "s/^ADMIN_API_KEY=.*/ADMIN_API_KEY=ptk_admin_$(node -p 'require("crypto").randomBytes(24).toString("hex")')/" .env.example > .env
+  sed -e "s/^ADMIN_API_KEY=.*/ADMIN_API_KEY=ptk_admin_$(node -p 'require("crypto").randomBytes(24).toString("hex")')/" \
+    -e "s/^SECRETS_KEY=.*/SECRETS_KEY=$(node -p 'require("crypto").randomBytes(32).toString("hex")')/" .env.example > .env
 fi
 load_dotenv
 say "Building"

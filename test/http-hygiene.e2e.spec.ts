@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
@@ -10,7 +11,7 @@ let admin: Record<string, string>;
 
 beforeAll(async () => {
   // Production mode: what a caller on the internet gets to see.
-  system = await startApi('http_hygiene', { NODE_ENV: 'production' });
+  system = await startApi('http_hygiene', { NODE_ENV: 'production', SECRETS_KEY: randomBytes(32).toString('base64') });
   admin = bearer(system.adminKey);
 });
 

@@ -10,7 +10,7 @@ const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 beforeAll(async () => {
   workerMetricsPort = await freePort();
-  system = await startSystem('operations', { WORKER_METRICS_PORT: String(workerMetricsPort), PROJECTION_MAX_LAG_SECONDS: '2' });
+  system = await startSystem('operations', { env: { WORKER_METRICS_PORT: String(workerMetricsPort), PROJECTION_MAX_LAG_SECONDS: '2' } });
 });
 
 afterAll(async () => {
@@ -42,7 +42,7 @@ describe('pipeline metrics and readiness', () => {
   });
 
   it('fails readiness while the read model is further behind than the limit, and recovers', async () => {
-    await system.worker.close();
+    await system.worker!.close();
     const id = (await system.http.post('/projects').set(auth(system.adminKey)).send(bansuoProposal()).expect(201)).body.id;
     const notReady = await eventually(
       async () => {
@@ -55,7 +55,7 @@ describe('pipeline metrics and readiness', () => {
     expect(notReady.body.checks.projections.status).toBe('down');
     expect(notReady.body.checks.projections.error).toMatch(/behind/);
     expect(notReady.body.checks.postgres.status).toBe('up');
-    await system.restartWorker();
+    await system.startWorker();
     await eventually(async () => (await system.http.get(`/projects/${id}`).set(auth(system.adminKey))).status === 200, 10_000, 'catch up');
     await eventually(async () => (await system.http.get('/health/ready')).status === 200, 5_000, 'ready again');
   });

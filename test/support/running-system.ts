@@ -5,43 +5,62 @@ import request from 'supertest';
 import { createApiApplication } from '../../apps/api/src/bootstrap.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 import { PROJECTIONS_QUEUE } from '@app/read-models';
-import { loadConfig } from '@app/config';
 import { AUDIT_QUEUE } from '../../apps/worker/src/audit/audit-queue.js';
-import { createTestEnvironment, type TestEnvironment } from './test-environment.js';
+import { DELIVERIES_QUEUE, NOTIFIER_QUEUE } from '../../apps/worker/src/notifications/notification-queues.js';
+import { applySettings, createTestEnvironment, type TestEnvironment } from './test-environment.js';
 
 /** The API and the worker, in this process, on a database and queue prefix of their own. */
 export interface RunningSystem {
   env: TestEnvironment;
   api: INestApplication;
-  worker: INestApplicationContext;
+  /** The first worker; undefined when the system was started without one and none was started since. */
+  worker: INestApplicationContext | undefined;
+  workers: INestApplicationContext[];
   http: ReturnType<typeof request>;
   adminKey: string;
-  /** Starts a new worker (after `worker.close()`, say); `worker` then names the new one. */
-  restartWorker(): Promise<void>;
+  /** Starts another worker on the same database and queues (a second process, as far as they can tell). */
+  startWorker(): Promise<INestApplicationContext>;
   stop(): Promise<void>;
 }
 
-/** `overrides` are environment settings for this system (applied before the apps read their config). */
-export async function startSystem(label: string, overrides: Record<string, string> = {}): Promise<RunningSystem> {
-  const env = await createTestEnvironment(label);
-  Object.assign(process.env, overrides);
-  env.config = loadConfig(process.env);
+export interface SystemOptions {
+  /** Settings for this system only, e.g. `{ OVERDUE_SCAN_INTERVAL_MS: '500' }`. */
+  env?: Record<string, string>;
+  /** Start the worker too (the default); false to start it later with `startWorker()`. */
+  worker?: boolean;
+}
+
+const QUEUES = [PROJECTIONS_QUEUE, AUDIT_QUEUE, NOTIFIER_QUEUE, DELIVERIES_QUEUE];
+
+export async function startSystem(label: string, options: SystemOptions = {}): Promise<RunningSystem> {
+  const env = await createTestEnvironment(label, options.env);
   const api = await createApiApplication(env.config);
   await api.init();
-  const startWorker = () => NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
-  const system: RunningSystem = {
+  const workers: INestApplicationContext[] = [];
+  const startWorker = async () => {
+    // Another system started since (in the same spec file) may have changed the environment.
+    applySettings(env.settings);
+    const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
+    workers.push(worker);
+    return worker;
+  };
+  if (options.worker !== false) await startWorker();
+  return {
     env,
     api,
-    worker: await startWorker(),
+    get worker() {
+      return workers[0];
+    },
+    workers,
     http: request(api.getHttpServer()),
     adminKey: env.config.adminApiKey!,
-    async restartWorker() {
-      system.worker = await startWorker();
-    },
+    startWorker,
     async stop() {
-      await system.worker.close();
+      for (const worker of workers) await worker.close();
+      // Open streams (SSE) would keep the server from closing.
+      api.getHttpServer().closeAllConnections?.();
       await api.close();
-      for (const name of [PROJECTIONS_QUEUE, AUDIT_QUEUE]) {
+      for (const name of QUEUES) {
         const queue = new Queue(name, { connection: { url: env.config.redisUrl }, prefix: env.config.queuePrefix });
         await queue.obliterate({ force: true }).catch(() => undefined);
         await queue.close();
@@ -49,5 +68,4 @@ export async function startSystem(label: string, overrides: Record<string, strin
       await env.dispose();
     },
   };
-  return system;
 }

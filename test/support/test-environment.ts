@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type AppConfig, loadConfig } from '@app/config';
+import { type AppConfig, CONFIG_DEFAULTS, loadConfig } from '@app/config';
 import { createDatabaseIfMissing, dropDatabaseIfExists, migrate } from '@app/database';
 
 /**
@@ -8,6 +8,8 @@ import { createDatabaseIfMissing, dropDatabaseIfExists, migrate } from '@app/dat
  */
 export interface TestEnvironment {
   config: AppConfig;
+  /** The settings this environment runs with, as environment variables. */
+  settings: Record<string, string>;
   /** Drops the database; call from afterAll. */
   dispose(): Promise<void>;
 }
@@ -15,9 +17,12 @@ export interface TestEnvironment {
 const BASE_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** Every setting a test may change; cleared before each environment so none leaks into the next spec file. */
+const SETTINGS = [...Object.keys(CONFIG_DEFAULTS), 'ADMIN_API_KEY', 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'SECRETS_KEY'];
+
 /**
- * `settings` override the environment given to loadConfig. Rate limits are off unless a spec sets
- * them: specs send hundreds of requests a minute from one address.
+ * `settings` are this environment's own (a short overdue scan interval, an SMTP server's URL). Rate
+ * limits are off unless a spec sets them: specs send hundreds of requests a minute from one address.
  */
 export async function createTestEnvironment(
   label: string,
@@ -48,9 +53,15 @@ export async function createTestEnvironment(
     RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
     ...settings,
   };
-  Object.assign(process.env, env);
+  applySettings(env);
   const config = loadConfig(env);
-  return { config, dispose: () => dropDatabaseIfExists(databaseUrl) };
+  return { config, settings: env, dispose: () => dropDatabaseIfExists(databaseUrl) };
+}
+
+/** Makes `settings` the process environment's, which Nest's ConfigModule reads when an app is created. */
+export function applySettings(settings: Record<string, string>): void {
+  for (const key of SETTINGS) delete process.env[key];
+  Object.assign(process.env, settings);
 }
 
 /** Polls `probe` until it answers something truthy, or fails after `timeoutMs`. */

@@ -15,6 +15,7 @@ import { HealthController } from './health/health.controller.js';
 import { ApiKeysController } from './keys/api-keys.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { PipelineMetrics } from './metrics/pipeline-metrics.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { IdempotencyStore } from './projects/idempotency.store.js';
 import { PortfolioController } from './projects/portfolio.controller.js';
 import { ProjectCommandsController } from './projects/project-commands.controller.js';
@@ -22,6 +23,7 @@ import { ProjectQueriesController } from './projects/project-queries.controller.
 import { RunProjectCommandHandler, projectCommandHandlerProvider } from './projects/run-project-command.handler.js';
 import { AddressRateLimitGuard, KeyRateLimitGuard } from './rate-limits/rate-limit.guards.js';
 import { RateLimitModule } from './rate-limits/rate-limit.module.js';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 
 @Module({
   imports: [
@@ -30,6 +32,8 @@ import { RateLimitModule } from './rate-limits/rate-limit.module.js';
     DatabaseModule,
     CqrsModule.forRoot(),
     RateLimitModule,
+    SubscriptionsModule,
+    NotificationsModule,
   ],
   controllers: [
     ProjectCommandsController,

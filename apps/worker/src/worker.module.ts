@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig, ConfigModule, loggingOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { AuditWorkerModule } from './audit/audit-worker.module.js';
+import { NotificationsWorkerModule } from './notifications/notifications-worker.module.js';
 import { ProjectionsProcessor } from './processors/projections.processor.js';
 import { PROJECTIONS_QUEUE } from '@app/read-models';
 import { WorkerMetricsServer } from './metrics/worker-metrics.server.js';
@@ -23,6 +24,7 @@ import { OutboxRelay } from './relay/outbox-relay.service.js';
     }),
     BullModule.registerQueue({ name: PROJECTIONS_QUEUE }),
     AuditWorkerModule,
+    NotificationsWorkerModule,
   ],
   providers: [ProjectionsProcessor, OutboxRelay, WorkerMetricsServer],
 })

@@ -40,6 +40,28 @@ export interface AppConfig {
   /** Longest a single SQL statement may run before it is cancelled and answered 503. */
   databaseStatementTimeoutMs: number;
   audit: AuditConfig;
+  notifications: NotificationsConfig;
+}
+
+/** Settings of the notifier, its schedules and its outbound channels. */
+export interface NotificationsConfig {
+  /** Webhook targets on loopback, private or link-local addresses are refused unless this is true. */
+  webhookAllowPrivateNetworks: boolean;
+  /** Upper bound of one webhook call, connection to last byte read, in milliseconds. */
+  webhookTimeoutMs: number;
+  /** Wait before each retry of a failed delivery, in milliseconds; one entry per retry. */
+  deliveryRetryDelaysMs: number[];
+  /** Key that encrypts webhook signing secrets at rest. */
+  secretsKey: string;
+  smtpUrl: string;
+  /** The From header of notification e-mails. */
+  mailFrom: string;
+  /** How often the feed is polled besides the NOTIFY wake-up, in milliseconds. */
+  pollIntervalMs: number;
+  /** How often overdue milestones are looked for, in milliseconds (at most a minute). */
+  overdueScanIntervalMs: number;
+  /** Cron pattern (UTC) of the weekly digest. */
+  digestSchedule: string;
 }
 
 export class ConfigError extends Error {
@@ -70,7 +92,19 @@ export const CONFIG_DEFAULTS = {
   API_KEY_ROTATION_GRACE_SECONDS: '86400',
   DATABASE_CONNECT_TIMEOUT_MS: '3000',
   DATABASE_STATEMENT_TIMEOUT_MS: '15000',
+  WEBHOOK_TIMEOUT_MS: '10000',
+  // 2 s, 10 s, 1 min, 5 min, 15 min, 30 min, 1 h, 2 h, 4 h, 8 h, 8 h: about a day in all.
+  DELIVERY_RETRY_DELAYS_MS: '2000,10000,60000,300000,900000,1800000,3600000,7200000,14400000,28800000,28800000',
+  SMTP_URL: 'smtp://127.0.0.1:1025',
+  MAIL_FROM: 'Project Tracker <notifications@project-tracker.localhost>',
+  NOTIFIER_POLL_INTERVAL_MS: '2000',
+  OVERDUE_SCAN_INTERVAL_MS: '60000',
+  // Mondays at 07:00 UTC.
+  DIGEST_SCHEDULE: '0 7 * * 1',
 } as const;
+
+/** Used outside production when SECRETS_KEY is not set, so development needs no setup; never in production. */
+export const DEVELOPMENT_SECRETS_KEY = 'development-only-secrets-key-not-for-production-use';
 
 /**
  * Reads `.env` (if present) under the process environment: a variable already set in the environment
@@ -169,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseConnectTimeoutMs = readInteger('DATABASE_CONNECT_TIMEOUT_MS', 100, 60_000);
   const databaseStatementTimeoutMs = readInteger('DATABASE_STATEMENT_TIMEOUT_MS', 100, 3_600_000);
   const audit = readAuditConfig(env, problems);
+  const notifications = readNotificationsConfig(env, read, nodeEnv, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -193,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseConnectTimeoutMs,
     databaseStatementTimeoutMs,
     audit,
+    notifications,
   };
 
   function readCount(key: 'RATE_LIMIT_PER_MINUTE' | 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE'): number {
@@ -249,6 +285,83 @@ function parseTrustProxy(value: string): AppConfig['trustProxy'] | undefined {
     return family !== 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)));
   });
   return valid && entries.length > 0 ? entries : undefined;
+}
+
+function readNotificationsConfig(
+  env: NodeJS.ProcessEnv,
+  read: (key: keyof typeof CONFIG_DEFAULTS) => string,
+  nodeEnv: string,
+  problems: string[],
+): NotificationsConfig {
+  const allowPrivate = env.WEBHOOK_ALLOW_PRIVATE_NETWORKS || (nodeEnv === 'production' ? 'false' : 'true');
+  if (!['true', 'false'].includes(allowPrivate)) {
+    problems.push(`WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false (got "${allowPrivate}")`);
+  }
+
+  const webhookTimeoutMs = Number(read('WEBHOOK_TIMEOUT_MS'));
+  if (!Number.isInteger(webhookTimeoutMs) || webhookTimeoutMs < 100 || webhookTimeoutMs > 30_000) {
+    problems.push(`WEBHOOK_TIMEOUT_MS must be an integer from 100 to 30000 (got "${read('WEBHOOK_TIMEOUT_MS')}")`);
+  }
+
+  const retryDelays = read('DELIVERY_RETRY_DELAYS_MS').split(',').map((part) => Number(part.trim()));
+  if (retryDelays.length > 30 || retryDelays.some((delay) => !Number.isInteger(delay) || delay < 10 || delay > 86_400_000)) {
+    problems.push(
+      `DELIVERY_RETRY_DELAYS_MS must be up to 30 comma-separated delays in milliseconds, each from 10 to 86400000 (got "${read('DELIVERY_RETRY_DELAYS_MS')}")`,
+    );
+  }
+
+  const secretsKey = env.SECRETS_KEY || undefined;
+  if (secretsKey !== undefined && secretsKey.length < 32) {
+    problems.push('SECRETS_KEY must be at least 32 characters long');
+  }
+  if (secretsKey === undefined && nodeEnv === 'production') {
+    problems.push('SECRETS_KEY is required in production: it encrypts webhook signing secrets');
+  }
+
+  const smtpUrl = read('SMTP_URL');
+  if (!isUrlWithProtocol(smtpUrl, ['smtp:', 'smtps:'])) {
+    problems.push(`SMTP_URL must be an smtp:// or smtps:// URL, like ${CONFIG_DEFAULTS.SMTP_URL} (got "${redact(smtpUrl)}")`);
+  }
+
+  const mailFrom = read('MAIL_FROM');
+  if (!/^[^\r\n<>@]*<?[^\s<>@]+@[^\s<>@]+>?$/.test(mailFrom)) {
+    problems.push(`MAIL_FROM must be an address, optionally with a name: "Name <user@host>" (got "${mailFrom}")`);
+  }
+
+  const pollIntervalMs = Number(read('NOTIFIER_POLL_INTERVAL_MS'));
+  if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 50) {
+    problems.push(`NOTIFIER_POLL_INTERVAL_MS must be an integer of at least 50 (got "${read('NOTIFIER_POLL_INTERVAL_MS')}")`);
+  }
+
+  const overdueScanIntervalMs = Number(read('OVERDUE_SCAN_INTERVAL_MS'));
+  if (!Number.isInteger(overdueScanIntervalMs) || overdueScanIntervalMs < 100 || overdueScanIntervalMs > 60_000) {
+    problems.push(
+      `OVERDUE_SCAN_INTERVAL_MS must be an integer from 100 to 60000: overdue milestones are looked for at least every minute (got "${read('OVERDUE_SCAN_INTERVAL_MS')}")`,
+    );
+  }
+
+  const digestSchedule = read('DIGEST_SCHEDULE').trim();
+  if (!isCronPattern(digestSchedule)) {
+    problems.push(`DIGEST_SCHEDULE must be a cron pattern of 5 or 6 fields, like "${CONFIG_DEFAULTS.DIGEST_SCHEDULE}" (got "${digestSchedule}")`);
+  }
+
+  return {
+    webhookAllowPrivateNetworks: allowPrivate === 'true',
+    webhookTimeoutMs,
+    deliveryRetryDelaysMs: retryDelays,
+    secretsKey: secretsKey ?? DEVELOPMENT_SECRETS_KEY,
+    smtpUrl,
+    mailFrom,
+    pollIntervalMs,
+    overdueScanIntervalMs,
+    digestSchedule,
+  };
+}
+
+/** Five or six fields of the characters cron patterns use; BullMQ checks the rest when it schedules. */
+function isCronPattern(value: string): boolean {
+  const fields = value.split(/\s+/);
+  return (fields.length === 5 || fields.length === 6) && fields.every((field) => /^[0-9A-Za-z*?,\/#LW-]+$/.test(field));
 }
 
 export function databaseName(databaseUrl: string): string | undefined {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig, parseByteSize } from './config.js';
+import { ConfigError, DEVELOPMENT_SECRETS_KEY, loadConfig, parseByteSize } from './config.js';
 
 describe('loadConfig', () => {
   it('uses the docker-compose defaults when nothing is set', () => {
@@ -31,6 +31,17 @@ describe('loadConfig', () => {
         checkpointIntervalMs: 60000,
         iatiReportingOrg: { ref: 'XI-IATI-PROJECT-TRACKER', type: '90', name: 'Project Tracker' },
       },
+      notifications: {
+        webhookAllowPrivateNetworks: true,
+        webhookTimeoutMs: 10_000,
+        deliveryRetryDelaysMs: [2000, 10_000, 60_000, 300_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 28_800_000],
+        secretsKey: DEVELOPMENT_SECRETS_KEY,
+        smtpUrl: 'smtp://127.0.0.1:1025',
+        mailFrom: 'Project Tracker <notifications@project-tracker.localhost>',
+        pollIntervalMs: 2000,
+        overdueScanIntervalMs: 60_000,
+        digestSchedule: '0 7 * * 1',
+      },
     });
   });
 
@@ -38,6 +49,55 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ IATI_REPORTING_ORG_TYPE: '99' })).toThrow(/IATI_REPORTING_ORG_TYPE must be an IATI OrganisationType/);
     expect(() => loadConfig({ AUDIT_CHECKPOINT_INTERVAL_MS: '5' })).toThrow(/AUDIT_CHECKPOINT_INTERVAL_MS/);
     expect(() => loadConfig({ SNAPSHOT_EVERY: '0' })).toThrow(/SNAPSHOT_EVERY/);
+  });
+
+  it('retries deliveries for about a day by default, the first retry within a few seconds', () => {
+    const delays = loadConfig({}).notifications.deliveryRetryDelaysMs;
+    expect(delays[0]).toBeLessThanOrEqual(5_000);
+    const total = delays.reduce((sum, delay) => sum + delay, 0);
+    expect(total).toBeGreaterThan(20 * 3_600_000);
+    expect(total).toBeLessThan(28 * 3_600_000);
+  });
+
+  it('refuses webhooks to private networks in production unless told otherwise', () => {
+    const production = { NODE_ENV: 'production', ADMIN_API_KEY: 'a'.repeat(20), SECRETS_KEY: 's'.repeat(32) };
+    expect(loadConfig(production).notifications.webhookAllowPrivateNetworks).toBe(false);
+    expect(loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }).notifications.webhookAllowPrivateNetworks).toBe(true);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' }).notifications.webhookAllowPrivateNetworks).toBe(false);
+  });
+
+  it('names every malformed notification setting', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes',
+        WEBHOOK_TIMEOUT_MS: '600000',
+        DELIVERY_RETRY_DELAYS_MS: '1000,soon',
+        SECRETS_KEY: 'short',
+        SMTP_URL: 'http://mail',
+        MAIL_FROM: 'nobody',
+        OVERDUE_SCAN_INTERVAL_MS: '3600000',
+        DIGEST_SCHEDULE: 'every monday',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems } = error as ConfigError;
+    expect(problems.map((problem) => problem.split(' ')[0])).toEqual([
+      'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
+      'WEBHOOK_TIMEOUT_MS',
+      'DELIVERY_RETRY_DELAYS_MS',
+      'SECRETS_KEY',
+      'SMTP_URL',
+      'MAIL_FROM',
+      'OVERDUE_SCAN_INTERVAL_MS',
+      'DIGEST_SCHEDULE',
+    ]);
+  });
+
+  it('requires SECRETS_KEY in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', ADMIN_API_KEY: 'a'.repeat(20) })).toThrow(/SECRETS_KEY is required in production/);
   });
 
   it('stops with every problem named, and never prints a password', () => {
@@ -58,7 +118,7 @@ describe('loadConfig', () => {
   });
 
   it('requires ADMIN_API_KEY in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_API_KEY is required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', SECRETS_KEY: 's'.repeat(32) })).toThrow(/ADMIN_API_KEY is required in production/);
   });
 
   it('refuses a database URL without a database name', () => {

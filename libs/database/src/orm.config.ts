@@ -5,6 +5,7 @@ import { ApiKeyRotation } from './migrations/migration-2026-11-25-api-key-rotati
 import { InitialSchema } from './migrations/migration-2026-11-25-initial-schema.js';
 import { RebuildableViews } from './migrations/migration-2026-11-25-rebuildable-views.js';
 import { AuditSchema } from './migrations/migration-2026-11-25-audit.js';
+import { NotificationsSchema } from './migrations/migration-2026-11-25-notifications.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
 export const MIGRATIONS = [
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   { name: 'migration-2026-11-25-rebuildable-views', class: RebuildableViews },
   { name: 'migration-2026-11-25-api-key-rotation', class: ApiKeyRotation },
   { name: 'migration-2026-11-25-audit', class: AuditSchema },
+  { name: 'migration-2026-11-25-notifications', class: NotificationsSchema },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -1,0 +1,118 @@
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { Request, Response } from 'express';
+import { type InboxEntry, InboxStore } from '@app/notifications';
+import type { Actor } from '../auth/actor.js';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { ProblemException } from '../common/problem.js';
+import { InboxStream } from './inbox-stream.service.js';
+
+export class ListNotificationsQueryDto {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  /** The `nextBefore` of the previous page. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) before?: number;
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'unread must be true or false' })
+  unread?: boolean;
+}
+
+const uuid = new ParseUUIDPipe({
+  exceptionFactory: () =>
+    new ProblemException(400, 'REQUEST.INVALID_ID', 'Bad Request', 'An id in the path is not a UUID.', [{ field: 'path', message: 'must be a UUID' }]),
+});
+
+/** Keeps proxies and load balancers from closing an idle stream. */
+const HEARTBEAT_MS = 15_000;
+/** Entries sent per read when a stream catches up. */
+const STREAM_BATCH = 100;
+
+/** The caller's in-app inbox: the notifications its inbox subscriptions delivered. */
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Roles('admin', 'manager')
+@Controller('notifications')
+export class NotificationsController {
+  constructor(
+    private readonly inbox: InboxStore,
+    private readonly stream: InboxStream,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The caller's inbox, newest first, paged with `before`; with the unread count" })
+  list(@Query() query: ListNotificationsQueryDto, @CurrentActor() actor: Actor) {
+    return this.inbox.list(actor.keyId, { limit: query.limit ?? 50, before: query.before, unreadOnly: query.unread });
+  }
+
+  @Get('stream')
+  @ApiOperation({
+    summary: 'Server-Sent Events: each new inbox entry as an event `notification` (id = its seq; Last-Event-ID resumes)',
+  })
+  @ApiProduces('text/event-stream')
+  async live(@CurrentActor() actor: Actor, @Req() request: Request, @Res() response: Response): Promise<void> {
+    const resumeFrom = Number(request.header('last-event-id'));
+    let lastSent = Number.isSafeInteger(resumeFrom) && resumeFrom >= 0 && request.header('last-event-id') ? resumeFrom : await this.newestSeq(actor.keyId);
+
+    response.status(200);
+    response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    response.setHeader('Cache-Control', 'no-cache, no-transform');
+    response.setHeader('Connection', 'keep-alive');
+    response.setHeader('X-Accel-Buffering', 'no');
+    response.flushHeaders();
+    response.write(`retry: 3000\n: inbox of ${actor.name}\n\n`);
+
+    let closed = false;
+    // Reads are chained, so entries go out once each and in order however the wake-ups interleave.
+    let pump = Promise.resolve();
+    const sendNew = () => {
+      pump = pump.then(async () => {
+        while (!closed) {
+          const entries = await this.inbox.after(actor.keyId, lastSent, STREAM_BATCH);
+          for (const entry of entries) {
+            response.write(formatEvent(entry));
+            lastSent = entry.seq;
+          }
+          if (entries.length < STREAM_BATCH) return;
+        }
+      }).catch(() => close());
+    };
+    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      unsubscribe();
+      response.end();
+    };
+    const unsubscribe = this.stream.subscribe(actor.keyId, sendNew, close);
+    request.on('close', close);
+    sendNew();
+  }
+
+  @Post('read-all')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark every notification in the inbox read' })
+  async readAll(@CurrentActor() actor: Actor) {
+    return { marked: await this.inbox.markAllRead(actor.keyId), unreadCount: 0 };
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark one notification read' })
+  async read(@Param('id', uuid) id: string, @CurrentActor() actor: Actor) {
+    const entry = await this.inbox.markRead(actor.keyId, id);
+    if (!entry) throw new ProblemException(404, 'NOTIFICATION.NOT_FOUND', 'Not Found', `Notification ${id} is not in your inbox.`);
+    return entry;
+  }
+
+  private async newestSeq(ownerKeyId: string): Promise<number> {
+    const newest = await this.inbox.list(ownerKeyId, { limit: 1 });
+    return newest.items[0]?.seq ?? 0;
+  }
+}
+
+function formatEvent(entry: InboxEntry): string {
+  return `id: ${entry.seq}\nevent: notification\ndata: ${JSON.stringify(entry)}\n\n`;
+}

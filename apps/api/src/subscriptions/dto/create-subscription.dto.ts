@@ -1,0 +1,49 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { NOTIFICATION_TYPES, type NotificationType, SUBSCRIPTION_CHANNELS, type SubscriptionChannel } from '@app/notifications';
+
+export class SubscriptionFilterDto {
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Only these projects; empty or absent for all' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsUUID(undefined, { each: true })
+  projectIds?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['LA'], description: 'Only projects in these countries (ISO 3166-1 alpha-2)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(300)
+  @Matches(/^[A-Z]{2}$/, { each: true, message: 'each value in countries must be an ISO 3166-1 alpha-2 code in capitals' })
+  countries?: string[];
+
+  @ApiPropertyOptional({ enum: NOTIFICATION_TYPES, isArray: true, description: 'Only these notification types; empty or absent for all' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(NOTIFICATION_TYPES.length)
+  @IsIn(NOTIFICATION_TYPES, { each: true })
+  types?: NotificationType[];
+}
+
+export class CreateSubscriptionDto {
+  @ApiProperty({ enum: SUBSCRIPTION_CHANNELS }) @IsIn(SUBSCRIPTION_CHANNELS) channel!: SubscriptionChannel;
+
+  @ApiPropertyOptional({ example: 'https://hooks.example.org/project-tracker', description: 'For webhooks: where to POST the CloudEvents' })
+  @ValidateIf((dto: CreateSubscriptionDto) => dto.channel === 'webhook' || dto.url !== undefined)
+  @IsString()
+  @MaxLength(2000)
+  url?: string;
+
+  @ApiPropertyOptional({ example: 'office@example.org', description: 'For e-mail: where to send the messages' })
+  @ValidateIf((dto: CreateSubscriptionDto) => dto.channel === 'email' || dto.address !== undefined)
+  @IsEmail({}, { message: 'address must be an e-mail address' })
+  @MaxLength(320)
+  address?: string;
+
+  @ApiPropertyOptional({ type: SubscriptionFilterDto, description: 'Which notifications; absent or empty for everything' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SubscriptionFilterDto)
+  filter?: SubscriptionFilterDto;
+}

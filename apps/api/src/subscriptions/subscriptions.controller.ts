@@ -1,0 +1,126 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type pg from 'pg';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { PG_POOL } from '@app/database';
+import { checkWebhookUrl, type Subscription, SubscriptionStore } from '@app/notifications';
+import type { Actor } from '../auth/actor.js';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { ProblemException } from '../common/problem.js';
+import { CreateSubscriptionDto } from './dto/create-subscription.dto.js';
+import { ListDeliveriesQueryDto, ListSubscriptionsQueryDto } from './dto/subscription-queries.dto.js';
+
+const uuid = new ParseUUIDPipe({
+  exceptionFactory: () =>
+    new ProblemException(400, 'REQUEST.INVALID_ID', 'Bad Request', 'An id in the path is not a UUID.', [{ field: 'path', message: 'must be a UUID' }]),
+});
+
+/** A manager's notification subscriptions: each sees and changes only its own; an admin may reach any by id. */
+@ApiTags('subscriptions')
+@ApiBearerAuth()
+@Roles('admin', 'manager')
+@Controller('subscriptions')
+export class SubscriptionsController {
+  constructor(
+    private readonly subscriptions: SubscriptionStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Subscribe to notifications by webhook, e-mail or the in-app inbox; a webhook answer shows its signing secret once' })
+  @ApiCreatedResponse({ description: 'The subscription; `secret` (whsec_...) for webhooks, shown this once' })
+  async create(@Body() body: CreateSubscriptionDto, @CurrentActor() actor: Actor) {
+    const target = await this.targetOf(body);
+    const filter = {
+      projectIds: [...new Set(body.filter?.projectIds?.map((id) => id.toLowerCase()) ?? [])],
+      countries: [...new Set(body.filter?.countries ?? [])],
+      types: [...new Set(body.filter?.types ?? [])],
+    };
+    await this.assertProjectsExist(filter.projectIds);
+    const { subscription, secret } = await this.subscriptions.create(actor.keyId, { channel: body.channel, target, filter });
+    return { ...subscription, ...(secret ? { secret } : {}) };
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The caller's subscriptions" })
+  list(@Query() query: ListSubscriptionsQueryDto, @CurrentActor() actor: Actor) {
+    return this.subscriptions.list(actor.keyId, { limit: query.limit ?? 100, offset: query.offset ?? 0 });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One subscription' })
+  async get(@Param('id', uuid) id: string, @CurrentActor() actor: Actor) {
+    return this.owned(id, actor);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End a subscription; what was still to be delivered is cancelled' })
+  @ApiNoContentResponse()
+  async delete(@Param('id', uuid) id: string, @CurrentActor() actor: Actor): Promise<void> {
+    await this.owned(id, actor);
+    await this.subscriptions.delete(id);
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume a subscription disabled after its receiver answered 410 Gone' })
+  async enable(@Param('id', uuid) id: string, @CurrentActor() actor: Actor) {
+    await this.owned(id, actor);
+    return this.subscriptions.enable(id);
+  }
+
+  @Get(':id/deliveries')
+  @ApiOperation({ summary: 'Every delivery attempt of the subscription, newest first: time, status, latency, error' })
+  async deliveries(@Param('id', uuid) id: string, @Query() query: ListDeliveriesQueryDto, @CurrentActor() actor: Actor) {
+    await this.owned(id, actor);
+    return this.subscriptions.attempts(id, { limit: query.limit ?? 100, before: query.before });
+  }
+
+  private async owned(id: string, actor: Actor): Promise<Subscription> {
+    const subscription = await this.subscriptions.find(id);
+    // Someone else's subscription is answered like a missing one: its existence is not the caller's business.
+    if (!subscription || (subscription.ownerKeyId !== actor.keyId && actor.role !== 'admin')) {
+      throw new ProblemException(404, 'SUBSCRIPTION.NOT_FOUND', 'Not Found', `Subscription ${id} does not exist.`);
+    }
+    const { ownerKeyId: _owner, ...visible } = subscription;
+    return visible;
+  }
+
+  /** The channel's target, checked: a webhook URL must be http(s) and, unless allowed, public. */
+  private async targetOf(body: CreateSubscriptionDto): Promise<string | null> {
+    const misplaced = (field: string, channel: string) =>
+      new ProblemException(400, 'SUBSCRIPTION.FIELD_NOT_ALLOWED', 'Bad Request', `${field} is only for ${channel} subscriptions.`, [
+        { field, message: `is only for ${channel} subscriptions` },
+      ]);
+    if (body.channel !== 'webhook' && body.url !== undefined) throw misplaced('url', 'webhook');
+    if (body.channel !== 'email' && body.address !== undefined) throw misplaced('address', 'email');
+    switch (body.channel) {
+      case 'webhook': {
+        const problem = await checkWebhookUrl(body.url!, this.config.notifications.webhookAllowPrivateNetworks);
+        if (problem) throw new ProblemException(400, problem.code, 'Bad Request', `url ${problem.message}.`, [{ field: 'url', message: problem.message }]);
+        return new URL(body.url!).toString();
+      }
+      case 'email':
+        return body.address!;
+      case 'inbox':
+        return null;
+    }
+  }
+
+  private async assertProjectsExist(projectIds: string[]): Promise<void> {
+    if (projectIds.length === 0) return;
+    const found = await this.pool.query<{ stream_id: string }>(
+      `SELECT stream_id FROM event_streams WHERE stream_type = 'project' AND stream_id = ANY ($1::uuid[])`,
+      [projectIds],
+    );
+    const known = new Set(found.rows.map((row) => row.stream_id));
+    const unknown = projectIds.filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new ProblemException(400, 'SUBSCRIPTION.UNKNOWN_PROJECT', 'Bad Request', `No project has the id ${unknown.join(', ')}.`, [
+        { field: 'filter.projectIds', message: `names unknown projects: ${unknown.join(', ')}` },
+      ]);
+    }
+  }
+}

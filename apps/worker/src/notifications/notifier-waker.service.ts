@@ -1,0 +1,96 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import pg from 'pg';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { EVENTS_CHANNEL } from '@app/event-store';
+import { NOTIFIER_JOB_OPTIONS, NOTIFIER_JOBS, NOTIFIER_QUEUE, SCHEDULERS } from './notification-queues.js';
+
+/**
+ * Wakes the notifier: at once when an append is notified (LISTEN on the event store's channel), and on
+ * BullMQ job schedulers for the periodic poll, the overdue scan and the digest, which run with no
+ * request from anyone. Schedulers are upserted under fixed ids, so several workers share one schedule,
+ * and set again should Redis lose them.
+ */
+@Injectable()
+export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(NotifierWaker.name);
+  private listener: pg.Client | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectQueue(NOTIFIER_QUEUE) private readonly queue: Queue,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.upsertSchedulers();
+    await this.listen();
+    // Redis keeps nothing on disk: should it lose the schedulers, they come back within this interval.
+    this.timer = setInterval(() => void this.restoreSchedulers(), Math.max(5 * this.config.notifications.pollIntervalMs, 1_000));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Sets the schedules from the settings (a changed setting replaces the old schedule). */
+  private async upsertSchedulers(): Promise<void> {
+    const settings = this.config.notifications;
+    const template = (name: string) => ({ name, opts: NOTIFIER_JOB_OPTIONS });
+    await this.queue.upsertJobScheduler(SCHEDULERS.poll, { every: settings.pollIntervalMs }, template(NOTIFIER_JOBS.poll));
+    await this.queue.upsertJobScheduler(SCHEDULERS.overdue, { every: settings.overdueScanIntervalMs }, template(NOTIFIER_JOBS.scanOverdue));
+    await this.queue.upsertJobScheduler(SCHEDULERS.digest, { pattern: settings.digestSchedule, tz: 'UTC' }, template(NOTIFIER_JOBS.digest));
+  }
+
+  private async restoreSchedulers(): Promise<void> {
+    try {
+      const present = await Promise.all(Object.values(SCHEDULERS).map((id) => this.queue.getJobScheduler(id)));
+      if (present.some((scheduler) => scheduler === undefined)) {
+        this.logger.warn('job schedulers missing from Redis (restarted or flushed?); setting them again');
+        await this.upsertSchedulers();
+      }
+    } catch (error) {
+      this.logger.warn(`cannot check the job schedulers: ${describe(error)}`);
+    }
+  }
+
+  private wake(reason: string): void {
+    this.queue
+      .add(NOTIFIER_JOBS.follow, {}, { ...NOTIFIER_JOB_OPTIONS, jobId: `follow-${reason}` })
+      .catch((error: unknown) => this.logger.warn(`enqueue failed (the poll will catch up): ${describe(error)}`));
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.config.databaseUrl });
+    client.on('notification', (message) => {
+      const [streamId, version] = (message.payload ?? '').split(':');
+      if (streamId && version) this.wake(`${streamId}-v${version}`);
+    });
+    const reconnect = () => {
+      if (this.stopped || this.listener !== client) return;
+      this.listener = undefined;
+      setTimeout(() => void this.listen().catch(() => reconnect()), 1_000);
+    };
+    client.on('error', (error) => {
+      this.logger.warn(`LISTEN connection lost: ${describe(error)}`);
+      reconnect();
+    });
+    client.on('end', reconnect);
+    this.listener = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    } catch (error) {
+      this.logger.warn(`cannot LISTEN yet: ${describe(error)}`);
+      reconnect();
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,72 @@
+import { Inject, Logger } from '@nestjs/common';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import type pg from 'pg';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { PG_POOL } from '@app/database';
+import { DigestRun, findStrandedDeliveries, Notifier, type NotifierBatch, OverdueScan } from '@app/notifications';
+import { DeliveryDispatcher } from '../notifications/delivery-dispatcher.service.js';
+import { NOTIFIER_JOBS, NOTIFIER_QUEUE } from '../notifications/notification-queues.js';
+
+/** A pending delivery overdue by this many poll intervals (10 s by default), and held by no run, has lost its job. */
+const STRANDED_AFTER_POLLS = 5;
+
+/**
+ * The notifier's jobs. Each first brings the notifier up to the feed, so the overdue scan and the digest
+ * judge the latest state. The overdue scan runs on its schedule (a date passing records nothing) and
+ * after any new events (a milestone planned or moved to a date already past). Deliveries are offered
+ * to their queue after each commit; a crash in between leaves them pending in PostgreSQL, where the
+ * poll finds them.
+ */
+@Processor(NOTIFIER_QUEUE, { concurrency: 1 })
+export class NotifierProcessor extends WorkerHost {
+  private readonly logger = new Logger(NotifierProcessor.name);
+
+  constructor(
+    private readonly notifier: Notifier,
+    private readonly overdue: OverdueScan,
+    private readonly digest: DigestRun,
+    private readonly dispatcher: DeliveryDispatcher,
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async process(job: Job): Promise<{ events: number; notifications: number }> {
+    const followed = await this.notifier.catchUp((batch: NotifierBatch) => this.dispatcher.dispatch(batch.deliveries));
+    let notifications = followed.notifications.length;
+    // New events may have planned or moved a milestone to a date already past: judge it now, not at the next tick.
+    if (followed.events > 0 || job.name === NOTIFIER_JOBS.scanOverdue) {
+      const found = await this.overdue.run();
+      await this.dispatcher.dispatch(found.deliveries);
+      notifications += found.notifications.length;
+    }
+    switch (job.name) {
+      case NOTIFIER_JOBS.follow:
+      case NOTIFIER_JOBS.scanOverdue:
+        break;
+      case NOTIFIER_JOBS.poll: {
+        const graceMs = Math.max(STRANDED_AFTER_POLLS * this.config.notifications.pollIntervalMs, 1_000);
+        const stranded = await findStrandedDeliveries(this.pool, graceMs);
+        if (stranded.length > 0) {
+          this.logger.warn(`offering ${stranded.length} stranded deliveries again`);
+          await this.dispatcher.dispatch(stranded);
+        }
+        break;
+      }
+      case NOTIFIER_JOBS.digest: {
+        // The scheduled time of this run ends the period: a redelivered run covers the same period.
+        const periodEnd = new Date(job.opts.prevMillis ?? job.timestamp);
+        const digests = await this.digest.run(periodEnd);
+        await this.dispatcher.dispatch(digests.deliveries);
+        notifications += digests.notifications.length;
+        break;
+      }
+      default:
+        this.logger.warn(`unknown notifier job ${job.name}, ignored`);
+    }
+    if (notifications > 0) this.logger.debug(`${job.name}: ${followed.events} events, ${notifications} notifications`);
+    return { events: followed.events, notifications };
+  }
+}

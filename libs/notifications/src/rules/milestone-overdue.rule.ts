@@ -1,0 +1,54 @@
+import type { NotificationDraft, ProjectFacts } from '../notification.js';
+import { projectName, projectSource } from './project-facts.js';
+
+/** A planned milestone whose due date has passed, as the overdue scan finds it. */
+export interface OverdueMilestone {
+  milestoneId: string;
+  title: string;
+  dueDate: string;
+  /** How often it was rescheduled: a rescheduled milestone that is missed again is announced again. */
+  timesRescheduled: number;
+  project: ProjectFacts;
+}
+
+/**
+ * Whether the overdue scan announces a milestone today: still planned, its due date before `today`
+ * (ISO dates, UTC), and its project neither closed nor cancelled, where a missed date no longer matters.
+ */
+export function isAnnouncedOverdue(
+  milestone: { status: string; dueDate: string },
+  projectStatus: string,
+  today: string,
+): boolean {
+  return milestone.status === 'planned' && milestone.dueDate < today && projectStatus !== 'closed' && projectStatus !== 'cancelled';
+}
+
+/**
+ * `milestone.overdue`: derived, not recorded, so the scan decides it. Announced once per milestone and
+ * due date: the key names how often it was rescheduled, so only a new date that is missed again counts.
+ */
+export function milestoneOverdue(milestone: OverdueMilestone, today: string, detectedAt: string): NotificationDraft {
+  const { project } = milestone;
+  const daysOverdue = Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${milestone.dueDate}T00:00:00Z`)) / 86_400_000);
+  return {
+    type: 'milestone.overdue',
+    dedupeKey: `milestone.overdue:${milestone.milestoneId}:${milestone.timesRescheduled}`,
+    projectId: project.id,
+    country: project.country,
+    source: projectSource(project.id),
+    subject: `milestones/${milestone.milestoneId}`,
+    headline: `${projectName(project)}: milestone "${milestone.title}" is overdue (due ${milestone.dueDate})`,
+    time: detectedAt,
+    data: {
+      project,
+      summary: `${projectName(project)}: milestone "${milestone.title}" was due on ${milestone.dueDate} and is not reached (${daysOverdue} day${daysOverdue === 1 ? '' : 's'} overdue).`,
+      milestone: {
+        id: milestone.milestoneId,
+        title: milestone.title,
+        dueDate: milestone.dueDate,
+        daysOverdue,
+        timesRescheduled: milestone.timesRescheduled,
+      },
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ProjectFacts } from '../notification.js';
+import { isAnnouncedOverdue, milestoneOverdue } from './milestone-overdue.rule.js';
+import { projectDigest } from './project-digest.rule.js';
+
+const bansuo: ProjectFacts = { id: 'p-1', code: 'CN-LA-BANSUO', title: 'Bansuo village', country: 'LA', status: 'implementation' };
+const xianglong: ProjectFacts = { id: 'p-2', code: 'CN-LA-XIANGLONG', title: 'Xianglong village', country: 'LA', status: 'suspended' };
+
+describe('milestone.overdue', () => {
+  it('is due once the due date has passed, for a planned milestone of a project still open', () => {
+    expect(isAnnouncedOverdue({ status: 'planned', dueDate: '2026-11-24' }, 'implementation', '2026-11-25')).toBe(true);
+    expect(isAnnouncedOverdue({ status: 'planned', dueDate: '2026-11-25' }, 'implementation', '2026-11-25')).toBe(false);
+    expect(isAnnouncedOverdue({ status: 'reached', dueDate: '2026-11-01' }, 'implementation', '2026-11-25')).toBe(false);
+    expect(isAnnouncedOverdue({ status: 'waived', dueDate: '2026-11-01' }, 'implementation', '2026-11-25')).toBe(false);
+    expect(isAnnouncedOverdue({ status: 'planned', dueDate: '2026-11-01' }, 'suspended', '2026-11-25')).toBe(true);
+    expect(isAnnouncedOverdue({ status: 'planned', dueDate: '2026-11-01' }, 'closed', '2026-11-25')).toBe(false);
+    expect(isAnnouncedOverdue({ status: 'planned', dueDate: '2026-11-01' }, 'cancelled', '2026-11-25')).toBe(false);
+  });
+
+  it('is keyed by milestone and reschedule count, so only a new date missed again is announced again', () => {
+    const draft = milestoneOverdue({ milestoneId: 'm-1', title: 'Bridge completed', dueDate: '2026-11-20', timesRescheduled: 0, project: bansuo }, '2026-11-25', '2026-11-25T06:00:00.000Z');
+    expect(draft).toMatchObject({
+      type: 'milestone.overdue',
+      dedupeKey: 'milestone.overdue:m-1:0',
+      subject: 'milestones/m-1',
+      source: '/projects/p-1',
+      time: '2026-11-25T06:00:00.000Z',
+      headline: 'Bansuo village (CN-LA-BANSUO): milestone "Bridge completed" is overdue (due 2026-11-20)',
+      data: { project: bansuo, milestone: { daysOverdue: 5, dueDate: '2026-11-20' } },
+    });
+    const again = milestoneOverdue({ milestoneId: 'm-1', title: 'Bridge completed', dueDate: '2026-11-22', timesRescheduled: 1, project: bansuo }, '2026-11-25', '2026-11-25T06:00:00.000Z');
+    expect(again.dedupeKey).toBe('milestone.overdue:m-1:1');
+  });
+});
+
+describe('project.digest', () => {
+  const period = { subscriptionId: 's-1', periodStart: '2026-11-16T07:00:00.000Z', periodEnd: '2026-11-23T07:00:00.000Z' };
+
+  it('sends nothing for a quiet period', () => {
+    expect(projectDigest({ ...period, entries: [] })).toBeNull();
+  });
+
+  it('groups the period by project, with counts per type and the latest headlines first', () => {
+    const draft = projectDigest({
+      ...period,
+      entries: [
+        { type: 'milestone.reached', headline: 'Bansuo: bridge', time: '2026-11-17T10:00:00.000Z', project: bansuo },
+        { type: 'project.status_changed', headline: 'Xianglong: suspended', time: '2026-11-18T10:00:00.000Z', project: xianglong },
+        { type: 'indicator.threshold_reached', headline: 'Bansuo: 50%', time: '2026-11-19T10:00:00.000Z', project: { ...bansuo, status: 'suspended' } },
+        { type: 'project.digest', headline: 'an earlier digest', time: '2026-11-19T11:00:00.000Z', project: bansuo },
+      ],
+    })!;
+    expect(draft).toMatchObject({
+      type: 'project.digest',
+      dedupeKey: 'project.digest:s-1:2026-11-23T07:00:00.000Z',
+      recipientSubscriptionId: 's-1',
+      projectId: null,
+      source: '/subscriptions/s-1',
+      subject: 'digests/2026-11-23',
+      headline: 'Digest 2026-11-16 to 2026-11-23: 3 notifications in 2 projects',
+    });
+    expect(draft.data.counts).toEqual({ 'milestone.reached': 1, 'project.status_changed': 1, 'indicator.threshold_reached': 1 });
+    expect(draft.data.projects).toEqual([
+      {
+        project: { ...bansuo, status: 'suspended' },
+        counts: { 'milestone.reached': 1, 'indicator.threshold_reached': 1 },
+        highlights: [
+          { type: 'indicator.threshold_reached', time: '2026-11-19T10:00:00.000Z', headline: 'Bansuo: 50%' },
+          { type: 'milestone.reached', time: '2026-11-17T10:00:00.000Z', headline: 'Bansuo: bridge' },
+        ],
+      },
+      { project: xianglong, counts: { 'project.status_changed': 1 }, highlights: [expect.objectContaining({ headline: 'Xianglong: suspended' })] },
+    ]);
+  });
+});

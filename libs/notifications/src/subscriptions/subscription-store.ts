@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { newWebhookSecret } from '../channels/webhook-signature.js';
+import type { NotificationType } from '../notification-types.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import type { DeliveryAttempt, Subscription, SubscriptionChannel, SubscriptionFilter } from './subscription.js';
+
+export interface NewSubscription {
+  channel: SubscriptionChannel;
+  /** The webhook URL or e-mail address; null for the inbox. */
+  target: string | null;
+  filter: SubscriptionFilter;
+}
+
+interface SubscriptionRow {
+  id: string;
+  owner_key_id: string;
+  channel: SubscriptionChannel;
+  target: string | null;
+  project_ids: string[];
+  countries: string[];
+  types: NotificationType[];
+  status: 'active' | 'disabled';
+  status_reason: string | null;
+  created_at: Date;
+}
+
+const COLUMNS = 'id, owner_key_id, channel, target, project_ids, countries, types, status, status_reason, created_at';
+
+/** Subscriptions and their delivery records. Deleted ones are kept (their history) but never shown. */
+export class SubscriptionStore {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  /** Answers the subscription and, for a webhook, its signing secret: shown this once, stored encrypted. */
+  async create(ownerKeyId: string, input: NewSubscription): Promise<{ subscription: Subscription; secret?: string }> {
+    const secret = input.channel === 'webhook' ? newWebhookSecret() : undefined;
+    const result = await this.pool.query<SubscriptionRow>(
+      `INSERT INTO subscriptions (id, owner_key_id, channel, target, secret_sealed, project_ids, countries, types)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+      [
+        randomUUID(),
+        ownerKeyId,
+        input.channel,
+        input.target,
+        secret ? this.secrets.seal(secret) : null,
+        input.filter.projectIds,
+        input.filter.countries,
+        input.filter.types,
+      ],
+    );
+    return { subscription: toSubscription(result.rows[0]!), ...(secret ? { secret } : {}) };
+  }
+
+  /** The owner's subscriptions, oldest first. */
+  async list(ownerKeyId: string, page: { limit: number; offset: number }): Promise<{ items: Subscription[]; total: number }> {
+    const [items, total] = await Promise.all([
+      this.pool.query<SubscriptionRow>(
+        `SELECT ${COLUMNS} FROM subscriptions WHERE owner_key_id = $1 AND status <> 'deleted'
+         ORDER BY created_at, id LIMIT $2 OFFSET $3`,
+        [ownerKeyId, page.limit, page.offset],
+      ),
+      this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM subscriptions WHERE owner_key_id = $1 AND status <> 'deleted'`, [
+        ownerKeyId,
+      ]),
+    ]);
+    return { items: items.rows.map(toSubscription), total: total.rows[0]!.n };
+  }
+
+  /** A subscription that is not deleted, with its owner. */
+  async find(id: string): Promise<(Subscription & { ownerKeyId: string }) | undefined> {
+    const result = await this.pool.query<SubscriptionRow>(`SELECT ${COLUMNS} FROM subscriptions WHERE id = $1 AND status <> 'deleted'`, [id]);
+    const row = result.rows[0];
+    return row ? { ...toSubscription(row), ownerKeyId: row.owner_key_id } : undefined;
+  }
+
+  /** Deletes it: nothing more is delivered, pending deliveries are cancelled, the attempts stay on record. */
+  async delete(id: string): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`UPDATE subscriptions SET status = 'deleted', status_changed_at = now(), status_reason = 'deleted by its owner' WHERE id = $1`, [id]);
+      await client.query(
+        `UPDATE deliveries SET status = 'cancelled', last_error = 'the subscription was deleted' WHERE subscription_id = $1 AND status = 'pending'`,
+        [id],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Resumes a disabled subscription (after a 410); what was cancelled meanwhile stays cancelled. */
+  async enable(id: string): Promise<Subscription | undefined> {
+    const result = await this.pool.query<SubscriptionRow>(
+      `UPDATE subscriptions SET status = 'active', status_reason = NULL, status_changed_at = now()
+       WHERE id = $1 AND status <> 'deleted' RETURNING ${COLUMNS}`,
+      [id],
+    );
+    const row = result.rows[0];
+    return row ? toSubscription(row) : undefined;
+  }
+
+  /** Every recorded attempt for the subscription, newest first, paged by attempt id (`before`). */
+  async attempts(subscriptionId: string, page: { limit: number; before?: number }): Promise<{ items: DeliveryAttempt[]; nextBefore: number | null }> {
+    const result = await this.pool.query<{
+      id: string;
+      delivery_id: string;
+      notification_id: string;
+      type: NotificationType;
+      attempt: number;
+      attempted_at: Date;
+      outcome: 'delivered' | 'failed';
+      status_code: number | null;
+      latency_ms: number;
+      error: string | null;
+      response_excerpt: string | null;
+    }>(
+      `SELECT a.id, a.delivery_id, a.notification_id, n.type, a.attempt, a.attempted_at, a.outcome, a.status_code, a.latency_ms,
+         a.error, a.response_excerpt
+       FROM delivery_attempts a JOIN notifications n ON n.id = a.notification_id
+       WHERE a.subscription_id = $1 AND ($2::bigint IS NULL OR a.id < $2)
+       ORDER BY a.id DESC LIMIT $3`,
+      [subscriptionId, page.before ?? null, page.limit + 1],
+    );
+    const rows = result.rows.slice(0, page.limit);
+    return {
+      items: rows.map((row) => ({
+        id: Number(row.id),
+        deliveryId: row.delivery_id,
+        notificationId: row.notification_id,
+        notificationType: row.type,
+        attempt: row.attempt,
+        attemptedAt: row.attempted_at.toISOString(),
+        status: row.outcome,
+        statusCode: row.status_code,
+        latencyMs: row.latency_ms,
+        error: row.error,
+        responseExcerpt: row.response_excerpt,
+      })),
+      nextBefore: result.rows.length > page.limit ? Number(rows.at(-1)!.id) : null,
+    };
+  }
+}
+
+function toSubscription(row: SubscriptionRow): Subscription {
+  return {
+    id: row.id,
+    channel: row.channel,
+    ...(row.channel === 'webhook' ? { url: row.target! } : {}),
+    ...(row.channel === 'email' ? { address: row.target! } : {}),
+    filter: { projectIds: row.project_ids, countries: row.countries, types: row.types },
+    status: row.status,
+    statusReason: row.status_reason,
+    createdAt: row.created_at.toISOString(),
+  };
+}

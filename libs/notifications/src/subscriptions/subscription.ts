@@ -1,0 +1,43 @@
+import type { NotificationType } from '../notification-types.js';
+
+export const SUBSCRIPTION_CHANNELS = ['webhook', 'email', 'inbox'] as const;
+export type SubscriptionChannel = (typeof SUBSCRIPTION_CHANNELS)[number];
+
+/** Which notifications a subscription takes; an empty list does not narrow (the fan-out applies it in SQL). */
+export interface SubscriptionFilter {
+  projectIds: string[];
+  /** ISO 3166-1 alpha-2. */
+  countries: string[];
+  types: NotificationType[];
+}
+
+/** A subscription as its owner sees it; the signing secret is never part of it. */
+export interface Subscription {
+  id: string;
+  channel: SubscriptionChannel;
+  /** For webhooks. */
+  url?: string;
+  /** For e-mail. */
+  address?: string;
+  filter: SubscriptionFilter;
+  /** `disabled` after the receiver answered 410 Gone; enabling it again resumes deliveries. */
+  status: 'active' | 'disabled';
+  statusReason: string | null;
+  createdAt: string;
+}
+
+/** One recorded attempt to deliver a notification. */
+export interface DeliveryAttempt {
+  id: number;
+  deliveryId: string;
+  notificationId: string;
+  notificationType: NotificationType;
+  attempt: number;
+  attemptedAt: string;
+  status: 'delivered' | 'failed';
+  /** HTTP status or SMTP reply code. */
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  responseExcerpt: string | null;
+}

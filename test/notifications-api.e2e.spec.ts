@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { auth, createKey, type ProjectClient, startedProject } from './support/api-helpers.js';
+import { type RunningSystem, startSystem } from './support/running-system.js';
+import { eventually } from './support/test-environment.js';
+
+// Notifications travel through the feed, a queue and a receiver; a busy machine slows each step.
+jest.setTimeout(60_000);
+
+let system: RunningSystem;
+let db: pg.Pool;
+let manager: string;
+let otherManager: string;
+let project: ProjectClient;
+
+beforeAll(async () => {
+  system = await startSystem('notifications_api_e2e');
+  db = new pg.Pool({ connectionString: system.env.config.databaseUrl });
+  db.on('error', () => undefined);
+  manager = await createKey(system, 'manager');
+  otherManager = await createKey(system, 'manager');
+  project = await startedProject(system, manager);
+});
+
+afterAll(async () => {
+  await db?.end();
+  await system?.stop();
+});
+
+const subscribe = (key: string, body: object) => system.http.post('/subscriptions').set(auth(key)).send(body);
+
+describe('subscriptions', () => {
+  it('creates webhook, e-mail and inbox subscriptions; the webhook secret is shown once and stored encrypted', async () => {
+    const webhook = await subscribe(manager, {
+      channel: 'webhook',
+      url: 'http://127.0.0.1:9/hooks/project-tracker',
+      filter: { projectIds: [project.id], countries: ['LA'], types: ['milestone.reached', 'milestone.overdue'] },
+    }).expect(201);
+    expect(webhook.body).toEqual({
+      id: expect.any(String),
+      channel: 'webhook',
+      url: 'http://127.0.0.1:9/hooks/project-tracker',
+      filter: { projectIds: [project.id], countries: ['LA'], types: ['milestone.reached', 'milestone.overdue'] },
+      status: 'active',
+      statusReason: null,
+      createdAt: expect.any(String),
+      secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
+    });
+    const stored = await db.query('SELECT secret_sealed FROM subscriptions WHERE id = $1', [webhook.body.id]);
+    expect(stored.rows[0].secret_sealed).not.toContain(webhook.body.secret.slice(6));
+
+    const email = await subscribe(manager, { channel: 'email', address: 'office@example.org' }).expect(201);
+    expect(email.body).toMatchObject({ channel: 'email', address: 'office@example.org', filter: { projectIds: [], countries: [], types: [] } });
+    expect(email.body.secret).toBeUndefined();
+    const inbox = await subscribe(manager, { channel: 'inbox' }).expect(201);
+
+    const fetched = await system.http.get(`/subscriptions/${webhook.body.id}`).set(auth(manager)).expect(200);
+    expect(fetched.body.secret).toBeUndefined();
+    const listed = await system.http.get('/subscriptions').set(auth(manager)).expect(200);
+    expect(listed.body.items.map((s: any) => s.id)).toEqual([webhook.body.id, email.body.id, inbox.body.id]);
+    expect(listed.body.items.every((s: any) => s.secret === undefined)).toBe(true);
+    expect(listed.body.total).toBe(3);
+  });
+
+  it('answers 400 problem+json for invalid URLs, addresses, unknown types and misplaced fields, storing nothing', async () => {
+    const before = (await db.query('SELECT count(*)::int AS n FROM subscriptions')).rows[0].n;
+    const cases: [object, string, string][] = [
+      [{ channel: 'webhook', url: 'ftp://hooks.example.org/x' }, 'url', 'SUBSCRIPTION.URL_SCHEME'],
+      [{ channel: 'webhook', url: 'not a url' }, 'url', 'SUBSCRIPTION.URL_SCHEME'],
+      [{ channel: 'webhook', url: 'https://user:secret@hooks.example.org/' }, 'url', 'SUBSCRIPTION.URL_CREDENTIALS'],
+      [{ channel: 'webhook', url: 'https://no-such-host.invalid/' }, 'url', 'SUBSCRIPTION.URL_UNRESOLVABLE'],
+      [{ channel: 'webhook' }, 'url', 'REQUEST.INVALID'],
+      [{ channel: 'email', address: 'not-an-address' }, 'address', 'REQUEST.INVALID'],
+      [{ channel: 'email' }, 'address', 'REQUEST.INVALID'],
+      [{ channel: 'inbox', url: 'https://hooks.example.org/' }, 'url', 'SUBSCRIPTION.FIELD_NOT_ALLOWED'],
+      [{ channel: 'webhook', url: 'https://hooks.example.org/', address: 'a@example.org' }, 'address', 'SUBSCRIPTION.FIELD_NOT_ALLOWED'],
+      [{ channel: 'pigeon' }, 'channel', 'REQUEST.INVALID'],
+      [{ channel: 'inbox', filter: { types: ['milestone.reached', 'project.exploded'] } }, 'filter.types', 'REQUEST.INVALID'],
+      [{ channel: 'inbox', filter: { countries: ['Laos'] } }, 'filter.countries', 'REQUEST.INVALID'],
+      [{ channel: 'inbox', filter: { projectIds: ['not-a-uuid'] } }, 'filter.projectIds', 'REQUEST.INVALID'],
+      [{ channel: 'inbox', filter: { projectIds: ['0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f'] } }, 'filter.projectIds', 'SUBSCRIPTION.UNKNOWN_PROJECT'],
+      [{ channel: 'inbox', filter: { owner: 'me' } }, 'filter.owner', 'REQUEST.INVALID'],
+    ];
+    for (const [body, field, code] of cases) {
+      const response = await subscribe(manager, body);
+      expect({ body, status: response.status, code: response.body.code }).toEqual({ body, status: 400, code });
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body.errors.map((error: any) => error.field)).toContain(field);
+    }
+    expect((await db.query('SELECT count(*)::int AS n FROM subscriptions')).rows[0].n).toBe(before);
+  });
+
+  it('lets managers and admins subscribe, each seeing only its own', async () => {
+    const mine = await subscribe(manager, { channel: 'inbox' }).expect(201);
+    const theirs = await subscribe(otherManager, { channel: 'inbox' }).expect(201);
+    const listed = await system.http.get('/subscriptions').set(auth(otherManager)).expect(200);
+    expect(listed.body.items.map((s: any) => s.id)).toEqual([theirs.body.id]);
+    await system.http.get(`/subscriptions/${mine.body.id}`).set(auth(otherManager)).expect(404);
+    await system.http.delete(`/subscriptions/${mine.body.id}`).set(auth(otherManager)).expect(404);
+    await system.http.get(`/subscriptions/${mine.body.id}/deliveries`).set(auth(otherManager)).expect(404);
+    await system.http.get(`/subscriptions/${mine.body.id}`).set(auth(system.adminKey)).expect(200);
+    await subscribe(system.adminKey, { channel: 'inbox' }).expect(201);
+
+    const team = await createKey(system, 'team', [project.id]);
+    const auditor = await createKey(system, 'auditor');
+    for (const key of [team, auditor]) {
+      expect((await subscribe(key, { channel: 'inbox' })).status).toBe(403);
+      expect((await system.http.get('/subscriptions').set(auth(key))).status).toBe(403);
+      expect((await system.http.get('/notifications').set(auth(key))).status).toBe(403);
+    }
+    expect((await system.http.get('/subscriptions')).status).toBe(401);
+
+    await system.http.delete(`/subscriptions/${mine.body.id}`).set(auth(manager)).expect(204);
+    await system.http.get(`/subscriptions/${mine.body.id}`).set(auth(manager)).expect(404);
+    await system.http.delete(`/subscriptions/${mine.body.id}`).set(auth(manager)).expect(404);
+  });
+
+  it('refuses webhooks to private networks when they are not allowed', async () => {
+    const guarded = await startSystem('notifications_ssrf_e2e', { env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' }, worker: false });
+    try {
+      const key = await createKey(guarded, 'manager');
+      for (const url of ['http://127.0.0.1:8080/hook', 'http://localhost/hook', 'http://[::1]/hook', 'http://169.254.169.254/latest/meta-data', 'http://10.1.2.3/']) {
+        const response = await guarded.http.post('/subscriptions').set(auth(key)).send({ channel: 'webhook', url });
+        expect({ url, status: response.status, code: response.body.code }).toEqual({ url, status: 400, code: 'SUBSCRIPTION.URL_PRIVATE_NETWORK' });
+      }
+    } finally {
+      await guarded.stop();
+    }
+  });
+});
+
+describe('inbox', () => {
+  let reader: string;
+
+  beforeAll(async () => {
+    reader = await createKey(system, 'manager');
+    await subscribe(reader, { channel: 'inbox', filter: { projectIds: [project.id], types: ['project.status_changed'] } }).expect(201);
+  });
+
+  async function listInbox(query = ''): Promise<any> {
+    return (await system.http.get(`/notifications${query}`).set(auth(reader)).expect(200)).body;
+  }
+
+  it("lists the caller's notifications newest first, paged, with the unread count, and marks them read", async () => {
+    for (const path of ['/suspend', '/resume', '/suspend', '/resume', '/suspend']) await project.post(path, { reason: 'Inspection' });
+    const all = await eventually(async () => {
+      const body = await listInbox('?limit=50');
+      return body.items.length === 5 && body;
+    }, 20_000, 'five inbox entries');
+    expect(all.unreadCount).toBe(5);
+    expect(all.items.map((item: any) => item.data.to)).toEqual(['suspended', 'implementation', 'suspended', 'implementation', 'suspended']);
+    expect(all.items[0].data.event.streamVersion).toBeGreaterThan(all.items[1].data.event.streamVersion);
+    expect(all.items[0]).toMatchObject({ read: false, readAt: null, type: 'project.status_changed', projectId: project.id });
+
+    const first = await listInbox('?limit=2');
+    expect(first.items.map((item: any) => item.id)).toEqual(all.items.slice(0, 2).map((item: any) => item.id));
+    const second = await listInbox(`?limit=2&before=${first.nextBefore}`);
+    expect(second.items.map((item: any) => item.id)).toEqual(all.items.slice(2, 4).map((item: any) => item.id));
+    const last = await listInbox(`?limit=2&before=${second.nextBefore}`);
+    expect(last.items).toHaveLength(1);
+    expect(last.nextBefore).toBeNull();
+
+    const read = await system.http.post(`/notifications/${all.items[1].id}/read`).set(auth(reader)).expect(200);
+    expect(read.body).toMatchObject({ id: all.items[1].id, read: true, readAt: expect.any(String) });
+    expect((await listInbox()).unreadCount).toBe(4);
+    expect((await listInbox('?unread=true')).items).toHaveLength(4);
+    await system.http.get('/notifications?unread=maybe').set(auth(reader)).expect(400);
+
+    // A notification that is not in the caller's inbox cannot be marked.
+    const stranger = await createKey(system, 'manager');
+    await system.http.post(`/notifications/${all.items[0].id}/read`).set(auth(stranger)).expect(404);
+    expect((await system.http.get('/notifications').set(auth(stranger)).expect(200)).body).toEqual({ items: [], unreadCount: 0, nextBefore: null });
+
+    expect((await system.http.post('/notifications/read-all').set(auth(reader)).expect(200)).body).toEqual({ marked: 4, unreadCount: 0 });
+    expect((await listInbox()).unreadCount).toBe(0);
+  });
+
+  it('streams new notifications as Server-Sent Events, and resumes from Last-Event-ID', async () => {
+    const server = system.api.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/notifications/stream`;
+
+    const live = await openStream(url, {});
+    try {
+      expect(live.status).toBe(200);
+      expect(live.contentType).toMatch(/^text\/event-stream/);
+      await project.post('/resume', { reason: 'Inspection passed' });
+      const [event] = await eventually(async () => live.events.length >= 1 && live.events, 20_000, 'the streamed notification');
+      expect(event).toMatchObject({ event: 'notification', data: { type: 'project.status_changed', projectId: project.id, data: { to: 'implementation' } } });
+      expect(event!.id).toBe(String(event!.data.seq));
+      // Only what arrived after connecting: the entries from before were not replayed.
+      expect(live.events).toHaveLength(1);
+      expect((await listInbox()).items[0].id).toBe(event!.data.id);
+    } finally {
+      live.close();
+    }
+
+    // Reconnecting with the id of the third newest entry replays the two after it, in order.
+    const mine = (await listInbox('?limit=3')).items;
+    const resumed = await openStream(url, { 'Last-Event-ID': String(mine[2].seq) });
+    try {
+      await eventually(async () => resumed.events.length >= 2, 10_000, 'the replayed entries');
+      expect(resumed.events.map((event) => event.id)).toEqual([String(mine[1].seq), String(mine[0].seq)]);
+    } finally {
+      resumed.close();
+    }
+  });
+
+  /** An SSE client: parses events as they arrive. */
+  async function openStream(url: string, headers: Record<string, string>) {
+    const controller = new AbortController();
+    const response = await fetch(url, { headers: { ...auth(reader), ...headers }, signal: controller.signal });
+    const events: { id: string; event: string; data: any }[] = [];
+    void (async () => {
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const fields = Object.fromEntries(
+            block
+              .split('\n')
+              .filter((line) => line && !line.startsWith(':'))
+              .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
+          );
+          if (fields.event) events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
+        }
+      }
+    })().catch(() => undefined);
+    return { status: response.status, contentType: response.headers.get('content-type'), events, close: () => controller.abort() };
+  }
+});
