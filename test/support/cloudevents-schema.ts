@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
-/** The CloudEvents 1.0 JSON schema the team keeps beside the repository (../shared/cloudevents). */
-const SCHEMA_PATH = resolve(process.cwd(), '../shared/cloudevents/cloudevents.json');
+/** The official CloudEvents 1.0 JSON schema, kept in the repository (schemas/cloudevents). */
+const SCHEMA_PATH = resolve(process.cwd(), 'schemas/cloudevents/cloudevents.json');
 
 let validator: ValidateFunction | undefined;
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The official IATI 2.03 schema, in the shared folder beside the repository (../shared/iati). */
-export const IATI_SCHEMA = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/iati/iati-activities-schema.xsd');
+/** The official IATI 2.03 schema, kept in the repository (schemas/iati). */
+export const IATI_SCHEMA = resolve(dirname(fileURLToPath(import.meta.url)), '../../schemas/iati/iati-activities-schema.xsd');
 
 /** Validates a document with xmllint against the IATI schema; answers xmllint's exit code and messages. */
 export function validateIati(xml: string): { status: number | null; output: string } {
