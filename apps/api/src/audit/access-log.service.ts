@@ -24,9 +24,18 @@ export interface StoredAccessLogEntry extends AccessLogEntry {
 /** Who read the audit trail, exported or verified what, and when: append-only, readable by admins. */
 @Injectable()
 export class AccessLogService {
+  /** Entries are written one after another, so the log's order is the order the answers finished in. */
+  private tail: Promise<unknown> = Promise.resolve();
+
   constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
 
-  async record(entry: AccessLogEntry): Promise<void> {
+  record(entry: AccessLogEntry): Promise<void> {
+    const write = this.tail.then(() => this.insert(entry));
+    this.tail = write.catch(() => undefined);
+    return write;
+  }
+
+  private async insert(entry: AccessLogEntry): Promise<void> {
     await this.pool.query(
       `INSERT INTO audit_access_log (key_id, key_name, role, action, project_id, request, status, outcome)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
