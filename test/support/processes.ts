@@ -85,6 +85,8 @@ export function processEnv(config: AppConfig, redisUrl = config.redisUrl): Recor
     PROJECTION_BACKOFF_MS: '100',
     WORKER_METRICS_PORT: '0',
     LOG_LEVEL: 'error',
+    // Several processes per spec on one shared server: keep each one's share of connections small.
+    DATABASE_POOL_SIZE: '6',
   };
 }
 

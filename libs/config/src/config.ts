@@ -39,6 +39,8 @@ export interface AppConfig {
   databaseConnectTimeoutMs: number;
   /** Longest a single SQL statement may run before it is cancelled and answered 503. */
   databaseStatementTimeoutMs: number;
+  /** Connections of the process's event-store pool (the ORM's pool takes half as many). */
+  databasePoolSize: number;
   audit: AuditConfig;
   notifications: NotificationsConfig;
 }
@@ -92,6 +94,7 @@ export const CONFIG_DEFAULTS = {
   API_KEY_ROTATION_GRACE_SECONDS: '86400',
   DATABASE_CONNECT_TIMEOUT_MS: '3000',
   DATABASE_STATEMENT_TIMEOUT_MS: '15000',
+  DATABASE_POOL_SIZE: '20',
   WEBHOOK_TIMEOUT_MS: '10000',
   // 2 s, 10 s, 1 min, 5 min, 15 min, 30 min, 1 h, 2 h, 4 h, 8 h, 8 h: about a day in all.
   DELIVERY_RETRY_DELAYS_MS: '2000,10000,60000,300000,900000,1800000,3600000,7200000,14400000,28800000,28800000',
@@ -202,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const apiKeyRotationGraceSeconds = readInteger('API_KEY_ROTATION_GRACE_SECONDS', 0, 30 * 24 * 3600);
   const databaseConnectTimeoutMs = readInteger('DATABASE_CONNECT_TIMEOUT_MS', 100, 60_000);
   const databaseStatementTimeoutMs = readInteger('DATABASE_STATEMENT_TIMEOUT_MS', 100, 3_600_000);
+  const databasePoolSize = readInteger('DATABASE_POOL_SIZE', 2, 500);
   const audit = readAuditConfig(env, problems);
   const notifications = readNotificationsConfig(env, read, nodeEnv, problems);
 
@@ -227,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiKeyRotationGraceSeconds,
     databaseConnectTimeoutMs,
     databaseStatementTimeoutMs,
+    databasePoolSize,
     audit,
     notifications,
   };

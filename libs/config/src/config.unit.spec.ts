@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       apiKeyRotationGraceSeconds: 86400,
       databaseConnectTimeoutMs: 3000,
       databaseStatementTimeoutMs: 15000,
+      databasePoolSize: 20,
       audit: {
         snapshotEvery: 100,
         checkpointIntervalMs: 60000,

@@ -34,7 +34,7 @@ export function poolTimeouts(config: AppConfig) {
       inject: [APP_CONFIG],
       // Every use forks its own EntityManager (a request, a job), so no request-context middleware.
       useFactory: (config: AppConfig) => ({
-        ...ormOptions(config.databaseUrl, { driverOptions: poolTimeouts(config) }),
+        ...ormOptions(config.databaseUrl, { driverOptions: poolTimeouts(config), pool: { min: 0, max: Math.max(2, Math.floor(config.databasePoolSize / 2)) } }),
         registerRequestContext: false,
       }),
       driver: PostgreSqlDriver,
@@ -45,7 +45,7 @@ export function poolTimeouts(config: AppConfig) {
       provide: PG_POOL,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
-        const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20, idleTimeoutMillis: 30_000, ...poolTimeouts(config) });
+        const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize, idleTimeoutMillis: 30_000, ...poolTimeouts(config) });
         // An idle client losing its connection (a database restart) must not crash the process.
         pool.on('error', () => undefined);
         return pool;
