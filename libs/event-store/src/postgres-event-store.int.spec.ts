@@ -13,7 +13,8 @@ let store: PostgresEventStore;
 
 beforeAll(async () => {
   env = await createTestEnvironment('event_store');
-  pool = new pg.Pool({ connectionString: env.config.databaseUrl, max: 40 });
+  // Enough for real concurrency, few enough to share the server with other specs.
+  pool = new pg.Pool({ connectionString: env.config.databaseUrl, max: 16 });
   pool.on('error', () => undefined);
   store = new PostgresEventStore(pool);
 });
