@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { EVENTS_CHANNEL } from '@app/event-store';
+import { AppendListener } from '@app/event-store';
 import { NOTIFIER_JOB_OPTIONS, NOTIFIER_JOBS, NOTIFIER_QUEUE, SCHEDULERS } from './notification-queues.js';
 
 /**
@@ -15,9 +14,8 @@ import { NOTIFIER_JOB_OPTIONS, NOTIFIER_JOBS, NOTIFIER_QUEUE, SCHEDULERS } from 
 @Injectable()
 export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(NotifierWaker.name);
-  private listener: pg.Client | undefined;
+  private listener: AppendListener | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -26,15 +24,19 @@ export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     await this.upsertSchedulers();
-    await this.listen();
+    this.listener = new AppendListener(
+      this.config.databaseUrl,
+      (notice) => this.wake(`${notice.streamId}-v${notice.version}`),
+      (message) => this.logger.warn(message),
+    );
+    await this.listener.start();
     // Redis keeps nothing on disk: should it lose the schedulers, they come back within this interval.
     this.timer = setInterval(() => void this.restoreSchedulers(), Math.max(5 * this.config.notifications.pollIntervalMs, 1_000));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
     clearInterval(this.timer);
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.stop();
   }
 
   /** Sets the schedules from the settings (a changed setting replaces the old schedule). */
@@ -64,31 +66,6 @@ export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutd
       .catch((error: unknown) => this.logger.warn(`enqueue failed (the poll will catch up): ${describe(error)}`));
   }
 
-  private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.config.databaseUrl });
-    client.on('notification', (message) => {
-      const [streamId, version] = (message.payload ?? '').split(':');
-      if (streamId && version) this.wake(`${streamId}-v${version}`);
-    });
-    const reconnect = () => {
-      if (this.stopped || this.listener !== client) return;
-      this.listener = undefined;
-      setTimeout(() => void this.listen().catch(() => reconnect()), 1_000);
-    };
-    client.on('error', (error) => {
-      this.logger.warn(`LISTEN connection lost: ${describe(error)}`);
-      reconnect();
-    });
-    client.on('end', reconnect);
-    this.listener = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-    } catch (error) {
-      this.logger.warn(`cannot LISTEN yet: ${describe(error)}`);
-      reconnect();
-    }
-  }
 }
 
 function describe(error: unknown): string {

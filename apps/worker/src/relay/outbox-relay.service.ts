@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import pg from 'pg';
+import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
-import { EVENTS_CHANNEL } from '@app/event-store';
+import { AppendListener } from '@app/event-store';
 import { PROJECTIONS_QUEUE, type ProjectionJob, findLaggingProjects, projectionJobId } from '@app/read-models';
 import { enqueueLag } from '../metrics/worker-metrics.js';
 
@@ -18,10 +18,9 @@ import { enqueueLag } from '../metrics/worker-metrics.js';
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private listener: pg.Client | undefined;
+  private readonly listener: AppendListener;
   private timer: NodeJS.Timeout | undefined;
   private reconciling = false;
-  private stopped = false;
   private readonly jobOptions;
 
   constructor(
@@ -29,6 +28,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     @InjectQueue(PROJECTIONS_QUEUE) private readonly queue: Queue<ProjectionJob>,
   ) {
+    this.listener = new AppendListener(
+      config.databaseUrl,
+      (notice) => {
+        const job = { streamId: notice.streamId, version: notice.version };
+        this.queue
+          .add('sync', job, { ...this.jobOptions, jobId: projectionJobId(job) })
+          .then(() => notice.recordedAt && enqueueLag.observe(Math.max(Date.now() - notice.recordedAt, 0) / 1000))
+          .catch((error: unknown) => this.logger.warn(`enqueue failed (reconcile will retry): ${describe(error)}`));
+      },
+      (message) => this.logger.warn(message),
+    );
     // A job that keeps failing is parked in the failed set (a dead letter) for an operator to see and
     // replay; its id stays taken, so the reconcile loop does not offer it again behind their back.
     this.jobOptions = {
@@ -40,15 +50,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.listen();
+    await this.listener.start();
     await this.reconcile();
     this.timer = setInterval(() => void this.reconcile(), this.config.reconcileIntervalMs);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
     clearInterval(this.timer);
-    await this.listener?.end().catch(() => undefined);
+    await this.listener.stop();
   }
 
   /** Offers one sync job per lagging project; the job id dedupes offers of the same version. */
@@ -75,36 +84,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.config.databaseUrl });
-    client.on('notification', (message) => {
-      const [streamId, version, recordedAt] = (message.payload ?? '').split(':');
-      if (!streamId || !version) return;
-      const job = { streamId, version: Number(version) };
-      this.queue
-        .add('sync', job, { ...this.jobOptions, jobId: projectionJobId(job) })
-        .then(() => recordedAt && enqueueLag.observe(Math.max(Date.now() - Number(recordedAt), 0) / 1000))
-        .catch((error: unknown) => this.logger.warn(`enqueue failed (reconcile will retry): ${describe(error)}`));
-    });
-    const reconnect = () => {
-      if (this.stopped || this.listener !== client) return;
-      this.listener = undefined;
-      setTimeout(() => void this.listen().catch(() => reconnect()), 1_000);
-    };
-    client.on('error', (error) => {
-      this.logger.warn(`LISTEN connection lost: ${describe(error)}`);
-      reconnect();
-    });
-    client.on('end', reconnect);
-    this.listener = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-    } catch (error) {
-      this.logger.warn(`cannot LISTEN yet: ${describe(error)}`);
-      reconnect();
-    }
-  }
 }
 
 function describe(error: unknown): string {
