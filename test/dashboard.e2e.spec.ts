@@ -141,6 +141,8 @@ describe('the manager dashboard at /dashboard', () => {
     const entry = page.locator('#feed li').first();
     await entry.waitFor({ timeout: 20_000 });
     await expect(entry.textContent()).resolves.toMatch(/suspend/i);
+    // The project on screen follows: its status line now says suspended.
+    await page.locator('#project p.muted').first().filter({ hasText: /suspended/ }).waitFor({ timeout: 10_000 });
   });
 
   it('ran without CSP violations or script errors, and leaves a screenshot', async () => {

@@ -199,7 +199,9 @@ export const DASHBOARD_SCRIPT = String.raw`
       h('h2', { id: 'project-heading', tabindex: '-1', text: p.title }),
       h('p', { class: 'muted', text: [p.code, p.country, where, label(p.status), 'version ' + p.version].filter(Boolean).join(' \u00b7 ') }),
       p.description ? h('p', { text: p.description }) : null,
-      h('p', { class: 'muted', text: 'Planned ' + (p.plannedStart || '?') + ' to ' + (p.plannedEnd || '?') + (p.actualStart ? '; started ' + p.actualStart : '') + (p.actualEnd ? '; ended ' + p.actualEnd : '') }),
+      h('p', { class: 'muted', text: [
+        p.plannedStart || p.plannedEnd ? 'Planned ' + (p.plannedStart || 'open') + ' to ' + (p.plannedEnd || 'open') : 'No planned dates',
+        p.actualStart ? 'started ' + p.actualStart : null, p.actualEnd ? 'ended ' + p.actualEnd : null].filter(Boolean).join('; ') }),
       h('h3', { id: 'milestones-heading', text: 'Milestones' }),
       h('dl', { class: 'stats', 'aria-label': 'Milestones of this project' },
         stat('Reached', tally('reached')), stat('Overdue', tally('overdue')), stat('Upcoming (30 days)', tally('upcoming')), stat('Later', tally('planned')), stat('Waived', tally('waived'))),
@@ -248,6 +250,22 @@ export const DASHBOARD_SCRIPT = String.raw`
       h('div', { class: 'muted', text: text }));
   }
 
+  // What a notification is about has changed: show it, once a burst of them has passed.
+  var refreshTimer = null;
+  function refreshSoon(projectId) {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(function () {
+      var country = document.getElementById('filter-country'), status = document.getElementById('filter-status');
+      var filters = [country ? country.value : '', status ? status.value : ''];
+      loadPortfolio().then(function () {
+        var c = document.getElementById('filter-country'), st = document.getElementById('filter-status');
+        if (c && filters[0]) { c.value = filters[0]; c.dispatchEvent(new Event('change')); }
+        if (st && filters[1]) { st.value = filters[1]; st.dispatchEvent(new Event('change')); }
+      }).catch(function () {});
+      if (selectedId && (!projectId || projectId === selectedId)) loadProject(selectedId, false);
+    }, 500);
+  }
+
   // Live notifications ---------------------------------------------------------------------------
   // EventSource cannot send an Authorization header, and the key must not travel in a URL (logs,
   // history), so the stream is read with fetch and parsed here; Last-Event-ID resumes after a drop.
@@ -264,6 +282,7 @@ export const DASHBOARD_SCRIPT = String.raw`
         h('time', { datetime: entry.time, text: entry.time.slice(0, 16).replace('T', ' ') + ' ' }),
         entry.projectId ? h('button', { type: 'button', class: 'link', onclick: function () { loadProject(entry.projectId, true); }, text: entry.headline }) : h('span', { text: entry.headline }));
       if (fresh) feed.insertBefore(item, feed.firstChild); else feed.appendChild(item);
+      if (fresh) refreshSoon(entry.projectId);
     }
     api('/notifications?limit=20').then(function (page) {
       page.items.forEach(function (entry) { show(entry, false); });
