@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -11,7 +11,10 @@ import { eventually } from './support/test-environment.js';
 
 /** Debian's chromium package (scripts/lib.sh ensure_chromium installs it). */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOT = join(process.cwd(), 'test', 'artifacts', 'dashboard.png');
+const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
+const SCREENSHOT = join(ARTIFACTS, 'dashboard.png');
+/** What the browser saw (console, failed and refused requests), saved beside the screenshot for diagnosis. */
+const browserLog: string[] = [];
 
 const bansuo = SEED_PROJECTS.find((seed) => seed.code === 'CN-LA-BANSUO')!;
 const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -44,9 +47,16 @@ beforeAll(async () => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => browserLog.push(`console ${message.type()}: ${message.text()}`));
+  page.on('requestfailed', (failed) => browserLog.push(`request failed: ${failed.method()} ${failed.url()} ${failed.failure()?.errorText}`));
+  page.on('response', (response) => browserLog.push(`${response.status()} ${response.request().method()} ${response.url()}`));
+  // Below Jest's test timeout, so a stuck step fails with Playwright's call log rather than a bare timeout.
+  page.setDefaultTimeout(15_000);
 }, 60_000);
 
 afterAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(join(ARTIFACTS, 'dashboard-browser.log'), `${browserLog.join('\n')}\n`);
   await browser?.close();
   await db?.end();
   await system?.stop();
@@ -147,7 +157,7 @@ describe('the manager dashboard at /dashboard', () => {
 
   it('ran without CSP violations or script errors, and leaves a screenshot', async () => {
     await page.getByRole('heading', { level: 2, name: /Bansuo/ }).scrollIntoViewIfNeeded();
-    mkdirSync(join(process.cwd(), 'test', 'artifacts'), { recursive: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);

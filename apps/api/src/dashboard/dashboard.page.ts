@@ -14,6 +14,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>Project Tracker dashboard</title>
+<link rel="icon" href="data:,">
 <style>${DASHBOARD_STYLE}</style>
 </head>
 <body>
