@@ -97,3 +97,13 @@ ensure_xmllint() {
     exit 1
   }
 }
+
+# Chromium (Debian's chromium package): the dashboard spec drives the page in it through playwright-core.
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  say "Installing Chromium for the dashboard's browser spec"
+  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || {
+    echo "chromium is missing and could not be installed: apt-get install chromium" >&2
+    exit 1
+  }
+}

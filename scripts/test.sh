@@ -8,6 +8,7 @@ ensure_node
 ensure_deps
 ensure_services
 ensure_xmllint
+ensure_chromium
 say "Type checking"
 node node_modules/typescript/bin/tsc -p tsconfig.json --noEmit
 say "Building (the fault specs run the built API and worker as processes)"

@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig, ConfigModule, loggingOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { DashboardController } from './dashboard/dashboard.controller.js';
 import { DeadLettersController } from './admin/dead-letters.controller.js';
 import { ProjectionQueueCloser, projectionQueueProvider } from './admin/projection-queue.provider.js';
 import { ProjectionsAdminController } from './admin/projections-admin.controller.js';
@@ -44,6 +45,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
     ProjectionsAdminController,
     DeadLettersController,
     PortfolioController,
+    DashboardController,
     ...AUDIT_CONTROLLERS,
   ],
   providers: [

@@ -1,0 +1,165 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { PostgresEventStore } from '@app/event-store';
+import { SEED_PROJECTS, seedProjects } from '../seeds/index.js';
+import { type RunningSystem, startSystem } from './support/running-system.js';
+import { eventually } from './support/test-environment.js';
+
+/** Debian's chromium package (scripts/lib.sh ensure_chromium installs it). */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
+const SCREENSHOT = join(ARTIFACTS, 'dashboard.png');
+/** What the browser saw (console, failed and refused requests), saved beside the screenshot for diagnosis. */
+const browserLog: string[] = [];
+
+const bansuo = SEED_PROJECTS.find((seed) => seed.code === 'CN-LA-BANSUO')!;
+const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+let system: RunningSystem;
+let db: pg.Pool;
+let browser: Browser;
+let page: Page;
+let baseUrl: string;
+const cspViolations: string[] = [];
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  system = await startSystem('dashboard');
+  await system.api.listen(0, '127.0.0.1');
+  baseUrl = `http://127.0.0.1:${(system.api.getHttpServer().address() as AddressInfo).port}`;
+  db = new pg.Pool({ connectionString: system.env.config.databaseUrl });
+  db.on('error', () => undefined);
+  await seedProjects(new PostgresEventStore(db), [bansuo]);
+  await eventually(async () => {
+    const view = await system.http.get(`/projects/${bansuo.projectId}`).set(auth(system.adminKey));
+    return view.status === 200 && view.body.version === bansuo.steps.length;
+  }, 20_000, 'the Bansuo read model');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => browserLog.push(`console ${message.type()}: ${message.text()}`));
+  page.on('requestfailed', (failed) => browserLog.push(`request failed: ${failed.method()} ${failed.url()} ${failed.failure()?.errorText}`));
+  page.on('response', (response) => browserLog.push(`${response.status()} ${response.request().method()} ${response.url()}`));
+  // Below Jest's test timeout, so a stuck step fails with Playwright's call log rather than a bare timeout.
+  page.setDefaultTimeout(15_000);
+}, 60_000);
+
+afterAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(join(ARTIFACTS, 'dashboard-browser.log'), `${browserLog.join('\n')}\n`);
+  await browser?.close();
+  await db?.end();
+  await system?.stop();
+});
+
+describe('the manager dashboard at /dashboard', () => {
+  it('is a public page with a policy of its own; the JSON API keeps the API-wide policy', async () => {
+    const response = await system.http.get('/dashboard').expect(200);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    const policy = response.headers['content-security-policy'] as string;
+    expect(policy).toMatch(/default-src 'none'/);
+    expect(policy).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(policy).not.toMatch(/unsafe-inline|unsafe-eval/);
+    const api = await system.http.get('/portfolio').set(auth(system.adminKey)).expect(200);
+    expect(api.headers['content-security-policy']).not.toBe(policy);
+    expect(api.headers['content-security-policy']).toMatch(/default-src 'self'/);
+  });
+
+  it('asks for a key, refuses a wrong one, and keeps the right one in sessionStorage only', async () => {
+    await page.goto(`${baseUrl}/dashboard`);
+    await page.getByLabel('API key').fill('not-a-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: /refused/ }).waitFor();
+
+    await page.getByLabel('API key').fill(system.adminKey);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    expect(await page.evaluate(() => Object.values({ ...sessionStorage }))).toEqual([system.adminKey]);
+  });
+
+  it('shows the portfolio by country and status, and the project list', async () => {
+    const portfolio = (await system.http.get('/portfolio').set(auth(system.adminKey)).expect(200)).body;
+    const totals = page.getByRole('definition');
+    await totals.first().waitFor();
+    const stats = await page.locator('dl[aria-label="Portfolio totals"] div').evaluateAll((items) =>
+      Object.fromEntries(items.map((item) => [item.querySelector('dt')!.textContent, item.querySelector('dd')!.textContent])),
+    );
+    expect(stats).toMatchObject({
+      Projects: String(portfolio.projects.total),
+      'Milestones reached': String(portfolio.milestones.reached),
+      'Milestones overdue': String(portfolio.milestones.overdue),
+      'Indicators on track': String(portfolio.indicators.onTrack),
+    });
+    const byCountry = page.getByRole('table', { name: 'Projects by country and status' });
+    await expect(byCountry.getByRole('rowheader', { name: 'LA' }).count()).resolves.toBe(1);
+    await page.getByRole('button', { name: /Bansuo/ }).waitFor();
+  });
+
+  it("shows the Bansuo project's progress: milestones reached, indicators as bars against target, the timeline", async () => {
+    const detail = (await system.http.get(`/projects/${bansuo.projectId}`).set(auth(system.adminKey)).expect(200)).body;
+    const reached = detail.milestones.filter((m: { status: string }) => m.status === 'reached').length;
+    expect(reached).toBeGreaterThan(0);
+    expect(detail.indicators.length).toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: /Bansuo/ }).click();
+    await page.getByRole('heading', { level: 2, name: detail.title }).waitFor();
+    // The heading takes the focus, so keyboard and screen-reader users land on what they chose.
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('project-heading');
+    expect(page.url()).toContain(`#project=${bansuo.projectId}`);
+
+    const milestoneStats = await page.locator('dl[aria-label="Milestones of this project"] div').evaluateAll((items) =>
+      Object.fromEntries(items.map((item) => [item.querySelector('dt')!.textContent, item.querySelector('dd')!.textContent])),
+    );
+    expect(milestoneStats.Reached).toBe(String(reached));
+    expect(await page.locator('tr[data-milestone-state="reached"]').count()).toBe(reached);
+
+    const bars = page.getByRole('meter');
+    expect(await bars.count()).toBe(detail.indicators.length);
+    for (const indicator of detail.indicators) {
+      const bar = page.getByRole('meter', { name: `${indicator.title} progress` });
+      const expected = indicator.progress === null ? 0 : Math.round(Math.max(0, Math.min(1, indicator.progress)) * 100);
+      expect(Number(await bar.getAttribute('aria-valuenow'))).toBe(expected);
+      // The bar is drawn as wide as the progress (through the CSSOM, which the page's CSP allows).
+      const [outer, inner] = await bar.evaluate((element) => [element.getBoundingClientRect().width, element.firstElementChild!.getBoundingClientRect().width]);
+      expect(inner / outer).toBeCloseTo(expected / 100, 1);
+    }
+
+    const timeline = page.getByRole('list', { name: 'Timeline' });
+    expect(await timeline.locator(':scope > li').count()).toBe(detail.milestones.length);
+    await expect(timeline.textContent()).resolves.toMatch(/reached/);
+  });
+
+  it('shows new notifications live, over the SSE stream read with the Authorization header', async () => {
+    await system.http
+      .post('/subscriptions')
+      .set(auth(system.adminKey))
+      .send({ channel: 'inbox', filter: { projectIds: [bansuo.projectId], types: ['project.status_changed'] } })
+      .expect(201);
+    await page.getByText(/^Connected/).waitFor({ timeout: 10_000 });
+    await system.http.post(`/projects/${bansuo.projectId}/suspend`).set(auth(system.adminKey)).send({ reason: 'Flood season inspection' }).expect(200);
+    const entry = page.locator('#feed li').first();
+    await entry.waitFor({ timeout: 20_000 });
+    await expect(entry.textContent()).resolves.toMatch(/suspend/i);
+    // The project on screen follows: its status line now says suspended.
+    await page.locator('#project p.muted').first().filter({ hasText: /suspended/ }).waitFor({ timeout: 10_000 });
+  });
+
+  it('ran without CSP violations or script errors, and leaves a screenshot', async () => {
+    await page.getByRole('heading', { level: 2, name: /Bansuo/ }).scrollIntoViewIfNeeded();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(cspViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
