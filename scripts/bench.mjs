@@ -322,6 +322,8 @@ async function lagUnderLoad(pool, projects, rate, seconds) {
   const lags = [];
   let sent = 0;
   let failed = 0;
+  const statuses = {};
+  let firstFailure;
   let inFlight = 0;
   let stop = false;
   const poller = (async () => {
@@ -352,9 +354,10 @@ async function lagUnderLoad(pool, projects, rate, seconds) {
       fetch(`${apiUrl}${measurementPath(project)}`, { method: 'POST', headers: headers(), body: measurementBody(sent) })
         .then(async (response) => {
           const at = performance.now();
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
           if (response.status !== 201) {
             failed++;
-            await response.text();
+            firstFailure ??= `${response.status} ${(await response.text()).slice(0, 300)}`;
             return;
           }
           const { version } = await response.json();
@@ -362,7 +365,10 @@ async function lagUnderLoad(pool, projects, rate, seconds) {
           list.push({ version, at });
           list.sort((a, b) => a.version - b.version);
         })
-        .catch(() => failed++)
+        .catch((error) => {
+          failed++;
+          firstFailure ??= String(error.cause ?? error);
+        })
         .finally(() => inFlight--),
     );
   }
@@ -370,7 +376,7 @@ async function lagUnderLoad(pool, projects, rate, seconds) {
   await Promise.all(requests);
   stop = true;
   await Promise.race([poller, sleep(30_000)]);
-  return { sent, failed, achievedRate: round(sent / sendingSeconds), lags };
+  return { sent, failed, statuses, firstFailure, achievedRate: round(sent / sendingSeconds), lags };
 }
 
 async function pipelineSection(api, workerRef, projects) {
@@ -384,7 +390,7 @@ async function pipelineSection(api, workerRef, projects) {
     log(`pipeline: commit-to-visible at 500 commands/s for ${S.loadSeconds} s`);
     const loaded = await lagUnderLoad(pool, projects, 500, S.loadSeconds);
     const loadFig = {
-      sent: loaded.sent, failed: loaded.failed, achievedRate: loaded.achievedRate, samples: loaded.lags.length,
+      sent: loaded.sent, failed: loaded.failed, statuses: loaded.statuses, firstFailure: loaded.firstFailure, achievedRate: loaded.achievedRate, samples: loaded.lags.length,
       p50: round(percentile(loaded.lags, 0.5), 1), p95: round(percentile(loaded.lags, 0.95), 1), p99: round(percentile(loaded.lags, 0.99), 1),
     };
     row(`commit-to-visible at 500 commands/s, ${S.loadSeconds} s (sent at ${loadFig.achievedRate}/s, ${loadFig.failed} failed) p50 / p95 / p99`, `${loadFig.p50} / ${loadFig.p95} / ${loadFig.p99} ms`, 'p95 < 250 ms', loadFig.p95 < 250 && loadFig.failed === 0);
