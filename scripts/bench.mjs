@@ -5,9 +5,10 @@
 // prefix of its own; starts the built API and worker as child processes. Needs `npm run build` first
 // (the npm script does it) and pgbench (scripts/bench.sh installs it like scripts/lib.sh installs xmllint).
 //
-// Order: append (ours vs pgbench), commands over HTTP (autocannon), pipeline (commit-to-visible idle and
+// Order: append (ours vs pgbench and Emmett), commands over HTTP (autocannon), pipeline (commit-to-visible idle and
 // under load, worker throughput vs BullMQ no-op), rebuild / verification / long streams, peak memory.
 import { spawn, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -194,8 +195,56 @@ async function appendSection() {
   row(`append, ours (${CLIENTS} writers, in process)`, `${ours.appendsPerSecond}/s (p50 ${ours.p50} ms, p99 ${ours.p99} ms)`);
   row(`append, pgbench raw SQL (-c ${CLIENTS})`, `${round(tps)} tps (avg ${latency} ms)`);
   row('append ratio ours / pgbench', `${results.figures.append.oursOverPgbench}`);
-  results.missing.push('Emmett (@event-driven-io/emmett-postgresql) comparison: not run, see docs/benchmarks.md');
-  row('append ratio ours / Emmett', 'not measured', '>= 1.0', undefined);
+
+  log(`append: Emmett (@event-driven-io/emmett-postgresql), ${CLIENTS} writers, ${S.append} s, database ${DB_NAME}_emmett`);
+  const emmett = await emmettAppend(S.append, CLIENTS);
+  results.figures.append.emmett = emmett;
+  results.figures.append.oursOverEmmett = round(ours.appendsPerSecond / emmett.appendsPerSecond, 2);
+  row(`append, Emmett ${emmett.version} (${CLIENTS} writers, in process, same PostgreSQL)`, `${emmett.appendsPerSecond}/s (p50 ${emmett.p50} ms, p99 ${emmett.p99} ms)`);
+  row('append ratio ours / Emmett', `${results.figures.append.oursOverEmmett}`, '>= 1.0', results.figures.append.oursOverEmmett >= 1);
+}
+
+/**
+ * Emmett's PostgreSQL event store doing what bench:append does: 16 writers, a stream each, one event per
+ * append with the expected version, the same event data and metadata. Its own database, dropped after.
+ */
+async function emmettAppend(seconds, writers) {
+  const { getPostgreSQLEventStore } = await import('@event-driven-io/emmett-postgresql');
+  const version = JSON.parse(readFileSync(join(ROOT, 'node_modules/@event-driven-io/emmett-postgresql/package.json'), 'utf8')).version;
+  const database = `${DB_NAME}_emmett`;
+  await psql(BASE.pathname.slice(1) || 'postgres', `CREATE DATABASE ${database}`);
+  const store = getPostgreSQLEventStore(dbUrl(database));
+  const event = (n) => ({
+    type: 'MeasurementRecorded',
+    data: { indicatorId: '00000000-0000-4000-8000-000000000001', measurementId: randomUUID(), value: n % 1000, date: '2024-01-01' },
+    metadata: { eventId: randomUUID(), actor: { keyId: '00000000-0000-4000-8000-000000000003', role: 'admin' }, commandType: 'RecordMeasurement', correlationId: randomUUID(), occurredAt: new Date().toISOString() },
+  });
+  try {
+    // Warm-up, as for ours: the schema is made on first use, pools and plans.
+    await Promise.all(Array.from({ length: writers }, () => store.appendToStream(`project-${randomUUID()}`, [event(0)], { expectedStreamVersion: 0n })));
+    const latencies = [];
+    let appends = 0;
+    const started = performance.now();
+    const deadline = started + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        const stream = `project-${randomUUID()}`;
+        let expected = 0n;
+        while (performance.now() < deadline) {
+          const at = performance.now();
+          const result = await store.appendToStream(stream, [event(appends)], { expectedStreamVersion: expected });
+          latencies.push(performance.now() - at);
+          expected = result.nextExpectedStreamVersion;
+          appends++;
+        }
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    return { version, appends, seconds: round(elapsed, 2), appendsPerSecond: round(appends / elapsed), p50: round(percentile(latencies, 0.5), 2), p99: round(percentile(latencies, 0.99), 2) };
+  } finally {
+    await store.close();
+    await psql(BASE.pathname.slice(1) || 'postgres', `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+  }
 }
 
 function findPgbench() {
@@ -510,7 +559,7 @@ async function main() {
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     await psql(BASE.pathname.slice(1) || 'postgres', `DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`).catch(() => undefined);
-    await psql(BASE.pathname.slice(1) || 'postgres', `DROP DATABASE IF EXISTS ${DB_NAME}_ls_bench WITH (FORCE)`).catch(() => undefined);
+    for (const name of [`${DB_NAME}_ls_bench`, `${DB_NAME}_emmett`]) await psql(BASE.pathname.slice(1) || 'postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
   }
   results.seconds = round((performance.now() - started) / 1000, 1);
   results.table = rows;
