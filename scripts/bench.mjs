@@ -182,18 +182,27 @@ async function appendSection() {
       '',
     ].join('\n'),
   );
+  // A diagnostic next to it: the same transaction plus the pg_notify our append sends. NOTIFY takes a
+  // server-wide lock at commit, so it shows how much of the gap to pgbench is the notification itself.
+  const notifying = join(dir, 'append-notify.sql');
+  writeFileSync(notifying, readFileSync(script, 'utf8').replace('END;', "SELECT pg_notify('pt_bench', :client_id || ':1');\nEND;"));
   const pgbench = findPgbench();
-  const output = execFileSync(pgbench, ['-n', '-c', String(CLIENTS), '-j', '2', '-T', String(S.append), '-f', script, '-h', BASE.hostname, '-p', BASE.port || '5432', '-U', BASE.username || 'postgres', DB_NAME], {
-    encoding: 'utf8',
-    env: { ...process.env, PGPASSWORD: decodeURIComponent(BASE.password ?? '') },
-  });
+  const runPgbench = (file) => {
+    const output = execFileSync(pgbench, ['-n', '-c', String(CLIENTS), '-j', '2', '-T', String(S.append), '-f', file, '-h', BASE.hostname, '-p', BASE.port || '5432', '-U', BASE.username || 'postgres', DB_NAME], {
+      encoding: 'utf8',
+      env: { ...process.env, PGPASSWORD: decodeURIComponent(BASE.password ?? '') },
+    });
+    return { tps: Number(output.match(/tps = ([\d.]+)/)?.[1]), latency: Number(output.match(/latency average = ([\d.]+) ms/)?.[1]) };
+  };
+  const { tps, latency } = runPgbench(script);
+  log(`append: pgbench with pg_notify, -c ${CLIENTS} -j 2 -T ${S.append}`);
+  const withNotify = runPgbench(notifying);
   rmSync(dir, { recursive: true, force: true });
-  const tps = Number(output.match(/tps = ([\d.]+)/)?.[1]);
-  const latency = Number(output.match(/latency average = ([\d.]+) ms/)?.[1]);
-  results.figures.append.pgbench = { tps: round(tps), latencyAverageMs: latency };
+  results.figures.append.pgbench = { tps: round(tps), latencyAverageMs: latency, withNotify: { tps: round(withNotify.tps), latencyAverageMs: withNotify.latency } };
   results.figures.append.oursOverPgbench = round(ours.appendsPerSecond / tps, 2);
   row(`append, ours (${CLIENTS} writers, in process)`, `${ours.appendsPerSecond}/s (p50 ${ours.p50} ms, p99 ${ours.p99} ms)`);
   row(`append, pgbench raw SQL (-c ${CLIENTS})`, `${round(tps)} tps (avg ${latency} ms)`);
+  row('append, pgbench raw SQL + pg_notify (diagnostic)', `${round(withNotify.tps)} tps (avg ${withNotify.latency} ms)`);
   row('append ratio ours / pgbench', `${results.figures.append.oursOverPgbench}`);
 
   log(`append: Emmett (@event-driven-io/emmett-postgresql), ${CLIENTS} writers, ${S.append} s, database ${DB_NAME}_emmett`);
@@ -352,7 +361,7 @@ async function idleLag(pool, project) {
     for (;;) {
       const { rows: found } = await pool.query('SELECT version FROM project_views WHERE id = $1', [project.id]);
       if ((found[0]?.version ?? 0) >= version) break;
-      if (performance.now() - answeredAt > 10_000) throw new Error(`version ${version} not visible after 10 s`);
+      if (performance.now() - answeredAt > 60_000) throw new Error(`version ${version} not visible after 60 s`);
       await sleep(1);
     }
     lags.push(performance.now() - answeredAt);
@@ -428,9 +437,30 @@ async function lagUnderLoad(pool, projects, rate, seconds) {
   return { sent, failed, statuses, firstFailure, achievedRate: round(sent / sendingSeconds), lags };
 }
 
+/** Waits until every project's view shows its stream's head: the worker has no backlog left. */
+async function waitForCatchUp(pool, projects, timeoutMs = 300_000) {
+  const ids = projects.map((p) => p.id);
+  const started = performance.now();
+  for (;;) {
+    const { rows: found } = await pool.query(
+      `SELECT coalesce(sum(s.version), 0)::int AS head, coalesce(sum(v.version), 0)::int AS visible
+         FROM event_streams s LEFT JOIN project_views v ON v.id = s.stream_id WHERE s.stream_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    if (found[0].visible >= found[0].head) return { seconds: round((performance.now() - started) / 1000, 2), behind: 0 };
+    if (performance.now() - started > timeoutMs) throw new Error(`the views are still ${found[0].head - found[0].visible} events behind after ${timeoutMs / 1000} s`);
+    await sleep(5);
+  }
+}
+
 async function pipelineSection(api, workerRef, projects) {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
   try {
+    // The HTTP load leaves the worker a backlog: idle means after it has caught up.
+    log('pipeline: waiting for the worker to catch up after the HTTP load');
+    const drain = await waitForCatchUp(pool, projects);
+    results.figures.pipeline = { catchUpAfterHttpSeconds: drain.seconds };
+    row('worker catch-up after the HTTP load (seconds until every view is current)', `${drain.seconds} s`);
     log(`pipeline: commit-to-visible idle, ${S.idleCommands} commands`);
     const idle = await idleLag(pool, projects[0]);
     const idleFig = { commands: idle.length, p50: round(percentile(idle, 0.5), 1), p95: round(percentile(idle, 0.95), 1), p99: round(percentile(idle, 0.99), 1) };
@@ -446,6 +476,8 @@ async function pipelineSection(api, workerRef, projects) {
 
     // Worker throughput with real database writes: a backlog recorded while the worker is stopped, then
     // the time from the worker's start to every view caught up. Its start-up time is not counted.
+    log('pipeline: waiting for the worker to catch up after the load');
+    await waitForCatchUp(pool, projects);
     log(`pipeline: worker throughput on a backlog of ${S.backlog} commands`);
     await stopApp('worker', workerRef.child);
     const backlog = await loadWithAutocannon(projects, { amount: S.backlog });
@@ -466,11 +498,11 @@ async function pipelineSection(api, workerRef, projects) {
 
     log(`pipeline: BullMQ no-op throughput, ${S.noop} jobs`);
     const noop = await bullmqNoop(S.noop);
-    results.figures.pipeline = {
+    Object.assign(results.figures.pipeline, {
       idle: idleFig, at500: loadFig,
       worker: { events, commands: backlog.requests.total, non2xx: backlog.non2xx, seconds: round(workerSeconds, 2), eventsPerSecond: round(workerRate) },
       bullmqNoop: noop, workerOverBullmq: round(workerRate / noop.jobsPerSecond, 2),
-    };
+    });
     row(`worker catching up a backlog (${events} events on ${projects.length} projects)`, `${round(workerRate)} events/s`);
     row('BullMQ no-op worker, same Redis (jobs/s)', `${noop.jobsPerSecond}/s`);
     row('worker / BullMQ no-op', `${results.figures.pipeline.workerOverBullmq}`);
@@ -519,6 +551,21 @@ async function historySection() {
   row('command on 10,000-event vs 10-event stream, p50 ratio (p95 ratio)', `${round(long.ratioP50, 2)} (${round(long.ratioP95, 2)})`, '<= 1.5', long.ratioP50 <= 1.5);
 }
 
+/** The run's queues (our prefix and the no-op one) leave nothing behind in Redis. */
+async function dropQueueKeys() {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}*`, 'COUNT', 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------
 function printTable() {
   const header = ['measure', 'figure', 'target', 'met'];
@@ -534,31 +581,40 @@ async function main() {
   const started = performance.now();
   log(`mode ${MODE}; database ${DB_NAME}; queue prefix ${QUEUE_PREFIX}`);
   await psql(BASE.pathname.slice(1) || 'postgres', `CREATE DATABASE ${DB_NAME}`);
-  const sections = [];
   const workerRef = { child: undefined };
   let api;
+  // A section that fails is reported as missing (with why) and the run goes on with the next one.
+  const section = async (name, run) => {
+    try {
+      return await run();
+    } catch (error) {
+      log(`${name} failed: ${error.message}`);
+      results.missing.push(`${name}: ${String(error.message).split('\n')[0]}`);
+      row(`${name}`, 'FAILED (see bench-results.json missing)', '', false);
+      return undefined;
+    }
+  };
   try {
     await cliJson(['migrate'], {}, { json: false });
-    await appendSection();
+    await section('append', appendSection);
     const port = await freePort();
     apiUrl = `http://127.0.0.1:${port}`;
     api = await startApp('api', port);
     workerRef.child = await startApp('worker');
-    const projects = await httpSection(api);
-    sections.push('http');
-    await pipelineSection(api, workerRef, projects);
-    sections.push('pipeline');
+    const projects = await section('commands over HTTP', () => httpSection(api));
+    if (projects) await section('pipeline', () => pipelineSection(api, workerRef, projects));
     peak.api = Math.max(peak.api, memory(api.pid).peakMb ?? 0);
-    peak.worker = Math.max(peak.worker, memory(workerRef.child.pid).peakMb ?? 0);
+    if (workerRef.child) peak.worker = Math.max(peak.worker, memory(workerRef.child.pid).peakMb ?? 0);
     await stopApp('api', api);
     await stopApp('worker', workerRef.child);
-    await historySection();
+    await section('history', historySection);
     results.figures.memory = { apiPeakMb: peak.api, workerPeakMb: peak.worker };
     row('API peak RSS through the run (VmHWM)', `${peak.api} MB`, '< 300 MB', peak.api < 300);
     row('worker peak RSS through the run (VmHWM; restarted once for the backlog: the larger)', `${peak.worker} MB`, '< 300 MB', peak.worker < 300);
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     await psql(BASE.pathname.slice(1) || 'postgres', `DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`).catch(() => undefined);
+    await dropQueueKeys().catch(() => undefined);
     for (const name of [`${DB_NAME}_ls_bench`, `${DB_NAME}_emmett`]) await psql(BASE.pathname.slice(1) || 'postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
   }
   results.seconds = round((performance.now() - started) / 1000, 1);
