@@ -88,6 +88,16 @@ JS
   eval "$exports"
 }
 
+# pgbench (Debian's postgresql-contrib): `npm run bench` measures raw PostgreSQL with it, next to our append.
+ensure_pgbench() {
+  if [ -x /usr/lib/postgresql/15/bin/pgbench ] || command -v pgbench >/dev/null 2>&1; then return 0; fi
+  say "Installing pgbench (postgresql-contrib) for the benchmarks"
+  (apt-get update -qq && apt-get install -y -qq postgresql-contrib >/dev/null) || {
+    echo "pgbench is missing and could not be installed: apt-get install postgresql-contrib" >&2
+    exit 1
+  }
+}
+
 # xmllint (Debian's libxml2-utils): the IATI export specs validate against the official schema with it.
 ensure_xmllint() {
   command -v xmllint >/dev/null 2>&1 && return 0

@@ -204,6 +204,18 @@ export async function benchLongStreamCommand(config: AppConfig): Promise<void> {
       `| the same with \`audit:verify\`'s ${workers} worker threads (${parallel.valid ? 'valid' : 'BROKEN'}) | ${Math.round(parallel.events / parallelSeconds).toLocaleString('en')} events/s |`,
     );
     console.log(`| hash recomputation alone, in memory (${chain.length.toLocaleString('en')} events) | ${Math.round(chain.length / pureSeconds).toLocaleString('en')} events/s |`);
+    // The same figures, machine-readable, for `npm run bench` (scripts/bench.mjs).
+    console.log(
+      JSON.stringify({
+        benchmark: 'long-stream',
+        commandMs: { short: p50.short, long: p50.long, shortP95: p95.short, longP95: p95.long },
+        ratioP50: p50.long / p50.short,
+        ratioP95: p95.long / p95.short,
+        stateAsOfMs: { p50: percentile(stateSamples, 50), p95: percentile(stateSamples, 95) },
+        verification: { events: verification.events, valid: verification.valid, eventsPerSecond: Math.round(verification.events / verifySeconds) },
+        parallelVerification: { workers, valid: parallel.valid, eventsPerSecond: Math.round(parallel.events / parallelSeconds) },
+      }),
+    );
   } finally {
     await pool.end();
     await dropDatabaseIfExists(databaseUrl);

@@ -5,7 +5,7 @@ import { createDatabaseIfMissing, migrate } from '@app/database';
 /**
  * Operator commands that run once and exit: `migrate`, `seed`, `tour` (the guided tour of a running API),
  * `projections:rebuild`, `projections:verify`, `audit:verify [projectId]`, and the benchmarks
- * `bench:rebuild`, `bench:lag`, `bench:long-stream`.
+ * `bench:append`, `bench:rebuild`, `bench:lag`, `bench:long-stream`.
  */
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   async migrate() {
@@ -25,6 +25,10 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   async 'bench:rebuild'() {
     const { rebuildBenchmark } = await import('./bench/rebuild.bench.js');
     await rebuildBenchmark(loadConfig(), process.argv.slice(3));
+  },
+  async 'bench:append'() {
+    const { appendBenchmark } = await import('./bench/append.bench.js');
+    await appendBenchmark(loadConfig(), process.argv.slice(3));
   },
   async 'bench:lag'() {
     const { lagBenchmark } = await import('./bench/lag.bench.js');

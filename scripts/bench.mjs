@@ -1,0 +1,641 @@
+#!/usr/bin/env node
+// `npm run bench` (full, about 10 minutes) and `npm run bench -- --quick` (about 1-2 minutes): every
+// figure next to a reference measured in the same run on the same machine, printed as a table and
+// written to bench-results.json. Runs against a database of its own (created, then dropped) and a queue
+// prefix of its own; starts the built API and worker as child processes. Needs `npm run build` first
+// (the npm script does it) and pgbench (scripts/bench.sh installs it like scripts/lib.sh installs xmllint).
+//
+// Order: append (ours vs pgbench and Emmett), commands over HTTP (autocannon), pipeline (commit-to-visible idle and
+// under load, worker throughput vs BullMQ no-op), rebuild / verification / long streams, peak memory.
+import { spawn, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const QUICK = values.quick;
+const MODE = QUICK ? 'quick' : 'full';
+const S = QUICK
+  ? { append: 5, http: 5, idleCommands: 50, loadSeconds: 15, backlog: 1000, noop: 5000, rebuildEvents: 20_000 }
+  : { append: 30, http: 30, idleCommands: 300, loadSeconds: 60, backlog: 5000, noop: 20_000, rebuildEvents: 100_000 };
+const CLIENTS = 16;
+const ROOT = new URL('../', import.meta.url).pathname;
+const CLI = join(ROOT, 'dist/apps/cli/apps/cli/src/main.js');
+const API = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
+const WORKER = join(ROOT, 'dist/apps/worker/apps/worker/src/main.js');
+for (const file of [CLI, API, WORKER]) if (!existsSync(file)) fail(`${file} is missing: run npm run build first`);
+
+const BASE = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const DB_NAME = `pt_bench_${process.pid}`;
+const dbUrl = (name) => Object.assign(new URL(BASE), { pathname: `/${name}` }).toString();
+const DATABASE_URL = dbUrl(DB_NAME);
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const QUEUE_PREFIX = `pt-bench-${process.pid}`;
+const ADMIN_API_KEY = `bench-admin-${process.pid}-0123456789abcdef`;
+const ENV = {
+  ...process.env,
+  NODE_ENV: 'development',
+  DATABASE_URL,
+  REDIS_URL,
+  QUEUE_PREFIX,
+  ADMIN_API_KEY,
+  RATE_LIMIT_PER_MINUTE: '0',
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
+  WORKER_METRICS_PORT: '0',
+  LOG_LEVEL: 'warn',
+};
+
+const results = { mode: MODE, startedAt: new Date().toISOString(), machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30) }, figures: {}, missing: [] };
+const rows = [];
+const children = [];
+const peak = { api: 0, worker: 0 };
+
+function fail(message) {
+  console.error(message);
+  process.exit(1);
+}
+const log = (message) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const round = (value, digits = 0) => (value === undefined || Number.isNaN(value) ? undefined : Math.round(value * 10 ** digits) / 10 ** digits);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function percentile(samples, q) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** One row of the table: the figure, its target (if the issue sets one) and whether it is met. */
+function row(measure, figure, target, met) {
+  rows.push({ measure, figure, target: target ?? '', met: met === undefined ? '' : met ? 'yes' : 'NO' });
+}
+
+async function psql(database, sql) {
+  const client = new pg.Client({ connectionString: dbUrl(database) });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs a cli command against the bench database and returns the JSON line it prints. */
+function cliJson(args, env = {}, { json = true } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (err += chunk));
+    child.on('exit', (code) => {
+      const line = out.split('\n').reverse().find((l) => l.startsWith('{'));
+      if (code === 0 && !json) resolve(undefined);
+      else if (code !== 0 || !line) reject(new Error(`cli ${args.join(' ')} exited ${code}\n${out}\n${err}`));
+      else resolve(JSON.parse(line));
+    });
+  });
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resident memory of a child process in MB: now (VmRSS) and its peak so far (VmHWM). */
+function memory(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key) => Number(status.match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? 0);
+    return { rssMb: round(kb('VmRSS') / 1024, 1), peakMb: round(kb('VmHWM') / 1024, 1) };
+  } catch {
+    return { rssMb: undefined, peakMb: undefined };
+  }
+}
+
+async function startApp(kind, port) {
+  const child = spawn(process.execPath, [kind === 'api' ? API : WORKER], { env: { ...ENV, ...(port ? { PORT: String(port) } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  children.push(child);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${kind} exited ${child.exitCode}\n${output}`);
+    if (kind === 'api' && (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok) break;
+    if (kind === 'worker' && output.includes('worker running')) break;
+    if (Date.now() > deadline) throw new Error(`${kind} did not start\n${output}`);
+    await sleep(50);
+  }
+  return child;
+}
+
+/** Stops a child we started, keeping its peak memory for the last section. */
+async function stopApp(kind, child) {
+  if (!child || child.exitCode !== null) return;
+  peak[kind] = Math.max(peak[kind], memory(child.pid).peakMb ?? 0);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 1. Append: ours in process, pgbench's equivalent raw transaction, Emmett (not available: see docs).
+async function appendSection() {
+  log(`append: ours, ${CLIENTS} writers, ${S.append} s`);
+  const ours = await cliJson(['bench:append', String(S.append), String(CLIENTS)]);
+  results.figures.append = { ours };
+
+  log(`append: pgbench, -c ${CLIENTS} -j 2 -T ${S.append}`);
+  // The same work without our code: a stream row's version moved on and an event row inserted, in one
+  // transaction, with the same unique (stream, version) and feed index as the events table.
+  await psql(DB_NAME, `
+    CREATE TABLE pgb_streams (id int PRIMARY KEY, version int NOT NULL);
+    CREATE TABLE pgb_events (
+      position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+      stream_id int NOT NULL, stream_version int NOT NULL, type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL,
+      recorded_at timestamptz NOT NULL DEFAULT now(), UNIQUE (stream_id, stream_version));
+    CREATE INDEX pgb_events_feed_idx ON pgb_events (transaction_id, position);
+    INSERT INTO pgb_streams SELECT g, 0 FROM generate_series(0, ${CLIENTS * 2}) g;`);
+  const dir = mkdtempSync(join(tmpdir(), 'pt-bench-'));
+  const script = join(dir, 'append.sql');
+  writeFileSync(
+    script,
+    [
+      'BEGIN;',
+      'UPDATE pgb_streams SET version = version + 1 WHERE id = :client_id;',
+      `INSERT INTO pgb_events (stream_id, stream_version, type, data, metadata) SELECT id, version, 'MeasurementRecorded', ('{"indicatorId":"00000000-0000-4000-8000-000000000001","measurementId":"' || gen_random_uuid() || '","value":1,"date":"2024-01-01"}')::jsonb, ('{"actor":{"keyId":"00000000-0000-4000-8000-000000000003","role":"admin"},"commandType":"RecordMeasurement","eventId":"' || gen_random_uuid() || '"}')::jsonb FROM pgb_streams WHERE id = :client_id;`,
+      'END;',
+      '',
+    ].join('\n'),
+  );
+  // A diagnostic next to it: the same transaction plus the pg_notify our append sends. NOTIFY takes a
+  // server-wide lock at commit, so it shows how much of the gap to pgbench is the notification itself.
+  const notifying = join(dir, 'append-notify.sql');
+  writeFileSync(notifying, readFileSync(script, 'utf8').replace('END;', "SELECT pg_notify('pt_bench', :client_id || ':1');\nEND;"));
+  const pgbench = findPgbench();
+  const runPgbench = (file) => {
+    const output = execFileSync(pgbench, ['-n', '-c', String(CLIENTS), '-j', '2', '-T', String(S.append), '-f', file, '-h', BASE.hostname, '-p', BASE.port || '5432', '-U', BASE.username || 'postgres', DB_NAME], {
+      encoding: 'utf8',
+      env: { ...process.env, PGPASSWORD: decodeURIComponent(BASE.password ?? '') },
+    });
+    return { tps: Number(output.match(/tps = ([\d.]+)/)?.[1]), latency: Number(output.match(/latency average = ([\d.]+) ms/)?.[1]) };
+  };
+  const { tps, latency } = runPgbench(script);
+  log(`append: pgbench with pg_notify, -c ${CLIENTS} -j 2 -T ${S.append}`);
+  const withNotify = runPgbench(notifying);
+  rmSync(dir, { recursive: true, force: true });
+  results.figures.append.pgbench = { tps: round(tps), latencyAverageMs: latency, withNotify: { tps: round(withNotify.tps), latencyAverageMs: withNotify.latency } };
+  results.figures.append.oursOverPgbench = round(ours.appendsPerSecond / tps, 2);
+  row(`append, ours (${CLIENTS} writers, in process)`, `${ours.appendsPerSecond}/s (p50 ${ours.p50} ms, p99 ${ours.p99} ms)`);
+  row(`append, pgbench raw SQL (-c ${CLIENTS})`, `${round(tps)} tps (avg ${latency} ms)`);
+  row('append, pgbench raw SQL + pg_notify (diagnostic)', `${round(withNotify.tps)} tps (avg ${withNotify.latency} ms)`);
+  row('append ratio ours / pgbench', `${results.figures.append.oursOverPgbench}`);
+
+  log(`append: Emmett (@event-driven-io/emmett-postgresql), ${CLIENTS} writers, ${S.append} s, database ${DB_NAME}_emmett`);
+  const emmett = await emmettAppend(S.append, CLIENTS);
+  results.figures.append.emmett = emmett;
+  results.figures.append.oursOverEmmett = round(ours.appendsPerSecond / emmett.appendsPerSecond, 2);
+  row(`append, Emmett ${emmett.version} (${CLIENTS} writers, in process, same PostgreSQL)`, `${emmett.appendsPerSecond}/s (p50 ${emmett.p50} ms, p99 ${emmett.p99} ms)`);
+  row('append ratio ours / Emmett', `${results.figures.append.oursOverEmmett}`, '>= 1.0', results.figures.append.oursOverEmmett >= 1);
+}
+
+/**
+ * Emmett's PostgreSQL event store doing what bench:append does: 16 writers, a stream each, one event per
+ * append with the expected version, the same event data and metadata. Its own database, dropped after.
+ */
+async function emmettAppend(seconds, writers) {
+  const { getPostgreSQLEventStore } = await import('@event-driven-io/emmett-postgresql');
+  const version = JSON.parse(readFileSync(join(ROOT, 'node_modules/@event-driven-io/emmett-postgresql/package.json'), 'utf8')).version;
+  const database = `${DB_NAME}_emmett`;
+  await psql(BASE.pathname.slice(1) || 'postgres', `CREATE DATABASE ${database}`);
+  const store = getPostgreSQLEventStore(dbUrl(database));
+  const event = (n) => ({
+    type: 'MeasurementRecorded',
+    data: { indicatorId: '00000000-0000-4000-8000-000000000001', measurementId: randomUUID(), value: n % 1000, date: '2024-01-01' },
+    metadata: { eventId: randomUUID(), actor: { keyId: '00000000-0000-4000-8000-000000000003', role: 'admin' }, commandType: 'RecordMeasurement', correlationId: randomUUID(), occurredAt: new Date().toISOString() },
+  });
+  try {
+    // Warm-up, as for ours: the schema is made on first use, pools and plans.
+    await Promise.all(Array.from({ length: writers }, () => store.appendToStream(`project-${randomUUID()}`, [event(0)], { expectedStreamVersion: 0n })));
+    const latencies = [];
+    let appends = 0;
+    const started = performance.now();
+    const deadline = started + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        const stream = `project-${randomUUID()}`;
+        let expected = 0n;
+        while (performance.now() < deadline) {
+          const at = performance.now();
+          const result = await store.appendToStream(stream, [event(appends)], { expectedStreamVersion: expected });
+          latencies.push(performance.now() - at);
+          expected = result.nextExpectedStreamVersion;
+          appends++;
+        }
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    return { version, appends, seconds: round(elapsed, 2), appendsPerSecond: round(appends / elapsed), p50: round(percentile(latencies, 0.5), 2), p99: round(percentile(latencies, 0.99), 2) };
+  } finally {
+    // Its database is dropped with the others at the end of the run.
+    await store.close();
+  }
+}
+
+function findPgbench() {
+  for (const candidate of ['/usr/lib/postgresql/15/bin/pgbench', '/usr/bin/pgbench']) if (existsSync(candidate)) return candidate;
+  fail('pgbench is missing: apt-get install postgresql-contrib (scripts/bench.sh does it)');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Shared by sections 2 and 3: projects over HTTP, each with one indicator to record measurements on.
+let apiUrl = '';
+const headers = () => ({ 'content-type': 'application/json', authorization: `Bearer ${ADMIN_API_KEY}` });
+async function call(method, path, body) {
+  const response = await fetch(`${apiUrl}${path}`, { method, headers: headers(), body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function makeProjects(count, tag) {
+  return Promise.all(
+    Array.from({ length: count }, async (_, n) => {
+      const { id } = await call('POST', '/projects', {
+        code: `B${tag}${n}-${process.pid}`.slice(0, 30), title: `Benchmark project ${n}`, description: 'npm run bench', country: 'LA', location: { village: 'Bansuo' },
+        sector: '43040', participatingOrganisations: [{ name: 'Benchmark', role: 1 }],
+      });
+      await call('POST', `/projects/${id}/approve`, {});
+      await call('POST', `/projects/${id}/start`, {});
+      await call('POST', `/projects/${id}/indicators`, { title: 'Households reached', unit: 'households', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 1000 } });
+      const view = await waitForView(id, 4);
+      const indicatorId = view.indicators?.[0]?.id ?? view.indicators?.[0]?.indicatorId;
+      if (!indicatorId) throw new Error(`no indicator in the view of ${id}: ${JSON.stringify(view).slice(0, 400)}`);
+      return { id, indicatorId };
+    }),
+  );
+}
+
+async function waitForView(id, version) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const response = await fetch(`${apiUrl}/projects/${id}`, { headers: headers() });
+    if (response.ok) {
+      const view = await response.json();
+      if ((view.version ?? 0) >= version) return view;
+    }
+    if (Date.now() > deadline) throw new Error(`project ${id} not at version ${version} after 20 s`);
+    await sleep(20);
+  }
+}
+
+const measurementPath = (p) => `/projects/${p.id}/indicators/${p.indicatorId}/measurements`;
+const measurementBody = (n) => JSON.stringify({ value: n % 1000, date: '2024-01-01' });
+
+/** autocannon, one connection per project, every request a RecordMeasurement command. */
+function loadWithAutocannon(projects, options) {
+  let next = 0;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: apiUrl,
+        connections: projects.length,
+        ...options,
+        requests: [{ method: 'POST', path: measurementPath(projects[0]), headers: headers(), body: measurementBody(0) }],
+        // Each connection records on its own project: commands on distinct streams, like pgbench's clients.
+        setupClient: (client) => {
+          const project = projects[next++ % projects.length];
+          client.setRequests([{ method: 'POST', path: measurementPath(project), headers: headers(), body: measurementBody(next) }]);
+        },
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 2. Commands over HTTP.
+async function httpSection(api) {
+  log(`commands over HTTP: autocannon, ${CLIENTS} connections on ${CLIENTS} projects, ${S.http} s`);
+  const projects = await makeProjects(CLIENTS, 'H');
+  await loadWithAutocannon(projects, { duration: 2 }); // warm-up: JIT, pools, plans
+  const result = await loadWithAutocannon(projects, { duration: S.http });
+  const mem = memory(api.pid);
+  const rps = result.requests.average;
+  const errors = result.errors + result.timeouts + result.non2xx;
+  const ratio = round(rps / results.figures.append.pgbench.tps, 2);
+  results.figures.http = {
+    requestsPerSecond: round(rps), p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
+    total: result.requests.total, apiRssMb: mem.rssMb, apiPeakMb: mem.peakMb, overPgbench: ratio,
+  };
+  row(`HTTP commands (${CLIENTS} connections, RecordMeasurement)`, `${round(rps)}/s`, '>= 2,000/s', rps >= 2000);
+  row('HTTP commands latency p50 / p99', `${result.latency.p50} / ${result.latency.p99} ms`, 'p99 < 20 ms', result.latency.p99 < 20);
+  row('HTTP commands errors (non-2xx, errors, timeouts)', `${result.non2xx}, ${result.errors}, ${result.timeouts}`, '0', errors === 0);
+  row('HTTP commands / pgbench tps', `${ratio}`, '>= 0.35', ratio >= 0.35);
+  row('API RSS after the HTTP load (now / peak)', `${mem.rssMb} / ${mem.peakMb} MB`);
+  return projects;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 3. Pipeline: commit-to-visible idle and under 500 commands/s; worker throughput vs BullMQ no-op.
+async function idleLag(pool, project) {
+  const lags = [];
+  for (let i = 0; i < S.idleCommands; i++) {
+    const response = await fetch(`${apiUrl}${measurementPath(project)}`, { method: 'POST', headers: headers(), body: measurementBody(i) });
+    const answeredAt = performance.now();
+    const { version } = await response.json();
+    for (;;) {
+      const { rows: found } = await pool.query('SELECT version FROM project_views WHERE id = $1', [project.id]);
+      if ((found[0]?.version ?? 0) >= version) break;
+      if (performance.now() - answeredAt > 60_000) throw new Error(`version ${version} not visible after 60 s`);
+      await sleep(1);
+    }
+    lags.push(performance.now() - answeredAt);
+    await sleep(20);
+  }
+  return lags;
+}
+
+/**
+ * An open-loop load: one command every 1000/rate ms whatever the answers do, round robin over the
+ * projects; each answered command's version is watched until the view shows it (one query every ms
+ * for all the projects), so every command is a latency sample.
+ */
+async function lagUnderLoad(pool, projects, rate, seconds) {
+  const pending = new Map(projects.map((p) => [p.id, []]));
+  const lags = [];
+  let sent = 0;
+  let failed = 0;
+  const statuses = {};
+  let firstFailure;
+  let inFlight = 0;
+  let stop = false;
+  const poller = (async () => {
+    const ids = projects.map((p) => p.id);
+    while (!stop || [...pending.values()].some((list) => list.length > 0)) {
+      const { rows: found } = await pool.query('SELECT id, version FROM project_views WHERE id = ANY($1::uuid[])', [ids]);
+      const now = performance.now();
+      for (const { id, version } of found) {
+        const list = pending.get(id);
+        while (list.length > 0 && list[0].version <= version) lags.push(now - list.shift().at);
+      }
+      await sleep(1);
+    }
+  })();
+  const started = performance.now();
+  const interval = 1000 / rate;
+  const requests = [];
+  while (performance.now() - started < seconds * 1000) {
+    const due = started + sent * interval;
+    if (performance.now() < due) {
+      await sleep(Math.max(0, due - performance.now() - 0.5));
+      continue;
+    }
+    const project = projects[sent % projects.length];
+    sent++;
+    inFlight++;
+    requests.push(
+      fetch(`${apiUrl}${measurementPath(project)}`, { method: 'POST', headers: headers(), body: measurementBody(sent) })
+        .then(async (response) => {
+          const at = performance.now();
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+          if (response.status !== 201) {
+            failed++;
+            firstFailure ??= `${response.status} ${(await response.text()).slice(0, 300)}`;
+            return;
+          }
+          const { version } = await response.json();
+          const list = pending.get(project.id);
+          list.push({ version, at });
+          list.sort((a, b) => a.version - b.version);
+        })
+        .catch((error) => {
+          failed++;
+          firstFailure ??= String(error.cause ?? error);
+        })
+        .finally(() => inFlight--),
+    );
+  }
+  const sendingSeconds = (performance.now() - started) / 1000;
+  await Promise.all(requests);
+  stop = true;
+  await Promise.race([poller, sleep(30_000)]);
+  return { sent, failed, statuses, firstFailure, achievedRate: round(sent / sendingSeconds), lags };
+}
+
+/** Waits until every project's view shows its stream's head: the worker has no backlog left. */
+async function waitForCatchUp(pool, projects, timeoutMs = 300_000) {
+  const ids = projects.map((p) => p.id);
+  const started = performance.now();
+  for (;;) {
+    const { rows: found } = await pool.query(
+      `SELECT coalesce(sum(s.version), 0)::int AS head, coalesce(sum(v.version), 0)::int AS visible
+         FROM event_streams s LEFT JOIN project_views v ON v.id = s.stream_id WHERE s.stream_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    if (found[0].visible >= found[0].head) return { seconds: round((performance.now() - started) / 1000, 2), behind: 0 };
+    if (performance.now() - started > timeoutMs) throw new Error(`the views are still ${found[0].head - found[0].visible} events behind after ${timeoutMs / 1000} s`);
+    await sleep(5);
+  }
+}
+
+async function pipelineSection(api, workerRef, projects) {
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+  try {
+    // The HTTP load leaves the worker a backlog: idle means after it has caught up.
+    log('pipeline: waiting for the worker to catch up after the HTTP load');
+    const drain = await waitForCatchUp(pool, projects);
+    results.figures.pipeline = { catchUpAfterHttpSeconds: drain.seconds };
+    row('worker catch-up after the HTTP load (seconds until every view is current)', `${drain.seconds} s`);
+    log(`pipeline: commit-to-visible idle, ${S.idleCommands} commands`);
+    const idle = await idleLag(pool, projects[0]);
+    const idleFig = { commands: idle.length, p50: round(percentile(idle, 0.5), 1), p95: round(percentile(idle, 0.95), 1), p99: round(percentile(idle, 0.99), 1) };
+    row('commit-to-visible idle p50 / p95 / p99', `${idleFig.p50} / ${idleFig.p95} / ${idleFig.p99} ms`, 'p99 < 50 ms', idleFig.p99 < 50);
+
+    log(`pipeline: commit-to-visible at 500 commands/s for ${S.loadSeconds} s`);
+    const loaded = await lagUnderLoad(pool, projects, 500, S.loadSeconds);
+    const loadFig = {
+      sent: loaded.sent, failed: loaded.failed, statuses: loaded.statuses, firstFailure: loaded.firstFailure, achievedRate: loaded.achievedRate, samples: loaded.lags.length,
+      p50: round(percentile(loaded.lags, 0.5), 1), p95: round(percentile(loaded.lags, 0.95), 1), p99: round(percentile(loaded.lags, 0.99), 1),
+    };
+    row(`commit-to-visible at 500 commands/s, ${S.loadSeconds} s (sent at ${loadFig.achievedRate}/s, ${loadFig.failed} failed) p50 / p95 / p99`, `${loadFig.p50} / ${loadFig.p95} / ${loadFig.p99} ms`, 'p95 < 250 ms', loadFig.p95 < 250 && loadFig.failed === 0);
+
+    // Worker throughput with real database writes: a backlog recorded while the worker is stopped, then
+    // the time from the worker's start to every view caught up. Its start-up time is not counted.
+    log('pipeline: waiting for the worker to catch up after the load');
+    await waitForCatchUp(pool, projects);
+    log(`pipeline: worker throughput on a backlog of ${S.backlog} commands`);
+    await stopApp('worker', workerRef.child);
+    const backlog = await loadWithAutocannon(projects, { amount: S.backlog });
+    const heads = await pool.query('SELECT stream_id, version FROM event_streams WHERE stream_id = ANY($1::uuid[])', [projects.map((p) => p.id)]);
+    const viewsBefore = await pool.query('SELECT coalesce(sum(version), 0)::int AS total FROM project_views WHERE id = ANY($1::uuid[])', [projects.map((p) => p.id)]);
+    const target = heads.rows.reduce((sum, r) => sum + r.version, 0);
+    const events = target - viewsBefore.rows[0].total;
+    workerRef.child = await startApp('worker');
+    const started = performance.now();
+    for (;;) {
+      const { rows: views } = await pool.query('SELECT coalesce(sum(version), 0)::int AS total FROM project_views WHERE id = ANY($1::uuid[])', [projects.map((p) => p.id)]);
+      if (views[0].total >= target) break;
+      if (performance.now() - started > 120_000) throw new Error('the worker did not catch up within 120 s');
+      await sleep(2);
+    }
+    const workerSeconds = (performance.now() - started) / 1000;
+    const workerRate = events / workerSeconds;
+
+    log(`pipeline: BullMQ no-op throughput, ${S.noop} jobs`);
+    const noop = await bullmqNoop(S.noop);
+    Object.assign(results.figures.pipeline, {
+      idle: idleFig, at500: loadFig,
+      worker: { events, commands: backlog.requests.total, non2xx: backlog.non2xx, seconds: round(workerSeconds, 2), eventsPerSecond: round(workerRate) },
+      bullmqNoop: noop, workerOverBullmq: round(workerRate / noop.jobsPerSecond, 2),
+    });
+    row(`worker catching up a backlog (${events} events on ${projects.length} projects)`, `${round(workerRate)} events/s`);
+    row('BullMQ no-op worker, same Redis (jobs/s)', `${noop.jobsPerSecond}/s`);
+    row('worker / BullMQ no-op', `${results.figures.pipeline.workerOverBullmq}`);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** BullMQ's own ceiling on this machine: a throwaway queue, jobs added in bulk, a worker that does nothing. */
+async function bullmqNoop(jobs) {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const prefix = `${QUEUE_PREFIX}-noop`;
+  const queue = new Queue('noop', { connection, prefix });
+  for (let i = 0; i < jobs; i += 1000) await queue.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, (_, n) => ({ name: 'noop', data: { n: i + n } })));
+  let done = 0;
+  let finished;
+  const allDone = new Promise((resolve) => (finished = resolve));
+  const started = performance.now();
+  const worker = new Worker('noop', async () => undefined, { connection, prefix, concurrency: 16 });
+  worker.on('completed', () => {
+    if (++done === jobs) finished();
+  });
+  await allDone;
+  const seconds = (performance.now() - started) / 1000;
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  connection.disconnect();
+  return { jobs, seconds: round(seconds, 2), jobsPerSecond: round(jobs / seconds) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 4. Rebuild, verification, state-as-of and long streams (the cli benchmarks, each on its own database).
+async function historySection() {
+  log(`rebuild of ${S.rebuildEvents} events`);
+  const rebuild = await cliJson(['bench:rebuild', String(S.rebuildEvents)]);
+  results.figures.rebuild = rebuild;
+  row(`rebuild of ${rebuild.events} events (median of 3)`, `${rebuild.medianEventsPerSecond} events/s`, '>= 50,000/s', rebuild.medianEventsPerSecond >= 50_000);
+
+  log('long streams, state-as-of and verification (bench:long-stream)');
+  const long = await cliJson(['bench:long-stream'], { DATABASE_URL: dbUrl(`${DB_NAME}_ls`) });
+  results.figures.longStream = long;
+  row(`verification of the hash chain (${long.verification.events} events, one thread)`, `${long.verification.eventsPerSecond} events/s`, '>= 100,000/s', long.verification.eventsPerSecond >= 100_000 && long.verification.valid);
+  row(`verification, audit:verify's ${long.parallelVerification.workers} worker threads`, `${long.parallelVerification.eventsPerSecond} events/s`, '>= 100,000/s', long.parallelVerification.eventsPerSecond >= 100_000 && long.parallelVerification.valid);
+  row('state-as-of on a 1,000-event stream p50 / p95', `${round(long.stateAsOfMs.p50, 2)} / ${round(long.stateAsOfMs.p95, 2)} ms`, 'p95 < 20 ms', long.stateAsOfMs.p95 < 20);
+  row('command on 10,000-event vs 10-event stream, p50 ratio (p95 ratio)', `${round(long.ratioP50, 2)} (${round(long.ratioP95, 2)})`, '<= 1.5', long.ratioP50 <= 1.5);
+}
+
+/** The run's queues (our prefix and the no-op one) leave nothing behind in Redis. */
+async function dropQueueKeys() {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}*`, 'COUNT', 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+function printTable() {
+  const header = ['measure', 'figure', 'target', 'met'];
+  const lines = [header, ...rows.map((r) => [r.measure, r.figure, r.target, r.met])];
+  console.log(`\nBenchmarks (${MODE}), ${results.machine.cpus} CPUs, ${results.startedAt}\n`);
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`| ${header.map(() => '---').join(' | ')} |`);
+  for (const line of lines.slice(1)) console.log(`| ${line.join(' | ')} |`);
+  if (results.missing.length) console.log(`\nNot measured: ${results.missing.join('; ')}`);
+}
+
+async function main() {
+  const started = performance.now();
+  log(`mode ${MODE}; database ${DB_NAME}; queue prefix ${QUEUE_PREFIX}`);
+  await psql(BASE.pathname.slice(1) || 'postgres', `CREATE DATABASE ${DB_NAME}`);
+  const workerRef = { child: undefined };
+  let api;
+  // A section that fails is reported as missing (with why) and the run goes on with the next one.
+  const section = async (name, run) => {
+    try {
+      return await run();
+    } catch (error) {
+      log(`${name} failed: ${error.message}`);
+      results.missing.push(`${name}: ${String(error.message).split('\n')[0]}`);
+      row(`${name}`, 'FAILED (see bench-results.json missing)', '', false);
+      return undefined;
+    }
+  };
+  try {
+    await cliJson(['migrate'], {}, { json: false });
+    await section('append', appendSection);
+    const port = await freePort();
+    apiUrl = `http://127.0.0.1:${port}`;
+    api = await startApp('api', port);
+    workerRef.child = await startApp('worker');
+    const projects = await section('commands over HTTP', () => httpSection(api));
+    if (projects) await section('pipeline', () => pipelineSection(api, workerRef, projects));
+    peak.api = Math.max(peak.api, memory(api.pid).peakMb ?? 0);
+    if (workerRef.child) peak.worker = Math.max(peak.worker, memory(workerRef.child.pid).peakMb ?? 0);
+    await stopApp('api', api);
+    await stopApp('worker', workerRef.child);
+    await section('history', historySection);
+    results.figures.memory = { apiPeakMb: peak.api, workerPeakMb: peak.worker };
+    row('API peak RSS through the run (VmHWM)', `${peak.api} MB`, '< 300 MB', peak.api < 300);
+    row('worker peak RSS through the run (VmHWM; restarted once for the backlog: the larger)', `${peak.worker} MB`, '< 300 MB', peak.worker < 300);
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await psql(BASE.pathname.slice(1) || 'postgres', `DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`).catch(() => undefined);
+    await dropQueueKeys().catch(() => undefined);
+    for (const name of [`${DB_NAME}_ls_bench`, `${DB_NAME}_emmett`]) await psql(BASE.pathname.slice(1) || 'postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+  }
+  results.seconds = round((performance.now() - started) / 1000, 1);
+  results.table = rows;
+  writeFileSync(join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  printTable();
+  console.log(`\n${MODE} run in ${results.seconds} s; figures in bench-results.json`);
+  process.exit(0);
+}
+
+// Dropping the run's databases WITH (FORCE) ends connections that finished pools may still hold idle
+// (Emmett's): those errors are expected; anything else still stops the run.
+process.on('uncaughtException', (error) => {
+  if (error?.code === '57P01') return;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  console.error(error);
+  process.exit(1);
+});
+
+main().catch((error) => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  console.error(error);
+  process.exit(1);
+});
