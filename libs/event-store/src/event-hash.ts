@@ -22,3 +22,27 @@ export interface HashedEventContent {
 export function hashEvent(content: HashedEventContent): string {
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
+
+/** The fields of a stored event that its hash covers, named as the hash names them. */
+export function hashedContentOf(event: {
+  streamId: string;
+  version: number;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  metadata: { eventId: string; occurredAt: string; recordedAt: string };
+  previousHash: string;
+}): HashedEventContent {
+  return {
+    streamId: event.streamId,
+    version: event.version,
+    eventId: event.metadata.eventId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+    occurredAt: event.metadata.occurredAt,
+    recordedAt: event.metadata.recordedAt,
+    previousHash: event.previousHash,
+  };
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GENESIS_HASH, hashEvent } from '../event-hash.js';
+import { GENESIS_HASH, hashEvent, hashedContentOf } from '../event-hash.js';
 import type { EventMetadata } from '../stored-event.js';
 
 /** An event as its row stores it: every column the hash covers, read back for recomputation. */
@@ -36,18 +36,7 @@ export interface ChainBreak {
  * (the strings that were hashed); `checkColumns` checks the columns say the same.
  */
 export function recomputeEventHash(event: ChainEvent): string {
-  return hashEvent({
-    streamId: event.streamId,
-    version: event.version,
-    eventId: event.metadata.eventId,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data,
-    metadata: event.metadata,
-    occurredAt: event.metadata.occurredAt,
-    recordedAt: event.metadata.recordedAt,
-    previousHash: event.previousHash,
-  });
+  return hashEvent(hashedContentOf(event));
 }
 
 /** Columns kept beside the metadata for indexing must agree with it, or one of them was changed. */
