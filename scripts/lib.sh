@@ -88,32 +88,26 @@ JS
   eval "$exports"
 }
 
-# pgbench (Debian's postgresql-contrib): `npm run bench` measures raw PostgreSQL with it, next to our append.
+# Installs a Debian package when the command it provides is missing (tools the specs or benchmarks use).
+# Usage: ensure_debian_tool <command> <package> <what it is for>
+ensure_debian_tool() {
+  local command=$1 package=$2 purpose=$3
+  command -v "$command" >/dev/null 2>&1 && return 0
+  say "Installing $command ($package) for $purpose"
+  (apt-get update -qq && apt-get install -y -qq "$package" >/dev/null) || {
+    echo "$command is missing and could not be installed: apt-get install $package" >&2
+    exit 1
+  }
+}
+
+# pgbench (postgresql-contrib; Debian keeps it off PATH): `npm run bench` measures raw PostgreSQL with it.
 ensure_pgbench() {
-  if [ -x /usr/lib/postgresql/15/bin/pgbench ] || command -v pgbench >/dev/null 2>&1; then return 0; fi
-  say "Installing pgbench (postgresql-contrib) for the benchmarks"
-  (apt-get update -qq && apt-get install -y -qq postgresql-contrib >/dev/null) || {
-    echo "pgbench is missing and could not be installed: apt-get install postgresql-contrib" >&2
-    exit 1
-  }
+  [ -x /usr/lib/postgresql/15/bin/pgbench ] && return 0
+  ensure_debian_tool pgbench postgresql-contrib "the benchmarks"
 }
 
-# xmllint (Debian's libxml2-utils): the IATI export specs validate against the official schema with it.
-ensure_xmllint() {
-  command -v xmllint >/dev/null 2>&1 && return 0
-  say "Installing xmllint (libxml2-utils) for the IATI schema checks"
-  (apt-get update -qq && apt-get install -y -qq libxml2-utils >/dev/null) || {
-    echo "xmllint is missing and could not be installed: apt-get install libxml2-utils" >&2
-    exit 1
-  }
-}
+# xmllint: the IATI export specs validate against the official schema with it.
+ensure_xmllint() { ensure_debian_tool xmllint libxml2-utils "the IATI schema checks"; }
 
-# Chromium (Debian's chromium package): the dashboard spec drives the page in it through playwright-core.
-ensure_chromium() {
-  command -v chromium >/dev/null 2>&1 && return 0
-  say "Installing Chromium for the dashboard's browser spec"
-  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || {
-    echo "chromium is missing and could not be installed: apt-get install chromium" >&2
-    exit 1
-  }
-}
+# Chromium: the dashboard spec drives the page in it through playwright-core.
+ensure_chromium() { ensure_debian_tool chromium chromium "the dashboard's browser spec"; }
