@@ -1,5 +1,5 @@
 import type { PostgresEventStore } from '@app/event-store';
-import { createProjectCommandHandler, reserveProjectCode } from '@app/event-store';
+import { createProjectCommandHandler, reserveProjectCode, reservesProjectCode } from '@app/event-store';
 import type { SeedProject } from './seed-project.js';
 
 /** The actor recorded on seeded events: the seed script, acting with admin rights. */
@@ -32,7 +32,9 @@ export async function seedProjects(store: PostgresEventStore, projects: readonly
           correlationId: `seed:${project.code}`,
           occurredAt: step.occurredAt,
         },
-        withinTransaction: (client) => reserveProjectCode(client, step.command, project.projectId),
+        withinTransaction: reservesProjectCode(step.command)
+          ? (client) => reserveProjectCode(client, step.command, project.projectId)
+          : undefined,
       });
     }
     outcomes.push({ code: project.code, projectId: project.projectId, recorded: pending.length });

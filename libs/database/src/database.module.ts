@@ -3,7 +3,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { PostgresEventStore } from '@app/event-store';
+import { AppendAnnouncer, PostgresEventStore, appendsChannel } from '@app/event-store';
 import { ormOptions } from './orm.config.js';
 
 /** The pool the event store, keys and idempotency records use (server-side parameters, one round trip each). */
@@ -24,8 +24,8 @@ export function poolTimeouts(config: AppConfig) {
 }
 
 /**
- * PostgreSQL for a process: MikroORM for the read models and migrations, a pg pool for the event store.
- * Both close on shutdown.
+ * PostgreSQL for a process: MikroORM for the read models and migrations, a pg pool for the event store,
+ * and the announcer that tells the relay of every committed append. All close on shutdown.
  */
 @Global()
 @Module({
@@ -51,14 +51,26 @@ export function poolTimeouts(config: AppConfig) {
         return pool;
       },
     },
-    { provide: PostgresEventStore, inject: [PG_POOL], useFactory: (pool: pg.Pool) => new PostgresEventStore(pool) },
+    {
+      provide: AppendAnnouncer,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new AppendAnnouncer(config.redisUrl, appendsChannel(config.queuePrefix)),
+    },
+    {
+      provide: PostgresEventStore,
+      inject: [PG_POOL, AppendAnnouncer],
+      useFactory: (pool: pg.Pool, announcer: AppendAnnouncer) => new PostgresEventStore(pool, (appended) => announcer.announce(appended)),
+    },
   ],
   exports: [PG_POOL, PostgresEventStore],
 })
 export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly announcer: AppendAnnouncer,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.announcer.close()]);
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { GENESIS_HASH } from './event-hash.js';
 import { StreamVersionConflict } from './event-store.errors.js';
 import type { AppendResult, PostgresEventStore } from './postgres-event-store.js';
 import type { SnapshotStore } from './snapshot-store.js';
@@ -63,6 +64,8 @@ export interface LoadedState<State> {
   fromSnapshot: number;
   /** Events folded after it. */
   folded: number;
+  /** The hash of the event at `version` (the genesis hash at version 0): the next append's head. */
+  headHash?: string;
 }
 
 /** Load, decide, append: the one way a command reaches the event store. */
@@ -76,13 +79,13 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
   ) {}
 
   /** Latest known states, least recently used first (a Map keeps insertion order). */
-  private readonly recent = new Map<string, { version: number; state: State }>();
+  private readonly recent = new Map<string, { version: number; state: State; headHash: string }>();
 
-  private remember(streamId: string, version: number, state: State): void {
+  private remember(streamId: string, version: number, state: State, headHash: string): void {
     const limit = this.options.cachedStreams ?? 128;
     if (limit <= 0) return;
     this.recent.delete(streamId);
-    this.recent.set(streamId, { version, state });
+    this.recent.set(streamId, { version, state, headHash });
     if (this.recent.size > limit) this.recent.delete(this.recent.keys().next().value!);
   }
 
@@ -92,7 +95,7 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
 
   async handle(streamId: string, command: Command, options: HandleOptions): Promise<AppendResult & { state: State }> {
     for (let attempt = 1; ; attempt++) {
-      const { state, version } = await this.load(streamId);
+      const { state, version, headHash } = await this.load(streamId);
       if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
         throw new ExpectedVersionMismatch(options.expectedVersion, version);
       }
@@ -107,10 +110,10 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
             schemaVersion: this.schemaVersion,
             metadata: { ...options.metadata, eventId: randomUUID() },
           })),
-          { streamType: this.streamType, withinTransaction: options.withinTransaction },
+          { streamType: this.streamType, expectedHeadHash: headHash, withinTransaction: options.withinTransaction },
         );
         const next = events.reduce(this.decider.evolve, state);
-        this.remember(streamId, result.version, next);
+        this.remember(streamId, result.version, next, result.headHash);
         if (this.options.snapshots && Math.floor(result.version / this.snapshotEvery) > Math.floor(version / this.snapshotEvery)) {
           // Outside the append's transaction and not awaited: a snapshot is a cache, never worth a slower answer.
           this.options.snapshots.save({ streamId, version: result.version, state: next }).catch(() => undefined);
@@ -138,18 +141,23 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     const cached = this.recent.get(streamId);
     const start =
       cached && (toVersion === undefined || cached.version <= toVersion)
-        ? { streamId, ...cached }
+        ? cached
         : await this.options.snapshots?.latest(streamId, toVersion);
-    const events = await this.store.readStream(streamId, { fromVersion: (start?.version ?? 0) + 1, toVersion });
+    const startVersion = start?.version ?? 0;
+    // A snapshot holds no hash: its own event is read again for the head hash the next append names.
+    const knownHead: string | undefined = cached && start === cached ? cached.headHash : startVersion === 0 ? GENESIS_HASH : undefined;
+    const read = await this.store.readStream(streamId, { fromVersion: knownHead === undefined ? startVersion : startVersion + 1, toVersion });
+    const events = knownHead === undefined && read[0]?.version === startVersion ? read.slice(1) : read;
     let state = start?.state ?? this.decider.initialState;
     for (const event of events) state = this.decider.evolve(state, { type: event.type, data: event.data } as Event);
-    const version = events.at(-1)?.version ?? start?.version ?? 0;
+    const version = events.at(-1)?.version ?? startVersion;
+    const headHash = read.at(-1)?.hash ?? knownHead;
     if (this.options.snapshots && events.length >= this.snapshotEvery) {
       // A lost snapshot only costs a longer fold next time: never fail the load for it.
       await this.options.snapshots.save({ streamId, version, state }).catch(() => undefined);
     }
-    if (toVersion === undefined && version > 0) this.remember(streamId, version, state);
-    return { state, version, fromSnapshot: start?.version ?? 0, folded: events.length };
+    if (toVersion === undefined && version > 0 && headHash !== undefined) this.remember(streamId, version, state, headHash);
+    return { state, version, fromSnapshot: startVersion, folded: events.length, headHash };
   }
 
   fold(events: readonly StoredEvent[]): { state: State; version: number } {

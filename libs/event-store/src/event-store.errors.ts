@@ -9,3 +9,19 @@ export class StreamVersionConflict extends Error {
     this.name = 'StreamVersionConflict';
   }
 }
+
+/**
+ * The stream stands at the expected version but its head hash is not the one its events end with: the
+ * stream row or its events were changed outside the store. Appending on top would extend a broken chain.
+ */
+export class StreamHeadMismatch extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly version: number,
+    readonly expectedHeadHash: string,
+    readonly actualHeadHash: string,
+  ) {
+    super(`Stream ${streamId} at version ${version} has head hash ${actualHeadHash}, but its events end with ${expectedHeadHash}.`);
+    this.name = 'StreamHeadMismatch';
+  }
+}

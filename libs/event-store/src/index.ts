@@ -7,4 +7,4 @@ export * from './command-handling.js';
 export * from './snapshot-store.js';
 export * from './projects/project-command-handling.js';
 export * from './audit/index.js';
-export * from './append-listener.js';
+export * from './append-announcements.js';

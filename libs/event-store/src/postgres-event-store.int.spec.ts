@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { createTestEnvironment, eventually, type TestEnvironment } from '../../../test/support/test-environment.js';
 import { GENESIS_HASH, hashEvent, hashedContentOf } from './event-hash.js';
-import { StreamVersionConflict } from './event-store.errors.js';
-import { FEED_START, type FeedCursor, PostgresEventStore } from './postgres-event-store.js';
+import { StreamHeadMismatch, StreamVersionConflict } from './event-store.errors.js';
+import { type AppendResult, FEED_START, type FeedCursor, PostgresEventStore } from './postgres-event-store.js';
 import type { NewEvent, StoredEvent } from './stored-event.js';
 
 let env: TestEnvironment;
@@ -82,18 +82,61 @@ describe('PostgresEventStore', () => {
     expect((await store.readStream(streamId)).map((e) => e.type)).toEqual(['A']);
   });
 
-  it('lets exactly one of many concurrent writers at the same version succeed', async () => {
+  it.each([
+    ['naming the head hash (one statement)', true],
+    ['reading the head hash first', false],
+  ])('lets exactly one of many concurrent writers at the same version succeed, %s', async (_, knowsHead) => {
     const streamId = randomUUID();
-    await store.append(streamId, 0, [newEvent('Created')], options);
+    const created = await store.append(streamId, 0, [newEvent('Created')], options);
     const writers = 25;
     const results = await Promise.allSettled(
-      Array.from({ length: writers }, (_, i) => store.append(streamId, 1, [newEvent('Raced', { writer: i })], options)),
+      Array.from({ length: writers }, (_, i) =>
+        store.append(streamId, 1, [newEvent('Raced', { writer: i })], { ...options, expectedHeadHash: knowsHead ? created.headHash : undefined }),
+      ),
     );
     const succeeded = results.filter((r) => r.status === 'fulfilled');
     const conflicts = results.filter((r) => r.status === 'rejected' && r.reason instanceof StreamVersionConflict);
     expect(succeeded).toHaveLength(1);
     expect(conflicts).toHaveLength(writers - 1);
+    expect(conflicts.map((r) => (r as PromiseRejectedResult).reason.actualVersion)).toEqual(Array(writers - 1).fill(2));
     expect((await store.readStream(streamId)).map((e) => e.version)).toEqual([1, 2]);
+  });
+
+  it('returns the stored positions in version order and the new head hash', async () => {
+    const streamId = randomUUID();
+    const first = await store.append(streamId, 0, [newEvent('A'), newEvent('B'), newEvent('C')], options);
+    const second = await store.append(streamId, 3, [newEvent('D'), newEvent('E')], { ...options, expectedHeadHash: first.headHash });
+    const stored = await store.readStream(streamId);
+    expect([...first.events, ...second.events].map((e) => [e.version, e.position, e.hash])).toEqual(
+      stored.map((e) => [e.version, e.position, e.hash]),
+    );
+    expect(stored.map((e) => e.position)).toEqual([...stored.map((e) => e.position)].sort((a, b) => a - b));
+    expect(first.headHash).toBe(stored[2]!.hash);
+    expect(second.headHash).toBe(stored[4]!.hash);
+  });
+
+  it('refuses an append whose head hash is not the one the stream ends with, and stores nothing', async () => {
+    const streamId = randomUUID();
+    const first = await store.append(streamId, 0, [newEvent('A')], options);
+    const forged = 'f'.repeat(64);
+    const refused = store.append(streamId, 1, [newEvent('B')], { ...options, expectedHeadHash: forged });
+    await expect(refused).rejects.toBeInstanceOf(StreamHeadMismatch);
+    await expect(refused).rejects.toMatchObject({ version: 1, expectedHeadHash: forged, actualHeadHash: first.headHash });
+    expect((await store.readStream(streamId)).map((e) => e.type)).toEqual(['A']);
+    expect(await store.streamVersion(streamId)).toBe(1);
+  });
+
+  it('tells the after-commit observer of every committed append, and of no refused one', async () => {
+    const told: AppendResult[] = [];
+    const observed = new PostgresEventStore(pool, (appended) => told.push(appended));
+    const streamId = randomUUID();
+    const first = await observed.append(streamId, 0, [newEvent('A')], options);
+    await expect(observed.append(streamId, 0, [newEvent('B')], options)).rejects.toBeInstanceOf(StreamVersionConflict);
+    await expect(
+      observed.append(streamId, 1, [newEvent('B')], { ...options, withinTransaction: () => Promise.reject(new Error('no')) }),
+    ).rejects.toThrow('no');
+    const second = await observed.append(streamId, 1, [newEvent('B')], { ...options, withinTransaction: () => Promise.resolve() });
+    expect(told).toEqual([first, second]);
   });
 
   it('lets concurrent first appends create a stream only once', async () => {

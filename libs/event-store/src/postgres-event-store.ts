@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { GENESIS_HASH, hashEvent } from './event-hash.js';
-import { StreamVersionConflict } from './event-store.errors.js';
+import { GENESIS_HASH, hashEvent, hashedContentOf } from './event-hash.js';
+import { StreamHeadMismatch, StreamVersionConflict } from './event-store.errors.js';
 import type { EventMetadata, NewEvent, StoredEvent } from './stored-event.js';
 
 /** Where a reader of the global feed stands: the last event read, in (transaction, position) order. */
@@ -15,12 +15,19 @@ export interface AppendResult {
   streamId: string;
   /** The stream's version after the append. */
   version: number;
+  /** The hash of the stream's last event after the append: what the next append names as its head. */
+  headHash: string;
   events: StoredEvent[];
 }
 
 export interface AppendOptions {
   /** The kind of aggregate the stream belongs to, recorded when the stream is created. */
   streamType: string;
+  /**
+   * The hash of the stream's last event at `expectedVersion`, when the caller knows it (from the events
+   * it folded): the append then takes a single statement. Unknown, the store reads it first.
+   */
+  expectedHeadHash?: string;
   /**
    * Runs inside the append's transaction once the events are inserted (a uniqueness reservation,
    * an idempotency record); whatever it throws rolls the append back and is rethrown.
@@ -59,12 +66,6 @@ function filterConditions(filter: EventFilter, params: unknown[]): string[] {
   return conditions;
 }
 
-/**
- * Channel notified on commit of every append, with `<stream id>:<version>:<recorded-at epoch ms>`:
- * wakes the relay at once.
- */
-export const EVENTS_CHANNEL = 'pt_events_appended';
-
 const SELECT_COLUMNS = `position, transaction_id::text AS transaction_id, stream_id, stream_version, type,
   schema_version, data, metadata, previous_hash, hash`;
 
@@ -81,13 +82,36 @@ interface EventRow {
   hash: string;
 }
 
+interface InsertedRow {
+  position: string;
+  transaction_id: string;
+  stream_version: number;
+}
+
+/** An event about to be appended, with its version and its place in the stream's hash chain. */
+interface ChainedEvent {
+  version: number;
+  event: NewEvent;
+  metadata: EventMetadata;
+  previousHash: string;
+  hash: string;
+}
+
 /**
- * The append-only event store. Appends name the version they expect; the stream row is locked while
- * events are inserted, and (stream_id, stream_version) is unique, so two writers at one version never
- * both succeed.
+ * The append-only event store. Appends name the version they expect and the head hash at that version;
+ * one statement moves the stream's head only if both still hold and inserts the events only if it
+ * moved, so two writers at one version never both succeed (the second waits for the first's row lock,
+ * then finds the version changed), and (stream_id, stream_version) is unique besides.
  */
 export class PostgresEventStore {
-  constructor(private readonly pool: pg.Pool) {}
+  /**
+   * @param afterCommit told of every append once it is committed (announcing it to the relay); it must
+   * not throw and is not awaited, so a slow or absent announcer never slows or fails an append.
+   */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly afterCommit?: (appended: AppendResult) => void,
+  ) {}
 
   async append(
     streamId: string,
@@ -96,93 +120,77 @@ export class PostgresEventStore {
     options: AppendOptions,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const head = await this.lockHead(client, streamId, expectedVersion, options.streamType);
-      const recordedAt = new Date().toISOString();
-      let previousHash = head.headHash;
-      const rows = events.map((event, index) => {
-        const version = expectedVersion + index + 1;
-        const metadata: EventMetadata = { ...event.metadata, recordedAt };
-        const hash = hashEvent({
-          streamId,
-          version,
-          eventId: metadata.eventId,
-          type: event.type,
-          schemaVersion: event.schemaVersion,
-          data: event.data,
-          metadata,
-          occurredAt: metadata.occurredAt,
-          recordedAt,
-          previousHash,
-        });
-        const row = { version, event, metadata, previousHash, hash };
-        previousHash = hash;
-        return row;
-      });
+    const previousHead =
+      expectedVersion === 0 ? GENESIS_HASH : (options.expectedHeadHash ?? (await this.headHash(streamId, expectedVersion)));
+    const recordedAt = new Date().toISOString();
+    const rows = hashChain(streamId, expectedVersion, previousHead, events, recordedAt);
+    const version = expectedVersion + events.length;
+    const headHash = rows.at(-1)!.hash;
+    const statement = appendStatement(streamId, expectedVersion, previousHead, options.streamType, rows, recordedAt);
 
-      const params: unknown[] = [];
-      const values = rows.map((row) => {
-        const base = params.length;
-        params.push(
-          row.metadata.eventId,
-          streamId,
-          row.version,
-          row.event.type,
-          row.event.schemaVersion,
-          JSON.stringify(row.event.data),
-          JSON.stringify(row.metadata),
-          row.metadata.occurredAt,
-          recordedAt,
-          row.previousHash,
-          row.hash,
-        );
-        const slots = Array.from({ length: 11 }, (_, i) => `$${base + i + 1}`);
-        return `(${slots.join(', ')})`;
-      });
-      const inserted = await client.query<{ position: string; transaction_id: string }>(
-        `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata,
-           occurred_at, recorded_at, previous_hash, hash)
-         VALUES ${values.join(', ')}
-         RETURNING position, transaction_id::text AS transaction_id`,
-        params,
-      );
-      const version = expectedVersion + events.length;
-      await client.query(
-        'UPDATE event_streams SET version = $2, head_hash = $3, updated_at = now() WHERE stream_id = $1',
-        [streamId, version, previousHash],
-      );
-      await client.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, `${streamId}:${version}:${Date.parse(recordedAt)}`]);
-
-      const result: AppendResult = {
-        streamId,
-        version,
-        events: rows.map((row, index) => ({
-          position: Number(inserted.rows[index]!.position),
-          transactionId: inserted.rows[index]!.transaction_id,
-          streamId,
-          version: row.version,
-          type: row.event.type,
-          schemaVersion: row.event.schemaVersion,
-          data: row.event.data,
-          metadata: row.metadata,
-          previousHash: row.previousHash,
-          hash: row.hash,
-        })),
-      };
-      await options.withinTransaction?.(client, result);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      if (isUniqueViolation(error, 'events_stream_version_unique')) {
-        throw new StreamVersionConflict(streamId, expectedVersion, (await this.streamVersion(streamId)) ?? 0);
+    let inserted: pg.QueryResult<InsertedRow>;
+    let result: AppendResult;
+    if (options.withinTransaction) {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        inserted = await client.query<InsertedRow>(statement);
+        if (inserted.rowCount !== rows.length) throw await this.conflict(streamId, expectedVersion, previousHead, client);
+        result = appendResult(streamId, version, headHash, rows, inserted.rows);
+        await options.withinTransaction(client, result);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw await this.asConflict(error, streamId, expectedVersion, previousHead);
+      } finally {
+        client.release();
       }
-      throw error;
-    } finally {
-      client.release();
+    } else {
+      // One statement, one round trip, its own transaction: the head moves and the events land together.
+      try {
+        inserted = await this.pool.query<InsertedRow>(statement);
+      } catch (error) {
+        throw await this.asConflict(error, streamId, expectedVersion, previousHead);
+      }
+      if (inserted.rowCount !== rows.length) throw await this.conflict(streamId, expectedVersion, previousHead);
+      result = appendResult(streamId, version, headHash, rows, inserted.rows);
     }
+    this.afterCommit?.(result);
+    return result;
+  }
+
+  /** The head hash of a stream standing at `version` (the caller knew the version but not the hash). */
+  private async headHash(streamId: string, version: number): Promise<string> {
+    const head = await this.pool.query<{ version: number; head_hash: string }>(
+      'SELECT version, head_hash FROM event_streams WHERE stream_id = $1',
+      [streamId],
+    );
+    const row = head.rows[0];
+    if (!row || row.version !== version) throw new StreamVersionConflict(streamId, version, row?.version ?? 0);
+    return row.head_hash;
+  }
+
+  /**
+   * Why an append moved no head: another writer got there first (a version conflict), or the caller's
+   * head hash is not the stream's at that version (the stream row or its events were altered).
+   */
+  private async conflict(streamId: string, expectedVersion: number, previousHead: string, client?: pg.PoolClient): Promise<Error> {
+    const head = await (client ?? this.pool).query<{ version: number; head_hash: string }>(
+      'SELECT version, head_hash FROM event_streams WHERE stream_id = $1',
+      [streamId],
+    );
+    const row = head.rows[0];
+    if (row && row.version === expectedVersion && row.head_hash !== previousHead) {
+      return new StreamHeadMismatch(streamId, expectedVersion, previousHead, row.head_hash);
+    }
+    return new StreamVersionConflict(streamId, expectedVersion, row?.version ?? 0);
+  }
+
+  private async asConflict(error: unknown, streamId: string, expectedVersion: number, previousHead: string): Promise<unknown> {
+    if (isUniqueViolation(error, 'events_stream_version_unique') || isUniqueViolation(error, 'event_streams_pkey')) {
+      return this.conflict(streamId, expectedVersion, previousHead);
+    }
+    return error;
   }
 
   /**
@@ -242,38 +250,6 @@ export class PostgresEventStore {
     const row = result.rows[0];
     return row ? { transactionId: row.transaction_id, position } : undefined;
   }
-
-  private async lockHead(
-    client: pg.PoolClient,
-    streamId: string,
-    expectedVersion: number,
-    streamType: string,
-  ): Promise<{ headHash: string }> {
-    if (expectedVersion === 0) {
-      const created = await client.query(
-        `INSERT INTO event_streams (stream_id, stream_type, version, head_hash) VALUES ($1, $2, 1, $3)
-         ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id`,
-        [streamId, streamType, GENESIS_HASH],
-      );
-      if (created.rowCount === 0) {
-        const actual = await client.query<{ version: number }>(
-          'SELECT version FROM event_streams WHERE stream_id = $1',
-          [streamId],
-        );
-        throw new StreamVersionConflict(streamId, expectedVersion, actual.rows[0]?.version ?? 0);
-      }
-      return { headHash: GENESIS_HASH };
-    }
-    const head = await client.query<{ version: number; head_hash: string }>(
-      'SELECT version, head_hash FROM event_streams WHERE stream_id = $1 FOR UPDATE',
-      [streamId],
-    );
-    const row = head.rows[0];
-    if (!row || row.version !== expectedVersion) {
-      throw new StreamVersionConflict(streamId, expectedVersion, row?.version ?? 0);
-    }
-    return { headHash: row.head_hash };
-  }
 }
 
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
@@ -293,5 +269,119 @@ function toStoredEvent(row: EventRow): StoredEvent {
     metadata: row.metadata,
     previousHash: row.previous_hash,
     hash: row.hash,
+  };
+}
+
+/** Each event's version, recorded metadata and hash, every hash covering the one before it. */
+function hashChain(
+  streamId: string,
+  expectedVersion: number,
+  previousHead: string,
+  events: readonly NewEvent[],
+  recordedAt: string,
+): ChainedEvent[] {
+  let previousHash = previousHead;
+  return events.map((event, index) => {
+    const version = expectedVersion + index + 1;
+    const metadata: EventMetadata = { ...event.metadata, recordedAt };
+    const hash = hashEvent(hashedContentOf({ streamId, version, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata, previousHash }));
+    const chained = { version, event, metadata, previousHash, hash };
+    previousHash = hash;
+    return chained;
+  });
+}
+
+/** Inserts the events, one per element of the arrays from parameter `$first` on, once `head` moved. */
+function insertEvents(first: number): string {
+  const [eventId, version, type, schemaVersion, data, metadata, occurredAt, recordedAt, previousHash, hash] = Array.from(
+    { length: 10 },
+    (_, index) => `$${first + index}`,
+  );
+  return `
+  INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata,
+    occurred_at, recorded_at, previous_hash, hash)
+  SELECT e.event_id, head.stream_id, e.stream_version, e.type, e.schema_version, e.data, e.metadata,
+    e.occurred_at, ${recordedAt}::timestamptz, e.previous_hash, e.hash
+  FROM head, unnest(${eventId}::uuid[], ${version}::int[], ${type}::text[], ${schemaVersion}::int[], ${data}::jsonb[],
+    ${metadata}::jsonb[], ${occurredAt}::timestamptz[], ${previousHash}::text[], ${hash}::text[])
+    AS e(event_id, stream_version, type, schema_version, data, metadata, occurred_at, previous_hash, hash)
+  ORDER BY e.stream_version
+  RETURNING position, transaction_id::text AS transaction_id, stream_version`;
+}
+
+/** A new stream: its row is created at the new head, unless another writer created it first. */
+const APPEND_TO_NEW_STREAM = `
+  WITH head AS (
+    INSERT INTO event_streams (stream_id, stream_type, version, head_hash) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (stream_id) DO NOTHING
+    RETURNING stream_id
+  )${insertEvents(5)}`;
+
+/** An existing stream: its head moves only from the expected version and hash. */
+const APPEND_TO_STREAM = `
+  WITH head AS (
+    UPDATE event_streams SET version = $3, head_hash = $5, updated_at = now()
+    WHERE stream_id = $1 AND version = $2 AND head_hash = $4
+    RETURNING stream_id
+  )${insertEvents(6)}`;
+
+/**
+ * The append as one named statement (prepared once per connection): the head moves from
+ * (expectedVersion, previousHead) and the events are inserted in version order, or nothing happens.
+ */
+function appendStatement(
+  streamId: string,
+  expectedVersion: number,
+  previousHead: string,
+  streamType: string,
+  rows: readonly ChainedEvent[],
+  recordedAt: string,
+): pg.QueryConfig {
+  const version = expectedVersion + rows.length;
+  const headHash = rows.at(-1)!.hash;
+  const events = [
+    rows.map((row) => row.metadata.eventId),
+    rows.map((row) => row.version),
+    rows.map((row) => row.event.type),
+    rows.map((row) => row.event.schemaVersion),
+    rows.map((row) => JSON.stringify(row.event.data)),
+    rows.map((row) => JSON.stringify(row.metadata)),
+    rows.map((row) => row.metadata.occurredAt),
+    recordedAt,
+    rows.map((row) => row.previousHash),
+    rows.map((row) => row.hash),
+  ];
+  return expectedVersion === 0
+    ? { name: 'pt_append_new_stream', text: APPEND_TO_NEW_STREAM, values: [streamId, streamType, version, headHash, ...events] }
+    : { name: 'pt_append', text: APPEND_TO_STREAM, values: [streamId, expectedVersion, version, previousHead, headHash, ...events] };
+}
+
+function appendResult(
+  streamId: string,
+  version: number,
+  headHash: string,
+  rows: readonly ChainedEvent[],
+  inserted: readonly InsertedRow[],
+): AppendResult {
+  const byVersion = new Map(inserted.map((row) => [row.stream_version, row]));
+  return {
+    streamId,
+    version,
+    headHash,
+    events: rows.map((row) => {
+      const stored = byVersion.get(row.version)!;
+      return {
+        position: Number(stored.position),
+        transactionId: stored.transaction_id,
+        streamId,
+        version: row.version,
+        type: row.event.type,
+        schemaVersion: row.event.schemaVersion,
+        data: row.event.data,
+        metadata: row.metadata,
+        previousHash: row.previousHash,
+        hash: row.hash,
+      };
+    }),
   };
 }

@@ -11,6 +11,7 @@ import {
   createProjectSnapshotStore,
   isUniqueViolation,
   reserveProjectCode,
+  reservesProjectCode,
 } from '@app/event-store';
 import { ProblemException } from '../common/problem.js';
 import { commandsTotal, eventsAppendedTotal } from '../metrics/metrics.js';
@@ -65,16 +66,21 @@ export class RunProjectCommandHandler implements ICommandHandler<RunProjectComma
           correlationId: context.correlationId,
           occurredAt: context.occurredAt,
         },
-        withinTransaction: async (client, appended) => {
-          await reserveProjectCode(client, command, projectId);
-          if (idempotencyKey) {
-            await this.idempotency.record(client, actor.keyId, idempotencyKey, {
-              requestHash: context.requestHash,
-              status,
-              body: answerBody(command, projectId, appended.version),
-            });
-          }
-        },
+        // Only a code reservation or an idempotency record needs a transaction around the append;
+        // without either, the append is a single statement.
+        withinTransaction:
+          reservesProjectCode(command) || idempotencyKey
+            ? async (client, appended) => {
+                await reserveProjectCode(client, command, projectId);
+                if (idempotencyKey) {
+                  await this.idempotency.record(client, actor.keyId, idempotencyKey, {
+                    requestHash: context.requestHash,
+                    status,
+                    body: answerBody(command, projectId, appended.version),
+                  });
+                }
+              }
+            : undefined,
       });
       for (const event of result.events) eventsAppendedTotal.inc({ type: event.type });
       return { status, body: answerBody(command, projectId, result.version), replayed: false };

@@ -7,8 +7,8 @@ import { type NewEvent, PostgresEventStore } from '@app/event-store';
 /**
  * `bench:append [seconds] [writers]`: our event store's append, in process, against DATABASE_URL (the
  * `npm run bench` orchestrator gives it a fresh database). Each writer owns a stream and appends one
- * event at a time with the expected version it last saw, as a command does; no conflicts, so the figure
- * is the cost of an append itself. Prints one JSON line.
+ * event at a time with the expected version and head hash it last saw, as a command does; no conflicts,
+ * so the figure is the cost of an append itself. Prints one JSON line.
  */
 export async function appendBenchmark(config: AppConfig, args: string[]): Promise<void> {
   const seconds = Number(args[0] ?? 10);
@@ -27,9 +27,11 @@ export async function appendBenchmark(config: AppConfig, args: string[]): Promis
       Array.from({ length: writers }, async () => {
         const streamId = randomUUID();
         let version = 0;
+        let headHash: string | undefined;
         while (performance.now() < deadline) {
           const at = performance.now();
-          await store.append(streamId, version, [measurementEvent(version)], { streamType: 'project' });
+          // The head hash of the last append, as a command handler knows it from the events it folded.
+          ({ headHash } = await store.append(streamId, version, [measurementEvent(version)], { streamType: 'project', expectedHeadHash: headHash }));
           latencies.push(performance.now() - at);
           version++;
           appends++;

@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { AppendListener } from '@app/event-store';
+import { AppendListener, appendsChannel } from '@app/event-store';
 import { NOTIFIER_JOB_OPTIONS, NOTIFIER_JOBS, NOTIFIER_QUEUE, SCHEDULERS } from './notification-queues.js';
 
 /**
- * Wakes the notifier: at once when an append is notified (LISTEN on the event store's channel), and on
+ * Wakes the notifier: at once when an append is announced (the event store's Redis channel), and on
  * BullMQ job schedulers for the periodic poll, the overdue scan and the digest, which run with no
  * request from anyone. Schedulers are upserted under fixed ids, so several workers share one schedule,
  * and set again should Redis lose them.
@@ -25,9 +25,11 @@ export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     await this.upsertSchedulers();
     this.listener = new AppendListener(
-      this.config.databaseUrl,
+      this.config.redisUrl,
+      appendsChannel(this.config.queuePrefix),
       (notice) => this.wake(`${notice.streamId}-v${notice.version}`),
       (message) => this.logger.warn(message),
+      () => this.wake(`reconnected-${Date.now()}`),
     );
     await this.listener.start();
     // Redis keeps nothing on disk: should it lose the schedulers, they come back within this interval.

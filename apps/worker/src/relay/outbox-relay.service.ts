@@ -4,15 +4,15 @@ import type { Queue } from 'bullmq';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
-import { AppendListener } from '@app/event-store';
+import { AppendListener, appendsChannel } from '@app/event-store';
 import { PROJECTIONS_QUEUE, type ProjectionJob, findLaggingProjects, projectionJobId } from '@app/read-models';
 import { enqueueLag } from '../metrics/worker-metrics.js';
 
 
 /**
  * Carries events from PostgreSQL to the projections queue with no dual-write gap. The event store is
- * the outbox: an append notifies on commit (LISTEN/NOTIFY) for low latency, and a reconcile loop
- * compares every stream's version with its view's, so a crash after commit, a lost notification or
+ * the outbox: an append is announced after commit (Redis pub/sub) for low latency, and a reconcile loop
+ * compares every stream's version with its view's, so a crash after commit, a lost announcement or
  * Redis losing its queues only delays a view by one interval.
  */
 @Injectable()
@@ -29,7 +29,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @InjectQueue(PROJECTIONS_QUEUE) private readonly queue: Queue<ProjectionJob>,
   ) {
     this.listener = new AppendListener(
-      config.databaseUrl,
+      config.redisUrl,
+      appendsChannel(config.queuePrefix),
       (notice) => {
         const job = { streamId: notice.streamId, version: notice.version };
         this.queue
@@ -38,6 +39,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           .catch((error: unknown) => this.logger.warn(`enqueue failed (reconcile will retry): ${describe(error)}`));
       },
       (message) => this.logger.warn(message),
+      () => void this.reconcile(),
     );
     // A job that keeps failing is parked in the failed set (a dead letter) for an operator to see and
     // replay; its id stays taken, so the reconcile loop does not offer it again behind their back.

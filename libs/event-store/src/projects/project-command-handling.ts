@@ -36,12 +36,17 @@ export function createProjectSnapshotStore(pool: pg.Pool): PostgresSnapshotStore
   return new PostgresSnapshotStore<ProjectState>(pool, PROJECT_STATE_VERSION);
 }
 
+/** Whether the command needs `reserveProjectCode` in its append's transaction. */
+export function reservesProjectCode(command: ProjectCommand): command is Extract<ProjectCommand, { type: 'ProposeProject' }> {
+  return command.type === 'ProposeProject';
+}
+
 /**
  * Project codes are unique across projects, which one stream cannot check: a proposal reserves its
  * code in the same transaction as its first event.
  */
 export async function reserveProjectCode(client: pg.PoolClient, command: ProjectCommand, projectId: string): Promise<void> {
-  if (command.type !== 'ProposeProject') return;
+  if (!reservesProjectCode(command)) return;
   try {
     await client.query('INSERT INTO project_codes (code, project_id) VALUES ($1, $2)', [command.data.code, projectId]);
   } catch (error) {

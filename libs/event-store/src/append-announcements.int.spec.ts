@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { ThrowawayRedis, freePort } from '../../../test/support/processes.js';
+import { eventually } from '../../../test/support/test-environment.js';
+import { AppendAnnouncer, AppendListener, type AppendNotice, appendsChannel } from './append-announcements.js';
+import type { AppendResult } from './postgres-event-store.js';
+
+// A Redis of its own, so the spec can stop and start it.
+let redis: ThrowawayRedis;
+
+beforeAll(async () => {
+  redis = new ThrowawayRedis(await freePort());
+  await redis.start();
+});
+
+afterAll(async () => {
+  await redis.dispose();
+});
+
+function appended(streamId: string, version: number, recordedAt: string): AppendResult {
+  return {
+    streamId,
+    version,
+    headHash: 'a'.repeat(64),
+    events: [
+      {
+        position: version,
+        transactionId: '1',
+        streamId,
+        version,
+        type: 'A',
+        schemaVersion: 1,
+        data: {},
+        metadata: { eventId: randomUUID(), actor: { keyId: randomUUID(), role: 'team' }, commandType: 'Test', correlationId: 'c', occurredAt: recordedAt, recordedAt },
+        previousHash: 'b'.repeat(64),
+        hash: 'a'.repeat(64),
+      },
+    ],
+  };
+}
+
+it('carries announcements to listeners of its channel only, and again after Redis comes back', async () => {
+  const channel = appendsChannel(`pt-spec-${randomUUID()}`);
+  const heard: AppendNotice[] = [];
+  const otherDeployment: AppendNotice[] = [];
+  let reconnects = 0;
+  const listener = new AppendListener(redis.url, channel, (notice) => heard.push(notice), () => undefined, () => reconnects++);
+  const other = new AppendListener(redis.url, appendsChannel('pt-spec-other'), (notice) => otherDeployment.push(notice), () => undefined);
+  const announcer = new AppendAnnouncer(redis.url, channel);
+  try {
+    await Promise.all([listener.start(), other.start()]);
+    const streamId = randomUUID();
+    const recordedAt = '2026-11-25T10:00:00.000Z';
+    // The announcer connects in the background: announcements before that are dropped, never queued.
+    await eventually(async () => {
+      announcer.announce(appended(streamId, 1, recordedAt));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return heard.length > 0;
+    }, 10_000, 'the first announcement');
+    expect(heard[0]).toEqual({ streamId, version: 1, recordedAt: Date.parse(recordedAt) });
+    expect(otherDeployment).toEqual([]);
+
+    await redis.stop();
+    announcer.announce(appended(streamId, 2, recordedAt)); // dropped, never thrown
+    await redis.start();
+    await eventually(async () => reconnects > 0, 15_000, 'the listener to subscribe again');
+    heard.length = 0;
+    await eventually(async () => {
+      announcer.announce(appended(streamId, 3, recordedAt));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return heard.some((notice) => notice.version === 3);
+    }, 15_000, 'an announcement after the restart');
+    expect(heard.every((notice) => notice.version === 3)).toBe(true);
+  } finally {
+    await Promise.all([listener.stop(), other.stop(), announcer.close()]);
+  }
+});
