@@ -6,7 +6,8 @@ import request from 'supertest';
 import { createApiApplication } from '../apps/api/src/bootstrap.js';
 import { hashApiKeySecret } from '../apps/api/src/auth/api-key-secrets.js';
 import { BOOTSTRAP_ADMIN_KEY_ID } from '../apps/api/src/auth/api-keys.service.js';
-import { type RunningApi, bearer, expectProblem, startApi } from './support/running-api.js';
+import { auth } from './support/api-helpers.js';
+import { type RunningApi, expectProblem, startApi } from './support/running-api.js';
 import { eventually } from './support/test-environment.js';
 
 let system: RunningApi;
@@ -21,15 +22,16 @@ interface CreatedKey {
 
 async function createKey(body: Record<string, unknown>): Promise<CreatedKey> {
   const response = await system.http.post('/api-keys').set(admin).send(body).expect(201);
+  expect(response.body.secret).toMatch(/^ptk_[A-Za-z0-9_-]{43}$/);
   secrets.push(response.body.secret);
   return response.body as CreatedKey;
 }
 
-const status = async (secret: string) => (await system.http.get('/projects').set(bearer(secret))).status;
+const status = async (secret: string) => (await system.http.get('/projects').set(auth(secret))).status;
 
 beforeAll(async () => {
   system = await startApi('api_keys', { API_KEY_ROTATION_GRACE_SECONDS: '3600' });
-  admin = bearer(system.adminKey);
+  admin = auth(system.adminKey);
   secrets.push(system.adminKey);
 });
 
@@ -42,7 +44,7 @@ describe('listing keys', () => {
     const auditor = await createKey({ name: 'Evaluation team', role: 'auditor', expiresAt: '2030-01-01T00:00:00Z' });
     const scope = ['0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f'];
     const team = await createKey({ name: 'Bansuo field office', role: 'team', projectIds: scope });
-    await system.http.get('/projects').set(bearer(auditor.secret)).expect(200);
+    await system.http.get('/projects').set(auth(auditor.secret)).expect(200);
 
     const listed = await eventually(
       async () => {
@@ -79,19 +81,19 @@ describe('listing keys', () => {
 
   it('writes last_used_at at most once a minute, however often the key is used', async () => {
     const key = await createKey({ name: 'Busy script', role: 'auditor' });
-    await system.http.get('/projects').set(bearer(key.secret)).expect(200);
+    await system.http.get('/projects').set(auth(key.secret)).expect(200);
     const first = await eventually(async () => {
       const row = await system.db.query('SELECT last_used_at FROM api_keys WHERE id = $1', [key.id]);
       return row.rows[0].last_used_at as Date | null;
     });
-    for (let i = 0; i < 5; i++) await system.http.get('/projects').set(bearer(key.secret)).expect(200);
+    for (let i = 0; i < 5; i++) await system.http.get('/projects').set(auth(key.secret)).expect(200);
     const after = await system.db.query('SELECT last_used_at FROM api_keys WHERE id = $1', [key.id]);
     expect(after.rows[0].last_used_at).toEqual(first);
   });
 
   it('lets only admins manage keys', async () => {
     const manager = await createKey({ name: 'Provincial office', role: 'manager' });
-    const asManager = bearer(manager.secret);
+    const asManager = auth(manager.secret);
     expectProblem(await system.http.get('/api-keys').set(asManager), 403);
     expectProblem(await system.http.delete(`/api-keys/${manager.id}`).set(asManager), 403);
     expectProblem(await system.http.post(`/api-keys/${manager.id}/rotate`).set(asManager).send({}), 403);
@@ -104,7 +106,7 @@ describe('revoking keys', () => {
     const key = await createKey({ name: 'Lost laptop', role: 'manager' });
     expect(await status(key.secret)).toBe(200);
     await system.http.delete(`/api-keys/${key.id}`).set(admin).expect(204);
-    const refused = expectProblem(await system.http.get('/projects').set(bearer(key.secret)), 401);
+    const refused = expectProblem(await system.http.get('/projects').set(auth(key.secret)), 401);
     expect(refused.detail).toMatch(/unknown, revoked or expired/);
     // Revoking again changes nothing; the listing says when it happened.
     await system.http.delete(`/api-keys/${key.id}`).set(admin).expect(204);
@@ -201,10 +203,10 @@ describe('the ADMIN_API_KEY key', () => {
     expect(solo.code).toBe('API_KEY.LAST_ADMIN');
 
     const second = await createKey({ name: 'Second admin', role: 'admin' });
-    await system.http.delete(`/api-keys/${BOOTSTRAP_ADMIN_KEY_ID}`).set(bearer(second.secret)).expect(204);
+    await system.http.delete(`/api-keys/${BOOTSTRAP_ADMIN_KEY_ID}`).set(auth(second.secret)).expect(204);
     expect(await status(system.adminKey)).toBe(401);
     // Now the second admin is the last one, and may not revoke itself.
-    expect(expectProblem(await system.http.delete(`/api-keys/${second.id}`).set(bearer(second.secret)), 409).code).toBe('API_KEY.LAST_ADMIN');
+    expect(expectProblem(await system.http.delete(`/api-keys/${second.id}`).set(auth(second.secret)), 409).code).toBe('API_KEY.LAST_ADMIN');
 
     const restarted = async (adminApiKey: string): Promise<INestApplication> => {
       process.env.ADMIN_API_KEY = adminApiKey;
@@ -214,20 +216,20 @@ describe('the ADMIN_API_KEY key', () => {
     };
     const sameSetting = await restarted(system.adminKey);
     try {
-      await request(sameSetting.getHttpServer()).get('/projects').set(bearer(system.adminKey)).expect(401);
+      await request(sameSetting.getHttpServer()).get('/projects').set(auth(system.adminKey)).expect(401);
     } finally {
       await sameSetting.close();
     }
     const newSetting = await restarted(`${system.adminKey}-replaced`);
     try {
-      await request(newSetting.getHttpServer()).get('/projects').set(bearer(`${system.adminKey}-replaced`)).expect(200);
-      await request(newSetting.getHttpServer()).get('/projects').set(bearer(system.adminKey)).expect(401);
+      await request(newSetting.getHttpServer()).get('/projects').set(auth(`${system.adminKey}-replaced`)).expect(200);
+      await request(newSetting.getHttpServer()).get('/projects').set(auth(system.adminKey)).expect(401);
     } finally {
       await newSetting.close();
       process.env.ADMIN_API_KEY = system.adminKey;
     }
     // The ADMIN_API_KEY key is revoked: from here on the second admin manages keys.
-    admin = bearer(second.secret);
+    admin = auth(second.secret);
   });
 
   it('never lets two admins revoke each other at the same moment', async () => {
@@ -238,10 +240,10 @@ describe('the ADMIN_API_KEY key', () => {
       `SELECT id FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL AND id NOT IN ($1, $2)`,
       [a.id, b.id],
     );
-    for (const { id } of others.rows) await system.http.delete(`/api-keys/${id}`).set(bearer(a.secret)).expect(204);
+    for (const { id } of others.rows) await system.http.delete(`/api-keys/${id}`).set(auth(a.secret)).expect(204);
     const [byA, byB] = await Promise.all([
-      system.http.delete(`/api-keys/${b.id}`).set(bearer(a.secret)),
-      system.http.delete(`/api-keys/${a.id}`).set(bearer(b.secret)),
+      system.http.delete(`/api-keys/${b.id}`).set(auth(a.secret)),
+      system.http.delete(`/api-keys/${a.id}`).set(auth(b.secret)),
     ]);
     // One wins; the other is refused as the last admin (409), or finds its own key already revoked (401).
     expect([byA.status, byB.status].filter((s) => s === 204)).toHaveLength(1);

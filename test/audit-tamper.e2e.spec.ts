@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { hashEvent } from '@app/event-store';
+import { auth } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
 import { eventually } from './support/test-environment.js';
@@ -9,7 +10,6 @@ let system: RunningSystem;
 let db: pg.Pool;
 let admin: string;
 
-const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 /** A project of `steps` + 1 events. */
 async function project(steps: number): Promise<string> {

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { PostgresEventStore } from '@app/event-store';
 import { bansuo } from '../seeds/projects/bansuo.seed.js';
 import { seedProjects } from '../seeds/seed-runner.js';
+import { auth, createKey } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
 import { eventually } from './support/test-environment.js';
@@ -17,17 +18,6 @@ let db: pg.Pool;
 let admin: string;
 let manager: string;
 let auditor: string;
-
-const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
-
-async function createKey(role: string, projectIds?: string[]): Promise<string> {
-  const response = await system.http
-    .post('/api-keys')
-    .set(auth(admin))
-    .send({ name: `${role} key`, role, ...(projectIds ? { projectIds } : {}) })
-    .expect(201);
-  return response.body.secret as string;
-}
 
 async function propose(body: object = bansuoProposal()): Promise<string> {
   return (await system.http.post('/projects').set(auth(manager)).send(body).expect(201)).body.id as string;
@@ -73,8 +63,8 @@ beforeAll(async () => {
   db = new pg.Pool({ connectionString: system.env.config.databaseUrl });
   db.on('error', () => undefined);
   admin = system.adminKey;
-  manager = await createKey('manager');
-  auditor = await createKey('auditor');
+  manager = await createKey(system, 'manager');
+  auditor = await createKey(system, 'auditor');
 });
 
 afterAll(async () => {
@@ -345,7 +335,7 @@ describe('roles and the access log', () => {
   it('lets team keys read only their projects, keeps the feed and country exports from them, and logs every read', async () => {
     const mine = await propose();
     const other = await propose();
-    const team = await createKey('team', [mine]);
+    const team = await createKey(system, 'team', [mine]);
     await system.http.get(`/projects/${mine}/events`).set(auth(team)).expect(200);
     await system.http.get(`/projects/${mine}/audit`).set(auth(team)).expect(200);
     await system.http.get(`/projects/${mine}/state?version=1`).set(auth(team)).expect(200);

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PostgresEventStore } from '@app/event-store';
 import { SEED_PROJECTS, seedProjects } from '../seeds/index.js';
+import { auth } from './support/api-helpers.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
 import { eventually } from './support/test-environment.js';
 
@@ -17,7 +18,6 @@ const SCREENSHOT = join(ARTIFACTS, 'dashboard.png');
 const browserLog: string[] = [];
 
 const bansuo = SEED_PROJECTS.find((seed) => seed.code === 'CN-LA-BANSUO')!;
-const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 let system: RunningSystem;
 let db: pg.Pool;

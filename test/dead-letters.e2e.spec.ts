@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { PostgresEventStore } from '@app/event-store';
+import { auth } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
 import { eventually } from './support/test-environment.js';
@@ -9,7 +10,6 @@ import { eventually } from './support/test-environment.js';
 let system: RunningSystem;
 let db: pg.Pool;
 let admin: string;
-const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 beforeAll(async () => {
   system = await startSystem('dead_letters');

@@ -4,7 +4,8 @@ import pg from 'pg';
 import request from 'supertest';
 import { createApiApplication } from '../apps/api/src/bootstrap.js';
 import { bansuoProposal } from './support/bansuo.js';
-import { bearer, expectProblem } from './support/running-api.js';
+import { auth } from './support/api-helpers.js';
+import { expectProblem } from './support/running-api.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './support/test-environment.js';
 import { startThrowawayPostgres, startThrowawayRedis, type ThrowawayServer } from './support/throwaway-servers.js';
 
@@ -39,7 +40,7 @@ describe('PostgreSQL unreachable', () => {
     api = await createApiApplication(env.config);
     await api.init();
     http = request(api.getHttpServer());
-    admin = bearer(env.config.adminApiKey!);
+    admin = auth(env.config.adminApiKey!);
   });
 
   afterAll(async () => {
@@ -110,7 +111,7 @@ describe('Redis unreachable', () => {
     api = await createApiApplication(env.config);
     await api.init();
     http = request(api.getHttpServer());
-    admin = bearer(env.config.adminApiKey!);
+    admin = auth(env.config.adminApiKey!);
   });
 
   afterAll(async () => {

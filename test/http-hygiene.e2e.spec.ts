@@ -4,7 +4,8 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApplication } from '../apps/api/src/bootstrap.js';
 import { bansuoProposal } from './support/bansuo.js';
-import { type RunningApi, bearer, expectProblem, startApi } from './support/running-api.js';
+import { auth } from './support/api-helpers.js';
+import { type RunningApi, expectProblem, startApi } from './support/running-api.js';
 
 let system: RunningApi;
 let admin: Record<string, string>;
@@ -12,7 +13,7 @@ let admin: Record<string, string>;
 beforeAll(async () => {
   // Production mode: what a caller on the internet gets to see.
   system = await startApi('http_hygiene', { NODE_ENV: 'production', SECRETS_KEY: randomBytes(32).toString('base64') });
-  admin = bearer(system.adminKey);
+  admin = auth(system.adminKey);
 });
 
 afterAll(async () => {

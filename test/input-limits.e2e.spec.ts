@@ -4,7 +4,8 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApplication } from '../apps/api/src/bootstrap.js';
 import { bansuoProposal } from './support/bansuo.js';
-import { type RunningApi, bearer, countEvents, expectProblem, startApi } from './support/running-api.js';
+import { auth } from './support/api-helpers.js';
+import { type RunningApi, countEvents, expectProblem, startApi } from './support/running-api.js';
 
 let system: RunningApi;
 let admin: Record<string, string>;
@@ -15,7 +16,7 @@ const SOME_ID = '7d0f0f44-93a4-4c57-9b1e-8f3a6f1f4a10';
 
 beforeAll(async () => {
   system = await startApi('input_limits');
-  admin = bearer(system.adminKey);
+  admin = auth(system.adminKey);
   projectId = (await system.http.post('/projects').set(admin).send(bansuoProposal()).expect(201)).body.id;
 });
 

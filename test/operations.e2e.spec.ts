@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { auth } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { freePort } from './support/processes.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
@@ -6,7 +7,6 @@ import { eventually } from './support/test-environment.js';
 
 let system: RunningSystem;
 let workerMetricsPort: number;
-const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 beforeAll(async () => {
   workerMetricsPort = await freePort();

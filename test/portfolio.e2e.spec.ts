@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { auth } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
 import { eventually } from './support/test-environment.js';
 
 let system: RunningSystem;
 let admin: string;
-const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 async function project(country: string): Promise<{ id: string; post: (path: string, body?: object) => Promise<Record<string, string>> }> {

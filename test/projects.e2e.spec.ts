@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { auth, createKey } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
 import { eventually } from './support/test-environment.js';
@@ -9,18 +10,6 @@ let db: pg.Pool;
 let admin: string;
 let manager: string;
 let auditor: string;
-
-const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
-
-async function createKey(role: string, projectIds?: string[]): Promise<string> {
-  const response = await system.http
-    .post('/api-keys')
-    .set(auth(admin))
-    .send({ name: `${role} key`, role, ...(projectIds ? { projectIds } : {}) })
-    .expect(201);
-  expect(response.body.secret).toMatch(/^ptk_[A-Za-z0-9_-]{43}$/);
-  return response.body.secret as string;
-}
 
 async function propose(key = manager, body: object = bansuoProposal()): Promise<string> {
   const response = await system.http.post('/projects').set(auth(key)).send(body).expect(201);
@@ -42,8 +31,8 @@ beforeAll(async () => {
   db = new pg.Pool({ connectionString: system.env.config.databaseUrl });
   db.on('error', () => undefined);
   admin = system.adminKey;
-  manager = await createKey('manager');
-  auditor = await createKey('auditor');
+  manager = await createKey(system, 'manager');
+  auditor = await createKey(system, 'auditor');
 });
 
 afterAll(async () => {
@@ -196,7 +185,7 @@ describe('keys, roles and scope', () => {
   it('keeps a team key to its projects and to the commands a team may run', async () => {
     const mine = await propose();
     const other = await propose();
-    const team = await createKey('team', [mine]);
+    const team = await createKey(system, 'team', [mine]);
     await system.http.post(`/projects/${mine}/approve`).set(auth(team)).send({}).expect(403);
     await system.http.post(`/projects/${mine}/approve`).set(auth(manager)).send({}).expect(200);
     await system.http.post(`/projects/${mine}/start`).set(auth(team)).send({}).expect(200);

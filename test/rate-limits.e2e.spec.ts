@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApplication } from '../apps/api/src/bootstrap.js';
-import { bearer, expectProblem } from './support/running-api.js';
+import { auth } from './support/api-helpers.js';
+import { expectProblem } from './support/running-api.js';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment.js';
 
 const PER_KEY = 100;
@@ -18,12 +19,12 @@ let counted = 0;
 function send(app: INestApplication, path: string, key?: string): Promise<request.Response> {
   counted++;
   const call = request(app.getHttpServer()).get(path);
-  return key ? call.set(bearer(key)) : call;
+  return key ? call.set(auth(key)) : call;
 }
 
 async function createKey(name: string): Promise<string> {
   counted++;
-  const response = await request(first.getHttpServer()).post('/api-keys').set(bearer(env.config.adminApiKey!)).send({ name, role: 'auditor' });
+  const response = await request(first.getHttpServer()).post('/api-keys').set(auth(env.config.adminApiKey!)).send({ name, role: 'auditor' });
   expect(response.status).toBe(201);
   return response.body.secret as string;
 }

@@ -5,7 +5,8 @@ import type request from 'supertest';
 import { COMPONENT_KINDS, INDICATOR_MEASURES, ORGANISATION_ROLES, RESULT_LEVELS } from '@app/domain';
 import { BOOTSTRAP_ADMIN_KEY_ID } from '../apps/api/src/auth/api-keys.service.js';
 import { bansuoProposal } from './support/bansuo.js';
-import { type RunningApi, bearer, startApi } from './support/running-api.js';
+import { auth } from './support/api-helpers.js';
+import { type RunningApi, startApi } from './support/running-api.js';
 
 /**
  * Property-based tests over every write endpoint. Each generated request starts clean (a valid body,
@@ -47,7 +48,7 @@ const answers = new Map<string, Map<number, number>>();
 const pick = <T>(items: readonly T[], index: number): T => items[index % items.length]!;
 
 async function makeSites(): Promise<Site[]> {
-  const admin = bearer(keys.admin);
+  const admin = auth(keys.admin);
   const post = async (path: string, body: object) => {
     const response = await system.http.post(path).set(admin).send(body);
     if (response.status >= 300) throw new Error(`fixture ${path}: ${response.status} ${response.text}`);
@@ -83,7 +84,7 @@ async function makeSites(): Promise<Site[]> {
 
 beforeAll(async () => {
   system = await startApi('property');
-  const bootstrap = bearer(system.adminKey);
+  const bootstrap = auth(system.adminKey);
   const create = async (body: object) => (await system.http.post('/api-keys').set(bootstrap).send(body).expect(201)).body;
   keys.admin = (await create({ name: 'fuzzing admin', role: 'admin' })).secret;
   keys.manager = (await create({ name: 'fuzzing manager', role: 'manager' })).secret;

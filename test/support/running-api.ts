@@ -34,8 +34,6 @@ export async function startApi(label: string, settings: Record<string, string> =
   };
 }
 
-export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
-
 /** The number of events in the whole event store. */
 export async function countEvents(db: pg.Pool): Promise<number> {
   const result = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
