@@ -1,28 +1,33 @@
-import type pg from 'pg';
+import pg from 'pg';
 import type { FeedCursor } from '../postgres-event-store.js';
 import type { EventMetadata } from '../stored-event.js';
 import type { ChainEvent } from './hash-chain-verifier.js';
 
 // Times as epoch milliseconds (exact in a double): cheaper to read than dates, and what the check compares.
+// Left numeric (its text read with Number, correctly rounded as a float8 cast is): the cast costs the server more.
 const CHAIN_COLUMNS = `position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id, type,
-  schema_version, data, metadata, (extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_ms,
-  (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_ms, previous_hash, hash`;
+  schema_version, data, metadata, extract(epoch FROM occurred_at) * 1000 AS occurred_ms,
+  extract(epoch FROM recorded_at) * 1000 AS recorded_ms, previous_hash, hash`;
 
-interface ChainRow {
-  position: string;
-  transaction_id: string;
-  stream_id: string;
-  stream_version: number;
-  event_id: string;
-  type: string;
-  schema_version: number;
-  data: unknown;
-  metadata: EventMetadata;
-  occurred_ms: number;
-  recorded_ms: number;
-  previous_hash: string;
-  hash: string;
-}
+/** A row of CHAIN_COLUMNS as an array (pg's `rowMode: 'array'`), in that order. */
+type ChainRow = [
+  position: string,
+  transactionId: string,
+  streamId: string,
+  version: number,
+  eventId: string,
+  type: string,
+  schemaVersion: number,
+  data: unknown,
+  metadata: EventMetadata,
+  occurredMs: string,
+  recordedMs: string,
+  previousHash: string,
+  hash: string,
+];
+
+/** Told of each event of a scan as its row arrives. */
+export type ChainEventListener = (event: ChainEvent) => void;
 
 /** Where a scan of every stream stands: the last (stream, version) read. */
 export interface StreamScanKey {
@@ -40,52 +45,104 @@ export const SCAN_START: StreamScanKey = { streamId: '00000000-0000-0000-0000-00
 
 /**
  * Reads the event store row by row as auditors need it: every column the hash covers (not only what
- * the application reads), in stream order or in feed order, in keyset pages.
+ * the application reads), in stream order or in feed order, in keyset pages. The scans hand each event
+ * over as its row arrives rather than a page at a time: only the event at hand is alive, so verifying a
+ * long log makes little garbage, and hashing runs while the server is still sending the page.
  */
 export class PostgresAuditReader {
   constructor(private readonly pool: pg.Pool) {}
 
   async readStreamChain(streamId: string, fromVersion: number, limit: number, toVersion = 2_147_483_647): Promise<ChainEvent[]> {
-    const result = await this.pool.query<ChainRow>(
+    const events: ChainEvent[] = [];
+    await this.scanStream(streamId, fromVersion, limit, (event) => events.push(event), toVersion);
+    return events;
+  }
+
+  /** One stream's events from `fromVersion` to `toVersion` in version order, at most `limit`; answers how many were read. */
+  scanStream(streamId: string, fromVersion: number, limit: number, onEvent: ChainEventListener, toVersion = 2_147_483_647): Promise<number> {
+    return this.scan(
       `SELECT ${CHAIN_COLUMNS} FROM events
        WHERE stream_id = $1 AND stream_version >= $2 AND stream_version <= $4
        ORDER BY stream_version LIMIT $3`,
       [streamId, fromVersion, limit, toVersion],
+      onEvent,
     );
-    return result.rows.map(toChainEvent);
   }
 
   /**
-   * Every stream's events, stream after stream in (stream id, version) order; with `below`, only
-   * streams whose id sorts before it (a partition of the id space, for verifying in parallel).
+   * Every stream's events after `after`, stream after stream in (stream id, version) order, at most
+   * `limit` of them; with `below`, only streams whose id sorts before it (a partition of the id space,
+   * for verifying in parallel). Answers how many were read.
    */
-  async scanStreams(after: StreamScanKey, limit: number, below?: string): Promise<ChainEvent[]> {
-    const result = await this.pool.query<ChainRow>(
+  scanStreams(after: StreamScanKey, limit: number, below: string | undefined, onEvent: ChainEventListener): Promise<number> {
+    return this.scan(
       `SELECT ${CHAIN_COLUMNS} FROM events
        WHERE (stream_id, stream_version) > ($1::uuid, $2::integer) AND ($4::uuid IS NULL OR stream_id < $4::uuid)
        ORDER BY stream_id, stream_version LIMIT $3`,
       [after.streamId, after.version, limit, below ?? null],
+      onEvent,
     );
-    return result.rows.map(toChainEvent);
   }
 
   /**
-   * The log in feed order after `after`: up to and including `upTo` when given (a checkpoint's
-   * boundary, already below every open transaction), else up to the oldest open transaction.
+   * The log in feed order after `after`, at most `limit` events: up to and including `upTo` when given
+   * (a checkpoint's boundary, already below every open transaction), else up to the oldest open
+   * transaction. Answers how many were read.
    */
-  async readFeedChain(after: FeedCursor, limit: number, upTo?: FeedCursor): Promise<ChainEvent[]> {
+  scanFeed(after: FeedCursor, limit: number, upTo: FeedCursor | undefined, onEvent: ChainEventListener): Promise<number> {
     const bound = upTo
       ? '(transaction_id, position) <= ($4::xid8, $5::bigint)'
       : 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
-    const result = await this.pool.query<ChainRow>(
+    return this.scan(
       `SELECT ${CHAIN_COLUMNS} FROM events
        WHERE (transaction_id, position) > ($1::xid8, $2::bigint) AND ${bound}
        ORDER BY transaction_id, position LIMIT $3`,
       upTo
         ? [after.transactionId, after.position, limit, upTo.transactionId, upTo.position]
         : [after.transactionId, after.position, limit],
+      onEvent,
     );
-    return result.rows.map(toChainEvent);
+  }
+
+  /**
+   * Runs a query of CHAIN_COLUMNS, handing over each event as its row arrives; what `onEvent` throws
+   * fails the scan. The query's callback, not its events, settles it: pg reports errors and its own
+   * read timeout (`query_timeout`) only there once a query has one. (pg keeps a callback's rows until
+   * the query ends too, which is why the scans read modest pages.)
+   */
+  private async scan(text: string, values: unknown[], onEvent: ChainEventListener): Promise<number> {
+    const client = await this.pool.connect();
+    let failure: unknown;
+    let read = 0;
+    // A checked-out client's connection errors are the holder's to catch, as pool.query does.
+    let connectionLost: (error: Error) => void = () => undefined;
+    const onClientError = (error: Error) => connectionLost(error);
+    client.on('error', onClientError);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        connectionLost = reject;
+        const config: pg.QueryArrayConfig = { text, values, rowMode: 'array' };
+        const query = new pg.Query(config, (error) => (error ? reject(error) : resolve()));
+        query.on('row', (row: ChainRow) => {
+          if (failure !== undefined) return;
+          try {
+            onEvent(toChainEvent(row));
+            read++;
+          } catch (error) {
+            failure = error;
+          }
+        });
+        client.query(query);
+      });
+    } catch (error) {
+      // The listener stays: the client is destroyed, and whatever it still reports is moot.
+      client.release(error instanceof Error ? error : true);
+      throw error;
+    }
+    client.removeListener('error', onClientError);
+    client.release();
+    if (failure !== undefined) throw failure;
+    return read;
   }
 
   /** The head records of these streams: the version and hash each append left there. */
@@ -128,18 +185,18 @@ export class PostgresAuditReader {
 
 function toChainEvent(row: ChainRow): ChainEvent {
   return {
-    position: Number(row.position),
-    transactionId: row.transaction_id,
-    streamId: row.stream_id,
-    version: row.stream_version,
-    eventId: row.event_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: row.data,
-    metadata: row.metadata,
-    occurredAt: row.occurred_ms,
-    recordedAt: row.recorded_ms,
-    previousHash: row.previous_hash,
-    hash: row.hash,
+    position: Number(row[0]),
+    transactionId: row[1],
+    streamId: row[2],
+    version: row[3],
+    eventId: row[4],
+    type: row[5],
+    schemaVersion: row[6],
+    data: row[7],
+    metadata: row[8],
+    occurredAt: Number(row[9]),
+    recordedAt: Number(row[10]),
+    previousHash: row[11],
+    hash: row[12],
   };
 }
