@@ -5,7 +5,6 @@ import type { EventMetadata } from '../stored-event.js';
 /** An event as its row stores it: every column the hash covers, read back for recomputation. */
 export interface ChainEvent {
   position: number;
-  transactionId: string;
   streamId: string;
   version: number;
   /** The `event_id` column. */
