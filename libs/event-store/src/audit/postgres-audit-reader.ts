@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { eachRow } from '../each-row.js';
 import type { FeedCursor } from '../postgres-event-store.js';
 import type { EventMetadata } from '../stored-event.js';
 import type { ChainEvent } from './hash-chain-verifier.js';
@@ -112,45 +113,17 @@ export class PostgresAuditReader {
     );
   }
 
-  /**
-   * Runs a query of CHAIN_COLUMNS, handing over each row as it arrives; what `onRow` throws fails the
-   * scan. The query's callback, not its events, settles it: pg reports errors and its own
-   * read timeout (`query_timeout`) only there once a query has one. (pg keeps a callback's rows until
-   * the query ends too, which is why the scans read modest pages.)
-   */
+  /** Runs a query of CHAIN_COLUMNS on a connection of its own, handing over each row as it arrives (see eachRow). */
   private async scan(text: string, values: unknown[], onRow: (row: ChainRow) => void): Promise<number> {
     const client = await this.pool.connect();
-    let failure: unknown;
-    let read = 0;
-    // A checked-out client's connection errors are the holder's to catch, as pool.query does.
-    let connectionLost: (error: Error) => void = () => undefined;
-    const onClientError = (error: Error) => connectionLost(error);
-    client.on('error', onClientError);
     try {
-      await new Promise<void>((resolve, reject) => {
-        connectionLost = reject;
-        const config: pg.QueryArrayConfig = { text, values, rowMode: 'array' };
-        const query = new pg.Query(config, (error) => (error ? reject(error) : resolve()));
-        query.on('row', (row: ChainRow) => {
-          if (failure !== undefined) return;
-          try {
-            onRow(row);
-            read++;
-          } catch (error) {
-            failure = error;
-          }
-        });
-        client.query(query);
-      });
+      const read = await eachRow(client, text, values, onRow);
+      client.release();
+      return read;
     } catch (error) {
-      // The listener stays: the client is destroyed, and whatever it still reports is moot.
       client.release(error instanceof Error ? error : true);
       throw error;
     }
-    client.removeListener('error', onClientError);
-    client.release();
-    if (failure !== undefined) throw failure;
-    return read;
   }
 
   /** The head records of these streams: the version and hash each append left there. */
