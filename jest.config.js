@@ -3,6 +3,7 @@
 const moduleNameMapper = {
   '^@app/domain$': '<rootDir>/libs/domain/src/index.ts',
   '^@app/event-store$': '<rootDir>/libs/event-store/src/index.ts',
+  '^@app/event-store/audit$': '<rootDir>/libs/event-store/src/audit/index.ts',
   '^@app/read-models$': '<rootDir>/libs/read-models/src/index.ts',
   '^@app/config$': '<rootDir>/libs/config/src/index.ts',
   '^@app/database$': '<rootDir>/libs/database/src/index.ts',

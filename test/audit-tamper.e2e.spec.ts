@@ -4,6 +4,7 @@ import { hashEvent } from '@app/event-store';
 import { auth } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
+import { asSuperuser } from './support/tamper.js';
 import { eventually } from './support/test-environment.js';
 
 let system: RunningSystem;
@@ -18,20 +19,6 @@ async function project(steps: number): Promise<string> {
     await system.http.post(`/projects/${id}/components`).set(auth(admin)).send({ name: `Component ${n}`, kind: 'industry' }).expect(201);
   }
   return id;
-}
-
-/** What a superuser can do behind the application's back: the append-only trigger off, a change, the trigger on. */
-async function asSuperuser(sql: string, params: unknown[]): Promise<void> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('ALTER TABLE events DISABLE TRIGGER events_append_only');
-    await client.query(sql, params);
-    await client.query('ALTER TABLE events ENABLE TRIGGER events_append_only');
-    await client.query('COMMIT');
-  } finally {
-    client.release();
-  }
 }
 
 /**
@@ -139,6 +126,7 @@ describe('tamper evidence', () => {
     });
 
     await asSuperuser(
+      db,
       `UPDATE events SET data = jsonb_set(data, '{name}', '"Renamed later"') WHERE stream_id = $1 AND stream_version = 4`,
       [id],
     );
@@ -158,21 +146,21 @@ describe('tamper evidence', () => {
     const moved = await project(2);
     const cut = await project(3);
     await checkpointed(cut);
-    await asSuperuser('DELETE FROM events WHERE stream_id = $1 AND stream_version = 3', [gap]);
+    await asSuperuser(db, 'DELETE FROM events WHERE stream_id = $1 AND stream_version = 3', [gap]);
     expect((await system.http.get(`/projects/${gap}/audit`).set(auth(admin)).expect(200)).body).toMatchObject({
       valid: false,
       brokenAt: { version: 4 },
       code: 'VERSION_GAP',
     });
 
-    await asSuperuser(`UPDATE events SET recorded_at = recorded_at - interval '1 day' WHERE stream_id = $1 AND stream_version = 2`, [moved]);
+    await asSuperuser(db, `UPDATE events SET recorded_at = recorded_at - interval '1 day' WHERE stream_id = $1 AND stream_version = 2`, [moved]);
     expect((await system.http.get(`/projects/${moved}/audit`).set(auth(admin)).expect(200)).body).toMatchObject({
       valid: false,
       brokenAt: { version: 2 },
       code: 'COLUMN_MISMATCH',
     });
 
-    await asSuperuser('DELETE FROM events WHERE stream_id = $1 AND stream_version = 4', [cut]);
+    await asSuperuser(db, 'DELETE FROM events WHERE stream_id = $1 AND stream_version = 4', [cut]);
     expect((await system.http.get(`/projects/${cut}/audit`).set(auth(admin)).expect(200)).body).toMatchObject({
       valid: false,
       brokenAt: { version: 4 },

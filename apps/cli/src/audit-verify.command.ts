@@ -11,10 +11,10 @@ const SMALL_LOG = 50_000;
 
 /**
  * `audit:verify [projectId] [--workers=N] [--checkpoint=ID [--hash=HEX]]`: one project's hash chain,
- * or every stream's chain (split over N worker threads: one per core by default, one for a log under
- * 50,000 events) and then the whole log against every published checkpoint, or against checkpoint ID
- * only (and the hash an auditor holds for it). Exit code 0 when everything holds, 1 when something
- * broke, 2 for a bad argument. The run is recorded in the access log (role `cli`).
+ * or every stream's chain (split over N threads, this one and N - 1 workers: one per core by default,
+ * one for a log under 50,000 events) and then the whole log against every published checkpoint, or
+ * against checkpoint ID only (and the hash an auditor holds for it). Exit code 0 when everything holds,
+ * 1 when something broke, 2 for a bad argument. The run is recorded in the access log (role `cli`).
  */
 export async function auditVerifyCommand(config: AppConfig, args: string[]): Promise<number> {
   let workers: number | undefined;
@@ -73,7 +73,7 @@ export async function auditVerifyCommand(config: AppConfig, args: string[]): Pro
       const seconds = (Date.now() - started) / 1000;
       console.log(
         `${streams.valid ? 'VALID' : 'BROKEN'}: ${streams.streams} streams, ${streams.events} events verified in ${seconds.toFixed(2)} s` +
-          ` (${Math.round(streams.events / Math.max(seconds, 0.001)).toLocaleString('en')} events/s, ${workers} worker${workers > 1 ? 's' : ''})`,
+          ` (${Math.round(streams.events / Math.max(seconds, 0.001)).toLocaleString('en')} events/s, ${workers} thread${workers > 1 ? 's' : ''})`,
       );
       for (const broken of streams.broken) {
         console.log(`  BROKEN: stream ${broken.streamId} at version ${broken.brokenAt.version} (position ${broken.brokenAt.position}): ${broken.reason}`);

@@ -1,13 +1,22 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
-import { PostgresAuditReader, type StreamIdRange, verifyAllStreams } from '@app/event-store';
+// Only the audit part of the event store: a worker that loads the whole of it (Redis client included) starts later.
+import { PostgresAuditReader, verifyAllStreams } from '@app/event-store/audit';
+import type { WorkerMessage, WorkerOrder } from './parallel-verification.js';
 
-/** One slice of `audit:verify`: its own connection, reading and hashing on its own core. */
-const { databaseUrl, range } = workerData as { databaseUrl: string; range: StreamIdRange };
+/** A thread of `audit:verify`: its own connection, reading and hashing the slices it is handed on its own core. */
+const { databaseUrl } = workerData as { databaseUrl: string };
+const port = parentPort!;
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-try {
-  const result = await verifyAllStreams(new PostgresAuditReader(pool), (checked) => parentPort!.postMessage({ checked }), range);
-  parentPort!.postMessage({ result });
-} finally {
-  await pool.end();
-}
+const reader = new PostgresAuditReader(pool);
+const say = (message: WorkerMessage) => port.postMessage(message);
+
+port.on('message', (order: WorkerOrder) => {
+  if ('done' in order) {
+    port.close();
+    void pool.end();
+    return;
+  }
+  void verifyAllStreams(reader, (checked) => say({ checked }), order.range).then((result) => say({ slice: order.slice, result }));
+});
+say({ ready: true });

@@ -201,7 +201,7 @@ export async function benchLongStreamCommand(config: AppConfig): Promise<void> {
       `| verification of every stream from PostgreSQL (${verification.events.toLocaleString('en')} events, ${verification.valid ? 'valid' : 'BROKEN'}) | ${Math.round(verification.events / verifySeconds).toLocaleString('en')} events/s |`,
     );
     console.log(
-      `| the same with \`audit:verify\`'s ${workers} worker threads (${parallel.valid ? 'valid' : 'BROKEN'}) | ${Math.round(parallel.events / parallelSeconds).toLocaleString('en')} events/s |`,
+      `| the same on \`audit:verify\`'s ${workers} threads (${parallel.valid ? 'valid' : 'BROKEN'}) | ${Math.round(parallel.events / parallelSeconds).toLocaleString('en')} events/s |`,
     );
     console.log(`| hash recomputation alone, in memory (${chain.length.toLocaleString('en')} events) | ${Math.round(chain.length / pureSeconds).toLocaleString('en')} events/s |`);
     // The same figures, machine-readable, for `npm run bench` (scripts/bench.mjs).

@@ -24,35 +24,87 @@ export function defaultWorkers(): number {
 }
 
 /**
- * Verifies every stream, split over worker threads (each with its own connection): parsing rows and
- * hashing them are CPU-bound, so one thread per core multiplies the rate. One worker runs in-process.
+ * Slices of the id space per thread. Threads take the next slice when done with one, so one that
+ * started late (a worker loads its modules first) or met long streams does not hold the others up.
  */
-export async function verifyAllStreamsInParallel(databaseUrl: string, workers: number, onProgress?: ProgressListener): Promise<LogVerification> {
-  if (workers <= 1) {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-    try {
-      return await verifyAllStreams(new PostgresAuditReader(pool), onProgress);
-    } finally {
-      await pool.end();
+const SLICES_PER_THREAD = 8;
+
+/** What a verification worker says (audit-verify.worker.ts). */
+export type WorkerMessage = { ready: true } | { checked: number } | { slice: number; result: LogVerification };
+/** What a verification worker is told: the next slice, or that none is left. */
+export type WorkerOrder = { slice: number; range: StreamIdRange } | { done: true };
+
+/** A slice of the id space to verify, and its place among the slices. */
+interface Slice {
+  index: number;
+  range: StreamIdRange;
+}
+
+/** How a thread reports: events checked so far in its current slice, and a slice it finished. */
+interface Reports {
+  progress(thread: number, checked: number): void;
+  finished(thread: number, slice: number, result: LogVerification): void;
+}
+
+/**
+ * Verifies every stream on `threads` threads: this one and `threads - 1` worker threads, each with its
+ * own connection, as parsing rows and hashing them are CPU-bound. Broken streams come in stream id
+ * order, as from one scan.
+ */
+export async function verifyAllStreamsInParallel(databaseUrl: string, threads: number, onProgress?: ProgressListener): Promise<LogVerification> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  try {
+    const reader = new PostgresAuditReader(pool);
+    if (threads <= 1) return await verifyAllStreams(reader, onProgress);
+
+    const ranges = streamIdRanges(threads * SLICES_PER_THREAD);
+    let taken = 0;
+    const nextSlice = (): Slice | undefined => (taken < ranges.length ? { index: taken, range: ranges[taken++]! } : undefined);
+    const parts = new Array<LogVerification>(ranges.length);
+    // Events checked in finished slices, and so far in each thread's current one.
+    let checked = 0;
+    const current = new Array<number>(threads).fill(0);
+    const reports: Reports = {
+      progress(thread, events) {
+        current[thread] = events;
+        onProgress?.(current.reduce((sum, n) => sum + n, checked));
+      },
+      finished(thread, slice, result) {
+        parts[slice] = result;
+        checked += result.events;
+        reports.progress(thread, 0);
+      },
+    };
+
+    const workers = Array.from({ length: threads - 1 }, (_, index) => runWorker(databaseUrl, index + 1, nextSlice, reports));
+    // This thread verifies too, from the start: the workers need a moment to load their modules.
+    for (let slice = nextSlice(); slice; slice = nextSlice()) {
+      reports.finished(0, slice.index, await verifyAllStreams(reader, (events) => reports.progress(0, events), slice.range));
     }
+    await Promise.all(workers);
+    return mergeLogVerifications(parts);
+  } finally {
+    await pool.end();
   }
-  const checked = new Array<number>(workers).fill(0);
-  const parts = await Promise.all(
-    streamIdRanges(workers).map(
-      (range, index) =>
-        new Promise<LogVerification>((resolve, reject) => {
-          const worker = new Worker(new URL('./audit-verify.worker.js', import.meta.url), { workerData: { databaseUrl, range } });
-          worker.on('message', (message: { checked?: number; result?: LogVerification }) => {
-            if (message.checked !== undefined) {
-              checked[index] = message.checked;
-              onProgress?.(checked.reduce((sum, n) => sum + n, 0));
-            }
-            if (message.result) resolve(message.result);
-          });
-          worker.on('error', reject);
-          worker.on('exit', (code) => (code === 0 ? undefined : reject(new Error(`verification worker ${index} exited with ${code}`))));
-        }),
-    ),
-  );
-  return mergeLogVerifications(parts);
+}
+
+/** A worker thread that verifies the slices it is handed until none is left; settles once it has exited. */
+function runWorker(databaseUrl: string, thread: number, nextSlice: () => Slice | undefined, reports: Reports): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const worker = new Worker(new URL('./audit-verify.worker.js', import.meta.url), { workerData: { databaseUrl } });
+    const handOut = () => {
+      const slice = nextSlice();
+      const order: WorkerOrder = slice ? { slice: slice.index, range: slice.range } : { done: true };
+      worker.postMessage(order);
+    };
+    worker.on('message', (message: WorkerMessage) => {
+      if ('checked' in message) reports.progress(thread, message.checked);
+      else if ('result' in message) {
+        reports.finished(thread, message.slice, message.result);
+        handOut();
+      } else handOut();
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`verification worker ${thread} exited with ${code}`))));
+  });
 }

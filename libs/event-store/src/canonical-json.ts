@@ -15,10 +15,17 @@ export function canonicalJson(value: unknown): string {
   return sorted === NOT_FAST ? writeCanonical(value) : JSON.stringify(sorted);
 }
 
-const NOT_FAST: unique symbol = Symbol('not fast');
+/** What `sortedCopy` answers for a value only the plain writer (`writeCanonical`) writes canonically. */
+export const NOT_FAST: unique symbol = Symbol('not fast');
+
+/** Keys engines enumerate before the others, in numeric order: a sorted copy cannot hold them in order. */
 const INTEGER_LIKE = /^(0|[1-9]\d*)$/;
 
-function sortedCopy(value: unknown): unknown {
+/**
+ * The fast path: a copy of the value whose `JSON.stringify` is its canonical JSON, or `NOT_FAST`. For
+ * callers that put several canonical values into one `JSON.stringify` (the event hash does).
+ */
+export function sortedCopy(value: unknown): unknown {
   if (value === null) return value;
   switch (typeof value) {
     case 'string':
@@ -40,10 +47,12 @@ function sortedCopy(value: unknown): unknown {
       }
       if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return NOT_FAST;
       const record = value as Record<string, unknown>;
-      const keys = Object.keys(record).sort();
+      const keys = sortKeys(Object.keys(record));
       const copy: Record<string, unknown> = {};
-      for (const key of keys) {
-        if (INTEGER_LIKE.test(key)) return NOT_FAST;
+      for (let index = 0; index < keys.length; index++) {
+        const key = keys[index]!;
+        const first = key.charCodeAt(0);
+        if (first >= 0x30 && first <= 0x39 && INTEGER_LIKE.test(key)) return NOT_FAST;
         const member = sortedCopy(record[key]);
         if (member === NOT_FAST) return NOT_FAST;
         if (member !== undefined) copy[key] = member;
@@ -53,6 +62,24 @@ function sortedCopy(value: unknown): unknown {
     default:
       return NOT_FAST;
   }
+}
+
+/**
+ * Sorts an object's keys in place by UTF-16 code unit, as `Array.prototype.sort()` does: objects mostly
+ * hold a handful of keys, where an insertion sort with the `>` operator is cheaper than the generic sort.
+ */
+function sortKeys(keys: string[]): string[] {
+  if (keys.length > 16) return keys.sort();
+  for (let index = 1; index < keys.length; index++) {
+    const key = keys[index]!;
+    let at = index - 1;
+    while (at >= 0 && keys[at]! > key) {
+      keys[at + 1] = keys[at]!;
+      at--;
+    }
+    keys[at + 1] = key;
+  }
+  return keys;
 }
 
 /** The plain writer: every case spelled out, and a TypeError for what JSON cannot hold. */

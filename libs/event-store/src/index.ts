@@ -8,3 +8,4 @@ export * from './snapshot-store.js';
 export * from './projects/project-command-handling.js';
 export * from './audit/index.js';
 export * from './append-announcements.js';
+export * from './each-row.js';

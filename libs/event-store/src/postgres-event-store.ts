@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { GENESIS_HASH, hashEvent, hashedContentOf } from './event-hash.js';
+import { eventHash, GENESIS_HASH } from './event-hash.js';
 import { StreamHeadMismatch, StreamVersionConflict } from './event-store.errors.js';
 import type { EventMetadata, NewEvent, StoredEvent } from './stored-event.js';
 
@@ -284,7 +284,7 @@ function hashChain(
   return events.map((event, index) => {
     const version = expectedVersion + index + 1;
     const metadata: EventMetadata = { ...event.metadata, recordedAt };
-    const hash = hashEvent(hashedContentOf({ streamId, version, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata, previousHash }));
+    const hash = eventHash({ streamId, version, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata, previousHash });
     const chained = { version, event, metadata, previousHash, hash };
     previousHash = hash;
     return chained;

@@ -42,7 +42,8 @@ export class LogTampered extends Error {
   }
 }
 
-const PAGE = 5_000;
+/** Events read per query: each is hashed as it arrives, and pg keeps a query's rows until it ends. */
+const PAGE = 1_000;
 /** Taken by whoever writes a checkpoint, so two workers never publish the same one twice. */
 const WRITER_LOCK = 7_412_903_001;
 
@@ -105,13 +106,12 @@ export class AuditCheckpoints {
       const hasher = new CheckpointHasher(last?.hash ?? GENESIS_HASH);
       let cursor = last?.upTo ?? FEED_START;
       for (;;) {
-        const page = await this.reader.readFeedChain(cursor, PAGE);
-        for (const event of page) {
+        const read = await this.reader.scanFeed(cursor, PAGE, undefined, (event) => {
           if (recomputeEventHash(event) !== event.hash) throw new LogTampered(event);
           hasher.add(event.hash);
-        }
-        if (page.length > 0) cursor = { transactionId: page.at(-1)!.transactionId, position: page.at(-1)!.position };
-        if (page.length < PAGE) break;
+          cursor = { transactionId: event.transactionId, position: event.position };
+        });
+        if (read < PAGE) break;
       }
       if (hasher.events === 0) {
         await client.query('COMMIT');
@@ -148,22 +148,22 @@ export class AuditCheckpoints {
   async verify(options: { upToId?: number; heldHash?: string; onProgress?: ProgressListener } = {}): Promise<CheckpointVerification> {
     const checkpoints = (await this.allCheckpoints()).filter((checkpoint) => options.upToId === undefined || checkpoint.id <= options.upToId);
     let events = 0;
-    let tamperedEvent: { streamId: string; version: number; position: number } | null = null;
+    // Typed by assertion: set inside the scan's callback, which TypeScript's narrowing does not follow.
+    let tamperedEvent = null as { streamId: string; version: number; position: number } | null;
     let brokenAt: { checkpointId: number; expectedHash: string; computedHash: string } | null = null;
     let previous = GENESIS_HASH;
     let cursor = FEED_START;
     for (const checkpoint of checkpoints) {
       const hasher = new CheckpointHasher(previous);
       for (;;) {
-        const page = await this.reader.readFeedChain(cursor, PAGE, checkpoint.upTo);
-        for (const event of page) {
+        const read = await this.reader.scanFeed(cursor, PAGE, checkpoint.upTo, (event) => {
           if (tamperedEvent === null && recomputeEventHash(event) !== event.hash) tamperedEvent = locate(event);
           hasher.add(event.hash);
-        }
-        events += page.length;
+          cursor = { transactionId: event.transactionId, position: event.position };
+        });
+        events += read;
         options.onProgress?.(events);
-        if (page.length > 0) cursor = { transactionId: page.at(-1)!.transactionId, position: page.at(-1)!.position };
-        if (page.length < PAGE) break;
+        if (read < PAGE) break;
       }
       const computed = hasher.digest();
       const expected = checkpoint.id === options.upToId && options.heldHash ? options.heldHash : checkpoint.hash;

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { GENESIS_HASH, hashEvent, hashedContentOf } from '../event-hash.js';
+import { eventHash, GENESIS_HASH } from '../event-hash.js';
 import type { EventMetadata } from '../stored-event.js';
 
 /** An event as its row stores it: every column the hash covers, read back for recomputation. */
 export interface ChainEvent {
   position: number;
-  transactionId: string;
   streamId: string;
   version: number;
   /** The `event_id` column. */
@@ -36,7 +35,7 @@ export interface ChainBreak {
  * (the strings that were hashed); `checkColumns` checks the columns say the same.
  */
 export function recomputeEventHash(event: ChainEvent): string {
-  return hashEvent(hashedContentOf(event));
+  return eventHash(event);
 }
 
 /** Columns kept beside the metadata for indexing must agree with it, or one of them was changed. */

@@ -15,7 +15,7 @@ function chain(length: number): ChainEvent[] {
     const metadata = { eventId, actor: { keyId: 'k', role: 'team' }, commandType: 'X', correlationId: 'c', occurredAt, recordedAt };
     const event = { streamId: STREAM, version, eventId, type: 'ComponentAdded', schemaVersion: 1, data: { n: version, nested: { b: 1, a: [1, 2] } }, metadata, occurredAt, recordedAt, previousHash };
     const hash = hashEvent(event);
-    events.push({ ...event, occurredAt: Date.parse(occurredAt), recordedAt: Date.parse(recordedAt), position: version * 10, transactionId: String(100 + version), hash });
+    events.push({ ...event, occurredAt: Date.parse(occurredAt), recordedAt: Date.parse(recordedAt), position: version * 10, hash });
     previousHash = hash;
   }
   return events;

@@ -2,8 +2,8 @@ import type { ChainBreak, ChainEvent } from './hash-chain-verifier.js';
 import { StreamChainVerifier } from './hash-chain-verifier.js';
 import { type PostgresAuditReader, SCAN_START, type StreamIdRange, type StreamScanKey } from './postgres-audit-reader.js';
 
-/** Events read per query while verifying. */
-const PAGE = 5_000;
+/** Events read per query while verifying: each is checked as it arrives, and pg keeps a query's rows until it ends. */
+const PAGE = 1_000;
 
 export type StreamVerification =
   | {
@@ -59,15 +59,17 @@ export async function verifyStream(
 ): Promise<StreamVerification | undefined> {
   const head = (await reader.heads([streamId])).get(streamId);
   const verifier = new StreamChainVerifier(streamId);
-  let fromVersion = 1;
+  let nextVersion = 1;
   let read = 0;
   for (;;) {
-    const page = await reader.readStreamChain(streamId, fromVersion, PAGE);
-    for (const event of page) if (verifier.push(event)) return outcome(verifier);
-    read += page.length;
+    const count = await reader.scanStream(streamId, nextVersion, PAGE, (event) => {
+      verifier.push(event);
+      nextVersion = event.version + 1;
+    });
+    if (verifier.brokenAt) return outcome(verifier);
+    read += count;
     onProgress?.(read);
-    if (page.length < PAGE) break;
-    fromVersion = page.at(-1)!.version + 1;
+    if (count < PAGE) break;
   }
   if (!head && read === 0) return undefined;
   verifier.checkHead(head);
@@ -95,37 +97,43 @@ export async function verifyAllStreams(
       if (result.broken.length < 100) result.broken.push(verification);
     }
   };
-  // Reads the next page (and its streams' heads) while the current one is being hashed.
-  type Heads = Map<string, { version: number; hash: string }>;
-  const fetchPage = async (key: StreamScanKey): Promise<{ events: ChainEvent[]; pageHeads: Heads }> => {
-    const events = await reader.scanStreams(key, PAGE, range.below);
-    const pageHeads: Heads = events.length ? await reader.heads([...new Set(events.map((event) => event.streamId))]) : new Map();
-    return { events, pageHeads };
+  // Streams end in the order they were read; the heads of those a page ended are read while the next
+  // page streams in, and the streams finish in that order once they are known.
+  let finishing = Promise.resolve();
+  const finishWithHeads = (verifiers: readonly StreamChainVerifier[]) => {
+    if (verifiers.length === 0) return;
+    const heads = reader.heads(verifiers.map((verifier) => verifier.streamId));
+    heads.catch(() => undefined);
+    finishing = finishing.then(async () => {
+      const known = await heads;
+      for (const verifier of verifiers) finish(verifier, known.get(verifier.streamId));
+    });
+    finishing.catch(() => undefined);
   };
+
   let current: StreamChainVerifier | undefined;
-  let heads: Heads = new Map();
+  let last: ChainEvent | undefined;
   let checked = 0;
   // Starting just before `from`: the scan is strictly after its key, and no stream has version 0.
-  let next: Promise<{ events: ChainEvent[]; pageHeads: Heads }> | undefined = fetchPage(
-    range.from ? { streamId: range.from, version: 0 } : SCAN_START,
-  );
-  while (next) {
-    const fetched: { events: ChainEvent[]; pageHeads: Heads } = await next;
-    const { events: page, pageHeads } = fetched;
-    const last: ChainEvent | undefined = page.at(-1);
-    next = last && page.length === PAGE ? fetchPage({ streamId: last.streamId, version: last.version }) : undefined;
-    for (const event of page) {
+  let key: StreamScanKey = range.from ? { streamId: range.from, version: 0 } : SCAN_START;
+  for (;;) {
+    const ended: StreamChainVerifier[] = [];
+    const read = await reader.scanStreams(key, PAGE, range.below, (event) => {
       if (current?.streamId !== event.streamId) {
-        if (current) finish(current, heads.get(current.streamId) ?? pageHeads.get(current.streamId));
+        if (current) ended.push(current);
         current = new StreamChainVerifier(event.streamId);
       }
-      current!.push(event);
-    }
-    if (page.length) heads = pageHeads;
-    checked += page.length;
+      current.push(event);
+      last = event;
+    });
+    finishWithHeads(ended);
+    checked += read;
     onProgress?.(checked);
+    if (read < PAGE || !last) break;
+    key = { streamId: last.streamId, version: last.version };
   }
-  if (current) finish(current, heads.get(current.streamId));
+  if (current) finishWithHeads([current]);
+  await finishing;
   for (const empty of await reader.streamsWithoutEvents(range)) {
     finish(new StreamChainVerifier(empty.streamId), { version: empty.version, hash: empty.hash });
   }

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import pg from 'pg';
+import { asSuperuser } from '../../../../test/support/tamper.js';
+import { createTestEnvironment, type TestEnvironment } from '../../../../test/support/test-environment.js';
+import { PostgresEventStore } from '../postgres-event-store.js';
+import type { NewEvent } from '../stored-event.js';
+import { recomputeEventHash } from './hash-chain-verifier.js';
+import { PostgresAuditReader, SCAN_START } from './postgres-audit-reader.js';
+import { mergeLogVerifications, verifyAllStreams, verifyStream } from './stream-verification.js';
+
+let env: TestEnvironment;
+let pool: pg.Pool;
+let store: PostgresEventStore;
+let reader: PostgresAuditReader;
+
+beforeAll(async () => {
+  env = await createTestEnvironment('stream_verification');
+  pool = new pg.Pool({ connectionString: env.config.databaseUrl, max: 4 });
+  store = new PostgresEventStore(pool);
+  reader = new PostgresAuditReader(pool);
+});
+
+afterAll(async () => {
+  await pool.end();
+  await env.dispose();
+});
+
+function newEvent(data: unknown): NewEvent {
+  return {
+    type: 'MeasurementRecorded',
+    data,
+    schemaVersion: 1,
+    metadata: {
+      eventId: randomUUID(),
+      actor: { keyId: randomUUID(), role: 'team' },
+      commandType: 'RecordMeasurement',
+      correlationId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+    },
+  };
+}
+
+/** A stream of `count` events, appended 500 at a time. */
+async function stream(count: number, data: (n: number) => unknown = (n) => ({ value: n, disaggregation: { male: n, female: 1 } })): Promise<string> {
+  const streamId = randomUUID();
+  for (let version = 0; version < count; version += 500) {
+    const events = Array.from({ length: Math.min(500, count - version) }, (_, n) => newEvent(data(version + n)));
+    await store.append(streamId, version, events, { streamType: 'project' });
+  }
+  return streamId;
+}
+
+describe('verifying hash chains from PostgreSQL', () => {
+  it('reproduces the hash of data that went through jsonb: key order, unicode, numbers, nesting', async () => {
+    // PostgreSQL refuses \u0000 in jsonb text, so no stored event holds it.
+    const json = fc.jsonValue({ stringUnit: 'binary' }).filter((value) => !JSON.stringify(value).includes('\\u0000'));
+    const generated = fc.sample(json, { numRuns: 300, seed: 20_261_202 });
+    const special = [
+      { n: [1e21, -0, 0.1, 0.30000000000000004, 5e-324, 1e-7, 2 ** 53 + 2, Number.MAX_VALUE, -1.5e300] },
+      { '': {}, é: [], '\u{1F600}': [[[]], {}], z: 'é\u{1F600}\u2028"\\\n\t\u0001\u007f', a: { b: { c: { d: [1, [2, [3]]] } } } },
+      { 10: 'integer-like', 9: 'keys', x: ['sorted', 'as', 'strings'] },
+      Object.fromEntries(Array.from({ length: 40 }, (_, n) => [`key${(n * 7) % 40}`, n])),
+    ];
+    const values = [...special, ...generated];
+    const streamId = await stream(values.length, (n) => values[n]);
+
+    const events = await reader.readStreamChain(streamId, 1, values.length);
+    expect(events).toHaveLength(values.length);
+    for (const event of events) expect(recomputeEventHash(event)).toBe(event.hash);
+    expect(await verifyStream(reader, streamId)).toMatchObject({ valid: true, events: values.length });
+  });
+
+  it('verifies streams across page boundaries, whole or in slices, and names the event changed at one', async () => {
+    // With the 304 events above, whatever the order of the streams, none ends at a multiple of 1,000 events
+    // (a page of the scan): the 5,001st event starts a page in the middle of a stream.
+    const streams = [await stream(2_600), await stream(2_450), await stream(30)];
+    const whole = await verifyAllStreams(reader);
+    expect(whole).toMatchObject({ valid: true, streams: 4, events: await reader.countEvents(), brokenStreams: 0 });
+    const middle = [...streams].sort()[1]!;
+    const halves = await Promise.all([verifyAllStreams(reader, undefined, { below: middle }), verifyAllStreams(reader, undefined, { from: middle })]);
+    expect(mergeLogVerifications(halves)).toEqual(whole);
+
+    const { rows } = await pool.query<{ stream_id: string; stream_version: number }>(
+      'SELECT stream_id, stream_version FROM events ORDER BY stream_id, stream_version OFFSET 5000 LIMIT 1',
+    );
+    const [{ stream_id: streamId, stream_version: version }] = rows as [{ stream_id: string; stream_version: number }];
+    expect(version).toBeGreaterThan(1);
+    await asSuperuser(pool, `UPDATE events SET data = jsonb_set(data, '{value}', '-1') WHERE stream_id = $1 AND stream_version = $2`, [streamId, version]);
+    const broken = await verifyAllStreams(reader);
+    expect(broken).toMatchObject({ valid: false, streams: 4, brokenStreams: 1, broken: [{ streamId, brokenAt: { version }, code: 'HASH_MISMATCH' }] });
+    expect(await verifyStream(reader, streamId)).toMatchObject({ valid: false, brokenAt: { version }, code: 'HASH_MISMATCH' });
+  });
+
+  it('sees a timestamp column moved by one microsecond', async () => {
+    const streamId = await stream(3);
+    await asSuperuser(pool, `UPDATE events SET occurred_at = occurred_at + interval '1 microsecond' WHERE stream_id = $1 AND stream_version = 2`, [streamId]);
+    expect(await verifyStream(reader, streamId)).toMatchObject({ valid: false, brokenAt: { version: 2 }, code: 'COLUMN_MISMATCH' });
+  });
+
+  it('fails a scan whose listener throws, and gives its connection back to the pool', async () => {
+    await stream(10);
+    const failure = new Error('listener failed');
+    await expect(
+      reader.scanStreams(SCAN_START, 100, undefined, () => {
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(pool.totalCount - pool.idleCount).toBe(0);
+    let read = 0;
+    expect(await reader.scanStreams(SCAN_START, 100, undefined, () => read++)).toBe(100);
+    expect(read).toBe(100);
+  });
+
+  it('fails a scan the server refuses, with or without a read timeout on the pool', async () => {
+    // The application's pools set query_timeout, and pg then reports errors to a query's callback only.
+    const timed = new pg.Pool({ connectionString: env.config.databaseUrl, max: 2, query_timeout: 10_000 });
+    try {
+      for (const scanning of [reader, new PostgresAuditReader(timed)]) {
+        await expect(scanning.scanStreams({ streamId: 'not a stream id', version: 0 }, 10, undefined, () => undefined)).rejects.toThrow(/uuid/);
+        expect(await scanning.scanStreams(SCAN_START, 10, undefined, () => undefined)).toBe(10);
+      }
+    } finally {
+      await timed.end();
+    }
+  });
+});
