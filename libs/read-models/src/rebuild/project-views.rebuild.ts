@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import type { EventMetadata, StoredEvent } from '@app/event-store';
 import { ProjectDetailFolder, type ProjectDetailRows, VIEW_COLUMNS, VIEW_TABLES, type ViewTable } from '../project-detail/project-detail.rows.js';
+import { writeViewRows } from '../project-detail/view-rows.sql.js';
+import { type FoldedEventRow, foldedEvent } from '../event-rows.js';
 
 /** Events read per round trip while rebuilding. */
 const READ_BATCH = 10_000;
@@ -8,8 +9,6 @@ const READ_BATCH = 10_000;
 const WRITE_BATCH = 2_000;
 /** One rebuild or verification at a time across every process (a transaction-free session lock). */
 const REBUILD_LOCK_KEY = 7_347_001;
-
-const JSON_COLUMNS = new Set(['location', 'participating_organisations', 'document_links', 'disaggregation', 'latest_disaggregation']);
 
 export interface ShadowBuild {
   events: number;
@@ -87,7 +86,7 @@ export class ProjectViewsRebuild {
     let projects = 0;
     const flush = async () => {
       for (const table of VIEW_TABLES) {
-        await this.insertRows(`${table}${suffix}`, VIEW_COLUMNS[table], buffer[table]);
+        await writeViewRows(this.pool, `${table}${suffix}`, VIEW_COLUMNS[table], buffer[table]);
         buffer[table] = [];
       }
       buffered = 0;
@@ -106,7 +105,7 @@ export class ProjectViewsRebuild {
       let after = { streamId: '00000000-0000-0000-0000-000000000000', version: 0 };
       let current: { streamId: string; folder: ProjectDetailFolder } | undefined;
       for (;;) {
-        const page = await reader.query<{ stream_id: string; stream_version: number; type: string; data: unknown; metadata: EventMetadata }>(
+        const page = await reader.query<FoldedEventRow>(
           `SELECT e.stream_id, e.stream_version, e.type, e.data, e.metadata
            FROM events e
            WHERE (e.stream_id, e.stream_version) > ($1::uuid, $2::int)
@@ -119,7 +118,7 @@ export class ProjectViewsRebuild {
             if (current) await finish(current.folder);
             current = { streamId: row.stream_id, folder: new ProjectDetailFolder() };
           }
-          current.folder.apply(toStored(row));
+          current.folder.apply(foldedEvent(row));
         }
         events += page.rows.length;
         onProgress?.(events);
@@ -187,40 +186,8 @@ export class ProjectViewsRebuild {
   private async dropShadow(suffix: string): Promise<void> {
     for (const table of VIEW_TABLES) await this.pool.query(`DROP TABLE IF EXISTS ${table}${suffix}`);
   }
-
-  private async insertRows(table: string, columns: readonly string[], rows: Record<string, unknown>[]): Promise<void> {
-    const perStatement = Math.floor(60_000 / columns.length);
-    for (let start = 0; start < rows.length; start += perStatement) {
-      const chunk = rows.slice(start, start + perStatement);
-      const params: unknown[] = [];
-      const values = chunk.map((row) => {
-        const slots = columns.map((column) => {
-          const value = row[column];
-          params.push(JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value);
-          return `$${params.length}`;
-        });
-        return `(${slots.join(', ')})`;
-      });
-      await this.pool.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}`, params);
-    }
-  }
 }
 
 function emptyRows(): ProjectDetailRows {
   return Object.fromEntries(VIEW_TABLES.map((table) => [table, []])) as unknown as ProjectDetailRows;
-}
-
-function toStored(row: { stream_id: string; stream_version: number; type: string; data: unknown; metadata: EventMetadata }): StoredEvent {
-  return {
-    position: 0,
-    transactionId: '0',
-    streamId: row.stream_id,
-    version: row.stream_version,
-    type: row.type,
-    schemaVersion: 1,
-    data: row.data,
-    metadata: row.metadata,
-    previousHash: '',
-    hash: '',
-  };
 }
