@@ -97,7 +97,7 @@ describe('seeding the demonstration projects', () => {
   it('gives every seeded project a read model at its stream version and status', async () => {
     const orm = await MikroORM.init(ormOptions(env.config.databaseUrl));
     try {
-      const sync = new ProjectDetailSync(orm.em, store);
+      const sync = new ProjectDetailSync(pool);
       const reader = new ProjectDetailReader(orm.em);
       const views: [string, number | undefined, string | undefined][] = [];
       for (const seed of SEED_PROJECTS) {

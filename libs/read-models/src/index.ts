@@ -8,7 +8,6 @@ import {
 } from './project-detail/project-detail.entities.js';
 
 export * from './project-detail/project-detail.entities.js';
-export * from './project-detail/project-detail.projection.js';
 export * from './project-detail/project-detail.reader.js';
 export * from './project-detail/project-detail.sync.js';
 export * from './lagging-projects.js';

@@ -7,7 +7,7 @@ export const NOTIFIER_QUEUE = 'notifier';
 export const DELIVERIES_QUEUE = 'deliveries';
 
 export const NOTIFIER_JOBS = {
-  /** Turn new events into notifications (a NOTIFY woke the worker). */
+  /** Turn new events into notifications (appends were announced). */
   follow: 'follow',
   /** The periodic poll: follow, and offer again deliveries whose job was lost. */
   poll: 'poll',

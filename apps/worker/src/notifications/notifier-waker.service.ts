@@ -6,6 +6,14 @@ import { AppendListener, appendsChannel } from '@app/event-store';
 import { NOTIFIER_JOB_OPTIONS, NOTIFIER_JOBS, NOTIFIER_QUEUE, SCHEDULERS } from './notification-queues.js';
 
 /**
+ * Appends announced within one window of this length share one follow job, which starts when the window
+ * ends: it then reads every event announced in it (an announcement comes after its commit). Under load
+ * that is one job per window instead of one per append, each following many events in one batch, rather
+ * than thousands of jobs queued behind the notifier (one job at a time) that mostly find nothing new.
+ */
+export const FOLLOW_WINDOW_MS = 20;
+
+/**
  * Wakes the notifier: at once when an append is announced (the event store's Redis channel), and on
  * BullMQ job schedulers for the periodic poll, the overdue scan and the digest, which run with no
  * request from anyone. Schedulers are upserted under fixed ids, so several workers share one schedule,
@@ -16,6 +24,8 @@ export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger(NotifierWaker.name);
   private listener: AppendListener | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The end of the last window this process asked a follow job for. */
+  private lastWindowEnd = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -27,9 +37,9 @@ export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutd
     this.listener = new AppendListener(
       this.config.redisUrl,
       appendsChannel(this.config.queuePrefix),
-      (notice) => this.wake(`${notice.streamId}-v${notice.version}`),
+      () => this.wake(),
       (message) => this.logger.warn(message),
-      () => this.wake(`reconnected-${Date.now()}`),
+      () => this.wake(),
     );
     await this.listener.start();
     // Redis keeps nothing on disk: should it lose the schedulers, they come back within this interval.
@@ -62,9 +72,17 @@ export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  private wake(reason: string): void {
+  /**
+   * One follow job per window, whoever asks (its id names the window, so workers on one clock share it);
+   * should one be lost or skipped (clocks apart), the periodic poll still follows the feed.
+   */
+  private wake(): void {
+    const now = Date.now();
+    const windowEnd = (Math.floor(now / FOLLOW_WINDOW_MS) + 1) * FOLLOW_WINDOW_MS;
+    if (windowEnd === this.lastWindowEnd) return;
+    this.lastWindowEnd = windowEnd;
     this.queue
-      .add(NOTIFIER_JOBS.follow, {}, { ...NOTIFIER_JOB_OPTIONS, jobId: `follow-${reason}` })
+      .add(NOTIFIER_JOBS.follow, {}, { ...NOTIFIER_JOB_OPTIONS, jobId: `follow-${windowEnd}`, delay: windowEnd - now })
       .catch((error: unknown) => this.logger.warn(`enqueue failed (the poll will catch up): ${describe(error)}`));
   }
 

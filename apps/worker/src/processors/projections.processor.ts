@@ -1,23 +1,42 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { EntityManager } from '@mikro-orm/postgresql';
-import { PostgresEventStore } from '@app/event-store';
+import pg from 'pg';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { poolTimeouts } from '@app/database';
 import { PROJECTIONS_QUEUE, ProjectDetailSync, type ProjectionJob, type SyncResult } from '@app/read-models';
 import { commitToVisible, eventsProjected, projectionJobsFailed } from '../metrics/worker-metrics.js';
+
+/** Syncs at once; each holds a connection only for its two statements. */
+const CONCURRENCY = 8;
 
 /**
  * Short locks: a worker killed mid-job has its job taken over within seconds rather than half a minute
  * (BullMQ renews the lock every lockDuration / 2 while the job runs).
  */
-@Processor(PROJECTIONS_QUEUE, { concurrency: 8, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 100 })
-export class ProjectionsProcessor extends WorkerHost {
+@Processor(PROJECTIONS_QUEUE, { concurrency: CONCURRENCY, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 100 })
+export class ProjectionsProcessor extends WorkerHost implements OnApplicationShutdown {
   private readonly logger = new Logger(ProjectionsProcessor.name);
   private readonly projectDetail: ProjectDetailSync;
+  /** The views' own connections: their commits need not wait for the disk (see ProjectDetailSync). */
+  private readonly pool: pg.Pool;
 
-  constructor(@Inject(EntityManager) em: EntityManager, store: PostgresEventStore) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
     super();
-    this.projectDetail = new ProjectDetailSync(em, store);
+    this.pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: CONCURRENCY,
+      idleTimeoutMillis: 30_000,
+      options: '-c synchronous_commit=off',
+      ...poolTimeouts(config),
+    });
+    // An idle client losing its connection (a database restart) must not crash the process.
+    this.pool.on('error', () => undefined);
+    this.projectDetail = new ProjectDetailSync(this.pool);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
   }
 
   async process(job: Job<ProjectionJob>): Promise<SyncResult> {

@@ -34,7 +34,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       (notice) => {
         const job = { streamId: notice.streamId, version: notice.version };
         this.queue
-          .add('sync', job, { ...this.jobOptions, jobId: projectionJobId(job) })
+          .add('sync', job, this.optionsFor(job))
           .then(() => notice.recordedAt && enqueueLag.observe(Math.max(Date.now() - notice.recordedAt, 0) / 1000))
           .catch((error: unknown) => this.logger.warn(`enqueue failed (reconcile will retry): ${describe(error)}`));
       },
@@ -62,7 +62,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.listener.stop();
   }
 
-  /** Offers one sync job per lagging project; the job id dedupes offers of the same version. */
+  /**
+   * A job's id dedupes offers of the same version. Offers of one project share a deduplication id
+   * besides: while its job waits, later offers join it (it has not read the stream yet, so it will see
+   * their events); while its job runs, one more is kept to run after it. So a project has at most a job
+   * running and one waiting, whatever the rate of its appends: a burst costs a few syncs of many events,
+   * not a job each (most of which would find nothing left to apply).
+   */
+  private optionsFor(job: ProjectionJob) {
+    return { ...this.jobOptions, jobId: projectionJobId(job), deduplication: { id: job.streamId, keepLastIfActive: true } };
+  }
+
+  /** Offers one sync job per lagging project. */
   async reconcile(): Promise<number> {
     if (this.reconciling) return 0;
     this.reconciling = true;
@@ -73,7 +84,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           lagging.map((job) => ({
             name: 'sync',
             data: job,
-            opts: { ...this.jobOptions, jobId: projectionJobId(job) },
+            opts: this.optionsFor(job),
           })),
         );
       }

@@ -1,11 +1,12 @@
 import type pg from 'pg';
-import { evolve, initialProjectState, PROJECT_EVENT_TYPES, type ProjectEvent, type ProjectState } from '@app/domain';
+import { evolve, initialProjectState, PROJECT_EVENT_TYPES, type ProjectEvent, type ProjectState, rebuildProjectState } from '@app/domain';
 import type { FeedCursor, PostgresEventStore, StoredEvent } from '@app/event-store';
 import type { NotificationDraft, StoredNotification } from '../notification.js';
 import type { AnnouncedThresholds } from '../rules/indicator-threshold-reached.rule.js';
 import { notificationsFor } from '../rules/notification-rules.js';
 import type { StoredProjectEvent } from '../rules/project-facts.js';
 import { type DeliveryRef, fanOut, insertNotifications } from '../store/notification-store.js';
+import { needsWholeState, rememberedState } from './remembered-state.js';
 
 /** The cursor row of the notifier in notifier_cursors. */
 export const NOTIFIER_CURSOR = 'notifier';
@@ -17,7 +18,10 @@ export interface NotifierBatch {
   deliveries: DeliveryRef[];
 }
 
-/** What the notifier keeps per project: the domain state after the last event applied, and what was announced. */
+/**
+ * What the notifier keeps per project: the domain state after the last event applied (as
+ * `rememberedState` cuts it), and what was announced.
+ */
 interface ProjectMemory {
   version: number;
   state: ProjectState;
@@ -77,9 +81,9 @@ export class Notifier {
         if (event.version <= memory.version) continue;
         if (event.version > memory.version + 1) {
           const missing = await this.store.readStream(event.streamId, { fromVersion: memory.version + 1, toVersion: event.version - 1 });
-          for (const earlier of missing) drafts.push(...apply(memory, earlier));
+          for (const earlier of missing) drafts.push(...(await this.apply(memory, earlier)));
         }
-        drafts.push(...apply(memory, event));
+        drafts.push(...(await this.apply(memory, event)));
       }
 
       await this.saveMemories(client, memories);
@@ -98,6 +102,14 @@ export class Notifier {
     } finally {
       client.release();
     }
+  }
+
+  private async apply(memory: ProjectMemory, event: StoredEvent): Promise<NotificationDraft[]> {
+    if (needsWholeState(memory.state, event as ProjectEvent)) {
+      const earlier = await this.store.readStream(event.streamId, { toVersion: event.version - 1 });
+      memory.state = rebuildProjectState(earlier.map((stored) => ({ type: stored.type, data: stored.data }) as ProjectEvent));
+    }
+    return evolveMemory(memory, event);
   }
 
   private async loadMemories(client: pg.PoolClient, events: StoredEvent[]): Promise<Map<string, ProjectMemory>> {
@@ -160,12 +172,12 @@ export async function lockCursor(client: pg.PoolClient): Promise<FeedCursor> {
   return { transactionId: row.transaction_id, position: Number(row.position) };
 }
 
-function apply(memory: ProjectMemory, event: StoredEvent): NotificationDraft[] {
+function evolveMemory(memory: ProjectMemory, event: StoredEvent): NotificationDraft[] {
   const projectEvent = { type: event.type, data: event.data } as ProjectEvent;
   const before = memory.state;
   const after = evolve(before, projectEvent);
   const outcome = notificationsFor(event as StoredProjectEvent, before, after, { announcedThresholds: memory.announcedThresholds });
-  memory.state = after;
+  memory.state = rememberedState(after);
   memory.version = event.version;
   memory.announcedThresholds = outcome.memory.announcedThresholds;
   memory.touched = true;

@@ -31,7 +31,7 @@ afterAll(async () => {
 describe('project detail projection', () => {
   it('projects a whole seeded project in one sync, equal to the state folded from its stream', async () => {
     const [outcome] = await seedProjects(store, SEED_PROJECTS.slice(0, 1));
-    const sync = new ProjectDetailSync(orm.em, store);
+    const sync = new ProjectDetailSync(pool);
     const result = await sync.sync(outcome!.projectId);
     const events = await store.readStream(outcome!.projectId);
     expect(result).toMatchObject({ streamId: outcome!.projectId, fromVersion: 0, toVersion: events.length });
@@ -59,7 +59,7 @@ describe('project detail projection', () => {
     for (const table of ['component_views', 'milestone_views', 'indicator_views', 'measurement_views', 'milestone_timeline_views']) {
       await pool.query(`DELETE FROM ${table} WHERE project_id = $1`, [outcome!.projectId]);
     }
-    const sync = new ProjectDetailSync(orm.em, store);
+    const sync = new ProjectDetailSync(pool);
     const results = await Promise.all(Array.from({ length: 6 }, () => sync.sync(outcome!.projectId)));
     const version = (await store.streamVersion(outcome!.projectId))!;
     const applied = results.reduce((sum, r) => sum + (r.toVersion - r.fromVersion), 0);

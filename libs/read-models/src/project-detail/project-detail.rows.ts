@@ -3,9 +3,10 @@ import type { StoredEvent } from '@app/event-store';
 
 /**
  * The project read model as plain rows, column for column, folded in memory from a project's events.
- * Rebuilds and drift checks use it to write whole tables in bulk; it must give exactly what the
- * incremental projection (project-detail.projection.ts) leaves in the tables, which the drift check
- * (`projections:verify`) and its spec hold it to.
+ * Rebuilds and drift checks fold whole streams and write whole tables in bulk; the worker's sync
+ * (project-detail.sync.ts) resumes from the rows its new events touch and writes back the ones that
+ * changed. One fold for both, so an incremental view and a rebuilt one cannot disagree; the drift check
+ * (`projections:verify`) and its spec hold them to it.
  */
 export interface ProjectDetailRows {
   project_views: Record<string, unknown>[];
@@ -47,6 +48,18 @@ export const VIEW_TABLES = Object.keys(VIEW_COLUMNS) as ViewTable[];
 
 type Row = Record<string, unknown>;
 
+/**
+ * The rows a sync resumes from: the project's row and those its new events name. An indicator whose
+ * measurements are among `measurements` must have all its current ones there (a correction of its
+ * latest needs the next one); any other indicator's latest actual is read from its own row.
+ */
+export interface ProjectDetailSeed {
+  project: Row;
+  milestones: Row[];
+  indicators: Row[];
+  measurements: Row[];
+}
+
 /** Folds one project's events, in version order, into its rows. */
 export class ProjectDetailFolder {
   private project: Row | undefined;
@@ -58,6 +71,25 @@ export class ProjectDetailFolder {
   private readonly measurementsOf = new Map<string, Row[]>();
   private readonly latestOf = new Map<string, Row | undefined>();
   private readonly timeline: Row[] = [];
+  /** Rows created or modified since the folder started (all of them when it started from nothing). */
+  private readonly changed = new Set<Row>();
+
+  /** Without a seed, from a stream's first event; with one, from the rows a sync has loaded. */
+  constructor(seed?: ProjectDetailSeed) {
+    if (!seed) return;
+    this.project = seed.project;
+    for (const milestone of seed.milestones) this.milestones.set(milestone.id as string, milestone);
+    for (const indicator of seed.indicators) this.indicators.set(indicator.id as string, indicator);
+    for (const measurement of seed.measurements) {
+      const indicatorId = measurement.indicator_id as string;
+      this.measurements.set(measurement.id as string, measurement);
+      this.measurementsOf.set(indicatorId, [...(this.measurementsOf.get(indicatorId) ?? []), measurement]);
+    }
+    for (const indicator of seed.indicators) {
+      const id = indicator.id as string;
+      this.latestOf.set(id, this.measurementsOf.has(id) ? this.findLatest(id) : latestFromRow(indicator));
+    }
+  }
 
   apply(stored: StoredEvent): void {
     const event = { type: stored.type, data: stored.data } as ProjectEvent;
@@ -70,10 +102,12 @@ export class ProjectDetailFolder {
         planned_start: d.plannedStart ?? null, planned_end: d.plannedEnd ?? null, actual_start: null, actual_end: null,
         last_reason: null, version: stored.version, proposed_at: at, updated_at: at,
       };
+      this.changed.add(this.project);
       return;
     }
     const project = this.project;
     if (!project) throw new Error(`${event.type} at version ${stored.version} of ${stored.streamId} has no project to apply to`);
+    this.changed.add(project);
     project.version = stored.version;
     project.updated_at = at;
     const projectId = project.id as string;
@@ -96,13 +130,13 @@ export class ProjectDetailFolder {
       case 'ProjectCancelled':
         return this.transition('cancelled', event.data.reason);
       case 'ComponentAdded':
-        this.components.set(event.data.componentId, {
+        this.add(this.components, {
           id: event.data.componentId, project_id: projectId, name: event.data.name, kind: event.data.kind,
           description: event.data.description ?? null, position: stored.version,
         });
         return;
       case 'MilestonePlanned':
-        this.milestones.set(event.data.milestoneId, {
+        this.add(this.milestones, {
           id: event.data.milestoneId, project_id: projectId, component_id: event.data.componentId ?? null,
           title: event.data.title, description: event.data.description ?? null, due_date: event.data.dueDate,
           status: 'planned', reached_on: null, evidence: null, document_links: [], waive_reason: null,
@@ -112,6 +146,7 @@ export class ProjectDetailFolder {
         return;
       case 'MilestoneReached': {
         const milestone = this.must(this.milestones, event.data.milestoneId, stored);
+        this.changed.add(milestone);
         milestone.status = 'reached';
         milestone.reached_on = event.data.reachedOn;
         milestone.evidence = event.data.evidence;
@@ -121,6 +156,7 @@ export class ProjectDetailFolder {
       }
       case 'MilestoneRescheduled': {
         const milestone = this.must(this.milestones, event.data.milestoneId, stored);
+        this.changed.add(milestone);
         milestone.due_date = event.data.dueDate;
         milestone.times_rescheduled = (milestone.times_rescheduled as number) + 1;
         this.addTimeline(stored, event.data.milestoneId, 'rescheduled', null, event.data.dueDate, event.data.previousDueDate, event.data.reason);
@@ -128,13 +164,14 @@ export class ProjectDetailFolder {
       }
       case 'MilestoneWaived': {
         const milestone = this.must(this.milestones, event.data.milestoneId, stored);
+        this.changed.add(milestone);
         milestone.status = 'waived';
         milestone.waive_reason = event.data.reason;
         this.addTimeline(stored, event.data.milestoneId, 'waived', null, milestone.due_date as string, null, event.data.reason);
         return;
       }
       case 'IndicatorDefined':
-        this.indicators.set(event.data.indicatorId, {
+        this.add(this.indicators, {
           id: event.data.indicatorId, project_id: projectId, component_id: event.data.componentId ?? null,
           title: event.data.title, description: event.data.description ?? null, unit: event.data.unit,
           measure: event.data.measure, result_level: event.data.resultLevel, baseline_value: event.data.baseline.value,
@@ -164,6 +201,7 @@ export class ProjectDetailFolder {
         const indicator = this.must(this.indicators, d.indicatorId, stored);
         const corrected = this.must(this.measurements, d.correctsMeasurementId, stored);
         corrected.superseded_by = d.measurementId;
+        this.changed.add(corrected);
         if (this.latestOf.get(d.indicatorId) === corrected) this.latestOf.set(d.indicatorId, this.findLatest(d.indicatorId));
         this.addMeasurement(indicator, {
           id: d.measurementId, project_id: projectId, indicator_id: d.indicatorId, value: d.value, date: d.date,
@@ -180,6 +218,20 @@ export class ProjectDetailFolder {
     }
   }
 
+  /** Rows created or modified by the events applied: what a sync writes back. */
+  changes(): ProjectDetailRows {
+    const all = this.rows();
+    const changed = (rows: Row[]) => rows.filter((row) => this.changed.has(row));
+    return {
+      project_views: changed(all.project_views),
+      component_views: changed(all.component_views),
+      milestone_views: changed(all.milestone_views),
+      indicator_views: changed(all.indicator_views),
+      measurement_views: changed(all.measurement_views),
+      milestone_timeline_views: all.milestone_timeline_views,
+    };
+  }
+
   rows(): ProjectDetailRows {
     return {
       project_views: this.project ? [this.project] : [],
@@ -194,6 +246,11 @@ export class ProjectDetailFolder {
   private transition(status: string, reason: string | undefined): void {
     this.project!.status = status;
     this.project!.last_reason = reason ?? null;
+  }
+
+  private add(map: Map<string, Row>, row: Row): void {
+    map.set(row.id as string, row);
+    this.changed.add(row);
   }
 
   private addTimeline(
@@ -213,7 +270,7 @@ export class ProjectDetailFolder {
 
   private addMeasurement(indicator: Row, measurement: Row): void {
     const indicatorId = indicator.id as string;
-    this.measurements.set(measurement.id as string, measurement);
+    this.add(this.measurements, measurement);
     const list = this.measurementsOf.get(indicatorId) ?? [];
     list.push(measurement);
     this.measurementsOf.set(indicatorId, list);
@@ -233,6 +290,7 @@ export class ProjectDetailFolder {
   }
 
   private setProgress(indicator: Row): void {
+    this.changed.add(indicator);
     const latest = this.latestOf.get(indicator.id as string);
     indicator.latest_actual = latest?.value ?? null;
     indicator.latest_actual_date = latest?.date ?? null;
@@ -243,9 +301,23 @@ export class ProjectDetailFolder {
 
   private must(map: Map<string, Row>, id: string, stored: StoredEvent): Row {
     const row = map.get(id);
-    if (!row) throw new Error(`${stored.type} at version ${stored.version} of ${stored.streamId} names unknown ${id}`);
+    if (!row) throw new Error(`${stored.type} at version ${stored.version} of ${stored.streamId} names ${id}, not found in the view`);
     return row;
   }
+}
+
+/**
+ * An indicator row's latest actual, as the measurement the fold compares new ones with. Any measurement
+ * the sync applies was recorded after it, so it ranks below them all on the same date.
+ */
+function latestFromRow(indicator: Row): Row | undefined {
+  if (indicator.latest_actual_date === null) return undefined;
+  return {
+    value: indicator.latest_actual,
+    date: indicator.latest_actual_date,
+    disaggregation: indicator.latest_disaggregation,
+    recorded_version: 0,
+  };
 }
 
 function isLater(a: Row, b: Row): boolean {

@@ -36,14 +36,21 @@ afterAll(async () => {
 const actor = { keyId: randomUUID(), role: 'manager' };
 const handler = () => createProjectCommandHandler(store);
 
+/** Called after each command a busy project records (a sync, to project it event by event). */
+let afterEachCommand: ((projectId: string) => Promise<unknown>) | undefined;
+
 async function run(projectId: string, command: ProjectCommand): Promise<void> {
   await handler().handle(projectId, command, {
     metadata: { actor, commandType: command.type, correlationId: randomUUID(), occurredAt: new Date().toISOString() },
     withinTransaction: (client) => reserveProjectCode(client, command, projectId),
   });
+  await afterEachCommand?.(projectId);
 }
 
-/** A project that uses every kind of event: reschedules, waivers, corrections, target revisions. */
+/**
+ * A project that uses every kind of event: reschedules, waivers, target revisions, corrections (of the
+ * latest actual, to the same date and to an earlier one, which makes another measurement the latest).
+ */
 async function recordBusyProject(index: number): Promise<string> {
   const projectId = randomUUID();
   await run(projectId, {
@@ -75,16 +82,22 @@ async function recordBusyProject(index: number): Promise<string> {
     type: 'RecordMeasurement',
     data: { indicatorId, measurementId: randomUUID(), value: 20 + index, date: '2020-03-01', disaggregation: { female: 3 } },
   });
+  const correction = randomUUID();
   await run(projectId, {
     type: 'CorrectMeasurement',
-    data: { indicatorId, measurementId: randomUUID(), correctsMeasurementId: first, value: 45, reason: 'Miscount' },
+    data: { indicatorId, measurementId: correction, correctsMeasurementId: first, value: 45, reason: 'Miscount' },
   });
   await run(projectId, { type: 'ReviseIndicatorTarget', data: { indicatorId, target: { value: 120 }, reason: 'More funds' } });
+  await run(projectId, { type: 'RecordMeasurement', data: { indicatorId, measurementId: randomUUID(), value: 30, date: '2020-05-01' } });
+  await run(projectId, {
+    type: 'CorrectMeasurement',
+    data: { indicatorId, measurementId: randomUUID(), correctsMeasurementId: correction, value: 5, date: '2020-01-15', reason: 'Wrong month' },
+  });
   return projectId;
 }
 
 async function syncAll(): Promise<void> {
-  const sync = new ProjectDetailSync(orm.em, store);
+  const sync = new ProjectDetailSync(pool);
   for (;;) {
     const lagging = await findLaggingProjects(pool);
     if (lagging.length === 0) return;
@@ -158,6 +171,24 @@ describe('rebuilding the project read model', () => {
     const added = await pool.query("SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND type = 'ComponentAdded'", [projectId]);
     expect(components.rows[0].n).toBe(added.rows[0].n);
     expect((await new ProjectViewsRebuild(pool).verify()).differing).toEqual([]);
+  });
+
+  it('gives the views a rebuild gives when each event is synced on its own', async () => {
+    const sync = new ProjectDetailSync(pool);
+    afterEachCommand = (projectId) => sync.sync(projectId);
+    let projectId: string;
+    try {
+      projectId = await recordBusyProject(7);
+    } finally {
+      afterEachCommand = undefined;
+    }
+    const view = await pool.query('SELECT version FROM project_views WHERE id = $1', [projectId]);
+    expect(view.rows[0].version).toBe(await store.streamVersion(projectId));
+    const indicator = await pool.query('SELECT latest_actual, latest_actual_date::text AS date, measurement_count FROM indicator_views WHERE project_id = $1', [projectId]);
+    expect(indicator.rows).toEqual([{ latest_actual: 30, date: '2020-05-01', measurement_count: 5 }]);
+    const report = await new ProjectViewsRebuild(pool).verify();
+    expect(report.compared).toBe(report.projects);
+    expect(report.differing).toEqual([]);
   });
 
   it('lets only one rebuild run at a time', async () => {
