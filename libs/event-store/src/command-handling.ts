@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { GENESIS_HASH } from './event-hash.js';
 import { StreamVersionConflict } from './event-store.errors.js';
-import type { AppendResult, PostgresEventStore } from './postgres-event-store.js';
+import type { AppendCondition, AppendResult, PostgresEventStore } from './postgres-event-store.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import type { EventMetadata, StoredEvent } from './stored-event.js';
 
@@ -21,6 +21,8 @@ export interface HandleOptions {
   expectedVersion?: number;
   metadata: CommandMetadata;
   withinTransaction?: (client: pg.PoolClient, result: AppendResult) => Promise<void>;
+  /** Must hold when the events are appended (checked by the append statement itself). */
+  condition?: AppendCondition;
 }
 
 /** `If-Match` named a version the stream is not at. */
@@ -50,8 +52,9 @@ export interface CommandHandlerOptions<State> {
   snapshotEvery?: number;
   /**
    * How many streams' latest states this handler keeps in memory (default 128; 0 keeps none). A cached
-   * state is only a starting point: the events after its version are always read from the store, so
-   * another process appending to the stream never makes it stale.
+   * state is only a starting point: a command decided on it appends only if the stream is still at its
+   * version, and a load reads the events after it, so another process appending to the stream never
+   * makes an answer stale.
    */
   cachedStreams?: number;
 }
@@ -84,8 +87,10 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
   private remember(streamId: string, version: number, state: State, headHash: string): void {
     const limit = this.options.cachedStreams ?? 128;
     if (limit <= 0) return;
+    const known = this.recent.get(streamId);
     this.recent.delete(streamId);
-    this.recent.set(streamId, { version, state, headHash });
+    // A load that read the stream while a concurrent command appended to it must not set it back.
+    this.recent.set(streamId, known && known.version > version ? known : { version, state, headHash });
     if (this.recent.size > limit) this.recent.delete(this.recent.keys().next().value!);
   }
 
@@ -93,13 +98,26 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     return this.options.snapshotEvery ?? 100;
   }
 
+  /**
+   * Decides `command` on the stream's state and appends the events. When this handler knows the
+   * stream's latest state (it appended or loaded it last), it decides on that without reading the
+   * store: the append names the version and head hash it decided on, so a stream that moved on in
+   * another process fails it as a conflict and the next attempt reads the store. A refusal, or an
+   * `If-Match` that does not match, is only answered once the store confirms that state.
+   */
   async handle(streamId: string, command: Command, options: HandleOptions): Promise<AppendResult & { state: State }> {
     for (let attempt = 1; ; attempt++) {
-      const { state, version, headHash } = await this.load(streamId);
-      if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
-        throw new ExpectedVersionMismatch(options.expectedVersion, version);
+      const cached = attempt === 1 ? this.recent.get(streamId) : undefined;
+      let current: { state: State; version: number; headHash?: string } = cached ?? (await this.load(streamId));
+      let events: Event[];
+      try {
+        events = this.decideAt(command, current, options.expectedVersion);
+      } catch (error) {
+        if (!cached) throw error;
+        current = await this.load(streamId);
+        events = this.decideAt(command, current, options.expectedVersion);
       }
-      const events = this.decider.decide(command, state);
+      const { state, version, headHash } = current;
       try {
         const result = await this.store.append(
           streamId,
@@ -110,7 +128,7 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
             schemaVersion: this.schemaVersion,
             metadata: { ...options.metadata, eventId: randomUUID() },
           })),
-          { streamType: this.streamType, expectedHeadHash: headHash, withinTransaction: options.withinTransaction },
+          { streamType: this.streamType, expectedHeadHash: headHash, withinTransaction: options.withinTransaction, condition: options.condition },
         );
         const next = events.reduce(this.decider.evolve, state);
         this.remember(streamId, result.version, next, result.headHash);
@@ -125,9 +143,17 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
           throw new ExpectedVersionMismatch(options.expectedVersion, error.actualVersion);
         }
         if (attempt >= MAX_ATTEMPTS) throw error;
-        await delay(Math.random() * 5 * attempt);
+        // A stale cached state is not a race with a writer: read the store at once.
+        if (!cached) await delay(Math.random() * 5 * attempt);
       }
     }
+  }
+
+  private decideAt(command: Command, current: { state: State; version: number }, expectedVersion: number | undefined): Event[] {
+    if (expectedVersion !== undefined && expectedVersion !== current.version) {
+      throw new ExpectedVersionMismatch(expectedVersion, current.version);
+    }
+    return this.decider.decide(command, current.state);
   }
 
   /**

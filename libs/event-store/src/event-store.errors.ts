@@ -25,3 +25,14 @@ export class StreamHeadMismatch extends Error {
     this.name = 'StreamHeadMismatch';
   }
 }
+
+/** The condition an append named (an API key still active) did not hold when the events were to land: nothing was appended. */
+export class AppendConditionFailed extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly condition: string,
+  ) {
+    super(`Nothing was appended to stream ${streamId}: the condition "${condition}" does not hold.`);
+    this.name = 'AppendConditionFailed';
+  }
+}

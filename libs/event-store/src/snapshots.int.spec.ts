@@ -44,6 +44,22 @@ async function project(handler: ReturnType<typeof createProjectCommandHandler>, 
   return projectId;
 }
 
+/** Counts the store's stream reads until restored. */
+function countStreamReads(): { count: number; restore(): void } {
+  const original = store.readStream.bind(store);
+  const reads = {
+    count: 0,
+    restore: () => {
+      store.readStream = original;
+    },
+  };
+  store.readStream = (...args) => {
+    reads.count++;
+    return original(...args);
+  };
+  return reads;
+}
+
 async function snapshotVersions(streamId: string): Promise<number[]> {
   const result = await pool.query('SELECT version FROM project_snapshots WHERE stream_id = $1 ORDER BY version', [streamId]);
   return result.rows.map((row) => row.version as number);
@@ -87,6 +103,35 @@ describe('project snapshots', () => {
     const rows = await pool.query('SELECT state_version, version FROM project_snapshots WHERE stream_id = $1 AND state_version = 2', [id]);
     expect(rows.rows).toEqual([{ state_version: 2, version: 12 }]);
     expect(await bumped.load(id)).toMatchObject({ fromSnapshot: 12, folded: 0 });
+  });
+
+  it('decides on its cached state without reading the stream, and on the store when another process appended', async () => {
+    const mine = createProjectCommandHandler(store);
+    const theirs = createProjectCommandHandler(store);
+    const id = await project(mine, 1);
+    const reads = countStreamReads();
+    try {
+      await mine.handle(id, { type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: 'y', value: 1, date: '2020-03-01' } }, { metadata: metadata() });
+      expect(reads.count).toBe(0);
+      // Another process moves the stream on and defines an indicator this handler has not seen: deciding
+      // on the cached state refuses the measurement, and the store is asked before that refusal stands.
+      await theirs.handle(id, { type: 'DefineIndicator', data: { indicatorId: 'j', title: 'Wells', unit: 'wells', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 3 } } }, { metadata: metadata() });
+      const recorded = await mine.handle(id, { type: 'RecordMeasurement', data: { indicatorId: 'j', measurementId: 'z', value: 2, date: '2020-03-02' } }, { metadata: metadata() });
+      expect(recorded.version).toBe(8);
+      // A stale cached state that the command fits fails its append as a conflict, and is decided again on the store's.
+      await theirs.handle(id, { type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: 'w', value: 3, date: '2020-03-03' } }, { metadata: metadata() });
+      const again = await mine.handle(id, { type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: 'v', value: 4, date: '2020-03-04' } }, { metadata: metadata() });
+      expect(again.version).toBe(10);
+      // A refusal the store confirms stands; a stale If-Match is told the stream's real version.
+      await expect(mine.handle(id, { type: 'RecordMeasurement', data: { indicatorId: 'k', measurementId: 'u', value: 5, date: '2020-03-05' } }, { metadata: metadata() })).rejects.toMatchObject({ code: 'INDICATOR.NOT_FOUND' });
+      await theirs.handle(id, { type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: 't', value: 6, date: '2020-03-06' } }, { metadata: metadata() });
+      await expect(mine.handle(id, { type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: 's', value: 7, date: '2020-03-07' } }, { metadata: metadata(), expectedVersion: 11 })).resolves.toMatchObject({ version: 12 });
+      await expect(mine.handle(id, { type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: 'r', value: 8, date: '2020-03-08' } }, { metadata: metadata(), expectedVersion: 11 })).rejects.toMatchObject({ actualVersion: 12 });
+    } finally {
+      reads.restore();
+    }
+    const folded = await createProjectCommandHandler(store, { cachedStreams: 0 }).load(id);
+    expect(folded.state.status === 'implementation' && Object.values(folded.state.indicators).flatMap((i) => i.measurements.map((m) => m.measurementId))).toEqual(['m-0', 'y', 'w', 'v', 't', 's', 'z']);
   });
 
   it('never serves a stale cached state when another process appended', async () => {
