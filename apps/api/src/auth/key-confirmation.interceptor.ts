@@ -1,0 +1,48 @@
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, UnauthorizedException } from '@nestjs/common';
+import type { Response } from 'express';
+import { type Observable, catchError, from, mergeMap } from 'rxjs';
+import { AppendConditionFailed } from '@app/event-store';
+import { ApiKeysService } from './api-keys.service.js';
+import type { AuthenticatedRequest } from './auth.decorators.js';
+import type { PendingKeyCheck } from './pending-key-check.js';
+
+/** What a request with an unknown, revoked or expired key is told. */
+export const REFUSED_KEY = 'The API key is unknown, revoked or expired.';
+
+/**
+ * The other half of @KeyCheckedByAppend(): no answer to a request whose key was recalled leaves before
+ * the key is confirmed. An append made with the key's condition confirmed it (or, failing it, refused
+ * it); any other answer, success or problem (a validation error, a refusal by the rules, an idempotent
+ * replay), waits for a lookup of the key, and becomes 401 if the key is no longer active.
+ */
+@Injectable()
+export class KeyConfirmationInterceptor implements NestInterceptor {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const check = context.switchToHttp().getRequest<AuthenticatedRequest>().keyCheck;
+    if (!check) return next.handle();
+    const response = context.switchToHttp().getResponse<Response>();
+    return next.handle().pipe(
+      mergeMap(async (answer: unknown) => {
+        await this.confirm(check, response);
+        return answer;
+      }),
+      catchError((error: unknown) =>
+        from(
+          this.confirm(check, response, error).then(() => {
+            throw error;
+          }),
+        ),
+      ),
+    );
+  }
+
+  private async confirm(check: PendingKeyCheck, response: Response, error?: unknown): Promise<void> {
+    if (!(error instanceof AppendConditionFailed) && (await this.keys.confirm(check))) return;
+    // The answer prepared for an active key (a replay's headers) is not this one's.
+    response.removeHeader('ETag');
+    response.removeHeader('Idempotent-Replayed');
+    throw new UnauthorizedException(REFUSED_KEY);
+  }
+}
