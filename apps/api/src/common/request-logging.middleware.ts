@@ -1,0 +1,38 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { CorrelatedRequest } from './request-context.middleware.js';
+
+/** Polled by probes and scrapers: not worth a line each. */
+const UNLOGGED_PATHS = new Set(['/health', '/health/ready', '/metrics']);
+
+/**
+ * One JSON line per answered request (`request completed`, or `request errored` at error level for a
+ * 5xx), as pino-http writes it: the request, the response, the response time and the correlation id.
+ * Every line logged while the request runs (through nestjs-pino, which binds `req.log`) carries the
+ * request id and the correlation id. The request and response are serialized only for a line that is
+ * written: at LOG_LEVEL=warn a successful request costs a child logger and nothing more.
+ * Runs after requestContext, which gives the request its ids.
+ */
+export function requestLogging(root: Request['log']) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const started = Date.now();
+    const requestId = String(response.getHeader('x-request-id') ?? '');
+    const correlationId = (request as CorrelatedRequest).correlationId;
+    request.id = requestId;
+    const log = root.child({ reqId: requestId, correlationId });
+    request.log = log;
+    if (UNLOGGED_PATHS.has(request.url)) return next();
+    const done = () => {
+      response.removeListener('finish', done);
+      response.removeListener('close', done);
+      const failed = response.statusCode >= 500;
+      const level = failed ? 'error' : 'info';
+      if (!log.isLevelEnabled(level)) return;
+      const fields = { req: request, res: response, responseTime: Date.now() - started };
+      if (failed) log.error({ ...fields, err: new Error(`failed with status code ${response.statusCode}`) }, 'request errored');
+      else log.info(fields, response.writableFinished ? 'request completed' : 'request aborted');
+    };
+    response.on('finish', done);
+    response.on('close', done);
+    next();
+  };
+}
