@@ -5,7 +5,7 @@ import type { CorrelatedRequest } from './request-context.middleware.js';
 const UNLOGGED_PATHS = new Set(['/health', '/health/ready', '/metrics']);
 
 /**
- * One JSON line per answered request (`request completed`, or `request errored` at error level for a
+ * One JSON line per answered request at info level (`request completed`, or `request errored` for a
  * 5xx), as pino-http writes it: the request, the response, the response time and the correlation id.
  * Every line logged while the request runs (through nestjs-pino, which binds `req.log`) carries the
  * request id and the correlation id. The request and response are serialized only for a line that is
@@ -24,11 +24,9 @@ export function requestLogging(root: Request['log']) {
     const done = () => {
       response.removeListener('finish', done);
       response.removeListener('close', done);
-      const failed = response.statusCode >= 500;
-      const level = failed ? 'error' : 'info';
-      if (!log.isLevelEnabled(level)) return;
+      if (!log.isLevelEnabled('info')) return;
       const fields = { req: request, res: response, responseTime: Date.now() - started };
-      if (failed) log.error({ ...fields, err: new Error(`failed with status code ${response.statusCode}`) }, 'request errored');
+      if (response.statusCode >= 500) log.info({ ...fields, err: new Error(`failed with status code ${response.statusCode}`) }, 'request errored');
       else log.info(fields, response.writableFinished ? 'request completed' : 'request aborted');
     };
     response.on('finish', done);
