@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { GENESIS_HASH } from './event-hash.js';
-import { StreamVersionConflict } from './event-store.errors.js';
+import { StreamVersionConflict, TooManyWaitingCommands } from './event-store.errors.js';
 import type { AppendCondition, AppendResult, PostgresEventStore } from './postgres-event-store.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import type { EventMetadata, StoredEvent } from './stored-event.js';
@@ -57,6 +57,11 @@ export interface CommandHandlerOptions<State> {
    * makes an answer stale.
    */
   cachedStreams?: number;
+  /**
+   * How many commands may wait for their stream's turn at once (they run one at a time per stream);
+   * one more is refused at once with TooManyWaitingCommands (default: no limit).
+   */
+  maxWaiting?: number;
 }
 
 /** The state of a stream at a version, and how it was loaded. */
@@ -99,6 +104,15 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
   }
 
   /**
+   * Commands on one stream take turns in this process: each decides on the state the one before it
+   * appended, so they never race each other into version conflicts (writers in other processes still
+   * can, and are retried). The promise each stream's last command resolves when it is done.
+   */
+  private readonly turns = new Map<string, Promise<void>>();
+  /** Commands waiting for their stream's turn, in all streams. */
+  private waiting = 0;
+
+  /**
    * Decides `command` on the stream's state and appends the events. When this handler knows the
    * stream's latest state (it appended or loaded it last), it decides on that without reading the
    * store: the append names the version and head hash it decided on, so a stream that moved on in
@@ -106,6 +120,25 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
    * `If-Match` that does not match, is only answered once the store confirms that state.
    */
   async handle(streamId: string, command: Command, options: HandleOptions): Promise<AppendResult & { state: State }> {
+    const ahead = this.turns.get(streamId);
+    if (ahead && this.waiting >= (this.options.maxWaiting ?? Number.POSITIVE_INFINITY)) throw new TooManyWaitingCommands(this.waiting);
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const last = ahead ? ahead.then(() => mine) : mine;
+    this.turns.set(streamId, last);
+    try {
+      if (ahead) {
+        this.waiting++;
+        await ahead.finally(() => this.waiting--);
+      }
+      return await this.decideAndAppend(streamId, command, options);
+    } finally {
+      done();
+      if (this.turns.get(streamId) === last) this.turns.delete(streamId);
+    }
+  }
+
+  private async decideAndAppend(streamId: string, command: Command, options: HandleOptions): Promise<AppendResult & { state: State }> {
     for (let attempt = 1; ; attempt++) {
       const cached = attempt === 1 ? this.recent.get(streamId) : undefined;
       let current: { state: State; version: number; headHash?: string } = cached ?? (await this.load(streamId));

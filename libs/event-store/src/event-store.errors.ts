@@ -36,3 +36,14 @@ export class AppendConditionFailed extends Error {
     this.name = 'AppendConditionFailed';
   }
 }
+
+/**
+ * The command was not run: as many commands as the handler lets wait were already waiting for their
+ * streams in this process (the process is taking more commands than it can append).
+ */
+export class TooManyWaitingCommands extends Error {
+  constructor(readonly waiting: number) {
+    super(`${waiting} commands are already waiting for their projects in this process.`);
+    this.name = 'TooManyWaitingCommands';
+  }
+}
