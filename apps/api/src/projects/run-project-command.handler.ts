@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler as HandlesCommand, type ICommandHandler } from '@nestjs/cqrs';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { PG_POOL } from '@app/database';
+import { PG_POOL, maxWaitingForDatabase } from '@app/database';
 import { DomainError, type ProjectCommand } from '@app/domain';
 import {
   PostgresEventStore,
@@ -28,6 +28,7 @@ export const projectCommandHandlerProvider = {
     createProjectCommandHandler(store, {
       snapshots: createProjectSnapshotStore(pool),
       snapshotEvery: config.audit.snapshotEvery,
+      maxWaiting: maxWaitingForDatabase(config),
     }),
 };
 
