@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 // Where a .cpuprofile (node --cpu-prof, e.g. from scripts/profile-http.mjs) spent its time:
 //
-//   node scripts/profile-summary.mjs <file.cpuprofile> [--top 40] [--inclusive] [--stacks <regexp>]
+//   node scripts/profile-summary.mjs <file.cpuprofile> [--top 40] [--inclusive] [--stacks <regexp>] [--stages name=regexp,...]
 //
 // Self time by function (name, file, line), by package (node_modules/<package>, node: internals,
 // our own code by top folder, (garbage collector), (idle), (program)), and with --inclusive the total
 // time of every function with what it calls (each function counted once per sample, however deep);
 // --stacks names functions (a regexp on "name file:line") and prints the stacks that spent their self
-// time, heaviest first, to see who calls them.
+// time, heaviest first, to see who calls them; --stages splits the samples by the innermost frame of
+// their stack that matches one of the named regexps (e.g. validation=ValidationPipe,append=append dist).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: 'string', default: '40' }, inclusive: { type: 'boolean', default: false }, stacks: { type: 'string' } },
+  options: { top: { type: 'string', default: '40' }, inclusive: { type: 'boolean', default: false }, stacks: { type: 'string' }, stages: { type: 'string' } },
 });
 if (positionals.length !== 1) {
   console.error('usage: node scripts/profile-summary.mjs <file.cpuprofile> [--top 40] [--inclusive]');
@@ -113,4 +114,25 @@ if (values.stacks) {
     stacks.set(key, (stacks.get(key) ?? 0) + micros);
   }
   print(`Stacks of ${values.stacks}`, new Map([...stacks].slice(0)));
+}
+
+if (values.stages) {
+  const stages = values.stages.split(',').map((pair) => {
+    const at = pair.indexOf('=');
+    return { name: pair.slice(0, at), pattern: new RegExp(pair.slice(at + 1)) };
+  });
+  const byStage = new Map();
+  for (const [id, micros] of selfMicros) {
+    let stage = '(other)';
+    for (let current = id; current !== undefined; current = parent.get(current)) {
+      const name = label(nodes.get(current));
+      const found = stages.find((candidate) => candidate.pattern.test(name));
+      if (found) {
+        stage = found.name;
+        break;
+      }
+    }
+    byStage.set(stage, (byStage.get(stage) ?? 0) + micros);
+  }
+  print('Self time by stage (innermost matching frame)', byStage);
 }
