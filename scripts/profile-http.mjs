@@ -13,9 +13,11 @@
 // then stops the API with SIGINT so that:
 //   --cpu-prof   writes a .cpuprofile to /tmp/wt-api-prof (analyse it with scripts/profile-summary.mjs)
 //   --heap-prof  writes a .heapprofile (sampling heap profiler) there
+//   --heap-snapshot  writes a .heapsnapshot there when the load ends (with --rate: when sending ends)
 //   --queries    writes the statements the API sent to PostgreSQL, counted (per request, printed)
 //   --dist DIR   runs another build: a copy of dist/ made before a change (e.g. dist/base), for before/after runs
 //   --path P     loads GET P instead (e.g. /health: the cost of the HTTP stack without a command)
+//   --node-flags=F  starts the API with these node flags instead of the bench's (API_NODE_FLAGS in bench-support.mjs)
 // scripts/profile-preload.mjs makes the API exit normally after Nest's shutdown, so the profiles land.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -24,7 +26,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { benchSettings, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate } from './bench-support.mjs';
+import { API_NODE_FLAGS, benchSettings, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate } from './bench-support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -33,10 +35,12 @@ const { values } = parseArgs({
     rate: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     'heap-prof': { type: 'boolean', default: false },
+    'heap-snapshot': { type: 'boolean', default: false },
     queries: { type: 'boolean', default: false },
     'prof-dir': { type: 'string', default: '/tmp/wt-api-prof' },
     dist: { type: 'string', default: 'dist' },
     path: { type: 'string' },
+    'node-flags': { type: 'string' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -110,6 +114,22 @@ async function backendPids() {
   }
 }
 
+const space = (metrics, name) => Number(metrics.match(new RegExp(`^project_tracker_api_nodejs_heap_space_size_total_bytes\\{space="${name}"\\} ([\\d.e+]+)`, 'm'))?.[1] ?? NaN);
+
+/** Where the API's memory is: RSS anonymous / file-backed (from /proc), V8 heap and external (from /metrics). */
+async function memoryDetail(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (value) => round(value / 2 ** 20);
+  const kb = (key) => Number(status.match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? 0) * 1024;
+  const metrics = await fetch(`${apiUrl}/metrics`).then((response) => response.text()).catch(() => '');
+  const metric = (name) => Number(metrics.match(new RegExp(`^project_tracker_api_${name}(?:\\{[^}]*\\})? ([\\d.e+]+)`, 'm'))?.[1] ?? NaN);
+  return {
+    rssAnonMb: mb(kb('RssAnon')), rssFileMb: mb(kb('RssFile')),
+    heapUsedMb: mb(metric('nodejs_heap_size_used_bytes')), heapTotalMb: mb(metric('nodejs_heap_size_total_bytes')), externalMb: mb(metric('nodejs_external_memory_bytes')),
+    newSpaceMb: mb(space(metrics, 'new')), oldSpaceMb: mb(space(metrics, 'old')),
+  };
+}
+
 let apiUrl = '';
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_API_KEY}` };
 async function call(method, path, body) {
@@ -170,6 +190,7 @@ async function openLoop(projects, rate, seconds, apiPid) {
       .finally(() => inFlight--);
   });
   const memoryAtEnd = memory(apiPid);
+  if (values['heap-snapshot']) process.kill(apiPid, 'SIGTTIN');
   await Promise.all(requests);
   clearInterval(sampler);
   return {
@@ -186,9 +207,11 @@ async function main() {
     await run([CLI, 'migrate']);
     const port = await freePort();
     apiUrl = `http://127.0.0.1:${port}`;
-    const flags = ['--import', join(ROOT, 'scripts/profile-preload.mjs')];
+    const flags = ['--import', join(ROOT, 'scripts/profile-preload.mjs'), ...(values['node-flags']?.split(' ').filter(Boolean) ?? API_NODE_FLAGS)];
     if (values['cpu-prof']) flags.push('--cpu-prof', `--cpu-prof-dir=${values['prof-dir']}`);
     if (values['heap-prof']) flags.push('--heap-prof', `--heap-prof-dir=${values['prof-dir']}`);
+    // Not SIGUSR2: Nest's shutdown hooks listen to it.
+    if (values['heap-snapshot']) flags.push('--heapsnapshot-signal=SIGTTIN', `--diagnostic-dir=${values['prof-dir']}`);
     api = spawn(process.execPath, [...flags, API], { env: { ...ENV, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     api.stdout.on('data', (chunk) => (output += chunk));
@@ -201,7 +224,7 @@ async function main() {
     log(`API pid ${api.pid} on ${apiUrl}; database ${DB_NAME}; ${CONNECTIONS} projects`);
     const projects = await makeProjects(CONNECTIONS);
     await closedLoop(projects, 2);
-    const before = memory(api.pid);
+    const before = { ...memory(api.pid), ...(await memoryDetail(api.pid)) };
     const backends = await backendPids();
     const cpuBefore = { api: cpuTimes(api.pid), postgres: backends.reduce((sum, pid) => sum + cpuSeconds(pid), 0) };
     if (values.queries) api.kill('SIGWINCH');
@@ -212,12 +235,13 @@ async function main() {
     } else {
       log(`autocannon: ${CONNECTIONS} connections for ${SECONDS} s`);
       const result = await closedLoop(projects, SECONDS);
+      if (values['heap-snapshot']) process.kill(api.pid, 'SIGTTIN');
       figures = {
         requestsPerSecond: round(result.requests.average), total: result.requests.total,
         p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
       };
     }
-    const after = memory(api.pid);
+    const after = { ...memory(api.pid), ...(await memoryDetail(api.pid)) };
     const apiAfter = cpuTimes(api.pid);
     const cpu = {
       api: apiAfter.user + apiAfter.system - cpuBefore.api.user - cpuBefore.api.system,
