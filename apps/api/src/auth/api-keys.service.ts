@@ -239,6 +239,11 @@ export class ApiKeysService implements OnApplicationBootstrap {
     return { actor: known.actor, check: { secretHash, condition: known.condition, confirmed: false } };
   }
 
+  /** A recalled key its append found no longer active: the next request with it is looked up. */
+  forget(check: PendingKeyCheck): void {
+    this.recentKeys.delete(check.secretHash);
+  }
+
   /** Whether a recalled key is still active, read from api_keys now. */
   async confirm(check: PendingKeyCheck): Promise<boolean> {
     if (check.confirmed) return true;

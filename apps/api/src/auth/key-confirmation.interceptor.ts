@@ -43,7 +43,8 @@ export class KeyConfirmationInterceptor implements NestInterceptor {
   private async confirm(check: PendingKeyCheck, response: Response, error?: unknown): Promise<void> {
     // A 503 tells nothing and does nothing; looking the key up for it would only add to the load.
     if (isOverload(error) || isUnavailable(error)) return;
-    if (!(error instanceof AppendConditionFailed) && (await this.keys.confirm(check))) return;
+    if (error instanceof AppendConditionFailed) this.keys.forget(check);
+    else if (await this.keys.confirm(check)) return;
     // The answer prepared for an active key (a replay's headers) is not this one's.
     response.removeHeader('ETag');
     response.removeHeader('Idempotent-Replayed');
