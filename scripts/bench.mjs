@@ -10,15 +10,14 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { API_NODE_FLAGS, benchSettings, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate } from './bench-support.mjs';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const QUICK = values.quick;
@@ -40,18 +39,7 @@ const DATABASE_URL = dbUrl(DB_NAME);
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const QUEUE_PREFIX = `pt-bench-${process.pid}`;
 const ADMIN_API_KEY = `bench-admin-${process.pid}-0123456789abcdef`;
-const ENV = {
-  ...process.env,
-  NODE_ENV: 'development',
-  DATABASE_URL,
-  REDIS_URL,
-  QUEUE_PREFIX,
-  ADMIN_API_KEY,
-  RATE_LIMIT_PER_MINUTE: '0',
-  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
-  WORKER_METRICS_PORT: '0',
-  LOG_LEVEL: 'warn',
-};
+const ENV = benchSettings({ databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, queuePrefix: QUEUE_PREFIX, adminApiKey: ADMIN_API_KEY });
 
 const results = { mode: MODE, startedAt: new Date().toISOString(), machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30) }, figures: {}, missing: [] };
 const rows = [];
@@ -102,30 +90,8 @@ function cliJson(args, env = {}, { json = true } = {}) {
   });
 }
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resident memory of a child process in MB: now (VmRSS) and its peak so far (VmHWM). */
-function memory(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (key) => Number(status.match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? 0);
-    return { rssMb: round(kb('VmRSS') / 1024, 1), peakMb: round(kb('VmHWM') / 1024, 1) };
-  } catch {
-    return { rssMb: undefined, peakMb: undefined };
-  }
-}
-
 async function startApp(kind, port) {
-  const child = spawn(process.execPath, [kind === 'api' ? API : WORKER], { env: { ...ENV, ...(port ? { PORT: String(port) } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, kind === 'api' ? [...API_NODE_FLAGS, API] : [WORKER], { env: { ...ENV, ...(port ? { PORT: String(port) } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -303,37 +269,13 @@ async function waitForView(id, version) {
   }
 }
 
-const measurementPath = (p) => `/projects/${p.id}/indicators/${p.indicatorId}/measurements`;
-const measurementBody = (n) => JSON.stringify({ value: n % 1000, date: '2024-01-01' });
-
-/** autocannon, one connection per project, every request a RecordMeasurement command. */
-function loadWithAutocannon(projects, options) {
-  let next = 0;
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: apiUrl,
-        connections: projects.length,
-        ...options,
-        requests: [{ method: 'POST', path: measurementPath(projects[0]), headers: headers(), body: measurementBody(0) }],
-        // Each connection records on its own project: commands on distinct streams, like pgbench's clients.
-        setupClient: (client) => {
-          const project = projects[next++ % projects.length];
-          client.setRequests([{ method: 'POST', path: measurementPath(project), headers: headers(), body: measurementBody(next) }]);
-        },
-      },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
-  });
-}
-
 // ---------------------------------------------------------------------------------------------------
 // 2. Commands over HTTP.
 async function httpSection(api) {
   log(`commands over HTTP: autocannon, ${CLIENTS} connections on ${CLIENTS} projects, ${S.http} s`);
   const projects = await makeProjects(CLIENTS, 'H');
-  await loadWithAutocannon(projects, { duration: 2 }); // warm-up: JIT, pools, plans
-  const result = await loadWithAutocannon(projects, { duration: S.http });
+  await loadWithAutocannon(apiUrl, headers(), projects, { duration: 2 }); // warm-up: JIT, pools, plans
+  const result = await loadWithAutocannon(apiUrl, headers(), projects, { duration: S.http });
   const mem = memory(api.pid);
   const rps = result.requests.average;
   const errors = result.errors + result.timeouts + result.non2xx;
@@ -378,7 +320,6 @@ async function idleLag(pool, project) {
 async function lagUnderLoad(pool, projects, rate, seconds) {
   const pending = new Map(projects.map((p) => [p.id, []]));
   const lags = [];
-  let sent = 0;
   let failed = 0;
   const statuses = {};
   let firstFailure;
@@ -396,41 +337,29 @@ async function lagUnderLoad(pool, projects, rate, seconds) {
       await sleep(1);
     }
   })();
-  const started = performance.now();
-  const interval = 1000 / rate;
-  const requests = [];
-  while (performance.now() - started < seconds * 1000) {
-    const due = started + sent * interval;
-    if (performance.now() < due) {
-      await sleep(Math.max(0, due - performance.now() - 0.5));
-      continue;
-    }
-    const project = projects[sent % projects.length];
-    sent++;
+  const { sent, sendingSeconds, requests } = await sendAtRate(rate, seconds, (n) => {
+    const project = projects[(n - 1) % projects.length];
     inFlight++;
-    requests.push(
-      fetch(`${apiUrl}${measurementPath(project)}`, { method: 'POST', headers: headers(), body: measurementBody(sent) })
-        .then(async (response) => {
-          const at = performance.now();
-          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-          if (response.status !== 201) {
-            failed++;
-            firstFailure ??= `${response.status} ${(await response.text()).slice(0, 300)}`;
-            return;
-          }
-          const { version } = await response.json();
-          const list = pending.get(project.id);
-          list.push({ version, at });
-          list.sort((a, b) => a.version - b.version);
-        })
-        .catch((error) => {
+    return fetch(`${apiUrl}${measurementPath(project)}`, { method: 'POST', headers: headers(), body: measurementBody(n) })
+      .then(async (response) => {
+        const at = performance.now();
+        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+        if (response.status !== 201) {
           failed++;
-          firstFailure ??= String(error.cause ?? error);
-        })
-        .finally(() => inFlight--),
-    );
-  }
-  const sendingSeconds = (performance.now() - started) / 1000;
+          firstFailure ??= `${response.status} ${(await response.text()).slice(0, 300)}`;
+          return;
+        }
+        const { version } = await response.json();
+        const list = pending.get(project.id);
+        list.push({ version, at });
+        list.sort((a, b) => a.version - b.version);
+      })
+      .catch((error) => {
+        failed++;
+        firstFailure ??= String(error.cause ?? error);
+      })
+      .finally(() => inFlight--);
+  });
   await Promise.all(requests);
   stop = true;
   await Promise.race([poller, sleep(30_000)]);
@@ -480,7 +409,7 @@ async function pipelineSection(api, workerRef, projects) {
     await waitForCatchUp(pool, projects);
     log(`pipeline: worker throughput on a backlog of ${S.backlog} commands`);
     await stopApp('worker', workerRef.child);
-    const backlog = await loadWithAutocannon(projects, { amount: S.backlog });
+    const backlog = await loadWithAutocannon(apiUrl, headers(), projects, { amount: S.backlog });
     const heads = await pool.query('SELECT stream_id, version FROM event_streams WHERE stream_id = ANY($1::uuid[])', [projects.map((p) => p.id)]);
     const viewsBefore = await pool.query('SELECT coalesce(sum(version), 0)::int AS total FROM project_views WHERE id = ANY($1::uuid[])', [projects.map((p) => p.id)]);
     const target = heads.rows.reduce((sum, r) => sum + r.version, 0);
@@ -551,21 +480,6 @@ async function historySection() {
   row('command on 10,000-event vs 10-event stream, p50 ratio (p95 ratio)', `${round(long.ratioP50, 2)} (${round(long.ratioP95, 2)})`, '<= 1.5', long.ratioP50 <= 1.5);
 }
 
-/** The run's queues (our prefix and the no-op one) leave nothing behind in Redis. */
-async function dropQueueKeys() {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}*`, 'COUNT', 1000);
-      if (keys.length) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------
 function printTable() {
   const header = ['measure', 'figure', 'target', 'met'];
@@ -614,7 +528,8 @@ async function main() {
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     await psql(BASE.pathname.slice(1) || 'postgres', `DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`).catch(() => undefined);
-    await dropQueueKeys().catch(() => undefined);
+    // The run's queues (our prefix and the no-op one) leave nothing behind in Redis.
+    await dropQueueKeys(REDIS_URL, QUEUE_PREFIX).catch(() => undefined);
     for (const name of [`${DB_NAME}_ls_bench`, `${DB_NAME}_emmett`]) await psql(BASE.pathname.slice(1) || 'postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
   }
   results.seconds = round((performance.now() - started) / 1000, 1);

@@ -7,7 +7,8 @@ import { createApiApplication } from '../apps/api/src/bootstrap.js';
 import { hashApiKeySecret } from '../apps/api/src/auth/api-key-secrets.js';
 import { BOOTSTRAP_ADMIN_KEY_ID } from '../apps/api/src/auth/api-keys.service.js';
 import { auth } from './support/api-helpers.js';
-import { type RunningApi, expectProblem, startApi } from './support/running-api.js';
+import { bansuoProposal } from './support/bansuo.js';
+import { type RunningApi, countEvents, expectProblem, startApi } from './support/running-api.js';
 import { eventually } from './support/test-environment.js';
 
 let system: RunningApi;
@@ -112,6 +113,35 @@ describe('revoking keys', () => {
     await system.http.delete(`/api-keys/${key.id}`).set(admin).expect(204);
     const listed = (await system.http.get('/api-keys').set(admin).expect(200)).body.items.find((k: { id: string }) => k.id === key.id);
     expect(listed).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) });
+  });
+
+  it('refuses the commands of a key revoked, expired or rotated away elsewhere from the very next request, whatever they would answer', async () => {
+    // Commands recall a key authenticated lately instead of reading api_keys, and confirm it with the
+    // append: these keys are known to this process when another one (here, SQL) ends them.
+    const [revoked, expired, rotated] = await Promise.all(['Revoked', 'Expired', 'Rotated'].map((name) => createKey({ name, role: 'manager' })));
+    const projects: Record<string, string> = {};
+    for (const key of [revoked, expired, rotated]) {
+      const proposed = await system.http.post('/projects').set(auth(key.secret)).send(bansuoProposal()).expect(201);
+      projects[key.id] = proposed.body.id;
+      await system.http.post(`/projects/${proposed.body.id}/approve`).set(auth(key.secret)).set('Idempotency-Key', 'approve-1').send({}).expect(200);
+    }
+    await system.db.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [revoked.id]);
+    await system.db.query(`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = $1`, [expired.id]);
+    await system.db.query(`UPDATE api_keys SET secret_hash = $2, rotated_at = now() WHERE id = $1`, [rotated.id, hashApiKeySecret('ptk_replaced')]);
+
+    const before = await countEvents(system.db);
+    for (const key of [revoked, expired, rotated]) {
+      const id = projects[key.id]!;
+      const as = auth(key.secret);
+      // Would append; would be refused by the rules (409); would be refused as invalid (400); would replay.
+      expectProblem(await system.http.post(`/projects/${id}/start`).set(as).send({}), 401);
+      expectProblem(await system.http.post(`/projects/${id}/approve`).set(as).send({}), 401);
+      expectProblem(await system.http.post(`/projects/${id}/suspend`).set(as).send({ reason: 42 }), 401);
+      const replay = expectProblem(await system.http.post(`/projects/${id}/approve`).set(as).set('Idempotency-Key', 'approve-1').send({}), 401);
+      expect(replay.detail).toMatch(/unknown, revoked or expired/);
+      expectProblem(await system.http.post('/projects').set(as).send(bansuoProposal()), 401);
+    }
+    expect(await countEvents(system.db)).toBe(before);
   });
 
   it('answers 404 for an unknown key', async () => {

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createApiApplication } from '../apps/api/src/bootstrap.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { auth } from './support/api-helpers.js';
-import { expectProblem } from './support/running-api.js';
+import { type RunningApi, expectProblem, startApi } from './support/running-api.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './support/test-environment.js';
 import { startThrowawayPostgres, startThrowawayRedis, type ThrowawayServer } from './support/throwaway-servers.js';
 
@@ -95,6 +95,48 @@ describe('PostgreSQL unreachable', () => {
       await blocker.end();
     }
     await http.get('/projects').set(admin).expect(200);
+  });
+});
+
+describe('more commands than the database can take', () => {
+  let system: RunningApi;
+
+  beforeAll(async () => {
+    // Two connections: ten times as many commands may wait for their project's turn, that is 20.
+    system = await startApi('overload', { DATABASE_POOL_SIZE: '2' });
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('answers the commands beyond those allowed to wait 503 with Retry-After at once, and the waiting ones once they can run', async () => {
+    const admin = auth(system.adminKey);
+    const id = (await system.http.post('/projects').set(admin).send(bansuoProposal()).expect(201)).body.id;
+    const addComponent = () => system.http.post(`/projects/${id}/components`).set(admin).send({ name: 'Road', kind: 'infrastructure' });
+    // Hold the project's stream row: its next append waits, and every later command on it waits its turn.
+    const blocker = new pg.Client({ connectionString: system.env.config.databaseUrl });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT 1 FROM event_streams WHERE stream_id = $1 FOR UPDATE', [id]);
+    const answers: request.Response[] = [];
+    const first = addComponent().then((response) => answers.push(response));
+    await eventually(async () => {
+      const waiting = await blocker.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      return waiting.rowCount === 1;
+    }, 10_000, 'the first append to wait for the row lock');
+    const more = Array.from({ length: 25 }, () => addComponent().then((response) => answers.push(response)));
+    await eventually(async () => answers.length === 5, 10_000, 'five answers while the others wait');
+    for (const response of answers) {
+      expect(expectProblem(response, 503).code).toBe('SERVICE.UNAVAILABLE');
+      expect(response.headers['retry-after']).toBe('1');
+    }
+    await blocker.query('ROLLBACK');
+    await blocker.end();
+    await Promise.all([first, ...more]);
+    const created = answers.filter((response) => response.status === 201);
+    expect(created).toHaveLength(21);
+    expect(created.map((response) => response.body.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 21 }, (_, n) => n + 2));
   });
 });
 

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
-import { APP_CONFIG, type AppConfig, ConfigModule, loggingOptions } from '@app/config';
+import { APP_CONFIG, type AppConfig, ConfigModule, apiLoggingOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { DashboardController } from './dashboard/dashboard.controller.js';
 import { DeadLettersController } from './admin/dead-letters.controller.js';
@@ -29,7 +29,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 @Module({
   imports: [
     ConfigModule,
-    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggingOptions(config, 'api') }),
+    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => apiLoggingOptions(config) }),
     DatabaseModule,
     CqrsModule.forRoot(),
     RateLimitModule,

@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import helmet from 'helmet';
 import type { AppConfig } from '@app/config';
 import { mountQueueBoard } from './admin/queue-board.js';
@@ -11,6 +12,7 @@ import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
 import { inspectJsonBody, requireJsonBody } from './common/json-body.js';
 import { requestContext } from './common/request-context.middleware.js';
+import { requestLogging } from './common/request-logging.middleware.js';
 
 /** The API as it runs, without listening: main.ts and the e2e specs build it the same way. */
 export async function createApiApplication(config: AppConfig): Promise<INestApplication> {
@@ -22,6 +24,9 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
   // Client addresses (rate limits per address) come from X-Forwarded-For only through proxies named here.
   app.set('trust proxy', config.trustProxy);
   app.use(requestContext);
+  // Outside a request, PinoLogger's logger is the root one every request logger derives from. (Through
+  // unknown: pino-http types request.log as pino.Logger<never>, which nestjs-pino's Logger<string> is not.)
+  app.use(requestLogging((await app.resolve(PinoLogger)).logger as unknown as Request['log']));
   app.use(
     helmet({
       // Over plain HTTP (development on a LAN), upgrading the docs page's own requests would break it.

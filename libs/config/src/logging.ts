@@ -3,20 +3,24 @@ import type { AppConfig } from './config.js';
 
 const PINO_LEVELS = { error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' } as const;
 
+/** Paths never written: secrets in request headers. */
+const REDACTED = { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'], censor: '[redacted]' };
+
 /**
- * Structured JSON logs (pino) for every process: one line per event, `service` naming the process, and
- * for HTTP requests the request id and the correlation id that also lands in the events' metadata and
- * in the worker's job logs. Secrets in headers are never written.
+ * Structured JSON logs (pino) for every process: one line per event, `service` naming the process.
+ * Secrets in headers are never written. The API logs its requests itself (apiLoggingOptions).
  */
 export function loggingOptions(config: AppConfig, service: 'api' | 'worker' | 'cli'): Params {
-  return {
-    pinoHttp: {
-      level: PINO_LEVELS[config.logLevel],
-      base: { service },
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'], censor: '[redacted]' },
-      genReqId: (request, response) => String(response.getHeader('x-request-id') ?? request.headers['x-request-id'] ?? ''),
-      customProps: (request) => ({ correlationId: (request as { correlationId?: string }).correlationId }),
-      autoLogging: { ignore: (request) => ['/health', '/health/ready', '/metrics'].includes(request.url ?? '') },
-    },
-  };
+  return { pinoHttp: { level: PINO_LEVELS[config.logLevel], base: { service }, redact: REDACTED } };
+}
+
+/**
+ * The API's logs: the same root logger, but requests are logged by the API's own middleware
+ * (requestLogging), which binds the request id and the correlation id that also lands in the events'
+ * metadata and in the worker's job logs to every line logged while a request runs, and serializes
+ * the request only when its line is written. pino-http would serialize every request into a child
+ * logger up front, whether or not anything is logged.
+ */
+export function apiLoggingOptions(config: AppConfig): Params {
+  return { ...loggingOptions(config, 'api'), useExisting: true };
 }

@@ -4,6 +4,7 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { AppendAnnouncer, PostgresEventStore, appendsChannel } from '@app/event-store';
+import { BoundedPool } from './bounded-pool.js';
 import { ormOptions } from './orm.config.js';
 
 /** The pool the event store, keys and idempotency records use (server-side parameters, one round trip each). */
@@ -21,6 +22,14 @@ export function poolTimeouts(config: AppConfig) {
     statement_timeout: config.databaseStatementTimeoutMs,
     query_timeout: config.databaseStatementTimeoutMs + 1_000,
   };
+}
+
+/**
+ * How many requests may wait for a database connection, and how many commands for their project's
+ * turn, before one more is refused at once (503): ten per connection of the pool.
+ */
+export function maxWaitingForDatabase(config: AppConfig): number {
+  return config.databasePoolSize * 10;
 }
 
 /**
@@ -45,7 +54,10 @@ export function poolTimeouts(config: AppConfig) {
       provide: PG_POOL,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
-        const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize, idleTimeoutMillis: 30_000, ...poolTimeouts(config) });
+        const pool = new BoundedPool(
+          { connectionString: config.databaseUrl, max: config.databasePoolSize, idleTimeoutMillis: 30_000, ...poolTimeouts(config) },
+          maxWaitingForDatabase(config),
+        );
         // An idle client losing its connection (a database restart) must not crash the process.
         pool.on('error', () => undefined);
         return pool;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { ThrowawayRedis, freePort } from '../../../test/support/processes.js';
 import { eventually } from '../../../test/support/test-environment.js';
@@ -73,5 +74,37 @@ it('carries announcements to listeners of its channel only, and again after Redi
     expect(heard.every((notice) => notice.version === 3)).toBe(true);
   } finally {
     await Promise.all([listener.stop(), other.stop(), announcer.close()]);
+  }
+});
+
+it('sends the appends of one turn of the event loop as one message, with the latest version of each stream', async () => {
+  const channel = appendsChannel(`pt-spec-${randomUUID()}`);
+  const messages: string[] = [];
+  const heard: AppendNotice[] = [];
+  const listener = new AppendListener(redis.url, channel, (notice) => heard.push(notice), () => undefined);
+  const raw = new Redis(redis.url);
+  const announcer = new AppendAnnouncer(redis.url, channel);
+  try {
+    await listener.start();
+    raw.on('message', (_channel: string, message: string) => messages.push(message));
+    await raw.subscribe(channel);
+    const [a, b] = [randomUUID(), randomUUID()];
+    const recordedAt = '2026-11-25T10:00:00.000Z';
+    await eventually(async () => {
+      announcer.announce(appended(a, 1, recordedAt));
+      announcer.announce(appended(b, 1, recordedAt));
+      announcer.announce(appended(a, 3, recordedAt));
+      announcer.announce(appended(a, 2, recordedAt));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return heard.length > 0;
+    }, 10_000, 'the first announcements');
+    expect(messages[0]!.split(' ')).toHaveLength(2);
+    expect(heard.slice(0, 2)).toEqual([
+      { streamId: a, version: 3, recordedAt: Date.parse(recordedAt) },
+      { streamId: b, version: 1, recordedAt: Date.parse(recordedAt) },
+    ]);
+  } finally {
+    raw.disconnect();
+    await Promise.all([listener.stop(), announcer.close()]);
   }
 });

@@ -27,18 +27,28 @@ function encode(appended: AppendResult): string {
   return `${appended.streamId}:${appended.version}:${Number.isNaN(recordedAt) ? '' : recordedAt}`;
 }
 
-function decode(message: string): AppendNotice | undefined {
-  const [streamId, version, recordedAt] = message.split(':');
-  if (!streamId || !version || !Number.isInteger(Number(version))) return undefined;
-  return { streamId, version: Number(version), ...(recordedAt ? { recordedAt: Number(recordedAt) } : {}) };
+/** A message holds one notice or several, separated by spaces. */
+function decode(message: string): AppendNotice[] {
+  const notices: AppendNotice[] = [];
+  for (const part of message.split(' ')) {
+    const [streamId, version, recordedAt] = part.split(':');
+    if (!streamId || !version || !Number.isInteger(Number(version))) continue;
+    notices.push({ streamId, version: Number(version), ...(recordedAt ? { recordedAt: Number(recordedAt) } : {}) });
+  }
+  return notices;
 }
 
 /**
  * Publishes committed appends. Never waits and never fails an append: while Redis is not connected an
- * announcement is dropped (no offline queue growing in memory) and ioredis keeps reconnecting.
+ * announcement is dropped (no offline queue growing in memory) and ioredis keeps reconnecting. The
+ * appends of one turn of the event loop leave as one message, with the latest version of each stream
+ * (a listener only needs to know how far a stream got): one PUBLISH for many commands under load.
  */
 export class AppendAnnouncer {
   private readonly redis: Redis;
+  /** Notices waiting for the end of this turn of the event loop, by stream. */
+  private readonly pending = new Map<string, { version: number; notice: string }>();
+  private flushScheduled = false;
 
   constructor(
     redisUrl: string,
@@ -50,10 +60,23 @@ export class AppendAnnouncer {
 
   announce(appended: AppendResult): void {
     if (this.redis.status !== 'ready') return;
-    this.redis.publish(this.channel, encode(appended)).catch(() => undefined);
+    const known = this.pending.get(appended.streamId);
+    if (!known || known.version < appended.version) this.pending.set(appended.streamId, { version: appended.version, notice: encode(appended) });
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const message = Array.from(this.pending.values(), (pending) => pending.notice).join(' ');
+    this.pending.clear();
+    if (this.redis.status !== 'ready' || message === '') return;
+    this.redis.publish(this.channel, message).catch(() => undefined);
   }
 
   async close(): Promise<void> {
+    this.flush();
     if (this.redis.status === 'end') return;
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
@@ -82,8 +105,7 @@ export class AppendListener {
     let connections = 0;
     let lost = false;
     redis.on('message', (_channel: string, message: string) => {
-      const notice = decode(message);
-      if (notice) this.onAppend(notice);
+      for (const notice of decode(message)) this.onAppend(notice);
     });
     redis.on('error', (error: Error) => {
       if (!lost) this.warn(`appends subscription lost: ${error.message}`);

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { GENESIS_HASH } from './event-hash.js';
-import { StreamVersionConflict } from './event-store.errors.js';
-import type { AppendResult, PostgresEventStore } from './postgres-event-store.js';
+import { StreamVersionConflict, TooManyWaitingCommands } from './event-store.errors.js';
+import type { AppendCondition, AppendResult, PostgresEventStore } from './postgres-event-store.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import type { EventMetadata, StoredEvent } from './stored-event.js';
 
@@ -21,6 +21,8 @@ export interface HandleOptions {
   expectedVersion?: number;
   metadata: CommandMetadata;
   withinTransaction?: (client: pg.PoolClient, result: AppendResult) => Promise<void>;
+  /** Must hold when the events are appended (checked by the append statement itself). */
+  condition?: AppendCondition;
 }
 
 /** `If-Match` named a version the stream is not at. */
@@ -50,10 +52,16 @@ export interface CommandHandlerOptions<State> {
   snapshotEvery?: number;
   /**
    * How many streams' latest states this handler keeps in memory (default 128; 0 keeps none). A cached
-   * state is only a starting point: the events after its version are always read from the store, so
-   * another process appending to the stream never makes it stale.
+   * state is only a starting point: a command decided on it appends only if the stream is still at its
+   * version, and a load reads the events after it, so another process appending to the stream never
+   * makes an answer stale.
    */
   cachedStreams?: number;
+  /**
+   * How many commands may wait for their stream's turn at once (they run one at a time per stream);
+   * one more is refused at once with TooManyWaitingCommands (default: no limit).
+   */
+  maxWaiting?: number;
 }
 
 /** The state of a stream at a version, and how it was loaded. */
@@ -84,8 +92,10 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
   private remember(streamId: string, version: number, state: State, headHash: string): void {
     const limit = this.options.cachedStreams ?? 128;
     if (limit <= 0) return;
+    const known = this.recent.get(streamId);
     this.recent.delete(streamId);
-    this.recent.set(streamId, { version, state, headHash });
+    // A load that read the stream while a concurrent command appended to it must not set it back.
+    this.recent.set(streamId, known && known.version > version ? known : { version, state, headHash });
     if (this.recent.size > limit) this.recent.delete(this.recent.keys().next().value!);
   }
 
@@ -93,13 +103,54 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     return this.options.snapshotEvery ?? 100;
   }
 
+  /**
+   * Commands on one stream take turns in this process: each decides on the state the one before it
+   * appended, so they never race each other into version conflicts (writers in other processes still
+   * can, and are retried). The promise each stream's last command resolves when it is done.
+   */
+  private readonly turns = new Map<string, Promise<void>>();
+  /** Commands waiting for their stream's turn, in all streams. */
+  private waiting = 0;
+
+  /**
+   * Decides `command` on the stream's state and appends the events. When this handler knows the
+   * stream's latest state (it appended or loaded it last), it decides on that without reading the
+   * store: the append names the version and head hash it decided on, so a stream that moved on in
+   * another process fails it as a conflict and the next attempt reads the store. A refusal, or an
+   * `If-Match` that does not match, is only answered once the store confirms that state.
+   */
   async handle(streamId: string, command: Command, options: HandleOptions): Promise<AppendResult & { state: State }> {
-    for (let attempt = 1; ; attempt++) {
-      const { state, version, headHash } = await this.load(streamId);
-      if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
-        throw new ExpectedVersionMismatch(options.expectedVersion, version);
+    const ahead = this.turns.get(streamId);
+    if (ahead && this.waiting >= (this.options.maxWaiting ?? Number.POSITIVE_INFINITY)) throw new TooManyWaitingCommands(this.waiting);
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const last = ahead ? ahead.then(() => mine) : mine;
+    this.turns.set(streamId, last);
+    try {
+      if (ahead) {
+        this.waiting++;
+        await ahead.finally(() => this.waiting--);
       }
-      const events = this.decider.decide(command, state);
+      return await this.decideAndAppend(streamId, command, options);
+    } finally {
+      done();
+      if (this.turns.get(streamId) === last) this.turns.delete(streamId);
+    }
+  }
+
+  private async decideAndAppend(streamId: string, command: Command, options: HandleOptions): Promise<AppendResult & { state: State }> {
+    for (let attempt = 1; ; attempt++) {
+      const cached = attempt === 1 ? this.recent.get(streamId) : undefined;
+      let current: { state: State; version: number; headHash?: string } = cached ?? (await this.load(streamId));
+      let events: Event[];
+      try {
+        events = this.decideAt(command, current, options.expectedVersion);
+      } catch (error) {
+        if (!cached) throw error;
+        current = await this.load(streamId);
+        events = this.decideAt(command, current, options.expectedVersion);
+      }
+      const { state, version, headHash } = current;
       try {
         const result = await this.store.append(
           streamId,
@@ -110,7 +161,7 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
             schemaVersion: this.schemaVersion,
             metadata: { ...options.metadata, eventId: randomUUID() },
           })),
-          { streamType: this.streamType, expectedHeadHash: headHash, withinTransaction: options.withinTransaction },
+          { streamType: this.streamType, expectedHeadHash: headHash, withinTransaction: options.withinTransaction, condition: options.condition },
         );
         const next = events.reduce(this.decider.evolve, state);
         this.remember(streamId, result.version, next, result.headHash);
@@ -125,9 +176,17 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
           throw new ExpectedVersionMismatch(options.expectedVersion, error.actualVersion);
         }
         if (attempt >= MAX_ATTEMPTS) throw error;
-        await delay(Math.random() * 5 * attempt);
+        // A stale cached state is not a race with a writer: read the store at once.
+        if (!cached) await delay(Math.random() * 5 * attempt);
       }
     }
+  }
+
+  private decideAt(command: Command, current: { state: State; version: number }, expectedVersion: number | undefined): Event[] {
+    if (expectedVersion !== undefined && expectedVersion !== current.version) {
+      throw new ExpectedVersionMismatch(expectedVersion, current.version);
+    }
+    return this.decider.decide(command, current.state);
   }
 
   /**

@@ -25,3 +25,25 @@ export class StreamHeadMismatch extends Error {
     this.name = 'StreamHeadMismatch';
   }
 }
+
+/** The condition an append named (an API key still active) did not hold when the events were to land: nothing was appended. */
+export class AppendConditionFailed extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly condition: string,
+  ) {
+    super(`Nothing was appended to stream ${streamId}: the condition "${condition}" does not hold.`);
+    this.name = 'AppendConditionFailed';
+  }
+}
+
+/**
+ * The command was not run: as many commands as the handler lets wait were already waiting for their
+ * streams in this process (the process is taking more commands than it can append).
+ */
+export class TooManyWaitingCommands extends Error {
+  constructor(readonly waiting: number) {
+    super(`${waiting} commands are already waiting for their projects in this process.`);
+    this.name = 'TooManyWaitingCommands';
+  }
+}

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { createTestEnvironment, eventually, type TestEnvironment } from '../../../test/support/test-environment.js';
 import { GENESIS_HASH, hashEvent, hashedContentOf } from './event-hash.js';
-import { StreamHeadMismatch, StreamVersionConflict } from './event-store.errors.js';
-import { type AppendResult, FEED_START, type FeedCursor, PostgresEventStore } from './postgres-event-store.js';
+import { AppendConditionFailed, StreamHeadMismatch, StreamVersionConflict } from './event-store.errors.js';
+import { type AppendCondition, type AppendResult, FEED_START, type FeedCursor, PostgresEventStore } from './postgres-event-store.js';
 import type { NewEvent, StoredEvent } from './stored-event.js';
 
 let env: TestEnvironment;
@@ -137,6 +137,40 @@ describe('PostgresEventStore', () => {
     ).rejects.toThrow('no');
     const second = await observed.append(streamId, 1, [newEvent('B')], { ...options, withinTransaction: () => Promise.resolve() });
     expect(told).toEqual([first, second]);
+  });
+
+  it('appends only while its condition holds, checked by the append statement itself, alone or in a transaction', async () => {
+    await pool.query('CREATE TABLE IF NOT EXISTS spec_switches (id int PRIMARY KEY, open boolean NOT NULL)');
+    await pool.query('INSERT INTO spec_switches VALUES (1, true), (2, false) ON CONFLICT (id) DO NOTHING');
+    const switchOpen = (id: number): AppendCondition => ({
+      name: 'spec_switch_open',
+      sql: 'EXISTS (SELECT 1 FROM spec_switches WHERE id = $1::int AND open)',
+      values: [id],
+    });
+    const told: AppendResult[] = [];
+    const observed = new PostgresEventStore(pool, (appended) => told.push(appended));
+    const open = randomUUID();
+    const first = await observed.append(open, 0, [newEvent('A')], { ...options, condition: switchOpen(1) });
+    await observed.append(open, 1, [newEvent('B')], { ...options, condition: switchOpen(1), expectedHeadHash: first.headHash });
+    expect((await store.readStream(open)).map((e) => e.type)).toEqual(['A', 'B']);
+
+    const closed = randomUUID();
+    for (const withinTransaction of [undefined, () => Promise.resolve()]) {
+      const refused = observed.append(closed, 0, [newEvent('A')], { ...options, condition: switchOpen(2), withinTransaction });
+      await expect(refused).rejects.toBeInstanceOf(AppendConditionFailed);
+      await expect(refused).rejects.toMatchObject({ streamId: closed, condition: 'spec_switch_open' });
+      await expect(observed.append(open, 2, [newEvent('C')], { ...options, condition: switchOpen(2), withinTransaction })).rejects.toBeInstanceOf(
+        AppendConditionFailed,
+      );
+    }
+    expect(await store.streamVersion(closed)).toBeUndefined();
+    expect(await store.streamVersion(open)).toBe(2);
+    // A stale version with a condition that holds is still a version conflict.
+    await expect(observed.append(open, 1, [newEvent('C')], { ...options, condition: switchOpen(1) })).rejects.toBeInstanceOf(StreamVersionConflict);
+    expect(told.map((appended) => [appended.streamId, appended.version])).toEqual([
+      [open, 1],
+      [open, 2],
+    ]);
   });
 
   it('lets concurrent first appends create a stream only once', async () => {

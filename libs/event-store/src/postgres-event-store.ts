@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { eventHash, GENESIS_HASH } from './event-hash.js';
-import { StreamHeadMismatch, StreamVersionConflict } from './event-store.errors.js';
+import { AppendConditionFailed, StreamHeadMismatch, StreamVersionConflict } from './event-store.errors.js';
 import type { EventMetadata, NewEvent, StoredEvent } from './stored-event.js';
 
 /** Where a reader of the global feed stands: the last event read, in (transaction, position) order. */
@@ -33,6 +33,21 @@ export interface AppendOptions {
    * an idempotency record); whatever it throws rolls the append back and is rethrown.
    */
   withinTransaction?: (client: pg.PoolClient, result: AppendResult) => Promise<void>;
+  /** Must hold at the moment the events land, checked by the append statement itself. */
+  condition?: AppendCondition;
+}
+
+/**
+ * Something outside the stream that must still hold when an append lands (the API key that sent the
+ * command is still active), checked in the append's own statement: no extra round trip, and no gap
+ * between the check and the append. `sql` is a boolean SQL expression over its own parameters `$1`
+ * to `$n`, given in `values`; it is prepared under `name`, so one name always goes with one text.
+ * When it does not hold, nothing is appended and the append throws `AppendConditionFailed`.
+ */
+export interface AppendCondition {
+  name: string;
+  sql: string;
+  values: readonly unknown[];
 }
 
 export interface StreamRange {
@@ -126,7 +141,7 @@ export class PostgresEventStore {
     const rows = hashChain(streamId, expectedVersion, previousHead, events, recordedAt);
     const version = expectedVersion + events.length;
     const headHash = rows.at(-1)!.hash;
-    const statement = appendStatement(streamId, expectedVersion, previousHead, options.streamType, rows, recordedAt);
+    const statement = appendStatement(streamId, expectedVersion, previousHead, options.streamType, rows, recordedAt, options.condition);
 
     let inserted: pg.QueryResult<InsertedRow>;
     let result: AppendResult;
@@ -135,13 +150,13 @@ export class PostgresEventStore {
       try {
         await client.query('BEGIN');
         inserted = await client.query<InsertedRow>(statement);
-        if (inserted.rowCount !== rows.length) throw await this.conflict(streamId, expectedVersion, previousHead, client);
+        if (inserted.rowCount !== rows.length) throw await this.conflict(streamId, expectedVersion, previousHead, options.condition, client);
         result = appendResult(streamId, version, headHash, rows, inserted.rows);
         await options.withinTransaction(client, result);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw await this.asConflict(error, streamId, expectedVersion, previousHead);
+        throw await this.asConflict(error, streamId, expectedVersion, previousHead, options.condition);
       } finally {
         client.release();
       }
@@ -150,9 +165,9 @@ export class PostgresEventStore {
       try {
         inserted = await this.pool.query<InsertedRow>(statement);
       } catch (error) {
-        throw await this.asConflict(error, streamId, expectedVersion, previousHead);
+        throw await this.asConflict(error, streamId, expectedVersion, previousHead, options.condition);
       }
-      if (inserted.rowCount !== rows.length) throw await this.conflict(streamId, expectedVersion, previousHead);
+      if (inserted.rowCount !== rows.length) throw await this.conflict(streamId, expectedVersion, previousHead, options.condition);
       result = appendResult(streamId, version, headHash, rows, inserted.rows);
     }
     this.afterCommit?.(result);
@@ -171,24 +186,39 @@ export class PostgresEventStore {
   }
 
   /**
-   * Why an append moved no head: another writer got there first (a version conflict), or the caller's
-   * head hash is not the stream's at that version (the stream row or its events were altered).
+   * Why an append moved no head: its condition does not hold, another writer got there first (a version
+   * conflict), or the caller's head hash is not the stream's at that version (the stream row or its
+   * events were altered).
    */
-  private async conflict(streamId: string, expectedVersion: number, previousHead: string, client?: pg.PoolClient): Promise<Error> {
-    const head = await (client ?? this.pool).query<{ version: number; head_hash: string }>(
-      'SELECT version, head_hash FROM event_streams WHERE stream_id = $1',
-      [streamId],
+  private async conflict(
+    streamId: string,
+    expectedVersion: number,
+    previousHead: string,
+    condition?: AppendCondition,
+    client?: pg.PoolClient,
+  ): Promise<Error> {
+    const head = await (client ?? this.pool).query<{ version: number | null; head_hash: string | null; holds: boolean }>(
+      `SELECT s.version, s.head_hash, ${condition ? `(${numbered(condition.sql, 1)})` : 'true'} AS holds
+       FROM (SELECT 1) AS one LEFT JOIN event_streams s ON s.stream_id = $1`,
+      [streamId, ...(condition?.values ?? [])],
     );
-    const row = head.rows[0];
-    if (row && row.version === expectedVersion && row.head_hash !== previousHead) {
-      return new StreamHeadMismatch(streamId, expectedVersion, previousHead, row.head_hash);
+    const row = head.rows[0]!;
+    if (condition && !row.holds) return new AppendConditionFailed(streamId, condition.name);
+    if (row.version === expectedVersion && row.head_hash !== previousHead) {
+      return new StreamHeadMismatch(streamId, expectedVersion, previousHead, row.head_hash!);
     }
-    return new StreamVersionConflict(streamId, expectedVersion, row?.version ?? 0);
+    return new StreamVersionConflict(streamId, expectedVersion, row.version ?? 0);
   }
 
-  private async asConflict(error: unknown, streamId: string, expectedVersion: number, previousHead: string): Promise<unknown> {
+  private async asConflict(
+    error: unknown,
+    streamId: string,
+    expectedVersion: number,
+    previousHead: string,
+    condition?: AppendCondition,
+  ): Promise<unknown> {
     if (isUniqueViolation(error, 'events_stream_version_unique') || isUniqueViolation(error, 'event_streams_pkey')) {
-      return this.conflict(streamId, expectedVersion, previousHead);
+      return this.conflict(streamId, expectedVersion, previousHead, condition);
     }
     return error;
   }
@@ -309,21 +339,40 @@ function insertEvents(first: number): string {
   RETURNING position, transaction_id::text AS transaction_id, stream_version`;
 }
 
+/** A condition's SQL with its parameters `$1`..`$n` renumbered to follow `offset` parameters. */
+function numbered(sql: string, offset: number): string {
+  return sql.replaceAll(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+}
+
 /** A new stream: its row is created at the new head, unless another writer created it first. */
-const APPEND_TO_NEW_STREAM = `
+function appendToNewStream(condition?: AppendCondition): string {
+  return `
   WITH head AS (
-    INSERT INTO event_streams (stream_id, stream_type, version, head_hash) VALUES ($1, $2, $3, $4)
+    INSERT INTO event_streams (stream_id, stream_type, version, head_hash)
+    SELECT $1::uuid, $2::text, $3::int, $4::text${condition ? ` WHERE (${numbered(condition.sql, 14)})` : ''}
     ON CONFLICT (stream_id) DO NOTHING
     RETURNING stream_id
   )${insertEvents(5)}`;
+}
 
 /** An existing stream: its head moves only from the expected version and hash. */
-const APPEND_TO_STREAM = `
+function appendToStream(condition?: AppendCondition): string {
+  return `
   WITH head AS (
     UPDATE event_streams SET version = $3, head_hash = $5, updated_at = now()
-    WHERE stream_id = $1 AND version = $2 AND head_hash = $4
+    WHERE stream_id = $1 AND version = $2 AND head_hash = $4${condition ? ` AND (${numbered(condition.sql, 15)})` : ''}
     RETURNING stream_id
   )${insertEvents(6)}`;
+}
+
+/** The statements' texts, by name: built once per process (a condition's name stands for its text). */
+const statements = new Map<string, string>();
+
+function statementText(name: string, build: () => string): string {
+  let text = statements.get(name);
+  if (text === undefined) statements.set(name, (text = build()));
+  return text;
+}
 
 /**
  * The append as one named statement (prepared once per connection): the head moves from
@@ -336,6 +385,7 @@ function appendStatement(
   streamType: string,
   rows: readonly ChainedEvent[],
   recordedAt: string,
+  condition?: AppendCondition,
 ): pg.QueryConfig {
   const version = expectedVersion + rows.length;
   const headHash = rows.at(-1)!.hash;
@@ -351,9 +401,14 @@ function appendStatement(
     rows.map((row) => row.previousHash),
     rows.map((row) => row.hash),
   ];
-  return expectedVersion === 0
-    ? { name: 'pt_append_new_stream', text: APPEND_TO_NEW_STREAM, values: [streamId, streamType, version, headHash, ...events] }
-    : { name: 'pt_append', text: APPEND_TO_STREAM, values: [streamId, expectedVersion, version, previousHead, headHash, ...events] };
+  const suffix = condition ? `_if_${condition.name}` : '';
+  const conditionValues = condition?.values ?? [];
+  if (expectedVersion === 0) {
+    const name = `pt_append_new_stream${suffix}`;
+    return { name, text: statementText(name, () => appendToNewStream(condition)), values: [streamId, streamType, version, headHash, ...events, ...conditionValues] };
+  }
+  const name = `pt_append${suffix}`;
+  return { name, text: statementText(name, () => appendToStream(condition)), values: [streamId, expectedVersion, version, previousHead, headHash, ...events, ...conditionValues] };
 }
 
 function appendResult(

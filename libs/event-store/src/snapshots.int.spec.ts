@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { PROJECT_EVENT_SCHEMA_VERSION, type ProjectCommand, type ProjectState } from '@app/domain';
+import type { ProjectState } from '@app/domain';
 import { createTestEnvironment, type TestEnvironment } from '../../../test/support/test-environment.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 import { createProjectCommandHandler } from './projects/project-command-handling.js';
 import { PostgresSnapshotStore } from './snapshot-store.js';
+import { startedProject } from './testing/project-streams.js';
 
 let env: TestEnvironment;
 let pool: pg.Pool;
@@ -23,27 +23,6 @@ afterAll(async () => {
   await env.dispose();
 });
 
-const metadata = () => ({ actor: { keyId: randomUUID(), role: 'admin' }, commandType: 'Test', correlationId: randomUUID(), occurredAt: new Date().toISOString() });
-
-/** A started project with one indicator, then `measurements` measurements: 4 + measurements events. */
-async function project(handler: ReturnType<typeof createProjectCommandHandler>, measurements: number): Promise<string> {
-  const projectId = randomUUID();
-  const commands: ProjectCommand[] = [
-    {
-      type: 'ProposeProject',
-      data: { projectId, code: `S-${projectId.slice(0, 8)}`, title: 'T', description: 'D', country: 'LA', location: {}, sector: '43040', participatingOrganisations: [{ name: 'O', role: 1 }] },
-    },
-    { type: 'ApproveProject', data: { date: '2020-01-01' } },
-    { type: 'StartProject', data: { date: '2020-01-02' } },
-    { type: 'DefineIndicator', data: { indicatorId: 'i', title: 'People', unit: 'people', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 9 } } },
-  ];
-  for (let n = 0; n < measurements; n++) {
-    commands.push({ type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: `m-${n}`, value: n, date: '2020-02-01' } });
-  }
-  for (const command of commands) await handler.handle(projectId, command, { metadata: metadata() });
-  return projectId;
-}
-
 async function snapshotVersions(streamId: string): Promise<number[]> {
   const result = await pool.query('SELECT version FROM project_snapshots WHERE stream_id = $1 ORDER BY version', [streamId]);
   return result.rows.map((row) => row.version as number);
@@ -53,7 +32,7 @@ describe('project snapshots', () => {
   it('are written as appends cross the interval, and loads from them equal a fold from the first event', async () => {
     const snapshots = new PostgresSnapshotStore<ProjectState>(pool, 1);
     const handler = createProjectCommandHandler(store, { snapshots, snapshotEvery: 10 });
-    const id = await project(handler, 31);
+    const id = await startedProject(handler, 31);
     await new Promise<void>((resolve, reject) => {
       // Snapshot writes after an append are not awaited by the command: poll until the last one lands.
       const deadline = Date.now() + 5_000;
@@ -80,7 +59,7 @@ describe('project snapshots', () => {
 
   it('ignores snapshots of another state version, and a long fold leaves one behind', async () => {
     const old = new PostgresSnapshotStore<ProjectState>(pool, 1);
-    const id = await project(createProjectCommandHandler(store, { snapshots: old, snapshotEvery: 5 }), 8);
+    const id = await startedProject(createProjectCommandHandler(store, { snapshots: old, snapshotEvery: 5 }), 8);
     // A bumped state version reads none of the old snapshots: it folds from the first event.
     const bumped = createProjectCommandHandler(store, { snapshots: new PostgresSnapshotStore<ProjectState>(pool, 2), snapshotEvery: 5, cachedStreams: 0 });
     expect(await bumped.load(id)).toMatchObject({ version: 12, fromSnapshot: 0, folded: 12 });
@@ -89,14 +68,4 @@ describe('project snapshots', () => {
     expect(await bumped.load(id)).toMatchObject({ fromSnapshot: 12, folded: 0 });
   });
 
-  it('never serves a stale cached state when another process appended', async () => {
-    const mine = createProjectCommandHandler(store);
-    const theirs = createProjectCommandHandler(store);
-    const id = await project(mine, 1);
-    await theirs.handle(id, { type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: 'x', value: 7, date: '2020-03-01' } }, { metadata: metadata() });
-    const loaded = await mine.load(id);
-    expect(loaded.version).toBe(6);
-    expect(loaded.state.status === 'implementation' && loaded.state.indicators['i']!.measurements.map((m) => m.measurementId)).toEqual(['m-0', 'x']);
-    expect(PROJECT_EVENT_SCHEMA_VERSION).toBe(1);
-  });
 });

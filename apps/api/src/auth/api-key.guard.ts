@@ -3,7 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Role } from './actor.js';
 import { ApiKeysService } from './api-keys.service.js';
-import { ALLOWED_ROLES, type AuthenticatedRequest, PUBLIC_ROUTE } from './auth.decorators.js';
+import { ALLOWED_ROLES, type AuthenticatedRequest, KEY_CHECKED_BY_APPEND, PUBLIC_ROUTE } from './auth.decorators.js';
+import { REFUSED_KEY } from './key-confirmation.interceptor.js';
 
 /** `Authorization: Bearer <key>` on every route not marked @Public(), then the route's @Roles(). */
 @Injectable()
@@ -20,11 +21,21 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (!match) throw new UnauthorizedException('Send an API key as "Authorization: Bearer <key>".');
-    const actor = await this.keys.authenticate(match[1]!);
-    if (!actor) throw new UnauthorizedException('The API key is unknown, revoked or expired.');
-    request.actor = actor;
-
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
+
+    if (this.reflector.getAllAndOverride<boolean>(KEY_CHECKED_BY_APPEND, targets)) {
+      const recalled = this.keys.recall(match[1]!);
+      // A role the route refuses is answered only once the key is confirmed (a revoked key gets 401, not 403).
+      if (recalled && (!roles || roles.includes(recalled.actor.role))) {
+        request.actor = recalled.actor;
+        request.keyCheck = recalled.check;
+        return true;
+      }
+    }
+
+    const actor = await this.keys.authenticate(match[1]!);
+    if (!actor) throw new UnauthorizedException(REFUSED_KEY);
+    request.actor = actor;
     if (roles && !roles.includes(actor.role)) {
       throw new ForbiddenException(`A ${actor.role} key may not do this; it needs one of: ${roles.join(', ')}.`);
     }

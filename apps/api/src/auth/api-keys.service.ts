@@ -3,8 +3,10 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
+import type { AppendCondition } from '@app/event-store';
 import type { Actor, Role } from './actor.js';
 import { hashApiKeySecret, newApiKeySecret, sameHash } from './api-key-secrets.js';
+import type { PendingKeyCheck } from './pending-key-check.js';
 
 /** The id of the admin key that comes from ADMIN_API_KEY: fixed, so its events name one actor across restarts. */
 export const BOOTSTRAP_ADMIN_KEY_ID = '00000000-0000-4000-8000-000000000001';
@@ -69,11 +71,23 @@ const VIEW_COLUMNS = `id, name, role, project_ids, created_at, last_used_at, exp
 
 const ACTIVE = `revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`;
 
+/** How many keys `recall` remembers (the most recently authenticated). */
+const RECENT_KEYS = 1_000;
+
+/**
+ * The append condition of a command sent with a recalled key: the key ($1) still accepts the secret
+ * whose hash is $2, exactly as `authenticate` would find it now.
+ */
+const KEY_STILL_ACTIVE = `EXISTS (SELECT 1 FROM api_keys
+  WHERE id = $1::uuid AND (secret_hash = $2::text OR (previous_secret_hash = $2::text AND previous_valid_until > now())) AND ${ACTIVE})`;
+
 @Injectable()
 export class ApiKeysService implements OnApplicationBootstrap {
   private readonly logger = new Logger('ApiKeys');
   /** When this process last wrote last_used_at of each key. */
   private readonly lastUsedWrites = new Map<string, number>();
+  /** Keys authenticated lately, by the hash of their secret, least recently authenticated first. */
+  private readonly recentKeys = new Map<string, { actor: Actor; condition: AppendCondition }>();
 
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
@@ -139,9 +153,10 @@ export class ApiKeysService implements OnApplicationBootstrap {
   }
 
   /**
-   * Revokes a key at once: authentication reads the table on every request, so the next request with
-   * it is refused. Refuses to revoke the last active admin key, which would leave no one able to manage
-   * keys. Revoking a revoked key answers it as it is.
+   * Revokes a key at once: authentication reads the table on every request, or (a command sent with a
+   * recalled key) the command's append checks it, so the next request with it is refused. Refuses to
+   * revoke the last active admin key, which would leave no one able to manage keys. Revoking a revoked
+   * key answers it as it is.
    */
   async revoke(id: string): Promise<RevokeOutcome> {
     const client = await this.pool.connect();
@@ -207,7 +222,36 @@ export class ApiKeysService implements OnApplicationBootstrap {
 
   /** The actor a secret belongs to; undefined for an unknown, revoked or expired key. */
   async authenticate(secret: string): Promise<Actor | undefined> {
-    const hash = hashApiKeySecret(secret);
+    return this.authenticateHash(hashApiKeySecret(secret));
+  }
+
+  /**
+   * The actor of a secret this process authenticated lately, without reading api_keys, and what must
+   * confirm that the key is still active before any answer leaves: the caller must either append with
+   * `check.condition` (the append then lands only while the key is active) or call `confirm`.
+   * Undefined when the secret was not authenticated lately.
+   */
+  recall(secret: string): { actor: Actor; check: PendingKeyCheck } | undefined {
+    const secretHash = hashApiKeySecret(secret);
+    const known = this.recentKeys.get(secretHash);
+    if (!known) return undefined;
+    this.noteUse(known.actor.keyId);
+    return { actor: known.actor, check: { secretHash, condition: known.condition, confirmed: false } };
+  }
+
+  /** A recalled key its append found no longer active: the next request with it is looked up. */
+  forget(check: PendingKeyCheck): void {
+    this.recentKeys.delete(check.secretHash);
+  }
+
+  /** Whether a recalled key is still active, read from api_keys now. */
+  async confirm(check: PendingKeyCheck): Promise<boolean> {
+    if (check.confirmed) return true;
+    check.confirmed = (await this.authenticateHash(check.secretHash)) !== undefined;
+    return check.confirmed;
+  }
+
+  private async authenticateHash(hash: string): Promise<Actor | undefined> {
     // Looking a key up by the hash of the secret is not a timing oracle: the B-tree comparisons leak at
     // most how much of SHA-256(guess) matches a stored hash, and choosing guesses whose hashes share a
     // prefix with a stored one tells nothing about the 256-bit secret behind it. The comparison below
@@ -219,9 +263,21 @@ export class ApiKeysService implements OnApplicationBootstrap {
       [hash],
     );
     const row = result.rows[0];
-    if (!row || !sameHash(row.matched_hash, hash)) return undefined;
+    if (!row || !sameHash(row.matched_hash, hash)) {
+      this.recentKeys.delete(hash);
+      return undefined;
+    }
     this.noteUse(row.id);
-    return { keyId: row.id, name: row.name, role: row.role, projectIds: row.project_ids };
+    const actor: Actor = { keyId: row.id, name: row.name, role: row.role, projectIds: row.project_ids };
+    this.remember(hash, actor);
+    return actor;
+  }
+
+  /** A key's id, name, role and scope never change, so a recalled actor is the key's; only whether it is still active is checked again. */
+  private remember(hash: string, actor: Actor): void {
+    this.recentKeys.delete(hash);
+    this.recentKeys.set(hash, { actor, condition: { name: 'api_key_active', sql: KEY_STILL_ACTIVE, values: [actor.keyId, hash] } });
+    if (this.recentKeys.size > RECENT_KEYS) this.recentKeys.delete(this.recentKeys.keys().next().value!);
   }
 
   /**
@@ -235,7 +291,7 @@ export class ApiKeysService implements OnApplicationBootstrap {
     this.pool
       .query(
         `UPDATE api_keys SET last_used_at = now()
-         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2))`,
+         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2)) AND ${ACTIVE}`,
         [keyId, LAST_USED_RESOLUTION_MS / 1000],
       )
       .catch((error: unknown) => {

@@ -1,8 +1,11 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata, UseInterceptors } from '@nestjs/common';
 import type { Actor, Role } from './actor.js';
+import { KeyConfirmationInterceptor } from './key-confirmation.interceptor.js';
+import type { PendingKeyCheck } from './pending-key-check.js';
 
 export const PUBLIC_ROUTE = 'auth:public';
 export const ALLOWED_ROLES = 'auth:roles';
+export const KEY_CHECKED_BY_APPEND = 'auth:key-checked-by-append';
 
 /** The route needs no API key (health, metrics, docs). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
@@ -10,8 +13,17 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 /** Only keys with one of these roles may call the route. */
 export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
 
+/**
+ * Routes that append events: a key authenticated lately is recalled from memory, and its append (or a
+ * lookup, for any other answer) confirms that it is still active, so a command costs no read of
+ * api_keys while a revoked key is still refused from the next request on.
+ */
+export const KeyCheckedByAppend = () => applyDecorators(SetMetadata(KEY_CHECKED_BY_APPEND, true), UseInterceptors(KeyConfirmationInterceptor));
+
 export interface AuthenticatedRequest {
   actor?: Actor;
+  /** Set when the actor was recalled without reading api_keys (routes marked @KeyCheckedByAppend()). */
+  keyCheck?: PendingKeyCheck;
 }
 
 /** The authenticated caller. */

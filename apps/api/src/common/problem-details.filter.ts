@@ -1,7 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '@app/domain';
-import { ExpectedVersionMismatch, StreamVersionConflict } from '@app/event-store';
+import { POOL_QUEUE_FULL } from '@app/database';
+import { ExpectedVersionMismatch, StreamVersionConflict, TooManyWaitingCommands } from '@app/event-store';
 import { PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, problemType } from './problem.js';
 
 const STATUS_OF_KIND = { invalid: 400, not_found: 404, conflict: 409 } as const;
@@ -26,6 +27,8 @@ const TITLES: Record<number, string> = {
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problems');
+  private refusedForLoad = 0;
+  private lastLoadWarning = 0;
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -36,7 +39,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const requestId = response.getHeader('x-request-id');
     if (typeof requestId === 'string') problem.requestId = requestId;
     // The request id ties the log line to the answer the caller got, which carries no details.
-    if (problem.status === 503) {
+    if (isOverload(exception)) {
+      // Refused at once for want of capacity: a line per request would only add to the load.
+      this.refusedForLoad++;
+      if (Date.now() - this.lastLoadWarning >= 10_000) {
+        this.logger.warn(`${this.refusedForLoad} requests refused (503) in the last seconds: more requests than the database can serve`);
+        this.refusedForLoad = 0;
+        this.lastLoadWarning = Date.now();
+      }
+    } else if (problem.status === 503) {
       // An outage of a dependency: one line per request, without a stack, is enough to see it.
       this.logger.warn(`${request.method} ${request.originalUrl} [request ${String(requestId)}]: ${problem.code}: ${message(exception)}`);
     } else if (problem.status >= 500) {
@@ -78,6 +89,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // A 5xx HttpException's message was written for logs, not for callers.
       const detail = status >= 500 ? 'Something went wrong on our side; the error has been logged.' : httpDetail(exception);
       return { problem: problem(status, httpCode(status), detail), headers: {} };
+    }
+    if (isOverload(exception)) {
+      return {
+        problem: problem(503, 'SERVICE.UNAVAILABLE', 'The API is taking more requests than it can serve; try again shortly.'),
+        headers: { 'retry-after': '1' },
+      };
     }
     if (isUnavailable(exception)) {
       return {
@@ -145,6 +162,11 @@ function bodyParserProblem(cause: unknown): ProblemDetails | undefined {
       }
       return undefined;
   }
+}
+
+/** Refused at once because more requests wait for the database than it can serve (no outage). */
+export function isOverload(exception: unknown): boolean {
+  return exception instanceof TooManyWaitingCommands || (exception instanceof Error && exception.message === POOL_QUEUE_FULL);
 }
 
 /** PostgreSQL codes that say the server is going away, refusing connections or cancelled a statement that ran too long. */

@@ -14,7 +14,7 @@ import type { Request, Response } from 'express';
 import type { LifecycleCommand, ProjectCommand } from '@app/domain';
 import { canonicalJson } from '@app/event-store';
 import type { Actor } from '../auth/actor.js';
-import { CurrentActor } from '../auth/auth.decorators.js';
+import { type AuthenticatedRequest, CurrentActor, KeyCheckedByAppend } from '../auth/auth.decorators.js';
 import { assertMayRun } from '../auth/project-access.js';
 import { type CommandHeaders, CommandHeadersParam } from '../common/command-headers.js';
 import { ProblemException } from '../common/problem.js';
@@ -58,6 +58,7 @@ function CommandDocs(summary: string, creates: boolean): MethodDecorator {
 /** Every write on projects: each route turns its body into one domain command. */
 @ApiTags('projects')
 @ApiBearerAuth()
+@KeyCheckedByAppend()
 @Controller('projects')
 export class ProjectCommandsController {
   constructor(private readonly commands: CommandBus) {}
@@ -218,10 +219,10 @@ export class ProjectCommandsController {
       new RunProjectCommand(projectId, command, {
         actor,
         expectedVersion: headers.expectedVersion,
-        idempotencyKey: headers.idempotencyKey,
-        requestHash: requestHash(request),
+        idempotency: headers.idempotencyKey === undefined ? undefined : { key: headers.idempotencyKey, requestHash: requestHash(request) },
         correlationId: headers.correlationId ?? (request as CorrelatedRequest).correlationId,
         occurredAt: occurredAt(command),
+        keyCheck: (request as AuthenticatedRequest).keyCheck,
       }),
     );
     response.status(answer.status);

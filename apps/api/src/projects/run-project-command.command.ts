@@ -1,15 +1,17 @@
 import { Command } from '@nestjs/cqrs';
 import type { ProjectCommand } from '@app/domain';
 import type { Actor } from '../auth/actor.js';
+import type { PendingKeyCheck } from '../auth/pending-key-check.js';
 
 export interface CommandContext {
   actor: Actor;
   expectedVersion?: number;
-  idempotencyKey?: string;
-  /** Hash of the request (method, path, body), to tell a replay from a different request under one key. */
-  requestHash: string;
+  /** From `Idempotency-Key`, with the hash of the request (method, path, body) that tells a replay from a different request under one key. */
+  idempotency?: { key: string; requestHash: string };
   correlationId: string;
   occurredAt: string;
+  /** The actor's key, when it is yet to be confirmed: the append carries its condition and confirms it. */
+  keyCheck?: PendingKeyCheck;
 }
 
 /** What a command answers: `version` and the id of what it created, if anything. */

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler as HandlesCommand, type ICommandHandler } from '@nestjs/cqrs';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { PG_POOL } from '@app/database';
+import { PG_POOL, maxWaitingForDatabase } from '@app/database';
 import { DomainError, type ProjectCommand } from '@app/domain';
 import {
   PostgresEventStore,
@@ -28,6 +28,7 @@ export const projectCommandHandlerProvider = {
     createProjectCommandHandler(store, {
       snapshots: createProjectSnapshotStore(pool),
       snapshotEvery: config.audit.snapshotEvery,
+      maxWaiting: maxWaitingForDatabase(config),
     }),
 };
 
@@ -50,9 +51,9 @@ export class RunProjectCommandHandler implements ICommandHandler<RunProjectComma
   }
 
   private async run({ projectId, command, context }: RunProjectCommand): Promise<CommandAnswer> {
-    const { actor, idempotencyKey } = context;
-    if (idempotencyKey) {
-      const replay = await this.replay(actor.keyId, idempotencyKey, context.requestHash);
+    const { actor, idempotency } = context;
+    if (idempotency) {
+      const replay = await this.replay(actor.keyId, idempotency.key, idempotency.requestHash);
       if (replay) return replay;
     }
     const status = createsSomething(command) ? 201 : 200;
@@ -62,19 +63,20 @@ export class RunProjectCommandHandler implements ICommandHandler<RunProjectComma
         metadata: {
           actor: { keyId: actor.keyId, role: actor.role },
           commandType: command.type,
-          ...(idempotencyKey ? { idempotencyKey } : {}),
+          ...(idempotency ? { idempotencyKey: idempotency.key } : {}),
           correlationId: context.correlationId,
           occurredAt: context.occurredAt,
         },
+        condition: context.keyCheck?.condition,
         // Only a code reservation or an idempotency record needs a transaction around the append;
         // without either, the append is a single statement.
         withinTransaction:
-          reservesProjectCode(command) || idempotencyKey
+          reservesProjectCode(command) || idempotency
             ? async (client, appended) => {
                 await reserveProjectCode(client, command, projectId);
-                if (idempotencyKey) {
-                  await this.idempotency.record(client, actor.keyId, idempotencyKey, {
-                    requestHash: context.requestHash,
+                if (idempotency) {
+                  await this.idempotency.record(client, actor.keyId, idempotency.key, {
+                    requestHash: idempotency.requestHash,
                     status,
                     body: answerBody(command, projectId, appended.version),
                   });
@@ -82,12 +84,13 @@ export class RunProjectCommandHandler implements ICommandHandler<RunProjectComma
               }
             : undefined,
       });
+      if (context.keyCheck) context.keyCheck.confirmed = true;
       for (const event of result.events) eventsAppendedTotal.inc({ type: event.type });
       return { status, body: answerBody(command, projectId, result.version), replayed: false };
     } catch (error) {
-      if (idempotencyKey && isUniqueViolation(error, 'idempotency_records_pkey')) {
+      if (idempotency && isUniqueViolation(error, 'idempotency_records_pkey')) {
         // A concurrent request with the same key committed first: answer as it did.
-        const replay = await this.replay(actor.keyId, idempotencyKey, context.requestHash);
+        const replay = await this.replay(actor.keyId, idempotency.key, idempotency.requestHash);
         if (replay) return replay;
       }
       throw error;

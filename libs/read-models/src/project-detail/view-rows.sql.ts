@@ -1,19 +1,6 @@
 import type pg from 'pg';
 import { type ProjectDetailRows, VIEW_COLUMNS, VIEW_TABLES, type ViewTable } from './project-detail.rows.js';
 
-const JSON_COLUMNS = new Set(['location', 'participating_organisations', 'document_links', 'disaggregation', 'latest_disaggregation']);
-
-/** Below PostgreSQL's limit of 65,535 parameters per statement. */
-const MAX_PARAMETERS = 60_000;
-
-/** Inserts rows into one table (a rebuild's shadow table), in as few statements as the parameter limit allows. */
-export async function writeViewRows(client: pg.ClientBase | pg.Pool, table: string, columns: readonly string[], rows: Record<string, unknown>[]): Promise<void> {
-  for (const chunk of chunks(rows, Math.floor(MAX_PARAMETERS / columns.length))) {
-    const params: unknown[] = [];
-    await client.query(insert(table, columns, chunk, params), params);
-  }
-}
-
 /**
  * Writes the rows a sync changed, in one statement, if and only if the project's view is still at
  * `expectedVersion` (0: no view yet): the project's row moves from that version to the new one, and every
@@ -48,22 +35,4 @@ function fromJson(table: ViewTable, populate: 'jsonb_populate_record' | 'jsonb_p
 
 function onConflict(table: ViewTable): string {
   return `ON CONFLICT (id) DO UPDATE SET ${VIEW_COLUMNS[table].filter((c) => c !== 'id').map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
-}
-
-function insert(table: string, columns: readonly string[], rows: Record<string, unknown>[], params: unknown[]): string {
-  const values = rows.map((row) => {
-    const slots = columns.map((column) => {
-      const value = row[column];
-      params.push(JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value);
-      return `$${params.length}`;
-    });
-    return `(${slots.join(', ')})`;
-  });
-  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}`;
-}
-
-function chunks<T>(rows: T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < rows.length; start += size) result.push(rows.slice(start, start + size));
-  return result;
 }

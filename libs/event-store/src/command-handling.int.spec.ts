@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { PROJECT_EVENT_SCHEMA_VERSION, type ProjectCommand } from '@app/domain';
+import { createTestEnvironment, type TestEnvironment } from '../../../test/support/test-environment.js';
+import { TooManyWaitingCommands } from './event-store.errors.js';
+import { PostgresEventStore } from './postgres-event-store.js';
+import { createProjectCommandHandler } from './projects/project-command-handling.js';
+import { metadata, startedProject as project } from './testing/project-streams.js';
+
+let env: TestEnvironment;
+let pool: pg.Pool;
+let store: PostgresEventStore;
+
+beforeAll(async () => {
+  env = await createTestEnvironment('command_handling');
+  pool = new pg.Pool({ connectionString: env.config.databaseUrl, max: 10 });
+  pool.on('error', () => undefined);
+  store = new PostgresEventStore(pool);
+});
+
+afterAll(async () => {
+  await pool.end();
+  await env.dispose();
+});
+
+/** Counts the store's stream reads until restored. */
+function countStreamReads(): { count: number; restore(): void } {
+  const original = store.readStream.bind(store);
+  const reads = {
+    count: 0,
+    restore: () => {
+      store.readStream = original;
+    },
+  };
+  store.readStream = (...args) => {
+    reads.count++;
+    return original(...args);
+  };
+  return reads;
+}
+
+const measure = (indicatorId: string, measurementId: string, value = 1): ProjectCommand => ({
+  type: 'RecordMeasurement',
+  data: { indicatorId, measurementId, value, date: '2020-03-01' },
+});
+
+const indicatorJ: ProjectCommand = {
+  type: 'DefineIndicator',
+  data: { indicatorId: 'j', title: 'Wells', unit: 'wells', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 3 } },
+};
+
+describe('the command handler', () => {
+  it('decides on its cached state without reading the stream, and on the store when another process appended', async () => {
+    const mine = createProjectCommandHandler(store);
+    const theirs = createProjectCommandHandler(store);
+    const id = await project(mine, 1);
+    const reads = countStreamReads();
+    try {
+      await mine.handle(id, measure('i', 'y', 1), { metadata: metadata() });
+      expect(reads.count).toBe(0);
+      // Another process moves the stream on and defines an indicator this handler has not seen: deciding
+      // on the cached state refuses the measurement, and the store is asked before that refusal stands.
+      await theirs.handle(id, indicatorJ, { metadata: metadata() });
+      const recorded = await mine.handle(id, measure('j', 'z', 2), { metadata: metadata() });
+      expect(recorded.version).toBe(8);
+      // A stale cached state that the command fits fails its append as a conflict, and is decided again on the store's.
+      await theirs.handle(id, measure('i', 'w', 3), { metadata: metadata() });
+      const again = await mine.handle(id, measure('i', 'v', 4), { metadata: metadata() });
+      expect(again.version).toBe(10);
+      // A refusal the store confirms stands; a stale If-Match is told the stream's real version.
+      await expect(mine.handle(id, measure('k', 'u', 5), { metadata: metadata() })).rejects.toMatchObject({ code: 'INDICATOR.NOT_FOUND' });
+      await theirs.handle(id, measure('i', 't', 6), { metadata: metadata() });
+      await expect(mine.handle(id, measure('i', 's', 7), { metadata: metadata(), expectedVersion: 11 })).resolves.toMatchObject({ version: 12 });
+      await expect(mine.handle(id, measure('i', 'r', 8), { metadata: metadata(), expectedVersion: 11 })).rejects.toMatchObject({ actualVersion: 12 });
+    } finally {
+      reads.restore();
+    }
+    const folded = await createProjectCommandHandler(store, { cachedStreams: 0 }).load(id);
+    expect(folded.state.status === 'implementation' && Object.values(folded.state.indicators).flatMap((i) => i.measurements.map((m) => m.measurementId))).toEqual(['m-0', 'y', 'w', 'v', 't', 's', 'z']);
+  });
+
+  it('never serves a stale cached state when another process appended', async () => {
+    const mine = createProjectCommandHandler(store);
+    const theirs = createProjectCommandHandler(store);
+    const id = await project(mine, 1);
+    await theirs.handle(id, measure('i', 'x', 7), { metadata: metadata() });
+    const loaded = await mine.load(id);
+    expect(loaded.version).toBe(6);
+    expect(loaded.state.status === 'implementation' && loaded.state.indicators['i']!.measurements.map((m) => m.measurementId)).toEqual(['m-0', 'x']);
+    expect(PROJECT_EVENT_SCHEMA_VERSION).toBe(1);
+  });
+
+  it('runs the commands of one stream one at a time, each on the state the one before it appended', async () => {
+    const handler = createProjectCommandHandler(store);
+    const id = await project(handler, 0);
+    const reads = countStreamReads();
+    let results: Awaited<ReturnType<typeof handler.handle>>[];
+    try {
+      results = await Promise.all(Array.from({ length: 30 }, (_, n) => handler.handle(id, measure('i', `c-${n}`, n), { metadata: metadata() })));
+    } finally {
+      reads.restore();
+    }
+    // In the order they came, without a conflict (a conflict would have read the stream again).
+    expect(results.map((result) => result.version)).toEqual(Array.from({ length: 30 }, (_, n) => 5 + n));
+    expect(reads.count).toBe(0);
+  });
+
+  it('refuses a command at once when as many as it allows already wait for their turn', async () => {
+    const handler = createProjectCommandHandler(store, { maxWaiting: 3 });
+    const [a, b] = [await project(handler, 0), await project(handler, 0)];
+    const outcomes = await Promise.allSettled([
+      ...Array.from({ length: 3 }, (_, n) => handler.handle(a, measure('i', `a-${n}`), { metadata: metadata() })),
+      ...Array.from({ length: 3 }, (_, n) => handler.handle(b, measure('i', `b-${n}`), { metadata: metadata() })),
+    ]);
+    // a-0 and b-0 run; a-1, a-2 and b-1 wait; b-2 is one too many.
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    expect((outcomes[5] as PromiseRejectedResult).reason).toBeInstanceOf(TooManyWaitingCommands);
+    // Once they are done, the line is free again.
+    await expect(handler.handle(b, measure('i', 'b-3'), { metadata: metadata() })).resolves.toMatchObject({ version: 7 });
+  });
+});

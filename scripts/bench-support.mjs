@@ -1,0 +1,109 @@
+// What scripts/bench.mjs and scripts/profile-http.mjs share: the settings, a free port, a process's memory, the
+// RecordMeasurement load autocannon puts on the API, and cleaning a queue prefix out of Redis.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
+
+/** The node flags the API runs with, as in npm run start:api and scripts/start.sh (README, Memory). */
+export const API_NODE_FLAGS = ['--max-semi-space-size=16'];
+
+/** The settings the benchmarks run the API and worker with: their own database and queue prefix, rate limits off, warnings only. */
+export function benchSettings({ databaseUrl, redisUrl, queuePrefix, adminApiKey }) {
+  return {
+    ...process.env,
+    NODE_ENV: 'development',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: queuePrefix,
+    ADMIN_API_KEY: adminApiKey,
+    RATE_LIMIT_PER_MINUTE: '0',
+    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
+    WORKER_METRICS_PORT: '0',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const round1 = (value) => (value === undefined || Number.isNaN(value) ? undefined : Math.round(value * 10) / 10);
+
+/** Resident memory of a process in MB: now (VmRSS) and its peak so far (VmHWM). */
+export function memory(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key) => Number(status.match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? 0);
+    return { rssMb: round1(kb('VmRSS') / 1024), peakMb: round1(kb('VmHWM') / 1024) };
+  } catch {
+    return { rssMb: undefined, peakMb: undefined };
+  }
+}
+
+export const measurementPath = (project) => `/projects/${project.id}/indicators/${project.indicatorId}/measurements`;
+export const measurementBody = (n) => JSON.stringify({ value: n % 1000, date: '2024-01-01' });
+
+/** autocannon, one connection per project ({id, indicatorId}), every request a RecordMeasurement command. */
+export function loadWithAutocannon(apiUrl, headers, projects, options) {
+  let next = 0;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: apiUrl,
+        connections: projects.length,
+        ...options,
+        requests: [{ method: 'POST', path: measurementPath(projects[0]), headers, body: measurementBody(0) }],
+        // Each connection records on its own project: commands on distinct streams, like pgbench's clients.
+        setupClient: (client) => {
+          const project = projects[next++ % projects.length];
+          client.setRequests([{ method: 'POST', path: measurementPath(project), headers, body: measurementBody(next) }]);
+        },
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+}
+
+/** Removes every key under a queue prefix (the run's queues, rate-limit windows) from Redis. */
+export async function dropQueueKeys(redisUrl, prefix) {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * An open loop: `send(n)` called `rate` times a second for `seconds`, on schedule whatever the answers
+ * do (n counts from 1). Returns how many were sent, over how long, and every promise `send` made.
+ */
+export async function sendAtRate(rate, seconds, send) {
+  const started = performance.now();
+  const requests = [];
+  let sent = 0;
+  while (performance.now() - started < seconds * 1000) {
+    const due = started + (sent * 1000) / rate;
+    if (performance.now() < due) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now() - 0.5)));
+      continue;
+    }
+    sent++;
+    requests.push(send(sent));
+  }
+  return { sent, sendingSeconds: (performance.now() - started) / 1000, requests };
+}

@@ -1,0 +1,283 @@
+#!/usr/bin/env node
+// The "commands over HTTP" phase of scripts/bench.mjs on its own, to profile the API's command path.
+//
+//   node scripts/profile-http.mjs [--seconds 15] [--connections 16] [--cpu-prof] [--heap-prof] [--queries] [--rate N] [--dist dist]
+//
+// Creates a database of its own (pt_prof_<pid>, dropped at the end) and a queue prefix of its own,
+// migrates it, starts the built API (dist/apps/api/apps/api/src/main.js; run `npm run build` first)
+// with the bench's settings (rate limits off, LOG_LEVEL=warn), no worker: it makes one project per
+// connection (started, with one indicator), warms up for 2 s, then either runs autocannon with one
+// connection per project, every request a RecordMeasurement (the bench's closed loop), or with
+// `--rate N` sends N requests a second whatever the answers do (the bench's open-loop overload; the
+// answers are counted by status). It prints requests/s, p50/p99, statuses and the API's VmRSS/VmHWM,
+// then stops the API with SIGINT so that:
+//   --cpu-prof   writes a .cpuprofile to /tmp/wt-api-prof (analyse it with scripts/profile-summary.mjs)
+//   --heap-prof  writes a .heapprofile (sampling heap profiler) there
+//   --heap-snapshot  writes a .heapsnapshot there when the load ends (with --rate: when sending ends)
+//   --queries    writes the statements the API sent to PostgreSQL, counted (per request, printed)
+//   --dist DIR   runs another build: a copy of dist/ made before a change (e.g. dist/base), for before/after runs
+//   --path P     loads GET P instead (e.g. /health: the cost of the HTTP stack without a command)
+//   --node-flags=F  starts the API with these node flags instead of the bench's (API_NODE_FLAGS in bench-support.mjs)
+// scripts/profile-preload.mjs makes the API exit normally after Nest's shutdown, so the profiles land.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { API_NODE_FLAGS, benchSettings, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate } from './bench-support.mjs';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '15' },
+    connections: { type: 'string', default: '16' },
+    rate: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+    'heap-prof': { type: 'boolean', default: false },
+    'heap-snapshot': { type: 'boolean', default: false },
+    queries: { type: 'boolean', default: false },
+    'prof-dir': { type: 'string', default: '/tmp/wt-api-prof' },
+    dist: { type: 'string', default: 'dist' },
+    path: { type: 'string' },
+    'node-flags': { type: 'string' },
+  },
+});
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+const ROOT = new URL('../', import.meta.url).pathname;
+const CLI = join(ROOT, values.dist, 'apps/cli/apps/cli/src/main.js');
+const API = join(ROOT, values.dist, 'apps/api/apps/api/src/main.js');
+for (const file of [CLI, API]) if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
+
+const BASE = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const DB_NAME = `pt_prof_${process.pid}`;
+const DATABASE_URL = Object.assign(new URL(BASE), { pathname: `/${DB_NAME}` }).toString();
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const QUEUE_PREFIX = `pt-prof-${process.pid}`;
+const ADMIN_API_KEY = `prof-admin-${process.pid}-0123456789abcdef`;
+const QUERY_LOG = join(values['prof-dir'], `queries-${process.pid}.json`);
+const ENV = {
+  ...benchSettings({ databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, queuePrefix: QUEUE_PREFIX, adminApiKey: ADMIN_API_KEY }),
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  ...(values.queries ? { PROFILE_QUERY_LOG: QUERY_LOG } : {}),
+};
+
+const log = (message) => console.error(`[profile ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+const percentile = (samples, q) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(q * samples.length))];
+
+async function admin(sql) {
+  const client = new pg.Client({ connectionString: Object.assign(new URL(BASE), { pathname: '/postgres' }).toString() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function run(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${args.join(' ')} exited ${code}\n${output}`))));
+  });
+}
+
+/** CPU seconds a process has used so far: user, system. */
+function cpuTimes(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+  } catch {
+    return { user: 0, system: 0 };
+  }
+}
+const cpuSeconds = (pid) => {
+  const { user, system } = cpuTimes(pid);
+  return user + system;
+};
+
+/** The PostgreSQL backends serving our database (the API's pool), by pid. */
+async function backendPids() {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    return rows.map((row) => row.pid);
+  } finally {
+    await client.end();
+  }
+}
+
+const space = (metrics, name) => Number(metrics.match(new RegExp(`^project_tracker_api_nodejs_heap_space_size_total_bytes\\{space="${name}"\\} ([\\d.e+]+)`, 'm'))?.[1] ?? NaN);
+
+/** Where the API's memory is: RSS anonymous / file-backed (from /proc), V8 heap and external (from /metrics). */
+async function memoryDetail(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (value) => round(value / 2 ** 20);
+  const kb = (key) => Number(status.match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? 0) * 1024;
+  const metrics = await fetch(`${apiUrl}/metrics`).then((response) => response.text()).catch(() => '');
+  const metric = (name) => Number(metrics.match(new RegExp(`^project_tracker_api_${name}(?:\\{[^}]*\\})? ([\\d.e+]+)`, 'm'))?.[1] ?? NaN);
+  return {
+    rssAnonMb: mb(kb('RssAnon')), rssFileMb: mb(kb('RssFile')),
+    heapUsedMb: mb(metric('nodejs_heap_size_used_bytes')), heapTotalMb: mb(metric('nodejs_heap_size_total_bytes')), externalMb: mb(metric('nodejs_external_memory_bytes')),
+    newSpaceMb: mb(space(metrics, 'new')), oldSpaceMb: mb(space(metrics, 'old')),
+  };
+}
+
+let apiUrl = '';
+const headers = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_API_KEY}` };
+async function call(method, path, body) {
+  const response = await fetch(`${apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** One started project with one indicator per connection; the ids come from the answers, so no worker is needed. */
+async function makeProjects(count) {
+  return Promise.all(
+    Array.from({ length: count }, async (_, n) => {
+      const { id } = await call('POST', '/projects', {
+        code: `P${n}-${process.pid}`, title: `Profile project ${n}`, description: 'profile-http', country: 'LA', location: { village: 'Bansuo' },
+        sector: '43040', participatingOrganisations: [{ name: 'Profile', role: 1 }],
+      });
+      await call('POST', `/projects/${id}/approve`, {});
+      await call('POST', `/projects/${id}/start`, {});
+      const { indicatorId } = await call('POST', `/projects/${id}/indicators`, {
+        title: 'Households reached', unit: 'households', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 1000 },
+      });
+      return { id, indicatorId };
+    }),
+  );
+}
+
+function closedLoop(projects, duration) {
+  return values.path ? closedLoopGet(projects.length, duration) : loadWithAutocannon(apiUrl, headers, projects, { duration });
+}
+
+function closedLoopGet(connections, duration) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url: `${apiUrl}${values.path}`, connections, duration, headers }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+/** The bench's overload: `rate` requests a second, round robin over the projects, whatever the answers do. */
+async function openLoop(projects, rate, seconds, apiPid) {
+  const statuses = {};
+  const latencies = [];
+  let peakInFlight = 0;
+  let inFlight = 0;
+  const sampler = setInterval(() => (peakInFlight = Math.max(peakInFlight, inFlight)), 10);
+  const { sent, sendingSeconds, requests } = await sendAtRate(rate, seconds, (n) => {
+    inFlight++;
+    const at = performance.now();
+    return fetch(`${apiUrl}${measurementPath(projects[(n - 1) % projects.length])}`, { method: 'POST', headers, body: measurementBody(n) })
+      .then(async (response) => {
+        await response.arrayBuffer();
+        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+        latencies.push(performance.now() - at);
+      })
+      .catch((error) => {
+        const key = String(error.cause?.code ?? error.name);
+        statuses[key] = (statuses[key] ?? 0) + 1;
+      })
+      .finally(() => inFlight--);
+  });
+  const memoryAtEnd = memory(apiPid);
+  if (values['heap-snapshot']) process.kill(apiPid, 'SIGTTIN');
+  await Promise.all(requests);
+  clearInterval(sampler);
+  return {
+    sent, achievedRate: round(sent / sendingSeconds), statuses, peakInFlight, memoryAtEnd,
+    p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)),
+  };
+}
+
+async function main() {
+  mkdirSync(values['prof-dir'], { recursive: true });
+  await admin(`CREATE DATABASE ${DB_NAME}`);
+  let api;
+  try {
+    await run([CLI, 'migrate']);
+    const port = await freePort();
+    apiUrl = `http://127.0.0.1:${port}`;
+    const flags = ['--import', join(ROOT, 'scripts/profile-preload.mjs'), ...(values['node-flags']?.split(' ').filter(Boolean) ?? API_NODE_FLAGS)];
+    if (values['cpu-prof']) flags.push('--cpu-prof', `--cpu-prof-dir=${values['prof-dir']}`);
+    if (values['heap-prof']) flags.push('--heap-prof', `--heap-prof-dir=${values['prof-dir']}`);
+    // Not SIGUSR2: Nest's shutdown hooks listen to it.
+    if (values['heap-snapshot']) flags.push('--heapsnapshot-signal=SIGTTIN', `--diagnostic-dir=${values['prof-dir']}`);
+    api = spawn(process.execPath, [...flags, API], { env: { ...ENV, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    api.stdout.on('data', (chunk) => (output += chunk));
+    api.stderr.on('data', (chunk) => (output += chunk));
+    const deadline = Date.now() + 30_000;
+    while (!(await fetch(`${apiUrl}/health`).catch(() => undefined))?.ok) {
+      if (api.exitCode !== null || Date.now() > deadline) throw new Error(`the API did not start\n${output}`);
+      await sleep(50);
+    }
+    log(`API pid ${api.pid} on ${apiUrl}; database ${DB_NAME}; ${CONNECTIONS} projects`);
+    const projects = await makeProjects(CONNECTIONS);
+    await closedLoop(projects, 2);
+    const before = { ...memory(api.pid), ...(await memoryDetail(api.pid)) };
+    const backends = await backendPids();
+    const cpuBefore = { api: cpuTimes(api.pid), postgres: backends.reduce((sum, pid) => sum + cpuSeconds(pid), 0) };
+    if (values.queries) api.kill('SIGWINCH');
+    let figures;
+    if (values.rate) {
+      log(`open loop: ${values.rate} requests/s for ${SECONDS} s`);
+      figures = await openLoop(projects, Number(values.rate), SECONDS, api.pid);
+    } else {
+      log(`autocannon: ${CONNECTIONS} connections for ${SECONDS} s`);
+      const result = await closedLoop(projects, SECONDS);
+      if (values['heap-snapshot']) process.kill(api.pid, 'SIGTTIN');
+      figures = {
+        requestsPerSecond: round(result.requests.average), total: result.requests.total,
+        p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
+      };
+    }
+    const after = { ...memory(api.pid), ...(await memoryDetail(api.pid)) };
+    const apiAfter = cpuTimes(api.pid);
+    const cpu = {
+      api: apiAfter.user + apiAfter.system - cpuBefore.api.user - cpuBefore.api.system,
+      apiSystem: apiAfter.system - cpuBefore.api.system,
+      postgres: backends.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - cpuBefore.postgres,
+    };
+    const exited = new Promise((resolve) => api.once('exit', resolve));
+    api.kill('SIGINT');
+    const killer = setTimeout(() => api.kill('SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(killer);
+    const requests = figures.total ?? figures.sent;
+    const summary = {
+      ...figures, memoryBeforeMb: before, memoryAfterMb: after,
+      // CPU per request: the API process, and the PostgreSQL backends that were connected before the load.
+      cpuMsPerRequest: {
+        api: round((1000 * cpu.api) / requests, 3), apiSystem: round((1000 * cpu.apiSystem) / requests, 3),
+        postgres: round((1000 * cpu.postgres) / requests, 3), backends: backends.length,
+      },
+      loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+    };
+    if (values.queries) {
+      const counts = JSON.parse(readFileSync(QUERY_LOG, 'utf8'));
+      summary.queryLog = QUERY_LOG;
+      summary.statementsPerRequest = counts.slice(0, 12).map(({ count, statement }) => ({ perRequest: round(count / requests, 2), statement: statement.slice(0, 100) }));
+    }
+    if (output.trim()) summary.apiOutputTail = output.trim().split('\n').slice(-5);
+    console.log(JSON.stringify(summary, null, 2));
+  } finally {
+    if (api && api.exitCode === null) api.kill('SIGKILL');
+    await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`).catch(() => undefined);
+    await dropQueueKeys(REDIS_URL, QUEUE_PREFIX).catch(() => undefined);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
