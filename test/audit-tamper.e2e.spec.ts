@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import { hashEvent } from '@app/event-store';
 import { auth } from './support/api-helpers.js';
@@ -25,6 +25,9 @@ async function project(steps: number): Promise<string> {
  * The latest checkpoint once it covers the project's last event. Tampering only after that keeps the
  * publisher from meeting a changed event: it refuses to seal one, and would log that at every run.
  */
+// Each spec waits for checkpoints (see checkpointed) besides its own requests.
+jest.setTimeout(60_000);
+
 async function checkpointed(id: string) {
   const last = Number((await db.query('SELECT max(position) AS p FROM events WHERE stream_id = $1', [id])).rows[0].p);
   return eventually(
@@ -32,7 +35,9 @@ async function checkpointed(id: string) {
       const latest = (await system.http.get('/audit/checkpoints').set(auth(admin)).expect(200)).body.latest;
       return latest && latest.upTo.position >= last ? latest : undefined;
     },
-    10_000,
+    // A checkpoint covers what the feed shows, which waits for every older transaction on the server to
+    // end: specs running alongside on a busy machine can hold that back for several seconds.
+    20_000,
     `a checkpoint covering project ${id}`,
   );
 }

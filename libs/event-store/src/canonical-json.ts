@@ -5,7 +5,8 @@
  *
  * Verification runs this on every event, so the usual case takes a fast path: a copy of the value with
  * its keys inserted in sorted order, written by the engine's own `JSON.stringify`. Values that path
- * would write differently (integer-like keys, which engines enumerate numerically; non-finite numbers;
+ * would write differently (integer-like keys, which engines enumerate numerically; a `__proto__` member,
+ * which an assignment would take for the prototype; non-finite numbers;
  * `toJSON` other than Date's; anything not JSON) take the plain recursive writer, which also refuses
  * what has no canonical form.
  */
@@ -53,6 +54,8 @@ export function sortedCopy(value: unknown): unknown {
         const key = keys[index]!;
         const first = key.charCodeAt(0);
         if (first >= 0x30 && first <= 0x39 && INTEGER_LIKE.test(key)) return NOT_FAST;
+        // Assigned to a plain object it would set the copy's prototype, not a member, and vanish.
+        if (key === '__proto__') return NOT_FAST;
         const member = sortedCopy(record[key]);
         if (member === NOT_FAST) return NOT_FAST;
         if (member !== undefined) copy[key] = member;
