@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { eachRow, type EventMetadata, type StoredEvent } from '@app/event-store';
+import { eachRow, type EventMetadata } from '@app/event-store';
+import { foldedEvent } from '../event-rows.js';
 import { ProjectDetailFolder, type ProjectDetailRows, VIEW_COLUMNS, VIEW_TABLES, type ViewTable } from '../project-detail/project-detail.rows.js';
 
 /** Events read per round trip while rebuilding: each is folded as it arrives, and pg keeps a query's rows until it ends. */
@@ -118,7 +119,7 @@ export class ProjectViewsRebuild {
               if (current) finish(current.folder);
               current = { streamId: row[0], folder: new ProjectDetailFolder() };
             }
-            current.folder.apply(toStored(row));
+            current.folder.apply(foldedEvent({ stream_id: row[0], stream_version: row[1], type: row[2], data: row[3], metadata: row[4] }));
             last = row;
           },
         );
@@ -226,18 +227,3 @@ function emptyRows(): ProjectDetailRows {
 
 /** A row of the rebuild's read, in its column order (pg's `rowMode: 'array'`). */
 type EventRow = [streamId: string, version: number, type: string, data: unknown, metadata: EventMetadata];
-
-function toStored([streamId, version, type, data, metadata]: EventRow): StoredEvent {
-  return {
-    position: 0,
-    transactionId: '0',
-    streamId,
-    version,
-    type,
-    schemaVersion: 1,
-    data,
-    metadata,
-    previousHash: '',
-    hash: '',
-  };
-}
