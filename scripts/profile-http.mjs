@@ -18,6 +18,8 @@
 //   --dist DIR   runs another build: a copy of dist/ made before a change (e.g. dist/base), for before/after runs
 //   --path P     loads GET P instead (e.g. /health: the cost of the HTTP stack without a command)
 //   --node-flags=F  starts the API with these node flags instead of the bench's (API_NODE_FLAGS in bench-support.mjs)
+//   --worker     also runs the built worker, as the bench does (projections and notifications during the load)
+//   --worker-sql FILE  (with --worker) counts the worker's statements and their time into FILE (scripts/profile-worker-sql.mjs)
 // scripts/profile-preload.mjs makes the API exit normally after Nest's shutdown, so the profiles land.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -41,6 +43,8 @@ const { values } = parseArgs({
     dist: { type: 'string', default: 'dist' },
     path: { type: 'string' },
     'node-flags': { type: 'string' },
+    worker: { type: 'boolean', default: false },
+    'worker-sql': { type: 'string' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -48,7 +52,8 @@ const CONNECTIONS = Number(values.connections);
 const ROOT = new URL('../', import.meta.url).pathname;
 const CLI = join(ROOT, values.dist, 'apps/cli/apps/cli/src/main.js');
 const API = join(ROOT, values.dist, 'apps/api/apps/api/src/main.js');
-for (const file of [CLI, API]) if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
+const WORKER = join(ROOT, values.dist, 'apps/worker/apps/worker/src/main.js');
+for (const file of [CLI, API, WORKER]) if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
 
 const BASE = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 const DB_NAME = `pt_prof_${process.pid}`;
@@ -199,12 +204,30 @@ async function openLoop(projects, rate, seconds, apiPid) {
   };
 }
 
+/** The built worker on the same database and queue prefix, as the bench runs it. */
+async function startWorker() {
+  const sql = values['worker-sql'];
+  const flags = sql ? ['--import', join(ROOT, 'scripts/profile-worker-sql.mjs')] : [];
+  const child = spawn(process.execPath, [...flags, WORKER], { env: { ...ENV, ...(sql ? { PROFILE_SQL_FILE: sql } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('worker running')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the worker did not start\n${output}`);
+    await sleep(50);
+  }
+  return child;
+}
+
 async function main() {
   mkdirSync(values['prof-dir'], { recursive: true });
   await admin(`CREATE DATABASE ${DB_NAME}`);
   let api;
+  let worker;
   try {
     await run([CLI, 'migrate']);
+    if (values.worker) worker = await startWorker();
     const port = await freePort();
     apiUrl = `http://127.0.0.1:${port}`;
     const flags = ['--import', join(ROOT, 'scripts/profile-preload.mjs'), ...(values['node-flags']?.split(' ').filter(Boolean) ?? API_NODE_FLAGS)];
@@ -227,6 +250,7 @@ async function main() {
     const before = { ...memory(api.pid), ...(await memoryDetail(api.pid)) };
     const backends = await backendPids();
     const cpuBefore = { api: cpuTimes(api.pid), postgres: backends.reduce((sum, pid) => sum + cpuSeconds(pid), 0) };
+    const workerCpuBefore = worker ? cpuSeconds(worker.pid) : 0;
     if (values.queries) api.kill('SIGWINCH');
     let figures;
     if (values.rate) {
@@ -248,6 +272,7 @@ async function main() {
       apiSystem: apiAfter.system - cpuBefore.api.system,
       postgres: backends.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - cpuBefore.postgres,
     };
+    const workerCpu = worker ? cpuSeconds(worker.pid) - workerCpuBefore : undefined;
     const exited = new Promise((resolve) => api.once('exit', resolve));
     api.kill('SIGINT');
     const killer = setTimeout(() => api.kill('SIGKILL'), 20_000);
@@ -260,6 +285,7 @@ async function main() {
       cpuMsPerRequest: {
         api: round((1000 * cpu.api) / requests, 3), apiSystem: round((1000 * cpu.apiSystem) / requests, 3),
         postgres: round((1000 * cpu.postgres) / requests, 3), backends: backends.length,
+        ...(worker ? { worker: round((1000 * workerCpu) / requests, 3) } : {}),
       },
       loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
     };
@@ -272,6 +298,7 @@ async function main() {
     console.log(JSON.stringify(summary, null, 2));
   } finally {
     if (api && api.exitCode === null) api.kill('SIGKILL');
+    if (worker && worker.exitCode === null) worker.kill('SIGKILL');
     await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`).catch(() => undefined);
     await dropQueueKeys(REDIS_URL, QUEUE_PREFIX).catch(() => undefined);
   }
