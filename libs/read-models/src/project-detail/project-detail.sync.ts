@@ -49,7 +49,8 @@ const READ_PENDING = `
  * once (the loser of a race reads again).
  *
  * Two round trips a step, one per batch of up to a thousand events, and no transaction held open
- * between them: round trips are what a sync waits for on a busy machine. The pool may commit without
+ * between them: round trips are what a sync waits for on a busy machine. Both statements are named, so
+ * each connection plans them once (planning the read cost PostgreSQL more than running it). The pool may commit without
  * waiting for the disk (`synchronous_commit = off`): the views are derived data, and a commit lost to a
  * server crash loses the effects and the version together, so the project shows up behind and its events
  * are applied again.
@@ -76,7 +77,7 @@ export class ProjectDetailSync {
 
   /** Up to BATCH new events applied; undefined when another sync moved the view on first (read again). */
   private async step(streamId: string): Promise<{ current: number; events: StoredEvent[] } | undefined> {
-    const { rows } = await this.pool.query<{ source: string; row: Row }>(READ_PENDING, [streamId, BATCH]);
+    const { rows } = await this.pool.query<{ source: string; row: Row }>({ name: 'project-detail-read-pending', text: READ_PENDING, values: [streamId, BATCH] });
     let project: Row | undefined;
     const events: StoredEvent[] = [];
     const seed: Omit<ProjectDetailSeed, 'project'> = { milestones: [], indicators: [], measurements: [] };

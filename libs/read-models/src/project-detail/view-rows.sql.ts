@@ -11,21 +11,34 @@ import { type ProjectDetailRows, VIEW_COLUMNS, VIEW_TABLES, type ViewTable } fro
 export async function writeViewChanges(db: pg.ClientBase | pg.Pool, changes: ProjectDetailRows, expectedVersion: number): Promise<boolean> {
   const [project] = changes.project_views;
   if (!project || changes.project_views.length !== 1) throw new Error('a sync writes exactly one project row');
-  const params: unknown[] = [JSON.stringify(project), expectedVersion];
+  const tables = OTHER_TABLES.filter((table) => changes[table].length > 0);
+  const name = `view-write:${tables.join(',')}`;
+  const values = [JSON.stringify(project), expectedVersion, ...tables.map((table) => JSON.stringify(changes[table]))];
+  const { rows } = await db.query<{ moved: number }>({ name, text: statementFor(name, tables), values });
+  return rows[0]!.moved === 1;
+}
+
+const OTHER_TABLES = VIEW_TABLES.filter((table) => table !== 'project_views');
+
+/**
+ * The write's text for one set of changed tables, built once per process: it is prepared under its
+ * name on each connection, so PostgreSQL plans each shape once (a few dozen shapes at most).
+ */
+const statements = new Map<string, string>();
+function statementFor(name: string, tables: readonly ViewTable[]): string {
+  let text = statements.get(name);
+  if (text) return text;
   const ctes = [
     `moved AS (INSERT INTO project_views ${fromJson('project_views', 'jsonb_populate_record', '$1')}
       ${onConflict('project_views')} WHERE project_views.version = $2 RETURNING id)`,
-  ];
-  for (const table of VIEW_TABLES) {
-    if (table === 'project_views' || changes[table].length === 0) continue;
-    params.push(JSON.stringify(changes[table]));
-    ctes.push(
-      `written_${table} AS (INSERT INTO ${table} ${fromJson(table, 'jsonb_populate_recordset', `$${params.length}`)}
+    ...tables.map(
+      (table, n) => `written_${table} AS (INSERT INTO ${table} ${fromJson(table, 'jsonb_populate_recordset', `$${n + 3}`)}
         WHERE EXISTS (SELECT FROM moved) ${onConflict(table)})`,
-    );
-  }
-  const { rows } = await db.query<{ moved: number }>(`WITH ${ctes.join(',\n')} SELECT count(*)::int AS moved FROM moved`, params);
-  return rows[0]!.moved === 1;
+    ),
+  ];
+  text = `WITH ${ctes.join(',\n')} SELECT count(*)::int AS moved FROM moved`;
+  statements.set(name, text);
+  return text;
 }
 
 function fromJson(table: ViewTable, populate: 'jsonb_populate_record' | 'jsonb_populate_recordset', param: string): string {
