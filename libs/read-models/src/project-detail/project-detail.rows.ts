@@ -83,7 +83,9 @@ export class ProjectDetailFolder {
     for (const measurement of seed.measurements) {
       const indicatorId = measurement.indicator_id as string;
       this.measurements.set(measurement.id as string, measurement);
-      this.measurementsOf.set(indicatorId, [...(this.measurementsOf.get(indicatorId) ?? []), measurement]);
+      const ofIndicator = this.measurementsOf.get(indicatorId);
+      if (ofIndicator) ofIndicator.push(measurement);
+      else this.measurementsOf.set(indicatorId, [measurement]);
     }
     for (const indicator of seed.indicators) {
       const id = indicator.id as string;
