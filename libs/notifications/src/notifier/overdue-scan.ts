@@ -22,7 +22,9 @@ interface OverdueRow {
 /**
  * Finds milestones whose due date has passed without their being reached, and announces each once per
  * due date. It reads the milestones the notifier keeps from the feed, under the notifier's cursor lock,
- * so it never judges a milestone on state older than the notifier's own. Claiming a milestone
+ * so it never judges a milestone on state older than the notifier's own; and only those of projects
+ * the notifier has followed to the head of their stream: a project whose later events the feed has not
+ * offered yet (a cancellation, the milestone reached) is judged by a later scan, not on what it was. Claiming a milestone
  * (`overdue_announced_for`) and storing its notification commit together: two scans at once, or a
  * redelivered scan job, announce it once.
  */
@@ -38,8 +40,8 @@ export class OverdueScan {
       // The same rule as isAnnouncedOverdue, in SQL so that settled milestones are never read again.
       const claimed = await client.query<OverdueRow>(
         `UPDATE notifier_milestones m SET overdue_announced_for = m.times_rescheduled
-         FROM notifier_projects p
-         WHERE p.project_id = m.project_id
+         FROM notifier_projects p JOIN event_streams s ON s.stream_id = p.project_id
+         WHERE p.project_id = m.project_id AND p.version = s.version
            AND m.status = 'planned' AND m.due_date < $1::date AND m.project_status NOT IN ('closed', 'cancelled')
            AND m.overdue_announced_for IS DISTINCT FROM m.times_rescheduled
          RETURNING m.milestone_id, m.project_id, m.title, m.due_date::text AS due_date, m.status, m.times_rescheduled,
