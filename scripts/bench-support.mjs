@@ -8,6 +8,8 @@ import { Redis } from 'ioredis';
 
 /** The node flags the API runs with, as in npm run start:api and scripts/start.sh (README, Memory). */
 export const API_NODE_FLAGS = ['--max-semi-space-size=16'];
+/** The node flags the worker runs with, as in npm run start:worker and scripts/start.sh (README, Memory). */
+export const WORKER_NODE_FLAGS = ['--max-semi-space-size=16'];
 
 /** The settings the benchmarks run the API and worker with: their own database and queue prefix, rate limits off, warnings only. */
 export function benchSettings({ databaseUrl, redisUrl, queuePrefix, adminApiKey }) {

@@ -28,7 +28,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { API_NODE_FLAGS, benchSettings, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate } from './bench-support.mjs';
+import { API_NODE_FLAGS, WORKER_NODE_FLAGS, benchSettings, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate } from './bench-support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -207,7 +207,7 @@ async function openLoop(projects, rate, seconds, apiPid) {
 /** The built worker on the same database and queue prefix, as the bench runs it. */
 async function startWorker() {
   const sql = values['worker-sql'];
-  const flags = sql ? ['--import', join(ROOT, 'scripts/profile-worker-sql.mjs')] : [];
+  const flags = [...WORKER_NODE_FLAGS, ...(sql ? ['--import', join(ROOT, 'scripts/profile-worker-sql.mjs')] : [])];
   const child = spawn(process.execPath, [...flags, WORKER], { env: { ...ENV, ...(sql ? { PROFILE_SQL_FILE: sql } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));

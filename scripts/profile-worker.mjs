@@ -5,7 +5,7 @@
 //
 //   node scripts/profile-worker.mjs [--projects 16] [--history 3000] [--backlog 5000] [--idle 200]
 //     [--load SECONDS] [--rate 500] [--prof DIR] [--heap-prof DIR] [--heap-snapshot DIR] [--sql FILE]
-//     [--worker-log FILE] [--keep-db]
+//     [--worker-log FILE] [--keep-db] [--node-flags "F"]
 //
 // 1. History: --projects projects, each proposed, approved, started, with one indicator and --history
 //    measurements (like the projects `npm run bench` has loaded by its worker-backlog phase), appended
@@ -24,6 +24,7 @@
 //    from its commit until its view shows it (all views polled every millisecond), as `npm run bench`
 //    does at 500 commands/s; then how long the notifier takes to reach the feed's end, how many notifier
 //    jobs still wait in Redis, and the worker's CPU time per event.
+// The measured worker runs with the worker's node flags (WORKER_NODE_FLAGS), or with --node-flags instead.
 // Then the worker's peak RSS (VmHWM), a heap snapshot into DIR with --heap-snapshot, SIGTERM (the CPU
 // profile is written on exit) and the worker's output to FILE with --worker-log.
 //
@@ -36,6 +37,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { WORKER_NODE_FLAGS } from './bench-support.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -51,6 +53,7 @@ const { values: opts } = parseArgs({
     'worker-log': { type: 'string' },
     sql: { type: 'string' },
     'keep-db': { type: 'boolean', default: false },
+    'node-flags': { type: 'string' },
   },
 });
 const PROJECTS = Number(opts.projects);
@@ -215,7 +218,7 @@ async function main() {
     );
     const behind = (await totals(pool)).head - before.visible;
 
-    const nodeArgs = [];
+    const nodeArgs = opts['node-flags'] !== undefined ? opts['node-flags'].split(' ').filter(Boolean) : [...WORKER_NODE_FLAGS];
     if (opts.prof) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.prof}`);
     if (opts['heap-prof']) nodeArgs.push('--heap-prof', `--heap-prof-dir=${opts['heap-prof']}`);
     if (opts.sql) nodeArgs.push('--import', join(ROOT, 'scripts/profile-worker-sql.mjs'));
