@@ -36,6 +36,7 @@ const BASE = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.
 const DB_NAME = `pt_bench_${process.pid}`;
 const dbUrl = (name) => Object.assign(new URL(BASE), { pathname: `/${name}` }).toString();
 const DATABASE_URL = dbUrl(DB_NAME);
+const APPEND_DB = `${DB_NAME}_append`;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const QUEUE_PREFIX = `pt-bench-${process.pid}`;
 const ADMIN_API_KEY = `bench-admin-${process.pid}-0123456789abcdef`;
@@ -121,14 +122,18 @@ async function stopApp(kind, child) {
 // ---------------------------------------------------------------------------------------------------
 // 1. Append: ours in process, pgbench's equivalent raw transaction, Emmett (not available: see docs).
 async function appendSection() {
-  log(`append: ours, ${CLIENTS} writers, ${S.append} s`);
-  const ours = await cliJson(['bench:append', String(S.append), String(CLIENTS)]);
+  // A database of its own: its synthetic streams (measurements with no project) would otherwise be in
+  // the log the worker follows and the views it keeps through the sections after this one.
+  await psql(BASE.pathname.slice(1) || 'postgres', `CREATE DATABASE ${APPEND_DB}`);
+  await cliJson(['migrate'], { DATABASE_URL: dbUrl(APPEND_DB) }, { json: false });
+  log(`append: ours, ${CLIENTS} writers, ${S.append} s, database ${APPEND_DB}`);
+  const ours = await cliJson(['bench:append', String(S.append), String(CLIENTS)], { DATABASE_URL: dbUrl(APPEND_DB) });
   results.figures.append = { ours };
 
   log(`append: pgbench, -c ${CLIENTS} -j 2 -T ${S.append}`);
   // The same work without our code: a stream row's version moved on and an event row inserted, in one
   // transaction, with the same unique (stream, version) and feed index as the events table.
-  await psql(DB_NAME, `
+  await psql(APPEND_DB, `
     CREATE TABLE pgb_streams (id int PRIMARY KEY, version int NOT NULL);
     CREATE TABLE pgb_events (
       position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
@@ -154,7 +159,7 @@ async function appendSection() {
   writeFileSync(notifying, readFileSync(script, 'utf8').replace('END;', "SELECT pg_notify('pt_bench', :client_id || ':1');\nEND;"));
   const pgbench = findPgbench();
   const runPgbench = (file) => {
-    const output = execFileSync(pgbench, ['-n', '-c', String(CLIENTS), '-j', '2', '-T', String(S.append), '-f', file, '-h', BASE.hostname, '-p', BASE.port || '5432', '-U', BASE.username || 'postgres', DB_NAME], {
+    const output = execFileSync(pgbench, ['-n', '-c', String(CLIENTS), '-j', '2', '-T', String(S.append), '-f', file, '-h', BASE.hostname, '-p', BASE.port || '5432', '-U', BASE.username || 'postgres', APPEND_DB], {
       encoding: 'utf8',
       env: { ...process.env, PGPASSWORD: decodeURIComponent(BASE.password ?? '') },
     });
@@ -530,7 +535,7 @@ async function main() {
     await psql(BASE.pathname.slice(1) || 'postgres', `DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`).catch(() => undefined);
     // The run's queues (our prefix and the no-op one) leave nothing behind in Redis.
     await dropQueueKeys(REDIS_URL, QUEUE_PREFIX).catch(() => undefined);
-    for (const name of [`${DB_NAME}_ls_bench`, `${DB_NAME}_emmett`]) await psql(BASE.pathname.slice(1) || 'postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+    for (const name of [APPEND_DB, `${DB_NAME}_ls_bench`, `${DB_NAME}_emmett`]) await psql(BASE.pathname.slice(1) || 'postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
   }
   results.seconds = round((performance.now() - started) / 1000, 1);
   results.table = rows;
