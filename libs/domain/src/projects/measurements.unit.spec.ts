@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
-import type { SexDisaggregationInput } from './project.commands.js';
+import type { ProjectCommand, SexDisaggregationInput } from './project.commands.js';
+import { decide } from './project.decider.js';
 import {
   DuplicateId,
   IndicatorNotFound,
@@ -12,6 +13,8 @@ import {
   ReasonRequired,
 } from './project.errors.js';
 import type { MeasurementCorrected, ProjectEvent } from './project.events.js';
+import { evolve, rebuildProjectState } from './project.evolve.js';
+import type { ProjectState } from './project.state.js';
 import type { SexDisaggregation } from './project.values.js';
 import { given } from './testing/given-when-then.js';
 import {
@@ -514,5 +517,48 @@ describe('CorrectMeasurement', () => {
         },
       })
       .thenThrows(ProjectIsFinal, 'PROJECT.FINAL');
+  });
+});
+
+describe('a measurement id already used, however the state deciding was reached', () => {
+  const record = (measurementId: string): ProjectCommand => ({
+    type: 'RecordMeasurement',
+    data: { indicatorId: 'ind-cattle', measurementId, value: 1, date: '2018-04-30' },
+  });
+  const recorded = (state: ProjectState, measurementId: string): ProjectState => decide(record(measurementId), state).reduce(evolve, state);
+  const refused = (state: ProjectState, measurementId: string) => expect(() => decide(record(measurementId), state)).toThrow(DuplicateId);
+  const accepted = (state: ProjectState, measurementId: string) => expect(decide(record(measurementId), state)).toHaveLength(1);
+
+  it('is refused on states evolved one from the other, and a new id is not', () => {
+    let state = rebuildProjectState(measured);
+    refused(state, 'msr-1');
+    for (let n = 0; n < 50; n++) state = recorded(state, `msr-long-${n}`);
+    for (const id of ['msr-1', 'msr-long-0', 'msr-long-49']) refused(state, id);
+    accepted(state, 'msr-long-50');
+  });
+
+  it('is told apart on two states evolved from the same one, and on the one they came from', () => {
+    const before = rebuildProjectState(measured);
+    refused(before, 'msr-1');
+    const withX = recorded(before, 'msr-x');
+    const withY = recorded(before, 'msr-y');
+    refused(withX, 'msr-x');
+    accepted(withX, 'msr-y');
+    refused(withY, 'msr-y');
+    accepted(withY, 'msr-x');
+    accepted(before, 'msr-x');
+    accepted(before, 'msr-y');
+  });
+
+  it('is refused on a state read back from a snapshot (JSON), and after a correction', () => {
+    const state = JSON.parse(JSON.stringify(recorded(rebuildProjectState(measured), 'msr-z'))) as ProjectState;
+    refused(state, 'msr-z');
+    const corrected = decide(
+      { type: 'CorrectMeasurement', data: { indicatorId: 'ind-cattle', measurementId: 'msr-fix', correctsMeasurementId: 'msr-z', value: 2, date: '2018-04-30', reason: 'Miscounted' } },
+      state,
+    ).reduce(evolve, state);
+    refused(corrected, 'msr-fix');
+    refused(corrected, 'msr-z');
+    accepted(corrected, 'msr-new');
   });
 });

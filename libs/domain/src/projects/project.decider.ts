@@ -31,6 +31,7 @@ import {
 import type { ProjectEvent } from './project.events.js';
 import type { Indicator, Milestone, Project, ProjectState } from './project.state.js';
 import type { DatedValue, ProjectStatus, SexDisaggregation } from './project.values.js';
+import { measurementIdsOf } from './measurement-ids.js';
 import { entryOf, withoutUndefined } from './records.js';
 
 /**
@@ -349,9 +350,7 @@ function reviseIndicatorTarget(command: ReviseIndicatorTarget, project: OpenProj
 
 /** Measurement ids are unique in the whole project, so one id names one measurement wherever it is used. */
 function requireNewMeasurementId(project: Project, measurementId: string): void {
-  const taken = Object.values(project.indicators).some((indicator) =>
-    indicator.measurements.some((measurement) => measurement.measurementId === measurementId),
-  );
+  const taken = Object.values(project.indicators).some((indicator) => measurementIdsOf(indicator.measurements).has(measurementId));
   if (taken) throw new DuplicateId('measurement', measurementId);
 }
 

@@ -7,6 +7,7 @@ import {
   type ProjectBase,
   type ProjectState,
 } from './project.state.js';
+import { measurementAdded } from './measurement-ids.js';
 import { entryOf, withoutUndefined } from './records.js';
 
 /**
@@ -141,27 +142,26 @@ export function evolve(state: ProjectState, event: ProjectEvent): ProjectState {
 
     case 'MeasurementRecorded': {
       const { measurementId, value, date, periodStart, disaggregation, note } = event.data;
-      return updateIndicator(state, event.data.indicatorId, (indicator) => ({
-        ...indicator,
-        measurements: [
-          ...indicator.measurements,
-          withoutUndefined({ measurementId, value, date, periodStart, disaggregation, note }),
-        ],
-      }));
+      return updateIndicator(state, event.data.indicatorId, (indicator) => {
+        const measurements = [...indicator.measurements, withoutUndefined({ measurementId, value, date, periodStart, disaggregation, note })];
+        measurementAdded(indicator.measurements, measurements, measurementId);
+        return { ...indicator, measurements };
+      });
     }
     case 'MeasurementCorrected': {
       const { measurementId, correctsMeasurementId, value, date, periodStart, disaggregation, reason } = event.data;
-      return updateIndicator(state, event.data.indicatorId, (indicator) => ({
-        ...indicator,
-        measurements: [
+      return updateIndicator(state, event.data.indicatorId, (indicator) => {
+        const measurements = [
           ...indicator.measurements.map((measurement) =>
             measurement.measurementId === correctsMeasurementId
               ? { ...measurement, supersededBy: measurementId }
               : measurement,
           ),
           withoutUndefined({ measurementId, value, date, periodStart, disaggregation, correctsMeasurementId, reason }),
-        ],
-      }));
+        ];
+        measurementAdded(indicator.measurements, measurements, measurementId);
+        return { ...indicator, measurements };
+      });
     }
 
     default: {
