@@ -76,8 +76,9 @@ export class ProjectViewsRebuild {
   private async buildShadow(suffix: string, onProgress?: (events: number) => void): Promise<ShadowBuild> {
     const started = Date.now();
     await this.dropShadow(suffix);
+    // Without indexes while they fill: each is built once at the end, cheaper than kept up row by row.
     for (const table of VIEW_TABLES) {
-      await this.pool.query(`CREATE TABLE ${table}${suffix} (LIKE ${table} INCLUDING ALL)`);
+      await this.pool.query(`CREATE TABLE ${table}${suffix} (LIKE ${table} INCLUDING ALL EXCLUDING INDEXES)`);
     }
     const reader = await this.pool.connect();
     const buffer = emptyRows();
@@ -106,6 +107,8 @@ export class ProjectViewsRebuild {
       let current: { streamId: string; folder: ProjectDetailFolder } | undefined;
       for (;;) {
         let last: EventRow | undefined;
+        // The writes of the page before this one: they run while this page is read and folded.
+        const earlierWrites = writing;
         const read = await eachRow<EventRow>(
           reader,
           `SELECT e.stream_id, e.stream_version, e.type, e.data, e.metadata
@@ -125,8 +128,8 @@ export class ProjectViewsRebuild {
         );
         events += read;
         onProgress?.(events);
-        // No more than a page's rows wait to be written: the reader never runs far ahead.
-        await writing;
+        // No more than two pages' rows wait to be written: the reader never runs far ahead.
+        await earlierWrites;
         if (!last || read < READ_BATCH) break;
         after = { streamId: last[0], version: last[1] };
       }
@@ -134,6 +137,7 @@ export class ProjectViewsRebuild {
       for (const table of VIEW_TABLES) if (buffer[table].length > 0) write(table);
       await writing;
       await reader.query('COMMIT');
+      for (const table of VIEW_TABLES) await this.indexLike(table, `${table}${suffix}`);
     } catch (error) {
       await writing.catch(() => undefined);
       await reader.query('ROLLBACK').catch(() => undefined);
@@ -143,6 +147,26 @@ export class ProjectViewsRebuild {
       reader.release();
     }
     return { events, projects, durationMs: Date.now() - started };
+  }
+
+  /** Gives `shadow` the keys and indexes `table` has (the names PostgreSQL chooses for a new table). */
+  private async indexLike(table: ViewTable, shadow: string): Promise<void> {
+    const keys = await this.pool.query<{ definition: string }>(
+      `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = $1::regclass AND contype IN ('p', 'u') ORDER BY contype, conname`,
+      [table],
+    );
+    for (const { definition } of keys.rows) await this.pool.query(`ALTER TABLE ${shadow} ADD ${definition}`);
+    const indexes = await this.pool.query<{ definition: string }>(
+      `SELECT pg_get_indexdef(i.indexrelid) AS definition FROM pg_index i
+       WHERE i.indrelid = $1::regclass AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+       ORDER BY i.indexrelid`,
+      [table],
+    );
+    for (const { definition } of indexes.rows) {
+      const onShadow = definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ /, `CREATE $1INDEX ON ${shadow} `);
+      if (onShadow === definition) throw new Error(`unexpected index definition on ${table}: ${definition}`);
+      await this.pool.query(onShadow);
+    }
   }
 
   /** Swaps the shadow tables in, all at once; readers wait only for the renames. */
