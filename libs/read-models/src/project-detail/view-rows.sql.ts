@@ -5,7 +5,8 @@ import { type ProjectDetailRows, VIEW_COLUMNS, VIEW_TABLES, type ViewTable } fro
  * Writes the rows a sync changed, in one statement, if and only if the project's view is still at
  * `expectedVersion` (0: no view yet): the project's row moves from that version to the new one, and every
  * other table's rows are written only if it did, replacing those that exist (by id) column for column.
- * Each table's rows travel as one JSON parameter that PostgreSQL turns into rows of the table's own type.
+ * Each table's rows travel as one JSON parameter that PostgreSQL turns into rows of the table's own type
+ * (non-finite numbers as their names, as the rebuild writes them).
  * Answers whether it wrote (false: another sync moved the view first).
  */
 export async function writeViewChanges(db: pg.ClientBase | pg.Pool, changes: ProjectDetailRows, expectedVersion: number): Promise<boolean> {
@@ -13,7 +14,7 @@ export async function writeViewChanges(db: pg.ClientBase | pg.Pool, changes: Pro
   if (!project || changes.project_views.length !== 1) throw new Error('a sync writes exactly one project row');
   const tables = OTHER_TABLES.filter((table) => changes[table].length > 0);
   const name = `view-write:${tables.join(',')}`;
-  const values = [JSON.stringify(project), expectedVersion, ...tables.map((table) => JSON.stringify(changes[table]))];
+  const values = [JSON.stringify(nonFiniteAsText(project)), expectedVersion, ...tables.map((table) => JSON.stringify(changes[table].map(nonFiniteAsText)))];
   const { rows } = await db.query<{ moved: number }>({ name, text: statementFor(name, tables), values });
   return rows[0]!.moved === 1;
 }
@@ -48,4 +49,18 @@ function fromJson(table: ViewTable, populate: 'jsonb_populate_record' | 'jsonb_p
 
 function onConflict(table: ViewTable): string {
   return `ON CONFLICT (id) DO UPDATE SET ${VIEW_COLUMNS[table].filter((c) => c !== 'id').map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
+}
+
+/**
+ * The row, or a copy whose non-finite numbers are text ('NaN', 'Infinity'): JSON cannot hold them, and
+ * PostgreSQL reads those names into a numeric column. The sync and the rebuild write rows through it both.
+ */
+export function nonFiniteAsText(row: Record<string, unknown>): Record<string, unknown> {
+  for (const key in row) {
+    const value = row[key];
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      return Object.fromEntries(Object.entries(row).map(([name, member]) => [name, typeof member === 'number' && !Number.isFinite(member) ? String(member) : member]));
+    }
+  }
+  return row;
 }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { eachRow, type EventMetadata } from '@app/event-store';
 import { foldedEvent } from '../event-rows.js';
 import { ProjectDetailFolder, type ProjectDetailRows, VIEW_COLUMNS, VIEW_TABLES, type ViewTable } from '../project-detail/project-detail.rows.js';
+import { nonFiniteAsText } from '../project-detail/view-rows.sql.js';
 
 /** Events read per round trip while rebuilding: each is folded as it arrives, and pg keeps a query's rows until it ends. */
 const READ_BATCH = 2_000;
@@ -232,17 +233,6 @@ export class ProjectViewsRebuild {
       ]);
     }
   }
-}
-
-/** The row, or a copy whose non-finite numbers are text ('NaN', 'Infinity'), as pg sends them as parameters. */
-function nonFiniteAsText(row: Record<string, unknown>): Record<string, unknown> {
-  for (const key in row) {
-    const value = row[key];
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      return Object.fromEntries(Object.entries(row).map(([name, member]) => [name, typeof member === 'number' && !Number.isFinite(member) ? String(member) : member]));
-    }
-  }
-  return row;
 }
 
 function emptyRows(): ProjectDetailRows {
