@@ -5,7 +5,7 @@
 //
 //   node scripts/profile-worker.mjs [--projects 16] [--history 3000] [--backlog 5000] [--idle 200]
 //     [--load SECONDS] [--rate 500] [--prof DIR] [--heap-prof DIR] [--heap-snapshot DIR] [--sql FILE]
-//     [--worker-log FILE] [--keep-db] [--node-flags "F"]
+//     [--worker-log FILE] [--keep-db] [--node-flags="F"]
 //
 // 1. History: --projects projects, each proposed, approved, started, with one indicator and --history
 //    measurements (like the projects `npm run bench` has loaded by its worker-backlog phase), appended
