@@ -126,3 +126,77 @@ describe('verifying hash chains from PostgreSQL', () => {
     }
   });
 });
+
+/** A reader that appends one event to `streamId` the first time `hook` is called on it: a writer that does not stop for the audit. */
+class AppendingReader extends PostgresAuditReader {
+  appended = false;
+  constructor(
+    private readonly streamId: string,
+    private readonly hook: 'heads' | 'scanStream',
+  ) {
+    super(pool);
+  }
+
+  private async appendOnce(): Promise<void> {
+    if (this.appended) return;
+    this.appended = true;
+    const version = (await store.streamVersion(this.streamId)) ?? 0;
+    await store.append(this.streamId, version, [newEvent({ value: 'appended during the audit' })], { streamType: 'project' });
+  }
+
+  override async heads(streamIds: readonly string[]) {
+    if (this.hook === 'heads') await this.appendOnce();
+    return super.heads(streamIds);
+  }
+
+  override async scanStream(...args: Parameters<PostgresAuditReader['scanStream']>) {
+    if (this.hook === 'scanStream') await this.appendOnce();
+    return super.scanStream(...args);
+  }
+}
+
+describe('verifying while writers append', () => {
+  it('does not take an append between reading the events and reading the head for a break', async () => {
+    const streamId = await stream(5);
+    const duringAll = new AppendingReader(streamId, 'heads');
+    const all = await verifyAllStreams(duringAll, undefined, { from: streamId, below: nextId(streamId) });
+    expect(duringAll.appended).toBe(true);
+    expect(all).toMatchObject({ valid: true, streams: 1, events: 6 });
+  });
+
+  it('does not take an append between reading the head and reading the events for a break', async () => {
+    const streamId = await stream(5);
+    const duringOne = new AppendingReader(streamId, 'scanStream');
+    const one = await verifyStream(duringOne, streamId);
+    expect(duringOne.appended).toBe(true);
+    expect(one).toMatchObject({ valid: true, events: 6, head: { version: 6 } });
+  });
+
+  it('still names a tail deleted, an event added past the head, and a head record changed', async () => {
+    const deleted = await stream(5);
+    await asSuperuser(pool, 'DELETE FROM events WHERE stream_id = $1 AND stream_version = 5', [deleted]);
+    const added = await stream(5);
+    await asSuperuser(
+      pool,
+      `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at, previous_hash, hash)
+       SELECT gen_random_uuid(), stream_id, 6, type, schema_version, data, metadata, occurred_at, recorded_at, hash, hash FROM events WHERE stream_id = $1 AND stream_version = 5`,
+      [added],
+    );
+    const changed = await stream(5);
+    await pool.query(`UPDATE event_streams SET head_hash = repeat('f', 64) WHERE stream_id = $1`, [changed]);
+    for (const streamId of [deleted, added, changed]) {
+      expect(await verifyStream(reader, streamId)).toMatchObject({ valid: false, code: expect.stringMatching(/HEAD_MISMATCH|HASH_MISMATCH|COLUMN_MISMATCH/) });
+      const slice = await verifyAllStreams(reader, undefined, { from: streamId, below: nextId(streamId) });
+      expect(slice).toMatchObject({ valid: false, brokenStreams: 1 });
+    }
+    expect(await verifyStream(reader, deleted)).toMatchObject({ code: 'HEAD_MISMATCH' });
+    expect(await verifyStream(reader, changed)).toMatchObject({ code: 'HEAD_MISMATCH' });
+  });
+});
+
+/** The id just after `id` in uuid order: a slice [id, nextId(id)) holds that one stream. */
+function nextId(id: string): string {
+  const hex = id.replace(/-/g, '');
+  const next = (BigInt(`0x${hex}`) + 1n).toString(16).padStart(32, '0');
+  return `${next.slice(0, 8)}-${next.slice(8, 12)}-${next.slice(12, 16)}-${next.slice(16, 20)}-${next.slice(20)}`;
+}

@@ -1,5 +1,6 @@
 import type { ChainBreak, ChainEvent } from './hash-chain-verifier.js';
 import { StreamChainVerifier } from './hash-chain-verifier.js';
+import { GENESIS_HASH } from '../event-hash.js';
 import { type PostgresAuditReader, SCAN_START, type StreamIdRange, type StreamScanKey } from './postgres-audit-reader.js';
 
 /** Events read per query while verifying: each is checked as it arrives, and pg keeps a query's rows until it ends. */
@@ -48,6 +49,28 @@ function outcome(verifier: StreamChainVerifier): StreamVerification {
   };
 }
 
+/** Whether the verifier's chain ends where the head record says the stream ends. */
+function endsAtHead(verifier: StreamChainVerifier, head: { version: number; hash: string }): boolean {
+  return head.version === (verifier.head?.version ?? 0) && head.hash === (verifier.head?.hash ?? GENESIS_HASH);
+}
+
+/**
+ * Checks where the verified chain ends against the stream's head record. Writers do not stop for an
+ * audit: a head read after the events may be ahead of them (appended since), one read before them
+ * behind (appended while they were read). So while the two disagree, the events up to the head are
+ * read on and the head read again, a few rounds; only a head that still disagrees is a break (a tail
+ * deleted, an event added past the head, a head record changed).
+ */
+async function settleHead(reader: PostgresAuditReader, verifier: StreamChainVerifier, head: { version: number; hash: string } | undefined): Promise<void> {
+  for (let round = 0; round < 3 && head && !verifier.brokenAt && !endsAtHead(verifier, head); round++) {
+    const last = verifier.head?.version ?? 0;
+    if (head.version > last) await reader.scanStream(verifier.streamId, last + 1, head.version - last, (event) => verifier.push(event), head.version);
+    if (verifier.brokenAt || endsAtHead(verifier, head)) break;
+    head = (await reader.heads([verifier.streamId])).get(verifier.streamId);
+  }
+  verifier.checkHead(head);
+}
+
 /**
  * Verifies one stream's hash chain from its first event to its head record. Undefined when the stream
  * does not exist.
@@ -72,7 +95,7 @@ export async function verifyStream(
     if (count < PAGE) break;
   }
   if (!head && read === 0) return undefined;
-  verifier.checkHead(head);
+  await settleHead(reader, verifier, head);
   return outcome(verifier);
 }
 
@@ -86,8 +109,8 @@ export async function verifyAllStreams(
   range: StreamIdRange = {},
 ): Promise<LogVerification> {
   const result: LogVerification = { valid: true, streams: 0, events: 0, broken: [], brokenStreams: 0 };
-  const finish = (verifier: StreamChainVerifier, head: { version: number; hash: string } | undefined) => {
-    verifier.checkHead(head);
+  const finish = async (verifier: StreamChainVerifier, head: { version: number; hash: string } | undefined) => {
+    await settleHead(reader, verifier, head);
     const verification = outcome(verifier);
     result.streams++;
     result.events += verification.events;
@@ -106,7 +129,7 @@ export async function verifyAllStreams(
     heads.catch(() => undefined);
     finishing = finishing.then(async () => {
       const known = await heads;
-      for (const verifier of verifiers) finish(verifier, known.get(verifier.streamId));
+      for (const verifier of verifiers) await finish(verifier, known.get(verifier.streamId));
     });
     finishing.catch(() => undefined);
   };
@@ -135,7 +158,7 @@ export async function verifyAllStreams(
   if (current) finishWithHeads([current]);
   await finishing;
   for (const empty of await reader.streamsWithoutEvents(range)) {
-    finish(new StreamChainVerifier(empty.streamId), { version: empty.version, hash: empty.hash });
+    await finish(new StreamChainVerifier(empty.streamId), { version: empty.version, hash: empty.hash });
   }
   return result;
 }
