@@ -1,27 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { PROJECT_EVENT_SCHEMA_VERSION, type ProjectCommand } from '@app/domain';
-import { createTestEnvironment, type TestEnvironment } from '../../../test/support/test-environment.js';
+import { openStoreDatabase } from '../../../test/support/store-database.js';
 import { TooManyWaitingCommands } from './event-store.errors.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 import { createProjectCommandHandler } from './projects/project-command-handling.js';
 import { metadata, startedProject as project } from './testing/project-streams.js';
 
-let env: TestEnvironment;
 let pool: pg.Pool;
 let store: PostgresEventStore;
-
-beforeAll(async () => {
-  env = await createTestEnvironment('command_handling');
-  pool = new pg.Pool({ connectionString: env.config.databaseUrl, max: 10 });
-  pool.on('error', () => undefined);
-  store = new PostgresEventStore(pool);
-});
-
-afterAll(async () => {
-  await pool.end();
-  await env.dispose();
-});
+openStoreDatabase('command_handling', 10, (opened) => ({ pool, store } = opened));
 
 /** Counts the store's stream reads until restored. */
 function countStreamReads(): { count: number; restore(): void } {

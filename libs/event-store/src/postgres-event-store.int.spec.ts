@@ -1,28 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { createTestEnvironment, eventually, type TestEnvironment } from '../../../test/support/test-environment.js';
+import { eventually } from '../../../test/support/test-environment.js';
+import { openStoreDatabase } from '../../../test/support/store-database.js';
 import { GENESIS_HASH, hashEvent, hashedContentOf } from './event-hash.js';
 import { AppendConditionFailed, StreamHeadMismatch, StreamVersionConflict } from './event-store.errors.js';
 import { type AppendCondition, type AppendResult, FEED_START, type FeedCursor, PostgresEventStore } from './postgres-event-store.js';
 import type { NewEvent, StoredEvent } from './stored-event.js';
 
-let env: TestEnvironment;
 let pool: pg.Pool;
 let store: PostgresEventStore;
-
-beforeAll(async () => {
-  env = await createTestEnvironment('event_store');
-  // Enough for real concurrency, few enough to share the server with other specs.
-  pool = new pg.Pool({ connectionString: env.config.databaseUrl, max: 16 });
-  pool.on('error', () => undefined);
-  store = new PostgresEventStore(pool);
-});
-
-afterAll(async () => {
-  await pool.end();
-  await env.dispose();
-});
+openStoreDatabase('event_store', 16, (opened) => ({ pool, store } = opened));
 
 function newEvent(type: string, data: unknown = {}): NewEvent {
   return {

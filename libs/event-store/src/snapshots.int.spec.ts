@@ -1,27 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import type { ProjectState } from '@app/domain';
-import { createTestEnvironment, type TestEnvironment } from '../../../test/support/test-environment.js';
+import { openStoreDatabase } from '../../../test/support/store-database.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 import { createProjectCommandHandler } from './projects/project-command-handling.js';
 import { PostgresSnapshotStore } from './snapshot-store.js';
 import { startedProject } from './testing/project-streams.js';
 
-let env: TestEnvironment;
 let pool: pg.Pool;
 let store: PostgresEventStore;
-
-beforeAll(async () => {
-  env = await createTestEnvironment('snapshots');
-  pool = new pg.Pool({ connectionString: env.config.databaseUrl, max: 10 });
-  pool.on('error', () => undefined);
-  store = new PostgresEventStore(pool);
-});
-
-afterAll(async () => {
-  await pool.end();
-  await env.dispose();
-});
+openStoreDatabase('snapshots', 10, (opened) => ({ pool, store } = opened));
 
 async function snapshotVersions(streamId: string): Promise<number[]> {
   const result = await pool.query('SELECT version FROM project_snapshots WHERE stream_id = $1 ORDER BY version', [streamId]);

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import pg from 'pg';
 import { asSuperuser } from '../../../../test/support/tamper.js';
-import { createTestEnvironment, type TestEnvironment } from '../../../../test/support/test-environment.js';
+import { openStoreDatabase } from '../../../../test/support/store-database.js';
+import type { TestEnvironment } from '../../../../test/support/test-environment.js';
 import { PostgresEventStore } from '../postgres-event-store.js';
 import type { NewEvent } from '../stored-event.js';
 import { recomputeEventHash } from './hash-chain-verifier.js';
@@ -14,17 +15,9 @@ let env: TestEnvironment;
 let pool: pg.Pool;
 let store: PostgresEventStore;
 let reader: PostgresAuditReader;
-
-beforeAll(async () => {
-  env = await createTestEnvironment('stream_verification');
-  pool = new pg.Pool({ connectionString: env.config.databaseUrl, max: 4 });
-  store = new PostgresEventStore(pool);
+openStoreDatabase('stream_verification', 4, (opened) => {
+  ({ env, pool, store } = opened);
   reader = new PostgresAuditReader(pool);
-});
-
-afterAll(async () => {
-  await pool.end();
-  await env.dispose();
 });
 
 function newEvent(data: unknown): NewEvent {

@@ -1,29 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { createProjectCommandHandler, PostgresEventStore } from '@app/event-store';
+import { createProjectCommandHandler } from '@app/event-store';
 import { metadata } from '../../../event-store/src/testing/project-streams.js';
-import { createTestEnvironment, eventually, type TestEnvironment } from '../../../../test/support/test-environment.js';
+import { eventually } from '../../../../test/support/test-environment.js';
+import { openStoreDatabase } from '../../../../test/support/store-database.js';
 import { Notifier } from './notifier.js';
 import { OverdueScan } from './overdue-scan.js';
 
-let env: TestEnvironment;
 let pool: pg.Pool;
 let handler: ReturnType<typeof createProjectCommandHandler>;
 let notifier: Notifier;
-
-beforeAll(async () => {
-  env = await createTestEnvironment('overdue_scan');
-  pool = new pg.Pool({ connectionString: env.config.databaseUrl, max: 4 });
-  pool.on('error', () => undefined);
-  const store = new PostgresEventStore(pool);
-  handler = createProjectCommandHandler(store);
-  notifier = new Notifier(pool, store);
-});
-
-afterAll(async () => {
-  await pool.end();
-  await env.dispose();
+openStoreDatabase('overdue_scan', 4, (opened) => {
+  pool = opened.pool;
+  handler = createProjectCommandHandler(opened.store);
+  notifier = new Notifier(opened.pool, opened.store);
 });
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
