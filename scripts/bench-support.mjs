@@ -1,5 +1,6 @@
 // What scripts/bench.mjs and scripts/profile-http.mjs share: the settings, a free port, a process's memory, the
 // RecordMeasurement load autocannon puts on the API, and cleaning a queue prefix out of Redis.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -73,6 +74,25 @@ export function loadWithAutocannon(apiUrl, headers, projects, options) {
       (error, result) => (error ? reject(error) : resolve(result)),
     );
   });
+}
+
+/**
+ * Starts the built worker (`node ...nodeArgs workerPath`) with `env` and resolves once it says "worker
+ * running" (30 s at most). `child.output()` is what it has printed so far.
+ */
+export async function startWorkerProcess(workerPath, nodeArgs, env) {
+  const child = spawn(process.execPath, [...nodeArgs, workerPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  child.output = () => output;
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('worker running')) {
+    if (child.exitCode !== null) throw new Error(`the worker exited ${child.exitCode}\n${output}`);
+    if (Date.now() > deadline) throw new Error(`the worker did not start within 30 s\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return child;
 }
 
 /** Removes every key under a queue prefix (the run's queues, rate-limit windows) from Redis. */

@@ -28,7 +28,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { API_NODE_FLAGS, WORKER_NODE_FLAGS, benchSettings, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate } from './bench-support.mjs';
+import { API_NODE_FLAGS, WORKER_NODE_FLAGS, benchSettings, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate, startWorkerProcess } from './bench-support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -205,19 +205,10 @@ async function openLoop(projects, rate, seconds, apiPid) {
 }
 
 /** The built worker on the same database and queue prefix, as the bench runs it. */
-async function startWorker() {
+function startWorker() {
   const sql = values['worker-sql'];
   const flags = [...WORKER_NODE_FLAGS, ...(sql ? ['--import', join(ROOT, 'scripts/profile-worker-sql.mjs')] : [])];
-  const child = spawn(process.execPath, [...flags, WORKER], { env: { ...ENV, ...(sql ? { PROFILE_SQL_FILE: sql } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 30_000;
-  while (!output.includes('worker running')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the worker did not start\n${output}`);
-    await sleep(50);
-  }
-  return child;
+  return startWorkerProcess(WORKER, flags, { ...ENV, ...(sql ? { PROFILE_SQL_FILE: sql } : {}) });
 }
 
 async function main() {

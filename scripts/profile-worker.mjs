@@ -37,7 +37,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { WORKER_NODE_FLAGS } from './bench-support.mjs';
+import { WORKER_NODE_FLAGS, dropQueueKeys, startWorkerProcess } from './bench-support.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -100,19 +100,8 @@ function run(args, env = {}) {
   });
 }
 
-async function startWorker(nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, WORKER], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  child.output = () => output;
-  const deadline = Date.now() + 30_000;
-  while (!output.includes('worker running')) {
-    if (child.exitCode !== null) throw new Error(`worker exited ${child.exitCode}\n${output}`);
-    if (Date.now() > deadline) throw new Error(`worker did not start\n${output}`);
-    await sleep(20);
-  }
-  return child;
+function startWorker(nodeArgs = []) {
+  return startWorkerProcess(WORKER, nodeArgs, ENV);
 }
 
 async function stopWorker(child) {
@@ -282,7 +271,7 @@ async function main() {
     if (!opts['keep-db']) await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
     else log(`kept database ${DB_NAME}`);
     await admin.end();
-    await dropQueueKeys();
+    await dropQueueKeys(REDIS_URL, QUEUE_PREFIX);
   }
 }
 
@@ -352,17 +341,6 @@ async function recordMeasurement(store, project, n, { announce = false } = {}) {
     announcer ??= new Redis(REDIS_URL);
     announcer.publish(`${QUEUE_PREFIX}:events-appended`, `${project.projectId}:${appended.version}:${Date.now()}`).catch(() => undefined);
   }
-}
-
-async function dropQueueKeys() {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}*`, 'COUNT', 1000);
-    if (keys.length) await redis.unlink(...keys);
-    cursor = nextCursor;
-  } while (cursor !== '0');
-  await redis.quit();
 }
 
 await main();

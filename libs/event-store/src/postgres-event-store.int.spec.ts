@@ -7,25 +7,11 @@ import { GENESIS_HASH, hashEvent, hashedContentOf } from './event-hash.js';
 import { AppendConditionFailed, StreamHeadMismatch, StreamVersionConflict } from './event-store.errors.js';
 import { type AppendCondition, type AppendResult, FEED_START, type FeedCursor, PostgresEventStore } from './postgres-event-store.js';
 import type { NewEvent, StoredEvent } from './stored-event.js';
+import { newEvent } from './testing/project-streams.js';
 
 let pool: pg.Pool;
 let store: PostgresEventStore;
 openStoreDatabase('event_store', 16, (opened) => ({ pool, store } = opened));
-
-function newEvent(type: string, data: unknown = {}): NewEvent {
-  return {
-    type,
-    data,
-    schemaVersion: 1,
-    metadata: {
-      eventId: randomUUID(),
-      actor: { keyId: randomUUID(), role: 'team' },
-      commandType: 'Test',
-      correlationId: randomUUID(),
-      occurredAt: new Date().toISOString(),
-    },
-  };
-}
 
 const options = { streamType: 'project' };
 

@@ -6,7 +6,7 @@ import { asSuperuser } from '../../../../test/support/tamper.js';
 import { openStoreDatabase } from '../../../../test/support/store-database.js';
 import type { TestEnvironment } from '../../../../test/support/test-environment.js';
 import { PostgresEventStore } from '../postgres-event-store.js';
-import type { NewEvent } from '../stored-event.js';
+import { newEvent } from '../testing/project-streams.js';
 import { recomputeEventHash } from './hash-chain-verifier.js';
 import { PostgresAuditReader, SCAN_START } from './postgres-audit-reader.js';
 import { mergeLogVerifications, verifyAllStreams, verifyStream } from './stream-verification.js';
@@ -20,26 +20,14 @@ openStoreDatabase('stream_verification', 4, (opened) => {
   reader = new PostgresAuditReader(pool);
 });
 
-function newEvent(data: unknown): NewEvent {
-  return {
-    type: 'MeasurementRecorded',
-    data,
-    schemaVersion: 1,
-    metadata: {
-      eventId: randomUUID(),
-      actor: { keyId: randomUUID(), role: 'team' },
-      commandType: 'RecordMeasurement',
-      correlationId: randomUUID(),
-      occurredAt: new Date().toISOString(),
-    },
-  };
-}
+/** A measurement as the specs below append it. */
+const measured = (data: unknown) => newEvent('MeasurementRecorded', data, 'RecordMeasurement');
 
 /** A stream of `count` events, appended 500 at a time. */
 async function stream(count: number, data: (n: number) => unknown = (n) => ({ value: n, disaggregation: { male: n, female: 1 } })): Promise<string> {
   const streamId = randomUUID();
   for (let version = 0; version < count; version += 500) {
-    const events = Array.from({ length: Math.min(500, count - version) }, (_, n) => newEvent(data(version + n)));
+    const events = Array.from({ length: Math.min(500, count - version) }, (_, n) => measured(data(version + n)));
     await store.append(streamId, version, events, { streamType: 'project' });
   }
   return streamId;
@@ -134,7 +122,7 @@ class AppendingReader extends PostgresAuditReader {
     if (this.appended) return;
     this.appended = true;
     const version = (await store.streamVersion(this.streamId)) ?? 0;
-    await store.append(this.streamId, version, [newEvent({ value: 'appended during the audit' })], { streamType: 'project' });
+    await store.append(this.streamId, version, [measured({ value: 'appended during the audit' })], { streamType: 'project' });
   }
 
   override async heads(streamIds: readonly string[]) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ProjectCommand } from '@app/domain';
 import type { CommandMetadata } from '../command-handling.js';
+import type { NewEvent } from '../stored-event.js';
 import type { createProjectCommandHandler } from '../projects/project-command-handling.js';
 
 /** Test-only: streams for the event store's specs. */
@@ -11,6 +12,11 @@ export const metadata = (): CommandMetadata => ({
   correlationId: randomUUID(),
   occurredAt: new Date().toISOString(),
 });
+
+/** An event as an append takes it, with fresh ids in its metadata: for specs that append to the store directly. */
+export function newEvent(type: string, data: unknown = {}, commandType = 'Test'): NewEvent {
+  return { type, data, schemaVersion: 1, metadata: { ...metadata(), commandType, actor: { keyId: randomUUID(), role: 'team' }, eventId: randomUUID() } };
+}
 
 /** A started project with one indicator `i`, then `measurements` measurements: 4 + measurements events. */
 export async function startedProject(handler: ReturnType<typeof createProjectCommandHandler>, measurements: number): Promise<string> {
