@@ -156,22 +156,19 @@ describe('verifying while writers append', () => {
   it('still names a tail deleted, an event added past the head, and a head record changed', async () => {
     const deleted = await stream(5);
     await asSuperuser(pool, 'DELETE FROM events WHERE stream_id = $1 AND stream_version = 5', [deleted]);
-    const added = await stream(5);
-    await asSuperuser(
-      pool,
-      `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at, previous_hash, hash)
-       SELECT gen_random_uuid(), stream_id, 6, type, schema_version, data, metadata, occurred_at, recorded_at, hash, hash FROM events WHERE stream_id = $1 AND stream_version = 5`,
+    // A well-chained sixth event the head record does not name: the head set back to the fifth.
+    const added = await stream(6);
+    await pool.query(
+      `UPDATE event_streams s SET version = 5, head_hash = e.hash FROM events e WHERE e.stream_id = s.stream_id AND e.stream_version = 5 AND s.stream_id = $1`,
       [added],
     );
     const changed = await stream(5);
     await pool.query(`UPDATE event_streams SET head_hash = repeat('f', 64) WHERE stream_id = $1`, [changed]);
     for (const streamId of [deleted, added, changed]) {
-      expect(await verifyStream(reader, streamId)).toMatchObject({ valid: false, code: expect.stringMatching(/HEAD_MISMATCH|HASH_MISMATCH|COLUMN_MISMATCH/) });
+      expect(await verifyStream(reader, streamId)).toMatchObject({ valid: false, code: 'HEAD_MISMATCH' });
       const slice = await verifyAllStreams(reader, undefined, { from: streamId, below: nextId(streamId) });
-      expect(slice).toMatchObject({ valid: false, brokenStreams: 1 });
+      expect(slice).toMatchObject({ valid: false, brokenStreams: 1, broken: [{ streamId, code: 'HEAD_MISMATCH' }] });
     }
-    expect(await verifyStream(reader, deleted)).toMatchObject({ code: 'HEAD_MISMATCH' });
-    expect(await verifyStream(reader, changed)).toMatchObject({ code: 'HEAD_MISMATCH' });
   });
 });
 
