@@ -7,7 +7,6 @@ import { seedProjects } from '../../../seeds/seed-runner.js';
 import { asSuperuser } from '../../../test/support/tamper.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from '../../../test/support/test-environment.js';
 import { auditVerifyCommand } from './audit-verify.command.js';
-import { streamIdRanges } from './parallel-verification.js';
 
 let env: TestEnvironment;
 let pool: pg.Pool;
@@ -87,12 +86,5 @@ describe('audit:verify', () => {
     expect((await run(['--fast'])).code).toBe(2);
     expect((await run([`--hash=${'a'.repeat(64)}`])).code).toBe(2);
     expect((await run([randomUUID()])).code).toBe(2);
-  });
-
-  it('splits the stream id space into contiguous slices for the worker threads', () => {
-    expect(streamIdRanges(1)).toEqual([{}]);
-    expect(streamIdRanges(2)).toEqual([{ below: '80000000-0000-0000-0000-000000000000' }, { from: '80000000-0000-0000-0000-000000000000' }]);
-    const four = streamIdRanges(4);
-    for (let k = 1; k < 4; k++) expect(four[k]!.from).toBe(four[k - 1]!.below);
   });
 });

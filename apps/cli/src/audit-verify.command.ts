@@ -11,8 +11,8 @@ const SMALL_LOG = 50_000;
 
 /**
  * `audit:verify [projectId] [--workers=N] [--checkpoint=ID [--hash=HEX]]`: one project's hash chain,
- * or every stream's chain (split over N threads, this one and N - 1 workers: one per core by default,
- * one for a log under 50,000 events) and then the whole log against every published checkpoint, or
+ * or every stream's chain (split over N threads, this one and N - 1 workers: one per two cores by
+ * default, one for a log under 50,000 events) and then the whole log against every published checkpoint, or
  * against checkpoint ID only (and the hash an auditor holds for it). Exit code 0 when everything holds,
  * 1 when something broke, 2 for a bad argument. The run is recorded in the access log (role `cli`).
  */

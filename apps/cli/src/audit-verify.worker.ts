@@ -17,6 +17,7 @@ port.on('message', (order: WorkerOrder) => {
     void pool.end();
     return;
   }
-  void verifyAllStreams(reader, (checked) => say({ checked }), order.range).then((result) => say({ slice: order.slice, result }));
+  // One lane (one connection): the threads are what runs in parallel.
+  void verifyAllStreams(reader, (checked) => say({ checked }), order.range, 1).then((result) => say({ slice: order.slice, result }));
 });
 say({ ready: true });

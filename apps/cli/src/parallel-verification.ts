@@ -6,21 +6,19 @@ import {
   mergeLogVerifications,
   PostgresAuditReader,
   type ProgressListener,
+  SCAN_LANES,
+  splitStreamIdRange,
   type StreamIdRange,
   verifyAllStreams,
 } from '@app/event-store';
 
-/** `workers` slices of the stream id space (random and name-based UUIDs spread evenly over it). */
-export function streamIdRanges(workers: number): StreamIdRange[] {
-  const bound = (k: number) => `${Math.floor((k * 0x1_0000_0000) / workers).toString(16).padStart(8, '0')}-0000-0000-0000-000000000000`;
-  return Array.from({ length: workers }, (_, k) => ({
-    ...(k > 0 ? { from: bound(k) } : {}),
-    ...(k < workers - 1 ? { below: bound(k + 1) } : {}),
-  }));
-}
-
+/**
+ * Threads for a whole-log verification: half the cores. PostgreSQL spends about as much CPU writing a
+ * row out as a thread spends parsing and hashing it, so each thread keeps a core of server processes
+ * busy; on two cores one thread (with its two scans) beats two.
+ */
 export function defaultWorkers(): number {
-  return Math.max(1, Math.min(availableParallelism(), 8));
+  return Math.max(1, Math.min(Math.floor(availableParallelism() / 2), 8));
 }
 
 /**
@@ -28,6 +26,9 @@ export function defaultWorkers(): number {
  * started late (a worker loads its modules first) or met long streams does not hold the others up.
  */
 const SLICES_PER_THREAD = 8;
+
+/** Each thread scans its slice on one connection (one lane): the threads are what runs in parallel. */
+const ONE_LANE = 1;
 
 /** What a verification worker says (audit-verify.worker.ts). */
 export type WorkerMessage = { ready: true } | { checked: number } | { slice: number; result: LogVerification };
@@ -52,12 +53,13 @@ interface Reports {
  * order, as from one scan.
  */
 export async function verifyAllStreamsInParallel(databaseUrl: string, threads: number, onProgress?: ProgressListener): Promise<LogVerification> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  // A scan's connection, and one for the heads of the streams it finished, per lane.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 * SCAN_LANES });
   try {
     const reader = new PostgresAuditReader(pool);
     if (threads <= 1) return await verifyAllStreams(reader, onProgress);
 
-    const ranges = streamIdRanges(threads * SLICES_PER_THREAD);
+    const ranges = splitStreamIdRange({}, threads * SLICES_PER_THREAD);
     let taken = 0;
     const nextSlice = (): Slice | undefined => (taken < ranges.length ? { index: taken, range: ranges[taken++]! } : undefined);
     const parts = new Array<LogVerification>(ranges.length);
@@ -79,7 +81,7 @@ export async function verifyAllStreamsInParallel(databaseUrl: string, threads: n
     const workers = Array.from({ length: threads - 1 }, (_, index) => runWorker(databaseUrl, index + 1, nextSlice, reports));
     // This thread verifies too, from the start: the workers need a moment to load their modules.
     for (let slice = nextSlice(); slice; slice = nextSlice()) {
-      reports.finished(0, slice.index, await verifyAllStreams(reader, (events) => reports.progress(0, events), slice.range));
+      reports.finished(0, slice.index, await verifyAllStreams(reader, (events) => reports.progress(0, events), slice.range, ONE_LANE));
     }
     await Promise.all(workers);
     return mergeLogVerifications(parts);

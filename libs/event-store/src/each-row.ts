@@ -5,8 +5,10 @@ import pg from 'pg';
  * arrives, so that a long read keeps no more than a page of rows alive; answers how many rows were read.
  * What `onRow` throws fails the promise once the query is done, as do the query's errors and the loss
  * of the connection. The query's callback, not its events, settles it: once a query has a callback
- * (pg gives it one for `query_timeout`), pg reports errors there only. pg also keeps a callback's rows
- * until the query ends, so callers read modest pages.
+ * (pg gives it one for `query_timeout`), pg reports errors there only. pg would also collect a
+ * callback's rows until the query ends; each is dropped from that collection once handed over, so a
+ * page's rows do not outlive their turn (kept, they outlived young-generation collections and brought
+ * on old-generation ones: a first verification of 100,000 events ran at 73-75k events/s, 76-88k without).
  */
 export async function eachRow<Row extends unknown[]>(
   client: pg.ClientBase,
@@ -25,7 +27,9 @@ export async function eachRow<Row extends unknown[]>(
     connectionLost = reject;
     const config: pg.QueryArrayConfig = { text, values, rowMode: 'array' };
     const query = new pg.Query(config, (error) => (error ? reject(error) : resolve()));
-    query.on('row', (row: Row) => {
+    query.on('row', (row: Row, result?: pg.ResultBuilder<Row>) => {
+      // pg collects a callback's rows for it; the rows handed over here need not stay alive.
+      if (result) result.rows.length = 0;
       if (failure !== undefined) return;
       try {
         onRow(row);

@@ -57,8 +57,13 @@ describe('verifying hash chains from PostgreSQL', () => {
     // With the 304 events above, whatever the order of the streams, none ends at a multiple of 1,000 events
     // (a page of the scan): the 5,001st event starts a page in the middle of a stream.
     const streams = [await stream(2_600), await stream(2_450), await stream(30)];
-    const whole = await verifyAllStreams(reader);
+    const progress: number[] = [];
+    const whole = await verifyAllStreams(reader, (checked) => progress.push(checked));
     expect(whole).toMatchObject({ valid: true, streams: 4, events: await reader.countEvents(), brokenStreams: 0 });
+    // Two lanes by default, their progress summed; one lane (one scan) finds the same.
+    expect(progress.at(-1)).toBe(whole.events);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(await verifyAllStreams(reader, undefined, {}, 1)).toEqual(whole);
     const middle = [...streams].sort()[1]!;
     const halves = await Promise.all([verifyAllStreams(reader, undefined, { below: middle }), verifyAllStreams(reader, undefined, { from: middle })]);
     expect(mergeLogVerifications(halves)).toEqual(whole);
@@ -72,6 +77,13 @@ describe('verifying hash chains from PostgreSQL', () => {
     const broken = await verifyAllStreams(reader);
     expect(broken).toMatchObject({ valid: false, streams: 4, brokenStreams: 1, broken: [{ streamId, brokenAt: { version }, code: 'HASH_MISMATCH' }] });
     expect(await verifyStream(reader, streamId)).toMatchObject({ valid: false, brokenAt: { version }, code: 'HASH_MISMATCH' });
+
+    // Every stream broken: reported in stream id order, whichever lane found each.
+    await asSuperuser(pool, `UPDATE events SET data = jsonb_set(data, '{value}', '-2') WHERE stream_version = 1`, []);
+    const all = await verifyAllStreams(reader, undefined, {}, 3);
+    expect(all).toMatchObject({ valid: false, streams: 4, brokenStreams: 4 });
+    const ids = all.broken.map((stream) => stream.streamId);
+    expect(ids).toEqual([...ids].sort());
   });
 
   it('sees a timestamp column moved by one microsecond', async () => {
