@@ -77,22 +77,37 @@ export function loadWithAutocannon(apiUrl, headers, projects, options) {
 }
 
 /**
- * Starts the built worker (`node ...nodeArgs workerPath`) with `env` and resolves once it says "worker
- * running" (30 s at most). `child.output()` is what it has printed so far.
+ * Starts a built app (`node ...nodeArgs path`) with `env`; resolves once `ready(output)` holds, polled
+ * every 20 ms for 30 s at most. `child.output()` is what it has printed so far. A child that exits or
+ * does not get ready in time is killed and the promise rejects with its output.
  */
-export async function startWorkerProcess(workerPath, nodeArgs, env) {
-  const child = spawn(process.execPath, [...nodeArgs, workerPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startChild(name, path, nodeArgs, env, ready) {
+  const child = spawn(process.execPath, [...nodeArgs, path], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   child.output = () => output;
   const deadline = Date.now() + 30_000;
-  while (!output.includes('worker running')) {
-    if (child.exitCode !== null) throw new Error(`the worker exited ${child.exitCode}\n${output}`);
-    if (Date.now() > deadline) throw new Error(`the worker did not start within 30 s\n${output}`);
+  while (!(await ready(output))) {
+    if (child.exitCode !== null) throw new Error(`the ${name} exited ${child.exitCode}\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the ${name} did not start within 30 s\n${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return child;
+}
+
+/** The built worker, ready once it says "worker running". */
+export function startWorkerProcess(workerPath, nodeArgs, env) {
+  return startChild('worker', workerPath, nodeArgs, env, (output) => output.includes('worker running'));
+}
+
+/** The built API on `port` (set in its env), ready once GET /health answers 200. */
+export function startApiProcess(apiPath, nodeArgs, env, port) {
+  const healthy = async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok === true;
+  return startChild('API', apiPath, nodeArgs, { ...env, PORT: String(port) }, healthy);
 }
 
 /** Removes every key under a queue prefix (the run's queues, rate-limit windows) from Redis. */

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { API_NODE_FLAGS, WORKER_NODE_FLAGS, benchSettings, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate } from './bench-support.mjs';
+import { API_NODE_FLAGS, WORKER_NODE_FLAGS, benchSettings, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate, startApiProcess, startWorkerProcess } from './bench-support.mjs';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const QUICK = values.quick;
@@ -92,19 +92,8 @@ function cliJson(args, env = {}, { json = true } = {}) {
 }
 
 async function startApp(kind, port) {
-  const child = spawn(process.execPath, kind === 'api' ? [...API_NODE_FLAGS, API] : [...WORKER_NODE_FLAGS, WORKER], { env: { ...ENV, ...(port ? { PORT: String(port) } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
+  const child = await (kind === 'api' ? startApiProcess(API, API_NODE_FLAGS, ENV, port) : startWorkerProcess(WORKER, WORKER_NODE_FLAGS, ENV));
   children.push(child);
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${kind} exited ${child.exitCode}\n${output}`);
-    if (kind === 'api' && (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok) break;
-    if (kind === 'worker' && output.includes('worker running')) break;
-    if (Date.now() > deadline) throw new Error(`${kind} did not start\n${output}`);
-    await sleep(50);
-  }
   return child;
 }
 

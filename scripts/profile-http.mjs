@@ -28,7 +28,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { API_NODE_FLAGS, WORKER_NODE_FLAGS, benchSettings, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate, startWorkerProcess } from './bench-support.mjs';
+import { API_NODE_FLAGS, WORKER_NODE_FLAGS, benchSettings, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate, startApiProcess, startWorkerProcess } from './bench-support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -69,7 +69,6 @@ const ENV = {
 };
 
 const log = (message) => console.error(`[profile ${new Date().toISOString().slice(11, 19)}] ${message}`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const percentile = (samples, q) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(q * samples.length))];
 
@@ -226,15 +225,7 @@ async function main() {
     if (values['heap-prof']) flags.push('--heap-prof', `--heap-prof-dir=${values['prof-dir']}`);
     // Not SIGUSR2: Nest's shutdown hooks listen to it.
     if (values['heap-snapshot']) flags.push('--heapsnapshot-signal=SIGTTIN', `--diagnostic-dir=${values['prof-dir']}`);
-    api = spawn(process.execPath, [...flags, API], { env: { ...ENV, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    api.stdout.on('data', (chunk) => (output += chunk));
-    api.stderr.on('data', (chunk) => (output += chunk));
-    const deadline = Date.now() + 30_000;
-    while (!(await fetch(`${apiUrl}/health`).catch(() => undefined))?.ok) {
-      if (api.exitCode !== null || Date.now() > deadline) throw new Error(`the API did not start\n${output}`);
-      await sleep(50);
-    }
+    api = await startApiProcess(API, flags, ENV, port);
     log(`API pid ${api.pid} on ${apiUrl}; database ${DB_NAME}; ${CONNECTIONS} projects`);
     const projects = await makeProjects(CONNECTIONS);
     await closedLoop(projects, 2);
@@ -285,7 +276,7 @@ async function main() {
       summary.queryLog = QUERY_LOG;
       summary.statementsPerRequest = counts.slice(0, 12).map(({ count, statement }) => ({ perRequest: round(count / requests, 2), statement: statement.slice(0, 100) }));
     }
-    if (output.trim()) summary.apiOutputTail = output.trim().split('\n').slice(-5);
+    if (api.output().trim()) summary.apiOutputTail = api.output().trim().split('\n').slice(-5);
     console.log(JSON.stringify(summary, null, 2));
   } finally {
     if (api && api.exitCode === null) api.kill('SIGKILL');
