@@ -42,7 +42,7 @@ export class LogTampered extends Error {
   }
 }
 
-/** Events read per query: each is hashed as it arrives, and pg keeps a query's rows until it ends. */
+/** Events read per query, each hashed as it arrives. */
 const PAGE = 1_000;
 /** Taken by whoever writes a checkpoint, so two workers never publish the same one twice. */
 const WRITER_LOCK = 7_412_903_001;

@@ -4,7 +4,7 @@ import { GENESIS_HASH } from '../event-hash.js';
 import { type PostgresAuditReader, SCAN_START, type StreamIdRange, type StreamScanKey } from './postgres-audit-reader.js';
 import { splitStreamIdRange } from './stream-id-ranges.js';
 
-/** Events read per query while verifying: each is checked as it arrives, and pg keeps a query's rows until it ends. */
+/** Events read per query while verifying, each checked as it arrives (pages of 10,000 were no faster). */
 const PAGE = 1_000;
 
 export type StreamVerification =

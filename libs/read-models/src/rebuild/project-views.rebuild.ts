@@ -4,7 +4,7 @@ import { foldedEvent } from '../event-rows.js';
 import { ProjectDetailFolder, type ProjectDetailRows, VIEW_COLUMNS, VIEW_TABLES, type ViewTable } from '../project-detail/project-detail.rows.js';
 import { nonFiniteAsText } from '../project-detail/view-rows.sql.js';
 
-/** Events read per round trip while rebuilding: each is folded as it arrives, and pg keeps a query's rows until it ends. */
+/** Events read per round trip while rebuilding, each folded as it arrives. */
 const READ_BATCH = 2_000;
 /** Rows of a table buffered before they are written to its shadow table in one statement. */
 const WRITE_BATCH = 2_000;
