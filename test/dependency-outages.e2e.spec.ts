@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
+import { appendsChannel } from '@app/event-store';
+import { PROJECTIONS_QUEUE } from '@app/read-models';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import request from 'supertest';
 import { createApiApplication } from '../apps/api/src/bootstrap.js';
@@ -8,6 +12,7 @@ import { auth } from './support/api-helpers.js';
 import { type RunningApi, expectProblem, startApi } from './support/running-api.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './support/test-environment.js';
 import { startThrowawayPostgres, startThrowawayRedis, type ThrowawayServer } from './support/throwaway-servers.js';
+import { type RunningSystem, startSystem } from './support/running-system.js';
 
 /** The answer, and how long it took: an outage must answer, not hang. */
 async function timed(call: () => Promise<request.Response>): Promise<{ response: request.Response; ms: number }> {
@@ -185,5 +190,50 @@ describe('Redis unreachable', () => {
     await redis.start();
     await eventually(async () => (await http.get('/health/ready')).status === 200, 10_000, 'ready after Redis is back');
     await eventually(async () => remaining(await http.get('/projects').set(admin)) < 100, 10_000, 'counting again');
+  });
+});
+
+describe('the worker across a PostgreSQL outage', () => {
+  let postgres: ThrowawayServer;
+  let system: RunningSystem;
+  let queue: Queue;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    postgres = await startThrowawayPostgres();
+    // A retry backoff far longer than the wait below: a view that catches up within it was not waiting for it.
+    system = await startSystem('pg_outage_worker', {
+      databaseServerUrl: postgres.url,
+      env: { PROJECTION_ATTEMPTS: '12', PROJECTION_BACKOFF_MS: '60000', DATABASE_CONNECT_TIMEOUT_MS: '1000', DATABASE_STATEMENT_TIMEOUT_MS: '1000' },
+    });
+    queue = new Queue(PROJECTIONS_QUEUE, { connection: { url: system.env.config.redisUrl }, prefix: system.env.config.queuePrefix });
+    redis = new Redis(system.env.config.redisUrl);
+  });
+
+  afterAll(async () => {
+    redis?.disconnect();
+    await queue?.close();
+    await system?.stop();
+    await postgres?.dispose();
+  });
+
+  const viewVersion = async (id: string, admin: Record<string, string>) => (await system.http.get(`/projects/${id}`).set(admin)).body.version as number | undefined;
+
+  it('runs a sync that failed for the outage as soon as the database is back, not when its backoff ends', async () => {
+    const admin = auth(system.adminKey);
+    const id = (await system.http.post('/projects').set(admin).send(bansuoProposal()).expect(201)).body.id as string;
+    await eventually(async () => (await viewVersion(id, admin)) === 1, 10_000, 'the proposal in the view');
+
+    await postgres.stop();
+    // An append announced just before the database went away: its sync meets the outage.
+    await redis.publish(appendsChannel(system.env.config.queuePrefix), `${id}:2:`);
+    const failed = await eventually(async () => (await queue.getDelayed()).find((job) => job.data.streamId === id && job.attemptsMade > 0), 15_000, 'the sync to fail and wait out its backoff');
+    expect(failed.failedReason).toMatch(/^PostgreSQL could not be reached: /);
+
+    await postgres.start();
+    // A command once it is back: its offer joins the waiting sync, which applies both.
+    await eventually(async () => (await system.http.post(`/projects/${id}/approve`).set(admin).send({})).status === 200, 10_000, 'approve after recovery');
+    await eventually(async () => (await viewVersion(id, admin)) === 2, 10_000, 'the approval in the view well before the backoff ends');
+    expect((await system.http.get(`/projects/${id}`).set(admin).expect(200)).body.status).toBe('approved');
   });
 });

@@ -28,12 +28,14 @@ export interface SystemOptions {
   env?: Record<string, string>;
   /** Start the worker too (the default); false to start it later with `startWorker()`. */
   worker?: boolean;
+  /** Another PostgreSQL server for the database (a throwaway one the spec can stop). */
+  databaseServerUrl?: string;
 }
 
 const QUEUES = [PROJECTIONS_QUEUE, AUDIT_QUEUE, NOTIFIER_QUEUE, DELIVERIES_QUEUE];
 
 export async function startSystem(label: string, options: SystemOptions = {}): Promise<RunningSystem> {
-  const env = await createTestEnvironment(label, options.env);
+  const env = await createTestEnvironment(label, options.env, options.databaseServerUrl);
   const api = await createApiApplication(env.config);
   await api.init();
   const workers: INestApplicationContext[] = [];

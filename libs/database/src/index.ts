@@ -2,3 +2,4 @@ export * from './orm.config.js';
 export * from './database-admin.js';
 export * from './database.module.js';
 export * from './bounded-pool.js';
+export * from './unavailable.js';

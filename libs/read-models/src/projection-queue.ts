@@ -11,3 +11,16 @@ export interface ProjectionJob {
 export function projectionJobId(job: ProjectionJob): string {
   return `${job.streamId}-v${job.version}`;
 }
+
+/** How the failure of a sync that could not reach PostgreSQL begins (the job's failed reason). */
+const DATABASE_UNAVAILABLE = 'PostgreSQL could not be reached: ';
+
+/** The failure to record for a sync that could not reach PostgreSQL, so the relay can tell it apart. */
+export function databaseUnavailable(cause: unknown): Error {
+  return new Error(`${DATABASE_UNAVAILABLE}${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+}
+
+/** Whether a sync job last failed because PostgreSQL could not be reached (see databaseUnavailable). */
+export function failedForUnavailableDatabase(failedReason: string | undefined): boolean {
+  return failedReason?.startsWith(DATABASE_UNAVAILABLE) ?? false;
+}

@@ -2,7 +2,8 @@ import { type CallHandler, type ExecutionContext, Injectable, type NestIntercept
 import type { Response } from 'express';
 import { type Observable, catchError, from, mergeMap } from 'rxjs';
 import { AppendConditionFailed } from '@app/event-store';
-import { isOverload, isUnavailable } from '../common/problem-details.filter.js';
+import { isUnavailable } from '@app/database';
+import { isOverload } from '../common/problem-details.filter.js';
 import { ApiKeysService } from './api-keys.service.js';
 import type { AuthenticatedRequest } from './auth.decorators.js';
 import type { PendingKeyCheck } from './pending-key-check.js';

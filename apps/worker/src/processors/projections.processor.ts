@@ -3,8 +3,8 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { poolTimeouts } from '@app/database';
-import { PROJECTIONS_QUEUE, ProjectDetailSync, type ProjectionJob, type SyncResult } from '@app/read-models';
+import { isUnavailable, poolTimeouts } from '@app/database';
+import { databaseUnavailable, PROJECTIONS_QUEUE, ProjectDetailSync, type ProjectionJob, type SyncResult } from '@app/read-models';
 import { commitToVisible, eventsProjected, projectionJobsFailed } from '../metrics/worker-metrics.js';
 
 /** Syncs at once; each holds a connection only for its two statements. */
@@ -40,7 +40,10 @@ export class ProjectionsProcessor extends WorkerHost implements OnApplicationShu
   }
 
   async process(job: Job<ProjectionJob>): Promise<SyncResult> {
-    const result = await this.projectDetail.sync(job.data.streamId);
+    const result = await this.projectDetail.sync(job.data.streamId).catch((error: unknown) => {
+      // Marked, so that the relay runs it again as soon as PostgreSQL answers instead of after its backoff.
+      throw isUnavailable(error) ? databaseUnavailable(error) : error;
+    });
     const applied = result.toVersion - result.fromVersion;
     if (applied > 0) {
       eventsProjected.inc({ read_model: 'project_detail' }, applied);

@@ -3,9 +3,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { PG_POOL } from '@app/database';
+import { isUnavailable, PG_POOL } from '@app/database';
 import { AppendListener, appendsChannel } from '@app/event-store';
-import { PROJECTIONS_QUEUE, type ProjectionJob, findLaggingProjects, projectionJobId } from '@app/read-models';
+import { failedForUnavailableDatabase, findLaggingProjects, PROJECTIONS_QUEUE, type ProjectionJob, projectionJobId } from '@app/read-models';
 import { enqueueLag } from '../metrics/worker-metrics.js';
 
 
@@ -21,6 +21,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly listener: AppendListener;
   private timer: NodeJS.Timeout | undefined;
   private reconciling = false;
+  /** A reconcile found PostgreSQL unreachable, and none has reached it since. */
+  private databaseUnreachable = false;
   private readonly jobOptions;
 
   constructor(
@@ -73,12 +75,38 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return { ...this.jobOptions, jobId: projectionJobId(job), deduplication: { id: job.streamId, keepLastIfActive: true } };
   }
 
+  /**
+   * A sync that could not reach PostgreSQL waits out its retry backoff, which grows to minutes over a
+   * long outage, and a project's new offers join it (one job per project): its views would stay behind
+   * for that long after the database is back. So once a reconcile reaches PostgreSQL again after one
+   * that could not, the syncs that failed for that reason run at once. Once per outage: a sync that
+   * fails again keeps its backoff, and a sync that fails for any other reason (a poison project) is
+   * never hurried towards the dead letters.
+   */
+  private async retrySyncsThatMetTheOutage(): Promise<void> {
+    const delayed = await this.queue.getDelayed(0, RETRIED_AT_ONCE - 1);
+    const deferred = delayed.filter((job) => job.attemptsMade > 0 && failedForUnavailableDatabase(job.failedReason));
+    // One that started meanwhile is no longer delayed: nothing to hurry.
+    await Promise.all(deferred.map((job) => job.promote().catch(() => undefined)));
+    if (deferred.length > 0) this.logger.log(`PostgreSQL answers again: ${deferred.length} projection syncs retried at once`);
+  }
+
   /** Offers one sync job per lagging project. */
   async reconcile(): Promise<number> {
     if (this.reconciling) return 0;
     this.reconciling = true;
     try {
-      const lagging = await findLaggingProjects(this.pool);
+      let lagging: ProjectionJob[];
+      try {
+        lagging = await findLaggingProjects(this.pool);
+      } catch (error) {
+        if (isUnavailable(error)) this.databaseUnreachable = true;
+        throw error;
+      }
+      if (this.databaseUnreachable) {
+        await this.retrySyncsThatMetTheOutage();
+        this.databaseUnreachable = false;
+      }
       if (lagging.length > 0) {
         await this.queue.addBulk(
           lagging.map((job) => ({
@@ -98,6 +126,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
 }
+
+/** Delayed jobs looked at per recovery: more than a deployment has projects waiting in backoff at once. */
+const RETRIED_AT_ONCE = 10_000;
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
