@@ -217,7 +217,7 @@ describe('the worker across a PostgreSQL outage', () => {
     await postgres?.dispose();
   });
 
-  const viewVersion = async (id: string, admin: Record<string, string>) => (await system.http.get(`/projects/${id}`).set(admin)).body.version as number | undefined;
+  const viewVersion = async (id: string, admin: Record<string, string>, on = system) => (await on.http.get(`/projects/${id}`).set(admin)).body.version as number | undefined;
 
   it('runs a sync that failed for the outage as soon as the database is back, not when its backoff ends', async () => {
     const admin = auth(system.adminKey);
@@ -235,5 +235,31 @@ describe('the worker across a PostgreSQL outage', () => {
     await eventually(async () => (await system.http.post(`/projects/${id}/approve`).set(admin).send({})).status === 200, 10_000, 'approve after recovery');
     await eventually(async () => (await viewVersion(id, admin)) === 2, 10_000, 'the approval in the view well before the backoff ends');
     expect((await system.http.get(`/projects/${id}`).set(admin).expect(200)).body.status).toBe('approved');
+  });
+
+  it('replays a sync parked during the outage once the database is back, though nothing is appended after it', async () => {
+    // One try: the sync that meets the outage is parked at once, as after a long outage with the defaults.
+    const parking = await startSystem('pg_outage_parked', { databaseServerUrl: postgres.url, env: { PROJECTION_ATTEMPTS: '1', DATABASE_CONNECT_TIMEOUT_MS: '1000', DATABASE_STATEMENT_TIMEOUT_MS: '1000' } });
+    const projections = new Queue(PROJECTIONS_QUEUE, { connection: { url: parking.env.config.redisUrl }, prefix: parking.env.config.queuePrefix });
+    try {
+      const admin = auth(parking.adminKey);
+      const id = (await parking.http.post('/projects').set(admin).send(bansuoProposal()).expect(201)).body.id as string;
+      await eventually(async () => (await viewVersion(id, admin, parking)) === 1, 10_000, 'the proposal in the view');
+      // The approval's sync waits in the paused queue until the database is gone, then fails and is parked.
+      await projections.pause();
+      await parking.http.post(`/projects/${id}/approve`).set(admin).send({}).expect(200);
+      await eventually(async () => (await projections.getWaiting()).some((job) => job.data.streamId === id && job.data.version === 2), 10_000, 'the approval offered');
+      await postgres.stop();
+      await projections.resume();
+      const parked = await eventually(async () => (await projections.getFailed()).find((job) => job.data.streamId === id), 15_000, 'the sync parked');
+      expect(parked.failedReason).toMatch(/^PostgreSQL could not be reached: /);
+
+      await postgres.start();
+      await eventually(async () => (await viewVersion(id, admin, parking)) === 2, 15_000, 'the approval in the view, with no command after it');
+      expect(await projections.getFailedCount()).toBe(0);
+    } finally {
+      await projections.close();
+      await parking.stop();
+    }
   });
 });

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { AppendAnnouncer, PostgresEventStore, appendsChannel } from '@app/event-store';
 import { BoundedPool } from './bounded-pool.js';
+import { survivesLostConnections } from './lost-connections.js';
 import { ormOptions } from './orm.config.js';
 
 /** The pool the event store, keys and idempotency records use (server-side parameters, one round trip each). */
@@ -54,13 +55,13 @@ export function maxWaitingForDatabase(config: AppConfig): number {
       provide: PG_POOL,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
-        const pool = new BoundedPool(
-          { connectionString: config.databaseUrl, max: config.databasePoolSize, idleTimeoutMillis: 30_000, ...poolTimeouts(config) },
-          maxWaitingForDatabase(config),
+        // A client losing its connection (a database restart), idle or checked out, must not crash the process.
+        return survivesLostConnections(
+          new BoundedPool(
+            { connectionString: config.databaseUrl, max: config.databasePoolSize, idleTimeoutMillis: 30_000, ...poolTimeouts(config) },
+            maxWaitingForDatabase(config),
+          ),
         );
-        // An idle client losing its connection (a database restart) must not crash the process.
-        pool.on('error', () => undefined);
-        return pool;
       },
     },
     {

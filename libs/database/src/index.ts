@@ -3,3 +3,4 @@ export * from './database-admin.js';
 export * from './database.module.js';
 export * from './bounded-pool.js';
 export * from './unavailable.js';
+export * from './lost-connections.js';

@@ -3,7 +3,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { isUnavailable, poolTimeouts } from '@app/database';
+import { isUnavailable, poolTimeouts, survivesLostConnections } from '@app/database';
 import { databaseUnavailable, PROJECTIONS_QUEUE, ProjectDetailSync, type ProjectionJob, type SyncResult } from '@app/read-models';
 import { commitToVisible, eventsProjected, projectionJobsFailed } from '../metrics/worker-metrics.js';
 
@@ -23,15 +23,16 @@ export class ProjectionsProcessor extends WorkerHost implements OnApplicationShu
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     super();
-    this.pool = new pg.Pool({
-      connectionString: config.databaseUrl,
-      max: CONCURRENCY,
-      idleTimeoutMillis: 30_000,
-      options: '-c synchronous_commit=off',
-      ...poolTimeouts(config),
-    });
-    // An idle client losing its connection (a database restart) must not crash the process.
-    this.pool.on('error', () => undefined);
+    // A client losing its connection (a database restart), idle or checked out, must not crash the process.
+    this.pool = survivesLostConnections(
+      new pg.Pool({
+        connectionString: config.databaseUrl,
+        max: CONCURRENCY,
+        idleTimeoutMillis: 30_000,
+        options: '-c synchronous_commit=off',
+        ...poolTimeouts(config),
+      }),
+    );
     this.projectDetail = new ProjectDetailSync(this.pool);
   }
 

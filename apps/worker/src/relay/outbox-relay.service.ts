@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { isUnavailable, PG_POOL } from '@app/database';
@@ -78,17 +78,26 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /**
    * A sync that could not reach PostgreSQL waits out its retry backoff, which grows to minutes over a
    * long outage, and a project's new offers join it (one job per project): its views would stay behind
-   * for that long after the database is back. So once a reconcile reaches PostgreSQL again after one
-   * that could not, the syncs that failed for that reason run at once. Once per outage: a sync that
-   * fails again keeps its backoff, and a sync that fails for any other reason (a poison project) is
-   * never hurried towards the dead letters.
+   * for that long after the database is back. One that ran out of tries during the outage is parked,
+   * and its project, if nothing is appended to it, stays behind until an operator replays it (the
+   * reconcile's offer has the parked job's id). So once a reconcile reaches PostgreSQL again after one
+   * that could not, the syncs that failed for that reason run at once, parked ones with their tries
+   * afresh. Once per outage: a sync that fails again keeps its backoff, and a sync that failed for any
+   * other reason (a poison project) is neither hurried towards the dead letters nor taken out of them.
    */
   private async retrySyncsThatMetTheOutage(): Promise<void> {
-    const delayed = await this.queue.getDelayed(0, RETRIED_AT_ONCE - 1);
-    const deferred = delayed.filter((job) => job.attemptsMade > 0 && failedForUnavailableDatabase(job.failedReason));
-    // One that started meanwhile is no longer delayed: nothing to hurry.
-    await Promise.all(deferred.map((job) => job.promote().catch(() => undefined)));
-    if (deferred.length > 0) this.logger.log(`PostgreSQL answers again: ${deferred.length} projection syncs retried at once`);
+    const [delayed, parked] = await Promise.all([this.queue.getDelayed(0, RETRIED_AT_ONCE - 1), this.queue.getFailed(0, RETRIED_AT_ONCE - 1)]);
+    const metTheOutage = (job: Job<ProjectionJob>) => job.attemptsMade > 0 && failedForUnavailableDatabase(job.failedReason);
+    const waiting = delayed.filter(metTheOutage);
+    const dead = parked.filter(metTheOutage);
+    // One that started meanwhile is no longer delayed, or no longer parked: nothing to do for it.
+    await Promise.all([
+      ...waiting.map((job) => job.promote().catch(() => undefined)),
+      ...dead.map((job) => job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => undefined)),
+    ]);
+    if (waiting.length + dead.length > 0) {
+      this.logger.log(`PostgreSQL answers again: ${waiting.length} projection syncs retried at once, ${dead.length} parked ones replayed`);
+    }
   }
 
   /** Offers one sync job per lagging project. */
