@@ -8,6 +8,10 @@ import { nonFiniteAsText } from '../project-detail/view-rows.sql.js';
 const READ_BATCH = 2_000;
 /** Rows of a table buffered before they are written to its shadow table in one statement. */
 const WRITE_BATCH = 2_000;
+/** Connections writing at once: the writes are most of PostgreSQL's work in a rebuild, and one keeps one core busy at most. */
+const WRITERS = 2;
+/** Connections a rebuild or a drift check holds at once: the lock's, the reader's and the writers'. */
+export const REBUILD_CONNECTIONS = 2 + WRITERS;
 /** One rebuild or verification at a time across every process (a transaction-free session lock). */
 const REBUILD_LOCK_KEY = 7_347_001;
 
@@ -85,14 +89,18 @@ export class ProjectViewsRebuild {
     const buffer = emptyRows();
     let events = 0;
     let projects = 0;
-    // Batches are written one after another on another connection while the reader goes on.
-    let writing = Promise.resolve();
+    // Batches are written while the reader goes on, by WRITERS chains of writes on connections of
+    // their own, a batch on each in turn (the shadow tables have no keys yet to contend for).
+    const writers: Promise<void>[] = Array.from({ length: WRITERS }, () => Promise.resolve());
+    let batches = 0;
+    const writing = () => Promise.all(writers).then(() => undefined);
     const write = (table: ViewTable) => {
       const rows = buffer[table];
       buffer[table] = [];
-      writing = writing.then(() => this.insertRows(`${table}${suffix}`, VIEW_COLUMNS[table], rows));
+      const writer = batches++ % WRITERS;
+      writers[writer] = writers[writer]!.then(() => this.insertRows(`${table}${suffix}`, VIEW_COLUMNS[table], rows));
       // Awaited after each page; a failed write fails the build there.
-      writing.catch(() => undefined);
+      writers[writer].catch(() => undefined);
     };
     const finish = (folder: ProjectDetailFolder) => {
       const rows = folder.rows();
@@ -109,7 +117,7 @@ export class ProjectViewsRebuild {
       for (;;) {
         let last: EventRow | undefined;
         // The writes of the page before this one: they run while this page is read and folded.
-        const earlierWrites = writing;
+        const earlierWrites = writing();
         const read = await eachRow<EventRow>(
           reader,
           `SELECT e.stream_id, e.stream_version, e.type, e.data, e.metadata
@@ -136,11 +144,18 @@ export class ProjectViewsRebuild {
       }
       if (current) finish(current.folder);
       for (const table of VIEW_TABLES) if (buffer[table].length > 0) write(table);
-      await writing;
+      await writing();
       await reader.query('COMMIT');
-      for (const table of VIEW_TABLES) await this.indexLike(table, `${table}${suffix}`);
+      // Keys and indexes built as many tables at a time as there were writers, each taking the next table.
+      const unindexed = [...VIEW_TABLES];
+      await Promise.all(
+        Array.from({ length: WRITERS }, async () => {
+          for (let table = unindexed.shift(); table; table = unindexed.shift()) await this.indexLike(table, `${table}${suffix}`);
+        }),
+      );
     } catch (error) {
-      await writing.catch(() => undefined);
+      // Every write done or failed before the shadow tables go.
+      await Promise.allSettled(writers);
       await reader.query('ROLLBACK').catch(() => undefined);
       await this.dropShadow(suffix).catch(() => undefined);
       throw error;
