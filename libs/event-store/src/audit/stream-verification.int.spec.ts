@@ -54,8 +54,9 @@ describe('verifying hash chains from PostgreSQL', () => {
   });
 
   it('verifies streams across page boundaries, whole or in slices, and names the event changed at one', async () => {
-    // With the 304 events above, whatever the order of the streams, none ends at a multiple of 1,000 events
-    // (a page of the scan): the 5,001st event starts a page in the middle of a stream.
+    // Streams of 2,600 and 2,450 events cross pages of the scan (1,000 events) in whichever lane reads
+    // them; and in the one-lane scan, with the 304 events above, whatever the order of the streams, none
+    // ends at a multiple of 1,000 events: the 5,001st event starts a page in the middle of a stream.
     const streams = [await stream(2_600), await stream(2_450), await stream(30)];
     const progress: number[] = [];
     const whole = await verifyAllStreams(reader, (checked) => progress.push(checked));
