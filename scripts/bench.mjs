@@ -472,8 +472,8 @@ async function historySection() {
   log('long streams, state-as-of and verification (bench:long-stream)');
   const long = await cliJson(['bench:long-stream'], { DATABASE_URL: dbUrl(`${DB_NAME}_ls`) });
   results.figures.longStream = long;
-  row(`verification of the hash chain (${long.verification.events} events, one thread)`, `${long.verification.eventsPerSecond} events/s`, '>= 100,000/s', long.verification.eventsPerSecond >= 100_000 && long.verification.valid);
-  row(`verification on ${long.parallelVerification.workers} threads (audit:verify --workers=${long.parallelVerification.workers})`, `${long.parallelVerification.eventsPerSecond} events/s`, '>= 100,000/s', long.parallelVerification.eventsPerSecond >= 100_000 && long.parallelVerification.valid);
+  row(`verification of the hash chain (${long.verification.events} events, one thread; median of ${long.verification.runs}, first run ${long.verification.firstRunEventsPerSecond}/s)`, `${long.verification.eventsPerSecond} events/s`, '>= 100,000/s', long.verification.eventsPerSecond >= 100_000 && long.verification.valid);
+  row(`verification on ${long.parallelVerification.workers} threads (audit:verify --workers=${long.parallelVerification.workers}; median of ${long.parallelVerification.runs}, first run ${long.parallelVerification.firstRunEventsPerSecond}/s)`, `${long.parallelVerification.eventsPerSecond} events/s`, '>= 100,000/s', long.parallelVerification.eventsPerSecond >= 100_000 && long.parallelVerification.valid);
   row('state-as-of on a 1,000-event stream p50 / p95', `${round(long.stateAsOfMs.p50, 2)} / ${round(long.stateAsOfMs.p95, 2)} ms`, 'p95 < 20 ms', long.stateAsOfMs.p95 < 20);
   row('command on 10,000-event vs 10-event stream, p50 ratio (p95 ratio)', `${round(long.ratioP50, 2)} (${round(long.ratioP95, 2)})`, '<= 1.5', long.ratioP50 <= 1.5);
 }
