@@ -74,7 +74,11 @@ export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutd
 
   /**
    * One follow job per window, whoever asks (its id names the window, so workers on one clock share it);
-   * should one be lost or skipped (clocks apart), the periodic poll still follows the feed.
+   * should one be lost or skipped (clocks apart), the periodic poll still follows the feed. Follow jobs
+   * share a deduplication id besides: while one waits, later windows join it (it has not read the feed
+   * yet), and while one runs, one more is kept to run after it. A notifier slower than the windows (a
+   * burst of appends) so has one job waiting, not one per window it fell behind, each a transaction
+   * that finds the feed already followed and holds the overdue scan and the digest back behind it.
    */
   private wake(): void {
     const now = Date.now();
@@ -82,10 +86,14 @@ export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutd
     if (windowEnd === this.lastWindowEnd) return;
     this.lastWindowEnd = windowEnd;
     this.queue
-      .add(NOTIFIER_JOBS.follow, {}, { ...NOTIFIER_JOB_OPTIONS, jobId: `follow-${windowEnd}`, delay: windowEnd - now })
+      .add(NOTIFIER_JOBS.follow, {}, {
+        ...NOTIFIER_JOB_OPTIONS,
+        jobId: `follow-${windowEnd}`,
+        delay: windowEnd - now,
+        deduplication: { id: NOTIFIER_JOBS.follow, keepLastIfActive: true },
+      })
       .catch((error: unknown) => this.logger.warn(`enqueue failed (the poll will catch up): ${describe(error)}`));
   }
-
 }
 
 function describe(error: unknown): string {
