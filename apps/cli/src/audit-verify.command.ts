@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { AppConfig } from '@app/config';
+import { survivesLostConnections } from '@app/database';
 import { AuditCheckpoints, PostgresAuditReader, verifyStream } from '@app/event-store';
 import { defaultWorkers, verifyAllStreamsInParallel } from './parallel-verification.js';
 import { Progress } from './progress.js';
@@ -42,7 +43,7 @@ export async function auditVerifyCommand(config: AppConfig, args: string[]): Pro
     console.error(`${USAGE}   (--hash needs --checkpoint, and --checkpoint verifies the whole log, not one project)`);
     return 2;
   }
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
+  const pool = survivesLostConnections(new pg.Pool({ connectionString: config.databaseUrl, max: 4 }));
   try {
     const reader = new PostgresAuditReader(pool);
     const started = Date.now();

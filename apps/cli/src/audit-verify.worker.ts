@@ -8,6 +8,10 @@ import type { WorkerMessage, WorkerOrder } from './parallel-verification.js';
 const { databaseUrl } = workerData as { databaseUrl: string };
 const port = parentPort!;
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+// As survivesLostConnections (@app/database) does: a connection lost mid-scan fails the scan's query
+// (reported below) instead of an 'error' event nobody listens to ending the thread.
+pool.on('connect', (client) => client.on('error', () => undefined));
+pool.on('error', () => undefined);
 const reader = new PostgresAuditReader(pool);
 const say = (message: WorkerMessage) => port.postMessage(message);
 
@@ -18,6 +22,12 @@ port.on('message', (order: WorkerOrder) => {
     return;
   }
   // One lane (one connection): the threads are what runs in parallel.
-  void verifyAllStreams(reader, (checked) => say({ checked }), order.range, 1).then((result) => say({ slice: order.slice, result }));
+  verifyAllStreams(reader, (checked) => say({ checked }), order.range, 1).then(
+    (result) => say({ slice: order.slice, result }),
+    (error: unknown) => {
+      const { message, code } = error as { message?: unknown; code?: unknown };
+      say({ failed: { message: String(message ?? error), ...(typeof code === 'string' ? { code } : {}) } });
+    },
+  );
 });
 say({ ready: true });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, loadDotEnv } from '@app/config';
+import { CONFIG_DEFAULTS, loadConfig, loadDotEnv } from '@app/config';
 import { createDatabaseIfMissing, migrate } from '@app/database';
+import { COULD_NOT_RUN, failureMessage } from './command-failure.js';
 
 /**
  * Operator commands that run once and exit: `migrate`, `seed`, `tour` (the guided tour of a running API),
@@ -64,6 +65,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
+  console.error(failureMessage(error, process.env.DATABASE_URL || CONFIG_DEFAULTS.DATABASE_URL));
+  process.exit(COULD_NOT_RUN);
 });

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
+import { survivesLostConnections } from '@app/database';
 import {
   type LogVerification,
   mergeLogVerifications,
@@ -31,7 +32,12 @@ const SLICES_PER_THREAD = 8;
 const ONE_LANE = 1;
 
 /** What a verification worker says (audit-verify.worker.ts). */
-export type WorkerMessage = { ready: true } | { checked: number } | { slice: number; result: LogVerification };
+export type WorkerMessage =
+  | { ready: true }
+  | { checked: number }
+  | { slice: number; result: LogVerification }
+  /** Its slice could not be verified (PostgreSQL lost, a fault): the message and code of the error. */
+  | { failed: { message: string; code?: string } };
 /** What a verification worker is told: the next slice, or that none is left. */
 export type WorkerOrder = { slice: number; range: StreamIdRange } | { done: true };
 
@@ -54,7 +60,7 @@ interface Reports {
  */
 export async function verifyAllStreamsInParallel(databaseUrl: string, threads: number, onProgress?: ProgressListener): Promise<LogVerification> {
   // A scan's connection, and one for the heads of the streams it finished, per lane.
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 * SCAN_LANES });
+  const pool = survivesLostConnections(new pg.Pool({ connectionString: databaseUrl, max: 2 * SCAN_LANES }));
   try {
     const reader = new PostgresAuditReader(pool);
     if (threads <= 1) return await verifyAllStreams(reader, onProgress);
@@ -101,7 +107,11 @@ function runWorker(databaseUrl: string, thread: number, nextSlice: () => Slice |
     };
     worker.on('message', (message: WorkerMessage) => {
       if ('checked' in message) reports.progress(thread, message.checked);
-      else if ('result' in message) {
+      else if ('failed' in message) {
+        // An error crossing threads loses its code, by which the command tells an unreachable database apart.
+        reject(Object.assign(new Error(message.failed.message), { code: message.failed.code }));
+        void worker.terminate();
+      } else if ('result' in message) {
         reports.finished(thread, message.slice, message.result);
         handOut();
       } else handOut();

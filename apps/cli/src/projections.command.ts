@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { AppConfig } from '@app/config';
+import { survivesLostConnections } from '@app/database';
 import { ProjectViewsRebuild, REBUILD_CONNECTIONS } from '@app/read-models';
 
 function progress(label: string): (events: number) => void {
@@ -8,7 +9,7 @@ function progress(label: string): (events: number) => void {
 
 /** `projections:rebuild`: rebuilds every read model from the event store and swaps it in. */
 export async function rebuildCommand(config: AppConfig): Promise<void> {
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: REBUILD_CONNECTIONS });
+  const pool = survivesLostConnections(new pg.Pool({ connectionString: config.databaseUrl, max: REBUILD_CONNECTIONS }));
   try {
     const result = await new ProjectViewsRebuild(pool).rebuild(progress('Rebuilding'));
     const rate = Math.round(result.events / Math.max(result.durationMs / 1000, 0.001));
@@ -20,7 +21,7 @@ export async function rebuildCommand(config: AppConfig): Promise<void> {
 
 /** `projections:verify`: rebuilds in shadow tables and reports drift; exit code 1 when any is found. */
 export async function verifyCommand(config: AppConfig): Promise<number> {
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: REBUILD_CONNECTIONS });
+  const pool = survivesLostConnections(new pg.Pool({ connectionString: config.databaseUrl, max: REBUILD_CONNECTIONS }));
   try {
     const report = await new ProjectViewsRebuild(pool).verify(progress('Verifying'));
     console.error(`\nCompared ${report.compared} of ${report.projects} projects (${report.events} events) in ${report.durationMs} ms.`);

@@ -1,0 +1,120 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import pg from 'pg';
+import { PostgresEventStore } from '@app/event-store';
+import { newEvent } from '../../libs/event-store/src/testing/project-streams.js';
+import { freePort } from '../support/processes.js';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment.js';
+
+// The built CLI as an operator runs it: its exit code and what it prints when PostgreSQL is not there.
+const CLI = join(new URL('../../', import.meta.url).pathname, 'dist/apps/cli/apps/cli/src/main.js');
+const COULD_NOT_RUN = 3;
+
+jest.setTimeout(120_000);
+
+let env: TestEnvironment;
+/** On the server's maintenance database: watches and ends the CLI's connections to the spec's own. */
+let admin: pg.Pool;
+let databaseName: string;
+
+beforeAll(async () => {
+  env = await createTestEnvironment('cli_database_failures');
+  databaseName = new URL(env.config.databaseUrl).pathname.slice(1);
+  admin = new pg.Pool({ connectionString: Object.assign(new URL(env.config.databaseUrl), { pathname: '/postgres' }).toString(), max: 1 });
+  // A log long enough that verifying it takes a good part of a second: 40 streams of 2,000 events.
+  const pool = new pg.Pool({ connectionString: env.config.databaseUrl, max: 8 });
+  const store = new PostgresEventStore(pool);
+  await Promise.all(
+    Array.from({ length: 40 }, async () => {
+      const streamId = randomUUID();
+      for (let version = 0; version < 2_000; version += 500) {
+        await store.append(
+          streamId,
+          version,
+          Array.from({ length: 500 }, (_, n) => newEvent('MeasurementRecorded', { n: version + n, value: (version + n) % 97 })),
+          { streamType: 'project' },
+        );
+      }
+    }),
+  );
+  await pool.end();
+});
+
+afterAll(async () => {
+  await admin?.end();
+  await env?.dispose();
+});
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], databaseUrl = env.config.databaseUrl): { child: ChildProcess; done: Promise<Outcome> } {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env.settings, DATABASE_URL: databaseUrl, CI: 'true' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<Outcome>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
+}
+
+/** Ends every connection to the spec's database once `scans` of the log run at once; answers how many it ended. */
+async function terminateWhenScanning(scans: number, until: Promise<unknown>): Promise<number> {
+  let finished = false;
+  void until.finally(() => (finished = true));
+  while (!finished) {
+    const { rows } = await admin.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND query LIKE '%FROM events%ORDER BY stream_id, stream_version%'`,
+      [databaseName],
+    );
+    if (rows[0]!.n >= scans) {
+      const ended = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [databaseName]);
+      return ended.rowCount ?? 0;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return 0;
+}
+
+describe('the CLI when PostgreSQL fails it', () => {
+  it('verifies the log when nothing fails (the log the other cases use)', async () => {
+    const { done } = runCli(['audit:verify', '--workers=1']);
+    const outcome = await done;
+    expect(outcome.stdout).toContain('VALID: 40 streams, 80000 events verified');
+    expect(outcome.code).toBe(0);
+  });
+
+  it('says PostgreSQL could not be reached, and exits 3 rather than the 1 of a broken chain', async () => {
+    const unreachable = Object.assign(new URL(env.config.databaseUrl), { port: String(await freePort()) }).toString();
+    const outcome = await runCli(['audit:verify'], unreachable).done;
+    expect(outcome.stderr).toMatch(/^PostgreSQL at postgres:\/\/\S+ could not be reached, or the connection was lost \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)/);
+    expect(outcome.stderr).not.toMatch(/\n\s+at /);
+    expect(outcome.stdout).not.toMatch(/VALID|BROKEN/);
+    expect(outcome.code).toBe(COULD_NOT_RUN);
+  });
+
+  it('names a database that does not exist and how to create it', async () => {
+    const missing = Object.assign(new URL(env.config.databaseUrl), { pathname: `/${databaseName}_missing` }).toString();
+    const outcome = await runCli(['projections:verify'], missing).done;
+    expect(outcome.stderr).toContain(`The database at ${missing} does not exist: \`npm run db:migrate\` creates it.`);
+    expect(outcome.code).toBe(COULD_NOT_RUN);
+  });
+
+  it.each([
+    ['on one thread', 1],
+    ['on two threads (a worker thread loses its connection too)', 2],
+  ])('reports a connection lost in the middle of verification %s, without a crash or a verdict', async (_label, workers) => {
+    const run = runCli(['audit:verify', `--workers=${workers}`]);
+    expect(await terminateWhenScanning(workers, run.done)).toBeGreaterThanOrEqual(workers);
+    const outcome = await run.done;
+    expect(outcome.stderr).toContain('could not be reached, or the connection was lost (terminating connection due to administrator command)');
+    expect(outcome.stderr).not.toMatch(/\n\s+at /);
+    expect(outcome.stdout).not.toMatch(/VALID|BROKEN/);
+    expect(outcome.code).toBe(COULD_NOT_RUN);
+  });
+});
