@@ -422,14 +422,25 @@ async function pipelineSection(api, workerRef, projects) {
     }
     const workerSeconds = (performance.now() - started) / 1000;
     const workerRate = events / workerSeconds;
+    // The backlog was recorded with the worker stopped: the command path alone, with the machine to itself.
+    const apiAloneRate = backlog.requests.total / backlog.duration;
+    const pgbenchTps = results.figures.append?.pgbench?.tps;
+    const apiAlone = {
+      commands: backlog.requests.total, seconds: backlog.duration, requestsPerSecond: round(apiAloneRate),
+      p50Ms: backlog.latency.p50, p99Ms: backlog.latency.p99, overPgbench: pgbenchTps ? round(apiAloneRate / pgbenchTps, 2) : undefined,
+    };
 
     log(`pipeline: BullMQ no-op throughput, ${S.noop} jobs`);
     const noop = await bullmqNoop(S.noop);
     Object.assign(results.figures.pipeline, {
       idle: idleFig, at500: loadFig,
       worker: { events, commands: backlog.requests.total, non2xx: backlog.non2xx, seconds: round(workerSeconds, 2), eventsPerSecond: round(workerRate) },
-      bullmqNoop: noop, workerOverBullmq: round(workerRate / noop.jobsPerSecond, 2),
+      bullmqNoop: noop, workerOverBullmq: round(workerRate / noop.jobsPerSecond, 2), httpWithoutWorker: apiAlone,
     });
+    row(
+      `HTTP commands with the worker stopped (recording that backlog, ${CLIENTS} connections), p50 / p99, / pgbench tps`,
+      `${apiAlone.requestsPerSecond}/s, ${apiAlone.p50Ms} / ${apiAlone.p99Ms} ms, ${apiAlone.overPgbench ?? 'n/a'}`,
+    );
     row(`worker catching up a backlog (${events} events on ${projects.length} projects)`, `${round(workerRate)} events/s`);
     row('BullMQ no-op worker, same Redis (jobs/s)', `${noop.jobsPerSecond}/s`);
     row('worker / BullMQ no-op', `${results.figures.pipeline.workerOverBullmq}`);
