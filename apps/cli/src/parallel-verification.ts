@@ -67,7 +67,10 @@ export async function verifyAllStreamsInParallel(databaseUrl: string, threads: n
 
     const ranges = splitStreamIdRange({}, threads * SLICES_PER_THREAD);
     let taken = 0;
-    const nextSlice = (): Slice | undefined => (taken < ranges.length ? { index: taken, range: ranges[taken++]! } : undefined);
+    /** The first failure of any thread: no slice is handed out after it. */
+    let failure: { error: unknown } | undefined;
+    const nextSlice = (): Slice | undefined =>
+      failure === undefined && taken < ranges.length ? { index: taken, range: ranges[taken++]! } : undefined;
     const parts = new Array<LogVerification>(ranges.length);
     // Events checked in finished slices, and so far in each thread's current one.
     let checked = 0;
@@ -85,21 +88,42 @@ export async function verifyAllStreamsInParallel(databaseUrl: string, threads: n
     };
 
     const workers = Array.from({ length: threads - 1 }, (_, index) => runWorker(databaseUrl, index + 1, nextSlice, reports));
-    // This thread verifies too, from the start: the workers need a moment to load their modules.
-    for (let slice = nextSlice(); slice; slice = nextSlice()) {
-      reports.finished(0, slice.index, await verifyAllStreams(reader, (events) => reports.progress(0, events), slice.range, ONE_LANE));
+    // A worker may fail while this thread is still on its own slices, before anything awaits the workers:
+    // its failure is kept (and stops the handing out) rather than left an unhandled rejection.
+    const workersDone = Promise.all(workers.map((worker) => worker.done)).catch((error: unknown) => {
+      failure ??= { error };
+      throw error;
+    });
+    workersDone.catch(() => undefined);
+    try {
+      // This thread verifies too, from the start: the workers need a moment to load their modules.
+      for (let slice = nextSlice(); slice; slice = nextSlice()) {
+        reports.finished(0, slice.index, await verifyAllStreams(reader, (events) => reports.progress(0, events), slice.range, ONE_LANE));
+      }
+    } catch (error) {
+      failure ??= { error };
+      await Promise.all(workers.map((worker) => worker.terminate()));
+      throw error;
     }
-    await Promise.all(workers);
+    await workersDone;
     return mergeLogVerifications(parts);
   } finally {
     await pool.end();
   }
 }
 
-/** A worker thread that verifies the slices it is handed until none is left; settles once it has exited. */
-function runWorker(databaseUrl: string, thread: number, nextSlice: () => Slice | undefined, reports: Reports): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const worker = new Worker(new URL('./audit-verify.worker.js', import.meta.url), { workerData: { databaseUrl } });
+/**
+ * A worker thread that verifies the slices it is handed until none is left: `done` settles once it has
+ * exited (rejecting if it failed), `terminate` stops it.
+ */
+function runWorker(
+  databaseUrl: string,
+  thread: number,
+  nextSlice: () => Slice | undefined,
+  reports: Reports,
+): { done: Promise<void>; terminate: () => Promise<void> } {
+  const worker = new Worker(new URL('./audit-verify.worker.js', import.meta.url), { workerData: { databaseUrl } });
+  const done = new Promise<void>((resolve, reject) => {
     const handOut = () => {
       const slice = nextSlice();
       const order: WorkerOrder = slice ? { slice: slice.index, range: slice.range } : { done: true };
@@ -119,4 +143,5 @@ function runWorker(databaseUrl: string, thread: number, nextSlice: () => Slice |
     worker.on('error', reject);
     worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`verification worker ${thread} exited with ${code}`))));
   });
+  return { done, terminate: async () => void (await worker.terminate()) };
 }
