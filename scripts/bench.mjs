@@ -437,13 +437,13 @@ async function pipelineSection(api, workerRef, projects) {
       worker: { events, commands: backlog.requests.total, non2xx: backlog.non2xx, seconds: round(workerSeconds, 2), eventsPerSecond: round(workerRate) },
       bullmqNoop: noop, workerOverBullmq: round(workerRate / noop.jobsPerSecond, 2), httpWithoutWorker: apiAlone,
     });
+    row(`worker catching up a backlog (${events} events on ${projects.length} projects)`, `${round(workerRate)} events/s`);
+    row('BullMQ no-op worker, same Redis (jobs/s)', `${noop.jobsPerSecond}/s`);
+    row('worker / BullMQ no-op', `${results.figures.pipeline.workerOverBullmq}`);
     row(
       `HTTP commands with the worker stopped (recording that backlog, ${CLIENTS} connections), p50 / p99, / pgbench tps`,
       `${apiAlone.requestsPerSecond}/s, ${apiAlone.p50Ms} / ${apiAlone.p99Ms} ms, ${apiAlone.overPgbench ?? 'n/a'}`,
     );
-    row(`worker catching up a backlog (${events} events on ${projects.length} projects)`, `${round(workerRate)} events/s`);
-    row('BullMQ no-op worker, same Redis (jobs/s)', `${noop.jobsPerSecond}/s`);
-    row('worker / BullMQ no-op', `${results.figures.pipeline.workerOverBullmq}`);
   } finally {
     await pool.end();
   }

@@ -67,10 +67,9 @@ export async function verifyAllStreamsInParallel(databaseUrl: string, threads: n
 
     const ranges = splitStreamIdRange({}, threads * SLICES_PER_THREAD);
     let taken = 0;
-    /** The first failure of any thread: no slice is handed out after it. */
-    let failure: { error: unknown } | undefined;
-    const nextSlice = (): Slice | undefined =>
-      failure === undefined && taken < ranges.length ? { index: taken, range: ranges[taken++]! } : undefined;
+    /** Whether a thread failed: no slice is handed out after that. */
+    let failed = false;
+    const nextSlice = (): Slice | undefined => (!failed && taken < ranges.length ? { index: taken, range: ranges[taken++]! } : undefined);
     const parts = new Array<LogVerification>(ranges.length);
     // Events checked in finished slices, and so far in each thread's current one.
     let checked = 0;
@@ -91,7 +90,7 @@ export async function verifyAllStreamsInParallel(databaseUrl: string, threads: n
     // A worker may fail while this thread is still on its own slices, before anything awaits the workers:
     // its failure is kept (and stops the handing out) rather than left an unhandled rejection.
     const workersDone = Promise.all(workers.map((worker) => worker.done)).catch((error: unknown) => {
-      failure ??= { error };
+      failed = true;
       throw error;
     });
     workersDone.catch(() => undefined);
@@ -101,7 +100,7 @@ export async function verifyAllStreamsInParallel(databaseUrl: string, threads: n
         reports.finished(0, slice.index, await verifyAllStreams(reader, (events) => reports.progress(0, events), slice.range, ONE_LANE));
       }
     } catch (error) {
-      failure ??= { error };
+      failed = true;
       await Promise.all(workers.map((worker) => worker.terminate()));
       throw error;
     }
