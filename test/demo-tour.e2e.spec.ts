@@ -134,8 +134,7 @@ describe('the demo tour', () => {
       const output = outputs[index]!;
       const answer = /^[{[]/.test(output) ? (JSON.parse(output) as { status?: number }) : undefined;
       const shown = { step: step.what, output };
-      if (!step.available) expect({ ...shown, status: answer?.status }).toEqual({ ...shown, status: 404 });
-      else if (step.expect === 'forbidden') expect({ ...shown, status: answer?.status }).toEqual({ ...shown, status: 403 });
+      if (step.expect === 'forbidden') expect({ ...shown, status: answer?.status }).toEqual({ ...shown, status: 403 });
       else expect({ ...shown, failed: answer?.status !== undefined && answer.status >= 400 }).toEqual({ ...shown, failed: false });
     });
     expect(outputs[0]).toMatch(/^[0-9a-f-]{36}$/);

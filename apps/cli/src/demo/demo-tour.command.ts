@@ -3,7 +3,7 @@ import type { AppConfig } from '@app/config';
 import { seedId, type SeedProject, SEED_PROJECTS } from '../../../../seeds/index.js';
 import { ApiClient, pollUntil } from './api-client.js';
 import { ensureDemoKeys } from './demo-keys.js';
-import { renderTour, type TourContext, type TourFeatures } from './demo-tour.js';
+import { renderTour, type TourContext } from './demo-tour.js';
 
 export const DEMO_KEYS_FILE = '.run/demo-keys.env';
 const BANSUO_CODE = 'CN-LA-BANSUO';
@@ -39,18 +39,6 @@ async function waitForSeedViews(client: ApiClient, options: DemoTourOptions): Pr
           'Was `npm run seed` run against this database, and is the worker running (see .run/worker.log)?',
       ),
   );
-}
-
-/** Which routes still being built by other work this API already answers (404 means not yet). */
-async function probeFeatures(client: ApiClient, context: Pick<TourContext, 'keys' | 'bansuo'>): Promise<TourFeatures> {
-  const answers = async (path: string, key: string) => (await client.request('GET', path, key)).status !== 404;
-  const { manager, auditor } = context.keys;
-  return {
-    subscriptions: await answers('/subscriptions', manager.secret),
-    notifications: await answers('/notifications', manager.secret),
-    audit: await answers(`/projects/${context.bansuo.id}/audit`, auditor.secret),
-    iati: await answers(`/projects/${context.bansuo.id}/iati`, auditor.secret),
-  };
 }
 
 function titleOf(seed: SeedProject): string {
@@ -92,7 +80,6 @@ export async function prepareDemoTour(options: DemoTourOptions): Promise<TourCon
     cattleIndicatorId: seedId(BANSUO_CODE, 'indicator', 'cattle-distributed'),
     dueDate: daysAfter(options.today, 60),
     projectCount: options.seeds.length,
-    features: await probeFeatures(client, { keys, bansuo }),
   };
 }
 

@@ -1,13 +1,5 @@
 import type { DemoKeys, DemoRole } from './demo-keys.js';
 
-/** Routes other work is building; the tour marks the ones this API does not answer yet. */
-export interface TourFeatures {
-  subscriptions: boolean;
-  notifications: boolean;
-  audit: boolean;
-  iati: boolean;
-}
-
 /** Everything the tour's text depends on: it reads no clock and no network of its own. */
 export interface TourContext {
   /** As the reader reaches the API, e.g. `http://localhost:3000`. */
@@ -22,7 +14,6 @@ export interface TourContext {
   /** The due date of the milestone the team plans (`YYYY-MM-DD`, in the future). */
   dueDate: string;
   projectCount: number;
-  features: TourFeatures;
 }
 
 /** One copy-paste command of the tour, and what it shows. */
@@ -34,8 +25,6 @@ export interface TourStep {
   command: string;
   /** `forbidden`: the command shows a refusal (403), which is the point of the step. */
   expect: 'success' | 'forbidden';
-  /** False while the route is still being built: the tour says it will answer 404. */
-  available: boolean;
 }
 
 const ROLE_VARIABLES: Record<DemoRole, string> = {
@@ -61,7 +50,6 @@ export function tourSteps(context: TourContext): TourStep[] {
   const json = "-H 'content-type: application/json'";
   // The answers carry no final newline: -w puts one, so the shell prompt does not follow on the same line.
   const curl = "curl -s -w '\\n'";
-  const { features } = context;
   return [
     {
       role: 'team',
@@ -71,14 +59,12 @@ export function tourSteps(context: TourContext): TourStep[] {
         `-d '{"title":"Cattle pens inspected by the field team (demo)","dueDate":"${context.dueDate}"}' ` +
         `| sed -E 's/.*"milestoneId":"([^"]+)".*/\\1/'); echo "$MILESTONE"`,
       expect: 'success',
-      available: true,
     },
     {
       role: 'team',
       what: 'Record that milestone reached, with its evidence (a second time answers 409: it is already reached)',
       command: `${curl} -X POST "$API/projects/$BANSUO/milestones/$MILESTONE/reach" ${as('team')} ${json} -d '{"evidence":"Pens inspected on site by the field team (demo)"}'`,
       expect: 'success',
-      available: true,
     },
     {
       role: 'team',
@@ -87,70 +73,60 @@ export function tourSteps(context: TourContext): TourStep[] {
         `${curl} -X POST "$API/projects/$BANSUO/indicators/$CATTLE/measurements" ${as('team')} ${json} -H 'Idempotency-Key: demo-measurement' ` +
         `-d '{"value":125,"note":"demo: an example value"}'`,
       expect: 'success',
-      available: true,
     },
     {
       role: 'team',
       what: 'A team key may not close a project: 403, and nothing is stored',
       command: `${curl} -X POST "$API/projects/$BANSUO/close" ${as('team')} ${json} -d '{}'`,
       expect: 'forbidden',
-      available: true,
     },
     {
       role: 'manager',
       what: 'List the projects in Laos (filters: country, status)',
       command: `${curl} "$API/projects?country=LA" ${as('manager')}`,
       expect: 'success',
-      available: true,
     },
     {
       role: 'manager',
       what: "Read Bansuo's progress: components, milestones (with overdue flags), indicators against their targets",
       command: `${curl} "$API/projects/$BANSUO" ${as('manager')}`,
       expect: 'success',
-      available: true,
     },
     {
       role: 'manager',
       what: 'Subscribe to progress notifications in your in-app inbox',
       command: `${curl} -X POST "$API/subscriptions" ${as('manager')} ${json} -d '{"channel":"inbox"}'`,
       expect: 'success',
-      available: features.subscriptions,
     },
     {
       role: 'manager',
       what: 'Read your inbox: milestones reached or overdue, status changes, indicator thresholds',
       command: `${curl} "$API/notifications" ${as('manager')}`,
       expect: 'success',
-      available: features.notifications,
     },
     {
       role: 'auditor',
       what: "Read Bansuo's history: every event with who recorded it, when it happened, its hash",
       command: `${curl} "$API/projects/$BANSUO/events?limit=5" ${as('auditor')}`,
       expect: 'success',
-      available: true,
     },
     {
       role: 'auditor',
       what: "Verify Bansuo's hash chain: proof that its history was not altered",
       command: `${curl} "$API/projects/$BANSUO/audit" ${as('auditor')}`,
       expect: 'success',
-      available: features.audit,
     },
     {
       role: 'auditor',
       what: 'Export Bansuo as an IATI 2.03 activity document',
       command: `${curl} "$API/projects/$BANSUO/iati" ${as('auditor')}`,
       expect: 'success',
-      available: features.iati,
     },
     {
       role: 'auditor',
       what: 'An auditor key records nothing: 403',
       command: `${curl} -X POST "$API/projects/$BANSUO/indicators/$CATTLE/measurements" ${as('auditor')} ${json} -d '{"value":1}'`,
       expect: 'forbidden',
-      available: true,
     },
   ];
 }
@@ -182,8 +158,7 @@ export function renderTour(context: TourContext): string {
   SECTIONS.forEach(({ role, heading }, index) => {
     lines.push('', `${index + 1}. ${heading}`);
     for (const step of steps.filter((each) => each.role === role)) {
-      const pending = step.available ? '' : ' [being built: this API answers 404 for now]';
-      lines.push(`  # ${step.what}${pending}`, `  ${step.command}`);
+      lines.push(`  # ${step.what}`, `  ${step.command}`);
     }
   });
   lines.push(

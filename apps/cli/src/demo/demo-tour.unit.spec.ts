@@ -27,7 +27,6 @@ function context(overrides: Partial<TourContext> = {}): TourContext {
     cattleIndicatorId: '44444444-4444-5444-8444-444444444444',
     dueDate: '2027-01-24',
     projectCount: 15,
-    features: { subscriptions: true, notifications: true, audit: true, iati: true },
     ...overrides,
   };
 }
@@ -82,19 +81,6 @@ describe('the guided tour', () => {
     expect(text).toContain(`manager  ${keys.manager.secret}  (reused from .run/demo-keys.env)`);
     expect(text).toContain('"dueDate":"2027-01-24"');
     expect(text).toContain('15 projects of the source documents are seeded');
-    expect(text).not.toContain('being built');
-  });
-
-  it('says which routes this API does not answer yet', () => {
-    const text = renderTour(context({ features: { subscriptions: false, notifications: true, audit: false, iati: true } }));
-    const pending = text.split('\n').filter((line) => line.includes('[being built: this API answers 404 for now]'));
-    expect(pending).toEqual([
-      expect.stringContaining('Subscribe to progress notifications'),
-      expect.stringContaining("Verify Bansuo's hash chain"),
-    ]);
-    expect(tourSteps(context({ features: { subscriptions: false, notifications: true, audit: false, iati: true } }))
-      .filter((step) => !step.available)
-      .map((step) => step.role)).toEqual(['manager', 'auditor']);
   });
 });
 
