@@ -354,6 +354,9 @@ async function lagUnderLoad(pool, projects, rate, seconds) {
       })
       .catch((error) => {
         failed++;
+        // No answer at all (a connection refused, reset or not accepted in time): counted by its cause.
+        const kind = `no answer: ${error.cause?.code ?? error.cause?.name ?? error.name}`;
+        statuses[kind] = (statuses[kind] ?? 0) + 1;
         firstFailure ??= String(error.cause ?? error);
       })
       .finally(() => inFlight--);
