@@ -13,13 +13,23 @@ export async function writeViewChanges(db: pg.ClientBase | pg.Pool, changes: Pro
   const [project] = changes.project_views;
   if (!project || changes.project_views.length !== 1) throw new Error('a sync writes exactly one project row');
   const tables = OTHER_TABLES.filter((table) => changes[table].length > 0);
-  const name = `view-write:${tables.join(',')}`;
+  const name = viewWriteStatementName(tables);
   const values = [JSON.stringify(nonFiniteAsText(project)), expectedVersion, ...tables.map((table) => JSON.stringify(changes[table].map(nonFiniteAsText)))];
   const { rows } = await db.query<{ moved: number }>({ name, text: statementFor(name, tables), values });
   return rows[0]!.moved === 1;
 }
 
 const OTHER_TABLES = VIEW_TABLES.filter((table) => table !== 'project_views');
+
+/**
+ * The prepared statement's name for a set of changed tables: each table by its place in OTHER_TABLES
+ * (`view-write-0234`). PostgreSQL keeps the first 63 bytes of a name, and the tables' own names joined
+ * ran to 100: two sets alike in their first 52 would be one statement to the server, and the second
+ * prepared on a connection would fail there ("already exists"). pg warned of it on every such prepare.
+ */
+export function viewWriteStatementName(tables: readonly ViewTable[]): string {
+  return `view-write-${tables.map((table) => OTHER_TABLES.indexOf(table)).join('')}`;
+}
 
 /**
  * The write's text for one set of changed tables, built once per process: it is prepared under its
