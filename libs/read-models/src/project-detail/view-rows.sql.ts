@@ -19,7 +19,7 @@ export async function writeViewChanges(db: pg.ClientBase | pg.Pool, changes: Pro
   return rows[0]!.moved === 1;
 }
 
-const OTHER_TABLES = VIEW_TABLES.filter((table) => table !== 'project_views');
+const OTHER_TABLES: readonly ViewTable[] = VIEW_TABLES.filter((table) => table !== 'project_views');
 
 /**
  * The prepared statement's name for a set of changed tables: each table by its place in OTHER_TABLES
