@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -55,6 +56,13 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
   app.useGlobalPipes(createValidationPipe());
   app.disable('x-powered-by');
   app.enableShutdownHooks();
+  // Node closes an idle connection after 5 s. A proxy or load balancer in front keeps its connections to
+  // the API for longer (often 60 s) and may send a request on one just as the API closes it: the client
+  // then gets a 502 or a reset for a request the API never saw. Idle connections outlive the proxy's.
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
+  // Node ends a connection that has not finished sending headers within this; it must exceed the above.
+  server.headersTimeout = config.httpKeepAliveTimeoutMs + 1_000;
 
   const document = SwaggerModule.createDocument(
     app,

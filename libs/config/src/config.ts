@@ -41,6 +41,12 @@ export interface AppConfig {
   databaseStatementTimeoutMs: number;
   /** Connections of the process's event-store pool (the ORM's pool takes half as many). */
   databasePoolSize: number;
+  /**
+   * How long the API keeps an idle client connection open. Longer than the idle timeout of a proxy or
+   * load balancer in front (60 s is common), so that the API never closes a connection the proxy is
+   * about to send a request on.
+   */
+  httpKeepAliveTimeoutMs: number;
   audit: AuditConfig;
   notifications: NotificationsConfig;
 }
@@ -95,6 +101,7 @@ export const CONFIG_DEFAULTS = {
   DATABASE_CONNECT_TIMEOUT_MS: '3000',
   DATABASE_STATEMENT_TIMEOUT_MS: '15000',
   DATABASE_POOL_SIZE: '20',
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
   WEBHOOK_TIMEOUT_MS: '10000',
   // 2 s, 10 s, 1 min, 5 min, 15 min, 30 min, 1 h, 2 h, 4 h, 8 h, 8 h: about a day in all.
   DELIVERY_RETRY_DELAYS_MS: '2000,10000,60000,300000,900000,1800000,3600000,7200000,14400000,28800000,28800000',
@@ -206,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseConnectTimeoutMs = readInteger('DATABASE_CONNECT_TIMEOUT_MS', 100, 60_000);
   const databaseStatementTimeoutMs = readInteger('DATABASE_STATEMENT_TIMEOUT_MS', 100, 3_600_000);
   const databasePoolSize = readInteger('DATABASE_POOL_SIZE', 2, 500);
+  const httpKeepAliveTimeoutMs = readInteger('HTTP_KEEP_ALIVE_TIMEOUT_MS', 1_000, 600_000);
   const audit = readAuditConfig(env, problems);
   const notifications = readNotificationsConfig(env, read, nodeEnv, problems);
 
@@ -232,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseConnectTimeoutMs,
     databaseStatementTimeoutMs,
     databasePoolSize,
+    httpKeepAliveTimeoutMs,
     audit,
     notifications,
   };

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       databaseConnectTimeoutMs: 3000,
       databaseStatementTimeoutMs: 15000,
       databasePoolSize: 20,
+      httpKeepAliveTimeoutMs: 65_000,
       audit: {
         snapshotEvery: 100,
         checkpointIntervalMs: 60000,
