@@ -1,6 +1,7 @@
 // What scripts/bench.mjs and scripts/profile-http.mjs share: the settings, a free port, a process's memory, the
-// RecordMeasurement load autocannon puts on the API, and cleaning a queue prefix out of Redis.
+// RecordMeasurement load autocannon puts on the API, cleaning a queue prefix out of Redis, and the host's speed.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -143,4 +144,16 @@ export async function sendAtRate(rate, seconds, send) {
     requests.push(send(sent));
   }
   return { sent, sendingSeconds: (performance.now() - started) / 1000, requests };
+}
+
+/**
+ * How fast this host is right now: a fixed CPU-bound loop (300,000 SHA-256 hashes of a parsed and
+ * re-serialised JSON document, the kind of work verification does), in milliseconds; lower is faster.
+ * Shared hosts drift by a fifth or more within an hour; runs are comparable only next to this.
+ */
+export function cpuCalibrationMs() {
+  const document = JSON.stringify({ a: 'x'.repeat(300), b: [1, 2, 3], c: { d: 'e' } });
+  const started = performance.now();
+  for (let i = 0; i < 300_000; i++) createHash('sha256').update(JSON.stringify(JSON.parse(document))).digest('hex');
+  return Math.round(performance.now() - started);
 }

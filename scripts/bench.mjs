@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { API_NODE_FLAGS, WORKER_NODE_FLAGS, benchSettings, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate, startApiProcess, startWorkerProcess } from './bench-support.mjs';
+import { API_NODE_FLAGS, WORKER_NODE_FLAGS, benchSettings, cpuCalibrationMs, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate, startApiProcess, startWorkerProcess } from './bench-support.mjs';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const QUICK = values.quick;
@@ -506,6 +506,7 @@ function printTable() {
 async function main() {
   const started = performance.now();
   log(`mode ${MODE}; database ${DB_NAME}; queue prefix ${QUEUE_PREFIX}`);
+  const calibrationAtStart = cpuCalibrationMs();
   await psql(BASE.pathname.slice(1) || 'postgres', `CREATE DATABASE ${DB_NAME}`);
   const workerRef = { child: undefined };
   let api;
@@ -541,6 +542,9 @@ async function main() {
     results.figures.memory = { apiPeakMb: peak.api, workerPeakMb: peak.worker };
     row('API peak RSS through the run (VmHWM)', `${peak.api} MB`, '< 300 MB', peak.api < 300);
     row('worker peak RSS through the run (VmHWM; restarted once for the backlog: the larger)', `${peak.worker} MB`, '< 300 MB', peak.worker < 300);
+    const calibrationAtEnd = cpuCalibrationMs();
+    results.machine.cpuCalibrationMs = { start: calibrationAtStart, end: calibrationAtEnd };
+    row('host speed: a fixed CPU loop at the start / end of the run (ms; lower is faster; compare runs by it)', `${calibrationAtStart} / ${calibrationAtEnd} ms`);
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     // The run's queues (our prefix and the no-op one) leave nothing behind in Redis.
