@@ -120,13 +120,12 @@ const rate = (value: number) => Math.round(value).toLocaleString('en');
 const VERIFICATION_RUNS = 3;
 
 async function verificationRuns(
-  runs: number,
   verify: () => Promise<{ events: number; valid: boolean }>,
 ): Promise<{ events: number; valid: boolean; first: number; median: number }> {
   const rates: number[] = [];
   let last = { events: 0, valid: true };
   let valid = true;
-  for (let n = 0; n < runs; n++) {
+  for (let n = 0; n < VERIFICATION_RUNS; n++) {
     const started = performance.now();
     last = await verify();
     rates.push(last.events / ((performance.now() - started) / 1000));
@@ -199,10 +198,10 @@ export async function benchLongStreamCommand(config: AppConfig): Promise<void> {
     console.log('Building a log of about 100,000 events for the verification rate...');
     for (let n = 0; n < 89; n++) await buildStream(store, 1_000);
     const reader = new PostgresAuditReader(pool);
-    const verification = await verificationRuns(VERIFICATION_RUNS, () => verifyAllStreams(reader));
+    const verification = await verificationRuns(() => verifyAllStreams(reader));
     // More than one thread, whatever audit:verify's default here (one per two cores), to show what threads add.
     const workers = Math.max(2, defaultWorkers());
-    const parallel = await verificationRuns(VERIFICATION_RUNS, () => verifyAllStreamsInParallel(databaseUrl, workers));
+    const parallel = await verificationRuns(() => verifyAllStreamsInParallel(databaseUrl, workers));
     const chain = await reader.readStreamChain(long, 1, 20_000);
     const pureStarted = performance.now();
     const verifier = new StreamChainVerifier(long);

@@ -1,4 +1,4 @@
-import { ConfigError } from '@app/config';
+import { ConfigError, redact } from '@app/config';
 import { isUnavailable } from '@app/database';
 
 /**
@@ -12,7 +12,7 @@ export const COULD_NOT_RUN = 3;
 /** What an operator reads when a command fails: the cause and what to check; a stack only for a fault. */
 export function failureMessage(error: unknown, databaseUrl: string | undefined): string {
   if (error instanceof ConfigError) return error.message;
-  const where = databaseUrl ? ` at ${withoutPassword(databaseUrl)}` : '';
+  const where = databaseUrl ? ` at ${redact(databaseUrl)}` : '';
   const code = (error as { code?: unknown } | null)?.code;
   if (code === '3D000') return `The database${where} does not exist: \`npm run db:migrate\` creates it.`;
   if (code === '28P01' || code === '28000') return `PostgreSQL${where} refused the connection (${describe(error)}): check DATABASE_URL.`;
@@ -28,14 +28,4 @@ function describe(error: unknown): string {
   if (typeof failure.message === 'string' && failure.message !== '') return failure.message;
   if (Array.isArray(failure.errors) && failure.errors.length > 0) return failure.errors.map(describe).join('; ');
   return String(failure.code ?? error);
-}
-
-function withoutPassword(databaseUrl: string): string {
-  try {
-    const url = new URL(databaseUrl);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return 'DATABASE_URL';
-  }
 }

@@ -395,6 +395,7 @@ function isUrlWithProtocol(value: string, protocols: string[]): boolean {
 }
 
 /** Never print a password from a connection string. */
-function redact(value: string): string {
+/** A URL as it may be shown (an error, a log line): its password, if any, replaced by `***`. */
+export function redact(value: string): string {
   return value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
 }
