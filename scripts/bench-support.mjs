@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
@@ -124,6 +125,35 @@ export async function dropQueueKeys(redisUrl, prefix) {
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * The open-loop phases' HTTP client: `post(path, body)` on at most `connections` keep-alive connections,
+ * as a proxy or load balancer in front of the API holds them (requests beyond them wait in the client,
+ * their time counted from when they were due); resolves to the status and the body text, and rejects
+ * only when no answer came (refused, reset). fetch() opens a new connection whenever all are busy (700
+ * to 3,300 at once at 500 requests/s here) and costs more CPU per request than the API's own command
+ * handling, on the same two cores (docs/benchmarks.md, Fifth pass).
+ */
+export function commandClient(apiUrl, headers, connections = 64) {
+  const { hostname, port } = new URL(apiUrl);
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const post = (path, body) =>
+    new Promise((resolve, reject) => {
+      const outgoing = request(
+        { agent, hostname, port, path, method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode, text }));
+          response.on('error', reject);
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+  return { post, close: () => agent.destroy() };
 }
 
 /**

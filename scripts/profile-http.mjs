@@ -20,6 +20,9 @@
 //   --node-flags=F  starts the API with these node flags instead of the bench's (API_NODE_FLAGS in bench-support.mjs)
 //   --worker     also runs the built worker, as the bench does (projections and notifications during the load)
 //   --worker-sql FILE  (with --worker) counts the worker's statements and their time into FILE (scripts/profile-worker-sql.mjs)
+//   --client pool|fetch|autocannon  (with --rate) the load's client: keep-alive connections as the bench's (default), fetch()
+//                (one connection per request in flight), or autocannon with overallRate (each connection waits for its answer)
+//   --client-connections N  (with pool or autocannon) how many connections (default 64, as the bench)
 // scripts/profile-preload.mjs makes the API exit normally after Nest's shutdown, so the profiles land.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -28,7 +31,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { API_NODE_FLAGS, WORKER_NODE_FLAGS, benchSettings, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate, startApiProcess, startWorkerProcess } from './bench-support.mjs';
+import { API_NODE_FLAGS, WORKER_NODE_FLAGS, benchSettings, commandClient, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate, startApiProcess, startWorkerProcess } from './bench-support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -45,6 +48,8 @@ const { values } = parseArgs({
     'node-flags': { type: 'string' },
     worker: { type: 'boolean', default: false },
     'worker-sql': { type: 'string' },
+    client: { type: 'string', default: 'pool' },
+    'client-connections': { type: 'string', default: '64' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -173,22 +178,29 @@ function closedLoopGet(connections, duration) {
 
 /** The bench's overload: `rate` requests a second, round robin over the projects, whatever the answers do. */
 async function openLoop(projects, rate, seconds, apiPid) {
+  if (values.client === 'autocannon') return rateWithAutocannon(projects, rate, seconds, apiPid);
   const statuses = {};
   const latencies = [];
   let peakInFlight = 0;
   let inFlight = 0;
+  const client = commandClient(apiUrl, headers, Number(values['client-connections']));
+  const post =
+    values.client === 'fetch'
+      ? (path, body) => fetch(`${apiUrl}${path}`, { method: 'POST', headers, body }).then(async (response) => ({ status: response.status, text: await response.text() }))
+      : client.post;
   const sampler = setInterval(() => (peakInFlight = Math.max(peakInFlight, inFlight)), 10);
+  const clientCpuBefore = process.cpuUsage();
+  const started = performance.now();
   const { sent, sendingSeconds, requests } = await sendAtRate(rate, seconds, (n) => {
     inFlight++;
     const at = performance.now();
-    return fetch(`${apiUrl}${measurementPath(projects[(n - 1) % projects.length])}`, { method: 'POST', headers, body: measurementBody(n) })
-      .then(async (response) => {
-        await response.arrayBuffer();
-        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+    return post(measurementPath(projects[(n - 1) % projects.length]), measurementBody(n))
+      .then(({ status }) => {
+        statuses[status] = (statuses[status] ?? 0) + 1;
         latencies.push(performance.now() - at);
       })
       .catch((error) => {
-        const key = String(error.cause?.code ?? error.name);
+        const key = String(error.cause?.code ?? error.code ?? error.name);
         statuses[key] = (statuses[key] ?? 0) + 1;
       })
       .finally(() => inFlight--);
@@ -196,10 +208,30 @@ async function openLoop(projects, rate, seconds, apiPid) {
   const memoryAtEnd = memory(apiPid);
   if (values['heap-snapshot']) process.kill(apiPid, 'SIGTTIN');
   await Promise.all(requests);
+  const answeredSeconds = (performance.now() - started) / 1000;
+  const clientCpu = process.cpuUsage(clientCpuBefore);
   clearInterval(sampler);
+  client.close();
   return {
-    sent, achievedRate: round(sent / sendingSeconds), statuses, peakInFlight, memoryAtEnd,
-    p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)),
+    client: values.client === 'fetch' ? 'fetch' : `${values['client-connections']} keep-alive connections`,
+    sent, achievedRate: round(sent / sendingSeconds), lastAnswerAfterSeconds: round(answeredSeconds), statuses, peakInFlight, memoryAtEnd,
+    p50: round(percentile(latencies, 0.5)), p95: round(percentile(latencies, 0.95)), p99: round(percentile(latencies, 0.99)), max: round(Math.max(...latencies)),
+    clientCpuMsPerRequest: round((clientCpu.user + clientCpu.system) / 1000 / sent, 3),
+  };
+}
+
+/** `rate` requests a second spread over autocannon's connections (each waits for its answer before the next). */
+async function rateWithAutocannon(projects, rate, seconds, apiPid) {
+  const clientCpuBefore = process.cpuUsage();
+  const connections = Number(values['client-connections']);
+  const result = await loadWithAutocannon(apiUrl, headers, projects, { duration: seconds, connections, overallRate: rate });
+  const clientCpu = process.cpuUsage(clientCpuBefore);
+  return {
+    client: `autocannon, ${connections} connections, overallRate ${rate}`,
+    sent: result.requests.total, achievedRate: round(result.requests.average), statuses: result.statusCodeStats,
+    errors: result.errors, timeouts: result.timeouts, memoryAtEnd: memory(apiPid),
+    p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max,
+    clientCpuMsPerRequest: round((clientCpu.user + clientCpu.system) / 1000 / result.requests.total, 3),
   };
 }
 
