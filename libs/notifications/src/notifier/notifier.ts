@@ -27,6 +27,12 @@ interface ProjectMemory {
   state: ProjectState;
   announcedThresholds: AnnouncedThresholds;
   touched: boolean;
+  /**
+   * The state as loaded. `evolve` hands an unchanged part of a state on as it is, so the milestone rows
+   * (which carry the project's status) are written only when the milestones or the status changed, not
+   * again for every measurement of a project with many milestones.
+   */
+  loaded: ProjectState;
 }
 
 const PROJECT_EVENTS: ReadonlySet<string> = new Set(PROJECT_EVENT_TYPES);
@@ -119,43 +125,58 @@ export class Notifier {
       [ids],
     );
     const memories = new Map<string, ProjectMemory>();
-    for (const id of ids) memories.set(id, { version: 0, state: initialProjectState, announcedThresholds: {}, touched: false });
+    for (const id of ids) memories.set(id, { version: 0, state: initialProjectState, announcedThresholds: {}, touched: false, loaded: initialProjectState });
     for (const row of result.rows) {
-      memories.set(row.project_id, { version: row.version, state: row.state, announcedThresholds: row.announced_thresholds, touched: false });
+      memories.set(row.project_id, { version: row.version, state: row.state, announcedThresholds: row.announced_thresholds, touched: false, loaded: row.state });
     }
     return memories;
   }
 
-  /** Writes each changed project's state, and the milestones the overdue scan reads. */
+  /**
+   * Writes each changed project's state, and the milestones the overdue scan reads of those whose
+   * milestones or status changed: one statement for each, whatever the number of projects in the batch.
+   */
   private async saveMemories(client: pg.PoolClient, memories: Map<string, ProjectMemory>): Promise<void> {
+    const projects: { project_id: string; version: number; state: ProjectState; announced_thresholds: AnnouncedThresholds }[] = [];
+    const milestones: { milestone_id: string; project_id: string; title: string; due_date: string; status: string; times_rescheduled: number; project_status: string }[] = [];
     for (const [projectId, memory] of memories) {
       if (!memory.touched) continue;
+      projects.push({ project_id: projectId, version: memory.version, state: memory.state, announced_thresholds: memory.announcedThresholds });
+      const { state, loaded } = memory;
+      if (state.status === 'none') continue;
+      if (loaded.status !== 'none' && loaded.status === state.status && loaded.milestones === state.milestones) continue;
+      for (const milestone of Object.values(state.milestones)) {
+        milestones.push({
+          milestone_id: milestone.id,
+          project_id: projectId,
+          title: milestone.title,
+          due_date: milestone.dueDate,
+          status: milestone.status,
+          times_rescheduled: milestone.timesRescheduled,
+          project_status: state.status,
+        });
+      }
+    }
+    if (projects.length > 0) {
       await client.query(
-        `INSERT INTO notifier_projects (project_id, version, state, announced_thresholds, updated_at) VALUES ($1, $2, $3, $4, now())
+        `INSERT INTO notifier_projects (project_id, version, state, announced_thresholds, updated_at)
+         SELECT p.project_id, p.version, p.state, p.announced_thresholds, now()
+         FROM json_to_recordset($1::json) AS p (project_id uuid, version integer, state jsonb, announced_thresholds jsonb)
          ON CONFLICT (project_id) DO UPDATE
            SET version = EXCLUDED.version, state = EXCLUDED.state, announced_thresholds = EXCLUDED.announced_thresholds, updated_at = now()`,
-        [projectId, memory.version, JSON.stringify(memory.state), JSON.stringify(memory.announcedThresholds)],
+        [JSON.stringify(projects)],
       );
-      const project = memory.state;
-      if (project.status === 'none') continue;
-      const milestones = Object.values(project.milestones);
-      if (milestones.length === 0) continue;
+    }
+    if (milestones.length > 0) {
       await client.query(
         `INSERT INTO notifier_milestones (milestone_id, project_id, title, due_date, status, times_rescheduled, project_status)
-         SELECT m.id, $1, m.title, m.due_date, m.status, m.times_rescheduled, $2
-         FROM unnest($3::text[], $4::text[], $5::date[], $6::text[], $7::int[]) AS m (id, title, due_date, status, times_rescheduled)
+         SELECT m.milestone_id, m.project_id, m.title, m.due_date, m.status, m.times_rescheduled, m.project_status
+         FROM json_to_recordset($1::json)
+           AS m (milestone_id text, project_id uuid, title text, due_date date, status text, times_rescheduled integer, project_status text)
          ON CONFLICT (milestone_id) DO UPDATE
            SET title = EXCLUDED.title, due_date = EXCLUDED.due_date, status = EXCLUDED.status,
                times_rescheduled = EXCLUDED.times_rescheduled, project_status = EXCLUDED.project_status`,
-        [
-          projectId,
-          project.status,
-          milestones.map((m) => m.id),
-          milestones.map((m) => m.title),
-          milestones.map((m) => m.dueDate),
-          milestones.map((m) => m.status),
-          milestones.map((m) => m.timesRescheduled),
-        ],
+        [JSON.stringify(milestones)],
       );
     }
   }

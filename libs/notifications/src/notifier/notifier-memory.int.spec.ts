@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import type { ProjectCommand } from '@app/domain';
+import { createProjectCommandHandler } from '@app/event-store';
+import { metadata, startedProject } from '../../../event-store/src/testing/project-streams.js';
+import { openStoreDatabase } from '../../../../test/support/store-database.js';
+import { Notifier } from './notifier.js';
+
+let pool: pg.Pool;
+let handler: ReturnType<typeof createProjectCommandHandler>;
+let notifier: Notifier;
+openStoreDatabase('notifier_memory', 4, (opened) => {
+  pool = opened.pool;
+  handler = createProjectCommandHandler(opened.store);
+  notifier = new Notifier(opened.pool, opened.store);
+});
+
+const run = (projectId: string, command: ProjectCommand) => handler.handle(projectId, command, { metadata: metadata() });
+
+interface MilestoneRow {
+  milestone_id: string;
+  title: string;
+  due_date: string;
+  status: string;
+  times_rescheduled: number;
+  project_status: string;
+  /** The transaction that last wrote the row. */
+  xmin: string;
+}
+
+async function milestoneRows(projectId: string): Promise<MilestoneRow[]> {
+  const { rows } = await pool.query<MilestoneRow>(
+    `SELECT milestone_id, title, to_char(due_date, 'YYYY-MM-DD') AS due_date, status, times_rescheduled, project_status, xmin::text AS xmin
+     FROM notifier_milestones WHERE project_id = $1 ORDER BY milestone_id`,
+    [projectId],
+  );
+  return rows;
+}
+
+async function rememberedVersion(projectId: string): Promise<number | undefined> {
+  const { rows } = await pool.query<{ version: number }>('SELECT version FROM notifier_projects WHERE project_id = $1', [projectId]);
+  return rows[0]?.version;
+}
+
+describe("the notifier's memory of projects", () => {
+  let projectId: string;
+  beforeAll(async () => {
+    projectId = await startedProject(handler, 0);
+    await run(projectId, { type: 'PlanMilestone', data: { milestoneId: 'survey', title: 'Baseline survey', dueDate: '2030-03-31' } });
+    await run(projectId, { type: 'PlanMilestone', data: { milestoneId: 'looms', title: 'Looms delivered', dueDate: '2030-06-30' } });
+    await notifier.catchUp();
+  });
+
+  it('keeps the milestones the overdue scan reads, with the project status', async () => {
+    expect((await milestoneRows(projectId)).map(({ xmin: _, ...row }) => row)).toEqual([
+      { milestone_id: 'looms', title: 'Looms delivered', due_date: '2030-06-30', status: 'planned', times_rescheduled: 0, project_status: 'implementation' },
+      { milestone_id: 'survey', title: 'Baseline survey', due_date: '2030-03-31', status: 'planned', times_rescheduled: 0, project_status: 'implementation' },
+    ]);
+    expect(await rememberedVersion(projectId)).toBe(6);
+  });
+
+  it('does not write the milestone rows again for events that leave the milestones and the status as they were', async () => {
+    const before = await milestoneRows(projectId);
+    for (let n = 0; n < 3; n++) {
+      await run(projectId, { type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: `untouched-${n}`, value: n, date: '2030-01-15' } });
+    }
+    const batch = await notifier.catchUp();
+
+    expect(batch.events).toBe(3);
+    expect(await rememberedVersion(projectId)).toBe(9);
+    expect(await milestoneRows(projectId)).toEqual(before);
+  });
+
+  it('writes a milestone that was rescheduled or reached, and a change of the project status, in the next batch', async () => {
+    await run(projectId, { type: 'RescheduleMilestone', data: { milestoneId: 'survey', dueDate: '2030-04-30', reason: 'Rains' } });
+    await run(projectId, { type: 'ReachMilestone', data: { milestoneId: 'looms', date: '2030-01-20', evidence: 'Delivery note' } });
+    await notifier.catchUp();
+    expect((await milestoneRows(projectId)).map(({ milestone_id, due_date, status, times_rescheduled }) => ({ milestone_id, due_date, status, times_rescheduled }))).toEqual([
+      { milestone_id: 'looms', due_date: '2030-06-30', status: 'reached', times_rescheduled: 0 },
+      { milestone_id: 'survey', due_date: '2030-04-30', status: 'planned', times_rescheduled: 1 },
+    ]);
+
+    await run(projectId, { type: 'SuspendProject', data: { date: '2030-01-25', reason: 'Flooding' } });
+    await notifier.catchUp();
+    expect(new Set((await milestoneRows(projectId)).map((row) => row.project_status))).toEqual(new Set(['suspended']));
+  });
+
+  it('remembers every project a batch touches, each at its own version', async () => {
+    const projects = await Promise.all(Array.from({ length: 5 }, (_, n) => startedProject(handler, n)));
+    const planned = projects[0]!;
+    await run(planned, { type: 'PlanMilestone', data: { milestoneId: `m-${randomUUID()}`, title: 'Cattle distributed', dueDate: '2030-05-01' } });
+    const batch = await notifier.catchUp();
+
+    expect(batch.events).toBe(projects.reduce((sum, _, n) => sum + 4 + n, 0) + 1);
+    expect(await Promise.all(projects.map(rememberedVersion))).toEqual([5, 5, 6, 7, 8]);
+    expect((await milestoneRows(planned)).map((row) => [row.title, row.project_status])).toEqual([['Cattle distributed', 'implementation']]);
+  });
+});
