@@ -143,7 +143,9 @@ export function evolve(state: ProjectState, event: ProjectEvent): ProjectState {
     case 'MeasurementRecorded': {
       const { measurementId, value, date, periodStart, disaggregation, note } = event.data;
       return updateIndicator(state, event.data.indicatorId, (indicator) => {
-        const measurements = [...indicator.measurements, withoutUndefined({ measurementId, value, date, periodStart, disaggregation, note })];
+        // concat, not a spread: V8 copies an array with concat at memory speed, and `[...array, item]` item by
+        // item through the iterator (about 10x slower; on a 10,000-event project, most of a command's domain time).
+        const measurements = indicator.measurements.concat([withoutUndefined({ measurementId, value, date, periodStart, disaggregation, note })]);
         measurementAdded(indicator.measurements, measurements, measurementId);
         return { ...indicator, measurements };
       });
@@ -151,14 +153,13 @@ export function evolve(state: ProjectState, event: ProjectEvent): ProjectState {
     case 'MeasurementCorrected': {
       const { measurementId, correctsMeasurementId, value, date, periodStart, disaggregation, reason } = event.data;
       return updateIndicator(state, event.data.indicatorId, (indicator) => {
-        const measurements = [
-          ...indicator.measurements.map((measurement) =>
-            measurement.measurementId === correctsMeasurementId
-              ? { ...measurement, supersededBy: measurementId }
-              : measurement,
-          ),
+        const measurements = indicator.measurements.concat([
           withoutUndefined({ measurementId, value, date, periodStart, disaggregation, correctsMeasurementId, reason }),
-        ];
+        ]);
+        for (let index = 0; index < indicator.measurements.length; index++) {
+          const measurement = measurements[index]!;
+          if (measurement.measurementId === correctsMeasurementId) measurements[index] = { ...measurement, supersededBy: measurementId };
+        }
         measurementAdded(indicator.measurements, measurements, measurementId);
         return { ...indicator, measurements };
       });
