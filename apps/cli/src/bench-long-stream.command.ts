@@ -134,6 +134,24 @@ async function verificationRuns(
   return { events: last.events, valid, first: rates[0]!, median: percentile(rates, 50) };
 }
 
+/**
+ * The domain's own CPU for one measurement (decide, then evolve), in microseconds: what a command costs
+ * in memory once its state is loaded, on a project whose one indicator already holds `measurements`
+ * measurements. The latencies above are mostly round trips; this shows a cost that grows with history.
+ */
+function domainMicrosPerMeasurement(measurements: number): number {
+  let state: ProjectState = initialProjectState;
+  const apply = (command: ProjectCommand) => {
+    for (const event of decide(command, state)) state = evolve(state, event);
+  };
+  for (const command of commandsOf(randomUUID(), 4)) apply(command);
+  for (let n = 0; n < measurements; n++) apply(measurement(n, 1));
+  const runs = 2_000;
+  const started = performance.now();
+  for (let n = 0; n < runs; n++) apply(measurement(measurements + n, 1));
+  return ((performance.now() - started) * 1000) / runs;
+}
+
 async function commandLatencies(handler: ProjectCommandHandler, projectId: string, runs: number): Promise<number[]> {
   // Every bench stream defines its indicators first; the 10-event one has 7 of them.
   const indicators = projectId === shortStream ? 7 : INDICATORS;
@@ -183,6 +201,8 @@ export async function benchLongStreamCommand(config: AppConfig): Promise<void> {
       longSamples.push(...(await commandLatencies(handler, long, runs / 4)));
     }
     const withoutSnapshots = await commandLatencies(plain, long, 10);
+    domainMicrosPerMeasurement(1_000); // warm-up: the JIT
+    const domainMicros = { short: domainMicrosPerMeasurement(10), long: domainMicrosPerMeasurement(10_000) };
 
     const stateSamples: number[] = [];
     for (let n = 0; n < 500; n++) {
@@ -217,6 +237,7 @@ export async function benchLongStreamCommand(config: AppConfig): Promise<void> {
     console.log(`| command on a 10,000-event stream, p50 / p95 (${runs} runs) | ${ms(p50.long)} / ${ms(p95.long)} |`);
     console.log(`| ratio long / short, p50 / p95 (target within 1.5x) | ${(p50.long / p50.short).toFixed(2)}x / ${(p95.long / p95.short).toFixed(2)}x |`);
     console.log(`| command on the 10,000-event stream without snapshots or cache, p50 (10 runs) | ${ms(percentile(withoutSnapshots, 50))} |`);
+    console.log(`| deciding and evolving one measurement in memory, an indicator holding 10 / 10,000 measurements | ${domainMicros.short.toFixed(1)} / ${domainMicros.long.toFixed(1)} us |`);
     console.log(`| state as of a random version of a 1,000-event stream, p50 / p95 (500 runs; target p95 < 20 ms) | ${ms(percentile(stateSamples, 50))} / ${ms(percentile(stateSamples, 95))} |`);
     console.log(
       `| verification of every stream from PostgreSQL, one thread (${verification.events.toLocaleString('en')} events, ${verification.valid ? 'valid' : 'BROKEN'}), median of ${VERIFICATION_RUNS} (first run) | ${rate(verification.median)} (${rate(verification.first)}) events/s |`,
@@ -232,6 +253,7 @@ export async function benchLongStreamCommand(config: AppConfig): Promise<void> {
         commandMs: { short: p50.short, long: p50.long, shortP95: p95.short, longP95: p95.long },
         ratioP50: p50.long / p50.short,
         ratioP95: p95.long / p95.short,
+        domainMicros,
         stateAsOfMs: { p50: percentile(stateSamples, 50), p95: percentile(stateSamples, 95) },
         verification: {
           events: verification.events,
