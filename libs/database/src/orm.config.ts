@@ -6,6 +6,7 @@ import { InitialSchema } from './migrations/migration-2026-11-25-initial-schema.
 import { RebuildableViews } from './migrations/migration-2026-11-25-rebuildable-views.js';
 import { AuditSchema } from './migrations/migration-2026-11-25-audit.js';
 import { NotificationsSchema } from './migrations/migration-2026-11-25-notifications.js';
+import { MeasurementsByProject } from './migrations/migration-2026-12-02-measurements-by-project.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
 export const MIGRATIONS = [
@@ -14,6 +15,7 @@ export const MIGRATIONS = [
   { name: 'migration-2026-11-25-api-key-rotation', class: ApiKeyRotation },
   { name: 'migration-2026-11-25-audit', class: AuditSchema },
   { name: 'migration-2026-11-25-notifications', class: NotificationsSchema },
+  { name: 'migration-2026-12-02-measurements-by-project', class: MeasurementsByProject },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { indicatorProgress, latestActual, rebuildProjectState, type ProjectEvent } from '@app/domain';
+import { indicatorProgress, latestActual, type Measurement, type ProjectEvent, type ProjectState, rebuildProjectState } from '@app/domain';
 import { ormOptions } from '@app/database';
-import { PostgresEventStore } from '@app/event-store';
+import { createProjectCommandHandler, PostgresEventStore } from '@app/event-store';
+import { metadata } from '../../../event-store/src/testing/project-streams.js';
 import { SEED_PROJECTS, seedProjects } from '../../../../seeds/index.js';
 import { createTestEnvironment, type TestEnvironment } from '../../../../test/support/test-environment.js';
 import { ProjectDetailReader } from './project-detail.reader.js';
@@ -28,6 +30,33 @@ afterAll(async () => {
   await env.dispose();
 });
 
+/** A measurement of the domain's state as GET /projects/{id} answers it. */
+function answerOf(measurement: Measurement) {
+  return {
+    id: measurement.measurementId,
+    value: measurement.value,
+    date: measurement.date,
+    periodStart: measurement.periodStart ?? null,
+    disaggregation: measurement.disaggregation ?? null,
+    note: measurement.note ?? null,
+    correctsMeasurementId: measurement.correctsMeasurementId ?? null,
+    correctionReason: measurement.reason ?? null,
+    supersededBy: measurement.supersededBy ?? null,
+  };
+}
+
+/** The view's measurements of each indicator, next to the folded state's, in the order recorded. */
+async function measurementsOfViewAndState(projectId: string) {
+  const events = await store.readStream(projectId);
+  const state: ProjectState = rebuildProjectState(events.map((e) => ({ type: e.type, data: e.data }) as ProjectEvent));
+  if (state.status === 'none') throw new Error('the project was proposed');
+  const view = await new ProjectDetailReader(orm.em).get(projectId, '2026-01-01');
+  return {
+    view: Object.fromEntries(view!.indicators.map((indicator) => [indicator.id, indicator.measurements])),
+    state: Object.fromEntries(Object.values(state.indicators).map((indicator) => [indicator.id, indicator.measurements.map(answerOf)])),
+  };
+}
+
 describe('project detail projection', () => {
   it('projects a whole seeded project in one sync, equal to the state folded from its stream', async () => {
     const [outcome] = await seedProjects(store, SEED_PROJECTS.slice(0, 1));
@@ -51,6 +80,38 @@ describe('project detail projection', () => {
       expect(projected?.latestActual?.value ?? null).toBe(latestActual(indicator)?.value ?? null);
       expect(projected?.progress ?? null).toBe(indicatorProgress(indicator));
     }
+    const measurements = await measurementsOfViewAndState(outcome!.projectId);
+    expect(Object.values(measurements.view).flat().length).toBeGreaterThan(0);
+    expect(measurements.view).toEqual(measurements.state);
+  });
+
+  it('answers every field of each measurement, in the order recorded, a correction and what it corrects linked both ways', async () => {
+    const projectId = randomUUID();
+    const handler = createProjectCommandHandler(store);
+    const indicatorId = 'a2b6c1de-0000-4000-8000-000000000001';
+    const run = (command: Parameters<typeof handler.handle>[1]) => handler.handle(projectId, command, { metadata: metadata() });
+    await run({
+      type: 'ProposeProject',
+      data: { projectId, code: `CATTLE-${projectId.slice(0, 8)}`, title: 'Cattle raising group', description: '40 households', country: 'LA', location: { village: 'Bansuo' }, sector: '31163', participatingOrganisations: [{ name: 'Agency', role: 1 }] },
+    });
+    await run({ type: 'ApproveProject', data: { date: '2017-08-20' } });
+    await run({ type: 'StartProject', data: { date: '2017-09-15' } });
+    await run({ type: 'DefineIndicator', data: { indicatorId, title: 'Households with cattle', unit: 'households', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 40 } } });
+    const first = 'a2b6c1de-0000-4000-8000-000000000002';
+    const second = 'a2b6c1de-0000-4000-8000-000000000003';
+    const correction = 'a2b6c1de-0000-4000-8000-000000000004';
+    await run({ type: 'RecordMeasurement', data: { indicatorId, measurementId: first, value: 14, date: '2018-03-31', periodStart: '2018-01-01', disaggregation: { female: 5, male: 7 }, note: 'First count' } });
+    await run({ type: 'RecordMeasurement', data: { indicatorId, measurementId: second, value: 20, date: '2018-06-30' } });
+    await run({ type: 'CorrectMeasurement', data: { indicatorId, measurementId: correction, correctsMeasurementId: first, value: 13, date: '2018-03-31', reason: 'One household counted twice' } });
+    await new ProjectDetailSync(pool).sync(projectId);
+
+    const measurements = await measurementsOfViewAndState(projectId);
+    expect(measurements.view).toEqual(measurements.state);
+    expect(measurements.view[indicatorId]).toEqual([
+      { id: first, value: 14, date: '2018-03-31', periodStart: '2018-01-01', disaggregation: { female: 5, male: 7, unknown: 2 }, note: 'First count', correctsMeasurementId: null, correctionReason: null, supersededBy: correction },
+      { id: second, value: 20, date: '2018-06-30', periodStart: null, disaggregation: null, note: null, correctsMeasurementId: null, correctionReason: null, supersededBy: null },
+      { id: correction, value: 13, date: '2018-03-31', periodStart: null, disaggregation: null, note: null, correctsMeasurementId: first, correctionReason: 'One household counted twice', supersededBy: null },
+    ]);
   });
 
   it('applies nothing twice when syncs of one project run concurrently and repeatedly', async () => {

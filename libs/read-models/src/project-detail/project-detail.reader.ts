@@ -1,6 +1,7 @@
 import type { InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ComponentView, IndicatorView, MeasurementView, MilestoneView, ProjectView } from './project-detail.entities.js';
+import type { SexDisaggregation } from '@app/domain';
+import { ComponentView, IndicatorView, MilestoneView, ProjectView } from './project-detail.entities.js';
 
 export interface ProjectSummary {
   id: string;
@@ -25,6 +26,31 @@ export interface ProjectListFilter {
   limit: number;
   offset: number;
 }
+
+/** A measurement as GET /projects/{id} answers it, within its indicator. */
+interface MeasurementAnswer {
+  id: string;
+  value: number;
+  date: string;
+  periodStart: string | null;
+  disaggregation: SexDisaggregation | null;
+  note: string | null;
+  correctsMeasurementId: string | null;
+  correctionReason: string | null;
+  supersededBy: string | null;
+}
+
+/**
+ * Each indicator's measurements of a project, in the order they were recorded, written out by
+ * PostgreSQL as the answer's JSON: a long-lived project holds thousands, and as entities each one cost
+ * the API far more than the row itself (docs/benchmarks.md, Fifth pass).
+ */
+const MEASUREMENTS_BY_INDICATOR = `
+  SELECT indicator_id, json_agg(json_build_object(
+    'id', id, 'value', value, 'date', date, 'periodStart', period_start, 'disaggregation', disaggregation, 'note', note,
+    'correctsMeasurementId', corrects_measurement_id, 'correctionReason', correction_reason, 'supersededBy', superseded_by
+  ) ORDER BY recorded_version) AS measurements
+  FROM measurement_views WHERE project_id = ? GROUP BY indicator_id`;
 
 /** Reads of the project read model, for GET /projects and GET /projects/{id}. */
 export class ProjectDetailReader {
@@ -57,8 +83,9 @@ export class ProjectDetailReader {
       em.find(ComponentView, { projectId }, { orderBy: { position: 'asc' } }),
       em.find(MilestoneView, { projectId }, { orderBy: { position: 'asc' } }),
       em.find(IndicatorView, { projectId }, { orderBy: { position: 'asc' } }),
-      em.find(MeasurementView, { projectId }, { orderBy: { recordedVersion: 'asc' } }),
+      em.getConnection().execute<{ indicator_id: string; measurements: MeasurementAnswer[] }[]>(MEASUREMENTS_BY_INDICATOR, [projectId]),
     ]);
+    const measurementsOf = new Map(measurements.map((row) => [row.indicator_id, row.measurements]));
     return {
       ...summary(project),
       description: project.description,
@@ -95,19 +122,7 @@ export class ProjectDetailReader {
             ? null
             : { value: i.latestActual, date: i.latestActualDate, disaggregation: i.latestDisaggregation ?? null },
         progress: i.progress ?? null,
-        measurements: measurements
-          .filter((m) => m.indicatorId === i.id)
-          .map((m) => ({
-            id: m.id,
-            value: m.value,
-            date: m.date,
-            periodStart: m.periodStart ?? null,
-            disaggregation: m.disaggregation ?? null,
-            note: m.note ?? null,
-            correctsMeasurementId: m.correctsMeasurementId ?? null,
-            correctionReason: m.correctionReason ?? null,
-            supersededBy: m.supersededBy ?? null,
-          })),
+        measurements: measurementsOf.get(i.id) ?? [],
       })),
     };
   }
