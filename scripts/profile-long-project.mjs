@@ -2,13 +2,15 @@
 // Reads on one long-lived project, timed over HTTP: what an auditor or a dashboard waits for once a
 // project holds thousands of events. Needs `npm run build` first.
 //
-//   node scripts/profile-long-project.mjs [--measurements 10000] [--indicators 1] [--runs 20]
+//   node scripts/profile-long-project.mjs [--measurements 10000] [--indicators 1] [--runs 20] [--read REGEXP] [--cpu-prof DIR]
 //
 // Creates a database and a queue prefix of its own (both dropped at the end), starts the built API and
 // worker as the bench does, makes one started project with --indicators indicators over HTTP, appends
 // --measurements RecordMeasurement events straight to the event store (decided by the domain, in
 // appends of 500, as bench:long-stream builds its streams), waits until the worker has projected them,
 // then times each read (--runs times, after one warm-up) and prints p50/p95 and the answer's size.
+// --read times only the reads whose path matches; --cpu-prof writes the API's CPU profile into DIR
+// (analyse it with scripts/profile-summary.mjs).
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -22,6 +24,8 @@ const { values } = parseArgs({
     measurements: { type: 'string', default: '10000' },
     indicators: { type: 'string', default: '1' },
     runs: { type: 'string', default: '20' },
+    read: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const MEASUREMENTS = Number(values.measurements);
@@ -125,7 +129,8 @@ async function main() {
     worker = await startWorkerProcess(join(ROOT, 'dist/apps/worker/apps/worker/src/main.js'), WORKER_NODE_FLAGS, ENV);
     const port = await freePort();
     apiUrl = `http://127.0.0.1:${port}`;
-    api = await startApiProcess(join(ROOT, 'dist/apps/api/apps/api/src/main.js'), API_NODE_FLAGS, ENV, port);
+    const profiling = values['cpu-prof'] ? ['--import', join(ROOT, 'scripts/profile-preload.mjs'), '--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
+    api = await startApiProcess(join(ROOT, 'dist/apps/api/apps/api/src/main.js'), [...API_NODE_FLAGS, ...profiling], ENV, port);
     const { id } = JSON.parse(await call('POST', '/projects', {
       code: `LONG-${process.pid}`, title: 'A long-lived project', description: 'profile-long-project', country: 'LA', location: { village: 'Bansuo' },
       sector: '43040', participatingOrganisations: [{ name: 'Profile', role: 1 }],
@@ -158,8 +163,14 @@ async function main() {
       `/projects/${id}/events.ndjson`,
     ];
     const results = [];
-    for (const path of reads) results.push(await timed(path).catch((error) => ({ path, error: String(error).slice(0, 200) })));
+    for (const path of reads.filter((read) => !values.read || new RegExp(values.read).test(read))) results.push(await timed(path).catch((error) => ({ path, error: String(error).slice(0, 200) })));
     console.log(JSON.stringify({ measurements: MEASUREMENTS, indicators: INDICATORS, version, runs: RUNS, reads: results }, null, 2));
+    if (values['cpu-prof']) {
+      // The profile is written when the API exits normally (scripts/profile-preload.mjs).
+      const exited = new Promise((resolve) => api.once('exit', resolve));
+      api.kill('SIGINT');
+      await exited;
+    }
   } finally {
     await pool.end();
     if (api && api.exitCode === null) api.kill('SIGKILL');
