@@ -81,6 +81,23 @@ async function terminateWhenScanning(scans: number, until: Promise<unknown>): Pr
   return 0;
 }
 
+/**
+ * audit:verify with every connection ended while `workers` scans run. A scan's query is active in
+ * PostgreSQL only while it writes out a page, a fraction of the time the CLI spends hashing it, so on a
+ * loaded machine the connections may all be ended between pages: idle ones are replaced (as they
+ * should be) and the run ends VALID. Such a run is not the case under test; it is checked for that and
+ * the scenario run again, a few times at most.
+ */
+async function verificationLosingItsConnections(workers: number): Promise<Outcome> {
+  for (let attempt = 1; ; attempt++) {
+    const run = runCli(['audit:verify', `--workers=${workers}`]);
+    expect(await terminateWhenScanning(workers, run.done)).toBeGreaterThanOrEqual(workers);
+    const outcome = await run.done;
+    const missed = outcome.code === 0 && outcome.stdout.includes('VALID: 40 streams, 80000 events verified');
+    if (!missed || attempt === 5) return outcome;
+  }
+}
+
 describe('the CLI when PostgreSQL fails it', () => {
   it('verifies the log when nothing fails (the log the other cases use)', async () => {
     const { done } = runCli(['audit:verify', '--workers=1']);
@@ -109,10 +126,12 @@ describe('the CLI when PostgreSQL fails it', () => {
     ['on one thread', 1],
     ['on two threads (a worker thread loses its connection too)', 2],
   ])('reports a connection lost in the middle of verification %s, without a crash or a verdict', async (_label, workers) => {
-    const run = runCli(['audit:verify', `--workers=${workers}`]);
-    expect(await terminateWhenScanning(workers, run.done)).toBeGreaterThanOrEqual(workers);
-    const outcome = await run.done;
-    expect(outcome.stderr).toContain('could not be reached, or the connection was lost (terminating connection due to administrator command)');
+    const outcome = await verificationLosingItsConnections(workers);
+    // The server's own words when a query was running; pg's when the connection was lost between the
+    // checkout of a connection and its query (which pg then refuses to send).
+    expect(outcome.stderr).toMatch(
+      /^PostgreSQL at \S+ could not be reached, or the connection was lost \((terminating connection due to administrator command|Client has encountered a connection error and is not queryable)\)/m,
+    );
     expect(outcome.stderr).not.toMatch(/\n\s+at /);
     expect(outcome.stdout).not.toMatch(/VALID|BROKEN/);
     expect(outcome.code).toBe(COULD_NOT_RUN);
