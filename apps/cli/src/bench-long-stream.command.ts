@@ -179,7 +179,7 @@ export async function benchLongStreamCommand(config: AppConfig): Promise<void> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
   try {
     const store = new PostgresEventStore(pool);
-    const snapshots = createProjectSnapshotStore(pool, config.audit.snapshotEvery);
+    const snapshots = createProjectSnapshotStore(pool);
     const handler = createProjectCommandHandler(store, { snapshots, snapshotEvery: config.audit.snapshotEvery });
     const plain = createProjectCommandHandler(store, { cachedStreams: 0 });
 

@@ -56,28 +56,4 @@ describe('project snapshots', () => {
     expect(await bumped.load(id)).toMatchObject({ fromSnapshot: 12, folded: 0 });
   });
 
-  it('keep every snapshot of the recent history and one in ten of the older, and loads deep in it still equal a fold', async () => {
-    const snapshots = new PostgresSnapshotStore<ProjectState>(pool, 1, { recentVersions: 100, sparseEvery: 100 });
-    const plain = createProjectCommandHandler(store, { cachedStreams: 0 });
-    const id = await startedProject(plain, 250);
-    // One of another state version, which saving a current one removes.
-    await new PostgresSnapshotStore<ProjectState>(pool, 9).save({ streamId: id, version: 250, state: (await plain.load(id, 250)).state });
-    for (let version = 10; version <= 250; version += 10) {
-      await snapshots.save({ streamId: id, version, state: (await plain.load(id, version)).state });
-    }
-
-    // After the save at 250: all of 150..250, and below 150 only the multiples of 100.
-    expect(await snapshotVersions(id)).toEqual([100, 150, 160, 170, 180, 190, 200, 210, 220, 230, 240, 250]);
-    const states = await pool.query('SELECT DISTINCT state_version FROM project_snapshots WHERE stream_id = $1', [id]);
-    expect(states.rows).toEqual([{ state_version: 1 }]);
-    const fresh = createProjectCommandHandler(store, { snapshots, snapshotEvery: 10, cachedStreams: 0 });
-    // (A load that folds ten events or more leaves a snapshot behind: 137 is looked at first.)
-    expect(await fresh.load(id, 137)).toMatchObject({ fromSnapshot: 100, folded: 37 });
-    for (const version of [254, 199, 137, 99]) {
-      const loaded = await fresh.load(id, version);
-      expect(loaded.state).toEqual((await plain.load(id, version)).state);
-      expect(loaded.version).toBe(version);
-    }
-  });
-
 });

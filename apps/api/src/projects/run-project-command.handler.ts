@@ -26,7 +26,7 @@ export const projectCommandHandlerProvider = {
   inject: [PostgresEventStore, PG_POOL, APP_CONFIG],
   useFactory: (store: PostgresEventStore, pool: pg.Pool, config: AppConfig) =>
     createProjectCommandHandler(store, {
-      snapshots: createProjectSnapshotStore(pool, config.audit.snapshotEvery),
+      snapshots: createProjectSnapshotStore(pool),
       snapshotEvery: config.audit.snapshotEvery,
       maxWaiting: maxWaitingForDatabase(config),
     }),

@@ -31,12 +31,9 @@ export function createProjectCommandHandler(
   );
 }
 
-/**
- * Project snapshots in PostgreSQL, read only when written by the current `PROJECT_STATE_VERSION`. With
- * the handler's `snapshotEvery`, the latest ten intervals keep every snapshot, and older history one in ten.
- */
-export function createProjectSnapshotStore(pool: pg.Pool, snapshotEvery = 100): PostgresSnapshotStore<ProjectState> {
-  return new PostgresSnapshotStore<ProjectState>(pool, PROJECT_STATE_VERSION, { recentVersions: 10 * snapshotEvery, sparseEvery: 10 * snapshotEvery });
+/** Project snapshots in PostgreSQL, read only when written by the current `PROJECT_STATE_VERSION`. */
+export function createProjectSnapshotStore(pool: pg.Pool): PostgresSnapshotStore<ProjectState> {
+  return new PostgresSnapshotStore<ProjectState>(pool, PROJECT_STATE_VERSION);
 }
 
 /** Whether the command needs `reserveProjectCode` in its append's transaction. */
