@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 
 /** The node flags the API runs with, as in npm run start:api and scripts/start.sh (README, Memory). */
 export const API_NODE_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=25'];
@@ -110,6 +111,28 @@ export function startWorkerProcess(workerPath, nodeArgs, env) {
 export function startApiProcess(apiPath, nodeArgs, env, port) {
   const healthy = async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok === true;
   return startChild('API', apiPath, nodeArgs, { ...env, PORT: String(port) }, healthy);
+}
+
+/** Runs `node ...args` with `env`; resolves to what it printed, rejects with it when it exits non-zero. */
+export function runNode(args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${args.join(' ')} exited ${code}\n${output}`))));
+  });
+}
+
+/** One statement on the server's maintenance database (`postgres`) of `serverUrl`: creating and dropping databases. */
+export async function onServer(serverUrl, sql) {
+  const client = new pg.Client({ connectionString: Object.assign(new URL(serverUrl), { pathname: '/postgres' }).toString() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Removes every key under a queue prefix (the run's queues, rate-limit windows) from Redis. */

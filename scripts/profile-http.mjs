@@ -24,14 +24,13 @@
 //                (one connection per request in flight), or autocannon with overallRate (each connection waits for its answer)
 //   --client-connections N  (with pool or autocannon) how many connections (default 64, as the bench)
 // scripts/profile-preload.mjs makes the API exit normally after Nest's shutdown, so the profiles land.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { API_NODE_FLAGS, WORKER_NODE_FLAGS, benchSettings, commandClient, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate, startApiProcess, startWorkerProcess } from './bench-support.mjs';
+import { API_NODE_FLAGS, benchSettings, commandClient, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, onServer, runNode, sendAtRate, startApiProcess, startWorkerProcess, WORKER_NODE_FLAGS } from './bench-support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -77,25 +76,9 @@ const log = (message) => console.error(`[profile ${new Date().toISOString().slic
 const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const percentile = (samples, q) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(q * samples.length))];
 
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: Object.assign(new URL(BASE), { pathname: '/postgres' }).toString() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql) => onServer(BASE, sql);
 
-function run(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${args.join(' ')} exited ${code}\n${output}`))));
-  });
-}
+const run = (args) => runNode(args, ENV);
 
 /** CPU seconds a process has used so far: user, system. */
 function cpuTimes(pid) {

@@ -11,13 +11,12 @@
 // then times each read (--runs times, after one warm-up) and prints p50/p95 and the answer's size.
 // --read times only the reads whose path matches; --cpu-prof writes the API's CPU profile into DIR
 // (analyse it with scripts/profile-summary.mjs).
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { API_NODE_FLAGS, WORKER_NODE_FLAGS, benchSettings, dropQueueKeys, freePort, startApiProcess, startWorkerProcess } from './bench-support.mjs';
+import { API_NODE_FLAGS, benchSettings, dropQueueKeys, freePort, onServer, runNode, startApiProcess, startWorkerProcess, WORKER_NODE_FLAGS } from './bench-support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -48,25 +47,9 @@ const log = (message) => console.error(`[long-project ${new Date().toISOString()
 const percentile = (samples, q) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(q * samples.length))];
 const round = (value) => Math.round(value * 100) / 100;
 
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: Object.assign(new URL(BASE), { pathname: '/postgres' }).toString() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql) => onServer(BASE, sql);
 
-function run(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${args.join(' ')} exited ${code}\n${output}`))));
-  });
-}
+const run = (args) => runNode(args, ENV);
 
 let apiUrl = '';
 async function call(method, path, body) {

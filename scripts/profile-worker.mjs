@@ -29,7 +29,6 @@
 // profile is written on exit) and the worker's output to FILE with --worker-log.
 //
 // Sum a profile with scripts/profile-summary.mjs, a heap snapshot with scripts/heap-summary.mjs.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +36,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { WORKER_NODE_FLAGS, dropQueueKeys, startWorkerProcess } from './bench-support.mjs';
+import { dropQueueKeys, runNode, startWorkerProcess, WORKER_NODE_FLAGS } from './bench-support.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -90,15 +89,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
 const percentile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
-function run(args, env = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${args.join(' ')} exited ${code}\n${output}`))));
-  });
-}
+const run = (args, env = {}) => runNode(args, { ...ENV, ...env });
 
 function startWorker(nodeArgs = []) {
   return startWorkerProcess(WORKER, nodeArgs, ENV);

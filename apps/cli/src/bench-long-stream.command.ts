@@ -152,6 +152,23 @@ function domainMicrosPerMeasurement(measurements: number): number {
   return ((performance.now() - started) * 1000) / runs;
 }
 
+/**
+ * What GET /projects/{id}/state?version=N does, timed at `runs` random versions up to `maxVersion`: the
+ * stream's head, the state at the version (from the nearest snapshot), and the event at it.
+ */
+async function stateQueryLatencies(store: PostgresEventStore, handler: ProjectCommandHandler, streamId: string, maxVersion: number, runs: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let n = 0; n < runs; n++) {
+    const version = 1 + Math.floor(Math.random() * maxVersion);
+    const started = performance.now();
+    await store.streamVersion(streamId);
+    await handler.load(streamId, version);
+    await store.readStream(streamId, { fromVersion: version, toVersion: version });
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
 async function commandLatencies(handler: ProjectCommandHandler, projectId: string, runs: number): Promise<number[]> {
   // Every bench stream defines its indicators first; the 10-event one has 7 of them.
   const indicators = projectId === shortStream ? 7 : INDICATORS;
@@ -204,28 +221,12 @@ export async function benchLongStreamCommand(config: AppConfig): Promise<void> {
     domainMicrosPerMeasurement(1_000); // warm-up: the JIT
     const domainMicros = { short: domainMicrosPerMeasurement(10), long: domainMicrosPerMeasurement(10_000) };
 
-    const stateSamples: number[] = [];
-    for (let n = 0; n < 500; n++) {
-      const version = 1 + Math.floor(Math.random() * 1_000);
-      const started = performance.now();
-      await store.streamVersion(medium);
-      await handler.load(medium, version);
-      await store.readStream(medium, { fromVersion: version, toVersion: version });
-      stateSamples.push(performance.now() - started);
-    }
+    const stateSamples = await stateQueryLatencies(store, handler, medium, 1_000, 500);
 
     // The same anywhere in the 10,000-event history, with the snapshots the commands that built it would
     // have left (one every SNAPSHOT_EVERY versions: each load below folds that many and leaves one).
     for (let version = config.audit.snapshotEvery; version < 10_000; version += config.audit.snapshotEvery) await handler.load(long, version);
-    const deepSamples: number[] = [];
-    for (let n = 0; n < 200; n++) {
-      const version = 1 + Math.floor(Math.random() * 10_000);
-      const started = performance.now();
-      await store.streamVersion(long);
-      await handler.load(long, version);
-      await store.readStream(long, { fromVersion: version, toVersion: version });
-      deepSamples.push(performance.now() - started);
-    }
+    const deepSamples = await stateQueryLatencies(store, handler, long, 10_000, 200);
 
     // Verification is measured on a log of about 100,000 events: 89 more projects of 1,000 events.
     console.log('Building a log of about 100,000 events for the verification rate...');
