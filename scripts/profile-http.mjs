@@ -166,11 +166,10 @@ async function openLoop(projects, rate, seconds, apiPid) {
   const latencies = [];
   let peakInFlight = 0;
   let inFlight = 0;
-  const client = commandClient(apiUrl, headers, Number(values['client-connections']));
+  const client = values.client === 'fetch' ? undefined : commandClient(apiUrl, headers, Number(values['client-connections']));
   const post =
-    values.client === 'fetch'
-      ? (path, body) => fetch(`${apiUrl}${path}`, { method: 'POST', headers, body }).then(async (response) => ({ status: response.status, text: await response.text() }))
-      : client.post;
+    client?.post ??
+    ((path, body) => fetch(`${apiUrl}${path}`, { method: 'POST', headers, body }).then(async (response) => ({ status: response.status, text: await response.text() })));
   const sampler = setInterval(() => (peakInFlight = Math.max(peakInFlight, inFlight)), 10);
   const clientCpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -194,7 +193,7 @@ async function openLoop(projects, rate, seconds, apiPid) {
   const answeredSeconds = (performance.now() - started) / 1000;
   const clientCpu = process.cpuUsage(clientCpuBefore);
   clearInterval(sampler);
-  client.close();
+  client?.close();
   return {
     client: values.client === 'fetch' ? 'fetch' : `${values['client-connections']} keep-alive connections`,
     sent, achievedRate: round(sent / sendingSeconds), lastAnswerAfterSeconds: round(answeredSeconds), statuses, peakInFlight, memoryAtEnd,

@@ -394,7 +394,6 @@ function isUrlWithProtocol(value: string, protocols: string[]): boolean {
   }
 }
 
-/** Never print a password from a connection string. */
 /** A URL as it may be shown (an error, a log line): its password, if any, replaced by `***`. */
 export function redact(value: string): string {
   return value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
