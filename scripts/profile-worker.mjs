@@ -5,7 +5,7 @@
 //
 //   node scripts/profile-worker.mjs [--projects 16] [--history 3000] [--backlog 5000] [--idle 200]
 //     [--load SECONDS] [--rate 500] [--prof DIR] [--heap-prof DIR] [--heap-snapshot DIR] [--sql FILE]
-//     [--worker-log FILE] [--keep-db] [--node-flags="F"]
+//     [--worker-log FILE] [--keep-db] [--node-flags="F"] [--dist DIR]
 //
 // 1. History: --projects projects, each proposed, approved, started, with one indicator and --history
 //    measurements (like the projects `npm run bench` has loaded by its worker-backlog phase), appended
@@ -25,6 +25,7 @@
 //    does at 500 commands/s; then how long the notifier takes to reach the feed's end, how many notifier
 //    jobs still wait in Redis, and the worker's CPU time per event.
 // The measured worker runs with the worker's node flags (WORKER_NODE_FLAGS), or with --node-flags instead.
+// --dist DIR runs another build (e.g. dist/base, a copy of dist/ made before a change) for before/after runs.
 // Then the worker's peak RSS (VmHWM), a heap snapshot into DIR with --heap-snapshot, SIGTERM (the CPU
 // profile is written on exit) and the worker's output to FILE with --worker-log.
 //
@@ -52,6 +53,7 @@ const { values: opts } = parseArgs({
     'worker-log': { type: 'string' },
     sql: { type: 'string' },
     'keep-db': { type: 'boolean', default: false },
+    dist: { type: 'string', default: 'dist' },
     'node-flags': { type: 'string' },
   },
 });
@@ -63,10 +65,11 @@ const LOAD_SECONDS = Number(opts.load);
 const RATE = Number(opts.rate);
 
 const ROOT = new URL('../', import.meta.url).pathname;
-const CLI = join(ROOT, 'dist/apps/cli/apps/cli/src/main.js');
-const WORKER = join(ROOT, 'dist/apps/worker/apps/worker/src/main.js');
-const { PostgresEventStore } = await import(join(ROOT, 'dist/apps/cli/libs/event-store/src/index.js'));
-const { decide, evolve, initialProjectState } = await import(join(ROOT, 'dist/apps/cli/libs/domain/src/index.js'));
+const DIST = join(ROOT, opts.dist);
+const CLI = join(DIST, 'apps/cli/apps/cli/src/main.js');
+const WORKER = join(DIST, 'apps/worker/apps/worker/src/main.js');
+const { PostgresEventStore } = await import(join(DIST, 'apps/cli/libs/event-store/src/index.js'));
+const { decide, evolve, initialProjectState } = await import(join(DIST, 'apps/cli/libs/domain/src/index.js'));
 
 const BASE = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 const DB_NAME = `pt_prof_${process.pid}`;

@@ -154,6 +154,20 @@ export class PostgresAuditReader {
     return Number(result.rows[0]!.n);
   }
 
+  /**
+   * About how many events the log holds, for a progress bar: PostgreSQL's own estimate (kept by
+   * ANALYZE and autovacuum), read at once, where counting the rows takes a scan of the whole table (a
+   * tenth of a second per 100,000 events here, before verification could start). Counted when the table
+   * was never analysed.
+   */
+  async estimateEvents(): Promise<number> {
+    const result = await this.pool.query<{ estimate: string | null }>(
+      `SELECT CASE WHEN reltuples >= 0 THEN reltuples::bigint END AS estimate FROM pg_class WHERE oid = 'events'::regclass`,
+    );
+    const estimate = result.rows[0]?.estimate;
+    return estimate === null || estimate === undefined ? this.countEvents() : Number(estimate);
+  }
+
   /** The stream's last version recorded at or before `at` (0 when none was): "what was known then". */
   async versionRecordedBy(streamId: string, at: string): Promise<number> {
     const result = await this.pool.query<{ version: number | null }>(

@@ -185,6 +185,22 @@ describe('verifying while writers append', () => {
   });
 });
 
+describe('the size of the log, for progress', () => {
+  it("is PostgreSQL's estimate once the table was analysed, and a count until then", async () => {
+    await stream(20);
+    const counted = await reader.countEvents();
+    // As PostgreSQL leaves a table never analysed (autovacuum may have analysed this one meanwhile).
+    await asSuperuser(pool, `UPDATE pg_class SET reltuples = -1 WHERE oid = 'events'::regclass`, []);
+    expect(await reader.estimateEvents()).toBe(counted);
+    await pool.query('ANALYZE events');
+    expect(await reader.estimateEvents()).toBe(counted);
+    // The estimate is what ANALYZE saw, not a count: events appended since are not in it.
+    await stream(3);
+    expect(await reader.estimateEvents()).toBe(counted);
+    expect(await reader.countEvents()).toBe(counted + 3);
+  });
+});
+
 /** The id just after `id` in uuid order: a slice [id, nextId(id)) holds that one stream. */
 function nextId(id: string): string {
   const hex = id.replace(/-/g, '');
