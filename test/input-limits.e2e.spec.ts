@@ -170,14 +170,38 @@ describe('unknown fields, wrong types and invalid dates', () => {
   it('refuses invalid dates and numbers in commands', async () => {
     const post = (path: string, body: object) => system.http.post(`/projects/${projectId}${path}`).set(admin).send(body);
     expect(expectProblem(await post('/approve', { date: '2019-02-30' }), 400).errors).toEqual([
-      { field: 'date', message: 'date must be a real date written YYYY-MM-DD' },
+      { field: 'date', message: 'date must be a real date written YYYY-MM-DD, from 1900 to 2199' },
     ]);
     expect(expectProblem(await post('/milestones', { title: 'Bridge', dueDate: '2019-13-01' }), 400).errors).toEqual([
-      { field: 'dueDate', message: 'dueDate must be a real date written YYYY-MM-DD' },
+      { field: 'dueDate', message: 'dueDate must be a real date written YYYY-MM-DD, from 1900 to 2199' },
     ]);
     const measurement = expectProblem(await post(`/indicators/${SOME_ID}/measurements`, { value: '5', date: '2021-02-29' }), 400);
     expect(new Set((measurement.errors as { field: string }[]).map((e) => e.field))).toEqual(new Set(['date', 'value']));
     const key = expectProblem(await system.http.post('/api-keys').set(admin).send({ name: 'k', role: 'auditor', expiresAt: '2030-02-30T00:00:00Z' }), 400);
+    expect(key.errors).toEqual([{ field: 'expiresAt', message: expect.stringMatching(/real date and time/) }]);
+  });
+
+  // Found by the read endpoints' property tests, then looked for in the writes: each was stored (and then
+  // failed the projection, PostgreSQL having no year 0) or answered 500.
+  it.each([
+    ['/milestones', { title: 'Year zero', dueDate: '0000-01-01' }, 'dueDate'],
+    ['/milestones', { title: 'A typo of a century', dueDate: '1899-12-31' }, 'dueDate'],
+    ['/milestones', { title: 'A typo of a century', dueDate: '2200-01-01' }, 'dueDate'],
+    ['/approve', { date: '0201-09-01' }, 'date'],
+  ])('refuses a date outside 1900-2199 in POST %s, naming %s', async (path, body, field) => {
+    const problem = expectProblem(await system.http.post(`/projects/${projectId}${path}`).set(admin).send(body), 400);
+    expect(problem.errors).toEqual([{ field, message: `${field} must be a real date written YYYY-MM-DD, from 1900 to 2199` }]);
+  });
+
+  it('takes the first and the last day of that range', async () => {
+    const fresh = (await system.http.post('/projects').set(admin).send(bansuoProposal()).expect(201)).body.id;
+    await system.http.post(`/projects/${fresh}/milestones`).set(admin).send({ title: 'First', dueDate: '1900-01-01' }).expect(201);
+    await system.http.post(`/projects/${fresh}/milestones`).set(admin).send({ title: 'Last', dueDate: '2199-12-31' }).expect(201);
+    eventsBefore += 3;
+  });
+
+  it('refuses an expiry whose offset is no time zone (+23:00), instead of failing in PostgreSQL', async () => {
+    const key = expectProblem(await system.http.post('/api-keys').set(admin).send({ name: 'k', role: 'auditor', expiresAt: '2030-01-01T00:00:00+23:00' }), 400);
     expect(key.errors).toEqual([{ field: 'expiresAt', message: expect.stringMatching(/real date and time/) }]);
   });
 
@@ -213,6 +237,57 @@ describe('path ids', () => {
   ] as const)('answers %s %s with 400 REQUEST.INVALID_ID', async (method, path) => {
     const problem = expectProblem(await system.http[method](path).set(admin).send({}), 400);
     expect(problem).toMatchObject({ code: 'REQUEST.INVALID_ID', errors: [{ field: 'path', message: 'must be a UUID' }] });
+  });
+});
+
+describe('integers in queries', () => {
+  // Each beyond what it could name: a version is a PostgreSQL integer, positions, ids and offsets
+  // bigints a JSON number carries exactly only up to 2^53 - 1. Passed on, each was a 500 from PostgreSQL.
+  it.each([
+    ['/events?after=9223372036854775808', 'after'],
+    ['/events?after=1e23', 'after'],
+    ['/projects/{id}/events?fromVersion=3000000000', 'fromVersion'],
+    ['/projects/{id}/state?version=1e30', 'version'],
+    ['/projects/{id}/iati?version=2147483648', 'version'],
+    ['/projects?offset=1e20', 'offset'],
+    ['/iati?country=LA&offset=1e20', 'offset'],
+    ['/audit/checkpoints?afterId=1e30', 'afterId'],
+    ['/audit/access-log?afterId=9007199254740992', 'afterId'],
+    ['/notifications?before=1e30', 'before'],
+    ['/subscriptions?offset=1e20', 'offset'],
+  ])('answers GET %s with 400 naming %s', async (path, field) => {
+    const problem = expectProblem(await system.http.get(path.replace('{id}', projectId)).set(admin), 400);
+    expect(problem).toMatchObject({ code: 'REQUEST.INVALID', errors: [expect.objectContaining({ field, message: expect.stringMatching(/must not be greater than/) })] });
+  });
+
+  it('takes the largest of each still, and answers what is there', async () => {
+    await system.http.get('/events?after=9007199254740991').set(admin).expect(400).expect((r) => expect(r.body.code).toBe('FEED.UNKNOWN_POSITION'));
+    await system.http.get(`/projects/${projectId}/state?version=2147483647`).set(admin).expect(404);
+    await system.http.get(`/projects/${projectId}/events?fromVersion=2147483647`).set(admin).expect(200).expect((r) => expect(r.body.items).toEqual([]));
+    await system.http.get('/projects?offset=9007199254740991').set(admin).expect(200).expect((r) => expect(r.body.items).toEqual([]));
+  });
+
+  it.each([
+    ['/projects/{id}/state?at=2019-02-30', 'at'],
+    ['/projects/{id}/iati?at=0000-01-01', 'at'],
+    ['/projects/{id}/events?from=2019-02-29', 'from'],
+    ['/events?occurredTo=2019-12-31T10:00:00%2B23:00', 'occurredTo'],
+    ['/projects/{id}/diff?to=2019-02-30', 'to'],
+    ['/projects/{id}/diff?from=2021-02-29T10:00:00Z', 'from'],
+  ])('answers GET %s, no real date, with 400 naming %s', async (path, field) => {
+    const problem = expectProblem(await system.http.get(path.replace('{id}', projectId)).set(admin), 400);
+    expect(problem).toMatchObject({ code: 'REQUEST.INVALID', errors: [expect.objectContaining({ field })] });
+  });
+
+  it('reads an instant that an offset carries past year 1 or 9999 as the edge of time', async () => {
+    await system.http.get(`/projects/${projectId}/state?at=0001-01-01T00:00:00%2B14:00`).set(admin).expect(404);
+    const all = await system.http.get(`/projects/${projectId}/events?to=9999-12-31T23:59:59-12:00`).set(admin).expect(200);
+    expect(all.body.items.length).toBeGreaterThan(0);
+  });
+
+  it.each(['99999999999999999999', '0', '-1', '1.5'])('answers a checkpoint id of %s with 400 REQUEST.INVALID_ID', async (id) => {
+    const problem = expectProblem(await system.http.get(`/audit/checkpoints/${id}/verify`).set(admin), 400);
+    expect(problem).toMatchObject({ code: 'REQUEST.INVALID_ID', errors: [{ field: 'path', message: 'must be a positive integer' }] });
   });
 });
 

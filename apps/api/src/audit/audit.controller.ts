@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseIntPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, type PipeTransform, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuditCheckpoints } from '@app/event-store';
@@ -8,12 +8,16 @@ import { AccessLogService } from './access-log.service.js';
 import { AUDIT_OUTCOME, Audited } from './access-log.interceptor.js';
 import { AccessLogQueryDto, CheckpointVerifyQueryDto, CheckpointsQueryDto } from './dto/audit-queries.dto.js';
 
-const checkpointId = new ParseIntPipe({
-  exceptionFactory: () =>
-    new ProblemException(400, 'REQUEST.INVALID_ID', 'Bad Request', 'A checkpoint id is a positive integer.', [
+/** A checkpoint id in a path: a positive integer that a JSON number carries exactly. */
+const checkpointId: PipeTransform<string, number> = {
+  transform(value) {
+    const id = /^[1-9]\d{0,15}$/.test(value) ? Number(value) : Number.NaN;
+    if (Number.isSafeInteger(id)) return id;
+    throw new ProblemException(400, 'REQUEST.INVALID_ID', 'Bad Request', 'A checkpoint id is a positive integer.', [
       { field: 'path', message: 'must be a positive integer' },
-    ]),
-});
+    ]);
+  },
+};
 
 /** Checkpoints of the whole log's hash chain, their verification, and the access log. */
 @ApiTags('audit')

@@ -55,6 +55,14 @@ function withoutNulls<T>(value: T): T {
   return value;
 }
 
+/**
+ * Bounds of the integers a query may name. A stream version is a PostgreSQL `integer`; positions, ids,
+ * offsets and sequence numbers are `bigint`, of which a JSON number carries exactly only this much.
+ * Beyond them a value could not name anything, and passed on it would fail in PostgreSQL (a 500).
+ */
+export const MAX_VERSION = 2_147_483_647;
+export const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
+
 /** Most field problems listed in one answer. */
 const MAX_FIELD_ERRORS = 50;
 
@@ -75,13 +83,27 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** True for a real calendar date written `YYYY-MM-DD` (2019-02-30 is not one). */
-export function isCalendarDate(value: unknown): value is string {
+/**
+ * True for a real date written `YYYY-MM-DD` that PostgreSQL can hold (2019-02-30 is not one, nor is
+ * 0000-01-01: there was no year 0, and PostgreSQL refuses it).
+ */
+export function isRealDate(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const match = DATE_ONLY.exec(value);
-  if (!match) return false;
+  if (!match || match[1] === '0000') return false;
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** The years a date in a project's record may fall in: a typo of a century is refused, not stored. */
+const FIRST_YEAR = 1900;
+const LAST_YEAR = 2199;
+
+/** True for a real date written `YYYY-MM-DD` from 1900 to 2199: a date in a project's record. */
+export function isCalendarDate(value: unknown): value is string {
+  if (!isRealDate(value)) return false;
+  const year = Number(value.slice(0, 4));
+  return year >= FIRST_YEAR && year <= LAST_YEAR;
 }
 
 export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
@@ -90,18 +112,19 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
       name: 'isCalendarDate',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: `${String(propertyName)} must be a real date written YYYY-MM-DD`, ...options },
+      options: { message: `${String(propertyName)} must be a real date written YYYY-MM-DD, from ${FIRST_YEAR} to ${LAST_YEAR}`, ...options },
       validator: { validate: isCalendarDate },
     });
 }
 
-const INSTANT = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+/** Offsets as far as time zones go (UTC-12:00 to UTC+14:00; PostgreSQL refuses beyond 15:59). */
+const INSTANT = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)$/;
 
 /** True for a real instant written ISO 8601 with a time zone (`2027-06-30T00:00:00Z`); 2019-02-30T... is not one. */
 export function isInstant(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const match = INSTANT.exec(value);
-  return match !== null && isCalendarDate(match[1]) && !Number.isNaN(Date.parse(value));
+  return match !== null && isRealDate(match[1]) && !Number.isNaN(Date.parse(value));
 }
 
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {

@@ -7,12 +7,13 @@ import { type InboxEntry, InboxStore } from '@app/notifications';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
+import { MAX_COUNTER } from '../common/validation.js';
 import { InboxStream } from './inbox-stream.service.js';
 
 export class ListNotificationsQueryDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
   /** The `nextBefore` of the previous page. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) before?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_COUNTER) before?: number;
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'unread must be true or false' })

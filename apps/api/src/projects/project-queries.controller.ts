@@ -10,7 +10,7 @@ import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { assertMayRead } from '../auth/project-access.js';
 import { ProblemException } from '../common/problem.js';
-import { today } from '../common/validation.js';
+import { MAX_COUNTER, today } from '../common/validation.js';
 
 const uuid = new ParseUUIDPipe({
   exceptionFactory: () =>
@@ -23,7 +23,7 @@ export class ListProjectsQueryDto {
   @IsOptional() @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code in capitals' }) country?: string;
   @IsOptional() @IsIn(PROJECT_STATUSES) status?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_COUNTER) offset?: number;
 }
 
 /** Reads of the project read model (a project's events and history are in the audit context). */

@@ -2,12 +2,14 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsInt, IsOptional, Matches, Max, Min, registerDecorator, type ValidationOptions } from 'class-validator';
 import { PROJECT_EVENT_TYPES } from '@app/domain';
+import { isInstant as isDateTime, isRealDate, MAX_COUNTER, MAX_VERSION } from '../../common/validation.js';
 
-/** `2019-12-31` or `2019-12-31T10:00:00Z` / `...+07:00`: a date alone is read as that whole day. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
+/**
+ * `2019-12-31` or `2019-12-31T10:00:00Z` / `...+07:00`: a date alone is read as that whole day. Only
+ * real dates and times (2019-02-30 is not one): PostgreSQL would refuse the others.
+ */
 export function isInstant(value: unknown): value is string {
-  return typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value));
+  return isRealDate(value) || isDateTime(value);
 }
 
 /**
@@ -16,8 +18,13 @@ export function isInstant(value: unknown): value is string {
  */
 export function toInstant(value: string, side: 'start' | 'end'): string {
   if (value.length === 10) return side === 'start' ? `${value}T00:00:00.000Z` : `${value}T23:59:59.999Z`;
-  return new Date(value).toISOString();
+  // An offset may carry 0001-01-01 or 9999-12-31 out of the years PostgreSQL reads; nothing lies beyond them.
+  const instant = Math.min(Math.max(Date.parse(value), FIRST_INSTANT), LAST_INSTANT);
+  return new Date(instant).toISOString();
 }
+
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
 
 function IsInstant(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
@@ -60,20 +67,20 @@ export class EventFilterQueryDto {
 }
 
 export class ProjectEventsQueryDto extends EventFilterQueryDto {
-  @ApiPropertyOptional({ example: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) fromVersion?: number;
+  @ApiPropertyOptional({ example: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_VERSION) fromVersion?: number;
   @ApiPropertyOptional({ example: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
 export class FeedQueryDto extends EventFilterQueryDto {
   @ApiPropertyOptional({ description: 'The position of the last event read (`next` of the previous page); 0 from the start', example: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) after?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_COUNTER) after?: number;
 
   @ApiPropertyOptional({ example: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
 export class StateQueryDto {
   @ApiPropertyOptional({ description: 'The project as this version left it' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) version?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_VERSION) version?: number;
 
   @ApiPropertyOptional({ description: 'The project as it was known at this time (ISO date or date-time)', example: '2019-12-31' })
   @IsOptional() @IsInstant() at?: string;
@@ -88,19 +95,32 @@ export class StateQueryDto {
 }
 
 /** A point in a project's history: a version number, or an ISO date or date-time (as recorded by then). */
-const POINT = /^(\d{1,9}|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?)$/;
+function isPoint(value: unknown): boolean {
+  return (typeof value === 'string' && /^\d{1,9}$/.test(value)) || isInstant(value);
+}
+
+function IsPoint(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isPoint',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `${String(propertyName)} must be a version number or a real ISO date or date-time` },
+      validator: { validate: isPoint },
+    });
+}
 
 export class DiffQueryDto {
   @ApiPropertyOptional({ description: 'A version (0: before the project existed) or an ISO date/date-time; default 0', example: '2' })
-  @IsOptional() @Matches(POINT, { message: 'from must be a version number or an ISO date or date-time' }) from?: string;
+  @IsOptional() @IsPoint() from?: string;
 
   @ApiPropertyOptional({ description: 'A version or an ISO date/date-time; default the current version', example: '2019-12-31' })
-  @IsOptional() @Matches(POINT, { message: 'to must be a version number or an ISO date or date-time' }) to?: string;
+  @IsOptional() @IsPoint() to?: string;
 }
 
 export class IatiQueryDto {
   @ApiPropertyOptional({ description: 'The project as this version left it' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) version?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_VERSION) version?: number;
 
   @ApiPropertyOptional({ description: 'The project as it was known (recorded) at this time' })
   @IsOptional() @IsInstant() at?: string;
@@ -112,12 +132,12 @@ export class IatiListQueryDto {
   country!: string;
 
   @ApiPropertyOptional({ example: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @ApiPropertyOptional({ example: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @ApiPropertyOptional({ example: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_COUNTER) offset?: number;
 }
 
 export class CheckpointsQueryDto {
   @ApiPropertyOptional({ description: 'List checkpoints after this id', example: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) afterId?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_COUNTER) afterId?: number;
   @ApiPropertyOptional({ example: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
@@ -128,7 +148,7 @@ export class CheckpointVerifyQueryDto {
 
 export class AccessLogQueryDto {
   @ApiPropertyOptional({ description: 'Entries after this id', example: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) afterId?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_COUNTER) afterId?: number;
   @ApiPropertyOptional({ example: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: 'projectId must be a UUID' }) projectId?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: 'keyId must be a UUID' }) keyId?: string;
