@@ -123,6 +123,25 @@ describe('prototype pollution', () => {
   });
 });
 
+describe('NUL characters', () => {
+  // PostgreSQL's text cannot hold U+0000: stored, such a string would fail every read model that copies it.
+  it.each([
+    ['a title', { title: 'Bansuo\u0000 bridge' }, 'title', 'must not contain the NUL character (U+0000)'],
+    ['a nested value', { location: { village: 'Ban\u0000suo' } }, 'location.village', 'must not contain the NUL character (U+0000)'],
+    ['a key', { location: { 'vil\u0000lage': 'Bansuo' } }, 'location', 'must not have a key that contains the NUL character (U+0000)'],
+  ])('refuses one in %s with 400 naming the field', async (_name, fields, field, message) => {
+    const problem = expectProblem(await postJson('/projects', JSON.stringify({ ...bansuoProposal(), ...fields })), 400);
+    expect(problem.code).toBe('REQUEST.INVALID');
+    expect(problem.errors).toEqual([{ field, message }]);
+  });
+
+  it('refuses one in a command on a project that exists', async () => {
+    const body = JSON.stringify({ name: 'Weaving group', kind: 'industry', description: 'looms for the \u0000 village hall' });
+    const problem = expectProblem(await postJson(`/projects/${projectId}/components`, body), 400);
+    expect(problem.errors).toEqual([{ field: 'description', message: 'must not contain the NUL character (U+0000)' }]);
+  });
+});
+
 describe('field limits', () => {
   const long = (n: number) => 'x'.repeat(n);
   const cases: [string, string, object, string][] = [

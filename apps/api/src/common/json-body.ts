@@ -16,22 +16,40 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** What is wrong with a body's shape, and the problem code it is answered with. */
+export interface HostileJson extends FieldError {
+  code: 'REQUEST.TOO_DEEP' | 'REQUEST.FORBIDDEN_KEY' | 'REQUEST.INVALID';
+}
+
 /**
- * The first thing wrong with the shape of a parsed body: nesting deeper than `maxDepth`, or a key that
- * names a prototype. Walks the value with an explicit stack, so no input can overflow this check.
+ * U+0000, which JSON can carry (`\u0000`) but PostgreSQL's text cannot: a string holding it would be
+ * refused by the database mid-command (a 500), or stored in the log and fail every read model copying it.
  */
-export function findHostileJson(body: unknown, maxDepth = MAX_JSON_DEPTH): FieldError | undefined {
+const NUL = '\u0000';
+
+/**
+ * The first thing wrong with the shape of a parsed body: nesting deeper than `maxDepth`, a key that
+ * names a prototype, or a NUL character in a key or a string. Walks the value with an explicit stack,
+ * so no input can overflow this check.
+ */
+export function findHostileJson(body: unknown, maxDepth = MAX_JSON_DEPTH): HostileJson | undefined {
   const pending: { value: unknown; path: string; depth: number }[] = [{ value: body, path: '', depth: 1 }];
   while (pending.length > 0) {
     const { value, path, depth } = pending.pop()!;
+    if (typeof value === 'string' && value.includes(NUL)) {
+      return { code: 'REQUEST.INVALID', field: truncate(path || 'body'), message: 'must not contain the NUL character (U+0000)' };
+    }
     if (value === null || typeof value !== 'object') continue;
     if (depth > maxDepth) {
-      return { field: path || 'body', message: `nests deeper than ${maxDepth} levels of objects and arrays` };
+      return { code: 'REQUEST.TOO_DEEP', field: path || 'body', message: `nests deeper than ${maxDepth} levels of objects and arrays` };
     }
     for (const key of Object.keys(value)) {
+      if (key.includes(NUL)) {
+        return { code: 'REQUEST.INVALID', field: truncate(path || 'body'), message: 'must not have a key that contains the NUL character (U+0000)' };
+      }
       const field = path ? `${path}.${key}` : key;
       if (FORBIDDEN_KEYS.has(key)) {
-        return { field: truncate(field), message: `${key} is a reserved name and may not be used as a key` };
+        return { code: 'REQUEST.FORBIDDEN_KEY', field: truncate(field), message: `${key} is a reserved name and may not be used as a key` };
       }
       pending.push({ value: (value as Record<string, unknown>)[key], path: field, depth: depth + 1 });
     }
@@ -79,8 +97,8 @@ export function inspectJsonBody(request: Request, _response: Response, next: Nex
   }
   const hostile = findHostileJson(request.body);
   if (!hostile) return next();
-  const code = hostile.message.startsWith('nests') ? 'REQUEST.TOO_DEEP' : 'REQUEST.FORBIDDEN_KEY';
-  next(new ProblemException(400, code, 'Bad Request', `The request is invalid: ${hostile.field}: ${hostile.message}.`, [hostile]));
+  const { code, ...error } = hostile;
+  next(new ProblemException(400, code, 'Bad Request', `The request is invalid: ${error.field}: ${error.message}.`, [error]));
 }
 
 function truncate(text: string, max = 200): string {

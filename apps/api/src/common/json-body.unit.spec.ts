@@ -15,6 +15,7 @@ describe('findHostileJson', () => {
 
   it('refuses one level more, naming the path to it', () => {
     expect(findHostileJson(nested(MAX_JSON_DEPTH + 1))).toEqual({
+      code: 'REQUEST.TOO_DEEP',
       field: Array(MAX_JSON_DEPTH).fill('a').join('.'),
       message: `nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`,
     });
@@ -29,5 +30,16 @@ describe('findHostileJson', () => {
     expect(findHostileJson(JSON.parse('{"a":[{"b":{"constructor":{}}}]}'))?.field).toBe('a.0.b.constructor');
     expect(findHostileJson({ list: [1, { prototype: 2 }] })?.field).toBe('list.1.prototype');
     expect(findHostileJson({ note: '__proto__', tags: ['constructor'] })).toBeUndefined();
+  });
+
+  it('finds a NUL character in any string or key, and nothing in strings without one', () => {
+    expect(findHostileJson({ a: [{ b: 'x\u0000' }] })).toEqual({ code: 'REQUEST.INVALID', field: 'a.0.b', message: 'must not contain the NUL character (U+0000)' });
+    expect(findHostileJson('\u0000')?.field).toBe('body');
+    expect(findHostileJson({ a: { ['k\u0000']: 1 } })).toEqual({
+      code: 'REQUEST.INVALID',
+      field: 'a',
+      message: 'must not have a key that contains the NUL character (U+0000)',
+    });
+    expect(findHostileJson({ note: 'U+0000 written out, \\u0000 escaped twice, and \u0001' })).toBeUndefined();
   });
 });
