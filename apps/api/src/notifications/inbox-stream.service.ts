@@ -15,6 +15,8 @@ export class InboxStream implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly closers = new Set<() => void>();
   private client: pg.Client | undefined;
+  /** The next attempt to LISTEN again after the connection was lost, while one is due. */
+  private retry: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
@@ -25,6 +27,8 @@ export class InboxStream implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    // A retry due after shutdown would open a connection nothing closes, and keep the process alive.
+    clearTimeout(this.retry);
     for (const close of this.closers) close();
     await this.client?.end().catch(() => undefined);
   }
@@ -48,6 +52,7 @@ export class InboxStream implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async listen(): Promise<void> {
+    if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.config.databaseUrl });
     client.on('notification', (message) => {
       const owner = (message.payload ?? '').split(':')[0] ?? '';
@@ -56,7 +61,10 @@ export class InboxStream implements OnApplicationBootstrap, OnApplicationShutdow
     const reconnect = () => {
       if (this.stopped || this.client !== client) return;
       this.client = undefined;
-      setTimeout(() => void this.listen().then(() => this.wakeAll()).catch(() => reconnect()), 1_000);
+      this.retry = setTimeout(() => {
+        this.retry = undefined;
+        void this.listen().then(() => this.wakeAll()).catch(() => reconnect());
+      }, 1_000);
     };
     client.on('error', (error) => {
       this.logger.warn(`LISTEN connection lost: ${error.message}`);
