@@ -132,7 +132,7 @@ describe('tamper evidence', () => {
 
     await asSuperuser(
       db,
-      `UPDATE events SET data = jsonb_set(data, '{name}', '"Renamed later"') WHERE stream_id = $1 AND stream_version = 4`,
+      `UPDATE events SET data = jsonb_set(data::jsonb, '{name}', '"Renamed later"')::json WHERE stream_id = $1 AND stream_version = 4`,
       [id],
     );
     const broken = await system.http.get(`/projects/${id}/audit`).set(auth(admin)).expect(200);

@@ -73,7 +73,7 @@ describe('audit:verify', () => {
   });
 
   it('exits 1 naming the version of an event changed behind the application, and 2 for a bad argument', async () => {
-    await asSuperuser(pool, `UPDATE events SET data = jsonb_set(data, '{value}', '121') WHERE stream_id = $1 AND stream_version = 33`, [bansuo.projectId]);
+    await asSuperuser(pool, `UPDATE events SET data = jsonb_set(data::jsonb, '{value}', '121')::json WHERE stream_id = $1 AND stream_version = 33`, [bansuo.projectId]);
     const one = await run([bansuo.projectId]);
     expect(one.out).toMatch(/^BROKEN: project .* at version 33 \(position \d+\)/);
     expect(one.code).toBe(1);

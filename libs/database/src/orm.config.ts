@@ -7,6 +7,7 @@ import { RebuildableViews } from './migrations/migration-2026-11-25-rebuildable-
 import { AuditSchema } from './migrations/migration-2026-11-25-audit.js';
 import { NotificationsSchema } from './migrations/migration-2026-11-25-notifications.js';
 import { MeasurementsByProject } from './migrations/migration-2026-12-02-measurements-by-project.js';
+import { EventsAsWritten } from './migrations/migration-2026-12-03-events-as-written.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
 export const MIGRATIONS = [
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   { name: 'migration-2026-11-25-audit', class: AuditSchema },
   { name: 'migration-2026-11-25-notifications', class: NotificationsSchema },
   { name: 'migration-2026-12-02-measurements-by-project', class: MeasurementsByProject },
+  { name: 'migration-2026-12-03-events-as-written', class: EventsAsWritten },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { canonicalJson } from './canonical-json.js';
-import { canonicalEventJson, eventHash, type HashableEvent, hashedContentOf, hashEvent } from './event-hash.js';
+import { canonicalEventJson, canonicalEventJsonOf, eventHash, eventHashOf, type HashableEvent, hashedContentOf, hashEvent } from './event-hash.js';
 
 /**
  * The canonicaliser every stored hash so far was computed with (libs/event-store/src/canonical-json.ts
@@ -280,3 +280,42 @@ describe('eventHash', () => {
     expect(keys).toEqual(Object.keys(hashedContentOf(event)).sort());
   });
 });
+
+describe('canonicalEventJsonOf', () => {
+  /**
+   * Events as the append writes them: ids and times strings, versions integers, data and metadata JSON
+   * values as requests bring them (no dates, no non-finite numbers), integer-like keys among them.
+   */
+  const withIntegerKeys = fc.dictionary(fc.constantFrom('0', '1', '10', '01', '4294967295', 'a', 'B'), json);
+  const appended = fc.record({
+    streamId: uuid,
+    version: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+    type: fc.oneof(text, fc.constantFrom('ProjectProposed', 'MeasurementRecorded')),
+    schemaVersion: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    data: fc.oneof(json, withIntegerKeys),
+    metadata: fc.record({ eventId: text, occurredAt: isoTime, recordedAt: text, actor: fc.record({ keyId: uuid, role: text }), extra: fc.oneof(json, withIntegerKeys) }),
+    previousHash: fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), text),
+  });
+
+  it('writes, from the canonical texts of data and metadata, the bytes canonicalJson writes for the event', () => {
+    fc.assert(
+      fc.property(withoutProtoMember(appended), (event) => {
+        const expected = outcome(() => stored.canonicalJson(hashedContentOf(event)));
+        const parts = outcome(() => {
+          const { streamId, version, type, schemaVersion, metadata, previousHash } = event;
+          const { eventId, occurredAt, recordedAt } = metadata;
+          const dataJson = canonicalJson(event.data);
+          const metadataJson = canonicalJson(metadata);
+          const written = canonicalEventJsonOf({ streamId, version, eventId, type, schemaVersion, dataJson, metadataJson, occurredAt, recordedAt, previousHash });
+          expect(eventHashOf({ streamId, version, eventId, type, schemaVersion, dataJson, metadataJson, occurredAt, recordedAt, previousHash })).toBe(
+            createHash('sha256').update(written).digest('hex'),
+          );
+          return written;
+        });
+        expect(parts).toEqual(expected);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+});
+

@@ -1,7 +1,7 @@
 import pg from 'pg';
 
 /**
- * Runs a query on `client`, handing each row (an array, in the query's column order) to `onRow` as it
+ * Runs a query on `client` (its columns read by `types` when given), handing each row (an array, in the query's column order) to `onRow` as it
  * arrives, so that a long read keeps no more than a page of rows alive; answers how many rows were read.
  * What `onRow` throws fails the promise once the query is done, as do the query's errors and the loss
  * of the connection. The query's callback, not its events, settles it: once a query has a callback
@@ -15,6 +15,7 @@ export async function eachRow<Row extends unknown[]>(
   text: string,
   values: unknown[],
   onRow: (row: Row) => void,
+  types?: pg.CustomTypesConfig,
 ): Promise<number> {
   let failure: unknown;
   let read = 0;
@@ -25,7 +26,7 @@ export async function eachRow<Row extends unknown[]>(
   client.on('error', onClientError);
   await new Promise<void>((resolve, reject) => {
     connectionLost = reject;
-    const config: pg.QueryArrayConfig = { text, values, rowMode: 'array' };
+    const config: pg.QueryArrayConfig = { text, values, rowMode: 'array', ...(types && { types }) };
     const query = new pg.Query(config, (error) => (error ? reject(error) : resolve()));
     query.on('row', (row: Row, result?: pg.ResultBuilder<Row>) => {
       // pg collects a callback's rows for it; the rows handed over here need not stay alive.

@@ -100,3 +100,42 @@ export function canonicalEventJson(event: HashableEvent): string {
     version,
   });
 }
+
+/**
+ * An event as the store writes it: data and metadata as their canonical JSON (what the `data` and
+ * `metadata` columns hold, as text), the event id and times as its metadata names them.
+ */
+export interface CanonicalEventParts {
+  streamId: string;
+  version: number;
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  /** `canonicalJson(data)`. */
+  dataJson: string;
+  /** `canonicalJson(metadata)`. */
+  metadataJson: string;
+  occurredAt: string;
+  recordedAt: string;
+  previousHash: string;
+}
+
+/**
+ * `canonicalEventJson` put together from data and metadata already written canonically: the same bytes
+ * (the keys in the same order, the strings quoted by the same `JSON.stringify`) without reading the data
+ * at all. This is what lets verification hash the columns' text as stored. The versions must be integers.
+ */
+export function canonicalEventJsonOf(parts: CanonicalEventParts): string {
+  return (
+    `{"data":${parts.dataJson},"eventId":${JSON.stringify(parts.eventId)},"metadata":${parts.metadataJson},` +
+    `"occurredAt":${JSON.stringify(parts.occurredAt)},"previousHash":${JSON.stringify(parts.previousHash)},` +
+    `"recordedAt":${JSON.stringify(parts.recordedAt)},"schemaVersion":${parts.schemaVersion},` +
+    `"streamId":${JSON.stringify(parts.streamId)},"type":${JSON.stringify(parts.type)},"version":${parts.version}}`
+  );
+}
+
+/** The hash of an event given as `CanonicalEventParts`: `eventHash` of the same event. */
+export function eventHashOf(parts: CanonicalEventParts): string {
+  return hash('sha256', canonicalEventJsonOf(parts), 'hex');
+}
+

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { eventHash, GENESIS_HASH } from './event-hash.js';
+import { canonicalJson } from './canonical-json.js';
+import { eventHashOf, GENESIS_HASH } from './event-hash.js';
 import { AppendConditionFailed, StreamHeadMismatch, StreamVersionConflict } from './event-store.errors.js';
 import type { EventMetadata, NewEvent, StoredEvent } from './stored-event.js';
 
@@ -108,6 +109,9 @@ interface ChainedEvent {
   version: number;
   event: NewEvent;
   metadata: EventMetadata;
+  /** The data and metadata as their canonical JSON: the text the columns keep and the hash covers. */
+  dataJson: string;
+  metadataJson: string;
   previousHash: string;
   hash: string;
 }
@@ -314,8 +318,12 @@ function hashChain(
   return events.map((event, index) => {
     const version = expectedVersion + index + 1;
     const metadata: EventMetadata = { ...event.metadata, recordedAt };
-    const hash = eventHash({ streamId, version, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata, previousHash });
-    const chained = { version, event, metadata, previousHash, hash };
+    const dataJson = canonicalJson(event.data);
+    const metadataJson = canonicalJson(metadata);
+    const { eventId, occurredAt } = metadata;
+    const { type, schemaVersion } = event;
+    const hash = eventHashOf({ streamId, version, eventId, type, schemaVersion, dataJson, metadataJson, occurredAt, recordedAt, previousHash });
+    const chained = { version, event, metadata, dataJson, metadataJson, previousHash, hash };
     previousHash = hash;
     return chained;
   });
@@ -332,8 +340,8 @@ function insertEvents(first: number): string {
     occurred_at, recorded_at, previous_hash, hash)
   SELECT e.event_id, head.stream_id, e.stream_version, e.type, e.schema_version, e.data, e.metadata,
     e.occurred_at, ${recordedAt}::timestamptz, e.previous_hash, e.hash
-  FROM head, unnest(${eventId}::uuid[], ${version}::int[], ${type}::text[], ${schemaVersion}::int[], ${data}::jsonb[],
-    ${metadata}::jsonb[], ${occurredAt}::timestamptz[], ${previousHash}::text[], ${hash}::text[])
+  FROM head, unnest(${eventId}::uuid[], ${version}::int[], ${type}::text[], ${schemaVersion}::int[], ${data}::json[],
+    ${metadata}::json[], ${occurredAt}::timestamptz[], ${previousHash}::text[], ${hash}::text[])
     AS e(event_id, stream_version, type, schema_version, data, metadata, occurred_at, previous_hash, hash)
   ORDER BY e.stream_version
   RETURNING position, transaction_id::text AS transaction_id, stream_version`;
@@ -394,8 +402,8 @@ function appendStatement(
     rows.map((row) => row.version),
     rows.map((row) => row.event.type),
     rows.map((row) => row.event.schemaVersion),
-    rows.map((row) => JSON.stringify(row.event.data)),
-    rows.map((row) => JSON.stringify(row.metadata)),
+    rows.map((row) => row.dataJson),
+    rows.map((row) => row.metadataJson),
     rows.map((row) => row.metadata.occurredAt),
     recordedAt,
     rows.map((row) => row.previousHash),

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { GENESIS_HASH } from '../event-hash.js';
 import { FEED_START, type FeedCursor } from '../postgres-event-store.js';
-import { CheckpointHasher, type ChainEvent, recomputeEventHash } from './hash-chain-verifier.js';
+import { CheckpointHasher, type ChainEvent, holdsItsHash } from './hash-chain-verifier.js';
 import type { PostgresAuditReader } from './postgres-audit-reader.js';
 import type { ProgressListener } from './stream-verification.js';
 
@@ -107,7 +107,7 @@ export class AuditCheckpoints {
       let cursor = last?.upTo ?? FEED_START;
       for (;;) {
         const read = await this.reader.scanFeed(cursor, PAGE, undefined, (event) => {
-          if (recomputeEventHash(event) !== event.hash) throw new LogTampered(event);
+          if (!holdsItsHash(event)) throw new LogTampered(event);
           hasher.add(event.hash);
           cursor = { transactionId: event.transactionId, position: event.position };
         });
@@ -157,7 +157,7 @@ export class AuditCheckpoints {
       const hasher = new CheckpointHasher(previous);
       for (;;) {
         const read = await this.reader.scanFeed(cursor, PAGE, checkpoint.upTo, (event) => {
-          if (tamperedEvent === null && recomputeEventHash(event) !== event.hash) tamperedEvent = locate(event);
+          if (tamperedEvent === null && !holdsItsHash(event)) tamperedEvent = locate(event);
           hasher.add(event.hash);
           cursor = { transactionId: event.transactionId, position: event.position };
         });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { eventHash, GENESIS_HASH } from '../event-hash.js';
+import { eventHash, eventHashOf, GENESIS_HASH } from '../event-hash.js';
 import type { EventMetadata } from '../stored-event.js';
 
 /** An event as its row stores it: every column the hash covers, read back for recomputation. */
@@ -11,7 +11,10 @@ export interface ChainEvent {
   eventId: string;
   type: string;
   schemaVersion: number;
-  data: unknown;
+  /** The `data` column's text: the data's canonical JSON, as the append wrote it (unless it was changed). */
+  dataJson: string;
+  /** The `metadata` column's text, and the metadata it holds. */
+  metadataJson: string;
   metadata: EventMetadata;
   /** The `occurred_at` and `recorded_at` columns, as epoch milliseconds. */
   occurredAt: number;
@@ -32,10 +35,35 @@ export interface ChainBreak {
 /**
  * The hash an event must carry, recomputed from its content as `append` computed it: canonical JSON of
  * the event and its stream's previous hash, SHA-256. The event id and times are those of the metadata
- * (the strings that were hashed); `checkColumns` checks the columns say the same.
+ * (the strings that were hashed); `columnMismatch` checks the columns say the same. Reads the data and
+ * metadata from their stored text and writes them canonically: see `holdsItsHash` for the way
+ * verification takes first.
  */
 export function recomputeEventHash(event: ChainEvent): string {
-  return eventHash(event);
+  const { streamId, version, type, schemaVersion, previousHash } = event;
+  const [data, metadata] = [JSON.parse(event.dataJson), JSON.parse(event.metadataJson)] as [unknown, EventMetadata];
+  return eventHash({ streamId, version, type, schemaVersion, data, metadata, previousHash });
+}
+
+/**
+ * Whether the event's content still hashes to its stored hash. The data and metadata columns keep the
+ * canonical JSON the append hashed, so their text is hashed as it stands first, never parsing the data;
+ * only when that misses is the content read and written canonically (`recomputeEventHash`): a row
+ * stored before the columns kept their text, or one rewritten since, perhaps to the same content. Both
+ * ways answer alike: a hit means the text is the very text hashed at the append (short of a SHA-256
+ * collision: valid JSON texts put together this way cannot spell the same bytes differently).
+ */
+export function holdsItsHash(event: ChainEvent): boolean {
+  const { metadata } = event;
+  const eventId = metadata?.eventId;
+  const occurredAt = metadata?.occurredAt;
+  const recordedAt = metadata?.recordedAt;
+  if (typeof eventId === 'string' && typeof occurredAt === 'string' && typeof recordedAt === 'string') {
+    const { streamId, version, type, schemaVersion, dataJson, metadataJson, previousHash } = event;
+    const parts = { streamId, version, eventId, type, schemaVersion, dataJson, metadataJson, occurredAt, recordedAt, previousHash };
+    if (eventHashOf(parts) === event.hash) return true;
+  }
+  return recomputeEventHash(event) === event.hash;
 }
 
 /** Columns kept beside the metadata for indexing must agree with it, or one of them was changed. */
@@ -90,7 +118,7 @@ export class StreamChainVerifier {
     }
     const mismatch = columnMismatch(event);
     if (mismatch) return breakHere('COLUMN_MISMATCH', mismatch);
-    if (recomputeEventHash(event) !== event.hash) {
+    if (!holdsItsHash(event)) {
       return breakHere('HASH_MISMATCH', 'its content no longer hashes to its stored hash: it was changed after it was recorded');
     }
     this.expectedVersion++;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import { canonicalJson } from '../canonical-json.js';
 import { GENESIS_HASH, hashEvent } from '../event-hash.js';
 import { type ChainEvent, CheckpointHasher, recomputeEventHash, StreamChainVerifier } from './hash-chain-verifier.js';
 
@@ -13,9 +14,11 @@ function chain(length: number): ChainEvent[] {
     const occurredAt = '2018-01-01T00:00:00.000Z';
     const recordedAt = `2026-01-01T00:00:0${version}.000Z`;
     const metadata = { eventId, actor: { keyId: 'k', role: 'team' }, commandType: 'X', correlationId: 'c', occurredAt, recordedAt };
-    const event = { streamId: STREAM, version, eventId, type: 'ComponentAdded', schemaVersion: 1, data: { n: version, nested: { b: 1, a: [1, 2] } }, metadata, occurredAt, recordedAt, previousHash };
+    const data = { n: version, nested: { b: 1, a: [1, 2] } };
+    const event = { streamId: STREAM, version, eventId, type: 'ComponentAdded', schemaVersion: 1, data, metadata, occurredAt, recordedAt, previousHash };
     const hash = hashEvent(event);
-    events.push({ ...event, occurredAt: Date.parse(occurredAt), recordedAt: Date.parse(recordedAt), position: version * 10, hash });
+    const stored = { ...event, dataJson: canonicalJson(data), metadataJson: canonicalJson(metadata) };
+    events.push({ ...stored, occurredAt: Date.parse(occurredAt), recordedAt: Date.parse(recordedAt), position: version * 10, hash });
     previousHash = hash;
   }
   return events;
@@ -39,13 +42,30 @@ describe('StreamChainVerifier', () => {
 
   it('names the version whose content changed', () => {
     const events = chain(5);
-    events[2] = { ...events[2]!, data: { n: 333, nested: { b: 1, a: [1, 2] } } };
+    events[2] = { ...events[2]!, dataJson: '{"n":333,"nested":{"a":[1,2],"b":1}}' };
     expect(verify(events).brokenAt).toMatchObject({ version: 3, position: 30, code: 'HASH_MISMATCH' });
+  });
+
+  it('takes stored text that is not canonical but holds the same content (as jsonb wrote it out)', () => {
+    const events = chain(3);
+    events[0] = { ...events[0]!, dataJson: '{"n": 1, "nested": {"a": [1, 2], "b": 1}}' };
+    events[1] = { ...events[1]!, metadataJson: ` ${events[1]!.metadataJson.replaceAll(',', ', ')}` };
+    expect(verify(events).brokenAt).toBeUndefined();
+    events[2] = { ...events[2]!, dataJson: '{"nested": {"b": 1, "a": [1, 2]}, "n": 4}' };
+    expect(verify(events).brokenAt).toMatchObject({ version: 3, code: 'HASH_MISMATCH' });
+  });
+
+  it('catches metadata changed in its text, though the parsed metadata it was read with is the same', () => {
+    const events = chain(2);
+    const metadataJson = events[1]!.metadataJson.replace('"role":"team"', '"role":"admin"');
+    expect(metadataJson).not.toBe(events[1]!.metadataJson);
+    events[1] = { ...events[1]!, metadataJson };
+    expect(verify(events).brokenAt).toMatchObject({ version: 2, code: 'HASH_MISMATCH' });
   });
 
   it('sees a consistent rewrite only through the previous-hash link of the event after it', () => {
     const events = chain(5);
-    const forged: ChainEvent = { ...events[1]!, data: { forged: true } };
+    const forged: ChainEvent = { ...events[1]!, dataJson: '{"forged":true}' };
     events[1] = { ...forged, hash: recomputeEventHash(forged) };
     expect(verify(events).brokenAt).toMatchObject({ version: 3, code: 'PREVIOUS_HASH_MISMATCH' });
   });

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { eachRow } from '../each-row.js';
 import type { FeedCursor } from '../postgres-event-store.js';
 import type { EventMetadata } from '../stored-event.js';
@@ -20,8 +20,8 @@ type ChainRow = [
   eventId: string,
   type: string,
   schemaVersion: number,
-  data: unknown,
-  metadata: EventMetadata,
+  dataJson: string,
+  metadataJson: string,
   occurredMs: string,
   recordedMs: string,
   previousHash: string,
@@ -49,6 +49,15 @@ export interface StreamIdRange {
   from?: string;
   below?: string;
 }
+
+/**
+ * How the scans read their columns: the json ones (data, metadata) as the text stored, not parsed, so
+ * verification can hash that text as it stands; every other type as pg reads it by default.
+ */
+const STORED_TEXT: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.JSON ? (text: string) => text : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
 
 export const SCAN_START: StreamScanKey = { streamId: '00000000-0000-0000-0000-000000000000', version: 0 };
 
@@ -117,7 +126,7 @@ export class PostgresAuditReader {
   private async scan(text: string, values: unknown[], onRow: (row: ChainRow) => void): Promise<number> {
     const client = await this.pool.connect();
     try {
-      const read = await eachRow(client, text, values, onRow);
+      const read = await eachRow(client, text, values, onRow, STORED_TEXT);
       client.release();
       return read;
     } catch (error) {
@@ -186,8 +195,9 @@ function toChainEvent(row: ChainRow): ChainEvent {
     eventId: row[3],
     type: row[4],
     schemaVersion: row[5],
-    data: row[6],
-    metadata: row[7],
+    dataJson: row[6],
+    metadataJson: row[7],
+    metadata: JSON.parse(row[7]) as EventMetadata,
     occurredAt: Number(row[8]),
     recordedAt: Number(row[9]),
     previousHash: row[10],

@@ -7,7 +7,8 @@ import { openStoreDatabase } from '../../../../test/support/store-database.js';
 import type { TestEnvironment } from '../../../../test/support/test-environment.js';
 import { PostgresEventStore } from '../postgres-event-store.js';
 import { newEvent } from '../testing/project-streams.js';
-import { recomputeEventHash } from './hash-chain-verifier.js';
+import { canonicalJson } from '../canonical-json.js';
+import { holdsItsHash, recomputeEventHash } from './hash-chain-verifier.js';
 import { PostgresAuditReader, SCAN_START } from './postgres-audit-reader.js';
 import { mergeLogVerifications, verifyAllStreams, verifyStream } from './stream-verification.js';
 
@@ -34,8 +35,8 @@ async function stream(count: number, data: (n: number) => unknown = (n) => ({ va
 }
 
 describe('verifying hash chains from PostgreSQL', () => {
-  it('reproduces the hash of data that went through jsonb: key order, unicode, numbers, nesting', async () => {
-    // PostgreSQL refuses \u0000 in jsonb text, so no stored event holds it.
+  it('stores data as the canonical text its hash covers, and reproduces the hash: key order, unicode, numbers, nesting', async () => {
+    // The API refuses U+0000 (PostgreSQL's text cannot hold it), so no stored event holds it.
     const json = fc.jsonValue({ stringUnit: 'binary' }).filter((value) => !JSON.stringify(value).includes('\\u0000'));
     const generated = fc.sample(json, { numRuns: 300, seed: 20_261_202 });
     const special = [
@@ -49,7 +50,12 @@ describe('verifying hash chains from PostgreSQL', () => {
 
     const events = await reader.readStreamChain(streamId, 1, values.length);
     expect(events).toHaveLength(values.length);
-    for (const event of events) expect(recomputeEventHash(event)).toBe(event.hash);
+    for (const event of events) {
+      expect(event.dataJson).toBe(canonicalJson(values[event.version - 1]));
+      expect(event.metadataJson).toBe(canonicalJson(event.metadata));
+      expect(recomputeEventHash(event)).toBe(event.hash);
+      expect(holdsItsHash(event)).toBe(true);
+    }
     expect(await verifyStream(reader, streamId)).toMatchObject({ valid: true, events: values.length });
   });
 
@@ -74,17 +80,29 @@ describe('verifying hash chains from PostgreSQL', () => {
     );
     const [{ stream_id: streamId, stream_version: version }] = rows as [{ stream_id: string; stream_version: number }];
     expect(version).toBeGreaterThan(1);
-    await asSuperuser(pool, `UPDATE events SET data = jsonb_set(data, '{value}', '-1') WHERE stream_id = $1 AND stream_version = $2`, [streamId, version]);
+    await asSuperuser(pool, `UPDATE events SET data = jsonb_set(data::jsonb, '{value}', '-1')::json WHERE stream_id = $1 AND stream_version = $2`, [streamId, version]);
     const broken = await verifyAllStreams(reader);
     expect(broken).toMatchObject({ valid: false, streams: 4, brokenStreams: 1, broken: [{ streamId, brokenAt: { version }, code: 'HASH_MISMATCH' }] });
     expect(await verifyStream(reader, streamId)).toMatchObject({ valid: false, brokenAt: { version }, code: 'HASH_MISMATCH' });
 
     // Every stream broken: reported in stream id order, whichever lane found each.
-    await asSuperuser(pool, `UPDATE events SET data = jsonb_set(data, '{value}', '-2') WHERE stream_version = 1`, []);
+    await asSuperuser(pool, `UPDATE events SET data = jsonb_set(data::jsonb, '{value}', '-2')::json WHERE stream_version = 1`, []);
     const all = await verifyAllStreams(reader, undefined, {}, 3);
     expect(all).toMatchObject({ valid: false, streams: 4, brokenStreams: 4 });
     const ids = all.broken.map((stream) => stream.streamId);
     expect(ids).toEqual([...ids].sort());
+  });
+
+  it('takes rows whose text says the same in another form (as jsonb wrote it out, before the columns kept their text)', async () => {
+    const streamId = await stream(5, (n) => ({ value: n, disaggregation: { male: n, female: 1 }, note: 'é\u{1F600}' }));
+    await asSuperuser(pool, 'UPDATE events SET data = data::jsonb::json, metadata = metadata::jsonb::json WHERE stream_id = $1', [streamId]);
+    const events = await reader.readStreamChain(streamId, 1, 5);
+    // jsonb writes a space after each colon and comma, and orders keys by length first.
+    for (const event of events) expect(event.dataJson).toMatch(/^\{"note": "é\u{1F600}", "value": \d, "disaggregation": \{"male": \d, "female": 1\}\}$/u);
+    expect(await verifyStream(reader, streamId)).toMatchObject({ valid: true, events: 5 });
+
+    await asSuperuser(pool, `UPDATE events SET data = jsonb_set(data::jsonb, '{value}', '7')::json WHERE stream_id = $1 AND stream_version = 4`, [streamId]);
+    expect(await verifyStream(reader, streamId)).toMatchObject({ valid: false, brokenAt: { version: 4 }, code: 'HASH_MISMATCH' });
   });
 
   it('sees a timestamp column moved by one microsecond', async () => {
