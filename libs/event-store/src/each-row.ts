@@ -1,8 +1,9 @@
 import pg from 'pg';
 
 /**
- * Runs a query on `client` (its columns read by `types` when given), handing each row (an array, in the query's column order) to `onRow` as it
- * arrives, so that a long read keeps no more than a page of rows alive; answers how many rows were read.
+ * Runs a query on `client` (its columns read by `types` when given), handing each row (an array, in the
+ * query's column order) to `onRow` as it arrives, so that a long read keeps no more than a page of rows
+ * alive; answers how many rows were read.
  * What `onRow` throws fails the promise once the query is done, as do the query's errors and the loss
  * of the connection. The query's callback, not its events, settles it: once a query has a callback
  * (pg gives it one for `query_timeout`), pg reports errors there only. pg would also collect a
