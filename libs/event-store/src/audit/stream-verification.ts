@@ -101,9 +101,9 @@ export async function verifyStream(
 }
 
 /**
- * Scans verifying a log run at once by default. Most of a row's cost is PostgreSQL's, writing out its
- * data and metadata as JSON text, and a scan pauses between pages; two server processes, each on its
- * own slice of the id space, keep this thread hashing.
+ * Scans verifying a log run at once by default. A scan pauses between pages, and its server process
+ * works while this thread hashes; two of them, each on its own slice of the id space, keep this thread
+ * hashing.
  */
 export const SCAN_LANES = 2;
 
