@@ -138,4 +138,3 @@ export function canonicalEventJsonOf(parts: CanonicalEventParts): string {
 export function eventHashOf(parts: CanonicalEventParts): string {
   return hash('sha256', canonicalEventJsonOf(parts), 'hex');
 }
-
