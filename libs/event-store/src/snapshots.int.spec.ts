@@ -5,7 +5,7 @@ import { openStoreDatabase } from '../../../test/support/store-database.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 import { createProjectCommandHandler } from './projects/project-command-handling.js';
 import { PostgresSnapshotStore } from './snapshot-store.js';
-import { startedProject } from './testing/project-streams.js';
+import { metadata as commandMetadata, startedProject } from './testing/project-streams.js';
 
 let pool: pg.Pool;
 let store: PostgresEventStore;
@@ -45,6 +45,25 @@ describe('project snapshots', () => {
     expect(await fresh.load(id, 9)).toMatchObject({ fromSnapshot: 0, folded: 9 });
   });
 
+  it('are written out after the command that crossed the interval has answered', async () => {
+    const written: { version: number; handled: boolean }[] = [];
+    let handled = false;
+    // The store as it is, told what the handler had done when the snapshot was handed over.
+    class WatchedSnapshots extends PostgresSnapshotStore<ProjectState> {
+      override save(snapshot: Parameters<PostgresSnapshotStore<ProjectState>['save']>[0]): Promise<void> {
+        written.push({ version: snapshot.version, handled });
+        return super.save(snapshot);
+      }
+    }
+    const handler = createProjectCommandHandler(store, { snapshots: new WatchedSnapshots(pool, 1), snapshotEvery: 5 });
+    const id = await startedProject(handler, 0);
+    expect((await handler.load(id)).version).toBe(4);
+    await handler.handle(id, { type: 'AddComponent', data: { componentId: '9a1f0000-0000-4000-8000-000000000001', name: 'Bridge', kind: 'infrastructure' } }, { metadata: commandMetadata() })
+      .then(() => (handled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toEqual([{ version: 5, handled: true }]);
+  });
+
   it('ignores snapshots of another state version, and a long fold leaves one behind', async () => {
     const old = new PostgresSnapshotStore<ProjectState>(pool, 1);
     const id = await startedProject(createProjectCommandHandler(store, { snapshots: old, snapshotEvery: 5 }), 8);
@@ -55,5 +74,4 @@ describe('project snapshots', () => {
     expect(rows.rows).toEqual([{ state_version: 2, version: 12 }]);
     expect(await bumped.load(id)).toMatchObject({ fromSnapshot: 12, folded: 0 });
   });
-
 });
