@@ -100,6 +100,9 @@ describe('verifying hash chains from PostgreSQL', () => {
     // jsonb writes a space after each colon and comma, and orders keys by length first.
     for (const event of events) expect(event.dataJson).toMatch(/^\{"note": "é\u{1F600}", "value": \d, "disaggregation": \{"male": \d, "female": 1\}\}$/u);
     expect(await verifyStream(reader, streamId)).toMatchObject({ valid: true, events: 5 });
+    // Appends after an upgrade chain on from such rows.
+    await store.append(streamId, 5, [measured({ value: 5 }), measured({ value: 6 })], { streamType: 'project' });
+    expect(await verifyStream(reader, streamId)).toMatchObject({ valid: true, events: 7 });
 
     await asSuperuser(pool, `UPDATE events SET data = jsonb_set(data::jsonb, '{value}', '7')::json WHERE stream_id = $1 AND stream_version = 4`, [streamId]);
     expect(await verifyStream(reader, streamId)).toMatchObject({ valid: false, brokenAt: { version: 4 }, code: 'HASH_MISMATCH' });
