@@ -306,10 +306,9 @@ describe('canonicalEventJsonOf', () => {
           const { eventId, occurredAt, recordedAt } = metadata;
           const dataJson = canonicalJson(event.data);
           const metadataJson = canonicalJson(metadata);
-          const written = canonicalEventJsonOf({ streamId, version, eventId, type, schemaVersion, dataJson, metadataJson, occurredAt, recordedAt, previousHash });
-          expect(eventHashOf({ streamId, version, eventId, type, schemaVersion, dataJson, metadataJson, occurredAt, recordedAt, previousHash })).toBe(
-            createHash('sha256').update(written).digest('hex'),
-          );
+          const columns = { streamId, version, eventId, type, schemaVersion, dataJson, metadataJson, occurredAt, recordedAt, previousHash };
+          const written = canonicalEventJsonOf(columns);
+          expect(eventHashOf(columns)).toBe(createHash('sha256').update(written).digest('hex'));
           return written;
         });
         expect(parts).toEqual(expected);
@@ -318,4 +317,3 @@ describe('canonicalEventJsonOf', () => {
     );
   });
 });
-

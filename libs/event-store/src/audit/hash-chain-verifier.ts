@@ -1,25 +1,21 @@
 import { createHash } from 'node:crypto';
-import { eventHash, eventHashOf, GENESIS_HASH } from '../event-hash.js';
+import { type CanonicalEventParts, eventHash, eventHashOf, GENESIS_HASH } from '../event-hash.js';
 import type { EventMetadata } from '../stored-event.js';
 
-/** An event as its row stores it: every column the hash covers, read back for recomputation. */
-export interface ChainEvent {
+/**
+ * An event as its row stores it: every column the hash covers, read back for recomputation. The stream,
+ * version, type, schema version and previous hash as the hash names them; `dataJson` and `metadataJson`
+ * the columns' text, the canonical JSON the append wrote (unless a row was changed since).
+ */
+export interface ChainEvent extends Omit<CanonicalEventParts, 'eventId' | 'occurredAt' | 'recordedAt'> {
   position: number;
-  streamId: string;
-  version: number;
   /** The `event_id` column. */
   eventId: string;
-  type: string;
-  schemaVersion: number;
-  /** The `data` column's text: the data's canonical JSON, as the append wrote it (unless it was changed). */
-  dataJson: string;
-  /** The `metadata` column's text, and the metadata it holds. */
-  metadataJson: string;
+  /** What `metadataJson` holds. */
   metadata: EventMetadata;
   /** The `occurred_at` and `recorded_at` columns, as epoch milliseconds. */
   occurredAt: number;
   recordedAt: number;
-  previousHash: string;
   hash: string;
 }
 
@@ -35,14 +31,13 @@ export interface ChainBreak {
 /**
  * The hash an event must carry, recomputed from its content as `append` computed it: canonical JSON of
  * the event and its stream's previous hash, SHA-256. The event id and times are those of the metadata
- * (the strings that were hashed); `columnMismatch` checks the columns say the same. Reads the data and
- * metadata from their stored text and writes them canonically: see `holdsItsHash` for the way
+ * (the strings that were hashed); `columnMismatch` checks the columns say the same. Reads the data from
+ * its stored text and writes it and the metadata canonically: see `holdsItsHash` for the way
  * verification takes first.
  */
 export function recomputeEventHash(event: ChainEvent): string {
-  const { streamId, version, type, schemaVersion, previousHash } = event;
-  const [data, metadata] = [JSON.parse(event.dataJson), JSON.parse(event.metadataJson)] as [unknown, EventMetadata];
-  return eventHash({ streamId, version, type, schemaVersion, data, metadata, previousHash });
+  const { streamId, version, type, schemaVersion, metadata, previousHash } = event;
+  return eventHash({ streamId, version, type, schemaVersion, data: JSON.parse(event.dataJson), metadata, previousHash });
 }
 
 /**

