@@ -23,13 +23,15 @@ export async function seedProjects(store: PostgresEventStore, projects: readonly
   for (const project of projects) {
     const done = (await store.streamVersion(project.projectId)) ?? 0;
     const pending = project.steps.slice(done);
-    for (const step of pending) {
+    for (const [index, step] of pending.entries()) {
       await handler.handle(project.projectId, step.command, {
         expectedVersion: (await store.streamVersion(project.projectId)) ?? 0,
         metadata: {
           actor: SEED_ACTOR,
           commandType: step.command.type,
           correlationId: `seed:${project.code}`,
+          // The seed's step that recorded it (its place in the project's steps, from 1).
+          causationId: `seed:${project.code}:${done + index + 1}`,
           occurredAt: step.occurredAt,
         },
         withinTransaction: reservesProjectCode(step.command)

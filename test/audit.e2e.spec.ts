@@ -80,9 +80,10 @@ describe('history', () => {
       .set(auth(manager))
       .set('Idempotency-Key', 'approve-once')
       .set('X-Correlation-Id', 'corr-42')
+      .set('X-Causation-Id', 'notification-7')
       .send({ date: '2017-08-20', reason: 'Board meeting 12' })
       .expect(200);
-    await post(id, '/start', { date: '2017-09-15' }).expect(200);
+    const started = await post(id, '/start', { date: '2017-09-15' }).expect(200);
     await post(id, '/suspend', { reason: 'Flooding' }).expect(200);
 
     const page = await system.http.get(`/projects/${id}/events`).set(auth(auditor)).expect(200);
@@ -103,12 +104,20 @@ describe('history', () => {
           actor: { keyId: expect.any(String), role: 'manager' },
           commandType: expect.any(String),
           correlationId: expect.any(String),
+          causationId: expect.any(String),
           occurredAt: expect.any(String),
           recordedAt: expect.any(String),
         },
       });
     }
-    expect(items[1].metadata).toMatchObject({ idempotencyKey: 'approve-once', correlationId: 'corr-42', commandType: 'ApproveProject' });
+    expect(items[1].metadata).toMatchObject({
+      idempotencyKey: 'approve-once',
+      correlationId: 'corr-42',
+      causationId: 'notification-7',
+      commandType: 'ApproveProject',
+    });
+    // Without the headers: the request's own id is the cause, and the correlation.
+    expect(items[2].metadata).toMatchObject({ causationId: started.headers['x-request-id'], correlationId: started.headers['x-request-id'] });
     expect(items[1].metadata.occurredAt).toBe('2017-08-20T00:00:00.000Z');
     expect(items[1].data.reason).toBe('Board meeting 12');
     expect(items[3].data.reason).toBe('Flooding');

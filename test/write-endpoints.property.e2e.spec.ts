@@ -229,7 +229,7 @@ type Perturbation =
   | { kind: 'path'; field: keyof Site | 'apiKey'; id: string }
   | { kind: 'key'; key: 'team' | 'auditor' | 'unknown' | 'none' }
   | { kind: 'contentType'; contentType: string }
-  | { kind: 'header'; name: 'If-Match' | 'Idempotency-Key' | 'X-Correlation-Id'; value: string }
+  | { kind: 'header'; name: 'If-Match' | 'Idempotency-Key' | 'X-Correlation-Id' | 'X-Causation-Id'; value: string }
   | { kind: 'replay'; idempotencyKey: string };
 
 const perturbation = (valid: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<Perturbation> =>
@@ -260,6 +260,7 @@ const perturbation = (valid: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrar
         fc.constant({ kind: 'header' as const, name: 'Idempotency-Key' as const, value: 'shared-key' }),
         printable(250).map((value) => ({ kind: 'header' as const, name: 'Idempotency-Key' as const, value })),
         printable(250).map((value) => ({ kind: 'header' as const, name: 'X-Correlation-Id' as const, value })),
+        printable(250).map((value) => ({ kind: 'header' as const, name: 'X-Causation-Id' as const, value })),
       ),
     },
     { weight: 2, arbitrary: fc.uuid().map((idempotencyKey) => ({ kind: 'replay' as const, idempotencyKey })) },

@@ -37,7 +37,7 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,
-      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'X-Correlation-Id', 'X-Request-Id'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'X-Causation-Id', 'X-Correlation-Id', 'X-Request-Id'],
       exposedHeaders: [
         'ETag',
         'Idempotent-Replayed',

@@ -8,11 +8,13 @@ export interface CommandHeaders {
   expectedVersion?: number;
   idempotencyKey?: string;
   correlationId?: string;
+  /** From `X-Causation-Id`: the message this command answers to (an event id, another request's id). */
+  causationId?: string;
 }
 
 const IF_MATCH = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-const CORRELATION_ID = /^[\x21-\x7e]{1,200}$/;
+const MESSAGE_ID = /^[\x21-\x7e]{1,200}$/;
 
 export function parseCommandHeaders(request: Request): CommandHeaders {
   const headers: CommandHeaders = {};
@@ -29,14 +31,17 @@ export function parseCommandHeaders(request: Request): CommandHeaders {
     }
     headers.idempotencyKey = idempotencyKey;
   }
-  const correlationId = request.header('x-correlation-id');
-  if (correlationId !== undefined) {
-    if (!CORRELATION_ID.test(correlationId)) {
-      throw invalidHeader('X-Correlation-Id', 'must be 1 to 200 visible ASCII characters');
-    }
-    headers.correlationId = correlationId;
-  }
+  const correlationId = messageId(request, 'X-Correlation-Id');
+  if (correlationId !== undefined) headers.correlationId = correlationId;
+  const causationId = messageId(request, 'X-Causation-Id');
+  if (causationId !== undefined) headers.causationId = causationId;
   return headers;
+}
+
+function messageId(request: Request, name: string): string | undefined {
+  const value = request.header(name);
+  if (value !== undefined && !MESSAGE_ID.test(value)) throw invalidHeader(name, 'must be 1 to 200 visible ASCII characters');
+  return value;
 }
 
 function invalidHeader(name: string, message: string): ProblemException {

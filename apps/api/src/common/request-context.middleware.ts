@@ -4,8 +4,9 @@ import { httpRequestDuration } from '../metrics/metrics.js';
 
 const HEADER_ID = /^[\x21-\x7e]{1,200}$/;
 
-/** A request with the correlation id it carries through to event metadata and job logs. */
+/** A request with its ids: the request's own (the causation id of what it records) and its correlation id. */
 export interface CorrelatedRequest extends Request {
+  requestId: string;
   correlationId: string;
 }
 
@@ -17,6 +18,7 @@ export function requestContext(request: Request, response: Response, next: NextF
   const incoming = request.header('x-request-id');
   const requestId = incoming && HEADER_ID.test(incoming) ? incoming : randomUUID();
   response.setHeader('X-Request-Id', requestId);
+  (request as CorrelatedRequest).requestId = requestId;
   const correlation = request.header('x-correlation-id');
   (request as CorrelatedRequest).correlationId = correlation && HEADER_ID.test(correlation) ? correlation : requestId;
   const stop = httpRequestDuration.startTimer();

@@ -40,7 +40,12 @@ const uuid = new ParseUUIDPipe({
 const COMMAND_HEADERS = [
   ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays answer the first response and store nothing' }),
   ApiHeader({ name: 'If-Match', required: false, description: 'Quoted project version, e.g. "3"; another version gives 412' }),
-  ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Kept in the event metadata' }),
+  ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Kept in the event metadata; the request id when left out' }),
+  ApiHeader({
+    name: 'X-Causation-Id',
+    required: false,
+    description: 'What the command answers to (a notification event id, another request), kept in the event metadata; the request id when left out',
+  }),
 ];
 
 function CommandDocs(summary: string, creates: boolean): MethodDecorator {
@@ -221,6 +226,7 @@ export class ProjectCommandsController {
         expectedVersion: headers.expectedVersion,
         idempotency: headers.idempotencyKey === undefined ? undefined : { key: headers.idempotencyKey, requestHash: requestHash(request) },
         correlationId: headers.correlationId ?? (request as CorrelatedRequest).correlationId,
+        causationId: headers.causationId ?? (request as CorrelatedRequest).requestId,
         occurredAt: occurredAt(command),
         keyCheck: (request as AuthenticatedRequest).keyCheck,
       }),

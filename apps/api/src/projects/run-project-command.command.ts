@@ -9,6 +9,8 @@ export interface CommandContext {
   /** From `Idempotency-Key`, with the hash of the request (method, path, body) that tells a replay from a different request under one key. */
   idempotency?: { key: string; requestHash: string };
   correlationId: string;
+  /** What caused the command: `X-Causation-Id` when the caller names it, else the request's own id. */
+  causationId: string;
   occurredAt: string;
   /** The actor's key, when it is yet to be confirmed: the append carries its condition and confirms it. */
   keyCheck?: PendingKeyCheck;

@@ -65,6 +65,7 @@ export class RunProjectCommandHandler implements ICommandHandler<RunProjectComma
           commandType: command.type,
           ...(idempotency ? { idempotencyKey: idempotency.key } : {}),
           correlationId: context.correlationId,
+          causationId: context.causationId,
           occurredAt: context.occurredAt,
         },
         condition: context.keyCheck?.condition,
