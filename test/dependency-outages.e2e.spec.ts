@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { appendsChannel } from '@app/event-store';
-import { PROJECTIONS_QUEUE } from '@app/read-models';
+import { PROJECTIONS_QUEUE, projectsOfJob } from '@app/read-models';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -248,7 +248,11 @@ describe('the worker across a PostgreSQL outage', () => {
       // The approval's sync waits in the paused queue until the database is gone, then fails and is parked.
       await projections.pause();
       await parking.http.post(`/projects/${id}/approve`).set(admin).send({}).expect(200);
-      await eventually(async () => (await projections.getWaiting()).some((job) => job.data.streamId === id && job.data.version === 2), 10_000, 'the approval offered');
+      await eventually(
+        async () => (await projections.getWaiting()).some((job) => projectsOfJob(job).some((project) => project.streamId === id && project.version === 2)),
+        10_000,
+        'the approval offered',
+      );
       await postgres.stop();
       await projections.resume();
       const parked = await eventually(async () => (await projections.getFailed()).find((job) => job.data.streamId === id), 15_000, 'the sync parked');

@@ -42,7 +42,7 @@ describe('pipeline metrics and readiness', () => {
   });
 
   it('fails readiness while the read model is further behind than the limit, and recovers', async () => {
-    await system.worker!.close();
+    await system.stopWorker();
     const id = (await system.http.post('/projects').set(auth(system.adminKey)).send(bansuoProposal()).expect(201)).body.id;
     const notReady = await eventually(
       async () => {

@@ -20,6 +20,8 @@ export interface RunningSystem {
   adminKey: string;
   /** Starts another worker on the same database and queues (a second process, as far as they can tell). */
   startWorker(): Promise<INestApplicationContext>;
+  /** Closes the first worker (stop() closes only those still running: closing one twice ends its pools twice). */
+  stopWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,9 @@ export async function startSystem(label: string, options: SystemOptions = {}): P
     http: request(api.getHttpServer()),
     adminKey: env.config.adminApiKey!,
     startWorker,
+    async stopWorker() {
+      await workers.shift()?.close();
+    },
     async stop() {
       for (const worker of workers) await worker.close();
       // Open streams (SSE) would keep the server from closing.

@@ -19,6 +19,8 @@ export interface AppConfig {
   /** Tries of a projection job before it is parked as a dead letter, and the first backoff delay. */
   projectionAttempts: number;
   projectionBackoffMs: number;
+  /** How long the worker gathers announced projects into one sync job under load (0: a job per turn). */
+  projectionBatchWindowMs: number;
   /** Readiness fails when a read model is further than this behind the event store. */
   projectionMaxLagSeconds: number;
   /** Port of the worker's Prometheus metrics; 0 turns the endpoint off. */
@@ -90,6 +92,7 @@ export const CONFIG_DEFAULTS = {
   NODE_ENV: 'development',
   PROJECTION_ATTEMPTS: '12',
   PROJECTION_BACKOFF_MS: '500',
+  PROJECTION_BATCH_WINDOW_MS: '10',
   PROJECTION_MAX_LAG_SECONDS: '300',
   WORKER_METRICS_PORT: '9464',
   BODY_LIMIT: '1mb',
@@ -182,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const projectionAttempts = readInteger('PROJECTION_ATTEMPTS', 1, 100);
   const projectionBackoffMs = readInteger('PROJECTION_BACKOFF_MS', 10, 3_600_000);
+  const projectionBatchWindowMs = readInteger('PROJECTION_BATCH_WINDOW_MS', 0, 1_000);
   const projectionMaxLagSeconds = readInteger('PROJECTION_MAX_LAG_SECONDS', 1, 86_400);
   const workerMetricsPort = readInteger('WORKER_METRICS_PORT', 0, 65535);
   const bodyLimitBytes = parseByteSize(read('BODY_LIMIT'));
@@ -229,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: logLevel as AppConfig['logLevel'],
     projectionAttempts,
     projectionBackoffMs,
+    projectionBatchWindowMs,
     projectionMaxLagSeconds,
     workerMetricsPort,
     bodyLimitBytes: bodyLimitBytes!,

@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       logLevel: 'log',
       projectionAttempts: 12,
       projectionBackoffMs: 500,
+      projectionBatchWindowMs: 10,
       projectionMaxLagSeconds: 300,
       workerMetricsPort: 9464,
       bodyLimitBytes: 1024 * 1024,

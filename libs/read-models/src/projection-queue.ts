@@ -7,6 +7,25 @@ export interface ProjectionJob {
   version: number;
 }
 
+/** A job of one project: its own retries and, when they run out, a dead letter of its own. */
+export const SYNC_JOB = 'sync';
+
+/**
+ * A job of the projects announced together, synced in one go (two round trips for all of them). A
+ * project it cannot sync is handed on to a job of its own (SYNC_JOB), so retries and dead letters stay
+ * per project.
+ */
+export const SYNC_BATCH_JOB = 'sync-batch';
+
+export interface ProjectionBatchJob {
+  projects: ProjectionJob[];
+}
+
+/** The projects a job of the projections queue is about, whichever kind it is. */
+export function projectsOfJob(job: { name: string; data: unknown }): ProjectionJob[] {
+  return job.name === SYNC_BATCH_JOB ? (job.data as ProjectionBatchJob).projects : [job.data as ProjectionJob];
+}
+
 /** Job ids may not contain ':' in BullMQ; one id per stream version dedupes the relay's repeated offers. */
 export function projectionJobId(job: ProjectionJob): string {
   return `${job.streamId}-v${job.version}`;

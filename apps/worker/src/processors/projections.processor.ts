@@ -1,14 +1,31 @@
 import { Inject, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import type { Job } from 'bullmq';
+import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job, Queue } from 'bullmq';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { isUnavailable, poolTimeouts, survivesLostConnections } from '@app/database';
-import { databaseUnavailable, PROJECTIONS_QUEUE, ProjectDetailSync, type ProjectionJob, type SyncResult } from '@app/read-models';
+import {
+  databaseUnavailable,
+  PROJECTIONS_QUEUE,
+  type ProjectionBatchJob,
+  ProjectDetailSync,
+  type ProjectionJob,
+  SYNC_BATCH_JOB,
+  SYNC_JOB,
+  type SyncResult,
+} from '@app/read-models';
 import { commitToVisible, eventsProjected, projectionJobsFailed } from '../metrics/worker-metrics.js';
+import { syncJobOptions } from '../relay/projection-offers.js';
+import { BatchSync } from './batch-sync.js';
 
-/** Syncs at once; each holds a connection only for its two statements. */
+/** Jobs at once; each holds a connection only for its two statements. */
 const CONCURRENCY = 8;
+
+/** What a batch job did: the projects it synced, and those it handed on to jobs of their own. */
+export interface BatchResult {
+  synced: number;
+  handedOn: string[];
+}
 
 /**
  * Short locks: a worker killed mid-job has its job taken over within seconds rather than half a minute
@@ -18,10 +35,14 @@ const CONCURRENCY = 8;
 export class ProjectionsProcessor extends WorkerHost implements OnApplicationShutdown {
   private readonly logger = new Logger(ProjectionsProcessor.name);
   private readonly projectDetail: ProjectDetailSync;
+  private readonly batches: BatchSync;
   /** The views' own connections: their commits need not wait for the disk (see ProjectDetailSync). */
   private readonly pool: pg.Pool;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectQueue(PROJECTIONS_QUEUE) private readonly queue: Queue<ProjectionJob | ProjectionBatchJob>,
+  ) {
     super();
     // A client losing its connection (a database restart), idle or checked out, must not crash the process.
     this.pool = survivesLostConnections(
@@ -34,40 +55,77 @@ export class ProjectionsProcessor extends WorkerHost implements OnApplicationShu
       }),
     );
     this.projectDetail = new ProjectDetailSync(this.pool);
+    this.batches = new BatchSync(this.projectDetail);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.pool.end();
   }
 
-  async process(job: Job<ProjectionJob>): Promise<SyncResult> {
-    const result = await this.projectDetail.sync(job.data.streamId).catch((error: unknown) => {
+  async process(job: Job<ProjectionJob | ProjectionBatchJob>): Promise<SyncResult | BatchResult> {
+    if (job.name === SYNC_BATCH_JOB) return this.processBatch(job as Job<ProjectionBatchJob>);
+    const result = await this.projectDetail.sync((job.data as ProjectionJob).streamId).catch((error: unknown) => {
       // Marked, so that the relay runs it again as soon as PostgreSQL answers instead of after its backoff.
       throw isUnavailable(error) ? databaseUnavailable(error) : error;
     });
-    const applied = result.toVersion - result.fromVersion;
-    if (applied > 0) {
-      eventsProjected.inc({ read_model: 'project_detail' }, applied);
-      if (result.lastRecordedAt) {
-        commitToVisible.observe({ read_model: 'project_detail' }, Math.max(Date.now() - Date.parse(result.lastRecordedAt), 0) / 1000);
-      }
-      this.logger.log({
-        msg: 'project views updated',
-        job: job.id,
-        projectId: result.streamId,
-        fromVersion: result.fromVersion,
-        toVersion: result.toVersion,
-        correlationIds: result.correlationIds,
-      });
-    }
+    this.synced(result, job.id);
     return result;
   }
 
+  /**
+   * The projects announced together, synced in one go. A project that cannot be synced (its events do
+   * not fold; PostgreSQL unreachable for all of them) is handed on to a job of its own, which retries
+   * it with backoff and parks it as a dead letter when its tries run out, as if the relay had offered
+   * it alone. Only if that hand-over fails too does the batch fail; the reconcile loop then finds
+   * those projects behind.
+   */
+  private async processBatch(job: Job<ProjectionBatchJob>): Promise<BatchResult> {
+    const { projects } = job.data;
+    let handedOn: ProjectionJob[];
+    let synced = 0;
+    try {
+      const outcome = await this.batches.sync(projects.map(({ streamId }) => streamId));
+      for (const result of outcome.synced) this.synced(result, job.id);
+      synced = outcome.synced.length;
+      const failed = new Set(outcome.failed.map(({ streamId }) => streamId));
+      handedOn = projects.filter(({ streamId }) => failed.has(streamId.toLowerCase()));
+      for (const { streamId, error } of outcome.failed) this.logger.warn(`Sync of project ${streamId} failed in a batch (handed on to a job of its own): ${error.message}`);
+    } catch (error) {
+      handedOn = projects;
+      this.logger.warn(`A batch of ${projects.length} project syncs failed (handed on to jobs of their own): ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (handedOn.length > 0) {
+      await this.queue.addBulk(handedOn.map((project) => ({ name: SYNC_JOB, data: project, opts: syncJobOptions(this.config, project) })));
+    }
+    return { synced, handedOn: handedOn.map(({ streamId }) => streamId) };
+  }
+
+  private synced(result: SyncResult, jobId: string | undefined): void {
+    const applied = result.toVersion - result.fromVersion;
+    if (applied <= 0) return;
+    eventsProjected.inc({ read_model: 'project_detail' }, applied);
+    if (result.lastRecordedAt) {
+      commitToVisible.observe({ read_model: 'project_detail' }, Math.max(Date.now() - Date.parse(result.lastRecordedAt), 0) / 1000);
+    }
+    this.logger.log({
+      msg: 'project views updated',
+      job: jobId,
+      projectId: result.streamId,
+      fromVersion: result.fromVersion,
+      toVersion: result.toVersion,
+      correlationIds: result.correlationIds,
+    });
+  }
+
   @OnWorkerEvent('failed')
-  onFailed(job: Job<ProjectionJob> | undefined, error: Error): void {
+  onFailed(job: Job<ProjectionJob | ProjectionBatchJob> | undefined, error: Error): void {
+    if (job?.name === SYNC_BATCH_JOB) {
+      this.logger.error(`A batch of project syncs (job ${job.id}) failed and could not hand its projects on (the reconcile loop will find them): ${error.message}`);
+      return;
+    }
     const parked = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
     projectionJobsFailed.inc({ outcome: parked ? 'parked' : 'retried' });
-    const where = job ? `project ${job.data.streamId} (job ${job.id}, attempt ${job.attemptsMade})` : 'a projection job';
+    const where = job ? `project ${(job.data as ProjectionJob).streamId} (job ${job.id}, attempt ${job.attemptsMade})` : 'a projection job';
     this.logger[parked ? 'error' : 'warn'](`${parked ? 'Parked' : 'Will retry'} ${where}: ${error.message}`);
   }
 }

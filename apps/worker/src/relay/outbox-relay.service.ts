@@ -1,12 +1,24 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { isUnavailable, PG_POOL } from '@app/database';
 import { AppendListener, appendsChannel } from '@app/event-store';
-import { failedForUnavailableDatabase, findLaggingProjects, PROJECTIONS_QUEUE, type ProjectionJob, projectionJobId } from '@app/read-models';
+import {
+  failedForUnavailableDatabase,
+  findLaggingProjects,
+  PROJECTIONS_QUEUE,
+  type ProjectionBatchJob,
+  type ProjectionJob,
+  SYNC_BATCH_JOB,
+  SYNC_JOB,
+} from '@app/read-models';
 import { enqueueLag } from '../metrics/worker-metrics.js';
+import { SYNC_BATCH_JOB_OPTIONS, syncJobOptions } from './projection-offers.js';
+import { RelayLease } from './relay-lease.js';
+import { SyncWindow } from './sync-window.js';
 
 
 /**
@@ -21,39 +33,49 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly listener: AppendListener;
   private timer: NodeJS.Timeout | undefined;
   private reconciling = false;
+  /** Announced projects gathered into one batch job per window (see SyncWindow). */
+  private readonly window: SyncWindow;
+  /** Held by the one relay (of several workers) whose window sends batch jobs. */
+  private readonly lease: RelayLease;
+  private readonly leaseRedis: Redis;
+  private leaseTimer: NodeJS.Timeout | undefined;
   /** A reconcile found PostgreSQL unreachable, and none has reached it since. */
   private databaseUnreachable = false;
-  private readonly jobOptions;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PG_POOL) private readonly pool: pg.Pool,
-    @InjectQueue(PROJECTIONS_QUEUE) private readonly queue: Queue<ProjectionJob>,
+    @InjectQueue(PROJECTIONS_QUEUE) private readonly queue: Queue<ProjectionJob | ProjectionBatchJob>,
   ) {
+    // Its own connection: commands fail at once while Redis is away (no queue of them growing meanwhile).
+    this.leaseRedis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true });
+    this.leaseRedis.on('error', () => undefined);
+    this.lease = new RelayLease(this.leaseRedis, `${config.queuePrefix}:projections-relay-lease`, 3 * config.reconcileIntervalMs);
+    this.window = new SyncWindow(config.projectionBatchWindowMs, (projects, notices) => {
+      this.queue
+        .add(SYNC_BATCH_JOB, { projects }, SYNC_BATCH_JOB_OPTIONS)
+        .then(() => {
+          const now = Date.now();
+          for (const notice of notices) if (notice.recordedAt) enqueueLag.observe(Math.max(now - notice.recordedAt, 0) / 1000);
+        })
+        .catch((error: unknown) => this.logger.warn(`enqueue failed (reconcile will retry): ${describe(error)}`));
+    });
     this.listener = new AppendListener(
       config.redisUrl,
       appendsChannel(config.queuePrefix),
       (notice) => {
-        const job = { streamId: notice.streamId, version: notice.version };
-        this.queue
-          .add('sync', job, this.optionsFor(job))
-          .then(() => notice.recordedAt && enqueueLag.observe(Math.max(Date.now() - notice.recordedAt, 0) / 1000))
-          .catch((error: unknown) => this.logger.warn(`enqueue failed (reconcile will retry): ${describe(error)}`));
+        if (this.lease.held) this.window.offer(notice);
       },
       (message) => this.logger.warn(message),
       () => void this.reconcile(),
     );
-    // A job that keeps failing is parked in the failed set (a dead letter) for an operator to see and
-    // replay; its id stays taken, so the reconcile loop does not offer it again behind their back.
-    this.jobOptions = {
-      attempts: config.projectionAttempts,
-      backoff: { type: 'exponential', delay: config.projectionBackoffMs },
-      removeOnComplete: true,
-      removeOnFail: false,
-    } as const;
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // Connected before the first renewal, which would otherwise fail and leave the lease to the next one.
+    await this.leaseRedis.connect().catch(() => undefined);
+    await this.lease.renew();
+    this.leaseTimer = setInterval(() => void this.lease.renew(), this.config.reconcileIntervalMs);
     await this.listener.start();
     await this.reconcile();
     this.timer = setInterval(() => void this.reconcile(), this.config.reconcileIntervalMs);
@@ -61,18 +83,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.leaseTimer);
     await this.listener.stop();
-  }
-
-  /**
-   * A job's id dedupes offers of the same version. Offers of one project share a deduplication id
-   * besides: while its job waits, later offers join it (it has not read the stream yet, so it will see
-   * their events); while its job runs, one more is kept to run after it. So a project has at most a job
-   * running and one waiting, whatever the rate of its appends: a burst costs a few syncs of many events,
-   * not a job each (most of which would find nothing left to apply).
-   */
-  private optionsFor(job: ProjectionJob) {
-    return { ...this.jobOptions, jobId: projectionJobId(job), deduplication: { id: job.streamId, keepLastIfActive: true } };
+    this.window.flush();
+    await this.lease.release();
+    await this.leaseRedis.quit().catch(() => this.leaseRedis.disconnect());
   }
 
   /**
@@ -87,7 +102,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    */
   private async retrySyncsThatMetTheOutage(): Promise<void> {
     const [delayed, parked] = await Promise.all([this.queue.getDelayed(0, RETRIED_AT_ONCE - 1), this.queue.getFailed(0, RETRIED_AT_ONCE - 1)]);
-    const metTheOutage = (job: Job<ProjectionJob>) => job.attemptsMade > 0 && failedForUnavailableDatabase(job.failedReason);
+    const metTheOutage = (job: Job) => job.attemptsMade > 0 && failedForUnavailableDatabase(job.failedReason);
     const waiting = delayed.filter(metTheOutage);
     const dead = parked.filter(metTheOutage);
     // One that started meanwhile is no longer delayed, or no longer parked: nothing to do for it.
@@ -100,7 +115,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  /** Offers one sync job per lagging project. */
+  /** Offers each lagging project a sync job of its own (the careful path: its own retries, its own dead letter). */
   async reconcile(): Promise<number> {
     if (this.reconciling) return 0;
     this.reconciling = true;
@@ -119,9 +134,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (lagging.length > 0) {
         await this.queue.addBulk(
           lagging.map((job) => ({
-            name: 'sync',
+            name: SYNC_JOB,
             data: job,
-            opts: this.optionsFor(job),
+            opts: syncJobOptions(this.config, job),
           })),
         );
       }

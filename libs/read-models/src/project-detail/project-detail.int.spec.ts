@@ -5,7 +5,7 @@ import pg from 'pg';
 import { indicatorProgress, latestActual, type Measurement, type ProjectEvent, type ProjectState, rebuildProjectState } from '@app/domain';
 import { ormOptions } from '@app/database';
 import { createProjectCommandHandler, PostgresEventStore } from '@app/event-store';
-import { metadata } from '../../../event-store/src/testing/project-streams.js';
+import { metadata, newEvent } from '../../../event-store/src/testing/project-streams.js';
 import { SEED_PROJECTS, seedProjects } from '../../../../seeds/index.js';
 import { createTestEnvironment, type TestEnvironment } from '../../../../test/support/test-environment.js';
 import { ProjectDetailReader } from './project-detail.reader.js';
@@ -55,6 +55,14 @@ async function measurementsOfViewAndState(projectId: string) {
     view: Object.fromEntries(view!.indicators.map((indicator) => [indicator.id, indicator.measurements])),
     state: Object.fromEntries(Object.values(state.indicators).map((indicator) => [indicator.id, indicator.measurements.map(answerOf)])),
   };
+}
+
+/** Deletes a project's views, as if it had never been projected (the seeds' ids are the same in every spec). */
+async function forgetViews(projectId: string): Promise<void> {
+  await pool.query('DELETE FROM project_views WHERE id = $1', [projectId]);
+  for (const table of ['component_views', 'milestone_views', 'indicator_views', 'measurement_views', 'milestone_timeline_views']) {
+    await pool.query(`DELETE FROM ${table} WHERE project_id = $1`, [projectId]);
+  }
 }
 
 describe('project detail projection', () => {
@@ -116,10 +124,7 @@ describe('project detail projection', () => {
 
   it('applies nothing twice when syncs of one project run concurrently and repeatedly', async () => {
     const [outcome] = await seedProjects(store, SEED_PROJECTS.slice(0, 1));
-    await pool.query('DELETE FROM project_views WHERE id = $1', [outcome!.projectId]);
-    for (const table of ['component_views', 'milestone_views', 'indicator_views', 'measurement_views', 'milestone_timeline_views']) {
-      await pool.query(`DELETE FROM ${table} WHERE project_id = $1`, [outcome!.projectId]);
-    }
+    await forgetViews(outcome!.projectId);
     const sync = new ProjectDetailSync(pool);
     const results = await Promise.all(Array.from({ length: 6 }, () => sync.sync(outcome!.projectId)));
     const version = (await store.streamVersion(outcome!.projectId))!;
@@ -131,5 +136,62 @@ describe('project detail projection', () => {
       [outcome!.projectId],
     );
     expect(counts.rows[0]).toEqual({ measurements: 6, first_count: 1 });
+  });
+
+  it('syncs several projects in one go, a project whose events cannot be folded failing alone with nothing of it written', async () => {
+    const outcomes = await seedProjects(store, SEED_PROJECTS.slice(0, 2));
+    const [first, second] = outcomes.map((outcome) => outcome.projectId) as [string, string];
+    for (const id of [first, second]) await forgetViews(id);
+    const poisoned = randomUUID();
+    await createProjectCommandHandler(store).handle(
+      poisoned,
+      {
+        type: 'ProposeProject',
+        data: { projectId: poisoned, code: `P-${poisoned.slice(0, 8)}`, title: 'T', description: 'D', country: 'LA', location: {}, sector: '43040', participatingOrganisations: [{ name: 'O', role: 1 }] },
+      },
+      { metadata: metadata() },
+    );
+    // Behind the decider's back: a milestone reached that was never planned.
+    await store.append(poisoned, 1, [newEvent('MilestoneReached', { projectId: poisoned, milestoneId: randomUUID(), reachedOn: '2020-01-01', evidence: 'x', documentLinks: [] })], { streamType: 'project' });
+
+    const { synced, failed } = await new ProjectDetailSync(pool).syncMany([first, poisoned, second]);
+
+    const versionOf = async (id: string) => (await store.streamVersion(id))!;
+    expect(synced.map(({ streamId, fromVersion, toVersion }) => ({ streamId, fromVersion, toVersion })).sort((a, b) => a.streamId.localeCompare(b.streamId))).toEqual(
+      [
+        { streamId: first, fromVersion: 0, toVersion: await versionOf(first) },
+        { streamId: second, fromVersion: 0, toVersion: await versionOf(second) },
+      ].sort((a, b) => a.streamId.localeCompare(b.streamId)),
+    );
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.streamId).toBe(poisoned);
+    expect(failed[0]!.error.message).toMatch(/not found|no milestone/i);
+    const views = await pool.query<{ id: string; version: number }>('SELECT id, version FROM project_views WHERE id = ANY($1)', [[first, second, poisoned]]);
+    expect(Object.fromEntries(views.rows.map((row) => [row.id, row.version]))).toEqual({ [first]: await versionOf(first), [second]: await versionOf(second) });
+    // What the batch wrote is what a sync of each project alone writes: the measurements as folded from the stream.
+    for (const id of [first, second]) {
+      const measurements = await measurementsOfViewAndState(id);
+      expect(measurements.view).toEqual(measurements.state);
+    }
+  });
+
+  it('applies nothing twice when syncs of overlapping sets of projects run concurrently', async () => {
+    const ids = (await seedProjects(store, SEED_PROJECTS.slice(0, 3))).map((outcome) => outcome.projectId) as [string, string, string];
+    const sync = new ProjectDetailSync(pool);
+    // The same projects listed in different orders: writes that locked them in the order given would deadlock.
+    const sets = [ids, [ids[2], ids[1], ids[0]], [ids[0], ids[1]], [ids[2], ids[0]], [ids[1]], [ids[1], ids[0], ids[2]], [ids[2]]];
+    for (let round = 0; round < 5; round++) {
+      for (const id of ids) await forgetViews(id);
+      const outcomes = await Promise.all(sets.map((set) => sync.syncMany(set)));
+      expect(outcomes.flatMap((outcome) => outcome.failed)).toEqual([]);
+      for (const id of ids) {
+        const applied = outcomes.flatMap((outcome) => outcome.synced).filter((r) => r.streamId === id).reduce((sum, r) => sum + (r.toVersion - r.fromVersion), 0);
+        expect(applied).toBe(await store.streamVersion(id));
+      }
+    }
+    for (const id of ids) {
+      const measurements = await measurementsOfViewAndState(id);
+      expect(measurements.view).toEqual(measurements.state);
+    }
   });
 });

@@ -1,22 +1,41 @@
 import type pg from 'pg';
 import { type ProjectDetailRows, VIEW_COLUMNS, VIEW_TABLES, type ViewTable } from './project-detail.rows.js';
 
+/** One project's changed rows, to be written if its view is still at `expectedVersion` (0: no view yet). */
+export interface ViewWrite {
+  projectId: string;
+  changes: ProjectDetailRows;
+  expectedVersion: number;
+}
+
 /**
- * Writes the rows a sync changed, in one statement, if and only if the project's view is still at
- * `expectedVersion` (0: no view yet): the project's row moves from that version to the new one, and every
- * other table's rows are written only if it did, replacing those that exist (by id) column for column.
- * Each table's rows travel as one JSON parameter that PostgreSQL turns into rows of the table's own type
- * (non-finite numbers as their names, as the rebuild writes them).
- * Answers whether it wrote (false: another sync moved the view first).
+ * Writes the rows syncs changed, for any number of projects, in one statement: a project's rows are
+ * written if and only if its view is still at its expected version (a compare-and-set per project): its
+ * project row moves from that version to the new one, and every other table's rows of that project are
+ * written only if it did, replacing those that exist (by id) column for column. Each table's rows travel
+ * as one JSON parameter that PostgreSQL turns into rows of the table's own type (non-finite numbers as
+ * their names, as the rebuild writes them).
+ * Answers the projects it wrote (one missing: another sync moved its view first).
  */
-export async function writeViewChanges(db: pg.ClientBase | pg.Pool, changes: ProjectDetailRows, expectedVersion: number): Promise<boolean> {
-  const [project] = changes.project_views;
-  if (!project || changes.project_views.length !== 1) throw new Error('a sync writes exactly one project row');
-  const tables = OTHER_TABLES.filter((table) => changes[table].length > 0);
+export async function writeViewChanges(db: pg.ClientBase | pg.Pool, unordered: readonly ViewWrite[]): Promise<Set<string>> {
+  // In the order of their ids, as every write takes them: two writes locking the same projects' rows in
+  // different orders would deadlock (rows are inserted, and so locked, in the order they are listed).
+  const writes = unordered.toSorted((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0));
+  for (const { projectId, changes } of writes) {
+    if (changes.project_views.length !== 1 || changes.project_views[0]!.id !== projectId) {
+      throw new Error(`a sync writes exactly one project row, of its own project (${projectId})`);
+    }
+  }
+  const tables = OTHER_TABLES.filter((table) => writes.some(({ changes }) => changes[table].length > 0));
   const name = viewWriteStatementName(tables);
-  const values = [JSON.stringify(nonFiniteAsText(project)), expectedVersion, ...tables.map((table) => JSON.stringify(changes[table].map(nonFiniteAsText)))];
-  const { rows } = await db.query<{ moved: number }>({ name, text: statementFor(name, tables), values });
-  return rows[0]!.moved === 1;
+  const rowsOf = (table: ViewTable) => JSON.stringify(writes.flatMap(({ changes }) => changes[table].map(nonFiniteAsText)));
+  const values = [
+    JSON.stringify(writes.map(({ projectId, expectedVersion }) => ({ id: projectId, version: expectedVersion }))),
+    rowsOf('project_views'),
+    ...tables.map(rowsOf),
+  ];
+  const { rows } = await db.query<{ id: string }>({ name, text: statementFor(name, tables), values });
+  return new Set(rows.map((row) => row.id));
 }
 
 const OTHER_TABLES: readonly ViewTable[] = VIEW_TABLES.filter((table) => table !== 'project_views');
@@ -40,21 +59,23 @@ function statementFor(name: string, tables: readonly ViewTable[]): string {
   let text = statements.get(name);
   if (text) return text;
   const ctes = [
-    `moved AS (INSERT INTO project_views ${fromJson('project_views', 'jsonb_populate_record', '$1')}
-      ${onConflict('project_views')} WHERE project_views.version = $2 RETURNING id)`,
+    `expected AS (SELECT id, version FROM jsonb_to_recordset($1::jsonb) AS expected (id uuid, version integer))`,
+    `moved AS (INSERT INTO project_views ${fromJson('project_views', '$2')}
+      ${onConflict('project_views')}
+      WHERE project_views.version = (SELECT expected.version FROM expected WHERE expected.id = project_views.id) RETURNING id)`,
     ...tables.map(
-      (table, n) => `written_${table} AS (INSERT INTO ${table} ${fromJson(table, 'jsonb_populate_recordset', `$${n + 3}`)}
-        WHERE EXISTS (SELECT FROM moved) ${onConflict(table)})`,
+      (table, n) => `written_${table} AS (INSERT INTO ${table} ${fromJson(table, `$${n + 3}`)}
+        WHERE project_id IN (SELECT id FROM moved) ${onConflict(table)})`,
     ),
   ];
-  text = `WITH ${ctes.join(',\n')} SELECT count(*)::int AS moved FROM moved`;
+  text = `WITH ${ctes.join(',\n')} SELECT id FROM moved`;
   statements.set(name, text);
   return text;
 }
 
-function fromJson(table: ViewTable, populate: 'jsonb_populate_record' | 'jsonb_populate_recordset', param: string): string {
+function fromJson(table: ViewTable, param: string): string {
   const columns = VIEW_COLUMNS[table].join(', ');
-  return `(${columns}) SELECT ${columns} FROM ${populate}(NULL::${table}, ${param}::jsonb)`;
+  return `(${columns}) SELECT ${columns} FROM jsonb_populate_recordset(NULL::${table}, ${param}::jsonb)`;
 }
 
 function onConflict(table: ViewTable): string {

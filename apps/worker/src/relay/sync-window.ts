@@ -1,0 +1,61 @@
+import type { AppendNotice } from '@app/event-store';
+import type { ProjectionJob } from '@app/read-models';
+
+/** Projects a batch job carries at most: a larger burst leaves as several jobs. */
+export const PROJECTS_PER_BATCH = 64;
+
+/**
+ * Gathers the projects announced within a window, so that one job syncs them all. The first
+ * announcement after a quiet window leaves at the end of its turn of the event loop (no wait when
+ * idle); later ones wait for the window to end, `windowMs` after the previous departure. Each project
+ * leaves once per departure, with the latest version announced, and the notices it stands for (their
+ * recorded-at times, for the enqueue lag).
+ */
+export class SyncWindow {
+  private readonly waiting = new Map<string, { job: ProjectionJob; notices: AppendNotice[] }>();
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private lastDeparture = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly depart: (jobs: ProjectionJob[], notices: AppendNotice[]) => void,
+  ) {}
+
+  offer(notice: AppendNotice): void {
+    const waiting = this.waiting.get(notice.streamId);
+    if (waiting) {
+      waiting.job.version = Math.max(waiting.job.version, notice.version);
+      waiting.notices.push(notice);
+    } else {
+      this.waiting.set(notice.streamId, { job: { streamId: notice.streamId, version: notice.version }, notices: [notice] });
+    }
+    if (this.timer || this.immediate) return;
+    const wait = this.lastDeparture + this.windowMs - performance.now();
+    if (wait > 0) this.timer = setTimeout(() => this.leave(), wait);
+    else this.immediate = setImmediate(() => this.leave());
+  }
+
+  /** Sends what waits at once (at shutdown), and stops the window's timer. */
+  flush(): void {
+    clearTimeout(this.timer);
+    clearImmediate(this.immediate);
+    this.leave();
+  }
+
+  private leave(): void {
+    this.timer = undefined;
+    this.immediate = undefined;
+    if (this.waiting.size === 0) return;
+    this.lastDeparture = performance.now();
+    const leaving = [...this.waiting.values()];
+    this.waiting.clear();
+    for (let start = 0; start < leaving.length; start += PROJECTS_PER_BATCH) {
+      const part = leaving.slice(start, start + PROJECTS_PER_BATCH);
+      this.depart(
+        part.map(({ job }) => job),
+        part.flatMap(({ notices }) => notices),
+      );
+    }
+  }
+}
