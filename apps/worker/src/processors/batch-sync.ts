@@ -49,13 +49,14 @@ export class BatchSync {
   }
 }
 
+/** Two rounds of one project's sync as one (a round that applied nothing has no recorded-at). */
 function mergeResults(first: SyncResult, next: SyncResult): SyncResult {
-  const applied = next.toVersion > next.fromVersion;
+  const lastRecordedAt = next.lastRecordedAt ?? first.lastRecordedAt;
   return {
     streamId: first.streamId,
     fromVersion: first.fromVersion,
     toVersion: Math.max(first.toVersion, next.toVersion),
-    ...(applied && next.lastRecordedAt ? { lastRecordedAt: next.lastRecordedAt } : first.lastRecordedAt ? { lastRecordedAt: first.lastRecordedAt } : {}),
+    ...(lastRecordedAt ? { lastRecordedAt } : {}),
     correlationIds: [...new Set([...first.correlationIds, ...next.correlationIds])],
   };
 }
