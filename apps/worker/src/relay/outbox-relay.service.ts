@@ -20,6 +20,14 @@ import { SYNC_BATCH_JOB_OPTIONS, syncJobOptions } from './projection-offers.js';
 import { RelayLease } from './relay-lease.js';
 import { SyncWindow } from './sync-window.js';
 
+/**
+ * How often the relay lease is renewed; it expires after three renewals missed. At most a second, however
+ * long the reconcile interval: while a dead holder's lease runs out no relay turns announcements into
+ * batches, and views wait for the next reconcile.
+ */
+function leaseRenewalMs(config: Pick<AppConfig, 'reconcileIntervalMs'>): number {
+  return Math.min(config.reconcileIntervalMs, 1_000);
+}
 
 /**
  * Carries events from PostgreSQL to the projections queue with no dual-write gap. The event store is
@@ -50,7 +58,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     // Its own connection: commands fail at once while Redis is away (no queue of them growing meanwhile).
     this.leaseRedis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true });
     this.leaseRedis.on('error', () => undefined);
-    this.lease = new RelayLease(this.leaseRedis, `${config.queuePrefix}:projections-relay-lease`, 3 * config.reconcileIntervalMs);
+    this.lease = new RelayLease(this.leaseRedis, `${config.queuePrefix}:projections-relay-lease`, 3 * leaseRenewalMs(config));
     this.window = new SyncWindow(config.projectionBatchWindowMs, (projects, notices) => {
       this.queue
         .add(SYNC_BATCH_JOB, { projects }, SYNC_BATCH_JOB_OPTIONS)
@@ -75,7 +83,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     // Connected before the first renewal, which would otherwise fail and leave the lease to the next one.
     await this.leaseRedis.connect().catch(() => undefined);
     await this.lease.renew();
-    this.leaseTimer = setInterval(() => void this.lease.renew(), this.config.reconcileIntervalMs);
+    this.leaseTimer = setInterval(() => void this.renewLease(), leaseRenewalMs(this.config));
     await this.listener.start();
     await this.reconcile();
     this.timer = setInterval(() => void this.reconcile(), this.config.reconcileIntervalMs);
@@ -113,6 +121,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (waiting.length + dead.length > 0) {
       this.logger.log(`PostgreSQL answers again: ${waiting.length} projection syncs retried at once, ${dead.length} parked ones replayed`);
     }
+  }
+
+  /**
+   * Renews the lease; on taking it over (from a holder that died or stopped), reconciles at once: the
+   * announcements made while nobody held it were ignored by every relay, and their projects would
+   * otherwise wait for the next reconcile.
+   */
+  private async renewLease(): Promise<void> {
+    const heldBefore = this.lease.held;
+    if ((await this.lease.renew()) && !heldBefore) await this.reconcile();
   }
 
   /** Offers each lagging project a sync job of its own (the careful path: its own retries, its own dead letter). */
