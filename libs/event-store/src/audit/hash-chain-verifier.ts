@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type CanonicalEventParts, eventHash, eventHashOf, GENESIS_HASH } from '../event-hash.js';
+import { type CanonicalEventParts, eventHash, eventHashOf, GENESIS_HASH, type HashableEvent } from '../event-hash.js';
 import type { EventMetadata } from '../stored-event.js';
+import { isoTextOf } from './iso-time.js';
 
 /**
  * An event as its row stores it: every column the hash covers, read back for recomputation. The stream,
@@ -11,8 +12,6 @@ export interface ChainEvent extends Omit<CanonicalEventParts, 'eventId' | 'occur
   position: number;
   /** The `event_id` column. */
   eventId: string;
-  /** What `metadataJson` holds. */
-  metadata: EventMetadata;
   /** The `occurred_at` and `recorded_at` columns, as epoch milliseconds. */
   occurredAt: number;
   recordedAt: number;
@@ -28,28 +27,52 @@ export interface ChainBreak {
   reason: string;
 }
 
-/**
- * The hash an event must carry, recomputed from its content as `append` computed it: canonical JSON of
- * the event and its stream's previous hash, SHA-256. The event id and times are those of the metadata
- * (the strings that were hashed); `columnMismatch` checks the columns say the same. Reads the data from
- * its stored text and writes it and the metadata canonically: see `holdsItsHash` for the way
- * verification takes first.
- */
-export function recomputeEventHash(event: ChainEvent): string {
-  const { streamId, version, type, schemaVersion, metadata, previousHash } = event;
-  return eventHash({ streamId, version, type, schemaVersion, data: JSON.parse(event.dataJson), metadata, previousHash });
+/** The metadata the event's `metadataJson` holds, as far as its hash and its columns go. */
+type HashedMetadata = Partial<Pick<EventMetadata, 'eventId' | 'occurredAt' | 'recordedAt'>> | null;
+
+function metadataOf(event: ChainEvent): HashedMetadata {
+  return JSON.parse(event.metadataJson) as HashedMetadata;
 }
 
 /**
- * Whether the event's content still hashes to its stored hash. The data and metadata columns keep the
- * canonical JSON the append hashed, so their text is hashed as it stands first, never parsing the data;
- * only when that misses is the content read and written canonically (`recomputeEventHash`): a row
- * stored before the columns kept their text, or one rewritten since, perhaps to the same content. Both
- * ways answer alike: a hit means the text is the very text hashed at the append (short of a SHA-256
- * collision: valid JSON texts put together this way cannot spell the same bytes differently).
+ * The hash an event must carry, recomputed from its content as `append` computed it: canonical JSON of
+ * the event and its stream's previous hash, SHA-256. The event id and times are those of the metadata
+ * (the strings that were hashed); `columnMismatch` checks the columns say the same. Reads the data and
+ * the metadata from their stored text and writes them canonically: see `holdsItsHash` for the ways
+ * verification takes first.
  */
-export function holdsItsHash(event: ChainEvent): boolean {
-  const { metadata } = event;
+export function recomputeEventHash(event: ChainEvent, metadata: HashedMetadata = metadataOf(event)): string {
+  const { streamId, version, type, schemaVersion, previousHash } = event;
+  const data = JSON.parse(event.dataJson) as unknown;
+  return eventHash({ streamId, version, type, schemaVersion, data, metadata: metadata as HashableEvent['metadata'], previousHash });
+}
+
+/**
+ * Whether the event, its columns taken as they stand, hashes to its stored hash: the data and metadata
+ * columns' text, and the event id and times of their own columns (the times written as the append writes
+ * them, `toISOString`) where the hash has the metadata's. The append writes those columns from the same
+ * values as the metadata, so a hit proves the row is as appended, columns and all, without parsing
+ * anything; a miss (a row changed since, or stored before the data and metadata columns kept their text,
+ * or times the API did not write with `toISOString`) is looked at closely by `push`.
+ */
+function holdsItsHashAsStored(event: ChainEvent): boolean {
+  const occurredAt = isoTextOf(event.occurredAt);
+  const recordedAt = isoTextOf(event.recordedAt);
+  if (occurredAt === undefined || recordedAt === undefined) return false;
+  const { streamId, version, eventId, type, schemaVersion, dataJson, metadataJson, previousHash } = event;
+  return eventHashOf({ streamId, version, eventId, type, schemaVersion, dataJson, metadataJson, occurredAt, recordedAt, previousHash }) === event.hash;
+}
+
+/**
+ * Whether the event's content still hashes to its stored hash, the event id and times taken from its
+ * metadata. The data and metadata columns keep the canonical JSON the append hashed, so their text is
+ * hashed as it stands first, never parsing the data; only when that misses is the content read and
+ * written canonically (`recomputeEventHash`): a row stored before the columns kept their text, or one
+ * rewritten since, perhaps to the same content. Both ways answer alike: a hit means the text is the very
+ * text hashed at the append (short of a SHA-256 collision: valid JSON texts put together this way cannot
+ * spell the same bytes differently).
+ */
+export function holdsItsHash(event: ChainEvent, metadata: HashedMetadata = metadataOf(event)): boolean {
   const eventId = metadata?.eventId;
   const occurredAt = metadata?.occurredAt;
   const recordedAt = metadata?.recordedAt;
@@ -58,17 +81,16 @@ export function holdsItsHash(event: ChainEvent): boolean {
     const parts = { streamId, version, eventId, type, schemaVersion, dataJson, metadataJson, occurredAt, recordedAt, previousHash };
     if (eventHashOf(parts) === event.hash) return true;
   }
-  return recomputeEventHash(event) === event.hash;
+  return recomputeEventHash(event, metadata) === event.hash;
 }
 
 /** Columns kept beside the metadata for indexing must agree with it, or one of them was changed. */
-function columnMismatch(event: ChainEvent): string | undefined {
-  const { metadata } = event;
+function columnMismatch(event: ChainEvent, metadata: HashedMetadata): string | undefined {
   if (metadata?.eventId !== event.eventId) return 'its event_id column differs from the event id in its metadata';
-  if (Date.parse(metadata.occurredAt) !== event.occurredAt) {
+  if (typeof metadata.occurredAt !== 'string' || Date.parse(metadata.occurredAt) !== event.occurredAt) {
     return 'its occurred_at column differs from the occurred-at in its metadata';
   }
-  if (Date.parse(metadata.recordedAt) !== event.recordedAt) {
+  if (typeof metadata.recordedAt !== 'string' || Date.parse(metadata.recordedAt) !== event.recordedAt) {
     return 'its recorded_at column differs from the recorded-at in its metadata';
   }
   return undefined;
@@ -111,10 +133,13 @@ export class StreamChainVerifier {
     if (event.previousHash !== this.previousHash) {
       return breakHere('PREVIOUS_HASH_MISMATCH', `its previous hash is not the hash of version ${event.version - 1}`);
     }
-    const mismatch = columnMismatch(event);
-    if (mismatch) return breakHere('COLUMN_MISMATCH', mismatch);
-    if (!holdsItsHash(event)) {
-      return breakHere('HASH_MISMATCH', 'its content no longer hashes to its stored hash: it was changed after it was recorded');
+    if (!holdsItsHashAsStored(event)) {
+      const metadata = metadataOf(event);
+      const mismatch = columnMismatch(event, metadata);
+      if (mismatch) return breakHere('COLUMN_MISMATCH', mismatch);
+      if (!holdsItsHash(event, metadata)) {
+        return breakHere('HASH_MISMATCH', 'its content no longer hashes to its stored hash: it was changed after it was recorded');
+      }
     }
     this.expectedVersion++;
     this.previousHash = event.hash;

@@ -6,18 +6,18 @@ import { type ChainEvent, CheckpointHasher, recomputeEventHash, StreamChainVerif
 
 const STREAM = '5b1f4f1e-0000-4000-8000-000000000001';
 
-function chain(length: number): ChainEvent[] {
+function chain(length: number, occurredAt = '2018-01-01T00:00:00.000Z'): ChainEvent[] {
   const events: ChainEvent[] = [];
   let previousHash = GENESIS_HASH;
   for (let version = 1; version <= length; version++) {
     const eventId = `00000000-0000-4000-8000-${String(version).padStart(12, '0')}`;
-    const occurredAt = '2018-01-01T00:00:00.000Z';
     const recordedAt = `2026-01-01T00:00:0${version}.000Z`;
     const metadata = { eventId, actor: { keyId: 'k', role: 'team' }, commandType: 'X', correlationId: 'c', occurredAt, recordedAt };
     const data = { n: version, nested: { b: 1, a: [1, 2] } };
     const event = { streamId: STREAM, version, eventId, type: 'ComponentAdded', schemaVersion: 1, data, metadata, occurredAt, recordedAt, previousHash };
     const hash = hashEvent(event);
-    const stored = { ...event, dataJson: canonicalJson(data), metadataJson: canonicalJson(metadata) };
+    const { streamId, type, schemaVersion } = event;
+    const stored = { streamId, version, eventId, type, schemaVersion, dataJson: canonicalJson(data), metadataJson: canonicalJson(metadata), previousHash };
     events.push({ ...stored, occurredAt: Date.parse(occurredAt), recordedAt: Date.parse(recordedAt), position: version * 10, hash });
     previousHash = hash;
   }
@@ -40,6 +40,13 @@ describe('StreamChainVerifier', () => {
     expect(verifier.head).toEqual({ version: 5, position: 50, hash: events[4]!.hash });
   });
 
+  it('accepts events whose metadata writes a time otherwise than toISOString, as their columns hold it', () => {
+    const events = chain(3, '2018-01-01T07:00:00+07:00');
+    expect(verify(events).brokenAt).toBeUndefined();
+    events[1] = { ...events[1]!, occurredAt: events[1]!.occurredAt + 1 };
+    expect(verify(events).brokenAt).toMatchObject({ version: 2, code: 'COLUMN_MISMATCH' });
+  });
+
   it('names the version whose content changed', () => {
     const events = chain(5);
     events[2] = { ...events[2]!, dataJson: '{"n":333,"nested":{"a":[1,2],"b":1}}' };
@@ -59,8 +66,7 @@ describe('StreamChainVerifier', () => {
     const events = chain(2);
     const metadataJson = events[1]!.metadataJson.replace('"role":"team"', '"role":"admin"');
     expect(metadataJson).not.toBe(events[1]!.metadataJson);
-    // As the reader hands it over: the metadata parsed from the text it read.
-    events[1] = { ...events[1]!, metadataJson, metadata: JSON.parse(metadataJson) };
+    events[1] = { ...events[1]!, metadataJson };
     expect(verify(events).brokenAt).toMatchObject({ version: 2, code: 'HASH_MISMATCH' });
   });
 

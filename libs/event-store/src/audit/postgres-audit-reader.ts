@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { eachRow } from '../each-row.js';
 import type { FeedCursor } from '../postgres-event-store.js';
-import type { EventMetadata } from '../stored-event.js';
 import type { ChainEvent } from './hash-chain-verifier.js';
 
 // Times as epoch milliseconds (exact in a double): cheaper to read than dates, and what the check compares.
@@ -197,7 +196,6 @@ function toChainEvent(row: ChainRow): ChainEvent {
     schemaVersion: row[5],
     dataJson: row[6],
     metadataJson: row[7],
-    metadata: JSON.parse(row[7]) as EventMetadata,
     occurredAt: Number(row[8]),
     recordedAt: Number(row[9]),
     previousHash: row[10],
