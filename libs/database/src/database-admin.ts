@@ -3,8 +3,11 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { databaseName } from '@app/config';
 import { ormOptions } from './orm.config.js';
 
-/** Creates the database named in the URL if it does not exist yet (connecting to the `postgres` database). */
-export async function createDatabaseIfMissing(databaseUrl: string): Promise<boolean> {
+/**
+ * Runs `work` with the name of the database the URL names and a client connected to the server's
+ * `postgres` database (a database cannot be created or dropped from a connection to itself).
+ */
+async function onServer<T>(databaseUrl: string, work: (client: pg.Client, name: string) => Promise<T>): Promise<T> {
   const name = databaseName(databaseUrl);
   if (!name) throw new Error('DATABASE_URL names no database');
   const adminUrl = new URL(databaseUrl);
@@ -12,33 +15,32 @@ export async function createDatabaseIfMissing(databaseUrl: string): Promise<bool
   const client = new pg.Client({ connectionString: adminUrl.toString() });
   await client.connect();
   try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount) return false;
-    await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
-    return true;
+    return await work(client, name);
   } finally {
     await client.end();
   }
 }
 
-export async function dropDatabaseIfExists(databaseUrl: string): Promise<void> {
-  const name = databaseName(databaseUrl);
-  if (!name) throw new Error('DATABASE_URL names no database');
-  const adminUrl = new URL(databaseUrl);
-  adminUrl.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: adminUrl.toString() });
-  await client.connect();
-  try {
+/** Creates the database named in the URL if it does not exist yet (connecting to the `postgres` database). */
+export function createDatabaseIfMissing(databaseUrl: string): Promise<boolean> {
+  return onServer(databaseUrl, async (client, name) => {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount) return false;
+    await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+    return true;
+  });
+}
+
+export function dropDatabaseIfExists(databaseUrl: string): Promise<void> {
+  return onServer(databaseUrl, async (client, name) => {
     // Give pools that are closing a moment to let go before forcing the last connections off.
     for (let attempt = 0; attempt < 50; attempt++) {
-      const open = await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
-      if (open.rows[0].n === 0) break;
+      const open = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+      if (open.rows[0]!.n === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** Applies every pending migration; answers the names of those applied. */
