@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { StoredNotification } from '../notification.js';
 import type { DeliveryOutcome, DeliveryTarget, NotificationChannel } from './notification-channel.js';
+import { inTransaction } from '../transaction.js';
 
 /** NOTIFY channel of new inbox entries, with `<owner key id>:<entry seq>`: the API's live stream listens. */
 export const INBOX_CHANNEL = 'pt_inbox_items';
@@ -35,17 +36,7 @@ export class InboxChannel implements NotificationChannel {
 
   async send(notification: StoredNotification, target: DeliveryTarget): Promise<DeliveryOutcome> {
     const started = performance.now();
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await putInInboxes(client, notification.id, [target]);
-      await client.query('COMMIT');
-      return { ok: true, statusCode: null, latencyMs: Math.round(performance.now() - started), error: null, responseExcerpt: null };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    await inTransaction(this.pool, (client) => putInInboxes(client, notification.id, [target]));
+    return { ok: true, statusCode: null, latencyMs: Math.round(performance.now() - started), error: null, responseExcerpt: null };
   }
 }

@@ -4,6 +4,7 @@ import type { ProjectFacts, StoredNotification } from '../notification.js';
 import { projectDigest } from '../rules/project-digest.rule.js';
 import { type DeliveryRef, fanOut, insertNotifications, recordRun } from '../store/notification-store.js';
 import { lockCursor } from './notifier.js';
+import { inTransaction } from '../transaction.js';
 
 export const DIGEST_RUN = 'project-digest';
 
@@ -43,9 +44,7 @@ export class DigestRun {
   }
 
   private async digestFor(subscriptionId: string, periodEnd: Date): Promise<{ notifications: StoredNotification[]; deliveries: DeliveryRef[] }> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       // Inbox entries are numbered as they are written; writers take turns so that they commit in that order too.
       await lockCursor(client);
       const locked = await client.query<{ period_start: Date; created_at: Date; project_ids: string[]; countries: string[] }>(
@@ -55,10 +54,7 @@ export class DigestRun {
         [subscriptionId, periodEnd],
       );
       const subscription = locked.rows[0];
-      if (!subscription) {
-        await client.query('COMMIT');
-        return { notifications: [], deliveries: [] };
-      }
+      if (!subscription) return { notifications: [], deliveries: [] };
       const entries = await client.query<{ type: NotificationType; headline: string; time: Date; project: ProjectFacts }>(
         `SELECT type, headline, time, data->'project' AS project FROM notifications
          WHERE created_at > $1 AND created_at <= $2 AND type <> 'project.digest' AND project_id IS NOT NULL
@@ -78,13 +74,7 @@ export class DigestRun {
       const notifications = draft ? await insertNotifications(client, [draft]) : [];
       const deliveries = await fanOut(client, notifications);
       await client.query('UPDATE subscriptions SET last_digest_at = $2 WHERE id = $1', [subscriptionId, periodEnd]);
-      await client.query('COMMIT');
       return { notifications, deliveries };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }

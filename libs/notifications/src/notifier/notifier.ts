@@ -7,6 +7,7 @@ import { notificationsFor } from '../rules/notification-rules.js';
 import type { StoredProjectEvent } from '../rules/project-facts.js';
 import { type DeliveryRef, fanOut, insertNotifications } from '../store/notification-store.js';
 import { needsWholeState, rememberedState } from './remembered-state.js';
+import { inTransaction } from '../transaction.js';
 
 /** The cursor row of the notifier in notifier_cursors. */
 export const NOTIFIER_CURSOR = 'notifier';
@@ -69,15 +70,10 @@ export class Notifier {
   }
 
   async runBatch(): Promise<NotifierBatch> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       const cursor = await lockCursor(client);
       const events = await this.store.readAll(cursor, this.batchSize);
-      if (events.length === 0) {
-        await client.query('COMMIT');
-        return { events: 0, notifications: [], deliveries: [] };
-      }
+      if (events.length === 0) return { events: 0, notifications: [], deliveries: [] };
 
       const memories = await this.loadMemories(client, events);
       const drafts: NotificationDraft[] = [];
@@ -100,14 +96,8 @@ export class Notifier {
         `UPDATE notifier_cursors SET transaction_id = $2::xid8, position = $3, updated_at = now() WHERE name = $1`,
         [NOTIFIER_CURSOR, last.transactionId, last.position],
       );
-      await client.query('COMMIT');
       return { events: events.length, notifications, deliveries };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   private async apply(memory: ProjectMemory, event: StoredEvent): Promise<NotificationDraft[]> {

@@ -3,6 +3,7 @@ import type { ProjectFacts, StoredNotification } from '../notification.js';
 import { isAnnouncedOverdue, milestoneOverdue } from '../rules/milestone-overdue.rule.js';
 import { type DeliveryRef, fanOut, insertNotifications, recordRun } from '../store/notification-store.js';
 import { lockCursor } from './notifier.js';
+import { inTransaction } from '../transaction.js';
 
 export const OVERDUE_SCAN_RUN = 'milestone-overdue-scan';
 
@@ -33,9 +34,7 @@ export class OverdueScan {
 
   async run(now = new Date()): Promise<{ notifications: StoredNotification[]; deliveries: DeliveryRef[] }> {
     const today = now.toISOString().slice(0, 10);
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       await lockCursor(client);
       // The same rule as isAnnouncedOverdue, in SQL so that settled milestones are never read again.
       const claimed = await client.query<OverdueRow>(
@@ -73,13 +72,7 @@ export class OverdueScan {
       const notifications = await insertNotifications(client, drafts);
       const deliveries = await fanOut(client, notifications);
       await recordRun(client, OVERDUE_SCAN_RUN);
-      await client.query('COMMIT');
       return { notifications, deliveries };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }

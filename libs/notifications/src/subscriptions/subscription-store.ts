@@ -4,6 +4,7 @@ import { newWebhookSecret } from '../channels/webhook-signature.js';
 import type { NotificationType } from '../notification-types.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { DeliveryAttempt, Subscription, SubscriptionChannel, SubscriptionFilter } from './subscription.js';
+import { inTransaction } from '../transaction.js';
 
 export interface NewSubscription {
   channel: SubscriptionChannel;
@@ -78,21 +79,13 @@ export class SubscriptionStore {
 
   /** Deletes it: nothing more is delivered, pending deliveries are cancelled, the attempts stay on record. */
   async delete(id: string): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await client.query(`UPDATE subscriptions SET status = 'deleted', status_changed_at = now(), status_reason = 'deleted by its owner' WHERE id = $1`, [id]);
       await client.query(
         `UPDATE deliveries SET status = 'cancelled', last_error = 'the subscription was deleted' WHERE subscription_id = $1 AND status = 'pending'`,
         [id],
       );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Resumes a disabled subscription (after a 410); what was cancelled meanwhile stays cancelled. */
