@@ -8,6 +8,7 @@ import { AuditSchema } from './migrations/migration-2026-11-25-audit.js';
 import { NotificationsSchema } from './migrations/migration-2026-11-25-notifications.js';
 import { MeasurementsByProject } from './migrations/migration-2026-12-02-measurements-by-project.js';
 import { EventsAsWritten } from './migrations/migration-2026-12-03-events-as-written.js';
+import { SnapshotsAsWritten } from './migrations/migration-2026-12-03-snapshots-as-written.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
 export const MIGRATIONS = [
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   { name: 'migration-2026-11-25-notifications', class: NotificationsSchema },
   { name: 'migration-2026-12-02-measurements-by-project', class: MeasurementsByProject },
   { name: 'migration-2026-12-03-events-as-written', class: EventsAsWritten },
+  { name: 'migration-2026-12-03-snapshots-as-written', class: SnapshotsAsWritten },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -74,4 +74,19 @@ describe('project snapshots', () => {
     expect(rows.rows).toEqual([{ state_version: 2, version: 12 }]);
     expect(await bumped.load(id)).toMatchObject({ fromSnapshot: 12, folded: 0 });
   });
+
+  it('keep the state as the text the store wrote, and read a state stored as jsonb wrote it (before 2026-12-03) alike', async () => {
+    const snapshots = new PostgresSnapshotStore<ProjectState>(pool, 3);
+    const id = await startedProject(createProjectCommandHandler(store), 6);
+    const { state, version } = await createProjectCommandHandler(store, { cachedStreams: 0 }).load(id);
+    await snapshots.save({ streamId: id, version, state });
+    const stored = async () =>
+      (await pool.query<{ text: string }>('SELECT state::text AS text FROM project_snapshots WHERE stream_id = $1 AND state_version = 3', [id])).rows[0]!.text;
+    expect(await stored()).toBe(JSON.stringify(state));
+
+    // What the migration converts: jsonb's rendering of the same state (keys reordered, spaces after separators).
+    await pool.query('UPDATE project_snapshots SET state = state::jsonb::json WHERE stream_id = $1 AND state_version = 3', [id]);
+    expect(await stored()).not.toBe(JSON.stringify(state));
+    expect(await snapshots.latest(id)).toEqual({ streamId: id, version, state });
+  });
 });
