@@ -17,6 +17,7 @@ import {
 } from '@app/read-models';
 import { enqueueLag } from '../metrics/worker-metrics.js';
 import { SYNC_BATCH_JOB_OPTIONS, syncJobOptions } from './projection-offers.js';
+import { CoalescedRun } from './coalesced-run.js';
 import { RelayLease } from './relay-lease.js';
 import { SyncWindow } from './sync-window.js';
 
@@ -40,7 +41,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly listener: AppendListener;
   private timer: NodeJS.Timeout | undefined;
-  private reconciling = false;
+  /** Reconciles one at a time; one asked for during another runs once more after it (see CoalescedRun). */
+  private readonly reconciles = new CoalescedRun(() => this.reconcileOnce());
+  /** Shutting down: a reconcile still asked for then would only fail on a closing pool. */
+  private stopping = false;
   /** Announced projects gathered into one batch job per window (see SyncWindow). */
   private readonly window: SyncWindow;
   /** Held by the one relay (of several workers) whose window sends batch jobs. */
@@ -90,6 +94,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
     clearInterval(this.leaseTimer);
     await this.listener.stop();
@@ -133,10 +138,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if ((await this.lease.renew()) && !heldBefore) await this.reconcile();
   }
 
-  /** Offers each lagging project a sync job of its own (the careful path: its own retries, its own dead letter). */
-  async reconcile(): Promise<number> {
-    if (this.reconciling) return 0;
-    this.reconciling = true;
+  /**
+   * Offers each lagging project a sync job of its own (the careful path: its own retries, its own dead
+   * letter). Resolves once a reconcile that started after the call has ended: one asked for while another
+   * runs (a timer's tick, a lease taken over, the appends channel back after a drop) runs after it, since
+   * the one running may have read before what it is asked for happened.
+   */
+  reconcile(): Promise<void> {
+    return this.reconciles.request();
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    if (this.stopping) return;
     try {
       let lagging: ProjectionJob[];
       try {
@@ -158,12 +171,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           })),
         );
       }
-      return lagging.length;
     } catch (error) {
       this.logger.warn(`reconcile failed, retrying in ${this.config.reconcileIntervalMs} ms: ${describe(error)}`);
-      return 0;
-    } finally {
-      this.reconciling = false;
     }
   }
 
