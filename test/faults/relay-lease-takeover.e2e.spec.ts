@@ -52,6 +52,13 @@ it('brings views up to date within seconds after the worker holding the relay le
   });
   expect(recorded.status).toBe(201);
 
-  await eventually(async () => (await redis.get(leaseKey)) !== holder && (await redis.get(leaseKey)) !== null, 10_000, 'the second worker to take the lease');
+  await eventually(
+    async () => {
+      const now = await redis.get(leaseKey);
+      return now !== null && now !== holder;
+    },
+    10_000,
+    'the second worker to take the lease',
+  );
   await eventually(viewsCurrent, 10_000, 'the second worker to project the measurement');
 }, 60_000);

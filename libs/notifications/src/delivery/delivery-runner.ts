@@ -4,6 +4,7 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import { NOTIFICATION_COLUMNS, type NotificationRow, toStoredNotification } from '../store/notification-store.js';
 import type { SubscriptionChannel } from '../subscriptions/subscription.js';
 import { retryDelayMs } from './retry-schedule.js';
+import { inTransaction } from '../transaction.js';
 
 /** How often a run that found the delivery held by another looks again. */
 const LEASE_RECHECK_MS = 1_000;
@@ -128,18 +129,10 @@ export class DeliveryRunner {
         ],
       );
     if (outcome.gone) {
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(this.pool, async (client) => {
         await recordAttempt(client);
         await disableSubscription(client, claim.subscription_id, 'The receiver answered 410 Gone.');
-        await client.query('COMMIT');
-      } catch (failure) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw failure;
-      } finally {
-        client.release();
-      }
+      });
     } else {
       // One statement, so one transaction: the attempt and the delivery's new state are written together.
       await recordAttempt(this.pool);
