@@ -65,6 +65,24 @@ describe('milestone.overdue', () => {
     expect(await overdueInbox(manager)).toHaveLength(1);
   }, 100_000);
 
+  it('is announced as soon as a milestone is planned with a date already past, not at the next scheduled scan', async () => {
+    const running = await start('overdue_prompt_e2e', {});
+    const manager = await createKey(running, 'manager');
+    await running.http.post('/subscriptions').set(auth(manager)).send({ channel: 'inbox', filter: { types: ['milestone.overdue'] } }).expect(201);
+    const project = await startedProject(running, manager);
+    // The schedule scans when the worker starts, then a minute apart (the default): wait for that first one.
+    await eventually(async () => (await scans()) >= 1, 10_000, 'the scan at start');
+
+    const planned = Date.now();
+    const missed = await project.planMilestone('Bridge completed', isoDate(-1));
+    const [overdue] = await eventually(async () => {
+      const items = await overdueInbox(manager);
+      return items.length > 0 && items;
+    }, 10_000, 'milestone.overdue');
+    expect(Date.now() - planned).toBeLessThan(10_000);
+    expect(overdue).toMatchObject({ subject: `milestones/${missed}` });
+  });
+
   it('is announced once per milestone, and again only when a rescheduled date is missed too', async () => {
     const running = await start('overdue_once_e2e', { env: { OVERDUE_SCAN_INTERVAL_MS: '200' } });
     const manager = await createKey(running, 'manager');

@@ -14,7 +14,8 @@ const STRANDED_AFTER_POLLS = 5;
 /**
  * The notifier's jobs. Each first brings the notifier up to the feed, so the overdue scan and the digest
  * judge the latest state. The overdue scan runs on its schedule (a date passing records nothing) and
- * after any new events (a milestone planned or moved to a date already past). Deliveries are offered
+ * after new events that leave a project with a milestone past its due date (one planned or moved to a
+ * date already past, or its project followed to the head of its stream). Deliveries are offered
  * to their queue after each commit; a crash in between leaves them pending in PostgreSQL, where the
  * poll finds them.
  */
@@ -36,8 +37,10 @@ export class NotifierProcessor extends WorkerHost {
   async process(job: Job): Promise<{ events: number; notifications: number }> {
     const followed = await this.notifier.catchUp((batch: NotifierBatch) => this.dispatcher.dispatch(batch.deliveries));
     let notifications = followed.notifications.length;
-    // New events may have planned or moved a milestone to a date already past: judge it now, not at the next tick.
-    if (followed.events > 0 || job.name === NOTIFIER_JOBS.scanOverdue) {
+    // New events may have planned or moved a milestone to a date already past, or brought its project to
+    // the head of its stream: judge it now, not at the next tick. Events that leave no followed project
+    // with a milestone past due give the scan nothing to find.
+    if (followed.milestonesPastDue || job.name === NOTIFIER_JOBS.scanOverdue) {
       const found = await this.overdue.run();
       await this.dispatcher.dispatch(found.deliveries);
       notifications += found.notifications.length;

@@ -3,6 +3,7 @@ import { evolve, initialProjectState, PROJECT_EVENT_TYPES, type ProjectEvent, ty
 import type { FeedCursor, PostgresEventStore, StoredEvent } from '@app/event-store';
 import type { NotificationDraft, StoredNotification } from '../notification.js';
 import type { AnnouncedThresholds } from '../rules/indicator-threshold-reached.rule.js';
+import { hasMilestoneAnnouncedOverdue } from '../rules/milestone-overdue.rule.js';
 import { notificationsFor } from '../rules/notification-rules.js';
 import type { StoredProjectEvent } from '../rules/project-facts.js';
 import { type DeliveryRef, fanOut, insertNotifications } from '../store/notification-store.js';
@@ -17,6 +18,12 @@ export interface NotifierBatch {
   events: number;
   notifications: StoredNotification[];
   deliveries: DeliveryRef[];
+  /**
+   * Whether a project it followed has a milestone the overdue scan would announce today (or already
+   * did). When none has, a scan after it finds nothing new: what a scan can claim changes only when the
+   * notifier follows a project, and when a date passes, which the scan's own schedule covers.
+   */
+  milestonesPastDue: boolean;
 }
 
 /**
@@ -58,10 +65,11 @@ export class Notifier {
 
   /** Batches until the feed has nothing new; answers the totals. */
   async catchUp(onBatch?: (batch: NotifierBatch) => Promise<void>): Promise<NotifierBatch> {
-    const total: NotifierBatch = { events: 0, notifications: [], deliveries: [] };
+    const total: NotifierBatch = { events: 0, notifications: [], deliveries: [], milestonesPastDue: false };
     for (;;) {
       const batch = await this.runBatch();
       total.events += batch.events;
+      total.milestonesPastDue ||= batch.milestonesPastDue;
       total.notifications.push(...batch.notifications);
       total.deliveries.push(...batch.deliveries);
       if (onBatch && batch.events > 0) await onBatch(batch);
@@ -73,7 +81,7 @@ export class Notifier {
     return inTransaction(this.pool, async (client) => {
       const cursor = await lockCursor(client);
       const events = await this.store.readAll(cursor, this.batchSize);
-      if (events.length === 0) return { events: 0, notifications: [], deliveries: [] };
+      if (events.length === 0) return { events: 0, notifications: [], deliveries: [], milestonesPastDue: false };
 
       const memories = await this.loadMemories(client, events);
       const drafts: NotificationDraft[] = [];
@@ -96,7 +104,9 @@ export class Notifier {
         `UPDATE notifier_cursors SET transaction_id = $2::xid8, position = $3, updated_at = now() WHERE name = $1`,
         [NOTIFIER_CURSOR, last.transactionId, last.position],
       );
-      return { events: events.length, notifications, deliveries };
+      const today = new Date().toISOString().slice(0, 10);
+      const milestonesPastDue = [...memories.values()].some((memory) => memory.touched && hasMilestoneAnnouncedOverdue(memory.state, today));
+      return { events: events.length, notifications, deliveries, milestonesPastDue };
     });
   }
 

@@ -19,14 +19,22 @@ openStoreDatabase('overdue_scan', 4, (opened) => {
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
-/** A proposed project with one milestone that was due five days ago; answers the project's id. */
-async function projectWithMissedMilestone(title: string): Promise<string> {
+const run = (projectId: string, command: Parameters<typeof handler.handle>[1]) => handler.handle(projectId, command, { metadata: metadata() });
+
+/** A proposed project with no milestone; answers its id. */
+async function proposedProject(title: string): Promise<string> {
   const projectId = randomUUID();
-  await handler.handle(projectId, {
+  await run(projectId, {
     type: 'ProposeProject',
     data: { projectId, code: `O-${projectId.slice(0, 8)}`, title, description: 'D', country: 'LA', location: {}, sector: '43040', participatingOrganisations: [{ name: 'O', role: 1 }] },
-  }, { metadata: metadata() });
-  await handler.handle(projectId, { type: 'PlanMilestone', data: { milestoneId: `survey-${projectId}`, title: 'Survey', dueDate: daysAgo(5) } }, { metadata: metadata() });
+  });
+  return projectId;
+}
+
+/** A proposed project with one milestone that was due five days ago; answers the project's id. */
+async function projectWithMissedMilestone(title: string): Promise<string> {
+  const projectId = await proposedProject(title);
+  await run(projectId, { type: 'PlanMilestone', data: { milestoneId: `survey-${projectId}`, title: 'Survey', dueDate: daysAgo(5) } });
   return projectId;
 }
 
@@ -47,7 +55,7 @@ describe('the overdue scan', () => {
     await notifierAt(cancelled, 2);
     // The cancellation is in the store, but the notifier has not applied it: the milestone it knows is
     // still planned and overdue, under a project it believes proposed.
-    await handler.handle(cancelled, { type: 'CancelProject', data: { date: daysAgo(0), reason: 'Funding withdrawn' } }, { metadata: metadata() });
+    await run(cancelled, { type: 'CancelProject', data: { date: daysAgo(0), reason: 'Funding withdrawn' } });
 
     const scan = new OverdueScan(pool);
     const first = await scan.run();
@@ -58,5 +66,31 @@ describe('the overdue scan', () => {
     expect(second.notifications).toEqual([]);
     const { rows } = await pool.query(`SELECT project_id FROM notifications WHERE type = 'milestone.overdue'`);
     expect(rows.map((row) => row.project_id)).toEqual([current]);
+  });
+
+  it('is needed after a batch only when a project it followed has a milestone past its due date', async () => {
+    const pastDueAfter = async (...commands: [string, Parameters<typeof handler.handle>[1]][]) => {
+      for (const [projectId, command] of commands) await run(projectId, command);
+      const batch = await notifier.catchUp();
+      expect(batch.events).toBe(commands.length);
+      return batch.milestonesPastDue;
+    };
+    const project = await proposedProject('Weaving group');
+    const other = await proposedProject('Cattle group');
+    await notifier.catchUp();
+    const milestone = { milestoneId: `looms-${project}`, title: 'Looms delivered' };
+
+    expect(await pastDueAfter([project, { type: 'PlanMilestone', data: { ...milestone, dueDate: daysAgo(-30) } }])).toBe(false);
+    expect(await pastDueAfter([project, { type: 'RescheduleMilestone', data: { milestoneId: milestone.milestoneId, dueDate: daysAgo(1), reason: 'Rains' } }])).toBe(true);
+    // Whether the scan has announced it already is the scan's to know: the project still has one.
+    await new OverdueScan(pool).run();
+    expect(await pastDueAfter([project, { type: 'AddComponent', data: { componentId: `c-${project}`, name: 'Weaving', kind: 'industry' } }])).toBe(true);
+    // A batch that follows only projects without one gives the scan nothing to find.
+    expect(await pastDueAfter([other, { type: 'AddComponent', data: { componentId: `c-${other}`, name: 'Cattle', kind: 'industry' } }])).toBe(false);
+    expect(await pastDueAfter([project, { type: 'WaiveMilestone', data: { milestoneId: milestone.milestoneId, reason: 'Looms bought by the group itself' } }])).toBe(false);
+
+    const cancelled = await projectWithMissedMilestone('Cancelled with a milestone missed');
+    expect((await notifier.catchUp()).milestonesPastDue).toBe(true);
+    expect(await pastDueAfter([cancelled, { type: 'CancelProject', data: { date: daysAgo(0), reason: 'Funding withdrawn' } }])).toBe(false);
   });
 });

@@ -24,6 +24,17 @@ export function isAnnouncedOverdue(
 }
 
 /**
+ * Whether a project has a milestone the overdue scan would announce today (announced already or not:
+ * what was announced is the scan's to know). A project without one gives a scan nothing to find.
+ */
+export function hasMilestoneAnnouncedOverdue(
+  project: { status: string; milestones?: Record<string, { status: string; dueDate: string }> },
+  today: string,
+): boolean {
+  return Object.values(project.milestones ?? {}).some((milestone) => isAnnouncedOverdue(milestone, project.status, today));
+}
+
+/**
  * `milestone.overdue`: derived, not recorded, so the scan decides it. Announced once per milestone and
  * due date: the key names how often it was rescheduled, so only a new date that is missed again counts.
  */
