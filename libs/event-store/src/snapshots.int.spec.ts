@@ -22,11 +22,13 @@ describe('project snapshots', () => {
     const handler = createProjectCommandHandler(store, { snapshots, snapshotEvery: 10 });
     const id = await startedProject(handler, 31);
     await new Promise<void>((resolve, reject) => {
-      // Snapshot writes after an append are not awaited by the command: poll until the last one lands.
+      // Snapshot writes after an append are not awaited by the command, and may land in any order: poll
+      // until the three have landed.
       const deadline = Date.now() + 5_000;
       const poll = async () => {
-        if ((await snapshotVersions(id)).includes(30)) return resolve();
-        if (Date.now() > deadline) return reject(new Error('no snapshot at version 30'));
+        const versions = await snapshotVersions(id);
+        if ([10, 20, 30].every((version) => versions.includes(version))) return resolve();
+        if (Date.now() > deadline) return reject(new Error(`snapshots at versions ${versions.join(', ')}, not at 10, 20 and 30`));
         setTimeout(() => void poll(), 20);
       };
       void poll();
