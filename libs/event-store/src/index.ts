@@ -9,3 +9,4 @@ export * from './projects/project-command-handling.js';
 export * from './audit/index.js';
 export * from './append-announcements.js';
 export * from './each-row.js';
+export * from './transaction.js';

@@ -3,6 +3,7 @@ import { canonicalJson } from './canonical-json.js';
 import { eventHashOf, GENESIS_HASH } from './event-hash.js';
 import { AppendConditionFailed, StreamHeadMismatch, StreamVersionConflict } from './event-store.errors.js';
 import type { EventMetadata, NewEvent, StoredEvent } from './stored-event.js';
+import { inTransaction } from './transaction.js';
 
 /** Where a reader of the global feed stands: the last event read, in (transaction, position) order. */
 export interface FeedCursor {
@@ -147,25 +148,23 @@ export class PostgresEventStore {
     const headHash = rows.at(-1)!.hash;
     const statement = appendStatement(streamId, expectedVersion, previousHead, options.streamType, rows, recordedAt, options.condition);
 
-    let inserted: pg.QueryResult<InsertedRow>;
     let result: AppendResult;
-    if (options.withinTransaction) {
-      const client = await this.pool.connect();
+    const { withinTransaction } = options;
+    if (withinTransaction) {
       try {
-        await client.query('BEGIN');
-        inserted = await client.query<InsertedRow>(statement);
-        if (inserted.rowCount !== rows.length) throw await this.conflict(streamId, expectedVersion, previousHead, options.condition, client);
-        result = appendResult(streamId, version, headHash, rows, inserted.rows);
-        await options.withinTransaction(client, result);
-        await client.query('COMMIT');
+        result = await inTransaction(this.pool, async (client) => {
+          const inserted = await client.query<InsertedRow>(statement);
+          if (inserted.rowCount !== rows.length) throw await this.conflict(streamId, expectedVersion, previousHead, options.condition, client);
+          const appended = appendResult(streamId, version, headHash, rows, inserted.rows);
+          await withinTransaction(client, appended);
+          return appended;
+        });
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
         throw await this.asConflict(error, streamId, expectedVersion, previousHead, options.condition);
-      } finally {
-        client.release();
       }
     } else {
       // One statement, one round trip, its own transaction: the head moves and the events land together.
+      let inserted: pg.QueryResult<InsertedRow>;
       try {
         inserted = await this.pool.query<InsertedRow>(statement);
       } catch (error) {

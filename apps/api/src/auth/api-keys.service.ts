@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
-import type { AppendCondition } from '@app/event-store';
+import { type AppendCondition, inTransaction } from '@app/event-store';
 import type { Actor, Role } from './actor.js';
 import { hashApiKeySecret, newApiKeySecret, sameHash } from './api-key-secrets.js';
 import type { PendingKeyCheck } from './pending-key-check.js';
@@ -104,26 +104,18 @@ export class ApiKeysService implements OnApplicationBootstrap {
     if (!this.config.adminApiKey) return;
     // API processes starting together race on this row; a transaction-scoped advisory lock makes them
     // take turns (otherwise the loser can trip over the secret's unique index before ON CONFLICT applies).
-    const client = await this.pool.connect();
-    let result: pg.QueryResult;
-    try {
-      await client.query('BEGIN');
+    const secretHash = hashApiKeySecret(this.config.adminApiKey);
+    const result = await inTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(7347002)');
-      result = await client.query(
+      return client.query(
         `INSERT INTO api_keys (id, name, role, secret_hash) VALUES ($1, 'admin (ADMIN_API_KEY)', 'admin', $2)
          ON CONFLICT (id) DO UPDATE
            SET secret_hash = EXCLUDED.secret_hash, revoked_at = NULL, expires_at = NULL,
                previous_secret_hash = NULL, previous_valid_until = NULL
            WHERE api_keys.secret_hash IS DISTINCT FROM EXCLUDED.secret_hash`,
-        [BOOTSTRAP_ADMIN_KEY_ID, hashApiKeySecret(this.config.adminApiKey)],
+        [BOOTSTRAP_ADMIN_KEY_ID, secretHash],
       );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     if (result.rowCount === 0) {
       const current = await this.pool.query<{ revoked: boolean }>(`SELECT revoked_at IS NOT NULL AS revoked FROM api_keys WHERE id = $1`, [
         BOOTSTRAP_ADMIN_KEY_ID,
@@ -159,38 +151,25 @@ export class ApiKeysService implements OnApplicationBootstrap {
    * key answers it as it is.
    */
   async revoke(id: string): Promise<RevokeOutcome> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    // Refusals write nothing: their transaction commits only the lock's release.
+    return inTransaction(this.pool, async (client): Promise<RevokeOutcome> => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [REVOCATION_LOCK]);
       const target = await client.query<ApiKeyRow>(`SELECT ${VIEW_COLUMNS} FROM api_keys WHERE id = $1`, [id]);
       const row = target.rows[0];
-      if (!row) {
-        await client.query('ROLLBACK');
-        return { outcome: 'not_found' };
-      }
+      if (!row) return { outcome: 'not_found' };
       if (row.role === 'admin' && row.status === 'active') {
         const others = await client.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM api_keys WHERE role = 'admin' AND id <> $1 AND ${ACTIVE}`,
           [id],
         );
-        if (others.rows[0]!.n === 0) {
-          await client.query('ROLLBACK');
-          return { outcome: 'last_admin' };
-        }
+        if (others.rows[0]!.n === 0) return { outcome: 'last_admin' };
       }
       const revoked = await client.query<ApiKeyRow>(
         `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${VIEW_COLUMNS}`,
         [id],
       );
-      await client.query('COMMIT');
       return { outcome: 'revoked', key: toView(revoked.rows[0]!) };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /**

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { GENESIS_HASH } from '../event-hash.js';
 import { FEED_START, type FeedCursor } from '../postgres-event-store.js';
+import { inTransaction } from '../transaction.js';
 import { CheckpointHasher, type ChainEvent, holdsItsHash } from './hash-chain-verifier.js';
 import type { PostgresAuditReader } from './postgres-audit-reader.js';
 import type { ProgressListener } from './stream-verification.js';
@@ -97,9 +98,7 @@ export class AuditCheckpoints {
    * rather than being sealed into the chain.
    */
   async publish(): Promise<AuditCheckpoint | undefined> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [WRITER_LOCK]);
       const lastRow = await client.query<CheckpointRow>(`SELECT ${COLUMNS} FROM audit_checkpoints ORDER BY id DESC LIMIT 1`);
       const last = lastRow.rows[0] && toCheckpoint(lastRow.rows[0]);
@@ -113,10 +112,7 @@ export class AuditCheckpoints {
         });
         if (read < PAGE) break;
       }
-      if (hasher.events === 0) {
-        await client.query('COMMIT');
-        return undefined;
-      }
+      if (hasher.events === 0) return undefined;
       const inserted = await client.query<CheckpointRow>(
         `INSERT INTO audit_checkpoints (id, up_to_transaction_id, up_to_position, events, total_events, previous_hash, hash)
          VALUES ($1, $2::xid8, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
@@ -130,14 +126,8 @@ export class AuditCheckpoints {
           hasher.digest(),
         ],
       );
-      await client.query('COMMIT');
       return toCheckpoint(inserted.rows[0]!);
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /**

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
+import { inTransaction } from '@app/event-store';
 import type { StoredNotification } from '../notification.js';
 import type { DeliveryOutcome, DeliveryTarget, NotificationChannel } from './notification-channel.js';
-import { inTransaction } from '../transaction.js';
 
 /** NOTIFY channel of new inbox entries, with `<owner key id>:<entry seq>`: the API's live stream listens. */
 export const INBOX_CHANNEL = 'pt_inbox_items';

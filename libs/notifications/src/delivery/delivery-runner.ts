@@ -1,10 +1,10 @@
 import type pg from 'pg';
+import { inTransaction } from '@app/event-store';
 import type { DeliveryOutcome, DeliveryTarget, NotificationChannel } from '../channels/notification-channel.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { NOTIFICATION_COLUMNS, type NotificationRow, toStoredNotification } from '../store/notification-store.js';
 import type { SubscriptionChannel } from '../subscriptions/subscription.js';
 import { retryDelayMs } from './retry-schedule.js';
-import { inTransaction } from '../transaction.js';
 
 /** How often a run that found the delivery held by another looks again. */
 const LEASE_RECHECK_MS = 1_000;

@@ -1,10 +1,10 @@
 import type pg from 'pg';
+import { inTransaction } from '@app/event-store';
 import type { NotificationType } from '../notification-types.js';
 import type { ProjectFacts, StoredNotification } from '../notification.js';
 import { projectDigest } from '../rules/project-digest.rule.js';
 import { type DeliveryRef, fanOut, insertNotifications, recordRun } from '../store/notification-store.js';
 import { lockCursor } from './notifier.js';
-import { inTransaction } from '../transaction.js';
 
 export const DIGEST_RUN = 'project-digest';
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { evolve, initialProjectState, PROJECT_EVENT_TYPES, type ProjectEvent, type ProjectState, rebuildProjectState } from '@app/domain';
-import type { FeedCursor, PostgresEventStore, StoredEvent } from '@app/event-store';
+import { type FeedCursor, inTransaction, type PostgresEventStore, type StoredEvent } from '@app/event-store';
 import type { NotificationDraft, StoredNotification } from '../notification.js';
 import type { AnnouncedThresholds } from '../rules/indicator-threshold-reached.rule.js';
 import { hasMilestoneAnnouncedOverdue } from '../rules/milestone-overdue.rule.js';
@@ -8,7 +8,6 @@ import { notificationsFor } from '../rules/notification-rules.js';
 import type { StoredProjectEvent } from '../rules/project-facts.js';
 import { type DeliveryRef, fanOut, insertNotifications } from '../store/notification-store.js';
 import { needsWholeState, rememberedState } from './remembered-state.js';
-import { inTransaction } from '../transaction.js';
 
 /** The cursor row of the notifier in notifier_cursors. */
 export const NOTIFIER_CURSOR = 'notifier';

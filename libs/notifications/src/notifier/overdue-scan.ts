@@ -1,9 +1,9 @@
 import type pg from 'pg';
+import { inTransaction } from '@app/event-store';
 import type { ProjectFacts, StoredNotification } from '../notification.js';
 import { isAnnouncedOverdue, milestoneOverdue } from '../rules/milestone-overdue.rule.js';
 import { type DeliveryRef, fanOut, insertNotifications, recordRun } from '../store/notification-store.js';
 import { lockCursor } from './notifier.js';
-import { inTransaction } from '../transaction.js';
 
 export const OVERDUE_SCAN_RUN = 'milestone-overdue-scan';
 

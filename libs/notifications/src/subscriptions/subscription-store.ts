@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { inTransaction } from '@app/event-store';
 import { newWebhookSecret } from '../channels/webhook-signature.js';
 import type { NotificationType } from '../notification-types.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { DeliveryAttempt, Subscription, SubscriptionChannel, SubscriptionFilter } from './subscription.js';
-import { inTransaction } from '../transaction.js';
 
 export interface NewSubscription {
   channel: SubscriptionChannel;

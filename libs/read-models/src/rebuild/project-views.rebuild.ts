@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { eachRow, type EventMetadata } from '@app/event-store';
+import { eachRow, type EventMetadata, inTransaction } from '@app/event-store';
 import { foldedEvent } from '../event-rows.js';
 import { ProjectDetailFolder, type ProjectDetailRows, VIEW_COLUMNS, VIEW_TABLES, type ViewTable } from '../project-detail/project-detail.rows.js';
 import { nonFiniteAsText } from '../project-detail/view-rows.sql.js';
@@ -187,22 +187,14 @@ export class ProjectViewsRebuild {
 
   /** Swaps the shadow tables in, all at once; readers wait only for the renames. */
   private async swap(suffix: string): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await client.query(`LOCK TABLE ${VIEW_TABLES.join(', ')} IN ACCESS EXCLUSIVE MODE`);
       for (const table of VIEW_TABLES) {
         await client.query(`ALTER TABLE ${table} RENAME TO ${table}_replaced`);
         await client.query(`ALTER TABLE ${table}${suffix} RENAME TO ${table}`);
         await client.query(`DROP TABLE ${table}_replaced`);
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   private async compare(suffix: string): Promise<Omit<DriftReport, keyof ShadowBuild>> {

@@ -1,20 +1,23 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import { openStoreDatabase } from '../../../test/support/store-database.js';
 import { inTransaction } from './transaction.js';
 
 let pool: pg.Pool;
-openStoreDatabase('notifications_transaction', 2, (opened) => {
+openStoreDatabase('store_transaction', 2, (opened) => {
   pool = opened.pool;
 });
 
-const count = async (name: string) =>
-  (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM notifier_cursors WHERE name = $1', [name])).rows[0]!.n;
+beforeAll(async () => {
+  await pool.query('CREATE TABLE written (name text)');
+});
+
+const count = async (name: string) => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM written WHERE name = $1', [name])).rows[0]!.n;
 
 describe('inTransaction', () => {
   it('commits what the work wrote when it returns, and answers what it answered', async () => {
     const answer = await inTransaction(pool, async (client) => {
-      await client.query(`INSERT INTO notifier_cursors (name, transaction_id, position) VALUES ('committed', '0', 0)`);
+      await client.query(`INSERT INTO written (name) VALUES ('committed')`);
       return 42;
     });
     expect(answer).toBe(42);
@@ -26,7 +29,7 @@ describe('inTransaction', () => {
     const failure = new Error('the work failed');
     await expect(
       inTransaction(pool, async (client) => {
-        await client.query(`INSERT INTO notifier_cursors (name, transaction_id, position) VALUES ('rolled-back', '0', 0)`);
+        await client.query(`INSERT INTO written (name) VALUES ('rolled-back')`);
         throw failure;
       }),
     ).rejects.toBe(failure);
