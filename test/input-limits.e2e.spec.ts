@@ -142,6 +142,31 @@ describe('NUL characters', () => {
   });
 });
 
+describe('lone surrogates', () => {
+  // Half of a UTF-16 pair, which JSON can escape (\ud83d) but no text holds: stored in the log's json
+  // column, it would fail every reader that parses the log as jsonb, the notifier of every project included.
+  const message = 'must not contain a lone UTF-16 surrogate (half of a pair, like \\ud83d without its partner)';
+
+  it.each([
+    ['a title', { title: 'Bansuo cattle \ud83d' }, 'title'],
+    ['a nested value', { location: { village: '\udc04Bansuo' } }, 'location.village'],
+    ['an organisation', { participatingOrganisations: [{ name: 'Yunnan \ud83d office', role: 1 }] }, 'participatingOrganisations.0.name'],
+  ])('refuses one in %s with 400 naming the field', async (_name, fields, field) => {
+    const body = JSON.stringify({ ...bansuoProposal(), ...fields });
+    expect(body).toMatch(/\\ud83d|\\udc04/);
+    const problem = expectProblem(await postJson('/projects', body), 400);
+    expect(problem.code).toBe('REQUEST.INVALID');
+    expect(problem.errors).toEqual([{ field, message }]);
+  });
+
+  it('refuses one in a command on a project that exists, which stays at its version', async () => {
+    const before = (await system.http.get(`/projects/${projectId}/state`).set(admin).expect(200)).body;
+    const problem = expectProblem(await postJson(`/projects/${projectId}/components`, '{"name":"Weaving group \\ud83d","kind":"industry"}'), 400);
+    expect(problem.errors).toEqual([{ field: 'name', message }]);
+    expect((await system.http.get(`/projects/${projectId}/state`).set(admin).expect(200)).body).toEqual(before);
+  });
+});
+
 describe('field limits', () => {
   const long = (n: number) => 'x'.repeat(n);
   const cases: [string, string, object, string][] = [

@@ -28,25 +28,37 @@ export interface HostileJson extends FieldError {
 const NUL = '\u0000';
 
 /**
+ * Half of a UTF-16 surrogate pair without its other half (`"\ud83d"`), which JSON can carry but no
+ * Unicode text holds: the event log's json column takes it as written, and every reader that parses
+ * the log as jsonb (the read models, the notifier, a rebuild) then fails on that event for good.
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/** Why a string or key cannot be stored as text, if it cannot. */
+function unstorable(text: string): string | undefined {
+  if (text.includes(NUL)) return 'the NUL character (U+0000)';
+  if (LONE_SURROGATE.test(text)) return 'a lone UTF-16 surrogate (half of a pair, like \\ud83d without its partner)';
+  return undefined;
+}
+
+/**
  * The first thing wrong with the shape of a parsed body: nesting deeper than `maxDepth`, a key that
- * names a prototype, or a NUL character in a key or a string. Walks the value with an explicit stack,
- * so no input can overflow this check.
+ * names a prototype, or a NUL character or a lone surrogate in a key or a string. Walks the value with
+ * an explicit stack, so no input can overflow this check.
  */
 export function findHostileJson(body: unknown, maxDepth = MAX_JSON_DEPTH): HostileJson | undefined {
   const pending: { value: unknown; path: string; depth: number }[] = [{ value: body, path: '', depth: 1 }];
   while (pending.length > 0) {
     const { value, path, depth } = pending.pop()!;
-    if (typeof value === 'string' && value.includes(NUL)) {
-      return { code: 'REQUEST.INVALID', field: truncate(path || 'body'), message: 'must not contain the NUL character (U+0000)' };
-    }
+    const wrong = typeof value === 'string' ? unstorable(value) : undefined;
+    if (wrong) return { code: 'REQUEST.INVALID', field: truncate(path || 'body'), message: `must not contain ${wrong}` };
     if (value === null || typeof value !== 'object') continue;
     if (depth > maxDepth) {
       return { code: 'REQUEST.TOO_DEEP', field: path || 'body', message: `nests deeper than ${maxDepth} levels of objects and arrays` };
     }
     for (const key of Object.keys(value)) {
-      if (key.includes(NUL)) {
-        return { code: 'REQUEST.INVALID', field: truncate(path || 'body'), message: 'must not have a key that contains the NUL character (U+0000)' };
-      }
+      const wrongKey = unstorable(key);
+      if (wrongKey) return { code: 'REQUEST.INVALID', field: truncate(path || 'body'), message: `must not have a key that contains ${wrongKey}` };
       const field = path ? `${path}.${key}` : key;
       if (FORBIDDEN_KEYS.has(key)) {
         return { code: 'REQUEST.FORBIDDEN_KEY', field: truncate(field), message: `${key} is a reserved name and may not be used as a key` };

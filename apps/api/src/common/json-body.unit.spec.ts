@@ -32,6 +32,15 @@ describe('findHostileJson', () => {
     expect(findHostileJson({ note: '__proto__', tags: ['constructor'] })).toBeUndefined();
   });
 
+  it('finds a lone surrogate in any string or key, and nothing in strings whose pairs are whole', () => {
+    const message = 'must not contain a lone UTF-16 surrogate (half of a pair, like \\ud83d without its partner)';
+    expect(findHostileJson({ a: [{ b: 'cattle \ud83d' }] })).toEqual({ code: 'REQUEST.INVALID', field: 'a.0.b', message });
+    expect(findHostileJson({ title: '\udc04 first' })).toEqual({ code: 'REQUEST.INVALID', field: 'title', message });
+    expect(findHostileJson({ title: 'pair reversed \udc04\ud83d' })?.field).toBe('title');
+    expect(findHostileJson({ a: { ['k\ud800']: 1 } })).toMatchObject({ field: 'a', message: expect.stringMatching(/^must not have a key that contains a lone UTF-16 surrogate/) });
+    expect(findHostileJson({ note: 'Cattle \ud83d\udc04 delivered to Bansuo, 班索村, ລາວ, \\ud83d written out' })).toBeUndefined();
+  });
+
   it('finds a NUL character in any string or key, and nothing in strings without one', () => {
     expect(findHostileJson({ a: [{ b: 'x\u0000' }] })).toEqual({ code: 'REQUEST.INVALID', field: 'a.0.b', message: 'must not contain the NUL character (U+0000)' });
     expect(findHostileJson('\u0000')?.field).toBe('body');
