@@ -30,6 +30,9 @@ describe('pipeline metrics and readiness', () => {
     expect(metric(text, 'project_tracker_events_appended_total', '{type="ProjectProposed"}')).toBeGreaterThanOrEqual(1);
     expect(metric(text, 'project_tracker_projection_lag_seconds', '{read_model="project_detail"}')).toBe(0);
     expect(metric(text, 'project_tracker_projection_jobs', '{state="failed"}')).toBe(0);
+    const notifierLag = metric(text, 'project_tracker_notifier_lag_seconds');
+    expect(notifierLag).toBeGreaterThanOrEqual(0);
+    expect(notifierLag).toBeLessThan(60);
   });
 
   it("serves the worker's commit-to-visible and enqueue lag on its own port", async () => {

@@ -23,6 +23,7 @@ export * from './store/notification-store.js';
 export * from './delivery/retry-schedule.js';
 export * from './delivery/delivery-runner.js';
 export * from './notifier/notifier.js';
+export * from './notifier/notifier-lag.js';
 export * from './notifier/overdue-scan.js';
 export * from './notifier/digest-run.js';
 export * from './inbox/inbox-store.js';

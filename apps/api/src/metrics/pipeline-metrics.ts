@@ -4,10 +4,11 @@ import type { Queue } from 'bullmq';
 import type pg from 'pg';
 import { Gauge } from 'prom-client';
 import { PG_POOL } from '@app/database';
+import { notifierLagSeconds } from '@app/notifications';
 import { PROJECTIONS_QUEUE, projectionLagSeconds } from '@app/read-models';
 import { registry } from './metrics.js';
 
-/** Figures read at scrape time from PostgreSQL (projection lag) and Redis (the projection queue). */
+/** Figures read at scrape time from PostgreSQL (projection and notifier lag) and Redis (the projection queue). */
 @Injectable()
 export class PipelineMetrics implements OnModuleInit {
   constructor(
@@ -20,6 +21,7 @@ export class PipelineMetrics implements OnModuleInit {
     const queue = this.queue;
     registry.removeSingleMetric('project_tracker_projection_lag_seconds');
     registry.removeSingleMetric('project_tracker_projection_jobs');
+    registry.removeSingleMetric('project_tracker_notifier_lag_seconds');
     new Gauge({
       name: 'project_tracker_projection_lag_seconds',
       help: 'Seconds the read model is behind the event store (age of the oldest event not yet applied)',
@@ -27,6 +29,14 @@ export class PipelineMetrics implements OnModuleInit {
       registers: [registry],
       async collect() {
         this.set({ read_model: 'project_detail' }, await projectionLagSeconds(pool).catch(() => Number.NaN));
+      },
+    });
+    new Gauge({
+      name: 'project_tracker_notifier_lag_seconds',
+      help: 'Seconds the notifier is behind the event store (age of the oldest event it has not followed); it follows the feed in order, so one event it cannot get past holds back every notification',
+      registers: [registry],
+      async collect() {
+        this.set(await notifierLagSeconds(pool).catch(() => Number.NaN));
       },
     });
     new Gauge({

@@ -1,5 +1,5 @@
 import { Inject, Logger } from '@nestjs/common';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
@@ -71,5 +71,15 @@ export class NotifierProcessor extends WorkerHost {
     }
     if (notifications > 0) this.logger.debug(`${job.name}: ${followed.events} events, ${notifications} notifications`);
     return { events: followed.events, notifications };
+  }
+
+  /**
+   * The notifier follows the feed in order: a batch that fails leaves the cursor where it was, and
+   * until one gets past it no project's notifications go out (project_tracker_notifier_lag_seconds
+   * grows). Said at error level, every time.
+   */
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, error: Error): void {
+    this.logger.error(`Notifier job ${job?.name ?? '(unknown)'} failed; notifications wait until the notifier gets past it: ${error.message}`);
   }
 }
