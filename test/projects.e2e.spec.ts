@@ -246,6 +246,22 @@ describe('concurrency, preconditions and idempotency', () => {
     expect(other.body.code).toBe('IDEMPOTENCY_KEY.REUSED');
   });
 
+  it('keeps an Idempotency-Key to the API key that sent it: another client may pick the same one', async () => {
+    const id = await propose();
+    const team = await createKey(system, 'team', [id]);
+    const key = `delivery-${Math.random()}`;
+    const body = { name: 'Cattle shed', kind: 'industry' };
+    const byTeam = await system.http.post(`/projects/${id}/components`).set(auth(team)).set('Idempotency-Key', key).send(body).expect(201);
+    const byManager = await system.http.post(`/projects/${id}/components`).set(auth(manager)).set('Idempotency-Key', key).send(body).expect(201);
+    expect(byManager.headers['idempotent-replayed']).toBeUndefined();
+    expect(byManager.body.componentId).not.toBe(byTeam.body.componentId);
+    expect(byManager.body.version).toBe(byTeam.body.version + 1);
+    // Each key's replay answers its own first answer.
+    const replayed = await system.http.post(`/projects/${id}/components`).set(auth(team)).set('Idempotency-Key', key).send(body).expect(201);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.body).toEqual(byTeam.body);
+  });
+
   it('answers concurrent requests with one Idempotency-Key once', async () => {
     const id = await propose();
     const key = `component-${Math.random()}`;
