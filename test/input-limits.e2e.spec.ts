@@ -197,6 +197,32 @@ describe('field limits', () => {
   });
 });
 
+describe('query parameters', () => {
+  // Refused alike whether the endpoint takes some parameters or none: an ignored one (a filter the
+  // endpoint does not have) would answer as if it had applied.
+  it.each([
+    ['/projects?foo=1', 'foo'],
+    ['/projects/{id}?foo=1', 'foo'],
+    ['/projects/{id}/timeline?_=123', '_'],
+    ['/projects/{id}/events.ndjson?fromVersion=5', 'fromVersion'],
+    ['/portfolio?country=LA', 'country'],
+    ['/audit/checkpoints/1?hash=abc', 'hash'],
+  ])('refuses one that %s does not take, naming it', async (path, name) => {
+    const problem = expectProblem(await system.http.get(path.replace('{id}', projectId)).set(admin), 400);
+    expect(problem.code).toBe('REQUEST.INVALID');
+    expect(problem.errors).toEqual([{ field: name, message: `${name} should not exist` }]);
+  });
+
+  it('answers the endpoints that take none when none is given', async () => {
+    await system.http.get(`/projects/${projectId}/events.ndjson`).set(admin).expect(200);
+    await system.http.get('/portfolio').set(admin).expect(200);
+    // No worker runs here, so the project has no view yet: the endpoint itself answers that.
+    for (const path of [`/projects/${projectId}`, `/projects/${projectId}/timeline`]) {
+      expect(expectProblem(await system.http.get(path).set(admin), 404).code).toBe('PROJECT.NOT_FOUND');
+    }
+  });
+});
+
 describe('unknown fields, wrong types and invalid dates', () => {
   it.each([
     ['an unknown top-level field', { ...bansuoProposal(), owner: 'me' }, ['owner']],

@@ -311,6 +311,11 @@ describe('operations', () => {
     expect(Object.keys(docs.body.paths)).toEqual(
       expect.arrayContaining(['/projects', '/projects/{id}', '/projects/{id}/events', '/api-keys', '/health/ready']),
     );
+    // Endpoints that refuse every query parameter document none.
+    const queryOf = (path: string) => (docs.body.paths[path].get.parameters ?? []).filter((p: { in: string }) => p.in === 'query');
+    expect(queryOf('/projects/{id}')).toEqual([]);
+    expect(queryOf('/portfolio')).toEqual([]);
+    expect(queryOf('/projects').map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['country', 'status']));
   });
 
   it('brings an idle read model to the last version within a second', async () => {

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuditCheckpoints } from '@app/event-store';
 import { Roles } from '../auth/auth.decorators.js';
+import { noQuery } from '../common/no-query.pipe.js';
 import { ProblemException } from '../common/problem.js';
 import { AccessLogService } from './access-log.service.js';
 import { AUDIT_OUTCOME, Audited } from './access-log.interceptor.js';
@@ -50,7 +51,7 @@ export class AuditController {
   @Roles('admin', 'manager', 'auditor')
   @Audited('audit.checkpoint')
   @ApiOperation({ summary: 'One checkpoint' })
-  async get(@Param('checkpointId', checkpointId) id: number) {
+  async get(@Param('checkpointId', checkpointId) id: number, @Query(noQuery) _query: object) {
     const checkpoint = await this.checkpoints.get(id);
     if (!checkpoint) throw new ProblemException(404, 'CHECKPOINT.NOT_FOUND', 'Not Found', `There is no checkpoint ${id}.`);
     return checkpoint;

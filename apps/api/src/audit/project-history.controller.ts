@@ -6,6 +6,7 @@ import { PostgresEventStore } from '@app/event-store';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { assertMayRead } from '../auth/project-access.js';
+import { noQuery } from '../common/no-query.pipe.js';
 import { Audited } from './access-log.interceptor.js';
 import { DiffQueryDto, ProjectEventsQueryDto, StateQueryDto, toInstant } from './dto/audit-queries.dto.js';
 import { exportLine } from './ndjson-export.js';
@@ -69,7 +70,7 @@ export class ProjectHistoryController {
       'X-Stream-Head-Hash). Verify a file with `node scripts/verify-ndjson.mjs file.ndjson` (docs/verify-export.md): ' +
       'corrections appear as their own events beside the measurements they correct.',
   })
-  async exportNdjson(@Param('id', projectIdPipe) id: string, @CurrentActor() actor: Actor, @Res() response: Response): Promise<void> {
+  async exportNdjson(@Param('id', projectIdPipe) id: string, @Query(noQuery) _query: object, @CurrentActor() actor: Actor, @Res() response: Response): Promise<void> {
     assertMayRead(actor, id);
     const version = await this.history.currentVersion(id);
     const head = await this.history.eventAt(id, version);

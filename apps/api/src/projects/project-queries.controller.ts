@@ -9,6 +9,7 @@ import { ProjectDetailReader, readMilestoneTimeline } from '@app/read-models';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { assertMayRead } from '../auth/project-access.js';
+import { noQuery } from '../common/no-query.pipe.js';
 import { ProblemException } from '../common/problem.js';
 import { MAX_COUNTER, today } from '../common/validation.js';
 
@@ -56,7 +57,7 @@ export class ProjectQueriesController {
   @Get(':id')
   @ApiOperation({ summary: 'One project with components, milestones, indicators and progress; ETag is its version' })
   @ApiOkResponse({ description: 'The project read model' })
-  async get(@Param('id', uuid) id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
+  async get(@Param('id', uuid) id: string, @Query(noQuery) _query: object, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
     assertMayRead(actor, id);
     const project = await this.reader.get(id, today());
     if (!project) throw notFound(id);
@@ -66,7 +67,7 @@ export class ProjectQueriesController {
 
   @Get(':id/timeline')
   @ApiOperation({ summary: "The project's milestones in due-date order, each with its history (planned, rescheduled, reached, waived)" })
-  async timeline(@Param('id', uuid) id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
+  async timeline(@Param('id', uuid) id: string, @Query(noQuery) _query: object, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
     assertMayRead(actor, id);
     const project = await this.reader.summary(id);
     if (!project) throw notFound(id);

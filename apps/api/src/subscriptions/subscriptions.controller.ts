@@ -6,6 +6,7 @@ import { PG_POOL } from '@app/database';
 import { checkWebhookUrl, type Subscription, SubscriptionStore } from '@app/notifications';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { noQuery } from '../common/no-query.pipe.js';
 import { ProblemException } from '../common/problem.js';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto.js';
 import { ListDeliveriesQueryDto, ListSubscriptionsQueryDto } from './dto/subscription-queries.dto.js';
@@ -50,7 +51,7 @@ export class SubscriptionsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One subscription' })
-  async get(@Param('id', uuid) id: string, @CurrentActor() actor: Actor) {
+  async get(@Param('id', uuid) id: string, @Query(noQuery) _query: object, @CurrentActor() actor: Actor) {
     return this.owned(id, actor);
   }
 
