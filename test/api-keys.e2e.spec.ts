@@ -144,6 +144,21 @@ describe('revoking keys', () => {
     expect(await countEvents(system.db)).toBe(before);
   });
 
+  it('answers a revoked key 401, not the 403 its role or scope would get, on a command it may not run', async () => {
+    const project = (await system.http.post('/projects').set(admin).send(bansuoProposal()).expect(201)).body.id as string;
+    const auditor = await createKey({ name: 'Revoked auditor', role: 'auditor' });
+    const team = await createKey({ name: 'Revoked team', role: 'team', projectIds: [BOOTSTRAP_ADMIN_KEY_ID] });
+    // Each key's first command is refused (403) after a lookup, so the next one is answered from memory.
+    for (const key of [auditor, team]) {
+      expectProblem(await system.http.post(`/projects/${project}/components`).set(auth(key.secret)).send({}), 403);
+    }
+    await system.db.query('UPDATE api_keys SET revoked_at = now() WHERE id = ANY($1::uuid[])', [[auditor.id, team.id]]);
+    for (const key of [auditor, team]) {
+      expectProblem(await system.http.post(`/projects/${project}/components`).set(auth(key.secret)).send({}), 401);
+      expectProblem(await system.http.post('/projects').set(auth(key.secret)).send({}), 401);
+    }
+  });
+
   it('answers 404 for an unknown key', async () => {
     const problem = expectProblem(await system.http.delete('/api-keys/0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f').set(admin), 404);
     expect(problem.code).toBe('API_KEY.NOT_FOUND');

@@ -197,6 +197,22 @@ describe('keys, roles and scope', () => {
     expect(list.body.items.map((p: { id: string }) => p.id)).toEqual([mine]);
   });
 
+  it('refuses a key without permission with 403 before it looks at the body', async () => {
+    const mine = await propose();
+    const other = await propose();
+    const team = await createKey(system, 'team', [mine]);
+    const refused = await system.http.post(`/projects/${mine}/components`).set(auth(auditor)).send({}).expect(403);
+    expect(refused.body).toMatchObject({ status: 403, detail: 'An auditor key reads; it records nothing.' });
+    expect(refused.body.errors).toBeUndefined();
+    await system.http.post('/projects').set(auth(auditor)).send({ code: 7 }).expect(403);
+    const outOfScope = await system.http.post(`/projects/${other}/components`).set(auth(team)).send({}).expect(403);
+    expect(outOfScope.body.detail).toBe(`This team key is not scoped to project ${other}.`);
+    await system.http.post(`/projects/${mine}/approve`).set(auth(team)).send({ date: 'soon' }).expect(403);
+    const invalid = await system.http.post(`/projects/${mine}/components`).set(auth(team)).send({}).expect(400);
+    expect(invalid.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['name', 'kind']));
+    expect(await eventCount(other)).toBe(1);
+  });
+
   it('lets auditors read but record nothing', async () => {
     const id = await propose();
     await system.http.post(`/projects/${id}/approve`).set(auth(auditor)).send({}).expect(403);

@@ -11,6 +11,7 @@ import { ProjectionsAdminController } from './admin/projections-admin.controller
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { AUDIT_CONTROLLERS, AUDIT_PROVIDERS } from './audit/audit.providers.js';
 import { ApiKeysService } from './auth/api-keys.service.js';
+import { ProjectCommandGuard } from './auth/project-command.guard.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { ApiKeysController } from './keys/api-keys.controller.js';
@@ -56,11 +57,13 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
     PipelineMetrics,
     projectionQueueProvider,
     ProjectionQueueCloser,
-    // Global guards run in this order: count the address (unknown keys too), authenticate, count the key.
+    // Global guards run in this order: count the address (unknown keys too), authenticate, count the key,
+    // authorise a project command (before any pipe validates its body).
     { provide: APP_GUARD, useClass: AddressRateLimitGuard },
     ...AUDIT_PROVIDERS,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: KeyRateLimitGuard },
+    { provide: APP_GUARD, useClass: ProjectCommandGuard },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })

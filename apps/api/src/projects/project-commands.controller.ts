@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -11,11 +11,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { LifecycleCommand, ProjectCommand } from '@app/domain';
+import type { LifecycleCommand, ProjectCommand, ProjectCommandType } from '@app/domain';
 import { canonicalJson } from '@app/event-store';
 import type { Actor } from '../auth/actor.js';
 import { type AuthenticatedRequest, CurrentActor, KeyCheckedByAppend } from '../auth/auth.decorators.js';
-import { assertMayRun } from '../auth/project-access.js';
+import { type AuthorizedCommandRequest, RunsProjectCommand } from '../auth/project-command.guard.js';
 import { type CommandHeaders, CommandHeadersParam } from '../common/command-headers.js';
 import { ProblemException } from '../common/problem.js';
 import type { CorrelatedRequest } from '../common/request-context.middleware.js';
@@ -48,16 +48,18 @@ const COMMAND_HEADERS = [
   }),
 ];
 
-function CommandDocs(summary: string, creates: boolean): MethodDecorator {
-  return (target, key, descriptor) => {
-    const decorators = [
-      ApiOperation({ summary }),
-      creates ? ApiCreatedResponse({ type: CommandAnswerDto }) : ApiOkResponse({ type: CommandAnswerDto }),
-      ApiConflictResponse({ description: 'Not allowed in the current state (problem+json)' }),
-      ...COMMAND_HEADERS,
-    ];
-    for (const decorator of decorators) decorator(target, key, descriptor);
-  };
+/**
+ * A route that runs one project command: ProjectCommandGuard checks the caller's role and scope for
+ * `type` before any pipe reads the body, and the OpenAPI description.
+ */
+function CommandRoute(type: ProjectCommandType, summary: string, creates: boolean): MethodDecorator {
+  return applyDecorators(
+    RunsProjectCommand(type),
+    ApiOperation({ summary }),
+    creates ? ApiCreatedResponse({ type: CommandAnswerDto }) : ApiOkResponse({ type: CommandAnswerDto }),
+    ApiConflictResponse({ description: 'Not allowed in the current state (problem+json)' }),
+    ...COMMAND_HEADERS,
+  );
 }
 
 /** Every write on projects: each route turns its body into one domain command. */
@@ -69,7 +71,7 @@ export class ProjectCommandsController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
-  @CommandDocs('Propose a project', true)
+  @CommandRoute('ProposeProject', 'Propose a project', true)
   propose(
     @Body() body: ProposeProjectDto,
     @CurrentActor() actor: Actor,
@@ -83,68 +85,68 @@ export class ProjectCommandsController {
 
   @Post(':id/approve')
   @HttpCode(200)
-  @CommandDocs('Approve a proposed project', false)
+  @CommandRoute('ApproveProject', 'Approve a proposed project', false)
   approve(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('ApproveProject', id, body, actor, headers, request, response);
   }
 
   @Post(':id/start')
   @HttpCode(200)
-  @CommandDocs('Start implementation (records the actual start date)', false)
+  @CommandRoute('StartProject', 'Start implementation (records the actual start date)', false)
   start(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('StartProject', id, body, actor, headers, request, response);
   }
 
   @Post(':id/suspend')
   @HttpCode(200)
-  @CommandDocs('Suspend implementation (reason required)', false)
+  @CommandRoute('SuspendProject', 'Suspend implementation (reason required)', false)
   suspend(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('SuspendProject', id, body, actor, headers, request, response);
   }
 
   @Post(':id/resume')
   @HttpCode(200)
-  @CommandDocs('Resume a suspended project', false)
+  @CommandRoute('ResumeProject', 'Resume a suspended project', false)
   resume(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('ResumeProject', id, body, actor, headers, request, response);
   }
 
   @Post(':id/finalise')
   @HttpCode(200)
-  @CommandDocs('End implementation (records the actual end date)', false)
+  @CommandRoute('FinaliseProject', 'End implementation (records the actual end date)', false)
   finalise(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('FinaliseProject', id, body, actor, headers, request, response);
   }
 
   @Post(':id/close')
   @HttpCode(200)
-  @CommandDocs('Close a finalised project', false)
+  @CommandRoute('CloseProject', 'Close a finalised project', false)
   close(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('CloseProject', id, body, actor, headers, request, response);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @CommandDocs('Cancel a project (reason required)', false)
+  @CommandRoute('CancelProject', 'Cancel a project (reason required)', false)
   cancel(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('CancelProject', id, body, actor, headers, request, response);
   }
 
   @Post(':id/components')
-  @CommandDocs('Add a component (a work stream of the site)', true)
+  @CommandRoute('AddComponent', 'Add a component (a work stream of the site)', true)
   addComponent(@Param('id', uuid) id: string, @Body() body: AddComponentDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.run(id, { type: 'AddComponent', data: { componentId: randomUUID(), ...plain(body) } }, actor, headers, request, response);
   }
 
   @Post(':id/milestones')
-  @CommandDocs('Plan a milestone', true)
+  @CommandRoute('PlanMilestone', 'Plan a milestone', true)
   planMilestone(@Param('id', uuid) id: string, @Body() body: PlanMilestoneDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.run(id, { type: 'PlanMilestone', data: { milestoneId: randomUUID(), ...plain(body) } }, actor, headers, request, response);
   }
 
   @Post(':id/milestones/:milestoneId/reach')
   @HttpCode(200)
-  @CommandDocs('Record that a milestone was reached', false)
+  @CommandRoute('ReachMilestone', 'Record that a milestone was reached', false)
   reachMilestone(@Param('id', uuid) id: string, @Param('milestoneId', uuid) milestoneId: string, @Body() body: ReachMilestoneDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const { date, ...rest } = plain(body);
     return this.run(id, { type: 'ReachMilestone', data: { milestoneId, date: date ?? today(), ...rest } }, actor, headers, request, response);
@@ -152,33 +154,33 @@ export class ProjectCommandsController {
 
   @Post(':id/milestones/:milestoneId/reschedule')
   @HttpCode(200)
-  @CommandDocs('Move a milestone to a new due date', false)
+  @CommandRoute('RescheduleMilestone', 'Move a milestone to a new due date', false)
   rescheduleMilestone(@Param('id', uuid) id: string, @Param('milestoneId', uuid) milestoneId: string, @Body() body: RescheduleMilestoneDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.run(id, { type: 'RescheduleMilestone', data: { milestoneId, ...plain(body) } }, actor, headers, request, response);
   }
 
   @Post(':id/milestones/:milestoneId/waive')
   @HttpCode(200)
-  @CommandDocs('Waive a milestone', false)
+  @CommandRoute('WaiveMilestone', 'Waive a milestone', false)
   waiveMilestone(@Param('id', uuid) id: string, @Param('milestoneId', uuid) milestoneId: string, @Body() body: WaiveMilestoneDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.run(id, { type: 'WaiveMilestone', data: { milestoneId, ...plain(body) } }, actor, headers, request, response);
   }
 
   @Post(':id/indicators')
-  @CommandDocs('Define an indicator', true)
+  @CommandRoute('DefineIndicator', 'Define an indicator', true)
   defineIndicator(@Param('id', uuid) id: string, @Body() body: DefineIndicatorDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.run(id, { type: 'DefineIndicator', data: { indicatorId: randomUUID(), ...plain(body) } }, actor, headers, request, response);
   }
 
   @Post(':id/indicators/:indicatorId/target')
   @HttpCode(200)
-  @CommandDocs("Revise an indicator's target", false)
+  @CommandRoute('ReviseIndicatorTarget', "Revise an indicator's target", false)
   reviseTarget(@Param('id', uuid) id: string, @Param('indicatorId', uuid) indicatorId: string, @Body() body: ReviseIndicatorTargetDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.run(id, { type: 'ReviseIndicatorTarget', data: { indicatorId, ...plain(body) } }, actor, headers, request, response);
   }
 
   @Post(':id/indicators/:indicatorId/measurements')
-  @CommandDocs('Record an actual value of an indicator', true)
+  @CommandRoute('RecordMeasurement', 'Record an actual value of an indicator', true)
   recordMeasurement(@Param('id', uuid) id: string, @Param('indicatorId', uuid) indicatorId: string, @Body() body: RecordMeasurementDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const { date, ...rest } = plain(body);
     return this.run(
@@ -189,7 +191,7 @@ export class ProjectCommandsController {
   }
 
   @Post(':id/indicators/:indicatorId/measurements/:measurementId/correct')
-  @CommandDocs('Correct a measurement: a new measurement that names the one it replaces and why', true)
+  @CommandRoute('CorrectMeasurement', 'Correct a measurement: a new measurement that names the one it replaces and why', true)
   correctMeasurement(@Param('id', uuid) id: string, @Param('indicatorId', uuid) indicatorId: string, @Param('measurementId', uuid) measurementId: string, @Body() body: CorrectMeasurementDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.run(
       id,
@@ -219,7 +221,9 @@ export class ProjectCommandsController {
     request: Request,
     response: Response,
   ): Promise<CommandAnswer['body']> {
-    assertMayRun(actor, command.type, projectId);
+    // The guard decided on the route's command; a route that runs another (or none) is a bug, not a 403.
+    const authorized = (request as AuthorizedCommandRequest).authorizedCommand;
+    if (authorized !== command.type) throw new Error(`${command.type} run on a route authorised for ${String(authorized)}`);
     const answer = await this.commands.execute(
       new RunProjectCommand(projectId, command, {
         actor,
