@@ -55,7 +55,9 @@ describe('subscriptions', () => {
     expect(email.body.secret).toBeUndefined();
     const inbox = await subscribe(manager, { channel: 'inbox' }).expect(201);
 
-    const fetched = await system.http.get(`/subscriptions/${webhook.body.id}`).set(auth(manager)).expect(200);
+    expect(webhook.headers.location).toBe(`/subscriptions/${webhook.body.id}`);
+    const fetched = await system.http.get(webhook.headers.location!).set(auth(manager)).expect(200);
+    expect(fetched.body.id).toBe(webhook.body.id);
     expect(fetched.body.secret).toBeUndefined();
     const listed = await system.http.get('/subscriptions').set(auth(manager)).expect(200);
     expect(listed.body.items.map((s: any) => s.id)).toEqual([webhook.body.id, email.body.id, inbox.body.id]);

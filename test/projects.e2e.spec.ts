@@ -250,6 +250,8 @@ describe('concurrency, preconditions and idempotency', () => {
     const again = await system.http.post('/projects').set(auth(manager)).set('Idempotency-Key', key).send(body).expect(201);
     expect(again.body).toEqual(first.body);
     expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(first.headers.location).toBe(`/projects/${first.body.id}`);
+    expect(again.headers.location).toBe(first.headers.location);
     const streams = await db.query("SELECT count(*)::int AS n FROM events WHERE data->>'code' = $1", [body.code]);
     expect(streams.rows[0].n).toBe(1);
 
@@ -276,6 +278,30 @@ describe('concurrency, preconditions and idempotency', () => {
     const replayed = await system.http.post(`/projects/${id}/components`).set(auth(team)).set('Idempotency-Key', key).send(body).expect(201);
     expect(replayed.headers['idempotent-replayed']).toBe('true');
     expect(replayed.body).toEqual(byTeam.body);
+  });
+
+  it('answers every 201 with the Location of the project that holds what it created, replays too', async () => {
+    const proposed = await system.http.post('/projects').set(auth(manager)).send(bansuoProposal()).expect(201);
+    const id = proposed.body.id as string;
+    expect(proposed.headers.location).toBe(`/projects/${id}`);
+    const post = (path: string, body: object, key?: string) => {
+      const request = system.http.post(`/projects/${id}${path}`).set(auth(manager));
+      return (key ? request.set('Idempotency-Key', key) : request).send(body);
+    };
+    await post('/approve', {}).expect(200);
+    const started = await post('/start', {}).expect(200);
+    expect(started.headers.location).toBeUndefined();
+    const indicator = await post('/indicators', { title: 'Cattle', unit: 'head', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 120 } }).expect(201);
+    const created = [
+      await post('/components', { name: 'Road', kind: 'infrastructure' }, 'location-component').expect(201),
+      await post('/components', { name: 'Road', kind: 'infrastructure' }, 'location-component').expect(201),
+      await post('/milestones', { title: 'Road built', dueDate: '2030-01-31' }).expect(201),
+      indicator,
+      await post(`/indicators/${indicator.body.indicatorId}/measurements`, { value: 10 }).expect(201),
+    ];
+    expect(created.map((answer) => answer.headers.location)).toEqual(Array(created.length).fill(`/projects/${id}`));
+    expect(created[1]!.headers['idempotent-replayed']).toBe('true');
+    await system.http.get(created[0]!.headers.location!).set(auth(manager)).expect(200);
   });
 
   it('answers concurrent requests with one Idempotency-Key once', async () => {

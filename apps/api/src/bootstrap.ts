@@ -41,6 +41,7 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
       exposedHeaders: [
         'ETag',
         'Idempotent-Replayed',
+        'Location',
         'Retry-After',
         'X-Request-Id',
         'X-RateLimit-Limit-key',

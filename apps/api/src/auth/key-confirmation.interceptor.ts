@@ -49,6 +49,7 @@ export class KeyConfirmationInterceptor implements NestInterceptor {
     // The answer prepared for an active key (a replay's headers) is not this one's.
     response.removeHeader('ETag');
     response.removeHeader('Idempotent-Replayed');
+    response.removeHeader('Location');
     throw new UnauthorizedException(REFUSED_KEY);
   }
 }

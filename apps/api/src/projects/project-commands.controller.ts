@@ -237,9 +237,19 @@ export class ProjectCommandsController {
     );
     response.status(answer.status);
     response.setHeader('ETag', `"${answer.body.version}"`);
+    if (answer.status === 201) response.setHeader('Location', createdLocation(projectId, answer.body));
     if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
     return answer.body;
   }
+}
+
+/**
+ * Where what a 201 created can be read: the project, whose read model holds its components, milestones,
+ * indicators and measurements (none has a URL of its own). A replayed proposal answers the project it
+ * first created, not the id this request drew.
+ */
+function createdLocation(projectId: string, body: CommandAnswer['body']): string {
+  return `/projects/${typeof body.id === 'string' ? body.id : projectId}`;
 }
 
 /** A DTO instance as plain data, without the keys a caller left out. */

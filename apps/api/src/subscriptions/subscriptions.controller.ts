@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
@@ -31,7 +32,7 @@ export class SubscriptionsController {
   @Post()
   @ApiOperation({ summary: 'Subscribe to notifications by webhook, e-mail or the in-app inbox; a webhook answer shows its signing secret once' })
   @ApiCreatedResponse({ description: 'The subscription; `secret` (whsec_...) for webhooks, shown this once' })
-  async create(@Body() body: CreateSubscriptionDto, @CurrentActor() actor: Actor) {
+  async create(@Body() body: CreateSubscriptionDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
     const target = await this.targetOf(body);
     const filter = {
       projectIds: [...new Set(body.filter?.projectIds?.map((id) => id.toLowerCase()) ?? [])],
@@ -40,6 +41,7 @@ export class SubscriptionsController {
     };
     await this.assertProjectsExist(filter.projectIds);
     const { subscription, secret } = await this.subscriptions.create(actor.keyId, { channel: body.channel, target, filter });
+    response.setHeader('Location', `/subscriptions/${subscription.id}`);
     return { ...subscription, ...(secret ? { secret } : {}) };
   }
 
