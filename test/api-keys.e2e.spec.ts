@@ -99,6 +99,12 @@ describe('listing keys', () => {
     expectProblem(await system.http.delete(`/api-keys/${manager.id}`).set(asManager), 403);
     expectProblem(await system.http.post(`/api-keys/${manager.id}/rotate`).set(asManager).send({}), 403);
     expectProblem(await system.http.get('/api-keys'), 401);
+    const auditor = await createKey({ name: 'Evaluator', role: 'auditor' });
+    const refused = expectProblem(await system.http.post('/api-keys').set(auth(auditor.secret)).send({ name: 'x', role: 'team' }), 403);
+    expect(refused.detail).toBe('An auditor key may not do this; it needs one of: admin.');
+    expect(expectProblem(await system.http.get('/api-keys').set(asManager), 403).detail).toBe('A manager key may not do this; it needs one of: admin.');
+    const unscoped = expectProblem(await system.http.post('/api-keys').set(admin).send({ name: 'x', role: 'admin', projectIds: [manager.id] }), 400);
+    expect(unscoped.detail).toBe('An admin key is not scoped to projects.');
   });
 });
 

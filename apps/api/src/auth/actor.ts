@@ -9,3 +9,8 @@ export interface Actor {
   /** Projects a team key is scoped to; empty for every other role. */
   projectIds: string[];
 }
+
+/** The role with its article, to begin a sentence: "An auditor", "A manager". */
+export function aRole(role: Role): string {
+  return `${/^[aeiou]/.test(role) ? 'An' : 'A'} ${role}`;
+}

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { Role } from './actor.js';
+import { aRole, type Role } from './actor.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { ALLOWED_ROLES, type AuthenticatedRequest, KEY_CHECKED_BY_APPEND, PUBLIC_ROUTE } from './auth.decorators.js';
 import { REFUSED_KEY } from './key-confirmation.interceptor.js';
@@ -37,8 +37,9 @@ export class ApiKeyGuard implements CanActivate {
     if (!actor) throw new UnauthorizedException(REFUSED_KEY);
     request.actor = actor;
     if (roles && !roles.includes(actor.role)) {
-      throw new ForbiddenException(`A ${actor.role} key may not do this; it needs one of: ${roles.join(', ')}.`);
+      throw new ForbiddenException(`${aRole(actor.role)} key may not do this; it needs one of: ${roles.join(', ')}.`);
     }
     return true;
   }
 }
+

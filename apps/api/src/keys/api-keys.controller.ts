@@ -12,7 +12,7 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
-import { ROLES, type Role } from '../auth/actor.js';
+import { aRole, ROLES, type Role } from '../auth/actor.js';
 import { ApiKeysService, type ApiKeyView } from '../auth/api-keys.service.js';
 import { Roles } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
@@ -105,7 +105,7 @@ export class ApiKeysController {
       ]);
     }
     if (body.role !== 'team' && projectIds.length > 0) {
-      throw new ProblemException(400, 'API_KEY.SCOPE_NOT_ALLOWED', 'Bad Request', `A ${body.role} key is not scoped to projects.`, [
+      throw new ProblemException(400, 'API_KEY.SCOPE_NOT_ALLOWED', 'Bad Request', `${aRole(body.role)} key is not scoped to projects.`, [
         { field: 'projectIds', message: 'only team keys are scoped to projects' },
       ]);
     }
