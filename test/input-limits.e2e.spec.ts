@@ -376,6 +376,11 @@ describe('content type', () => {
     expect(malformed).toMatchObject({ code: 'REQUEST.MALFORMED_JSON', errors: [{ field: 'body' }] });
     const array = expectProblem(await postJson(`/projects/${projectId}/components`, '[{"name":"x","kind":"industry"}]'), 400);
     expect(array.errors).toEqual([{ field: 'body', message: 'must be a JSON object' }]);
+    for (const scalar of ['null', '5', '"Bansuo"', 'true']) {
+      const refused = expectProblem(await postJson(`/projects/${projectId}/components`, scalar), 400);
+      expect(refused).toMatchObject({ code: 'REQUEST.INVALID', detail: 'The body must be a JSON object.' });
+      expect(refused.errors).toEqual([{ field: 'body', message: 'must be a JSON object' }]);
+    }
   });
 
   it('reads a command without a body as an empty object', async () => {

@@ -52,7 +52,9 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
     });
   }
   app.use(requireJsonBody);
-  app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: true });
+  // Not strict: the parser's strict mode calls a body of `null` or `5` "not valid JSON", which it is;
+  // inspectJsonBody refuses it for what it is, valid JSON that is not an object.
+  app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: false });
   app.use(inspectJsonBody);
   app.useGlobalPipes(createValidationPipe());
   app.disable('x-powered-by');
