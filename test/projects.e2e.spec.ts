@@ -168,6 +168,19 @@ describe('validation', () => {
     );
     expect(refused.body.code).toBe('MEASUREMENT.INVALID_DISAGGREGATION');
     await post(`/indicators/${indicator.indicatorId}/measurements`, { value: 20, disaggregation: { female: 7 } }).expect(201);
+
+    const negative = await post(`/indicators/${indicator.indicatorId}/measurements`, { value: -5, disaggregation: { female: 0, male: 0 } }).expect(400);
+    expect(negative.body).toMatchObject({
+      code: 'MEASUREMENT.INVALID_DISAGGREGATION',
+      detail: 'A negative value (-5) cannot be disaggregated by sex: the parts count people and are zero or more. Record it without a disaggregation.',
+    });
+    await post(`/indicators/${indicator.indicatorId}/measurements`, { value: -5 }).expect(201);
+
+    const text = await post(`/indicators/${indicator.indicatorId}/measurements`, { value: '10', disaggregation: { female: 'seven' } }).expect(400);
+    expect(text.body.errors).toEqual([
+      { field: 'value', message: 'value must be a number conforming to the specified constraints' },
+      { field: 'disaggregation.female', message: 'female must be an integer number' },
+    ]);
   });
 });
 

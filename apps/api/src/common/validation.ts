@@ -70,10 +70,24 @@ function truncate(text: string, max = 200): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+/**
+ * class-validator checks that a value is of the right type. When one of these fails, the field's other
+ * constraints (a range, a length, nested validation) were checked against a value of the wrong type, and
+ * saying a string "must not be greater than 1000000000000" only misleads.
+ */
+const TYPE_CONSTRAINTS = new Set(['isNumber', 'isInt', 'isString', 'isBoolean', 'isObject', 'isArray']);
+
+/** The constraints a field failed, only its type when that is wrong. */
+function failedConstraints(error: ValidationError): Record<string, string> {
+  const constraints = error.constraints ?? {};
+  const typeErrors = Object.entries(constraints).filter(([name]) => TYPE_CONSTRAINTS.has(name));
+  return typeErrors.length > 0 ? Object.fromEntries(typeErrors) : constraints;
+}
+
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({
+    const own = Object.values(failedConstraints(error)).map((message) => ({
       field,
       message: message.replace(/^property /, ''),
     }));

@@ -228,6 +228,15 @@ describe('sex disaggregation', () => {
       .when(record(20, input))
       .thenThrows(InvalidInput, 'MEASUREMENT.INVALID_DISAGGREGATION', [field]);
   });
+
+  it('refuses to disaggregate a negative value, saying so rather than that the parts exceed it', () => {
+    const refused = given(...historyWithContentIn('implementation'))
+      .when(record(-5, { female: 0, male: 0 }))
+      .thenThrows(InvalidInput, 'MEASUREMENT.INVALID_DISAGGREGATION', ['disaggregation']);
+    expect(refused.message).toBe(
+      'A negative value (-5) cannot be disaggregated by sex: the parts count people and are zero or more. Record it without a disaggregation.',
+    );
+  });
 });
 
 describe('CorrectMeasurement', () => {

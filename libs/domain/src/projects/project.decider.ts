@@ -375,6 +375,14 @@ export function completeDisaggregation(
   input: SexDisaggregationInput | undefined,
 ): SexDisaggregation | undefined {
   if (input === undefined) return undefined;
+  // Negative values (a fall in income) are recorded, but the parts are counts of people, never negative.
+  if (value < 0) {
+    throw new InvalidInput(
+      'MEASUREMENT.INVALID_DISAGGREGATION',
+      `A negative value (${value}) cannot be disaggregated by sex: the parts count people and are zero or more. Record it without a disaggregation.`,
+      ['disaggregation'],
+    );
+  }
   for (const part of SEX_PARTS) {
     const given = input[part];
     if (given !== undefined && !(Number.isFinite(given) && given >= 0)) {
