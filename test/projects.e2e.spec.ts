@@ -373,6 +373,26 @@ describe('operations', () => {
     expect(queryOf('/projects').map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['country', 'status']));
   });
 
+  it('documents the problem+json answers of every write, and the bearer key as an opaque API key', async () => {
+    const docs = (await system.http.get('/docs-json').expect(200)).body;
+    expect(docs.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'API key (ptk_...)' });
+    expect(docs.components.schemas.ProblemDto.required).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail', 'code']));
+    const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } };
+    const projectCommands = Object.entries(docs.paths as Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>)
+      .filter(([path, operations]) => path.startsWith('/projects') && operations.post)
+      .map(([path, operations]) => [path, operations.post!.responses] as const);
+    expect(projectCommands).toHaveLength(17);
+    for (const [path, responses] of projectCommands) {
+      const expected = path === '/projects' ? ['400', '401', '403', '409', '412', '422'] : ['400', '401', '403', '404', '409', '412', '422'];
+      expect({ path, statuses: Object.keys(responses).filter((status) => status >= '400').sort() }).toEqual({ path, statuses: expected });
+      for (const status of expected) expect(responses[status]!.content).toEqual(problem);
+    }
+    const created = docs.paths['/projects/{id}/components'].post.responses['201'];
+    expect(created.headers.Location).toBeDefined();
+    expect(Object.keys(docs.paths['/api-keys'].post.responses).sort()).toEqual(['201', '400', '401', '403']);
+    expect(docs.paths['/subscriptions'].post.responses['201'].headers.Location).toBeDefined();
+  });
+
   it('brings an idle read model to the last version within a second', async () => {
     const id = await propose();
     const started = Date.now();

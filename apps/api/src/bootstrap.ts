@@ -73,7 +73,13 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
       .setTitle('Project Tracker')
       .setDescription('Event-sourced tracking of poverty-reduction demonstration projects, from proposal to closure.')
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        // An opaque secret, not a JWT (the builder's default format): nothing in it can be decoded.
+        bearerFormat: 'API key (ptk_...)',
+        description: 'An API key, "ptk_" and 43 characters, shown once when an admin creates it (POST /api-keys)',
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

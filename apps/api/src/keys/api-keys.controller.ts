@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -16,6 +15,7 @@ import { aRole, ROLES, type Role } from '../auth/actor.js';
 import { ApiKeysService, type ApiKeyView } from '../auth/api-keys.service.js';
 import { Roles } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
+import { ApiProblemResponses } from '../common/problem-responses.js';
 import { IsInstant } from '../common/validation.js';
 
 /** Longest lifetime a key may be given at creation. */
@@ -97,6 +97,7 @@ export class ApiKeysController {
   @Roles('admin')
   @ApiOperation({ summary: 'Create an API key (admin); the secret is shown once' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
+  @ApiProblemResponses(400, 401, 403)
   create(@Body() body: CreateApiKeyDto) {
     const projectIds = body.projectIds ?? [];
     if (body.role === 'team' && projectIds.length === 0) {
@@ -126,7 +127,7 @@ export class ApiKeysController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API key (admin): refused from the next request on' })
   @ApiNoContentResponse({ description: 'Revoked (also when it already was)' })
-  @ApiConflictResponse({ description: 'The last active admin key cannot be revoked (problem+json)' })
+  @ApiProblemResponses(400, 401, 403, 404, 409)
   async revoke(@Param('id', uuid) id: string): Promise<void> {
     const result = await this.keys.revoke(id);
     switch (result.outcome) {
@@ -149,6 +150,7 @@ export class ApiKeysController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Give a key a new secret (admin); the old one keeps working for a grace period' })
   @ApiOkResponse({ type: CreatedApiKeyDto })
+  @ApiProblemResponses(400, 401, 403, 404, 409)
   async rotate(@Param('id', uuid) id: string, @Body() body: RotateApiKeyDto) {
     const result = await this.keys.rotate(id, body.gracePeriodSeconds);
     switch (result.outcome) {

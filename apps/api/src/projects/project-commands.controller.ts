@@ -3,7 +3,6 @@ import { applyDecorators, Body, Controller, HttpCode, Param, ParseUUIDPipe, Post
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
@@ -18,6 +17,7 @@ import { type AuthenticatedRequest, CurrentActor, KeyCheckedByAppend } from '../
 import { type AuthorizedCommandRequest, RunsProjectCommand } from '../auth/project-command.guard.js';
 import { type CommandHeaders, CommandHeadersParam } from '../common/command-headers.js';
 import { ProblemException } from '../common/problem.js';
+import { ApiProblemResponses } from '../common/problem-responses.js';
 import type { CorrelatedRequest } from '../common/request-context.middleware.js';
 import { today } from '../common/validation.js';
 import { CommandAnswerDto } from './dto/command-answer.dto.js';
@@ -56,8 +56,11 @@ function CommandRoute(type: ProjectCommandType, summary: string, creates: boolea
   return applyDecorators(
     RunsProjectCommand(type),
     ApiOperation({ summary }),
-    creates ? ApiCreatedResponse({ type: CommandAnswerDto }) : ApiOkResponse({ type: CommandAnswerDto }),
-    ApiConflictResponse({ description: 'Not allowed in the current state (problem+json)' }),
+    creates
+      ? ApiCreatedResponse({ type: CommandAnswerDto, headers: { Location: { description: 'The project that holds what was created', schema: { type: 'string' } } } })
+      : ApiOkResponse({ type: CommandAnswerDto }),
+    // A proposal names no project in its path, so none can be unknown.
+    type === 'ProposeProject' ? ApiProblemResponses(400, 401, 403, 409, 412, 422) : ApiProblemResponses(400, 401, 403, 404, 409, 412, 422),
     ...COMMAND_HEADERS,
   );
 }

@@ -9,6 +9,7 @@ import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { noQuery } from '../common/no-query.pipe.js';
 import { ProblemException } from '../common/problem.js';
+import { ApiProblemResponses } from '../common/problem-responses.js';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto.js';
 import { ListDeliveriesQueryDto, ListSubscriptionsQueryDto } from './dto/subscription-queries.dto.js';
 
@@ -31,7 +32,11 @@ export class SubscriptionsController {
 
   @Post()
   @ApiOperation({ summary: 'Subscribe to notifications by webhook, e-mail or the in-app inbox; a webhook answer shows its signing secret once' })
-  @ApiCreatedResponse({ description: 'The subscription; `secret` (whsec_...) for webhooks, shown this once' })
+  @ApiCreatedResponse({
+    description: 'The subscription; `secret` (whsec_...) for webhooks, shown this once',
+    headers: { Location: { description: 'The subscription', schema: { type: 'string' } } },
+  })
+  @ApiProblemResponses(400, 401, 403)
   async create(@Body() body: CreateSubscriptionDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
     const target = await this.targetOf(body);
     const filter = {
@@ -61,6 +66,7 @@ export class SubscriptionsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'End a subscription; what was still to be delivered is cancelled' })
   @ApiNoContentResponse()
+  @ApiProblemResponses(400, 401, 403, 404)
   async delete(@Param('id', uuid) id: string, @CurrentActor() actor: Actor): Promise<void> {
     await this.owned(id, actor);
     await this.subscriptions.delete(id);
@@ -69,6 +75,7 @@ export class SubscriptionsController {
   @Post(':id/enable')
   @HttpCode(200)
   @ApiOperation({ summary: 'Resume a subscription disabled after its receiver answered 410 Gone' })
+  @ApiProblemResponses(400, 401, 403, 404)
   async enable(@Param('id', uuid) id: string, @CurrentActor() actor: Actor) {
     await this.owned(id, actor);
     return this.subscriptions.enable(id);
