@@ -144,6 +144,39 @@ describe('validation', () => {
     expect(fields).toEqual(['country', 'extra', 'plannedStart']);
   });
 
+  // Each was accepted with 201 and then refused by the IATI export (409), and no command amends a
+  // project's identity: refused at propose, against the export's own codelists, the project never exists.
+  it.each([
+    ['a country outside ISO 3166-1', { country: 'AB' }, 'country'],
+    ['a sector outside the DAC purpose codes', { sector: '99999' }, 'sector'],
+    ['no participating organisation', { participatingOrganisations: [] }, 'participatingOrganisations'],
+    ['an organisation role outside IATI OrganisationRole', { participatingOrganisations: [{ name: 'CIPRC', role: 5 }] }, 'participatingOrganisations.0.role'],
+  ])('refuses a proposal with %s (400 naming the field) and stores nothing', async (_what, change, field) => {
+    const body = { ...bansuoProposal(), ...change };
+    const eventsBefore = (await db.query('SELECT count(*)::int AS n FROM events')).rows[0].n;
+    const response = await system.http.post('/projects').set(auth(manager)).send(body).expect(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ status: 400, code: 'REQUEST.INVALID' });
+    expect((response.body.errors as { field: string }[]).map((e) => e.field)).toEqual([field]);
+
+    expect((await db.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(eventsBefore);
+    expect((await db.query('SELECT count(*)::int AS n FROM project_codes WHERE code = $1', [body.code])).rows[0].n).toBe(0);
+    // A proposal after it reaches the list, the refused one does not.
+    const after = await propose(manager, { ...bansuoProposal(), country: 'KH' });
+    const listed = await eventually(async () => {
+      const list = await system.http.get('/projects?country=KH&limit=500').set(auth(manager)).expect(200);
+      const items = list.body.items as { id: string; code: string }[];
+      return items.some((item) => item.id === after) ? items : undefined;
+    }, 5_000, 'the later proposal in GET /projects');
+    expect(listed.map((item) => item.code)).not.toContain(body.code);
+    const all = await system.http.get('/projects?limit=500').set(auth(manager)).expect(200);
+    expect((all.body.items as { code: string }[]).map((item) => item.code)).not.toContain(body.code);
+  });
+
+  it('accepts XK (Kosovo, user-assigned), which the IATI export also accepts', async () => {
+    await propose(manager, { ...bansuoProposal(), country: 'XK' });
+  });
+
   it('answers 400 for a non-UUID id in the path and for malformed JSON', async () => {
     await system.http.post('/projects/not-a-uuid/approve').set(auth(manager)).send({}).expect(400);
     const malformed = await system.http

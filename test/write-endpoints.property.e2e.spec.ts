@@ -123,7 +123,7 @@ const VALID_BODIES = {
       country: fc.constantFrom('LA', 'CN', 'VN', 'KH'),
       location: fc.record({ village: text(200), province: text(200), latitude: fc.integer({ min: -90e4, max: 90e4 }).map((n) => n / 1e4) }, { requiredKeys: [] }),
       sector: fc.constantFrom('31163', '11110', '21020'),
-      participatingOrganisations: fc.array(fc.record({ name: text(300), role: fc.constantFrom(...ORGANISATION_ROLES) }), { maxLength: 3 }),
+      participatingOrganisations: fc.array(fc.record({ name: text(300), role: fc.constantFrom(...ORGANISATION_ROLES) }), { minLength: 1, maxLength: 3 }),
       plannedStart: calendarDate,
       plannedEnd: calendarDate,
     },

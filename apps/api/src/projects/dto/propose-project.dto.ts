@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsIn,
   IsLatitude,
@@ -16,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ORGANISATION_ROLES, type OrganisationRole } from '@app/domain';
+import { COUNTRY_CODES, DAC_SECTOR_CODES } from '@app/iati';
 import { IsCalendarDate } from '../../common/validation.js';
 
 export class LocationDto {
@@ -35,6 +37,11 @@ export class ParticipatingOrganisationDto {
   @ApiPropertyOptional({ description: 'IATI organisation identifier' }) @IsOptional() @IsString() @Length(1, 150) ref?: string;
 }
 
+// The codelists the IATI export checks against: a project proposed with a code outside them could never
+// be exported, and no command amends a project's identity afterwards.
+const COUNTRIES = [...COUNTRY_CODES];
+const SECTORS = [...DAC_SECTOR_CODES];
+
 export class ProposeProjectDto {
   @ApiProperty({ example: 'CN-LA-BANSUO', description: 'Unique project code' })
   @IsString()
@@ -44,20 +51,21 @@ export class ProposeProjectDto {
   @ApiProperty() @IsString() @Length(1, 300) title!: string;
   @ApiProperty() @IsString() @MaxLength(10_000) description!: string;
 
-  @ApiProperty({ example: 'LA', description: 'ISO 3166-1 alpha-2' })
+  @ApiProperty({ example: 'LA', description: 'ISO 3166-1 alpha-2 (the IATI Country codelist, with XK)' })
   @IsString()
-  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code in capitals, like LA' })
+  @IsIn(COUNTRIES, { message: 'country must be an ISO 3166-1 alpha-2 country code in capitals, like LA' })
   country!: string;
 
   @ApiProperty({ type: LocationDto }) @IsObject() @ValidateNested() @Type(() => LocationDto) location!: LocationDto;
 
-  @ApiProperty({ example: '31163', description: 'OECD DAC 5-digit purpose code' })
+  @ApiProperty({ example: '31163', description: 'OECD DAC 5-digit purpose code (the IATI Sector codelist)' })
   @IsString()
-  @Matches(/^\d{5}$/, { message: 'sector must be an OECD DAC 5-digit purpose code, like 31163' })
+  @IsIn(SECTORS, { message: 'sector must be an OECD DAC 5-digit purpose code of the IATI Sector codelist, like 31163' })
   sector!: string;
 
-  @ApiProperty({ type: [ParticipatingOrganisationDto] })
+  @ApiProperty({ type: [ParticipatingOrganisationDto], description: 'At least one: IATI needs a participating organisation' })
   @IsArray()
+  @ArrayMinSize(1, { message: 'participatingOrganisations must name at least one organisation' })
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
   @Type(() => ParticipatingOrganisationDto)
