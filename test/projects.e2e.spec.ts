@@ -177,6 +177,56 @@ describe('validation', () => {
     await propose(manager, { ...bansuoProposal(), country: 'XK' });
   });
 
+  it.each([
+    ['title', { title: '   ' }, 'title'],
+    ['description', { description: ' \n ' }, 'description'],
+    ['organisation name', { participatingOrganisations: [{ name: '\t', role: 1 }] }, 'participatingOrganisations.0.name'],
+    ['village', { location: { village: '  ', province: 'Vientiane' } }, 'location.village'],
+  ])('refuses a proposal whose %s is blank, as a blank reason is refused, and stores nothing', async (_what, change, field) => {
+    const body = { ...bansuoProposal(), ...change };
+    const eventsBefore = (await db.query('SELECT count(*)::int AS n FROM events')).rows[0].n;
+    const response = await system.http.post('/projects').set(auth(manager)).send(body).expect(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ status: 400, code: 'REQUEST.INVALID' });
+    expect(response.body.errors).toEqual([{ field, message: expect.stringMatching(/must not be empty or only spaces/) }]);
+    expect((await db.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(eventsBefore);
+    expect((await db.query('SELECT count(*)::int AS n FROM project_codes WHERE code = $1', [body.code])).rows[0].n).toBe(0);
+  });
+
+  it('refuses blank names, titles, units and evidence in a project as it refuses a blank reason, storing nothing', async () => {
+    const id = await propose();
+    const post = (path: string, body: object) => system.http.post(`/projects/${id}${path}`).set(auth(manager)).send(body);
+    await post('/approve', {}).expect(200);
+    await post('/start', {}).expect(200);
+    const milestoneId = (await post('/milestones', { title: 'Bridge completed', dueDate: '2018-06-30' }).expect(201)).body.milestoneId;
+    const before = await eventCount(id);
+    const indicator = { title: 'Cattle distributed', unit: 'head', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 120 } };
+    const refusals: [string, object, string][] = [
+      ['/components', { name: '   ', kind: 'industry' }, 'name'],
+      ['/milestones', { title: '\u00a0', dueDate: '2018-06-30' }, 'title'],
+      ['/indicators', { ...indicator, title: ' ' }, 'title'],
+      ['/indicators', { ...indicator, unit: '  ' }, 'unit'],
+      [`/milestones/${milestoneId}/reach`, { evidence: '   ' }, 'evidence'],
+    ];
+    for (const [path, body, field] of refusals) {
+      const response = await post(path, body);
+      expect({ path, status: response.status }).toEqual({ path, status: 400 });
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect((response.body.errors as { field: string }[]).map((e) => e.field)).toEqual([field]);
+    }
+    const waived = await post(`/milestones/${milestoneId}/waive`, { reason: '   ' }).expect(400);
+    expect(waived.body.errors.map((e: { field: string }) => e.field)).toEqual(['reason']);
+    expect(await eventCount(id)).toBe(before);
+  });
+
+  it('refuses a blank API key name and creates no key', async () => {
+    const keysBefore = (await db.query('SELECT count(*)::int AS n FROM api_keys')).rows[0].n;
+    const response = await system.http.post('/api-keys').set(auth(admin)).send({ name: '   ', role: 'auditor' }).expect(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body.errors.map((e: { field: string }) => e.field)).toEqual(['name']);
+    expect((await db.query('SELECT count(*)::int AS n FROM api_keys')).rows[0].n).toBe(keysBefore);
+  });
+
   it('answers 400 for a non-UUID id in the path and for malformed JSON', async () => {
     await system.http.post('/projects/not-a-uuid/approve').set(auth(manager)).send({}).expect(400);
     const malformed = await system.http

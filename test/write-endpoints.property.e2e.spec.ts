@@ -109,7 +109,8 @@ const HOSTILE_IDS = ['', ' ', 'not-a-uuid', '../../etc/passwd', '%00', '1', '0b9
 const strangerId = fc.oneof(fc.uuid(), fc.constantFrom(...HOSTILE_IDS).map(encodeURIComponent));
 
 const calendarDate = fc.date({ min: new Date('2010-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
-const text = (max: number) => fc.string({ minLength: 1, maxLength: Math.min(max, 40) });
+/** A required text: the API refuses one that is empty or only spaces. */
+const text = (max: number) => fc.string({ minLength: 1, maxLength: Math.min(max, 40) }).filter((value) => value.trim() !== '');
 // Decimals as a form would send them (class-validator reads latitudes and longitudes in decimal notation).
 const amount = fc.integer({ min: -1e8, max: 1e8 }).map((n) => n / 100);
 const datedValue = fc.record({ value: amount, date: calendarDate }, { requiredKeys: ['value'] });
@@ -119,7 +120,7 @@ const VALID_BODIES = {
     {
       code: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,20}$/),
       title: text(300),
-      description: fc.string({ maxLength: 60 }),
+      description: text(10_000),
       country: fc.constantFrom('LA', 'CN', 'VN', 'KH'),
       location: fc.record({ village: text(200), province: text(200), latitude: fc.integer({ min: -90e4, max: 90e4 }).map((n) => n / 1e4) }, { requiredKeys: [] }),
       sector: fc.constantFrom('31163', '11110', '21020'),

@@ -1,4 +1,5 @@
 export * from './projects/project.values.js';
+export * from './projects/blank-text.js';
 export * from './projects/project.events.js';
 export * from './projects/project.commands.js';
 export * from './projects/project.errors.js';

@@ -1,5 +1,6 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { isBlank } from '@app/domain';
 import { type FieldError, ProblemException } from './problem.js';
 
 /**
@@ -128,6 +129,21 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
       propertyName: propertyName as string,
       options: { message: `${String(propertyName)} must be a real date written YYYY-MM-DD, from ${FIRST_YEAR} to ${LAST_YEAR}`, ...options },
       validator: { validate: isCalendarDate },
+    });
+}
+
+/**
+ * A required text that says something: refused when empty or only whitespace, as the decider refuses a
+ * blank reason. Values that are not strings are left to @IsString(), so they get one message, not two.
+ */
+export function IsNotBlank(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isNotBlank',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `${String(propertyName)} must not be empty or only spaces`, ...options },
+      validator: { validate: (value: unknown) => typeof value !== 'string' || !isBlank(value) },
     });
 }
 

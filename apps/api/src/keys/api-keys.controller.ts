@@ -10,20 +10,20 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { aRole, ROLES, type Role } from '../auth/actor.js';
 import { ApiKeysService, type ApiKeyView } from '../auth/api-keys.service.js';
 import { Roles } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
-import { IsInstant } from '../common/validation.js';
+import { IsInstant, IsNotBlank } from '../common/validation.js';
 
 /** Longest lifetime a key may be given at creation. */
 const MAX_KEY_LIFETIME_DAYS = 3660;
 const MAX_GRACE_SECONDS = 30 * 24 * 3600;
 
 export class CreateApiKeyDto {
-  @ApiProperty({ example: 'Bansuo field office' }) @IsString() @Length(1, 200) name!: string;
+  @ApiProperty({ example: 'Bansuo field office' }) @IsString() @IsNotBlank() @MaxLength(200) name!: string;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
   @ApiPropertyOptional({ type: [String], description: 'Required for team keys: the projects the key may work on' })
   @IsOptional()

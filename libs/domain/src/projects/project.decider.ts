@@ -31,6 +31,7 @@ import {
 import type { ProjectEvent } from './project.events.js';
 import type { Indicator, Milestone, Project, ProjectState } from './project.state.js';
 import type { DatedValue, ProjectStatus, SexDisaggregation } from './project.values.js';
+import { isBlank } from './blank-text.js';
 import { measurementIdsOf } from './measurement-ids.js';
 import { entryOf, withoutUndefined } from './records.js';
 
@@ -176,13 +177,13 @@ function started(state: ProjectState, action: string): StartedProject {
 }
 
 function requiredReason(reason: string | undefined, command: string, subject?: string): string {
-  if (reason === undefined || reason.trim() === '') throw new ReasonRequired(command, subject);
+  if (reason === undefined || isBlank(reason)) throw new ReasonRequired(command, subject);
   return reason;
 }
 
 /** A blank optional reason says nothing, so it is left out of the event. */
 function optionalReason(reason: string | undefined): string | undefined {
-  return reason === undefined || reason.trim() === '' ? undefined : reason;
+  return reason === undefined || isBlank(reason) ? undefined : reason;
 }
 
 function proposeProject(command: ProposeProject, state: ProjectState): ProjectEvent[] {

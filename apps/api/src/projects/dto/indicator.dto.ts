@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsNumber, IsObject, IsOptional, IsString, IsUUID, Length, MaxLength, Max, Min, ValidateNested } from 'class-validator';
 import { INDICATOR_MEASURES, type IndicatorMeasure, RESULT_LEVELS, type ResultLevel } from '@app/domain';
-import { IsCalendarDate } from '../../common/validation.js';
+import { IsCalendarDate, IsNotBlank } from '../../common/validation.js';
 
 export class DatedValueDto {
   @ApiProperty({ example: 0 })
@@ -15,8 +15,8 @@ export class DatedValueDto {
 }
 
 export class DefineIndicatorDto {
-  @ApiProperty({ example: 'Cattle distributed' }) @IsString() @Length(1, 300) title!: string;
-  @ApiProperty({ example: 'head of cattle' }) @IsString() @Length(1, 100) unit!: string;
+  @ApiProperty({ example: 'Cattle distributed' }) @IsString() @IsNotBlank() @MaxLength(300) title!: string;
+  @ApiProperty({ example: 'head of cattle' }) @IsString() @IsNotBlank() @MaxLength(100) unit!: string;
   @ApiProperty({ enum: INDICATOR_MEASURES, description: 'IATI measure: 1 unit, 2 percentage, 3 nominal, 4 ordinal, 5 qualitative' })
   @IsIn(INDICATOR_MEASURES)
   measure!: IndicatorMeasure;

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUrl, IsUUID, Length, MaxLength } from 'class-validator';
-import { IsCalendarDate } from '../../common/validation.js';
+import { IsCalendarDate, IsNotBlank } from '../../common/validation.js';
 
 export class PlanMilestoneDto {
-  @ApiProperty({ example: 'Bridge completed' }) @IsString() @Length(1, 300) title!: string;
+  @ApiProperty({ example: 'Bridge completed' }) @IsString() @IsNotBlank() @MaxLength(300) title!: string;
   @ApiProperty({ example: '2018-06-30' }) @IsCalendarDate() dueDate!: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() componentId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) description?: string;
@@ -15,7 +15,7 @@ export class ReachMilestoneDto {
   @IsCalendarDate()
   date?: string;
 
-  @ApiProperty({ description: 'What shows it was reached' }) @IsString() @Length(1, 5000) evidence!: string;
+  @ApiProperty({ description: 'What shows it was reached' }) @IsString() @IsNotBlank() @MaxLength(5000) evidence!: string;
 
   @ApiPropertyOptional({ type: [String], description: 'Links to supporting documents' })
   @IsOptional()

@@ -11,30 +11,29 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Length,
   Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
 import { ORGANISATION_ROLES, type OrganisationRole } from '@app/domain';
 import { COUNTRY_CODES, DAC_SECTOR_CODES } from '@app/iati';
-import { IsCalendarDate } from '../../common/validation.js';
+import { IsCalendarDate, IsNotBlank } from '../../common/validation.js';
 
 export class LocationDto {
-  @ApiPropertyOptional({ example: 'Bansuo' }) @IsOptional() @IsString() @Length(1, 200) village?: string;
-  @ApiPropertyOptional({ example: 'Xaythany' }) @IsOptional() @IsString() @Length(1, 200) district?: string;
-  @ApiPropertyOptional({ example: 'Vientiane' }) @IsOptional() @IsString() @Length(1, 200) province?: string;
+  @ApiPropertyOptional({ example: 'Bansuo' }) @IsOptional() @IsString() @IsNotBlank() @MaxLength(200) village?: string;
+  @ApiPropertyOptional({ example: 'Xaythany' }) @IsOptional() @IsString() @IsNotBlank() @MaxLength(200) district?: string;
+  @ApiPropertyOptional({ example: 'Vientiane' }) @IsOptional() @IsString() @IsNotBlank() @MaxLength(200) province?: string;
   // IsLatitude alone also takes the string "18.05"; the event must hold a number.
   @ApiPropertyOptional({ example: 18.05 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @IsLatitude() latitude?: number;
   @ApiPropertyOptional({ example: 102.72 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @IsLongitude() longitude?: number;
 }
 
 export class ParticipatingOrganisationDto {
-  @ApiProperty({ example: 'China International Poverty Reduction Center' }) @IsString() @Length(1, 300) name!: string;
+  @ApiProperty({ example: 'China International Poverty Reduction Center' }) @IsString() @IsNotBlank() @MaxLength(300) name!: string;
   @ApiProperty({ enum: ORGANISATION_ROLES, description: 'IATI role: 1 funding, 2 accountable, 3 extending, 4 implementing' })
   @IsIn(ORGANISATION_ROLES)
   role!: OrganisationRole;
-  @ApiPropertyOptional({ description: 'IATI organisation identifier' }) @IsOptional() @IsString() @Length(1, 150) ref?: string;
+  @ApiPropertyOptional({ description: 'IATI organisation identifier' }) @IsOptional() @IsString() @IsNotBlank() @MaxLength(150) ref?: string;
 }
 
 // The codelists the IATI export checks against: a project proposed with a code outside them could never
@@ -48,8 +47,8 @@ export class ProposeProjectDto {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'code must be 1-64 letters, digits, dots, dashes or underscores' })
   code!: string;
 
-  @ApiProperty() @IsString() @Length(1, 300) title!: string;
-  @ApiProperty() @IsString() @MaxLength(10_000) description!: string;
+  @ApiProperty() @IsString() @IsNotBlank() @MaxLength(300) title!: string;
+  @ApiProperty({ description: 'Required: the IATI export needs one' }) @IsString() @IsNotBlank() @MaxLength(10_000) description!: string;
 
   @ApiProperty({ example: 'LA', description: 'ISO 3166-1 alpha-2 (the IATI Country codelist, with XK)' })
   @IsString()
