@@ -83,6 +83,8 @@ describe('subscriptions', () => {
       [{ channel: 'inbox', filter: { projectIds: ['not-a-uuid'] } }, 'filter.projectIds', 'REQUEST.INVALID'],
       [{ channel: 'inbox', filter: { projectIds: ['0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f'] } }, 'filter.projectIds', 'SUBSCRIPTION.UNKNOWN_PROJECT'],
       [{ channel: 'inbox', filter: { owner: 'me' } }, 'filter.owner', 'REQUEST.INVALID'],
+      [{ channel: 'inbox', filter: [] }, 'filter', 'REQUEST.INVALID'],
+      [{ channel: 'inbox', filter: [{ types: ['milestone.reached'] }] }, 'filter', 'REQUEST.INVALID'],
     ];
     for (const [body, field, code] of cases) {
       const response = await subscribe(manager, body);

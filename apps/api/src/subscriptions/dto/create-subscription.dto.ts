@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { NOTIFICATION_TYPES, type NotificationType, SUBSCRIPTION_CHANNELS, type SubscriptionChannel } from '@app/notifications';
 
 export class SubscriptionFilterDto {
@@ -43,6 +43,8 @@ export class CreateSubscriptionDto {
 
   @ApiPropertyOptional({ type: SubscriptionFilterDto, description: 'Which notifications; absent or empty for everything' })
   @IsOptional()
+  // @ValidateNested() alone takes an array and validates each item, so `"filter": []` passed as no filter.
+  @IsObject()
   @ValidateNested()
   @Type(() => SubscriptionFilterDto)
   filter?: SubscriptionFilterDto;
