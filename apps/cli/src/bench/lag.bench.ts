@@ -17,7 +17,7 @@ export async function lagBenchmark(config: AppConfig, args: string[]): Promise<v
       headers,
       body: JSON.stringify({
         code: `LAG-${Date.now()}`, title: 'Lag benchmark', description: 'bench:lag', country: 'LA', location: {},
-        sector: '43040', participatingOrganisations: [],
+        sector: '43040', participatingOrganisations: [{ name: 'Benchmark', role: 1 }],
       }),
     });
     if (proposed.status !== 201) throw new Error(`propose answered ${proposed.status}: ${await proposed.text()}`);
