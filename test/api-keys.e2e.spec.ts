@@ -43,7 +43,7 @@ afterAll(async () => {
 describe('listing keys', () => {
   it('shows admins name, role, scope, status, creation, last use and expiry, and never a secret or hash', async () => {
     const auditor = await createKey({ name: 'Evaluation team', role: 'auditor', expiresAt: '2030-01-01T00:00:00Z' });
-    const scope = ['0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f'];
+    const scope = [(await system.http.post('/projects').set(admin).send(bansuoProposal()).expect(201)).body.id as string];
     const team = await createKey({ name: 'Bansuo field office', role: 'team', projectIds: scope });
     await system.http.get('/projects').set(auth(auditor.secret)).expect(200);
 
@@ -106,6 +106,23 @@ describe('listing keys', () => {
     const unscoped = expectProblem(await system.http.post('/api-keys').set(admin).send({ name: 'x', role: 'admin', projectIds: [manager.id] }), 400);
     expect(unscoped.detail).toBe('An admin key is not scoped to projects.');
   });
+
+  it('scopes a team key only to projects that exist, whatever the case of their ids', async () => {
+    const keysBefore = (await system.db.query('SELECT count(*)::int AS n FROM api_keys')).rows[0].n;
+    const nowhere = '0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f';
+    const refused = expectProblem(await system.http.post('/api-keys').set(admin).send({ name: 'Field office', role: 'team', projectIds: [nowhere] }), 400);
+    expect(refused).toMatchObject({ code: 'API_KEY.UNKNOWN_PROJECT', errors: [{ field: 'projectIds', message: `names unknown projects: ${nowhere}` }] });
+    expect((await system.db.query('SELECT count(*)::int AS n FROM api_keys')).rows[0].n).toBe(keysBefore);
+
+    const project = (await system.http.post('/projects').set(admin).send(bansuoProposal()).expect(201)).body.id as string;
+    const team = await createKey({ name: 'Field office', role: 'team', projectIds: [project.toUpperCase()] });
+    const listed = (await system.http.get('/api-keys').set(admin).expect(200)).body.items.find((key: { id: string }) => key.id === team.id);
+    expect(listed.projectIds).toEqual([project]);
+    // In scope whichever case the path writes the id in.
+    for (const id of [project, project.toUpperCase()]) {
+      await system.http.post(`/projects/${id}/components`).set(auth(team.secret)).send({ name: 'Road', kind: 'infrastructure' }).expect(201);
+    }
+  });
 });
 
 describe('revoking keys', () => {
@@ -153,7 +170,8 @@ describe('revoking keys', () => {
   it('answers a revoked key 401, not the 403 its role or scope would get, on a command it may not run', async () => {
     const project = (await system.http.post('/projects').set(admin).send(bansuoProposal()).expect(201)).body.id as string;
     const auditor = await createKey({ name: 'Revoked auditor', role: 'auditor' });
-    const team = await createKey({ name: 'Revoked team', role: 'team', projectIds: [BOOTSTRAP_ADMIN_KEY_ID] });
+    const elsewhere = (await system.http.post('/projects').set(admin).send(bansuoProposal()).expect(201)).body.id as string;
+    const team = await createKey({ name: 'Revoked team', role: 'team', projectIds: [elsewhere] });
     // Each key's first command is refused (403) after a lookup, so the next one is answered from memory.
     for (const key of [auditor, team]) {
       expectProblem(await system.http.post(`/projects/${project}/components`).set(auth(key.secret)).send({}), 403);

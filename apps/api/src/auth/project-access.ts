@@ -33,7 +33,9 @@ export function assertMayRead(actor: Actor, projectId: string): void {
 }
 
 function assertInScope(actor: Actor, projectId: string): void {
-  if (!actor.projectIds.includes(projectId)) {
+  // UUIDs in any case name the same project.
+  const wanted = projectId.toLowerCase();
+  if (!actor.projectIds.some((id) => id.toLowerCase() === wanted)) {
     throw new ForbiddenException(`This team key is not scoped to project ${projectId}.`);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -11,12 +11,15 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import type pg from 'pg';
+import { PG_POOL } from '@app/database';
 import { aRole, ROLES, type Role } from '../auth/actor.js';
 import { ApiKeysService, type ApiKeyView } from '../auth/api-keys.service.js';
 import { Roles } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
 import { IsInstant, IsNotBlank } from '../common/validation.js';
+import { unknownProjects } from '../projects/unknown-projects.js';
 
 /** Longest lifetime a key may be given at creation. */
 const MAX_KEY_LIFETIME_DAYS = 3660;
@@ -91,15 +94,19 @@ const uuid = new ParseUUIDPipe({
 @ApiBearerAuth()
 @Controller('api-keys')
 export class ApiKeysController {
-  constructor(private readonly keys: ApiKeysService) {}
+  constructor(
+    private readonly keys: ApiKeysService,
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+  ) {}
 
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create an API key (admin); the secret is shown once' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   @ApiProblemResponses(400, 401, 403)
-  create(@Body() body: CreateApiKeyDto) {
-    const projectIds = body.projectIds ?? [];
+  async create(@Body() body: CreateApiKeyDto) {
+    // Lower case, as PostgreSQL writes a uuid and as scope checks compare them.
+    const projectIds = [...new Set((body.projectIds ?? []).map((id) => id.toLowerCase()))];
     if (body.role === 'team' && projectIds.length === 0) {
       throw new ProblemException(400, 'API_KEY.SCOPE_REQUIRED', 'Bad Request', 'A team key needs the projects it may work on.', [
         { field: 'projectIds', message: 'must name at least one project for a team key' },
@@ -111,6 +118,13 @@ export class ApiKeysController {
       ]);
     }
     if (body.expiresAt !== undefined) assertSensibleExpiry(body.expiresAt);
+    // A key scoped to no project that exists could do nothing (project ids are given at proposal).
+    const unknown = await unknownProjects(this.pool, projectIds);
+    if (unknown.length > 0) {
+      throw new ProblemException(400, 'API_KEY.UNKNOWN_PROJECT', 'Bad Request', `No project has the id ${unknown.join(', ')}.`, [
+        { field: 'projectIds', message: `names unknown projects: ${unknown.join(', ')}` },
+      ]);
+    }
     return this.keys.create({ name: body.name, role: body.role, projectIds, expiresAt: body.expiresAt });
   }
 

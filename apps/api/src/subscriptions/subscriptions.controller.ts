@@ -9,6 +9,7 @@ import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { noQuery } from '../common/no-query.pipe.js';
 import { ProblemException } from '../common/problem.js';
+import { unknownProjects } from '../projects/unknown-projects.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto.js';
 import { ListDeliveriesQueryDto, ListSubscriptionsQueryDto } from './dto/subscription-queries.dto.js';
@@ -120,13 +121,7 @@ export class SubscriptionsController {
   }
 
   private async assertProjectsExist(projectIds: string[]): Promise<void> {
-    if (projectIds.length === 0) return;
-    const found = await this.pool.query<{ stream_id: string }>(
-      `SELECT stream_id FROM event_streams WHERE stream_type = 'project' AND stream_id = ANY ($1::uuid[])`,
-      [projectIds],
-    );
-    const known = new Set(found.rows.map((row) => row.stream_id));
-    const unknown = projectIds.filter((id) => !known.has(id));
+    const unknown = await unknownProjects(this.pool, projectIds);
     if (unknown.length > 0) {
       throw new ProblemException(400, 'SUBSCRIPTION.UNKNOWN_PROJECT', 'Bad Request', `No project has the id ${unknown.join(', ')}.`, [
         { field: 'filter.projectIds', message: `names unknown projects: ${unknown.join(', ')}` },
