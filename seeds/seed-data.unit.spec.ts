@@ -46,12 +46,14 @@ const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 
 /** Folds every step through decide and evolve; a refused command fails with its index, type and reason. */
 function fold(seed: SeedProject): { state: ProjectState; events: ProjectEvent[] } {
+  // Seeds are recorded on the real day: their dates must pass the rules as they stand today.
+  const context = { today: new Date().toISOString().slice(0, 10) };
   let state: ProjectState = initialProjectState;
   const events: ProjectEvent[] = [];
   seed.steps.forEach(({ command }, index) => {
     let decided: ProjectEvent[];
     try {
-      decided = decide(command, state);
+      decided = decide(command, state, context);
     } catch (error) {
       throw new Error(`${seed.code} step ${index} (${command.type}) was refused: ${(error as Error).message}`);
     }

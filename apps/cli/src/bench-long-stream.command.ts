@@ -94,7 +94,7 @@ async function buildStream(store: PostgresEventStore, events: number): Promise<s
     batch = [];
   };
   for (const command of commandsOf(projectId, events)) {
-    const decided = decide(command, state);
+    const decided = decide(command, state, { today: new Date().toISOString().slice(0, 10) });
     for (const event of decided) state = evolve(state, event);
     batch.push(...decided);
     if (batch.length >= 500) await flush();
@@ -141,8 +141,9 @@ async function verificationRuns(
  */
 function domainMicrosPerMeasurement(measurements: number): number {
   let state: ProjectState = initialProjectState;
+  const context = { today: new Date().toISOString().slice(0, 10) };
   const apply = (command: ProjectCommand) => {
-    for (const event of decide(command, state)) state = evolve(state, event);
+    for (const event of decide(command, state, context)) state = evolve(state, event);
   };
   for (const command of commandsOf(randomUUID(), 4)) apply(command);
   for (let n = 0; n < measurements; n++) apply(measurement(n, 1));

@@ -6,9 +6,18 @@ import type { AppendCondition, AppendResult, PostgresEventStore } from './postgr
 import type { SnapshotStore } from './snapshot-store.js';
 import type { EventMetadata, StoredEvent } from './stored-event.js';
 
+/**
+ * What a decision may know besides the command and the state: the day it is decided on. The handler
+ * reads its clock and passes the value in, so `decide` stays a pure function.
+ */
+export interface DecisionContext {
+  /** Today in UTC, ISO `YYYY-MM-DD`. */
+  today: string;
+}
+
 /** The pure business rules of one kind of aggregate. */
 export interface Decider<Command, Event extends { type: string; data: unknown }, State> {
-  decide(command: Command, state: State): Event[];
+  decide(command: Command, state: State, context: DecisionContext): Event[];
   evolve(state: State, event: Event): State;
   initialState: State;
 }
@@ -62,6 +71,8 @@ export interface CommandHandlerOptions<State> {
    * one more is refused at once with TooManyWaitingCommands (default: no limit).
    */
   maxWaiting?: number;
+  /** What `decide` is told today is (default: the system clock). */
+  clock?: () => Date;
 }
 
 /** The state of a stream at a version, and how it was loaded. */
@@ -139,16 +150,18 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
   }
 
   private async decideAndAppend(streamId: string, command: Command, options: HandleOptions): Promise<AppendResult & { state: State }> {
+    // Read once: every retry of one command decides on the same day.
+    const context: DecisionContext = { today: (this.options.clock?.() ?? new Date()).toISOString().slice(0, 10) };
     for (let attempt = 1; ; attempt++) {
       const cached = attempt === 1 ? this.recent.get(streamId) : undefined;
       let current: { state: State; version: number; headHash?: string } = cached ?? (await this.load(streamId));
       let events: Event[];
       try {
-        events = this.decideAt(command, current, options.expectedVersion);
+        events = this.decideAt(command, current, options.expectedVersion, context);
       } catch (error) {
         if (!cached) throw error;
         current = await this.load(streamId);
-        events = this.decideAt(command, current, options.expectedVersion);
+        events = this.decideAt(command, current, options.expectedVersion, context);
       }
       const { state, version, headHash } = current;
       try {
@@ -187,11 +200,16 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     }
   }
 
-  private decideAt(command: Command, current: { state: State; version: number }, expectedVersion: number | undefined): Event[] {
+  private decideAt(
+    command: Command,
+    current: { state: State; version: number },
+    expectedVersion: number | undefined,
+    context: DecisionContext,
+  ): Event[] {
     if (expectedVersion !== undefined && expectedVersion !== current.version) {
       throw new ExpectedVersionMismatch(expectedVersion, current.version);
     }
-    return this.decider.decide(command, current.state);
+    return this.decider.decide(command, current.state, context);
   }
 
   /**

@@ -62,8 +62,9 @@ function syntheticHistory(projectId: string, index: number, length: number): New
   }
   let state: ProjectState = initialProjectState;
   const events: NewEvent[] = [];
+  const context = { today: new Date().toISOString().slice(0, 10) };
   for (const command of commands) {
-    for (const event of decide(command, state)) {
+    for (const event of decide(command, state, context)) {
       state = evolve(state, event);
       events.push({
         type: event.type,

@@ -18,6 +18,7 @@ import type { ProjectState } from './project.state.js';
 import type { SexDisaggregation } from './project.values.js';
 import { given } from './testing/given-when-then.js';
 import {
+  DECIDED_ON,
   PROJECT_ID,
   STARTED_STATUSES,
   cattleMeasured,
@@ -534,9 +535,9 @@ describe('a measurement id already used, however the state deciding was reached'
     type: 'RecordMeasurement',
     data: { indicatorId: 'ind-cattle', measurementId, value: 1, date: '2018-04-30' },
   });
-  const recorded = (state: ProjectState, measurementId: string): ProjectState => decide(record(measurementId), state).reduce(evolve, state);
-  const refused = (state: ProjectState, measurementId: string) => expect(() => decide(record(measurementId), state)).toThrow(DuplicateId);
-  const accepted = (state: ProjectState, measurementId: string) => expect(decide(record(measurementId), state)).toHaveLength(1);
+  const recorded = (state: ProjectState, measurementId: string): ProjectState => decide(record(measurementId), state, DECIDED_ON).reduce(evolve, state);
+  const refused = (state: ProjectState, measurementId: string) => expect(() => decide(record(measurementId), state, DECIDED_ON)).toThrow(DuplicateId);
+  const accepted = (state: ProjectState, measurementId: string) => expect(decide(record(measurementId), state, DECIDED_ON)).toHaveLength(1);
 
   it('is refused on states evolved one from the other, and a new id is not', () => {
     let state = rebuildProjectState(measured);
@@ -565,6 +566,7 @@ describe('a measurement id already used, however the state deciding was reached'
     const corrected = decide(
       { type: 'CorrectMeasurement', data: { indicatorId: 'ind-cattle', measurementId: 'msr-fix', correctsMeasurementId: 'msr-z', value: 2, date: '2018-04-30', reason: 'Miscounted' } },
       state,
+      DECIDED_ON,
     ).reduce(evolve, state);
     refused(corrected, 'msr-fix');
     refused(corrected, 'msr-z');

@@ -15,6 +15,7 @@ import {
   type ProjectState,
 } from './project.state.js';
 import {
+  DECIDED_ON,
   PROJECT_ID,
   cattleComponentAdded,
   cattleIndicatorDefined,
@@ -122,6 +123,7 @@ describe('rebuildProjectState', () => {
       ...identity,
       ...empty,
       approvedOn: '2017-03-01',
+      statusSince: '2017-03-01',
     });
     expect(rebuildProjectState(historyIn.implementation)).toStrictEqual({
       status: 'implementation',
@@ -129,6 +131,7 @@ describe('rebuildProjectState', () => {
       ...empty,
       approvedOn: '2017-03-01',
       actualStart: '2017-06-01',
+      statusSince: '2017-06-01',
     });
     expect(rebuildProjectState(historyIn.suspended)).toStrictEqual({
       status: 'suspended',
@@ -137,6 +140,7 @@ describe('rebuildProjectState', () => {
       approvedOn: '2017-03-01',
       actualStart: '2017-06-01',
       lastReason: 'The access road was washed out by floods.',
+      statusSince: '2018-07-20',
     });
     expect(rebuildProjectState(historyIn.finalisation)).toStrictEqual({
       status: 'finalisation',
@@ -145,6 +149,7 @@ describe('rebuildProjectState', () => {
       approvedOn: '2017-03-01',
       actualStart: '2017-06-01',
       actualEnd: '2020-06-30',
+      statusSince: '2020-06-30',
     });
     expect(rebuildProjectState(historyIn.closed)).toStrictEqual({
       status: 'closed',
@@ -154,6 +159,7 @@ describe('rebuildProjectState', () => {
       actualStart: '2017-06-01',
       actualEnd: '2020-06-30',
       closedOn: '2020-12-31',
+      statusSince: '2020-12-31',
     });
     expect(rebuildProjectState(historyIn.cancelled)).toStrictEqual({
       status: 'cancelled',
@@ -161,7 +167,14 @@ describe('rebuildProjectState', () => {
       ...empty,
       cancelledOn: '2017-02-01',
       lastReason: 'Funding was withdrawn.',
+      statusSince: '2017-02-01',
     });
+  });
+
+  it('dates the status from the step that brought the project to it: a resumption moves it on', () => {
+    expect(rebuildProjectState(historyIn.proposed)).not.toHaveProperty('statusSince');
+    const resumed = rebuildProjectState([...historyIn.suspended, projectResumed]);
+    expect(resumed).toMatchObject({ status: 'implementation', actualStart: '2017-06-01', statusSince: '2018-09-01' });
   });
 
   it('keeps the reason of the latest lifecycle change only', () => {
@@ -344,7 +357,7 @@ describe('rebuildProjectState', () => {
     const history: ProjectEvent[] = [];
     let state: ProjectState = initialProjectState;
     for (const command of commands) {
-      const events = decide(command, state);
+      const events = decide(command, state, DECIDED_ON);
       history.push(...events);
       state = events.reduce(evolve, state);
     }

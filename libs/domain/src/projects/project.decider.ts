@@ -14,10 +14,12 @@ import type {
 } from './project.commands.js';
 import {
   ComponentNotFound,
+  DateInFuture,
   DuplicateId,
   IndicatorNotFound,
   InvalidInput,
   InvalidTransition,
+  LifecycleDateOutOfOrder,
   MeasurementAlreadyCorrected,
   MeasurementNotFound,
   MilestoneClosed,
@@ -35,15 +37,21 @@ import { isBlank } from './blank-text.js';
 import { measurementIdsOf } from './measurement-ids.js';
 import { entryOf, withoutUndefined } from './records.js';
 
+/** What `decide` knows besides the command and the state, passed in by the command handler so `decide` stays pure. */
+export interface DecisionContext {
+  /** The day the command is decided on, in UTC (ISO `YYYY-MM-DD`). */
+  today: string;
+}
+
 /**
  * The events a command produces on a project in `state`, or a typed `DomainError` saying why it is
- * refused. Pure: ids and dates come in the command, so the same command on the same state always
- * decides the same.
+ * refused. Pure: ids and dates come in the command and today's date in `context`, so the same command
+ * on the same state on the same day always decides the same.
  *
  * Refusals are checked from the project's status down to the input: a command the current status does
  * not allow (409) is refused as such even when its input is also wrong (400).
  */
-export function decide(command: ProjectCommand, state: ProjectState): ProjectEvent[] {
+export function decide(command: ProjectCommand, state: ProjectState, context: DecisionContext): ProjectEvent[] {
   switch (command.type) {
     case 'ProposeProject':
       return proposeProject(command, state);
@@ -51,6 +59,7 @@ export function decide(command: ProjectCommand, state: ProjectState): ProjectEve
     case 'ApproveProject': {
       const project = inStatus(state, 'approve', ['proposed']);
       const { date, reason } = command.data;
+      requireLifecycleDate(project, 'approve', date, context);
       return [
         {
           type: 'ProjectApproved',
@@ -61,6 +70,7 @@ export function decide(command: ProjectCommand, state: ProjectState): ProjectEve
     case 'StartProject': {
       const project = inStatus(state, 'start', ['approved']);
       const { date, reason } = command.data;
+      requireLifecycleDate(project, 'start', date, context);
       return [
         {
           type: 'ProjectStarted',
@@ -71,11 +81,13 @@ export function decide(command: ProjectCommand, state: ProjectState): ProjectEve
     case 'SuspendProject': {
       const project = inStatus(state, 'suspend', ['implementation']);
       const reason = requiredReason(command.data.reason, 'suspend');
+      requireLifecycleDate(project, 'suspend', command.data.date, context);
       return [{ type: 'ProjectSuspended', data: { projectId: project.projectId, date: command.data.date, reason } }];
     }
     case 'ResumeProject': {
       const project = inStatus(state, 'resume', ['suspended']);
       const { date, reason } = command.data;
+      requireLifecycleDate(project, 'resume', date, context);
       return [
         {
           type: 'ProjectResumed',
@@ -86,13 +98,7 @@ export function decide(command: ProjectCommand, state: ProjectState): ProjectEve
     case 'FinaliseProject': {
       const project = inStatus(state, 'finalise', ['implementation']);
       const { date, reason } = command.data;
-      if (date < project.actualStart) {
-        throw new InvalidInput(
-          'PROJECT.INVALID_DATES',
-          `The actual end date ${date} is before the actual start date ${project.actualStart}.`,
-          ['date'],
-        );
-      }
+      requireLifecycleDate(project, 'finalise', date, context);
       return [
         {
           type: 'ProjectFinalised',
@@ -103,6 +109,7 @@ export function decide(command: ProjectCommand, state: ProjectState): ProjectEve
     case 'CloseProject': {
       const project = inStatus(state, 'close', ['finalisation']);
       const { date, reason } = command.data;
+      requireLifecycleDate(project, 'close', date, context);
       return [
         {
           type: 'ProjectClosed',
@@ -113,6 +120,7 @@ export function decide(command: ProjectCommand, state: ProjectState): ProjectEve
     case 'CancelProject': {
       const project = inStatus(state, 'cancel', ['proposed', 'approved', 'implementation', 'suspended']);
       const reason = requiredReason(command.data.reason, 'cancel');
+      requireLifecycleDate(project, 'cancel', command.data.date, context);
       return [{ type: 'ProjectCancelled', data: { projectId: project.projectId, date: command.data.date, reason } }];
     }
 
@@ -121,7 +129,7 @@ export function decide(command: ProjectCommand, state: ProjectState): ProjectEve
     case 'PlanMilestone':
       return planMilestone(command, open(state));
     case 'ReachMilestone':
-      return reachMilestone(command, started(state, 'A milestone can be reached'));
+      return reachMilestone(command, started(state, 'A milestone can be reached'), context);
     case 'RescheduleMilestone':
       return rescheduleMilestone(command, open(state));
     case 'WaiveMilestone':
@@ -131,9 +139,9 @@ export function decide(command: ProjectCommand, state: ProjectState): ProjectEve
     case 'ReviseIndicatorTarget':
       return reviseIndicatorTarget(command, open(state));
     case 'RecordMeasurement':
-      return recordMeasurement(command, started(state, 'A measurement can be recorded'));
+      return recordMeasurement(command, started(state, 'A measurement can be recorded'), context);
     case 'CorrectMeasurement':
-      return correctMeasurement(command, started(state, 'A measurement can be corrected'));
+      return correctMeasurement(command, started(state, 'A measurement can be corrected'), context);
 
     default: {
       const unhandled: never = command;
@@ -184,6 +192,47 @@ function requiredReason(reason: string | undefined, command: string, subject?: s
 /** A blank optional reason says nothing, so it is left out of the event. */
 function optionalReason(reason: string | undefined): string | undefined {
   return reason === undefined || isBlank(reason) ? undefined : reason;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The latest date something that happened may carry, on a day that is `today` in UTC: the next day,
+ * which is already today where the clock is furthest ahead (UTC+14), so a caller anywhere may date a
+ * fact by its own calendar.
+ */
+export function latestActualDate(today: string): string {
+  return new Date(Date.parse(`${today}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Refuses an actual date (not a planned one) that is not yet today anywhere on earth. */
+function requireNotInFuture(date: string, what: string, field: string, context: DecisionContext): void {
+  const latest = latestActualDate(context.today);
+  if (date > latest) throw new DateInFuture(what, date, latest, field);
+}
+
+/** What the step that brought a project to its status did, for refusals that name it. */
+function previousStep(project: Project): string {
+  switch (project.status) {
+    case 'implementation':
+      return project.statusSince === project.actualStart ? 'started' : 'resumed';
+    case 'finalisation':
+      return 'finalised';
+    default:
+      return project.status;
+  }
+}
+
+/**
+ * A lifecycle step's date is an actual date, and steps follow each other in time: none is dated
+ * before the step that brought the project to its current status (start not before the approval,
+ * resume not before the suspension, finalise not before the start or the latest resumption...).
+ */
+function requireLifecycleDate(project: Project, verb: string, date: string, context: DecisionContext): void {
+  requireNotInFuture(date, `The date to ${verb} the project`, 'date', context);
+  if (project.statusSince !== undefined && date < project.statusSince) {
+    throw new LifecycleDateOutOfOrder(verb, date, previousStep(project), project.statusSince);
+  }
 }
 
 function proposeProject(command: ProposeProject, state: ProjectState): ProjectEvent[] {
@@ -252,9 +301,10 @@ function plannedMilestone(project: Project, milestoneId: string): Milestone {
   return milestone;
 }
 
-function reachMilestone(command: ReachMilestone, project: StartedProject): ProjectEvent[] {
+function reachMilestone(command: ReachMilestone, project: StartedProject, context: DecisionContext): ProjectEvent[] {
   const { milestoneId, date, evidence, documentLinks } = command.data;
   plannedMilestone(project, milestoneId);
+  requireNotInFuture(date, 'The date the milestone was reached', 'date', context);
   return [
     {
       type: 'MilestoneReached',
@@ -419,10 +469,11 @@ export function completeDisaggregation(
   return { female, male, unknown };
 }
 
-function recordMeasurement(command: RecordMeasurement, project: StartedProject): ProjectEvent[] {
+function recordMeasurement(command: RecordMeasurement, project: StartedProject, context: DecisionContext): ProjectEvent[] {
   const { indicatorId, measurementId, value, date, periodStart, note } = command.data;
   existingIndicator(project, indicatorId);
   requireNewMeasurementId(project, measurementId);
+  requireNotInFuture(date, 'The date of the measurement', 'date', context);
   requirePeriodEndsAfterStart(periodStart, date);
   const disaggregation = completeDisaggregation(value, command.data.disaggregation);
   return [
@@ -442,7 +493,7 @@ function recordMeasurement(command: RecordMeasurement, project: StartedProject):
   ];
 }
 
-function correctMeasurement(command: CorrectMeasurement, project: StartedProject): ProjectEvent[] {
+function correctMeasurement(command: CorrectMeasurement, project: StartedProject, context: DecisionContext): ProjectEvent[] {
   const { indicatorId, measurementId, correctsMeasurementId, value } = command.data;
   const indicator = existingIndicator(project, indicatorId);
   requireNewMeasurementId(project, measurementId);
@@ -452,6 +503,7 @@ function correctMeasurement(command: CorrectMeasurement, project: StartedProject
     throw new MeasurementAlreadyCorrected(correctsMeasurementId, corrected.supersededBy);
   }
   const reason = requiredReason(command.data.reason, 'correct', 'a measurement');
+  if (command.data.date !== undefined) requireNotInFuture(command.data.date, 'The date of the correction', 'date', context);
   // Without a date the correction is for the same date or period as the value it corrects.
   const date = command.data.date ?? corrected.date;
   const periodStart =

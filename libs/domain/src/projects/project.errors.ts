@@ -83,6 +83,35 @@ export class InvalidInput extends DomainError {
   }
 }
 
+/**
+ * An actual date (the date of something that happened: a lifecycle step, a milestone reached, a
+ * measurement) after `latest`, the latest date that is today somewhere on earth (UTC+14).
+ */
+export class DateInFuture extends InvalidInput {
+  constructor(what: string, date: string, latest: string, field: string) {
+    super(
+      'PROJECT.DATE_IN_FUTURE',
+      `${what} (${date}) is in the future; a date of something that happened can be ${latest} at the latest.`,
+      [field],
+    );
+  }
+}
+
+/**
+ * A lifecycle step dated before the step that brought the project to its current status (a start
+ * before the approval, a resumption before the suspension). Same code as the other contradictory dates.
+ */
+export class LifecycleDateOutOfOrder extends InvalidInput {
+  /** `previousStep` says what happened on `since`: "approved", "started", "resumed", "suspended", "finalised". */
+  constructor(verb: string, date: string, previousStep: string, since: string) {
+    super(
+      'PROJECT.INVALID_DATES',
+      `Cannot ${verb} the project on ${date}: it was ${previousStep} on ${since}, and a lifecycle step cannot be dated before the one before it.`,
+      ['date'],
+    );
+  }
+}
+
 export class ComponentNotFound extends DomainError {
   constructor(componentId: string) {
     super('COMPONENT.NOT_FOUND', 'not_found', `Component ${componentId} does not exist in this project.`, [

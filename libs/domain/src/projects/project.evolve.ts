@@ -40,26 +40,32 @@ export function evolve(state: ProjectState, event: ProjectEvent): ProjectState {
     }
     case 'ProjectApproved':
       if (state.status !== 'proposed') return state;
-      return { ...withReason(state, event.data.reason), status: 'approved', approvedOn: event.data.date };
+      return { ...withReason(state, event.data.reason), status: 'approved', approvedOn: event.data.date, statusSince: event.data.date };
     case 'ProjectStarted':
       if (state.status !== 'approved') return state;
       return {
         ...withReason(state, event.data.reason),
         status: 'implementation',
         actualStart: event.data.actualStart,
+        statusSince: event.data.actualStart,
       };
     case 'ProjectSuspended':
       if (state.status !== 'implementation') return state;
-      return { ...withReason(state, event.data.reason), status: 'suspended' };
+      return { ...withReason(state, event.data.reason), status: 'suspended', statusSince: event.data.date };
     case 'ProjectResumed':
       if (state.status !== 'suspended') return state;
-      return { ...withReason(state, event.data.reason), status: 'implementation' };
+      return { ...withReason(state, event.data.reason), status: 'implementation', statusSince: event.data.date };
     case 'ProjectFinalised':
       if (state.status !== 'implementation') return state;
-      return { ...withReason(state, event.data.reason), status: 'finalisation', actualEnd: event.data.actualEnd };
+      return {
+        ...withReason(state, event.data.reason),
+        status: 'finalisation',
+        actualEnd: event.data.actualEnd,
+        statusSince: event.data.actualEnd,
+      };
     case 'ProjectClosed':
       if (state.status !== 'finalisation') return state;
-      return { ...withReason(state, event.data.reason), status: 'closed', closedOn: event.data.date };
+      return { ...withReason(state, event.data.reason), status: 'closed', closedOn: event.data.date, statusSince: event.data.date };
     case 'ProjectCancelled':
       if (
         state.status !== 'proposed' &&
@@ -69,7 +75,12 @@ export function evolve(state: ProjectState, event: ProjectEvent): ProjectState {
       ) {
         return state;
       }
-      return { ...withReason(state, event.data.reason), status: 'cancelled', cancelledOn: event.data.date };
+      return {
+        ...withReason(state, event.data.reason),
+        status: 'cancelled',
+        cancelledOn: event.data.date,
+        statusSince: event.data.date,
+      };
 
     case 'ComponentAdded': {
       const { componentId, name, kind, description } = event.data;

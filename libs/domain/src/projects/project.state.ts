@@ -80,6 +80,12 @@ export interface ProjectBase {
   plannedEnd?: string;
   /** The reason given with the latest lifecycle change, if that change gave one. */
   lastReason?: string;
+  /**
+   * The date of the lifecycle step that brought the project to its status (approve, start, suspend,
+   * resume, finalise, close, cancel); absent while proposed, as a proposal carries no date. The next
+   * lifecycle step may not be dated before it.
+   */
+  statusSince?: string;
   components: Record<string, Component>;
   milestones: Record<string, Milestone>;
   indicators: Record<string, Indicator>;
@@ -151,7 +157,7 @@ export const initialProjectState: ProjectState = { status: 'none' };
  * The shape of `ProjectState` as `evolve` builds it. Bump it whenever either changes: stored snapshots
  * of another version are ignored and rebuilt from the events.
  */
-export const PROJECT_STATE_VERSION = 1;
+export const PROJECT_STATE_VERSION = 2;
 
 /** A milestone is overdue when it is still planned and its due date is before `today` (ISO `YYYY-MM-DD`). */
 export function isMilestoneOverdue(milestone: Milestone, today: string): boolean {

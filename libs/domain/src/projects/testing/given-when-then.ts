@@ -1,10 +1,11 @@
 import { expect } from '@jest/globals';
 
 import type { ProjectCommand } from '../project.commands.js';
-import { decide } from '../project.decider.js';
+import { type DecisionContext, decide } from '../project.decider.js';
 import type { DomainError } from '../project.errors.js';
 import type { ProjectEvent } from '../project.events.js';
 import { rebuildProjectState } from '../project.evolve.js';
+import { DECIDED_ON } from './project.fixtures.js';
 
 /** Test-only: imports @jest/globals, so it is not exported from the library's index. */
 
@@ -15,11 +16,14 @@ type DomainErrorClass = abstract new (...args: never[]) => DomainError;
  *
  *   given(proposed, approved).when(start).then(started);
  *   given(proposed).when(start).thenThrows(InvalidTransition, 'PROJECT.INVALID_TRANSITION');
+ *   given(proposed).when(approve, { today: '2024-01-15' }).then(approved);
+ *
+ * The command is decided on `DECIDED_ON` unless a context is given.
  */
 export function given(...history: ProjectEvent[]) {
   return {
-    when(command: ProjectCommand) {
-      const decided = () => decide(command, rebuildProjectState(history));
+    when(command: ProjectCommand, context: DecisionContext = DECIDED_ON) {
+      const decided = () => decide(command, rebuildProjectState(history), context);
       return {
         // Named `then` as the given/when/then idiom has it; never `await` this object, it is no promise.
         then(...expected: ProjectEvent[]): void {

@@ -14,6 +14,7 @@ import type {
   ProjectStarted,
   ProjectSuspended,
 } from '../project.events.js';
+import type { DecisionContext } from '../project.decider.js';
 import type { ProjectStatus } from '../project.values.js';
 
 /**
@@ -23,6 +24,9 @@ import type { ProjectStatus } from '../project.values.js';
  */
 
 export const PROJECT_ID = 'prj-bansuo';
+
+/** The day specs decide on, unless they say otherwise: well after every date of the fixtures. */
+export const DECIDED_ON: DecisionContext = { today: '2024-01-15' };
 
 export const proposeProject: ProposeProject = {
   type: 'ProposeProject',
