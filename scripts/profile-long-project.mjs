@@ -78,10 +78,11 @@ async function appendMeasurements(pool, id, indicatorIds) {
     version += batch.length;
     batch = [];
   };
+  const context = { today: new Date().toISOString().slice(0, 10) };
   for (let n = 0; n < MEASUREMENTS; n++) {
     const day = new Date(Date.UTC(2018, 0, 1) + (n % 3000) * 86_400_000).toISOString().slice(0, 10);
     const command = { type: 'RecordMeasurement', data: { indicatorId: indicatorIds[n % indicatorIds.length], measurementId: randomUUID(), value: n % 1000, date: day, disaggregation: { female: (n % 1000) >> 1 } } };
-    const events = decide(command, state);
+    const events = decide(command, state, context);
     for (const event of events) state = evolve(state, event);
     batch.push(...events);
     if (batch.length >= 500) await flush();

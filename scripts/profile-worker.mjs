@@ -139,8 +139,9 @@ function history(index, measurements) {
   for (let n = 0; n < measurements; n++) commands.push({ type: 'RecordMeasurement', data: { indicatorId, measurementId: randomUUID(), value: n % 1000, date: '2024-01-01' } });
   let state = initialProjectState;
   const events = [];
+  const context = { today: new Date().toISOString().slice(0, 10) };
   for (const command of commands) {
-    for (const event of decide(command, state)) {
+    for (const event of decide(command, state, context)) {
       state = evolve(state, event);
       events.push(toNew(command, event));
     }

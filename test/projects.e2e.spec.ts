@@ -71,8 +71,8 @@ describe('a project from proposal to closure', () => {
       reason: 'Second delivery was left out',
     }).expect(201);
     await post('/suspend', {}).expect(400);
-    await post('/suspend', { reason: 'Flooding' }).expect(200);
-    await post('/resume').expect(200);
+    await post('/suspend', { reason: 'Flooding', date: '2019-07-01' }).expect(200);
+    await post('/resume', { date: '2019-09-01' }).expect(200);
     await post('/finalise', { date: '2020-12-31' }).expect(200);
     const closed = (await post('/close').expect(200)).body;
     expect(closed.version).toBe(14);

@@ -59,7 +59,7 @@ async function makeSites(): Promise<Site[]> {
     const site: Site = { project: (await post('/projects', bansuoProposal())).id };
     made.push(site);
     if (status === 'proposed') continue;
-    await post(`/projects/${site.project}/approve`, {});
+    await post(`/projects/${site.project}/approve`, { date: '2017-12-01' });
     if (status === 'approved') continue;
     await post(`/projects/${site.project}/start`, { date: '2018-01-01' });
     site.component = (await post(`/projects/${site.project}/components`, { name: 'Cattle', kind: 'industry' })).componentId;
