@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { auth, createKey } from './support/api-helpers.js';
+import { auth, createKey, isoDate } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
 import { eventually } from './support/test-environment.js';
@@ -264,6 +264,69 @@ describe('validation', () => {
       { field: 'value', message: 'value must be a number conforming to the specified constraints' },
       { field: 'disaggregation.female', message: 'female must be an integer number' },
     ]);
+  });
+});
+
+describe('actual dates', () => {
+  /** A project's commands, and a check that a command is refused as 400 problem+json on `field` and stores nothing. */
+  async function project(...steps: [string, object][]) {
+    const id = await propose();
+    const post = (path: string, body: object = {}) => system.http.post(`/projects/${id}${path}`).set(auth(manager)).send(body);
+    for (const [path, body] of steps) await post(path, body).expect((response) => expect(response.status).toBeLessThan(300));
+    const refused = async (path: string, body: object, code: string) => {
+      const before = await eventCount(id);
+      const response = await post(path, body).expect(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body).toMatchObject({ status: 400, code, errors: [expect.objectContaining({ field: 'date' })] });
+      expect(response.body.detail).toEqual(expect.any(String));
+      expect(await eventCount(id)).toBe(before);
+      return response.body as { detail: string };
+    };
+    return { id, post, refused };
+  }
+  const started: [string, object][] = [
+    ['/approve', { date: '2025-02-01' }],
+    ['/start', { date: '2025-03-01' }],
+  ];
+
+  it('refuses a lifecycle step dated before the step before it (400), storing nothing', async () => {
+    const approved = await project(['/approve', { date: '2025-05-01' }]);
+    const start = await approved.refused('/start', { date: '2025-03-01' }, 'PROJECT.INVALID_DATES');
+    expect(start.detail).toContain('it was approved on 2025-05-01');
+
+    const suspended = await project(...started, ['/suspend', { date: '2025-08-01', reason: 'Floods' }]);
+    await suspended.refused('/resume', { date: '2025-07-01' }, 'PROJECT.INVALID_DATES');
+    await suspended.refused('/cancel', { date: '2025-07-31', reason: 'Funding ended' }, 'PROJECT.INVALID_DATES');
+    await suspended.post('/resume', { date: '2025-09-01' }).expect(200);
+    await suspended.refused('/suspend', { date: '2025-08-15', reason: 'Floods again' }, 'PROJECT.INVALID_DATES');
+    await suspended.refused('/finalise', { date: '2025-08-31' }, 'PROJECT.INVALID_DATES');
+    await suspended.post('/finalise', { date: '2025-10-01' }).expect(200);
+    await suspended.refused('/close', { date: '2025-09-30' }, 'PROJECT.INVALID_DATES');
+    await suspended.post('/close', { date: '2025-10-01' }).expect(200);
+  });
+
+  it('refuses an actual date after today in UTC+14 (400), storing nothing, and takes one up to it', async () => {
+    const { id, post, refused } = await project(...started);
+    for (const date of [isoDate(2), '2150-01-01']) await refused('/suspend', { date, reason: 'Floods' }, 'PROJECT.DATE_IN_FUTURE');
+
+    const milestone = (await post('/milestones', { title: 'Bridge completed', dueDate: '2150-01-01' }).expect(201)).body.milestoneId;
+    await refused(`/milestones/${milestone}/reach`, { date: '2100-01-01', evidence: 'Report' }, 'PROJECT.DATE_IN_FUTURE');
+
+    const indicator = (
+      await post('/indicators', { title: 'Cattle', unit: 'head', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 120, date: '2150-01-01' } }).expect(201)
+    ).body.indicatorId;
+    await refused(`/indicators/${indicator}/measurements`, { value: 500, date: '2150-01-01' }, 'PROJECT.DATE_IN_FUTURE');
+    await refused(`/indicators/${indicator}/measurements`, { value: 500, date: isoDate(2), periodStart: '2025-06-01' }, 'PROJECT.DATE_IN_FUTURE');
+    // A measurement before the project's start (a baseline survey) is an actual date all the same.
+    const measured = (await post(`/indicators/${indicator}/measurements`, { value: 10, date: '2024-12-01' }).expect(201)).body.measurementId;
+    await refused(`/indicators/${indicator}/measurements/${measured}/correct`, { value: 12, date: '2150-01-01', reason: 'Miscounted' }, 'PROJECT.DATE_IN_FUTURE');
+
+    await post(`/indicators/${indicator}/measurements`, { value: 60, date: isoDate(1) }).expect(201);
+    await post(`/milestones/${milestone}/reach`, { date: isoDate(1), evidence: 'Report' }).expect(200);
+    await post('/suspend', { date: isoDate(1), reason: 'Floods' }).expect(200);
+    await eventually(async () => (await readModelVersion(id)) === (await eventCount(id)), 5_000, 'read model caught up');
+    const view = (await system.http.get(`/projects/${id}`).set(auth(auditor)).expect(200)).body;
+    expect(view.indicators[0]).toMatchObject({ latestActual: { value: 60, date: isoDate(1) } });
   });
 });
 
