@@ -10,7 +10,11 @@ export class LifecycleDto {
   @Length(1, 2000)
   reason?: string;
 
-  @ApiPropertyOptional({ example: '2017-09-15', description: 'When it happened; today when left out' })
+  @ApiPropertyOptional({
+    example: '2017-09-15',
+    description:
+      'When it happened; today when left out. Not after today in UTC+14, nor before the step that brought the project to its status (400)',
+  })
   @IsOptional()
   @IsCalendarDate()
   date?: string;

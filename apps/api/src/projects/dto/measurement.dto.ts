@@ -21,7 +21,10 @@ export class RecordMeasurementDto {
   @Max(1e12)
   value!: number;
 
-  @ApiPropertyOptional({ example: '2020-07-24', description: 'The date the value is for (end of the period); today when left out' })
+  @ApiPropertyOptional({
+    example: '2020-07-24',
+    description: 'The date the value is for (end of the period); today when left out. Not after today in UTC+14 (400)',
+  })
   @IsOptional()
   @IsCalendarDate()
   date?: string;
@@ -45,7 +48,7 @@ export class CorrectMeasurementDto {
   @Max(1e12)
   value!: number;
 
-  @ApiPropertyOptional({ description: 'Defaults to the date of the measurement corrected' })
+  @ApiPropertyOptional({ description: 'Defaults to the date of the measurement corrected. Not after today in UTC+14 (400)' })
   @IsOptional()
   @IsCalendarDate()
   date?: string;

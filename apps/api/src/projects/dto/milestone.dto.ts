@@ -10,7 +10,7 @@ export class PlanMilestoneDto {
 }
 
 export class ReachMilestoneDto {
-  @ApiPropertyOptional({ example: '2018-05-20', description: 'When it was reached; today when left out' })
+  @ApiPropertyOptional({ example: '2018-05-20', description: 'When it was reached; today when left out. Not after today in UTC+14 (400)' })
   @IsOptional()
   @IsCalendarDate()
   date?: string;
