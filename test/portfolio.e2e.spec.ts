@@ -27,7 +27,7 @@ beforeAll(async () => {
   la = await project('LA');
   const second = await project('LA');
   const kh = await project('KH');
-  await la.post('/approve');
+  await la.post('/approve', { date: '2019-12-01' });
   await la.post('/start', { date: '2020-01-01' });
   await second.post('/approve');
   await kh.post('/cancel', { reason: 'Funding withdrawn' });

@@ -33,7 +33,7 @@ beforeAll(async () => {
   admin = auth(system.adminKey);
   const post = async (path: string, body: object) => (await system.http.post(path).set(admin).send(body).expect((r) => expect(r.status).toBeLessThan(300))).body;
   projectId = (await post('/projects', bansuoProposal())).id;
-  await post(`/projects/${projectId}/approve`, {});
+  await post(`/projects/${projectId}/approve`, { date: '2017-12-01' });
   await post(`/projects/${projectId}/start`, { date: '2018-01-01' });
   await post(`/projects/${projectId}/milestones`, { title: 'Cattle given', dueDate: '2019-01-01' });
   const indicator = (

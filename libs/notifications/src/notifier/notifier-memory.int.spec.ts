@@ -63,7 +63,7 @@ describe("the notifier's memory of projects", () => {
   it('does not write the milestone rows again for events that leave the milestones and the status as they were', async () => {
     const before = await milestoneRows(projectId);
     for (let n = 0; n < 3; n++) {
-      await run(projectId, { type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: `untouched-${n}`, value: n, date: '2030-01-15' } });
+      await run(projectId, { type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: `untouched-${n}`, value: n, date: '2025-01-15' } });
     }
     const batch = await notifier.catchUp();
 
@@ -74,14 +74,14 @@ describe("the notifier's memory of projects", () => {
 
   it('writes a milestone that was rescheduled or reached, and a change of the project status, in the next batch', async () => {
     await run(projectId, { type: 'RescheduleMilestone', data: { milestoneId: 'survey', dueDate: '2030-04-30', reason: 'Rains' } });
-    await run(projectId, { type: 'ReachMilestone', data: { milestoneId: 'looms', date: '2030-01-20', evidence: 'Delivery note' } });
+    await run(projectId, { type: 'ReachMilestone', data: { milestoneId: 'looms', date: '2025-01-20', evidence: 'Delivery note' } });
     await notifier.catchUp();
     expect((await milestoneRows(projectId)).map(({ milestone_id, due_date, status, times_rescheduled }) => ({ milestone_id, due_date, status, times_rescheduled }))).toEqual([
       { milestone_id: 'looms', due_date: '2030-06-30', status: 'reached', times_rescheduled: 0 },
       { milestone_id: 'survey', due_date: '2030-04-30', status: 'planned', times_rescheduled: 1 },
     ]);
 
-    await run(projectId, { type: 'SuspendProject', data: { date: '2030-01-25', reason: 'Flooding' } });
+    await run(projectId, { type: 'SuspendProject', data: { date: '2025-01-25', reason: 'Flooding' } });
     await notifier.catchUp();
     expect(new Set((await milestoneRows(projectId)).map((row) => row.project_status))).toEqual(new Set(['suspended']));
   });
