@@ -5,6 +5,7 @@ import type { ProjectCommand } from '@app/domain';
 import { createProjectCommandHandler } from '@app/event-store';
 import { metadata, startedProject } from '../../../event-store/src/testing/project-streams.js';
 import { openStoreDatabase } from '../../../../test/support/store-database.js';
+import { followFeed } from '../testing/follow-feed.js';
 import { Notifier } from './notifier.js';
 
 let pool: pg.Pool;
@@ -49,7 +50,7 @@ describe("the notifier's memory of projects", () => {
     projectId = await startedProject(handler, 0);
     await run(projectId, { type: 'PlanMilestone', data: { milestoneId: 'survey', title: 'Baseline survey', dueDate: '2030-03-31' } });
     await run(projectId, { type: 'PlanMilestone', data: { milestoneId: 'looms', title: 'Looms delivered', dueDate: '2030-06-30' } });
-    await notifier.catchUp();
+    await followFeed(notifier, 6);
   });
 
   it('keeps the milestones the overdue scan reads, with the project status', async () => {
@@ -65,7 +66,7 @@ describe("the notifier's memory of projects", () => {
     for (let n = 0; n < 3; n++) {
       await run(projectId, { type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: `untouched-${n}`, value: n, date: '2025-01-15' } });
     }
-    const batch = await notifier.catchUp();
+    const batch = await followFeed(notifier, 3);
 
     expect(batch.events).toBe(3);
     expect(await rememberedVersion(projectId)).toBe(9);
@@ -75,14 +76,14 @@ describe("the notifier's memory of projects", () => {
   it('writes a milestone that was rescheduled or reached, and a change of the project status, in the next batch', async () => {
     await run(projectId, { type: 'RescheduleMilestone', data: { milestoneId: 'survey', dueDate: '2030-04-30', reason: 'Rains' } });
     await run(projectId, { type: 'ReachMilestone', data: { milestoneId: 'looms', date: '2025-01-20', evidence: 'Delivery note' } });
-    await notifier.catchUp();
+    await followFeed(notifier, 2);
     expect((await milestoneRows(projectId)).map(({ milestone_id, due_date, status, times_rescheduled }) => ({ milestone_id, due_date, status, times_rescheduled }))).toEqual([
       { milestone_id: 'looms', due_date: '2030-06-30', status: 'reached', times_rescheduled: 0 },
       { milestone_id: 'survey', due_date: '2030-04-30', status: 'planned', times_rescheduled: 1 },
     ]);
 
     await run(projectId, { type: 'SuspendProject', data: { date: '2025-01-25', reason: 'Flooding' } });
-    await notifier.catchUp();
+    await followFeed(notifier, 1);
     expect(new Set((await milestoneRows(projectId)).map((row) => row.project_status))).toEqual(new Set(['suspended']));
   });
 
@@ -90,9 +91,10 @@ describe("the notifier's memory of projects", () => {
     const projects = await Promise.all(Array.from({ length: 5 }, (_, n) => startedProject(handler, n)));
     const planned = projects[0]!;
     await run(planned, { type: 'PlanMilestone', data: { milestoneId: `m-${randomUUID()}`, title: 'Cattle distributed', dueDate: '2030-05-01' } });
-    const batch = await notifier.catchUp();
+    const expected = projects.reduce((sum, _, n) => sum + 4 + n, 0) + 1;
+    const batch = await followFeed(notifier, expected);
 
-    expect(batch.events).toBe(projects.reduce((sum, _, n) => sum + 4 + n, 0) + 1);
+    expect(batch.events).toBe(expected);
     expect(await Promise.all(projects.map(rememberedVersion))).toEqual([5, 5, 6, 7, 8]);
     expect((await milestoneRows(planned)).map((row) => [row.title, row.project_status])).toEqual([['Cattle distributed', 'implementation']]);
   });

@@ -5,6 +5,7 @@ import { createProjectCommandHandler } from '@app/event-store';
 import { metadata } from '../../../event-store/src/testing/project-streams.js';
 import { eventually } from '../../../../test/support/test-environment.js';
 import { openStoreDatabase } from '../../../../test/support/store-database.js';
+import { followFeed } from '../testing/follow-feed.js';
 import { Notifier } from './notifier.js';
 import { OverdueScan } from './overdue-scan.js';
 
@@ -71,13 +72,13 @@ describe('the overdue scan', () => {
   it('is needed after a batch only when a project it followed has a milestone past its due date', async () => {
     const pastDueAfter = async (...commands: [string, Parameters<typeof handler.handle>[1]][]) => {
       for (const [projectId, command] of commands) await run(projectId, command);
-      const batch = await notifier.catchUp();
+      const batch = await followFeed(notifier, commands.length);
       expect(batch.events).toBe(commands.length);
       return batch.milestonesPastDue;
     };
     const project = await proposedProject('Weaving group');
     const other = await proposedProject('Cattle group');
-    await notifier.catchUp();
+    await followFeed(notifier, 2);
     const milestone = { milestoneId: `looms-${project}`, title: 'Looms delivered' };
 
     expect(await pastDueAfter([project, { type: 'PlanMilestone', data: { ...milestone, dueDate: daysAgo(-30) } }])).toBe(false);
@@ -90,7 +91,7 @@ describe('the overdue scan', () => {
     expect(await pastDueAfter([project, { type: 'WaiveMilestone', data: { milestoneId: milestone.milestoneId, reason: 'Looms bought by the group itself' } }])).toBe(false);
 
     const cancelled = await projectWithMissedMilestone('Cancelled with a milestone missed');
-    expect((await notifier.catchUp()).milestonesPastDue).toBe(true);
+    expect((await followFeed(notifier, 2)).milestonesPastDue).toBe(true);
     expect(await pastDueAfter([cancelled, { type: 'CancelProject', data: { date: daysAgo(0), reason: 'Funding withdrawn' } }])).toBe(false);
   });
 });
