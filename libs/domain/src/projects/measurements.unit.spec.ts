@@ -240,6 +240,47 @@ describe('sex disaggregation', () => {
   });
 });
 
+describe('sex disaggregation of what is not a count', () => {
+  // 40 % of all participants is not 30 % of the women plus 10 % of the men.
+  const adoptionDefined: ProjectEvent = {
+    type: 'IndicatorDefined',
+    data: {
+      projectId: PROJECT_ID,
+      indicatorId: 'ind-adoption',
+      title: 'Households using the new cattle shed',
+      unit: '%',
+      measure: 2,
+      resultLevel: 2,
+      baseline: { value: 0 },
+      target: { value: 80 },
+    },
+  };
+  const adoptionMeasured: ProjectEvent = {
+    type: 'MeasurementRecorded',
+    data: { projectId: PROJECT_ID, indicatorId: 'ind-adoption', measurementId: 'msr-8', value: 40, date: '2018-03-31' },
+  };
+  const history = [...historyWithContentIn('implementation'), adoptionDefined];
+
+  it('is refused on a percentage, naming the measure, in a record and in a correction', () => {
+    const refused = given(...history)
+      .when({ type: 'RecordMeasurement', data: { indicatorId: 'ind-adoption', measurementId: 'msr-8', value: 40, date: '2018-03-31', disaggregation: { female: 30 } } })
+      .thenThrows(InvalidInput, 'MEASUREMENT.DISAGGREGATION_NOT_A_COUNT', ['disaggregation']);
+    expect(refused.message).toMatch(/"Households using the new cattle shed" measures a percentage \(IATI measure 2\)/);
+    given(...history, adoptionMeasured)
+      .when({
+        type: 'CorrectMeasurement',
+        data: { indicatorId: 'ind-adoption', measurementId: 'msr-9', correctsMeasurementId: 'msr-8', value: 45, reason: 'Recount', disaggregation: { female: 30 } },
+      })
+      .thenThrows(InvalidInput, 'MEASUREMENT.DISAGGREGATION_NOT_A_COUNT', ['disaggregation']);
+  });
+
+  it('leaves a percentage without one as it was', () => {
+    given(...history)
+      .when({ type: 'RecordMeasurement', data: { indicatorId: 'ind-adoption', measurementId: 'msr-8', value: 40, date: '2018-03-31' } })
+      .then(adoptionMeasured);
+  });
+});
+
 describe('CorrectMeasurement', () => {
   it.each(STARTED_STATUSES)(
     'corrects a measurement of a %s project, for the same date and period by default',

@@ -417,6 +417,23 @@ function requirePeriodEndsAfterStart(periodStart: string | undefined, date: stri
 
 const SEX_PARTS = ['female', 'male', 'unknown'] as const;
 
+/** What each IATI indicator measure counts in, for refusals that name it. */
+const MEASURE_NAMES: Record<Indicator['measure'], string> = { 1: 'units', 2: 'a percentage', 3: 'a nominal value', 4: 'an ordinal value', 5: 'a qualitative value' };
+
+/**
+ * A sex breakdown adds its parts up to the value, which only a count does (IATI measure 1, unit): 40 %
+ * of all participants is not 30 % of the women plus 10 % of the men, and a breakdown there would be
+ * checked and completed as if it were.
+ */
+function requireCountForDisaggregation(indicator: Indicator, disaggregation: unknown): void {
+  if (disaggregation === undefined || indicator.measure === 1) return;
+  throw new InvalidInput(
+    'MEASUREMENT.DISAGGREGATION_NOT_A_COUNT',
+    `A sex breakdown adds up to the value, so only an indicator that counts units takes one; "${indicator.title}" measures ${MEASURE_NAMES[indicator.measure]} (IATI measure ${indicator.measure}). Define an indicator per group instead.`,
+    ['disaggregation'],
+  );
+}
+
 /**
  * The complete disaggregation of `value`: female and male default to 0; unknown, when not given, is what
  * the other two leave of the value. The parts never exceed the total, and given in full they add up to it.
@@ -471,10 +488,11 @@ export function completeDisaggregation(
 
 function recordMeasurement(command: RecordMeasurement, project: StartedProject, context: DecisionContext): ProjectEvent[] {
   const { indicatorId, measurementId, value, date, periodStart, note } = command.data;
-  existingIndicator(project, indicatorId);
+  const indicator = existingIndicator(project, indicatorId);
   requireNewMeasurementId(project, measurementId);
   requireNotInFuture(date, 'The date of the measurement', 'date', context);
   requirePeriodEndsAfterStart(periodStart, date);
+  requireCountForDisaggregation(indicator, command.data.disaggregation);
   const disaggregation = completeDisaggregation(value, command.data.disaggregation);
   return [
     {
@@ -509,6 +527,7 @@ function correctMeasurement(command: CorrectMeasurement, project: StartedProject
   const periodStart =
     command.data.date === undefined ? (command.data.periodStart ?? corrected.periodStart) : command.data.periodStart;
   requirePeriodEndsAfterStart(periodStart, date);
+  requireCountForDisaggregation(indicator, command.data.disaggregation);
   const disaggregation = completeDisaggregation(value, command.data.disaggregation);
   return [
     {
