@@ -42,4 +42,3 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 }
-
