@@ -529,13 +529,13 @@ describe('operations', () => {
       .map(([path, operations]) => [path, operations.post!.responses] as const);
     expect(projectCommands).toHaveLength(17);
     for (const [path, responses] of projectCommands) {
-      const expected = path === '/projects' ? ['400', '401', '403', '409', '412', '422'] : ['400', '401', '403', '404', '409', '412', '422'];
+      const expected = path === '/projects' ? ['400', '401', '403', '409', '412', '422', '429', '503'] : ['400', '401', '403', '404', '409', '412', '422', '429', '503'];
       expect({ path, statuses: Object.keys(responses).filter((status) => status >= '400').sort() }).toEqual({ path, statuses: expected });
       for (const status of expected) expect(responses[status]!.content).toEqual(problem);
     }
     const created = docs.paths['/projects/{id}/components'].post.responses['201'];
     expect(created.headers.Location).toBeDefined();
-    expect(Object.keys(docs.paths['/api-keys'].post.responses).sort()).toEqual(['201', '400', '401', '403']);
+    expect(Object.keys(docs.paths['/api-keys'].post.responses).sort()).toEqual(['201', '400', '401', '403', '429', '503']);
     expect(docs.paths['/subscriptions'].post.responses['201'].headers.Location).toBeDefined();
   });
 

@@ -20,7 +20,7 @@ export class ProblemDto {
 }
 
 /** When each problem status is answered (design brief, HTTP contract). */
-const WHEN: Record<ProblemStatus, string> = {
+const WHEN: Record<ProblemStatus | (typeof ALWAYS)[number], string> = {
   400: 'Malformed or invalid input; `errors` names the fields at fault',
   401: 'No API key, or one that is unknown, revoked or expired',
   403: "The key's role or project scope does not allow this",
@@ -28,15 +28,23 @@ const WHEN: Record<ProblemStatus, string> = {
   409: 'Not allowed in the current state, or a duplicate',
   412: '`If-Match` names another version than the project is at',
   422: '`Idempotency-Key` reused with a different request',
+  429: 'Too many requests from this key or address (RATE_LIMIT_PER_MINUTE); `Retry-After` says when to try again',
+  503: 'PostgreSQL is unreachable, or the API is taking more requests than it can serve; `Retry-After` says when to try again',
 };
 
 export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 422;
 
-/** Documents the problem+json answers an operation can give, each with the shared problem schema. */
+/** Answers any operation may give, whatever it does: rate limiting and an unavailable database. */
+const ALWAYS = [429, 503] as const;
+
+/**
+ * Documents the problem+json answers an operation can give, each with the shared problem schema, and
+ * the 429 and 503 any operation may give.
+ */
 export function ApiProblemResponses(...statuses: ProblemStatus[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiExtraModels(ProblemDto),
-    ...statuses.map((status) =>
+    ...[...statuses, ...ALWAYS].map((status) =>
       ApiResponse({
         status,
         description: WHEN[status],
