@@ -7,7 +7,7 @@ import pg from 'pg';
 import { PostgresEventStore } from '@app/event-store';
 import { bansuo } from '../seeds/projects/bansuo.seed.js';
 import { seedProjects } from '../seeds/seed-runner.js';
-import { auth, createKey } from './support/api-helpers.js';
+import { auth, createKey, isoDate } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
 import { eventually } from './support/test-environment.js';
@@ -229,6 +229,30 @@ describe('time travel', () => {
     await system.http.get(`/projects/${id}/state?at=2000-01-01T00:00:00Z`).set(auth(auditor)).expect(404);
     await system.http.get(`/projects/${id}/state?version=2&at=2020-01-01`).set(auth(auditor)).expect(400);
     await system.http.get(`/projects/${id}/state?at=soon`).set(auth(auditor)).expect(400);
+  });
+
+  it('counts by business date a fact entered late with the milestone or indicator it needs, entered later still', async () => {
+    const id = await propose();
+    await post(id, '/approve', { date: isoDate(-400) }).expect(200);
+    await post(id, '/start', { date: isoDate(-300) }).expect(200);
+    // Entered today: the milestone and the indicator, then what happened to them weeks ago.
+    const { milestoneId } = (await post(id, '/milestones', { title: 'Bridge done', dueDate: isoDate(200) }).expect(201)).body;
+    const { indicatorId } = (await post(id, '/indicators', { title: 'Cattle distributed', unit: 'head', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 120 } }).expect(201)).body;
+    const { indicatorId: unused } = (await post(id, '/indicators', { title: 'Weavers trained', unit: 'people', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 40 } }).expect(201)).body;
+    await post(id, `/milestones/${milestoneId}/reach`, { date: isoDate(-3), evidence: 'Inspection report' }).expect(200);
+    await post(id, `/indicators/${indicatorId}/measurements`, { value: 66, date: isoDate(-30) }).expect(201);
+    await post(id, `/indicators/${indicatorId}/measurements`, { value: 90, date: isoDate(-2) }).expect(201);
+
+    const state = async (day: string) => (await system.http.get(`/projects/${id}/state?at=${day}&basis=occurred`).set(auth(auditor)).expect(200)).body.state;
+    const weekAgo = await state(isoDate(-7));
+    expect(weekAgo.indicators[indicatorId].measurements.map((m: { value: number }) => m.value)).toEqual([66]);
+    // A part no fact of that time needs is not in it: the milestone and the other indicator were entered today.
+    expect(weekAgo.milestones).toEqual({});
+    expect(Object.keys(weekAgo.indicators)).toEqual([indicatorId]);
+    const yesterday = await state(isoDate(-1));
+    expect(yesterday.milestones[milestoneId]).toMatchObject({ status: 'reached', reachedOn: isoDate(-3) });
+    expect(yesterday.indicators[indicatorId].measurements.map((m: { value: number }) => m.value)).toEqual([66, 90]);
+    expect(yesterday.indicators[unused]).toBeUndefined();
   });
 
   it('lists what changed between two points in domain terms', async () => {

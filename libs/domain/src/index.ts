@@ -7,3 +7,4 @@ export * from './projects/project.state.js';
 export * from './projects/project.evolve.js';
 export * from './projects/project.decider.js';
 export * from './projects/project.diff.js';
+export * from './projects/occurred-by.js';

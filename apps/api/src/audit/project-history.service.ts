@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { diffProjectStates, evolve, initialProjectState, type ProjectChange, type ProjectEvent, type ProjectState } from '@app/domain';
+import { diffProjectStates, eventsOccurredBy, evolve, initialProjectState, type ProjectChange, type ProjectEvent, type ProjectState } from '@app/domain';
 import { PostgresAuditReader, PostgresEventStore, type ProjectCommandHandler, type StoredEvent } from '@app/event-store';
 import { ProblemException } from '../common/problem.js';
 import { PROJECT_COMMAND_HANDLER } from '../projects/run-project-command.handler.js';
@@ -77,15 +77,16 @@ export class ProjectHistoryService {
 
   /**
    * What had happened by `at` by business date, as known today: not a prefix of the stream, so no
-   * snapshot helps. The proposal always counts: it names no business date (its occurred-at is when it
-   * was recorded) and every later fact needs the project it belongs to.
+   * snapshot helps. The proposal always counts, and every part a counted fact needs (eventsOccurredBy):
+   * neither names a business date of its own (their occurred-at is when they were recorded).
    */
   private async stateOccurredBy(projectId: string, at: string, currentVersion: number): Promise<StateAt> {
-    const matching = await this.store.readStream(projectId, { occurredTo: at });
-    if (matching.length === 0) {
+    const stream = await this.store.readStream(projectId, { toVersion: currentVersion });
+    if (!stream.some((event) => Date.parse(event.metadata.occurredAt) <= Date.parse(at))) {
       throw new ProblemException(404, 'PROJECT.NOT_FOUND_AT', 'Not Found', `Project ${projectId} records nothing that occurred by ${at}.`);
     }
-    const events = matching[0]!.version === 1 ? matching : [...(await this.store.readStream(projectId, { toVersion: 1 })), ...matching];
+    const dated = stream.map((event) => ({ type: event.type as ProjectEvent['type'], data: event.data, occurredAt: event.metadata.occurredAt, event }));
+    const events = eventsOccurredBy(dated, at).map(({ event }) => event);
     let state = initialProjectState;
     for (const event of events) state = evolve(state, { type: event.type, data: event.data } as ProjectEvent);
     const last = events.at(-1)!;
