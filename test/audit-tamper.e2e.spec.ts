@@ -115,7 +115,13 @@ describe('tamper evidence', () => {
       reason: expect.stringContaining('no longer hash'),
     });
     expect(after.body.brokenAt.checkpointId).toBeLessThanOrEqual(held.id);
-    await system.http.get('/audit/checkpoints/999999/verify').set(auth(admin)).expect(200);
+    // The held hash in capitals is the same hash.
+    const upper = await system.http.get(`/audit/checkpoints/${held.id}/verify?hash=${held.hash.toUpperCase()}`).set(auth(admin)).expect(200);
+    expect(upper.body).toEqual(after.body);
+    // An id nobody published, without a hash held for it, is not there (a typo); with one, it was published and is gone.
+    expect((await system.http.get('/audit/checkpoints/999999/verify').set(auth(admin)).expect(404)).body.code).toBe('CHECKPOINT.NOT_FOUND');
+    const gone = await system.http.get(`/audit/checkpoints/999999/verify?hash=${held.hash}`).set(auth(admin)).expect(200);
+    expect(gone.body).toMatchObject({ valid: false, reason: expect.stringContaining('not in the log') });
     await system.http.get('/audit/checkpoints/abc/verify').set(auth(admin)).expect(400);
   });
 

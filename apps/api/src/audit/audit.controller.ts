@@ -73,6 +73,11 @@ export class AuditController {
     @Query() query: CheckpointVerifyQueryDto,
     @Res({ passthrough: true }) response: Response,
   ) {
+    // Without a hash held for it, a checkpoint the table lacks is only an id nobody published (or a
+    // typo): 404. With one, it was published, and its absence is what the verification reports.
+    if (query.hash === undefined && !(await this.checkpoints.get(id))) {
+      throw new ProblemException(404, 'CHECKPOINT.NOT_FOUND', 'Not Found', `There is no checkpoint ${id}.`);
+    }
     const verification = await this.checkpoints.verify({ upToId: id, heldHash: query.hash });
     response.locals[AUDIT_OUTCOME] = { valid: verification.valid, checkpoint: id };
     return verification;

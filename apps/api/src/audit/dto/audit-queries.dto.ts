@@ -142,8 +142,12 @@ export class CheckpointsQueryDto {
 }
 
 export class CheckpointVerifyQueryDto {
-  @ApiPropertyOptional({ description: 'The hash you hold for this checkpoint (otherwise the stored one is compared)' })
-  @IsOptional() @Matches(/^[0-9a-f]{64}$/, { message: 'hash must be 64 lower-case hex digits (SHA-256)' }) hash?: string;
+  @ApiPropertyOptional({ description: 'The hash you hold for this checkpoint, hex in either case (otherwise the stored one is compared)' })
+  @IsOptional()
+  // Hex is the same number in either case: a hash pasted from a tool that writes capitals is the same hash.
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @Matches(/^[0-9a-f]{64}$/, { message: 'hash must be 64 hex digits (SHA-256)' })
+  hash?: string;
 }
 
 export class AccessLogQueryDto {
