@@ -211,12 +211,45 @@ describe('inbox', () => {
     }
   });
 
-  /** An SSE client: parses events as they arrive. */
-  async function openStream(url: string, headers: Record<string, string>) {
+  it('goes on from the newest entry when Last-Event-ID is past it, instead of muting what comes next', async () => {
+    const url = await streamUrl();
+    const newest = (await listInbox('?limit=1')).items[0].seq as number;
+    const live = await openStream(url, { 'Last-Event-ID': String(newest + 1_000_000) });
+    try {
+      await project.post('/suspend', { reason: 'Rains' });
+      const [event] = await eventually(async () => live.events.length >= 1 && live.events, 20_000, 'the notification after a Last-Event-ID past the newest');
+      expect(event).toMatchObject({ data: { type: 'project.status_changed', data: { to: 'suspended' } } });
+      expect(Number(event!.id)).toBeGreaterThan(newest);
+    } finally {
+      live.close();
+    }
+    await project.post('/resume', { reason: 'Rains over' });
+  });
+
+  it('ends the stream of a key revoked while it is open, at the next heartbeat', async () => {
+    const url = await streamUrl();
+    const key = (await system.http.post('/api-keys').set(auth(system.adminKey)).send({ name: 'Dashboard screen', role: 'manager' }).expect(201)).body;
+    const live = await openStream(url, {}, key.secret);
+    expect(live.status).toBe(200);
+    await system.http.delete(`/api-keys/${key.id}`).set(auth(system.adminKey)).expect(204);
+    const started = Date.now();
+    await live.ended;
+    // The heartbeat is every 15 s.
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 30_000);
+
+  async function streamUrl(): Promise<string> {
+    const server = system.api.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/notifications/stream`;
+  }
+
+  /** An SSE client: parses events as they arrive; `ended` settles when the server ends the stream. */
+  async function openStream(url: string, headers: Record<string, string>, key = reader) {
     const controller = new AbortController();
-    const response = await fetch(url, { headers: { ...auth(reader), ...headers }, signal: controller.signal });
+    const response = await fetch(url, { headers: { ...auth(key), ...headers }, signal: controller.signal });
     const events: { id: string; event: string; data: any }[] = [];
-    void (async () => {
+    const ended = (async () => {
       const decoder = new TextDecoder();
       let buffer = '';
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -235,6 +268,6 @@ describe('inbox', () => {
         }
       }
     })().catch(() => undefined);
-    return { status: response.status, contentType: response.headers.get('content-type'), events, close: () => controller.abort() };
+    return { status: response.status, contentType: response.headers.get('content-type'), events, ended, close: () => controller.abort() };
   }
 });

@@ -10,7 +10,7 @@ import { ProjectionQueueCloser, projectionQueueProvider } from './admin/projecti
 import { ProjectionsAdminController } from './admin/projections-admin.controller.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { AUDIT_CONTROLLERS, AUDIT_PROVIDERS } from './audit/audit.providers.js';
-import { ApiKeysService } from './auth/api-keys.service.js';
+import { AuthModule } from './auth/auth.module.js';
 import { ProjectCommandGuard } from './auth/project-command.guard.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { HealthController } from './health/health.controller.js';
@@ -32,6 +32,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
     ConfigModule,
     LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => apiLoggingOptions(config) }),
     DatabaseModule,
+    AuthModule,
     CqrsModule.forRoot(),
     RateLimitModule,
     SubscriptionsModule,
@@ -50,7 +51,6 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
     ...AUDIT_CONTROLLERS,
   ],
   providers: [
-    ApiKeysService,
     IdempotencyStore,
     projectCommandHandlerProvider,
     RunProjectCommandHandler,

@@ -19,12 +19,12 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (!match) throw new UnauthorizedException('Send an API key as "Authorization: Bearer <key>".');
+    const secret = bearerSecret(request);
+    if (secret === undefined) throw new UnauthorizedException('Send an API key as "Authorization: Bearer <key>".');
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
 
     if (this.reflector.getAllAndOverride<boolean>(KEY_CHECKED_BY_APPEND, targets)) {
-      const recalled = this.keys.recall(match[1]!);
+      const recalled = this.keys.recall(secret);
       // A role the route refuses is answered only once the key is confirmed (a revoked key gets 401, not 403).
       if (recalled && (!roles || roles.includes(recalled.actor.role))) {
         request.actor = recalled.actor;
@@ -33,7 +33,7 @@ export class ApiKeyGuard implements CanActivate {
       }
     }
 
-    const actor = await this.keys.authenticate(match[1]!);
+    const actor = await this.keys.authenticate(secret);
     if (!actor) throw new UnauthorizedException(REFUSED_KEY);
     request.actor = actor;
     if (roles && !roles.includes(actor.role)) {
@@ -41,4 +41,9 @@ export class ApiKeyGuard implements CanActivate {
     }
     return true;
   }
+}
+
+/** The key a request sends as `Authorization: Bearer <key>`, if it sends one so. */
+export function bearerSecret(request: Request): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
 }

@@ -5,6 +5,8 @@ import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { type InboxEntry, InboxStore } from '@app/notifications';
 import type { Actor } from '../auth/actor.js';
+import { bearerSecret } from '../auth/api-key.guard.js';
+import { ApiKeysService } from '../auth/api-keys.service.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
 import { MAX_COUNTER } from '../common/validation.js';
@@ -25,7 +27,7 @@ const uuid = new ParseUUIDPipe({
     new ProblemException(400, 'REQUEST.INVALID_ID', 'Bad Request', 'An id in the path is not a UUID.', [{ field: 'path', message: 'must be a UUID' }]),
 });
 
-/** Keeps proxies and load balancers from closing an idle stream. */
+/** Keeps proxies and load balancers from closing an idle stream, and checks the key is still good. */
 const HEARTBEAT_MS = 15_000;
 /** Entries sent per read when a stream catches up. */
 const STREAM_BATCH = 100;
@@ -39,6 +41,7 @@ export class NotificationsController {
   constructor(
     private readonly inbox: InboxStore,
     private readonly stream: InboxStream,
+    private readonly keys: ApiKeysService,
   ) {}
 
   @Get()
@@ -54,7 +57,11 @@ export class NotificationsController {
   @ApiProduces('text/event-stream')
   async live(@CurrentActor() actor: Actor, @Req() request: Request, @Res() response: Response): Promise<void> {
     const resumeFrom = Number(request.header('last-event-id'));
-    let lastSent = Number.isSafeInteger(resumeFrom) && resumeFrom >= 0 && request.header('last-event-id') ? resumeFrom : await this.newestSeq(actor.keyId);
+    const newest = await this.newestSeq(actor.keyId);
+    // An id past the newest entry (a stale client, an inbox restored from a backup) misses nothing, and
+    // must not mute what comes next: the stream goes on from the newest entry.
+    let lastSent = Number.isSafeInteger(resumeFrom) && resumeFrom >= 0 && request.header('last-event-id') ? Math.min(resumeFrom, newest) : newest;
+    const secret = bearerSecret(request)!;
 
     response.status(200);
     response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
@@ -79,7 +86,14 @@ export class NotificationsController {
         }
       }).catch(() => close());
     };
-    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    // Each heartbeat asks again whether the key still opens the inbox: a key revoked, expired or rotated
+    // out while its stream is open loses the stream then. An unreachable database keeps it open.
+    const heartbeat = setInterval(() => {
+      void this.keys.authenticate(secret).then(
+        (still) => (still ? response.write(': keep-alive\n\n') : close()),
+        () => response.write(': keep-alive\n\n'),
+      );
+    }, HEARTBEAT_MS);
     const close = () => {
       if (closed) return;
       closed = true;

@@ -1,0 +1,14 @@
+import { Global, Module } from '@nestjs/common';
+import { ApiKeysService } from './api-keys.service.js';
+
+/**
+ * The API keys, one service for the whole API: the guards, the key management routes, and the inbox
+ * stream, which asks at each heartbeat whether its key still opens it. One instance, so one memory of
+ * recently authenticated keys and one bootstrap of ADMIN_API_KEY.
+ */
+@Global()
+@Module({
+  providers: [ApiKeysService],
+  exports: [ApiKeysService],
+})
+export class AuthModule {}
