@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Job, Queue } from 'bullmq';
 import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
+import { workerRegistry } from '../apps/worker/src/metrics/worker-metrics.js';
 import { DELIVERIES_QUEUE } from '../apps/worker/src/notifications/notification-queues.js';
 import { auth, createKey, type ProjectClient, startedProject } from './support/api-helpers.js';
 import { cloudEventErrors } from './support/cloudevents-schema.js';
@@ -48,6 +49,13 @@ async function attempts(subscriptionId: string): Promise<any[]> {
   return response.body.items;
 }
 
+/** The worker's count of webhook delivery attempts by outcome (its metrics registry: the worker runs in this process). */
+async function webhookAttempts(): Promise<Record<'delivered' | 'retry' | 'failed', number>> {
+  const metric = await workerRegistry.getSingleMetric('project_tracker_delivery_attempts_total')!.get();
+  const count = (outcome: string) => metric.values.find((v) => v.labels.channel === 'webhook' && v.labels.outcome === outcome)?.value ?? 0;
+  return { delivered: count('delivered'), retry: count('retry'), failed: count('failed') };
+}
+
 describe('webhook deliveries', () => {
   it('retries a failing receiver: the third attempt arrives within 30 s, same webhook-id, signed and a valid CloudEvent', async () => {
     const path = '/flaky';
@@ -57,11 +65,16 @@ describe('webhook deliveries', () => {
       return { status: 204 };
     });
     const { id: subscriptionId, secret } = await subscribe(path, { projectIds: [project.id], types: ['milestone.reached'] });
+    const attemptsBefore = await webhookAttempts();
     const milestoneId = await project.planMilestone('120 cattle distributed', '2018-06-30');
     await project.post(`/milestones/${milestoneId}/reach`, { date: '2018-05-20', evidence: 'Distribution record signed by the village head' });
 
     const calls = await eventually(async () => receiver.on(path).length >= 3 && receiver.on(path), 35_000, 'three attempts');
     expect(calls).toHaveLength(3);
+    // The worker's metrics count each attempt by outcome (this spec's other webhooks may add to them).
+    await eventually(async () => (await webhookAttempts()).delivered > attemptsBefore.delivered, 10_000, 'the delivered attempt counted');
+    const attemptsAfter = await webhookAttempts();
+    expect(attemptsAfter.retry - attemptsBefore.retry).toBeGreaterThanOrEqual(2);
     expect(calls[2]!.receivedAt - calls[0]!.receivedAt).toBeLessThan(30_000);
 
     const ids = calls.map((call) => call.headers['webhook-id']);

@@ -34,3 +34,18 @@ export const projectionJobsFailed = new Counter({
   labelNames: ['outcome'] as const,
   registers: [workerRegistry],
 });
+
+export const deliveryAttempts = new Counter({
+  name: 'project_tracker_delivery_attempts_total',
+  help: 'Notification delivery attempts by channel and outcome: delivered; retry (failed, another attempt is due); failed (for good: retries used up, a permanent refusal, 410 Gone)',
+  labelNames: ['channel', 'outcome'] as const,
+  registers: [workerRegistry],
+});
+
+export const deliveryLatency = new Histogram({
+  name: 'project_tracker_delivery_attempt_seconds',
+  help: 'How long a delivery attempt took (the receiver or the mail server answering, or the timeout)',
+  labelNames: ['channel'] as const,
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [workerRegistry],
+});

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { DelayedError, type Job } from 'bullmq';
 import { DeliveryRunner, type DeliveryResult } from '@app/notifications';
+import { deliveryAttempts, deliveryLatency } from '../metrics/worker-metrics.js';
 import type { DeliveryJob } from '../notifications/notification-queues.js';
 import { DELIVERIES_QUEUE } from '../notifications/notification-queues.js';
 
@@ -20,6 +21,10 @@ export class DeliveriesProcessor extends WorkerHost {
 
   async process(job: Job<DeliveryJob>, token?: string): Promise<DeliveryResult> {
     const result = await this.runner.run(job.data.deliveryId);
+    if (result.kind === 'delivered' || result.kind === 'retry' || result.kind === 'failed') {
+      deliveryAttempts.inc({ channel: result.channel, outcome: result.kind });
+      deliveryLatency.observe({ channel: result.channel }, result.latencyMs / 1000);
+    }
     switch (result.kind) {
       case 'retry':
         this.logger.debug(`delivery ${job.data.deliveryId}: attempt ${result.attempt} failed (${result.error}); next at ${result.at.toISOString()}`);

@@ -11,11 +11,11 @@ const LEASE_RECHECK_MS = 1_000;
 
 export type DeliveryResult =
   /** Sent now; the attempt that succeeded. */
-  | { kind: 'delivered'; attempt: number }
+  | { kind: 'delivered'; attempt: number; channel: SubscriptionChannel; latencyMs: number }
   /** This attempt failed; the next is due at `at`. */
-  | { kind: 'retry'; attempt: number; at: Date; error: string }
+  | { kind: 'retry'; attempt: number; at: Date; error: string; channel: SubscriptionChannel; latencyMs: number }
   /** This attempt failed for good (retries used up, a permanent refusal, 410 Gone). */
-  | { kind: 'failed'; attempt: number; error: string }
+  | { kind: 'failed'; attempt: number; error: string; channel: SubscriptionChannel; latencyMs: number }
   /** Nothing to do: already delivered, failed or cancelled, or no such delivery. */
   | { kind: 'settled'; status: string }
   /** Not now: another run holds it, or its next attempt is not due yet. Try again at `until`. */
@@ -137,9 +137,11 @@ export class DeliveryRunner {
       // One statement, so one transaction: the attempt and the delivery's new state are written together.
       await recordAttempt(this.pool);
     }
-    if (outcome.ok) return { kind: 'delivered', attempt };
-    if (retryAt) return { kind: 'retry', attempt, at: retryAt, error: error! };
-    return { kind: 'failed', attempt, error: error! };
+    const { channel } = claim;
+    const latencyMs = outcome.latencyMs;
+    if (outcome.ok) return { kind: 'delivered', attempt, channel, latencyMs };
+    if (retryAt) return { kind: 'retry', attempt, at: retryAt, error: error!, channel, latencyMs };
+    return { kind: 'failed', attempt, error: error!, channel, latencyMs };
   }
 
   private async whyNot(deliveryId: string): Promise<DeliveryResult> {
