@@ -169,6 +169,9 @@ describe('webhook deliveries', () => {
     const pending = await db.query('SELECT status FROM deliveries WHERE subscription_id = $1', [moved.id]);
     expect(pending.rows).toEqual([{ status: 'cancelled' }]);
     await system.http.get(`/subscriptions/${moved.id}`).set(auth(manager)).expect(404);
+    // The attempts stay on record, for its owner only.
+    expect(await attempts(moved.id)).toEqual([attempt]);
+    await system.http.get(`/subscriptions/${moved.id}/deliveries`).set(auth(await createKey(system, 'manager'))).expect(404);
   });
 });
 

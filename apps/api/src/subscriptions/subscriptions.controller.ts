@@ -83,14 +83,15 @@ export class SubscriptionsController {
   }
 
   @Get(':id/deliveries')
-  @ApiOperation({ summary: 'Every delivery attempt of the subscription, newest first: time, status, latency, error' })
+  @ApiOperation({ summary: 'Every delivery attempt of the subscription, newest first: time, status, latency, error (a deleted one\'s too)' })
   async deliveries(@Param('id', uuid) id: string, @Query() query: ListDeliveriesQueryDto, @CurrentActor() actor: Actor) {
-    await this.owned(id, actor);
+    // The attempts stay on record once a subscription is deleted, and its owner may still read them.
+    await this.owned(id, actor, { deleted: true });
     return this.subscriptions.attempts(id, { limit: query.limit ?? 100, before: query.before });
   }
 
-  private async owned(id: string, actor: Actor): Promise<Subscription> {
-    const subscription = await this.subscriptions.find(id);
+  private async owned(id: string, actor: Actor, options: { deleted?: boolean } = {}): Promise<Subscription> {
+    const subscription = await this.subscriptions.find(id, options);
     // Someone else's subscription is answered like a missing one: its existence is not the caller's business.
     if (!subscription || (subscription.ownerKeyId !== actor.keyId && actor.role !== 'admin')) {
       throw new ProblemException(404, 'SUBSCRIPTION.NOT_FOUND', 'Not Found', `Subscription ${id} does not exist.`);

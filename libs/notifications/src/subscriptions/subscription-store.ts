@@ -70,9 +70,12 @@ export class SubscriptionStore {
     return { items: items.rows.map(toSubscription), total: total.rows[0]!.n };
   }
 
-  /** A subscription that is not deleted, with its owner. */
-  async find(id: string): Promise<(Subscription & { ownerKeyId: string }) | undefined> {
-    const result = await this.pool.query<SubscriptionRow>(`SELECT ${COLUMNS} FROM subscriptions WHERE id = $1 AND status <> 'deleted'`, [id]);
+  /** A subscription that is not deleted (or, with `deleted`, one that is too), with its owner. */
+  async find(id: string, options: { deleted?: boolean } = {}): Promise<(Subscription & { ownerKeyId: string }) | undefined> {
+    const result = await this.pool.query<SubscriptionRow>(
+      `SELECT ${COLUMNS} FROM subscriptions WHERE id = $1 AND ($2 OR status <> 'deleted')`,
+      [id, options.deleted === true],
+    );
     const row = result.rows[0];
     return row ? { ...toSubscription(row), ownerKeyId: row.owner_key_id } : undefined;
   }
