@@ -84,6 +84,9 @@ describe('audit:verify', () => {
 
     expect((await run(['not-a-project'])).code).toBe(2);
     expect((await run(['--fast'])).code).toBe(2);
+    const noThreads = await run(['--workers=0']);
+    expect(noThreads.code).toBe(2);
+    expect(noThreads.out).toContain('(--workers takes a number of threads from 1 to 99: got --workers=0)');
     expect((await run([`--hash=${'a'.repeat(64)}`])).code).toBe(2);
     expect((await run([randomUUID()])).code).toBe(2);
   });

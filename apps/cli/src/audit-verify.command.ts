@@ -25,12 +25,15 @@ export async function auditVerifyCommand(config: AppConfig, args: string[]): Pro
   for (const arg of args) {
     const match = /^--workers=(\d{1,2})$/.exec(arg);
     const checkpoint = /^--checkpoint=([1-9]\d{0,15})$/.exec(arg);
-    const hash = /^--hash=([0-9a-f]{64})$/.exec(arg);
+    // Hex is the same number in either case.
+    const hash = /^--hash=([0-9a-fA-F]{64})$/.exec(arg);
     if (match && Number(match[1]) >= 1) workers = Number(match[1]);
     else if (checkpoint) checkpointId = Number(checkpoint[1]);
-    else if (hash) heldHash = hash[1];
+    else if (hash) heldHash = hash[1]!.toLowerCase();
     else if (arg.startsWith('--')) {
-      console.error(`${USAGE}   (unknown option ${arg})`);
+      const option = /^(--[a-z-]+)=/.exec(arg)?.[1];
+      const expected: Record<string, string> = { '--workers': 'a number of threads from 1 to 99', '--checkpoint': 'a checkpoint id', '--hash': '64 hex digits' };
+      console.error(option && expected[option] ? `${USAGE}   (${option} takes ${expected[option]}: got ${arg})` : `${USAGE}   (unknown option ${arg})`);
       return 2;
     } else positional.push(arg);
   }
