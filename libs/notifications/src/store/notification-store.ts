@@ -33,15 +33,18 @@ export const NOTIFICATION_COLUMNS = 'id, type, dedupe_key, project_id, country, 
 
 /**
  * Stores drafts; a draft whose fact was already announced (same dedupe key) is skipped. Answers the
- * notifications stored now, in draft order.
+ * notifications stored now, in draft order. Stamped with the time of the insert, not of the transaction's
+ * start: digests cut their periods by it, and a batch that began before a period ended but stores its
+ * notifications after that period's digest ran (it waited for the cursor lock) must land in the next
+ * period, not in one already sent.
  */
 export async function insertNotifications(db: Queryable, drafts: readonly NotificationDraft[]): Promise<StoredNotification[]> {
   const stored: StoredNotification[] = [];
   for (const draft of drafts) {
     const result = await db.query<NotificationRow>(
       `INSERT INTO notifications (id, type, dedupe_key, project_id, country, recipient_subscription_id, source, subject,
-         headline, time, data, source_event_id, source_position)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         headline, time, data, source_event_id, source_position, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, clock_timestamp())
        ON CONFLICT (dedupe_key) DO NOTHING
        RETURNING ${NOTIFICATION_COLUMNS}`,
       [
