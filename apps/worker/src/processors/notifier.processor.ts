@@ -22,6 +22,8 @@ const STRANDED_AFTER_POLLS = 5;
 @Processor(NOTIFIER_QUEUE, { concurrency: 1 })
 export class NotifierProcessor extends WorkerHost {
   private readonly logger = new Logger(NotifierProcessor.name);
+  /** The last stranded deliveries reported, so that a crash's leftovers are not reported at every poll. */
+  private strandedReported = { count: 0, at: 0 };
 
   constructor(
     private readonly notifier: Notifier,
@@ -53,8 +55,15 @@ export class NotifierProcessor extends WorkerHost {
         const graceMs = Math.max(STRANDED_AFTER_POLLS * this.config.notifications.pollIntervalMs, 1_000);
         const stranded = await findStrandedDeliveries(this.pool, graceMs);
         if (stranded.length > 0) {
-          this.logger.warn(`offering ${stranded.length} stranded deliveries again`);
+          // After a crash the same deliveries come back at every poll until the dead worker's jobs are
+          // released: said when their number changes, else once a minute, not every poll.
+          if (stranded.length !== this.strandedReported.count || Date.now() - this.strandedReported.at >= 60_000) {
+            this.logger.warn(`offering ${stranded.length} stranded deliveries again`);
+            this.strandedReported = { count: stranded.length, at: Date.now() };
+          }
           await this.dispatcher.dispatch(stranded);
+        } else {
+          this.strandedReported = { count: 0, at: 0 };
         }
         break;
       }
