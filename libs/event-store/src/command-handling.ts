@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import type { DecisionContext } from '@app/domain';
 import { GENESIS_HASH } from './event-hash.js';
 import { StreamVersionConflict, TooManyWaitingCommands } from './event-store.errors.js';
 import type { AppendCondition, AppendResult, PostgresEventStore } from './postgres-event-store.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import type { EventMetadata, StoredEvent } from './stored-event.js';
-
-/**
- * What a decision may know besides the command and the state: the day it is decided on. The handler
- * reads its clock and passes the value in, so `decide` stays a pure function.
- */
-export interface DecisionContext {
-  /** Today in UTC, ISO `YYYY-MM-DD`. */
-  today: string;
-}
 
 /** The pure business rules of one kind of aggregate. */
 export interface Decider<Command, Event extends { type: string; data: unknown }, State> {
