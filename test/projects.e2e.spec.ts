@@ -144,6 +144,17 @@ describe('validation', () => {
     expect(fields).toEqual(['country', 'extra', 'plannedStart']);
   });
 
+  /** Proposes `body`, expects 400 problem+json REQUEST.INVALID, and that nothing was stored (no event, no code reserved). */
+  async function refusedProposal(body: ReturnType<typeof bansuoProposal>): Promise<{ errors: unknown }> {
+    const eventsBefore = (await db.query('SELECT count(*)::int AS n FROM events')).rows[0].n;
+    const response = await system.http.post('/projects').set(auth(manager)).send(body).expect(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ status: 400, code: 'REQUEST.INVALID' });
+    expect((await db.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(eventsBefore);
+    expect((await db.query('SELECT count(*)::int AS n FROM project_codes WHERE code = $1', [body.code])).rows[0].n).toBe(0);
+    return response.body;
+  }
+
   // Each was accepted with 201 and then refused by the IATI export (409), and no command amends a
   // project's identity: refused at propose, against the export's own codelists, the project never exists.
   it.each([
@@ -153,14 +164,8 @@ describe('validation', () => {
     ['an organisation role outside IATI OrganisationRole', { participatingOrganisations: [{ name: 'CIPRC', role: 5 }] }, 'participatingOrganisations.0.role'],
   ])('refuses a proposal with %s (400 naming the field) and stores nothing', async (_what, change, field) => {
     const body = { ...bansuoProposal(), ...change };
-    const eventsBefore = (await db.query('SELECT count(*)::int AS n FROM events')).rows[0].n;
-    const response = await system.http.post('/projects').set(auth(manager)).send(body).expect(400);
-    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ status: 400, code: 'REQUEST.INVALID' });
-    expect((response.body.errors as { field: string }[]).map((e) => e.field)).toEqual([field]);
-
-    expect((await db.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(eventsBefore);
-    expect((await db.query('SELECT count(*)::int AS n FROM project_codes WHERE code = $1', [body.code])).rows[0].n).toBe(0);
+    const problem = await refusedProposal(body);
+    expect((problem.errors as { field: string }[]).map((e) => e.field)).toEqual([field]);
     // A proposal after it reaches the list, the refused one does not.
     const after = await propose(manager, { ...bansuoProposal(), country: 'KH' });
     const listed = await eventually(async () => {
@@ -183,14 +188,8 @@ describe('validation', () => {
     ['organisation name', { participatingOrganisations: [{ name: '\t', role: 1 }] }, 'participatingOrganisations.0.name'],
     ['village', { location: { village: '  ', province: 'Vientiane' } }, 'location.village'],
   ])('refuses a proposal whose %s is blank, as a blank reason is refused, and stores nothing', async (_what, change, field) => {
-    const body = { ...bansuoProposal(), ...change };
-    const eventsBefore = (await db.query('SELECT count(*)::int AS n FROM events')).rows[0].n;
-    const response = await system.http.post('/projects').set(auth(manager)).send(body).expect(400);
-    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ status: 400, code: 'REQUEST.INVALID' });
-    expect(response.body.errors).toEqual([{ field, message: expect.stringMatching(/must not be empty or only spaces/) }]);
-    expect((await db.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(eventsBefore);
-    expect((await db.query('SELECT count(*)::int AS n FROM project_codes WHERE code = $1', [body.code])).rows[0].n).toBe(0);
+    const problem = await refusedProposal({ ...bansuoProposal(), ...change });
+    expect(problem.errors).toEqual([{ field, message: expect.stringMatching(/must not be empty or only spaces/) }]);
   });
 
   it('refuses blank names, titles, units and evidence in a project as it refuses a blank reason, storing nothing', async () => {

@@ -14,22 +14,26 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     forbidUnknownValues: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const all = flatten(errors);
-      // A body of a hundred thousand unknown keys must not become a response ten times its size.
-      const fields = all.slice(0, MAX_FIELD_ERRORS).map(({ field, message }) => ({ field: truncate(field), message: truncate(message) }));
-      return new ProblemException(
-        400,
-        'REQUEST.INVALID',
-        'Bad Request',
-        `The request is invalid: ${fields
-          .slice(0, 10)
-          .map((f) => `${f.field}: ${f.message}`)
-          .join('; ')}${all.length > 10 ? `; and ${all.length - 10} more` : ''}`,
-        fields,
-      );
-    },
+    exceptionFactory: (errors) => invalidRequest(flatten(errors)),
   });
+}
+
+/**
+ * 400 REQUEST.INVALID naming the fields at fault: the first 50 in `errors`, the first 10 in `detail`.
+ * A body of a hundred thousand unknown keys must not become a response ten times its size.
+ */
+export function invalidRequest(all: readonly FieldError[]): ProblemException {
+  const fields = all.slice(0, MAX_FIELD_ERRORS).map(({ field, message }) => ({ field: truncate(field), message: truncate(message) }));
+  return new ProblemException(
+    400,
+    'REQUEST.INVALID',
+    'Bad Request',
+    `The request is invalid: ${fields
+      .slice(0, 10)
+      .map((f) => `${f.field}: ${f.message}`)
+      .join('; ')}${all.length > 10 ? `; and ${all.length - 10} more` : ''}`,
+    fields,
+  );
 }
 
 /**
