@@ -89,10 +89,9 @@ export class NotificationsController {
     // Each heartbeat asks again whether the key still opens the inbox: a key revoked, expired or rotated
     // out while its stream is open loses the stream then. An unreachable database keeps it open.
     const heartbeat = setInterval(() => {
-      void this.keys.authenticate(secret).then(
-        (still) => (still ? response.write(': keep-alive\n\n') : close()),
-        () => response.write(': keep-alive\n\n'),
-      );
+      const keepAlive = () => void (closed || response.write(': keep-alive\n\n'));
+      // The stream may have closed while the key was being looked up: nothing is written after its end.
+      void this.keys.authenticate(secret).then((still) => (still ? keepAlive() : close()), keepAlive);
     }, HEARTBEAT_MS);
     const close = () => {
       if (closed) return;
