@@ -134,3 +134,43 @@ describe('request ids', () => {
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('methods', () => {
+  it('answers a method a path does not take with 405 and the methods it does take in Allow', async () => {
+    const id = (await system.http.post('/projects').set(admin).send(bansuoProposal()).expect(201)).body.id;
+    const put = await system.http.put(`/projects/${id}`).set(admin).send({ title: 'Renamed' });
+    expect(expectProblem(put, 405)).toMatchObject({
+      code: 'HTTP.METHOD_NOT_ALLOWED',
+      detail: `/projects/${id} takes GET, HEAD, not PUT.`,
+      instance: `/projects/${id}`,
+    });
+    expect(put.headers.allow).toBe('GET, HEAD, OPTIONS');
+    // Without a key too: which methods a path takes is no secret, and nothing ran.
+    const deleteProject = await system.http.delete(`/projects/${id}`);
+    expectProblem(deleteProject, 405);
+    expect(deleteProject.headers.allow).toBe('GET, HEAD, OPTIONS');
+    const getCommand = await system.http.get(`/projects/${id}/approve`).set(admin);
+    expectProblem(getCommand, 405);
+    expect(getCommand.headers.allow).toBe('POST, OPTIONS');
+    // A path served with several methods by several routes lists them all.
+    const patchKeys = await system.http.patch('/api-keys').set(admin).send({});
+    expect(patchKeys.headers.allow).toBe('POST, GET, HEAD, OPTIONS');
+    const events = await system.http.get(`/projects/${id}/events`).set(admin).expect(200);
+    expect(events.body.items).toHaveLength(1);
+  });
+
+  it('keeps 404 for a path nothing serves and for an unknown project on a real route', async () => {
+    const unknownPath = await system.http.put('/no-such-route').set(admin);
+    expectProblem(unknownPath, 404);
+    expect(unknownPath.headers.allow).toBeUndefined();
+    const unknownProject = await system.http.get('/projects/6f1c0f0e-1111-4222-8333-944445555666').set(admin);
+    expect(expectProblem(unknownProject, 404).code).not.toBe('HTTP.NOT_FOUND');
+  });
+
+  it('answers OPTIONS with the methods of the path, and 404 where nothing is served', async () => {
+    const options = await system.http.options('/subscriptions/6f1c0f0e-1111-4222-8333-944445555666').expect(204);
+    expect(options.headers.allow).toBe('GET, HEAD, DELETE, OPTIONS');
+    expect(options.text).toBe('');
+    expectProblem(await system.http.options('/no-such-route'), 404);
+  });
+});

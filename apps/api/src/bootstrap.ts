@@ -11,6 +11,7 @@ import type { AppConfig } from '@app/config';
 import { mountQueueBoard } from './admin/queue-board.js';
 import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
+import { answerOptions } from './common/allowed-methods.js';
 import { inspectJsonBody, requireJsonBody } from './common/json-body.js';
 import { requestContext } from './common/request-context.middleware.js';
 import { requestLogging } from './common/request-logging.middleware.js';
@@ -51,6 +52,7 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
       maxAge: 600,
     });
   }
+  app.use(answerOptions);
   app.use(requireJsonBody);
   // Not strict: the parser's strict mode calls a body of `null` or `5` "not valid JSON", which it is;
   // inspectJsonBody refuses it for what it is, valid JSON that is not an object.

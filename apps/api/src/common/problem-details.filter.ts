@@ -1,8 +1,9 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '@app/domain';
 import { isUnavailable, POOL_QUEUE_FULL } from '@app/database';
 import { ExpectedVersionMismatch, StreamVersionConflict, TooManyWaitingCommands } from '@app/event-store';
+import { allowedMethods, reachedRoute } from './allowed-methods.js';
 import { PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, problemType } from './problem.js';
 
 const STATUS_OF_KIND = { invalid: 400, not_found: 404, conflict: 409 } as const;
@@ -34,7 +35,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const { problem, headers } = this.toProblem(exception);
+    const { problem, headers } = methodNotAllowed(exception, request) ?? this.toProblem(exception);
     problem.instance = request.originalUrl;
     const requestId = response.getHeader('x-request-id');
     if (typeof requestId === 'string') problem.requestId = requestId;
@@ -107,6 +108,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       headers: {},
     };
   }
+}
+
+/**
+ * A request no route took, on a path that routes serve with other methods: 405 with those in `Allow`
+ * (RFC 9110 §15.5.6), not the 404 of a path that does not exist.
+ */
+function methodNotAllowed(exception: unknown, request: Request): { problem: ProblemDetails; headers: Record<string, string> } | undefined {
+  if (!(exception instanceof NotFoundException) || reachedRoute(request)) return undefined;
+  const methods = allowedMethods(request);
+  if (methods.length === 0) return undefined;
+  return {
+    problem: problem(405, 'HTTP.METHOD_NOT_ALLOWED', `${request.path} takes ${methods.join(', ')}, not ${request.method}.`),
+    headers: { allow: [...methods, 'OPTIONS'].join(', ') },
+  };
 }
 
 function problem(
