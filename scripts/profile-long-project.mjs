@@ -33,7 +33,7 @@ const RUNS = Number(values.runs);
 const ROOT = new URL('../', import.meta.url).pathname;
 const DIST = join(ROOT, 'dist/apps/cli');
 const { PostgresEventStore } = await import(join(DIST, 'libs/event-store/src/index.js'));
-const { decide, evolve, initialProjectState, PROJECT_EVENT_SCHEMA_VERSION } = await import(join(DIST, 'libs/domain/src/index.js'));
+const { decide, evolve, initialProjectState, PROJECT_EVENT_SCHEMA_VERSIONS } = await import(join(DIST, 'libs/domain/src/index.js'));
 
 const BASE = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 const DB_NAME = `pt_long_${process.pid}`;
@@ -74,7 +74,7 @@ async function appendMeasurements(pool, id, indicatorIds) {
   const flush = async () => {
     if (batch.length === 0) return;
     const metadata = { actor: { keyId: randomUUID(), role: 'admin' }, commandType: 'RecordMeasurement', correlationId: randomUUID(), occurredAt: new Date().toISOString() };
-    await store.append(id, version, batch.map((event) => ({ ...event, schemaVersion: PROJECT_EVENT_SCHEMA_VERSION, metadata: { ...metadata, eventId: randomUUID() } })), { streamType: 'project' });
+    await store.append(id, version, batch.map((event) => ({ ...event, schemaVersion: PROJECT_EVENT_SCHEMA_VERSIONS[event.type], metadata: { ...metadata, eventId: randomUUID() } })), { streamType: 'project' });
     version += batch.length;
     batch = [];
   };

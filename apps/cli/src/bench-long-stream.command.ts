@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { AppConfig } from '@app/config';
 import { createDatabaseIfMissing, dropDatabaseIfExists, migrate } from '@app/database';
-import { decide, evolve, initialProjectState, PROJECT_EVENT_SCHEMA_VERSION, type ProjectCommand, type ProjectState } from '@app/domain';
+import { decide, evolve, initialProjectState, PROJECT_EVENT_SCHEMA_VERSIONS, type ProjectCommand, type ProjectState } from '@app/domain';
 import { defaultWorkers, verifyAllStreamsInParallel } from './parallel-verification.js';
 import {
   type CommandMetadata,
@@ -87,7 +87,7 @@ async function buildStream(store: PostgresEventStore, events: number): Promise<s
     await store.append(
       projectId,
       version,
-      batch.map((event) => ({ ...event, schemaVersion: PROJECT_EVENT_SCHEMA_VERSION, metadata: { ...metadata(), eventId: randomUUID() } })),
+      batch.map((event) => ({ ...event, schemaVersion: PROJECT_EVENT_SCHEMA_VERSIONS[event.type], metadata: { ...metadata(), eventId: randomUUID() } })),
       { streamType: 'project' },
     );
     version += batch.length;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { PROJECT_EVENT_SCHEMA_VERSION, type ProjectCommand } from '@app/domain';
+import { PROJECT_EVENT_SCHEMA_VERSIONS, type ProjectCommand, type ProjectEventType } from '@app/domain';
 import { openStoreDatabase } from '../../../test/support/store-database.js';
 import { TooManyWaitingCommands } from './event-store.errors.js';
 import { PostgresEventStore } from './postgres-event-store.js';
@@ -75,7 +75,16 @@ describe('the command handler', () => {
     const loaded = await mine.load(id);
     expect(loaded.version).toBe(6);
     expect(loaded.state.status === 'implementation' && loaded.state.indicators['i']!.measurements.map((m) => m.measurementId)).toEqual(['m-0', 'x']);
-    expect(PROJECT_EVENT_SCHEMA_VERSION).toBe(1);
+  });
+
+  it('writes each event with the schema version of its type', async () => {
+    const handler = createProjectCommandHandler(store);
+    const id = await project(handler, 1);
+    const stored = await store.readStream(id);
+    const versions = new Map(stored.map((event) => [event.type, event.schemaVersion]));
+    expect(versions.get('ProjectProposed')).toBe(1);
+    expect(versions.get('MeasurementRecorded')).toBe(2);
+    for (const event of stored) expect(event.schemaVersion).toBe(PROJECT_EVENT_SCHEMA_VERSIONS[event.type as ProjectEventType]);
   });
 
   it('runs the commands of one stream one at a time, each on the state the one before it appended', async () => {

@@ -85,7 +85,8 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     private readonly store: PostgresEventStore,
     private readonly decider: Decider<Command, Event, State>,
     private readonly streamType: string,
-    private readonly schemaVersion: number,
+    /** The schema version each event type is written with. */
+    private readonly schemaVersions: Readonly<Record<Event['type'], number>>,
     private readonly options: CommandHandlerOptions<State> = {},
   ) {}
 
@@ -163,7 +164,7 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
           events.map((event) => ({
             type: event.type,
             data: event.data,
-            schemaVersion: this.schemaVersion,
+            schemaVersion: this.schemaVersions[event.type as Event['type']],
             metadata: { ...options.metadata, eventId: randomUUID() },
           })),
           { streamType: this.streamType, expectedHeadHash: headHash, withinTransaction: options.withinTransaction, condition: options.condition },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { evolve, type ProjectEvent, rebuildProjectState } from '@app/domain';
+import { evolve, type ProjectEvent, rebuildProjectState, type SexDisaggregation } from '@app/domain';
 import { COUNTRY_CODES } from './codes/country-codes.js';
 import { DAC_SECTOR_CODES } from './codes/dac-sectors.js';
 import type { IatiActivity } from './iati-activity.js';
@@ -158,6 +158,23 @@ describe('project to IATI activity', () => {
         ],
       },
     ]);
+  });
+
+  it('leaves out a sex part that was not reported rather than sending it as 0', () => {
+    // The history up to its first measurement (before the correction), that measurement broken down as given.
+    const recorded = history.findIndex((event) => event.type === 'MeasurementRecorded');
+    const actualsWith = (disaggregation: SexDisaggregation) => {
+      const measurement = history[recorded] as Extract<ProjectEvent, { type: 'MeasurementRecorded' }>;
+      const events = [...history.slice(0, recorded), { ...measurement, data: { ...measurement.data, disaggregation } }];
+      return activity(events).results[0]!.indicators[0]!.periods[0]!.actuals;
+    };
+    expect(actualsWith({ female: 7, unknown: 13 })).toEqual([
+      { value: '20' },
+      { value: '7', dimensions: [{ name: 'sex', value: 'female' }] },
+      { value: '13', dimensions: [{ name: 'sex', value: 'unknown' }] },
+    ]);
+    // Schema version 1 stored every part: a 0 there is exported as it was recorded.
+    expect(actualsWith({ female: 7, male: 0, unknown: 13 }).map((actual) => actual.dimensions?.[0]?.value)).toEqual([undefined, 'female', 'male', 'unknown']);
   });
 
   it('follows the status codes of the lifecycle', () => {

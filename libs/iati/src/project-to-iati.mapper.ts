@@ -131,7 +131,10 @@ function iatiIndicator(project: Project, indicator: Indicator, firstRecorded: st
   };
 }
 
-/** The total, then its sex disaggregation as IATI dimensions (unknown only where some are unknown). */
+/**
+ * The total, then its sex disaggregation as IATI dimensions: each part known (a part not reported is left
+ * out, never sent as 0), and unknown where some are unknown.
+ */
 function actuals(measurement: Measurement, byId: Map<string, Measurement>): IatiValue[] {
   const comment = [measurement.note, correctionNote(measurement, byId)].filter(Boolean).join(' ');
   const total: IatiValue = { value: String(measurement.value), ...(comment ? { comment } : {}) };
@@ -140,8 +143,8 @@ function actuals(measurement: Measurement, byId: Map<string, Measurement>): Iati
   const dimension = (value: string) => [{ name: 'sex', value }];
   return [
     total,
-    { value: String(parts.female), dimensions: dimension('female') },
-    { value: String(parts.male), dimensions: dimension('male') },
+    ...(parts.female !== undefined ? [{ value: String(parts.female), dimensions: dimension('female') }] : []),
+    ...(parts.male !== undefined ? [{ value: String(parts.male), dimensions: dimension('male') }] : []),
     ...(parts.unknown > 0 ? [{ value: String(parts.unknown), dimensions: dimension('unknown') }] : []),
   ];
 }

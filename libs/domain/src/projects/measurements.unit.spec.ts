@@ -200,12 +200,16 @@ describe('sex disaggregation', () => {
   });
 
   it.each<[string, number, SexDisaggregationInput, SexDisaggregation]>([
-    ['20 participants (7 women)', 20, { female: 7 }, { female: 7, male: 0, unknown: 13 }],
+    // A part not given while some are unknown is not known to be 0: it may be among the unknown.
+    ['20 participants (7 women)', 20, { female: 7 }, { female: 7, unknown: 13 }],
     ['20 participants (7 women, 5 men)', 20, { female: 7, male: 5 }, { female: 7, male: 5, unknown: 8 }],
-    ['20 participants (13 men)', 20, { male: 13 }, { female: 0, male: 13, unknown: 7 }],
-    ['20 participants, no part known', 20, {}, { female: 0, male: 0, unknown: 20 }],
+    ['20 participants (13 men)', 20, { male: 13 }, { male: 13, unknown: 7 }],
+    ['20 participants, no part known', 20, {}, { unknown: 20 }],
+    // Nobody unknown: whatever part is left out is none.
     ['20 participants, all women and men', 20, { female: 7, male: 13 }, { female: 7, male: 13, unknown: 0 }],
+    ['20 participants, all women', 20, { female: 20 }, { female: 20, male: 0, unknown: 0 }],
     ['all three parts adding up', 20, { female: 7, male: 5, unknown: 8 }, { female: 7, male: 5, unknown: 8 }],
+    ['women and the unknown adding up, so no men', 20, { female: 7, unknown: 13 }, { female: 7, male: 0, unknown: 13 }],
     ['only the unknown part, the whole', 20, { unknown: 20 }, { female: 0, male: 0, unknown: 20 }],
     ['nobody', 0, { female: 0 }, { female: 0, male: 0, unknown: 0 }],
   ])('completes %s', (_case, value, input, complete) => {

@@ -364,7 +364,7 @@ describe('rebuildProjectState', () => {
     expect(rebuildProjectState(history)).toStrictEqual(state);
     expect(state).toMatchObject({ status: 'closed', closedOn: '2020-12-31', lastReason: 'Evaluation accepted.' });
     expect(project(state).indicators['ind-cattle']!.measurements).toStrictEqual([
-      { measurementId: 'msr-1', value: 60, date: '2018-03-31', disaggregation: { female: 0, male: 0, unknown: 60 } },
+      { measurementId: 'msr-1', value: 60, date: '2018-03-31', disaggregation: { unknown: 60 } },
     ]);
   });
 });

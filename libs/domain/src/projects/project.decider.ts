@@ -435,8 +435,9 @@ function requireCountForDisaggregation(indicator: Indicator, disaggregation: unk
 }
 
 /**
- * The complete disaggregation of `value`: female and male default to 0; unknown, when not given, is what
- * the other two leave of the value. The parts never exceed the total, and given in full they add up to it.
+ * The disaggregation of `value` as stored: unknown, when not given, is what female and male leave of the
+ * value; a part left out is 0 when nobody is unknown and absent (not known) otherwise. The parts never
+ * exceed the total, and given in full they add up to it.
  */
 export function completeDisaggregation(
   value: number,
@@ -473,6 +474,7 @@ export function completeDisaggregation(
         ['disaggregation'],
       );
     }
+    // Every person is accounted for: a part left out is none.
     return { female, male, unknown: input.unknown };
   }
   const unknown = value - female - male;
@@ -483,7 +485,9 @@ export function completeDisaggregation(
       ['disaggregation'],
     );
   }
-  return { female, male, unknown };
+  if (unknown === 0) return { female, male, unknown };
+  // Some were not reported by sex: a part not given may be among them, so it is not known to be 0.
+  return withoutUndefined({ female: input.female, male: input.male, unknown });
 }
 
 function recordMeasurement(command: RecordMeasurement, project: StartedProject, context: DecisionContext): ProjectEvent[] {

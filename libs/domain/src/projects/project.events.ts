@@ -157,5 +157,27 @@ export const PROJECT_EVENT_TYPES = [
   'MeasurementCorrected',
 ] as const satisfies readonly ProjectEventType[];
 
-/** Schema version of every event type; bump one when its data changes shape, and upcast on read. */
-export const PROJECT_EVENT_SCHEMA_VERSION = 1;
+/**
+ * Schema version of each event type; bump one when its data changes shape, and upcast on read where the
+ * old shape is not also a valid new one. Version 2 of the measurement events may leave out a sex part
+ * that was not reported (`SexDisaggregation`); version 1's always holds all three, and reads as version 2.
+ */
+export const PROJECT_EVENT_SCHEMA_VERSIONS: Readonly<Record<ProjectEventType, number>> = {
+  ProjectProposed: 1,
+  ProjectApproved: 1,
+  ProjectStarted: 1,
+  ProjectSuspended: 1,
+  ProjectResumed: 1,
+  ProjectFinalised: 1,
+  ProjectClosed: 1,
+  ProjectCancelled: 1,
+  ComponentAdded: 1,
+  MilestonePlanned: 1,
+  MilestoneReached: 1,
+  MilestoneRescheduled: 1,
+  MilestoneWaived: 1,
+  IndicatorDefined: 1,
+  IndicatorTargetRevised: 1,
+  MeasurementRecorded: 2,
+  MeasurementCorrected: 2,
+};

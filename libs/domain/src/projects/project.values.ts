@@ -59,12 +59,16 @@ export interface DatedValue {
 }
 
 /**
- * Sex disaggregation of a measurement, always complete in events: female + male + unknown = value.
- * "20 participants (7 women)" is recorded as value 20 with { female: 7 } and stored as
- * { female: 7, male: 0, unknown: 13 }.
+ * Sex disaggregation of a measurement: the parts known, and `unknown`, the people whose sex was not
+ * reported; what is given adds up to the value. "20 participants (7 women)" is { female: 7, unknown: 13 }:
+ * how many of the 13 are men was not said, so `male` is absent, not 0. A part is absent only while some
+ * are unknown; when nobody is, every part is there ({ female: 7, male: 13, unknown: 0 }).
+ *
+ * Events of schema version 1 (MeasurementRecorded, MeasurementCorrected) always hold all three parts,
+ * a part not given stored as 0.
  */
 export interface SexDisaggregation {
-  female: number;
-  male: number;
+  female?: number;
+  male?: number;
   unknown: number;
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import {
-  PROJECT_EVENT_SCHEMA_VERSION,
+  PROJECT_EVENT_SCHEMA_VERSIONS,
   PROJECT_STATE_VERSION,
   type ProjectCommand,
   ProjectCodeTaken,
@@ -26,7 +26,7 @@ export function createProjectCommandHandler(
     store,
     { decide, evolve, initialState: initialProjectState },
     PROJECT_STREAM_TYPE,
-    PROJECT_EVENT_SCHEMA_VERSION,
+    PROJECT_EVENT_SCHEMA_VERSIONS,
     options,
   );
 }
