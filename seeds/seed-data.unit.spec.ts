@@ -503,7 +503,7 @@ describe('the East Asia Poverty Reduction Cooperation Pilot Project (seed-doc 00
     for (const milestone of required) {
       expect(milestone.dueDate).toBe('2020-11-04');
       expect(milestone.description).toContain('The source gives no due date');
-      expect(isMilestoneOverdue(milestone, '2026-01-01')).toBe(true);
+      expect(isMilestoneOverdue(milestone, project.status, '2026-01-01')).toBe(true);
     }
   });
 });

@@ -19,6 +19,7 @@ async function project(country: string): Promise<{ id: string; post: (path: stri
 }
 
 let la: Awaited<ReturnType<typeof project>>;
+let kh: Awaited<ReturnType<typeof project>>;
 let overdueId: string;
 
 beforeAll(async () => {
@@ -26,10 +27,12 @@ beforeAll(async () => {
   admin = system.adminKey;
   la = await project('LA');
   const second = await project('LA');
-  const kh = await project('KH');
+  kh = await project('KH');
   await la.post('/approve', { date: '2019-12-01' });
   await la.post('/start', { date: '2020-01-01' });
   await second.post('/approve');
+  // Due before the project was cancelled, and never reached: a cancelled project has nothing overdue.
+  await kh.post('/milestones', { title: 'Clinic', dueDate: '2019-03-31' });
   await kh.post('/cancel', { reason: 'Funding withdrawn' });
 
   overdueId = (await la.post('/milestones', { title: 'Bridge', dueDate: '2019-06-30' })).milestoneId!;
@@ -46,7 +49,8 @@ beforeAll(async () => {
   await la.post('/indicators', { title: 'Income', unit: 'USD', measure: 1, resultLevel: 2, baseline: { value: 0 }, target: { value: 800 } });
   await eventually(async () => {
     const views = await system.http.get('/projects').set(auth(admin));
-    return views.body.total === 3 && views.body.items.every((p: { id: string; version: number }) => p.id !== la.id || p.version === 14);
+    const versions = new Map(views.body.items.map((p: { id: string; version: number }) => [p.id, p.version]));
+    return views.body.total === 3 && versions.get(la.id) === 14 && versions.get(kh.id) === 3;
   }, 10_000, 'views to catch up');
 });
 
@@ -62,7 +66,7 @@ describe('GET /portfolio', () => {
       byStatus: { implementation: 1, approved: 1, cancelled: 1 },
       byCountry: { LA: { implementation: 1, approved: 1 }, KH: { cancelled: 1 } },
     });
-    expect(portfolio.milestones).toEqual({ planned: 3, reached: 1, waived: 0, overdue: 1, upcoming: 1 });
+    expect(portfolio.milestones).toEqual({ planned: 4, reached: 1, waived: 0, overdue: 1, upcoming: 1 });
     expect(portfolio.indicators).toEqual({ total: 3, measured: 2, onTrack: 1, behind: 1, targetReached: 1 });
   });
 
@@ -86,6 +90,13 @@ describe('GET /projects/{id}/timeline', () => {
     expect(training.history[1]).toMatchObject({ previousDueDate: inDays(5), dueDate: inDays(10), note: 'Trainer ill' });
     expect(road.history.map((h: { kind: string }) => h.kind)).toEqual(['planned', 'reached']);
     expect(road).toMatchObject({ status: 'reached', reachedOn: '2020-05-01', overdue: false });
+  });
+
+  it('shows nothing overdue on a cancelled project, there or in the project itself', async () => {
+    const timeline = (await system.http.get(`/projects/${kh.id}/timeline`).set(auth(admin)).expect(200)).body;
+    expect(timeline.milestones).toEqual([expect.objectContaining({ title: 'Clinic', status: 'planned', dueDate: '2019-03-31', overdue: false })]);
+    const detail = (await system.http.get(`/projects/${kh.id}`).set(auth(admin)).expect(200)).body;
+    expect(detail).toMatchObject({ status: 'cancelled', milestones: [expect.objectContaining({ title: 'Clinic', overdue: false })] });
   });
 
   it('answers 404 for an unknown project', async () => {

@@ -72,7 +72,7 @@ export class ProjectQueriesController {
     const project = await this.reader.summary(id);
     if (!project) throw notFound(id);
     response.setHeader('ETag', `"${project.version}"`);
-    return { projectId: id, version: project.version, milestones: await readMilestoneTimeline(this.em, id, today()) };
+    return { projectId: id, version: project.version, milestones: await readMilestoneTimeline(this.em, id, project.status, today()) };
   }
 }
 

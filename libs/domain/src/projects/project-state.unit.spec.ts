@@ -377,7 +377,12 @@ describe('isMilestoneOverdue', () => {
     ['reached after its due date', { ...handover, status: 'reached', reachedOn: '2018-04-15' }, '2018-05-01', false],
     ['waived', { ...handover, status: 'waived', waiveReason: 'Not needed.' }, '2018-05-01', false],
   ])('a milestone %s is overdue: %s', (_case, milestone, today, overdue) => {
-    expect(isMilestoneOverdue(milestone, today)).toBe(overdue);
+    expect(isMilestoneOverdue(milestone, 'implementation', today)).toBe(overdue);
+  });
+
+  it('stays overdue while its project is suspended or being finalised, and is not once it is closed or cancelled', () => {
+    for (const status of ['proposed', 'approved', 'suspended', 'finalisation']) expect(isMilestoneOverdue(handover, status, '2018-04-01')).toBe(true);
+    for (const status of ['closed', 'cancelled']) expect(isMilestoneOverdue(handover, status, '2018-04-01')).toBe(false);
   });
 });
 

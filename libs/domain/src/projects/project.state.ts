@@ -4,6 +4,7 @@ import type {
   IndicatorMeasure,
   ParticipatingOrganisation,
   ProjectLocation,
+  ProjectStatus,
   ResultLevel,
   SexDisaggregation,
 } from './project.values.js';
@@ -159,9 +160,16 @@ export const initialProjectState: ProjectState = { status: 'none' };
  */
 export const PROJECT_STATE_VERSION = 2;
 
-/** A milestone is overdue when it is still planned and its due date is before `today` (ISO `YYYY-MM-DD`). */
-export function isMilestoneOverdue(milestone: Milestone, today: string): boolean {
-  return milestone.status === 'planned' && milestone.dueDate < today;
+/** Project statuses in which a missed due date no longer matters: both are final. */
+export const STATUSES_WITHOUT_OVERDUE: readonly ProjectStatus[] = ['closed', 'cancelled'];
+
+/**
+ * A milestone is overdue when it is still planned, its due date is before `today` (ISO `YYYY-MM-DD`, UTC)
+ * and its project is neither closed nor cancelled. Overdue is derived, never recorded: reads, the
+ * portfolio and the overdue notifications all decide it by this rule.
+ */
+export function isMilestoneOverdue(milestone: { status: string; dueDate: string }, projectStatus: string, today: string): boolean {
+  return milestone.status === 'planned' && milestone.dueDate < today && !(STATUSES_WITHOUT_OVERDUE as readonly string[]).includes(projectStatus);
 }
 
 /** The measurements that stand: those no correction has superseded, in the order they were recorded. */

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { inTransaction } from '@app/event-store';
+import { STATUSES_WITHOUT_OVERDUE } from '@app/domain';
 import type { ProjectFacts, StoredNotification } from '../notification.js';
-import { isAnnouncedOverdue, milestoneOverdue } from '../rules/milestone-overdue.rule.js';
+import { milestoneOverdue } from '../rules/milestone-overdue.rule.js';
 import { type DeliveryRef, fanOut, insertNotifications, recordRun } from '../store/notification-store.js';
 import { lockCursor } from './notifier.js';
 
@@ -36,20 +37,19 @@ export class OverdueScan {
     const today = now.toISOString().slice(0, 10);
     return inTransaction(this.pool, async (client) => {
       await lockCursor(client);
-      // The same rule as isAnnouncedOverdue, in SQL so that settled milestones are never read again.
+      // The domain's isMilestoneOverdue, in SQL so that settled milestones are never read again.
       const claimed = await client.query<OverdueRow>(
         `UPDATE notifier_milestones m SET overdue_announced_for = m.times_rescheduled
          FROM notifier_projects p JOIN event_streams s ON s.stream_id = p.project_id
          WHERE p.project_id = m.project_id AND p.version = s.version
-           AND m.status = 'planned' AND m.due_date < $1::date AND m.project_status NOT IN ('closed', 'cancelled')
+           AND m.status = 'planned' AND m.due_date < $1::date AND m.project_status <> ALL ($2::text[])
            AND m.overdue_announced_for IS DISTINCT FROM m.times_rescheduled
          RETURNING m.milestone_id, m.project_id, m.title, m.due_date::text AS due_date, m.status, m.times_rescheduled,
            m.project_status, p.state->>'code' AS code, p.state->>'title' AS project_title, p.state->>'country' AS country`,
-        [today],
+        [today, STATUSES_WITHOUT_OVERDUE],
       );
       const detectedAt = now.toISOString();
       const drafts = claimed.rows
-        .filter((row) => isAnnouncedOverdue({ status: row.status, dueDate: row.due_date }, row.project_status, today))
         .map((row) =>
           milestoneOverdue(
             {

@@ -1,3 +1,4 @@
+import { isMilestoneOverdue } from '@app/domain';
 import type { NotificationDraft, ProjectFacts } from '../notification.js';
 import { projectName, projectSource } from './project-facts.js';
 
@@ -12,18 +13,6 @@ export interface OverdueMilestone {
 }
 
 /**
- * Whether the overdue scan announces a milestone today: still planned, its due date before `today`
- * (ISO dates, UTC), and its project neither closed nor cancelled, where a missed date no longer matters.
- */
-export function isAnnouncedOverdue(
-  milestone: { status: string; dueDate: string },
-  projectStatus: string,
-  today: string,
-): boolean {
-  return milestone.status === 'planned' && milestone.dueDate < today && projectStatus !== 'closed' && projectStatus !== 'cancelled';
-}
-
-/**
  * Whether a project has a milestone the overdue scan would announce today (announced already or not:
  * what was announced is the scan's to know). A project without one gives a scan nothing to find.
  */
@@ -31,7 +20,7 @@ export function hasMilestoneAnnouncedOverdue(
   project: { status: string; milestones?: Record<string, { status: string; dueDate: string }> },
   today: string,
 ): boolean {
-  return Object.values(project.milestones ?? {}).some((milestone) => isAnnouncedOverdue(milestone, project.status, today));
+  return Object.values(project.milestones ?? {}).some((milestone) => isMilestoneOverdue(milestone, project.status, today));
 }
 
 /**

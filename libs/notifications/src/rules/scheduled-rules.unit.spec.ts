@@ -1,22 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ProjectFacts } from '../notification.js';
-import { isAnnouncedOverdue, milestoneOverdue } from './milestone-overdue.rule.js';
+import { milestoneOverdue } from './milestone-overdue.rule.js';
 import { projectDigest } from './project-digest.rule.js';
 
 const bansuo: ProjectFacts = { id: 'p-1', code: 'CN-LA-BANSUO', title: 'Bansuo village', country: 'LA', status: 'implementation' };
 const xianglong: ProjectFacts = { id: 'p-2', code: 'CN-LA-XIANGLONG', title: 'Xianglong village', country: 'LA', status: 'suspended' };
 
 describe('milestone.overdue', () => {
-  it('is due once the due date has passed, for a planned milestone of a project still open', () => {
-    expect(isAnnouncedOverdue({ status: 'planned', dueDate: '2026-11-24' }, 'implementation', '2026-11-25')).toBe(true);
-    expect(isAnnouncedOverdue({ status: 'planned', dueDate: '2026-11-25' }, 'implementation', '2026-11-25')).toBe(false);
-    expect(isAnnouncedOverdue({ status: 'reached', dueDate: '2026-11-01' }, 'implementation', '2026-11-25')).toBe(false);
-    expect(isAnnouncedOverdue({ status: 'waived', dueDate: '2026-11-01' }, 'implementation', '2026-11-25')).toBe(false);
-    expect(isAnnouncedOverdue({ status: 'planned', dueDate: '2026-11-01' }, 'suspended', '2026-11-25')).toBe(true);
-    expect(isAnnouncedOverdue({ status: 'planned', dueDate: '2026-11-01' }, 'closed', '2026-11-25')).toBe(false);
-    expect(isAnnouncedOverdue({ status: 'planned', dueDate: '2026-11-01' }, 'cancelled', '2026-11-25')).toBe(false);
-  });
-
   it('is keyed by milestone and reschedule count, so only a new date missed again is announced again', () => {
     const draft = milestoneOverdue({ milestoneId: 'm-1', title: 'Bridge completed', dueDate: '2026-11-20', timesRescheduled: 0, project: bansuo }, '2026-11-25', '2026-11-25T06:00:00.000Z');
     expect(draft).toMatchObject({

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { STATUSES_WITHOUT_OVERDUE } from '@app/domain';
 
 export interface Portfolio {
   asOf: string;
@@ -32,7 +33,8 @@ export class PortfolioReader {
         `SELECT count(*) FILTER (WHERE m.status = 'planned')::int AS planned,
                 count(*) FILTER (WHERE m.status = 'reached')::int AS reached,
                 count(*) FILTER (WHERE m.status = 'waived')::int AS waived,
-                count(*) FILTER (WHERE m.status = 'planned' AND m.due_date < $1::date)::int AS overdue,
+                count(*) FILTER (WHERE m.status = 'planned' AND m.due_date < $1::date
+                                   AND p.status <> ALL ('{${STATUSES_WITHOUT_OVERDUE.join(',')}}'::text[]))::int AS overdue,
                 count(*) FILTER (WHERE m.status = 'planned' AND m.due_date >= $1::date
                                    AND m.due_date < $1::date + ${UPCOMING_DAYS})::int AS upcoming
          FROM milestone_views m JOIN project_views p ON p.id = m.project_id ${scope}`,

@@ -1,8 +1,12 @@
+import { isMilestoneOverdue } from '@app/domain';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { MilestoneTimelineView, MilestoneView } from './project-detail.entities.js';
 
-/** A project's milestones in due-date order, each with what happened to it, in the order it happened. */
-export async function readMilestoneTimeline(em: EntityManager, projectId: string, today: string) {
+/**
+ * A project's milestones in due-date order, each with what happened to it, in the order it happened.
+ * `projectStatus` decides, with `today`, which are overdue.
+ */
+export async function readMilestoneTimeline(em: EntityManager, projectId: string, projectStatus: string, today: string) {
   const fork = em.fork();
   const [milestones, entries] = await Promise.all([
     fork.find(MilestoneView, { projectId }, { orderBy: { dueDate: 'asc', position: 'asc' } }),
@@ -14,7 +18,7 @@ export async function readMilestoneTimeline(em: EntityManager, projectId: string
     componentId: milestone.componentId ?? null,
     dueDate: milestone.dueDate,
     status: milestone.status,
-    overdue: milestone.status === 'planned' && milestone.dueDate < today,
+    overdue: isMilestoneOverdue(milestone, projectStatus, today),
     reachedOn: milestone.reachedOn ?? null,
     history: entries
       .filter((entry) => entry.milestoneId === milestone.id)

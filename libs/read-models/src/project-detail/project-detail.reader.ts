@@ -1,6 +1,6 @@
 import type { InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SexDisaggregation } from '@app/domain';
+import { isMilestoneOverdue, type SexDisaggregation } from '@app/domain';
 import { ComponentView, IndicatorView, MilestoneView, ProjectView } from './project-detail.entities.js';
 
 export interface ProjectSummary {
@@ -100,7 +100,7 @@ export class ProjectDetailReader {
         componentId: m.componentId ?? null,
         dueDate: m.dueDate,
         status: m.status,
-        overdue: m.status === 'planned' && m.dueDate < today,
+        overdue: isMilestoneOverdue(m, project.status, today),
         reachedOn: m.reachedOn ?? null,
         evidence: m.evidence ?? null,
         documentLinks: m.documentLinks,
