@@ -172,11 +172,15 @@ describe('tamper evidence', () => {
     });
 
     await asSuperuser(db, 'DELETE FROM events WHERE stream_id = $1 AND stream_version = 4', [cut]);
-    expect((await system.http.get(`/projects/${cut}/audit`).set(auth(admin)).expect(200)).body).toMatchObject({
+    const lastLeft = (await db.query('SELECT position::int AS position, event_id FROM events WHERE stream_id = $1 AND stream_version = 3', [cut])).rows[0];
+    const cutAudit = (await system.http.get(`/projects/${cut}/audit`).set(auth(admin)).expect(200)).body;
+    // Located at the last event left, every number of which is real; the reason says what the head names.
+    expect(cutAudit).toMatchObject({
       valid: false,
-      brokenAt: { version: 4 },
+      brokenAt: { version: 3, position: lastLeft.position, eventId: lastLeft.event_id },
       code: 'HEAD_MISMATCH',
     });
+    expect(cutAudit.reason).toMatch(/^Version 3 \(position \d+\): the stream's head names version 4 .* but its events end at version 3\.$/);
   });
 
 });

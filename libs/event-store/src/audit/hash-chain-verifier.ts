@@ -156,8 +156,10 @@ export class StreamChainVerifier {
     if (this.broken) return this.broken;
     const lastVersion = this.last?.version ?? 0;
     if (head && head.version === lastVersion && head.hash === (this.last?.hash ?? GENESIS_HASH)) return undefined;
+    // Located at the last event there is, whose version, position and id are all real: the head names
+    // another (events cut off after it, or added past a head put back), as the reason says.
     this.broken = {
-      version: lastVersion + 1,
+      version: lastVersion,
       position: this.last?.position ?? 0,
       eventId: this.last?.eventId ?? '',
       code: 'HEAD_MISMATCH',

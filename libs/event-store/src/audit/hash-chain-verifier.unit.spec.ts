@@ -86,8 +86,21 @@ describe('StreamChainVerifier', () => {
     moved[1] = { ...moved[1]!, recordedAt: Date.parse('2020-01-01T00:00:00.000Z') };
     expect(verify(moved).brokenAt).toMatchObject({ version: 2, code: 'COLUMN_MISMATCH' });
 
+    // A head mismatch is located at the last event present, all of whose numbers are real.
     const cut = chain(4);
-    expect(verify(cut.slice(0, 3), { version: 4, hash: cut[3]!.hash }).brokenAt).toMatchObject({ version: 4, code: 'HEAD_MISMATCH' });
+    expect(verify(cut.slice(0, 3), { version: 4, hash: cut[3]!.hash }).brokenAt).toMatchObject({
+      version: 3,
+      position: cut[2]!.position,
+      eventId: cut[2]!.eventId,
+      code: 'HEAD_MISMATCH',
+    });
+    const headPutBack = chain(5);
+    expect(verify(headPutBack, { version: 4, hash: headPutBack[3]!.hash }).brokenAt).toMatchObject({
+      version: 5,
+      position: headPutBack[4]!.position,
+      eventId: headPutBack[4]!.eventId,
+      code: 'HEAD_MISMATCH',
+    });
   });
 });
 
