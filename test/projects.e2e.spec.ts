@@ -473,6 +473,44 @@ describe('concurrency, preconditions and idempotency', () => {
     expect(new Set(answers.map((a) => a.body.componentId)).size).toBe(1);
     expect(await eventCount(id)).toBe(2);
   });
+
+  it('answers concurrent retries with the first answer even where running again would be refused', async () => {
+    // A retry that waited its turn behind the first request would be refused by what that request did:
+    // the code is taken, the project approved, the version moved on. It gets the first answer instead.
+    const proposal = bansuoProposal();
+    const proposeKey = `propose-${Math.random()}`;
+    const proposed = await Promise.all(
+      Array.from({ length: 5 }, () => system.http.post('/projects').set(auth(manager)).set('Idempotency-Key', proposeKey).send(proposal)),
+    );
+    expect(proposed.map((a) => a.status)).toEqual(Array(5).fill(201));
+    const id = proposed[0]!.body.id as string;
+    expect(proposed.map((a) => a.body)).toEqual(Array(5).fill({ id, version: 1 }));
+
+    const approveKey = `approve-${Math.random()}`;
+    const approved = await Promise.all(
+      Array.from({ length: 8 }, () => system.http.post(`/projects/${id}/approve`).set(auth(manager)).set('Idempotency-Key', approveKey).send({})),
+    );
+    expect(approved.map((a) => a.status)).toEqual(Array(8).fill(200));
+    expect(approved.map((a) => a.body)).toEqual(Array(8).fill({ version: 2 }));
+
+    const componentKey = `component-if-match-${Math.random()}`;
+    const added = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        system.http
+          .post(`/projects/${id}/components`)
+          .set(auth(manager))
+          .set('Idempotency-Key', componentKey)
+          .set('If-Match', '"2"')
+          .send({ name: 'Road', kind: 'infrastructure' }),
+      ),
+    );
+    expect(added.map((a) => a.status)).toEqual(Array(8).fill(201));
+    expect(new Set(added.map((a) => a.body.componentId)).size).toBe(1);
+    expect(await eventCount(id)).toBe(3);
+    // A different request under a key already used is still refused as such, not answered as the first.
+    const other = await system.http.post(`/projects/${id}/approve`).set(auth(manager)).set('Idempotency-Key', componentKey).send({});
+    expect(other.status).toBe(422);
+  });
 });
 
 describe('history and metadata', () => {

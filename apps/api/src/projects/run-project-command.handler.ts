@@ -9,9 +9,11 @@ import {
   type ProjectCommandHandler,
   createProjectCommandHandler,
   createProjectSnapshotStore,
+  ExpectedVersionMismatch,
   isUniqueViolation,
   reserveProjectCode,
   reservesProjectCode,
+  StreamVersionConflict,
 } from '@app/event-store';
 import { ProblemException } from '../common/problem.js';
 import { commandsTotal, eventsAppendedTotal } from '../metrics/metrics.js';
@@ -89,8 +91,10 @@ export class RunProjectCommandHandler implements ICommandHandler<RunProjectComma
       for (const event of result.events) eventsAppendedTotal.inc({ type: event.type });
       return { status, body: answerBody(command, projectId, result.version), replayed: false };
     } catch (error) {
-      if (idempotency && isUniqueViolation(error, 'idempotency_records_pkey')) {
-        // A concurrent request with the same key committed first: answer as it did.
+      if (idempotency && mayHaveRunBefore(error)) {
+        // A request with the same key may have run while this one waited (for its turn on the stream, or
+        // in another process): this one then collides with its record, or is refused by what it did (the
+        // code taken, the transition made, the version moved on). Its first answer stands.
         const replay = await this.replay(actor.keyId, idempotency.key, idempotency.requestHash);
         if (replay) return replay;
       }
@@ -111,6 +115,16 @@ export class RunProjectCommandHandler implements ICommandHandler<RunProjectComma
     }
     return { status: first.status as 200 | 201, body: first.body as CommandAnswer['body'], replayed: true };
   }
+}
+
+/** A failure that a request with the same Idempotency-Key, run first, would explain. */
+function mayHaveRunBefore(error: unknown): boolean {
+  return (
+    isUniqueViolation(error, 'idempotency_records_pkey') ||
+    error instanceof DomainError ||
+    error instanceof ExpectedVersionMismatch ||
+    error instanceof StreamVersionConflict
+  );
 }
 
 function createsSomething(command: ProjectCommand): boolean {
