@@ -173,16 +173,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(`QUEUE_PREFIX must be 1-64 letters, digits or _.:- (got "${queuePrefix}")`);
   }
 
-  const reconcileIntervalMs = Number(read('RECONCILE_INTERVAL_MS'));
-  if (!Number.isInteger(reconcileIntervalMs) || reconcileIntervalMs < 50) {
-    problems.push(`RECONCILE_INTERVAL_MS must be an integer of at least 50 (got "${read('RECONCILE_INTERVAL_MS')}")`);
-  }
 
   const logLevel = read('LOG_LEVEL');
   if (!['error', 'warn', 'log', 'debug', 'verbose'].includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of error, warn, log, debug, verbose (got "${logLevel}")`);
   }
 
+  // At most an hour: a safety net that runs less often is none, and past 2^31 ms Node's timers fire at once.
+  const reconcileIntervalMs = readInteger('RECONCILE_INTERVAL_MS', 50, 3_600_000);
   const projectionAttempts = readInteger('PROJECTION_ATTEMPTS', 1, 100);
   const projectionBackoffMs = readInteger('PROJECTION_BACKOFF_MS', 10, 3_600_000);
   const projectionBatchWindowMs = readInteger('PROJECTION_BATCH_WINDOW_MS', 0, 1_000);
@@ -347,9 +345,11 @@ function readNotificationsConfig(
     problems.push(`MAIL_FROM must be an address, optionally with a name: "Name <user@host>" (got "${mailFrom}")`);
   }
 
+  // At most a minute: notifications whose announcement was lost wait this long; the waker's timer (five
+  // of these) must also stay far below the 2^31 ms past which Node fires a timer at once.
   const pollIntervalMs = Number(read('NOTIFIER_POLL_INTERVAL_MS'));
-  if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 50) {
-    problems.push(`NOTIFIER_POLL_INTERVAL_MS must be an integer of at least 50 (got "${read('NOTIFIER_POLL_INTERVAL_MS')}")`);
+  if (!/^\d+$/.test(read('NOTIFIER_POLL_INTERVAL_MS')) || pollIntervalMs < 50 || pollIntervalMs > 60_000) {
+    problems.push(`NOTIFIER_POLL_INTERVAL_MS must be a whole number between 50 and 60000 (got "${read('NOTIFIER_POLL_INTERVAL_MS')}")`);
   }
 
   const overdueScanIntervalMs = Number(read('OVERDUE_SCAN_INTERVAL_MS'));

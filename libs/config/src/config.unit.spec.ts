@@ -173,6 +173,17 @@ describe('hardening settings', () => {
     expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '0' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
     expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
   });
+
+  it("bounds the worker's intervals below what Node's timers can hold, which would otherwise fire every millisecond", () => {
+    expect(loadConfig({ RECONCILE_INTERVAL_MS: '3600000', NOTIFIER_POLL_INTERVAL_MS: '60000' })).toMatchObject({
+      reconcileIntervalMs: 3_600_000,
+      notifications: { pollIntervalMs: 60_000 },
+    });
+    expect(() => loadConfig({ RECONCILE_INTERVAL_MS: '3000000000' })).toThrow(/RECONCILE_INTERVAL_MS must be a whole number between 50 and 3600000/);
+    expect(() => loadConfig({ RECONCILE_INTERVAL_MS: '49' })).toThrow(/RECONCILE_INTERVAL_MS/);
+    expect(() => loadConfig({ NOTIFIER_POLL_INTERVAL_MS: '3000000000' })).toThrow(/NOTIFIER_POLL_INTERVAL_MS must be a whole number between 50 and 60000/);
+    expect(() => loadConfig({ NOTIFIER_POLL_INTERVAL_MS: '1e3' })).toThrow(/NOTIFIER_POLL_INTERVAL_MS/);
+  });
 });
 
 describe('.env.example', () => {
