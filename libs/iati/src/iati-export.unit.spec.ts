@@ -147,10 +147,12 @@ describe('project to IATI activity', () => {
     const indicator = result!.indicators[0]!;
     expect(indicator.baseline).toMatchObject({ year: 2017, value: '0' });
     expect(indicator.periods).toEqual([
+      // The target for the project, from its start to its planned end, in a period of its own.
+      { start: '2017-03-01', end: '2020-12-31', targets: [{ value: '40', comment: 'End-of-project target.' }], actuals: [] },
       {
         start: '2018-06-30',
         end: '2018-06-30',
-        targets: [{ value: '40', comment: 'End-of-project target.' }],
+        targets: [],
         actuals: [
           { value: '25', comment: 'Corrects 20 for 2018-06-30 (measurement m-1): Late registrations.' },
           { value: '9', dimensions: [{ name: 'sex', value: 'female' }] },
@@ -160,13 +162,30 @@ describe('project to IATI activity', () => {
     ]);
   });
 
+  it('gives the target one period of its own instead of repeating it in every measured period', () => {
+    const measured = [
+      ...history.slice(0, -2),
+      ...['2018-06-30', '2018-12-31', '2019-06-30'].map((date, n) => ({
+        type: 'MeasurementRecorded' as const,
+        data: { projectId: P, indicatorId: 'i-1', measurementId: `m-${n}`, value: 10 * (n + 1), date },
+      })),
+    ];
+    const periods = activity(measured).results[0]!.indicators[0]!.periods;
+    expect(periods.map((period) => [period.start, period.end, period.targets.length, period.actuals.map((actual) => actual.value)])).toEqual([
+      ['2017-03-01', '2020-12-31', 1, []],
+      ['2018-06-30', '2018-06-30', 0, ['10']],
+      ['2018-12-31', '2018-12-31', 0, ['20']],
+      ['2019-06-30', '2019-06-30', 0, ['30']],
+    ]);
+  });
+
   it('leaves out a sex part that was not reported rather than sending it as 0', () => {
     // The history up to its first measurement (before the correction), that measurement broken down as given.
     const recorded = history.findIndex((event) => event.type === 'MeasurementRecorded');
     const actualsWith = (disaggregation: SexDisaggregation) => {
       const measurement = history[recorded] as Extract<ProjectEvent, { type: 'MeasurementRecorded' }>;
       const events = [...history.slice(0, recorded), { ...measurement, data: { ...measurement.data, disaggregation } }];
-      return activity(events).results[0]!.indicators[0]!.periods[0]!.actuals;
+      return activity(events).results[0]!.indicators[0]!.periods.find((period) => period.actuals.length > 0)!.actuals;
     };
     expect(actualsWith({ female: 7, unknown: 13 })).toEqual([
       { value: '20' },

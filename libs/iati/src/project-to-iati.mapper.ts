@@ -105,17 +105,25 @@ function iatiIndicator(project: Project, indicator: Indicator, firstRecorded: st
   const standing = indicator.measurements
     .filter((measurement) => measurement.supersededBy === undefined)
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  // A period's target is the target for that period: the project has one, for the whole project, so it
+  // has a period of its own, from the baseline (or the start) to the target's date (or the planned end).
+  // Each measurement's period carries only its actual: given the final target too, every period would
+  // claim it, and a sum over periods would count it as often.
   const periods: IatiPeriod[] = standing.map((measurement) => ({
     start: measurement.periodStart ?? measurement.date,
     end: measurement.date,
-    targets: [target],
+    targets: [],
     actuals: actuals(measurement, byId),
   }));
   const targetEnd = indicator.target.date ?? project.plannedEnd;
   const targetStart = baselineDate ?? startDate;
-  if (periods.length === 0 && targetStart && targetEnd && targetStart <= targetEnd) {
+  if (targetStart && targetEnd && targetStart <= targetEnd) {
     periods.push({ start: targetStart, end: targetEnd, targets: [target], actuals: [] });
+  } else if (periods.length > 0) {
+    // No dates to give the target a period of its own: it stands beside the latest actual.
+    periods.at(-1)!.targets.push(target);
   }
+  periods.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.end < b.end ? -1 : a.end > b.end ? 1 : 0));
   return {
     measure: String(indicator.measure),
     ascending: indicator.target.value >= indicator.baseline.value,
