@@ -196,6 +196,21 @@ describe('project to IATI activity', () => {
     expect(actualsWith({ female: 7, male: 0, unknown: 13 }).map((actual) => actual.dimensions?.[0]?.value)).toEqual([undefined, 'female', 'male', 'unknown']);
   });
 
+  it('dates the end of a project cancelled once started by its cancellation, and gives one never started no end', () => {
+    const cancel = { type: 'ProjectCancelled' as const, data: { projectId: P, date: '2019-05-31', reason: 'Funding withdrawn' } };
+    const started = rebuildProjectState([...history, cancel]);
+    if (started.status === 'none') throw new Error('no project');
+    expect(projectToIatiActivity({ project: started, reportingOrgRef: ORG.ref, lastUpdated: 'x', firstRecorded: '2017' }).dates).toEqual([
+      { type: '1', isoDate: '2017-01-01' },
+      { type: '2', isoDate: '2017-03-01' },
+      { type: '3', isoDate: '2020-12-31' },
+      { type: '4', isoDate: '2019-05-31' },
+    ]);
+    const neverStarted = rebuildProjectState([history[0]!, cancel]);
+    if (neverStarted.status === 'none') throw new Error('no project');
+    expect(projectToIatiActivity({ project: neverStarted, reportingOrgRef: ORG.ref, lastUpdated: 'x', firstRecorded: '2017' }).dates.map((d) => d.type)).toEqual(['1', '3']);
+  });
+
   it('follows the status codes of the lifecycle', () => {
     const suspended = evolve(rebuildProjectState(history), { type: 'ProjectSuspended', data: { projectId: P, date: '2019-01-01', reason: 'Floods' } });
     if (suspended.status === 'none') throw new Error('no project');

@@ -51,8 +51,15 @@ function activityDates(project: Project): IatiActivityDate[] {
   add(ACTIVITY_DATE_TYPES.plannedStart, project.plannedStart);
   add(ACTIVITY_DATE_TYPES.actualStart, 'actualStart' in project ? project.actualStart : undefined);
   add(ACTIVITY_DATE_TYPES.plannedEnd, project.plannedEnd);
-  add(ACTIVITY_DATE_TYPES.actualEnd, 'actualEnd' in project ? project.actualEnd : undefined);
+  add(ACTIVITY_DATE_TYPES.actualEnd, actualEnd(project));
   return dates;
+}
+
+/** When the work ended: finalised, or cancelled once it had started (one never started did not end). */
+function actualEnd(project: Project): string | undefined {
+  if ('actualEnd' in project) return project.actualEnd;
+  if (project.status === 'cancelled' && project.actualStart) return project.cancelledOn;
+  return undefined;
 }
 
 function location(project: Project): IatiActivity['locations'] {
