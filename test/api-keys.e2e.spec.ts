@@ -92,7 +92,20 @@ describe('listing keys', () => {
     expect(after.rows[0].last_used_at).toEqual(first);
   });
 
-  it('lets only admins manage keys', async () => {
+  it('lets an auditor read the list, to name the key an event records as its actor, and change nothing', async () => {
+    const field = await createKey({ name: 'Xianglong field office', role: 'manager' });
+    const id = (await system.http.post('/projects').set(auth(field.secret)).send(bansuoProposal()).expect(201)).body.id as string;
+    const auditor = await createKey({ name: 'Evaluation team', role: 'auditor' });
+    const asAuditor = auth(auditor.secret);
+    const [proposed] = (await system.http.get(`/projects/${id}/events`).set(asAuditor).expect(200)).body.items;
+    const keys = (await system.http.get('/api-keys').set(asAuditor).expect(200)).body.items as { id: string; name: string }[];
+    expect(keys.find((key) => key.id === proposed.metadata.actor.keyId)?.name).toBe('Xianglong field office');
+    expectProblem(await system.http.delete(`/api-keys/${field.id}`).set(asAuditor), 403);
+    expectProblem(await system.http.post(`/api-keys/${field.id}/rotate`).set(asAuditor).send({}), 403);
+    await system.http.post('/projects').set(auth(field.secret)).send(bansuoProposal()).expect(201);
+  });
+
+  it('lets only admins manage keys, and only admins and auditors list them', async () => {
     const manager = await createKey({ name: 'Provincial office', role: 'manager' });
     const asManager = auth(manager.secret);
     expectProblem(await system.http.get('/api-keys').set(asManager), 403);
@@ -102,7 +115,7 @@ describe('listing keys', () => {
     const auditor = await createKey({ name: 'Evaluator', role: 'auditor' });
     const refused = expectProblem(await system.http.post('/api-keys').set(auth(auditor.secret)).send({ name: 'x', role: 'team' }), 403);
     expect(refused.detail).toBe('An auditor key may not do this; it needs one of: admin.');
-    expect(expectProblem(await system.http.get('/api-keys').set(asManager), 403).detail).toBe('A manager key may not do this; it needs one of: admin.');
+    expect(expectProblem(await system.http.get('/api-keys').set(asManager), 403).detail).toBe('A manager key may not do this; it needs one of: admin, auditor.');
     const unscoped = expectProblem(await system.http.post('/api-keys').set(admin).send({ name: 'x', role: 'admin', projectIds: [manager.id] }), 400);
     expect(unscoped.detail).toBe('An admin key is not scoped to projects.');
   });

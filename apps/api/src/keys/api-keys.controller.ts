@@ -89,7 +89,7 @@ const uuid = new ParseUUIDPipe({
     ]),
 });
 
-/** Key management: admins create, list, revoke and rotate keys. No answer ever holds a stored hash. */
+/** Key management: admins create, list, revoke and rotate keys; auditors list them. No answer ever holds a stored hash. */
 @ApiTags('api-keys')
 @ApiBearerAuth()
 @Controller('api-keys')
@@ -129,8 +129,9 @@ export class ApiKeysController {
   }
 
   @Get()
-  @Roles('admin')
-  @ApiOperation({ summary: 'List API keys (admin): name, role, scope, status, created, last used, expiry; never a secret' })
+  // Auditors read it too: events name their actor by key id, and "who recorded what" needs the name.
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'List API keys (admin, auditor): name, role, scope, status, created, last used, expiry; never a secret' })
   @ApiOkResponse({ type: ApiKeyListDto })
   async list(@Query() query: ListApiKeysQueryDto): Promise<{ items: ApiKeyView[] }> {
     return { items: await this.keys.list({ limit: query.limit ?? 100, offset: query.offset ?? 0 }) };
