@@ -1,11 +1,12 @@
 import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
 import { AuditCheckpoints, LogTampered, PostgresAuditReader } from '@app/event-store';
 import { AUDIT_QUEUE, CHECKPOINT_SCHEDULER_ID } from './audit-queue.js';
+import { DrainedWorkerHost } from '../processors/drained-worker-host.js';
 
 /**
  * Publishes a checkpoint of the whole log's hash chain every AUDIT_CHECKPOINT_INTERVAL_MS, from a
@@ -13,7 +14,7 @@ import { AUDIT_QUEUE, CHECKPOINT_SCHEDULER_ID } from './audit-queue.js';
  * takes effect), and the writer's advisory lock keeps two runs from publishing the same checkpoint.
  */
 @Processor(AUDIT_QUEUE, { concurrency: 1 })
-export class AuditCheckpointsProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class AuditCheckpointsProcessor extends DrainedWorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuditCheckpointsProcessor.name);
   private readonly checkpoints: AuditCheckpoints;
 

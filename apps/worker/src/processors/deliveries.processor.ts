@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import { DelayedError, type Job } from 'bullmq';
 import { DeliveryRunner, type DeliveryResult } from '@app/notifications';
 import { deliveryAttempts, deliveryLatency } from '../metrics/worker-metrics.js';
 import type { DeliveryJob } from '../notifications/notification-queues.js';
 import { DELIVERIES_QUEUE } from '../notifications/notification-queues.js';
+import { DrainedWorkerHost } from './drained-worker-host.js';
 
 /**
  * Sends one (notification, subscription) pair. A failed attempt is an outcome, not an error: the runner
@@ -12,7 +13,7 @@ import { DELIVERIES_QUEUE } from '../notifications/notification-queues.js';
  * same id. The schedule lives in PostgreSQL, so it survives Redis losing its queues.
  */
 @Processor(DELIVERIES_QUEUE, { concurrency: 32 })
-export class DeliveriesProcessor extends WorkerHost {
+export class DeliveriesProcessor extends DrainedWorkerHost {
   private readonly logger = new Logger(DeliveriesProcessor.name);
 
   constructor(private readonly runner: DeliveryRunner) {

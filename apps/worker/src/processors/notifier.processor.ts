@@ -1,5 +1,5 @@
 import { Inject, Logger } from '@nestjs/common';
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
@@ -7,6 +7,7 @@ import { PG_POOL } from '@app/database';
 import { DigestRun, findStrandedDeliveries, Notifier, type NotifierBatch, OverdueScan } from '@app/notifications';
 import { DeliveryDispatcher } from '../notifications/delivery-dispatcher.service.js';
 import { NOTIFIER_JOBS, NOTIFIER_QUEUE } from '../notifications/notification-queues.js';
+import { DrainedWorkerHost } from './drained-worker-host.js';
 
 /** A pending delivery overdue by this many poll intervals (10 s by default), and held by no run, has lost its job. */
 const STRANDED_AFTER_POLLS = 5;
@@ -20,7 +21,7 @@ const STRANDED_AFTER_POLLS = 5;
  * poll finds them.
  */
 @Processor(NOTIFIER_QUEUE, { concurrency: 1 })
-export class NotifierProcessor extends WorkerHost {
+export class NotifierProcessor extends DrainedWorkerHost {
   private readonly logger = new Logger(NotifierProcessor.name);
   /** The last stranded deliveries reported, so that a crash's leftovers are not reported at every poll. */
   private strandedReported = { count: 0, at: 0 };

@@ -1,5 +1,5 @@
 import { Inject, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, OnWorkerEvent, Processor } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
@@ -17,6 +17,7 @@ import {
 import { commitToVisible, eventsProjected, projectionJobsFailed } from '../metrics/worker-metrics.js';
 import { syncJobOptions } from '../relay/projection-offers.js';
 import { BatchSync } from './batch-sync.js';
+import { DrainedWorkerHost } from './drained-worker-host.js';
 
 /** Jobs at once; each holds a connection only for its two statements. */
 const CONCURRENCY = 8;
@@ -32,7 +33,7 @@ export interface BatchResult {
  * (BullMQ renews the lock every lockDuration / 2 while the job runs).
  */
 @Processor(PROJECTIONS_QUEUE, { concurrency: CONCURRENCY, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 100 })
-export class ProjectionsProcessor extends WorkerHost implements OnApplicationShutdown {
+export class ProjectionsProcessor extends DrainedWorkerHost implements OnApplicationShutdown {
   private readonly logger = new Logger(ProjectionsProcessor.name);
   private readonly projectDetail: ProjectDetailSync;
   private readonly batches: BatchSync;
