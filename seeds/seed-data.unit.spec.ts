@@ -315,10 +315,16 @@ const GOLDEN_PROJECT_IDS: Record<string, string> = {
   'CN-IPRCC-UNDP-STUDIES': '62771425-302d-5366-a143-fc354af9dc73',
   'CN-GH-PILOT': 'a5a63362-1302-5d27-8d61-7f74dcbe4425',
   'CN-TZ-COOPERATION': '4df1b245-8ac5-531f-b3b3-b594c406a86c',
+  'CN-IPRCC-2009-SCO-SEMINAR': '75ddcc2c-75d8-5641-a13d-fb4212983b62',
   'CN-IPRCC-2009-AFRICA-OFFICIALS': '0211979e-75c6-58b2-8c6c-ad5880f1f896',
   'CN-IPRCC-2009-CHINA-AFRICA-HIGH-LEVEL': '4697484b-dea1-5b8a-a24e-d2aa82d76db8',
   'CN-IPRCC-2009-ENVIRONMENT-TRAINING': '8cf05e67-e715-5b33-92d9-b5592481dbcd',
   'CN-IPRCC-2009-IFAD-SOUTH-SOUTH': '5b5351be-0f42-59f7-861a-ca82a4aa4512',
+  'CN-IPRCC-2009-DIRECTORS-SEMINAR': '97161443-ba8b-5bd6-b794-9f80b2494ae7',
+  'CN-IPRCC-2009-CHILD-POVERTY-SEMINAR': 'a002ae15-bc3e-5f81-83e5-23fb6fdecae8',
+  'CN-IPRCC-2009-ACD-SEMINAR': 'aaea70ca-eb8e-5364-903a-6c3d666f455c',
+  'CN-IPRCC-2009-DEVELOPMENT-POLICY-SEMINAR': 'fe3da25a-abf0-5efa-81e7-9a73f679d4b7',
+  'CN-IPRCC-2009-POST-DISASTER-WORKSHOP': 'd90942dc-ff45-5952-be05-bc7ae9bee1b6',
 };
 
 describe('every seed project', () => {
@@ -576,23 +582,45 @@ describe('the seed-doc 003 projects', () => {
     }
   });
 
-  it('record four 2009 training courses as held: closed on their last day, participants measured over their dates', () => {
-    expect(trainingCourses2009).toHaveLength(4);
+  it('record the ten 2009 training courses as held: closed on their last day, their figures measured over their dates', () => {
+    expect(trainingCourses2009).toHaveLength(10);
     const facts = trainingCourses2009.map((seed) => {
       const project = projectOf(seed);
       if (project.status !== 'closed') throw new Error(`${seed.code} is ${project.status}, not closed`);
-      const participants = Object.values(project.indicators).map((indicator) => latestActual(indicator));
-      expect(participants.every((measurement) => measurement?.periodStart === project.actualStart)).toBe(true);
-      expect(participants.every((measurement) => measurement?.date === project.actualEnd)).toBe(true);
+      const measurements = Object.values(project.indicators).map((indicator) => latestActual(indicator));
+      expect(measurements.every((measurement) => measurement?.periodStart === project.actualStart)).toBe(true);
+      expect(measurements.every((measurement) => measurement?.date === project.actualEnd)).toBe(true);
+      expect(measurements.every((measurement) => measurement?.disaggregation === undefined)).toBe(true);
       expect(project.description).toContain('the year 2009 is assumed');
+      expect(project.country).toBe('CN');
       expect(project.participatingOrganisations.map((organisation) => organisation.role)).not.toContain(1);
-      return [seed.code, project.actualStart, project.actualEnd, participants.map((measurement) => measurement?.value)];
+      return [seed.code, project.actualStart, project.actualEnd, measurements.map((measurement) => measurement?.value)];
     });
     expect(facts).toEqual([
+      ['CN-IPRCC-2009-SCO-SEMINAR', '2009-05-21', '2009-06-03', [15, 3]],
       ['CN-IPRCC-2009-AFRICA-OFFICIALS', '2009-06-26', '2009-07-09', [37, 19]],
       ['CN-IPRCC-2009-CHINA-AFRICA-HIGH-LEVEL', '2009-07-08', '2009-07-17', [33, 23, 18]],
       ['CN-IPRCC-2009-ENVIRONMENT-TRAINING', '2009-09-04', '2009-09-09', [35, 11]],
       ['CN-IPRCC-2009-IFAD-SOUTH-SOUTH', '2009-09-23', '2009-09-29', [18, 4]],
+      ['CN-IPRCC-2009-DIRECTORS-SEMINAR', '2009-10-16', '2009-10-16', [48, 31]],
+      ['CN-IPRCC-2009-CHILD-POVERTY-SEMINAR', '2009-10-30', '2009-11-01', [40, 11, 7]],
+      ['CN-IPRCC-2009-ACD-SEMINAR', '2009-11-05', '2009-11-10', [17, 9]],
+      ['CN-IPRCC-2009-DEVELOPMENT-POLICY-SEMINAR', '2009-11-24', '2009-12-14', [32, 19]],
+      ['CN-IPRCC-2009-POST-DISASTER-WORKSHOP', '2009-12-08', '2009-12-10', [8, 39]],
     ]);
+  });
+
+  it('record a bound as the bound, saying so, and no figure where the source gives none', () => {
+    const course = (code: string) => projectOf(trainingCourses2009.find((seed) => seed.code === code)!);
+    const childPoverty = course('CN-IPRCC-2009-CHILD-POVERTY-SEMINAR');
+    const participants = childPoverty.indicators[seedId('CN-IPRCC-2009-CHILD-POVERTY-SEMINAR', 'indicator', 'participants')]!;
+    expect(latestActual(participants)).toMatchObject({ value: 40, note: expect.stringContaining('"More than 40 people"') });
+    expect(childPoverty.participatingOrganisations).toContainEqual({ name: "United Nations Children's Fund (UNICEF)", role: 4 });
+
+    // "Nearly 140 people": fewer than 140 by an unknown number, so no participant count.
+    const workshop = course('CN-IPRCC-2009-POST-DISASTER-WORKSHOP');
+    expect(Object.values(workshop.indicators).map((indicator) => indicator.unit)).toEqual(['cities', 'counties']);
+    expect(workshop.description).toContain('no count of participants is recorded');
+    expect(workshop.location).toEqual({ district: 'Chengdu', province: 'Sichuan' });
   });
 });

@@ -4,9 +4,11 @@ import type { SeedSector } from '../dac-sectors.js';
 import { recordSeed, type SeedProject } from '../seed-project.js';
 
 /**
- * Four of the 2009 training courses of seed-docs/003_9fb43bad77d7822c.txt, each a project that took place,
- * so each is finalised and closed on its last day. Their participants and countries are output indicators
- * measured over the course's dates.
+ * The ten 2009 training courses of seed-docs/003_9fb43bad77d7822c.txt (its numbered training list, items 1 to
+ * 10), each a project that took place, so each is finalised and closed on its last day. The figures the
+ * source gives (participants, countries, provinces, offices) are output indicators measured over the course's
+ * dates; where it gives a bound ("more than 40") the bound is recorded and the note says so, and where it
+ * gives none ("nearly 140") nothing is.
  *
  * The source dates each course by day and month only; it lists them under "In 2009, IPRCC successfully held
  * six poverty reduction training courses ...", so the year 2009 is assumed, and said in every project.
@@ -20,6 +22,19 @@ const NO_FUNDER =
   'The source says six of IPRCC\'s 2009 courses were "training courses of the Ministry of Foreign Affairs, Ministry of ' +
   'Finance and Ministry of Commerce for developing countries" without saying which, so no funder is recorded.';
 const IPRCC: ParticipatingOrganisation = { name: 'International Poverty Reduction Center in China (IPRCC)', role: 4 };
+/** "jointly with the United Nations Children's Fund": a co-organiser; the source does not say it funded the course. */
+const UNICEF: ParticipatingOrganisation = { name: "United Nations Children's Fund (UNICEF)", role: 4 };
+const HOST_COUNTRY = 'The country recorded is China, where the course was held.';
+/**
+ * IATI's recipient country is the one that benefits. A course for officials of several countries benefits
+ * them all, but a project records one country; like the other courses for foreign officials, China, the
+ * host, is recorded, and the participants' countries are left to the description and the indicators.
+ */
+const MANY_COUNTRIES =
+  "The country recorded is China, where the course was held: the participants came from several countries and a project " +
+  "records one, so the host country is recorded, as for IPRCC's other 2009 courses for foreign officials.";
+/** A course for Chinese officials: China is both where it was held and who it served. */
+const CHINESE_OFFICIALS = 'The country recorded is China, where the course was held and whose officials it trained.';
 
 interface CourseFacts {
   code: string;
@@ -37,10 +52,34 @@ interface CourseFacts {
   organisations: ParticipatingOrganisation[];
   /** What the source says of the course, in its words where they matter. */
   summary: string;
+  /** Why China is the country recorded; the four courses seeded first say only that it was held there. */
+  countryNote?: string;
+  /** Why no funder is recorded, where the general reason does not fit. */
+  funderNote?: string;
   indicators: { key: string; title: string; unit: string; value: number; note: string }[];
 }
 
 const COURSES: CourseFacts[] = [
+  {
+    code: 'CN-IPRCC-2009-SCO-SEMINAR',
+    title: "Seminar of Shanghai Cooperation Organization on the State's Pro-poor Policies and Practitioner Officials (2009)",
+    item: 1,
+    when: 'From May 21 to June 3',
+    start: '2009-05-21',
+    end: '2009-06-03',
+    location: { province: 'Beijing and Heilongjiang' },
+    sector: '11430',
+    sectorNote: 'Advanced technical and managerial training: in-service training of officials.',
+    organisations: [IPRCC],
+    summary:
+      'The "Seminar of Shanghai Cooperation Organization on the State\'s Pro-poor Policies and Practitioner Officials" "was ' +
+      'held in Beijing and Heilongjiang. 15 people from Russia, Kyrghyzstan and Tajikistan attended the event."',
+    countryNote: MANY_COUNTRIES,
+    indicators: [
+      { key: 'participants', title: 'People participating', unit: 'people', value: 15, note: '"15 people from Russia, Kyrghyzstan and Tajikistan"' },
+      { key: 'countries', title: 'Countries represented', unit: 'countries', value: 3, note: '"from Russia, Kyrghyzstan and Tajikistan"' },
+    ],
+  },
   {
     code: 'CN-IPRCC-2009-AFRICA-OFFICIALS',
     title: 'Seminar on Development-oriented Poverty Alleviation and Practice for African Officials (2009)',
@@ -129,6 +168,126 @@ const COURSES: CourseFacts[] = [
       { key: 'countries', title: 'Countries represented', unit: 'countries', value: 4, note: '"from Bangladesh, Vietnam, Madagascar and Rwanda"' },
     ],
   },
+  {
+    code: 'CN-IPRCC-2009-DIRECTORS-SEMINAR',
+    title:
+      'Second Seminar on International Development (Poverty Reduction) Theory and Practice for the Directors of Nationwide Poverty Alleviation Offices (2009)',
+    item: 6,
+    when: 'On October 16',
+    start: '2009-10-16',
+    end: '2009-10-16',
+    location: { province: 'Beijing' },
+    sector: '11430',
+    sectorNote: 'Advanced technical and managerial training: a seminar for the staff of poverty alleviation offices.',
+    organisations: [IPRCC],
+    summary:
+      'The second seminar "was convened in Beijing. A total of 48 principles and backbone business staffs of poverty ' +
+      'alleviation offices from 31 provinces attended the seminar. The experts from Argentina, Ethiopia and the World Bank ' +
+      'respectively introduced the new experience in international poverty reduction and development." It was one day.',
+    countryNote: CHINESE_OFFICIALS,
+    funderNote:
+      'The source counts this seminar apart from the six ministries\' courses ("and one seminar for the directors of domestic ' +
+      'provincial poverty alleviation offices") and names no funder, so none is recorded.',
+    indicators: [
+      { key: 'participants', title: 'Staff of poverty alleviation offices participating', unit: 'people', value: 48, note: '"A total of 48 principles and backbone business staffs of poverty alleviation offices"' },
+      { key: 'provinces', title: 'Provinces represented', unit: 'provinces', value: 31, note: '"from 31 provinces"' },
+    ],
+  },
+  {
+    code: 'CN-IPRCC-2009-CHILD-POVERTY-SEMINAR',
+    title: 'Seminar on Child Poverty and Development (2009)',
+    item: 7,
+    when: 'From October 30 to November 1',
+    start: '2009-10-30',
+    end: '2009-11-01',
+    // The source does not say where the seminar was held.
+    location: {},
+    sector: '11430',
+    sectorNote: 'Advanced technical and managerial training: a seminar for the staff of poverty alleviation offices.',
+    organisations: [IPRCC, UNICEF],
+    summary:
+      'IPRCC held the seminar "jointly with the United Nations Children\'s Fund. More than 40 people from 11 provincial ' +
+      '(municipal, county) poverty alleviation offices and the foreign capital management centers of 7 provincial poverty ' +
+      'alleviation offices attended the event." Experts from UNICEF, China Agricultural University, Beijing Normal ' +
+      'University and the Chinese Centre for Disease Control and Prevention introduced experience in children intervention ' +
+      'and the reasons for and solutions to child poverty. The source does not say where the seminar was held. It gives ' +
+      '"more than 40" people, not a number: 40, the figure it supports, is recorded.',
+    countryNote: CHINESE_OFFICIALS,
+    indicators: [
+      { key: 'participants', title: 'People participating', unit: 'people', value: 40, note: '"More than 40 people": more than 40, no exact number given, so 40, the figure the source supports, is recorded' },
+      { key: 'offices', title: 'Poverty alleviation offices represented', unit: 'offices', value: 11, note: '"from 11 provincial (municipal, county) poverty alleviation offices"' },
+      { key: 'foreign-capital-centres', title: 'Foreign capital management centres represented', unit: 'centres', value: 7, note: '"the foreign capital management centers of 7 provincial poverty alleviation offices"' },
+    ],
+  },
+  {
+    code: 'CN-IPRCC-2009-ACD-SEMINAR',
+    title: 'Seminar on Theory and Practice of International Development (Poverty Reduction) for Asian Countries (2009)',
+    item: 8,
+    when: 'From November 5 to 10',
+    start: '2009-11-05',
+    end: '2009-11-10',
+    // The source says Nanjing. A location has no city field: the city is recorded as the district, and its
+    // province, Jiangsu (Nanjing is its capital), is added from outside the source.
+    location: { district: 'Nanjing', province: 'Jiangsu' },
+    sector: '11430',
+    sectorNote: 'Advanced technical and managerial training: in-service training of officials.',
+    organisations: [IPRCC],
+    summary:
+      'The seminar "was convened in Nanjing. It was the second foreign aid training course under the Asian Cooperation ' +
+      'Dialogue (ACD). A total of 17 people from nine of the member countries of ACD attended the event." The source does ' +
+      'not name the countries.',
+    countryNote: MANY_COUNTRIES,
+    indicators: [
+      { key: 'participants', title: 'People participating', unit: 'people', value: 17, note: '"A total of 17 people"' },
+      { key: 'countries', title: 'ACD member countries represented', unit: 'countries', value: 9, note: '"from nine of the member countries of ACD"' },
+    ],
+  },
+  {
+    code: 'CN-IPRCC-2009-DEVELOPMENT-POLICY-SEMINAR',
+    title: 'Seminar on the Policy and Practice of Development-oriented Poverty Reduction (2009)',
+    item: 9,
+    when: 'From November 24 to December 14',
+    start: '2009-11-24',
+    end: '2009-12-14',
+    location: { province: 'Beijing' },
+    sector: '11430',
+    sectorNote: 'Advanced technical and managerial training: in-service training of officials.',
+    organisations: [IPRCC],
+    summary:
+      'The seminar "was convened in Beijing. A total of 32 people attended the event, including the department and ' +
+      'division-level officials in the field of national and social development, poverty alleviation and employment from ' +
+      '19 countries such as Bangladesh and Benin."',
+    countryNote: MANY_COUNTRIES,
+    indicators: [
+      { key: 'participants', title: 'People participating', unit: 'people', value: 32, note: '"A total of 32 people attended the event"' },
+      { key: 'countries', title: 'Countries represented', unit: 'countries', value: 19, note: '"from 19 countries such as Bangladesh and Benin"' },
+    ],
+  },
+  {
+    code: 'CN-IPRCC-2009-POST-DISASTER-WORKSHOP',
+    title: 'Workshop on Post-disaster Reconstruction of Poverty-stricken Villages from the Perspective of Gender and Children (2009)',
+    item: 10,
+    when: 'From December 8 to 10',
+    start: '2009-12-08',
+    end: '2009-12-10',
+    // The source says Chengdu. A location has no city field: the city is recorded as the district, and its
+    // province, Sichuan (Chengdu is its capital), is added from outside the source.
+    location: { district: 'Chengdu', province: 'Sichuan' },
+    sector: '11430',
+    sectorNote: 'Advanced technical and managerial training: a workshop for the staff of poverty alleviation offices.',
+    organisations: [IPRCC, UNICEF],
+    summary:
+      'IPRCC held the workshop in Chengdu "jointly with the United Nations Children\'s Fund. Nearly 140 people were present ' +
+      'at the seminar, including representatives from the poverty alleviation offices of eight cities (prefectures) and 39 ' +
+      'affected and severely affected counties." Experts from UNICEF, the United Nations Centre for Regional Development ' +
+      'and Right To Play lectured on the gender perspective in post-disaster reconstruction. "Nearly 140" is fewer than 140 ' +
+      'by a number the source does not give, so no count of participants is recorded; the cities and counties are.',
+    countryNote: CHINESE_OFFICIALS,
+    indicators: [
+      { key: 'cities', title: 'Cities (prefectures) whose poverty alleviation offices were represented', unit: 'cities', value: 8, note: '"the poverty alleviation offices of eight cities (prefectures)"' },
+      { key: 'counties', title: 'Affected and severely affected counties represented', unit: 'counties', value: 39, note: '"39 affected and severely affected counties"' },
+    ],
+  },
 ];
 
 function buildCourse(course: CourseFacts): SeedProject {
@@ -138,8 +297,8 @@ function buildCourse(course: CourseFacts): SeedProject {
     `${course.title.replace(/ \(2009\)$/, '')}: training course ${course.item} of the list in ${SOURCE} (seed-doc 003,`,
     `"Poverty Reduction and Development Experience Sharing"), held ${course.when}, 2009 (${YEAR_NOTE}).`,
     course.summary,
-    'The country recorded is China, where the course was held.',
-    NO_FUNDER,
+    course.countryNote ?? HOST_COUNTRY,
+    course.funderNote ?? NO_FUNDER,
     'The source gives no budget, no planned dates and no breakdown of the participants by sex.',
   ].join(' ');
 
@@ -206,7 +365,7 @@ function buildCourse(course: CourseFacts): SeedProject {
   return seed.done(SOURCE);
 }
 
-/** The four courses' seeds, built afresh: the same values every time they are built. */
+/** The ten courses' seeds, in the source's order, built afresh: the same values every time they are built. */
 export function buildTrainingCourses2009(): SeedProject[] {
   return COURSES.map(buildCourse);
 }
