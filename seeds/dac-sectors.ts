@@ -6,6 +6,8 @@
 export const SEED_SECTORS = {
   '11430': 'Advanced technical and managerial training',
   '15110': 'Public sector policy and administrative management',
+  '15150': 'Democratic participation and civil society',
+  '16010': 'Social Protection',
   '41081': 'Environmental education/training',
   '43010': 'Multisector aid',
   '43040': 'Rural development',

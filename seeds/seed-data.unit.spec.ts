@@ -30,12 +30,18 @@ import { ProposeProjectDto } from '../apps/api/src/projects/dto/propose-project.
 import { SEED_SECTORS } from './dac-sectors.js';
 import { buildSeedProjects, SEED_PROJECTS } from './index.js';
 import { bansuo, buildBansuo } from './projects/bansuo.seed.js';
+import { cddComplaintMechanismResearch } from './projects/cdd-complaint-mechanism-research.seed.js';
+import { cddMechanismStudy } from './projects/cdd-mechanism-study.seed.js';
+import { childPovertyStudy } from './projects/child-poverty-study.seed.js';
+import { chinaDacStudyGroup } from './projects/china-dac-study-group.seed.js';
 import { communityDevelopmentFundResearch } from './projects/community-development-fund-research.seed.js';
 import { cambodiaSite, myanmarSite } from './projects/east-asia-demonstration-sites.seed.js';
 import { eastAsiaPilot } from './projects/east-asia-pilot.seed.js';
 import { financialCrisisStudy } from './projects/financial-crisis-study.seed.js';
 import { ghanaPilot } from './projects/ghana-pilot.seed.js';
 import { lmcCddResearch } from './projects/lmc-cdd-research.seed.js';
+import { ngoReconstructionResearch } from './projects/ngo-reconstruction-research.seed.js';
+import { povertyReductionInternationalisationResearch } from './projects/poverty-reduction-internationalisation-research.seed.js';
 import { tanzaniaCooperation } from './projects/tanzania-cooperation.seed.js';
 import { trainingCourses2009 } from './projects/training-courses-2009.seed.js';
 import { undpFundedStudies } from './projects/undp-funded-studies.seed.js';
@@ -312,7 +318,13 @@ const GOLDEN_PROJECT_IDS: Record<string, string> = {
   'CN-LA-LMC-CDD-RESEARCH': '16afc8ce-281c-51fd-9ebd-e008d83cadc6',
   'CN-FCPMC-CDF-RESEARCH': 'e31e3fb3-bf6d-5687-b278-1d7a50816aea',
   'CN-LGOP-UNICEF-CRISIS-STUDY': 'fe6e04ad-fd59-575f-b02c-5dee18a2c306',
+  'CN-LGOP-UNICEF-CHILD-POVERTY': '1d1fc3b1-7e49-5ad1-9854-d74838f1caf0',
+  'CN-FCPMC-CDD-MECHANISM-STUDY': '3b8beea0-0cea-504c-9cf1-53d0a584dc51',
+  'CN-FCPMC-ADB-NGO-RECONSTRUCTION': 'cbe6a87f-bb5c-5a40-b1d3-4ea68833eee6',
+  'CN-FCPMC-TAF-CDD-COMPLAINT': '00d7f36b-3b2c-50a9-bca1-5eccfa275df4',
+  'CN-IPRCC-OECD-DAC-STUDY-GROUP': '0aa1ec5d-9dbe-59b1-9d0a-8d9468c0f88e',
   'CN-IPRCC-UNDP-STUDIES': '62771425-302d-5366-a143-fc354af9dc73',
+  'CN-IPRCC-INTERNATIONALISATION-RESEARCH': '95bb1341-ca76-5f28-aa28-5c42ea64b3ae',
   'CN-GH-PILOT': 'a5a63362-1302-5d27-8d61-7f74dcbe4425',
   'CN-TZ-COOPERATION': '4df1b245-8ac5-531f-b3b3-b594c406a86c',
   'CN-IPRCC-2009-SCO-SEMINAR': '75ddcc2c-75d8-5641-a13d-fb4212983b62',
@@ -338,7 +350,7 @@ describe('every seed project', () => {
     }
   });
 
-  it('covers the projects of every source document the product was made for, and at least four of seed-doc 003', () => {
+  it('covers the projects of every source document the product was made for, and all 21 of seed-doc 003', () => {
     const bySource = (prefix: string) => SEED_PROJECTS.filter((seed) => seed.source.startsWith(`seed-docs/${prefix}_`));
     expect(bySource('000')).toHaveLength(1);
     expect(bySource('001')).toHaveLength(1);
@@ -348,7 +360,11 @@ describe('every seed project', () => {
       'CN-KH-EAPR-DEMO',
       'CN-MM-EAPR-DEMO',
     ]);
-    expect(bySource('003').length).toBeGreaterThanOrEqual(4);
+    // Its nine research projects, two pilot projects (Ghana, Tanzania) and ten training courses.
+    const doc003 = bySource('003');
+    expect(doc003).toHaveLength(21);
+    expect(doc003.filter((seed) => seed.code.startsWith('CN-IPRCC-2009-'))).toHaveLength(10);
+    expect(doc003.filter((seed) => seed.code === 'CN-GH-PILOT' || seed.code === 'CN-TZ-COOPERATION')).toHaveLength(2);
   });
 
   it('has stable ids: building the seeds again gives the same seeds, and the project ids are the ones already seeded', () => {
@@ -580,6 +596,68 @@ describe('the seed-doc 003 projects', () => {
       expect(milestone.status).toBe('reached');
       expect(milestone.evidence).toContain('2009 is assumed');
     }
+  });
+
+  it('record the child poverty study under its 2007-2010 framework, its research and report reached as of 2009', () => {
+    const project = projectOf(childPovertyStudy);
+    expect(project).toMatchObject({
+      status: 'implementation',
+      sector: '16010',
+      location: { province: 'Hubei and Gansu' },
+      plannedStart: '2007-01-01',
+      plannedEnd: '2010-12-31',
+      actualStart: '2007-01-01',
+    });
+    expect(project.participatingOrganisations.map((organisation) => organisation.role)).toEqual([2, 2, 4]);
+    const milestones = Object.values(project.milestones);
+    expect(milestones).toHaveLength(2);
+    for (const milestone of milestones) expect(milestone).toMatchObject({ status: 'reached', reachedOn: '2009-12-31' });
+  });
+
+  it('record the CDD mechanism study finalised in March 2009, its book published in October 2009, its implementer inferred', () => {
+    const project = projectOf(cddMechanismStudy);
+    expect(project).toMatchObject({ status: 'finalisation', actualStart: '2008-05-01', actualEnd: '2009-03-31', sector: '43040' });
+    expect(project.description).toContain('by inference');
+    const [book] = Object.values(project.milestones);
+    expect(book).toMatchObject({ status: 'reached', reachedOn: '2009-10-31' });
+  });
+
+  it('record the two jointly conducted studies finalised with their report written, no funder named', () => {
+    const facts = [ngoReconstructionResearch, cddComplaintMechanismResearch].map((seed) => {
+      const project = projectOf(seed);
+      if (project.status !== 'finalisation') throw new Error(`${seed.code} is ${project.status}, not finalised`);
+      expect(project.participatingOrganisations.map((organisation) => organisation.role)).toEqual([4, 4]);
+      const [report] = Object.values(project.milestones);
+      expect(report).toMatchObject({ status: 'reached', reachedOn: project.actualEnd });
+      return [project.status, project.actualStart, project.actualEnd, project.participatingOrganisations[1]?.name];
+    });
+    expect(facts).toEqual([
+      ['finalisation', '2008-05-01', '2009-03-31', 'Asian Development Bank (ADB)'],
+      ['finalisation', '2009-01-01', '2009-09-30', 'The Asia Foundation'],
+    ]);
+  });
+
+  it('record the China-DAC Study Group running, its workshop of 28-29 October 2009 held with more than 140 representatives', () => {
+    const project = projectOf(chinaDacStudyGroup);
+    expect(project).toMatchObject({ status: 'implementation', actualStart: '2009-01-01', sector: '43010' });
+    expect(project.participatingOrganisations.map((organisation) => organisation.role)).not.toContain(1);
+    const [workshop] = Object.values(project.milestones);
+    expect(workshop).toMatchObject({ status: 'reached', reachedOn: '2009-10-29' });
+    const [representatives] = Object.values(project.indicators);
+    expect(latestActual(representatives!)).toMatchObject({
+      value: 140,
+      periodStart: '2009-10-28',
+      date: '2009-10-29',
+      note: expect.stringContaining('more than 140'),
+    });
+  });
+
+  it('record the internationalisation research as launched in 2009 (assumed), with nothing the source does not give', () => {
+    const project = projectOf(povertyReductionInternationalisationResearch);
+    expect(project).toMatchObject({ status: 'implementation', actualStart: '2009-01-01' });
+    expect(project.milestones).toEqual({});
+    expect(project.indicators).toEqual({});
+    expect(project.lastReason).toContain('2009 is assumed');
   });
 
   it('record the ten 2009 training courses as held: closed on their last day, their figures measured over their dates', () => {

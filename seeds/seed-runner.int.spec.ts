@@ -115,7 +115,10 @@ describe('seeding the demonstration projects', () => {
         'CN-MM-EAPR-DEMO': 'implementation',
         'CN-LA-LMC-CDD-RESEARCH': 'implementation',
         'CN-GH-PILOT': 'approved',
+        'CN-FCPMC-CDD-MECHANISM-STUDY': 'finalisation',
+        'CN-IPRCC-OECD-DAC-STUDY-GROUP': 'implementation',
         'CN-IPRCC-2009-AFRICA-OFFICIALS': 'closed',
+        'CN-IPRCC-2009-POST-DISASTER-WORKSHOP': 'closed',
       });
     } finally {
       await orm.close(true);
