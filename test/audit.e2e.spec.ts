@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { PostgresEventStore } from '@app/event-store';
+import { SEED_PROJECTS } from '../seeds/index.js';
 import { bansuo } from '../seeds/projects/bansuo.seed.js';
 import { seedProjects } from '../seeds/seed-runner.js';
 import { auth, createKey, isoDate } from './support/api-helpers.js';
@@ -328,6 +329,26 @@ describe('exports', () => {
     expect(xml).toContain('<participating-org role="4">');
     expect(xml.match(/<indicator /g)).toHaveLength(6);
     expect(xml).toContain('<actual value="120">');
+  });
+
+  it('exports every other seed project as IATI 2.03 that passes the official schema, but the Ghana pilot, which has no date', async () => {
+    await seedProjects(new PostgresEventStore(db), SEED_PROJECTS);
+    const refused: string[] = [];
+    const invalid: [string, string][] = [];
+    for (const seed of SEED_PROJECTS) {
+      const response = await system.http.get(`/projects/${seed.projectId}/iati`).set(auth(auditor));
+      if (response.status === 409) {
+        refused.push(seed.code);
+        continue;
+      }
+      expect(response.status).toBe(200);
+      expect(response.text).toContain(`<iati-identifier>XI-IATI-PROJECT-TRACKER-${seed.code}</iati-identifier>`);
+      const lint = validateIati(response.text);
+      if (lint.status !== 0) invalid.push([seed.code, lint.output]);
+    }
+    expect(invalid).toEqual([]);
+    // Approved and never started, and its source gives no planned dates: IATI needs an activity date.
+    expect(refused).toEqual(['CN-GH-PILOT']);
   });
 
   it('exports corrections and sex disaggregation, many projects by country, and refuses codes IATI would refuse', async () => {
