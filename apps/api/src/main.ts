@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, loadDotEnv } from '@app/config';
+import { loadConfig, loadDotEnv } from '@app/config';
+import { dependencySettings, failureMessage } from '@app/database';
 import { createApiApplication } from './bootstrap.js';
 
 async function main(): Promise<void> {
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  // One line naming the cause (a setting, PostgreSQL or Redis out of reach, a port taken), not a stack.
+  console.error(failureMessage(error, dependencySettings()));
   process.exit(1);
 });

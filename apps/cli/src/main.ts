@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import { CONFIG_DEFAULTS, loadConfig, loadDotEnv } from '@app/config';
-import { createDatabaseIfMissing, migrate } from '@app/database';
-import { COULD_NOT_RUN, failureMessage } from './command-failure.js';
+import { loadConfig, loadDotEnv } from '@app/config';
+import { createDatabaseIfMissing, dependencySettings, failureMessage, migrate } from '@app/database';
 
 /**
  * Operator commands that run once and exit: `migrate`, `seed`, `tour` (the guided tour of a running API),
@@ -64,7 +63,15 @@ async function main(): Promise<void> {
   await command(process.argv.slice(3));
 }
 
+/**
+ * The exit code of a command that could not do its work: invalid settings, PostgreSQL not reachable or
+ * lost on the way, or a fault. Distinct from what a command finds (audit:verify's 1 is a broken chain,
+ * projections:verify's 1 is drift) and from a bad argument (2), so a script never reads "the database
+ * was down" as "the history was altered".
+ */
+const COULD_NOT_RUN = 3;
+
 main().catch((error: unknown) => {
-  console.error(failureMessage(error, process.env.DATABASE_URL || CONFIG_DEFAULTS.DATABASE_URL));
+  console.error(failureMessage(error, dependencySettings()));
   process.exit(COULD_NOT_RUN);
 });

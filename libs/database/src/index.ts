@@ -4,3 +4,4 @@ export * from './database.module.js';
 export * from './bounded-pool.js';
 export * from './unavailable.js';
 export * from './lost-connections.js';
+export * from './startup-failure.js';

@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { freePort } from '../support/processes.js';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment.js';
+
+// The built API and worker as an operator starts them, with a setting that points at nothing usable.
+const ROOT = new URL('../../', import.meta.url).pathname;
+const API = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
+const WORKER = join(ROOT, 'dist/apps/worker/apps/worker/src/main.js');
+
+jest.setTimeout(60_000);
+
+let env: TestEnvironment;
+
+beforeAll(async () => {
+  env = await createTestEnvironment('startup_failures');
+});
+
+afterAll(async () => {
+  await env?.dispose();
+});
+
+/** Runs a process to its end (20 s at most) and answers its exit code and the lines of its stderr. */
+function run(script: string, settings: Record<string, string>): Promise<{ code: number | null; errors: string[] }> {
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env.settings, LOG_LEVEL: 'error', ...settings } });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, errors: stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('{')) });
+    }),
+  );
+}
+
+const otherDatabase = (name: string) => Object.assign(new URL(env.config.databaseUrl), { pathname: `/${name}` }).toString();
+
+describe('a process that cannot start', () => {
+  it('API: says in one line that the database does not exist, or has no schema, or cannot be reached', async () => {
+    const port = String(await freePort());
+    const missing = await run(API, { PORT: port, DATABASE_URL: otherDatabase('pt_startup_no_such_database') });
+    expect(missing).toEqual({ code: 1, errors: [expect.stringMatching(/^The database at .*\/pt_startup_no_such_database does not exist: `npm run db:migrate` creates it\.$/)] });
+    const unmigrated = await run(API, { PORT: port, DATABASE_URL: otherDatabase('postgres') });
+    expect(unmigrated).toEqual({ code: 1, errors: [expect.stringMatching(/has no Project Tracker schema .*`npm run db:migrate` creates it\.$/)] });
+    const closedPort = await freePort();
+    const unreachable = await run(API, { PORT: port, DATABASE_URL: `postgres://postgres@127.0.0.1:${closedPort}/x`, DATABASE_CONNECT_TIMEOUT_MS: '1000' });
+    expect(unreachable).toEqual({ code: 1, errors: [expect.stringMatching(new RegExp(`^PostgreSQL at .*:${closedPort}/x could not be reached`))] });
+  });
+
+  it('API: names a port another process holds', async () => {
+    const port = String(await freePort());
+    const holder = spawn(process.execPath, ['-e', 'require("node:http").createServer().listen(Number(process.argv[1]), () => console.log("up"))', port]);
+    try {
+      await new Promise((resolve) => holder.stdout.once('data', resolve));
+      const taken = await run(API, { PORT: port });
+      expect(taken).toEqual({ code: 1, errors: [`Port ${port} is already in use by another process: stop it, or set PORT (WORKER_METRICS_PORT for the worker's metrics).`] });
+    } finally {
+      holder.kill();
+    }
+  });
+
+  it('worker: stops with one line on a database that does not exist, rather than retrying it for ever', async () => {
+    const missing = await run(WORKER, { DATABASE_URL: otherDatabase('pt_startup_no_such_database'), WORKER_METRICS_PORT: '0' });
+    expect(missing.code).toBe(1);
+    expect(missing.errors).toEqual([expect.stringMatching(/^The database at .*\/pt_startup_no_such_database does not exist: `npm run db:migrate` creates it\.$/)]);
+  });
+});
