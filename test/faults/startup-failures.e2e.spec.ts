@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { freePort } from '../support/processes.js';
+import { startThrowawayRedis } from '../support/throwaway-servers.js';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment.js';
 
 // The built API and worker as an operator starts them, with a setting that points at nothing usable.
@@ -65,5 +66,34 @@ describe('a process that cannot start', () => {
     const missing = await run(WORKER, { DATABASE_URL: otherDatabase('pt_startup_no_such_database'), WORKER_METRICS_PORT: '0' });
     expect(missing.code).toBe(1);
     expect(missing.errors).toEqual([expect.stringMatching(/^The database at .*\/pt_startup_no_such_database does not exist: `npm run db:migrate` creates it\.$/)]);
+  });
+
+  it('worker: waits for Redis with a line now and then, not a stack per try, and starts once Redis answers', async () => {
+    const redis = await startThrowawayRedis();
+    await redis.stop();
+    const child = spawn(process.execPath, [WORKER], {
+      env: { ...process.env, ...env.settings, REDIS_URL: redis.url, WORKER_METRICS_PORT: '0', LOG_LEVEL: 'log' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      // Its queues and workers try again several times a second: three seconds of them.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const waiting = output.split('\n').filter((line) => line.includes('ECONNREFUSED'));
+      expect(waiting).toHaveLength(1);
+      expect(waiting[0]).toMatch(/"context":"Redis".*connect ECONNREFUSED 127\.0\.0\.1:\d+; retrying/);
+      expect(output).not.toMatch(/at TCPConnectWrap|worker running/);
+      await redis.start();
+      const started = Date.now();
+      while (!output.includes('worker running') && Date.now() - started < 15_000) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(output).toMatch(/Redis answers again \(\d+ more errors while it did not\)/);
+      expect(output).toContain('Project Tracker worker running');
+    } finally {
+      const exited = new Promise((resolve) => child.once('close', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await redis.dispose();
+    }
   });
 });

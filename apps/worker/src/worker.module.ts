@@ -9,6 +9,7 @@ import { ProjectionsProcessor } from './processors/projections.processor.js';
 import { PROJECTIONS_QUEUE } from '@app/read-models';
 import { WorkerMetricsServer } from './metrics/worker-metrics.server.js';
 import { OutboxRelay } from './relay/outbox-relay.service.js';
+import { RedisOutageReporter } from './redis-outage.reporter.js';
 
 @Module({
   imports: [
@@ -26,6 +27,6 @@ import { OutboxRelay } from './relay/outbox-relay.service.js';
     AuditWorkerModule,
     NotificationsWorkerModule,
   ],
-  providers: [ProjectionsProcessor, OutboxRelay, WorkerMetricsServer],
+  providers: [ProjectionsProcessor, OutboxRelay, WorkerMetricsServer, RedisOutageReporter],
 })
 export class WorkerModule {}
