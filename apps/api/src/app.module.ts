@@ -14,6 +14,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { ProjectCommandGuard } from './auth/project-command.guard.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { HealthController } from './health/health.controller.js';
+import { ShutdownDrain } from './health/shutdown-drain.js';
 import { ApiKeysController } from './keys/api-keys.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { PipelineMetrics } from './metrics/pipeline-metrics.js';
@@ -57,6 +58,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
     PipelineMetrics,
     projectionQueueProvider,
     ProjectionQueueCloser,
+    ShutdownDrain,
     // Global guards run in this order: count the address (unknown keys too), authenticate, count the key,
     // authorise a project command (before any pipe validates its body).
     { provide: APP_GUARD, useClass: AddressRateLimitGuard },

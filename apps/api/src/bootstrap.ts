@@ -14,6 +14,7 @@ import { createValidationPipe } from './common/validation.js';
 import { answerOptions } from './common/allowed-methods.js';
 import { inspectJsonBody, requireJsonBody } from './common/json-body.js';
 import { requestContext } from './common/request-context.middleware.js';
+import { ShutdownDrain } from './health/shutdown-drain.js';
 import { requestLogging } from './common/request-logging.middleware.js';
 
 /** The API as it runs, without listening: main.ts and the e2e specs build it the same way. */
@@ -26,6 +27,7 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
   // Client addresses (rate limits per address) come from X-Forwarded-For only through proxies named here.
   app.set('trust proxy', config.trustProxy);
   app.use(requestContext);
+  app.use(app.get(ShutdownDrain).closeConnectionsWhileDraining);
   // Outside a request, PinoLogger's logger is the root one every request logger derives from. (Through
   // unknown: pino-http types request.log as pino.Logger<never>, which nestjs-pino's Logger<string> is not.)
   app.use(requestLogging((await app.resolve(PinoLogger)).logger as unknown as Request['log']));

@@ -49,6 +49,11 @@ export interface AppConfig {
    * about to send a request on.
    */
   httpKeepAliveTimeoutMs: number;
+  /**
+   * How long the API, told to stop (SIGTERM), goes on serving while its readiness answers 503, so that
+   * a load balancer takes it out of rotation before it closes its connections. 5 s in production, else 0.
+   */
+  shutdownDrainMs: number;
   audit: AuditConfig;
   notifications: NotificationsConfig;
 }
@@ -216,6 +221,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseStatementTimeoutMs = readInteger('DATABASE_STATEMENT_TIMEOUT_MS', 100, 3_600_000);
   const databasePoolSize = readInteger('DATABASE_POOL_SIZE', 2, 500);
   const httpKeepAliveTimeoutMs = readInteger('HTTP_KEEP_ALIVE_TIMEOUT_MS', 1_000, 600_000);
+  const shutdownDrain = env.SHUTDOWN_DRAIN_MS || (nodeEnv === 'production' ? '5000' : '0');
+  const shutdownDrainMs = Number(shutdownDrain);
+  if (!/^\d+$/.test(shutdownDrain) || shutdownDrainMs > 120_000) {
+    problems.push(`SHUTDOWN_DRAIN_MS must be a whole number between 0 and 120000 (got "${shutdownDrain}")`);
+  }
   const audit = readAuditConfig(env, problems);
   const notifications = readNotificationsConfig(env, read, nodeEnv, problems);
 
@@ -244,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseStatementTimeoutMs,
     databasePoolSize,
     httpKeepAliveTimeoutMs,
+    shutdownDrainMs,
     audit,
     notifications,
   };

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       databaseStatementTimeoutMs: 15000,
       databasePoolSize: 20,
       httpKeepAliveTimeoutMs: 65_000,
+      shutdownDrainMs: 0,
       audit: {
         snapshotEvery: 100,
         checkpointIntervalMs: 60000,
@@ -172,6 +173,14 @@ describe('hardening settings', () => {
     expect(() => loadConfig({ API_KEY_ROTATION_GRACE_SECONDS: '99999999' })).toThrow(/API_KEY_ROTATION_GRACE_SECONDS/);
     expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '0' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
     expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
+  });
+
+  it('drains the API for 5 s on SIGTERM in production and not at all elsewhere, unless told', () => {
+    expect(loadConfig({}).shutdownDrainMs).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'production', ADMIN_API_KEY: 'a'.repeat(20), SECRETS_KEY: 'b'.repeat(32) }).shutdownDrainMs).toBe(5_000);
+    expect(loadConfig({ SHUTDOWN_DRAIN_MS: '15000' }).shutdownDrainMs).toBe(15_000);
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '-1' })).toThrow(/SHUTDOWN_DRAIN_MS must be a whole number between 0 and 120000/);
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '600000' })).toThrow(/SHUTDOWN_DRAIN_MS/);
   });
 
   it("bounds the worker's intervals below what Node's timers can hold, which would otherwise fire every millisecond", () => {

@@ -9,6 +9,7 @@ import { PG_POOL } from '@app/database';
 import { projectionLagSeconds } from '@app/read-models';
 import { Public } from '../auth/auth.decorators.js';
 import { PROBLEM_CONTENT_TYPE, problemType } from '../common/problem.js';
+import { ShutdownDrain } from './shutdown-drain.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -22,6 +23,7 @@ export class HealthController implements OnApplicationShutdown {
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly drain: ShutdownDrain,
   ) {
     this.redis = new Redis(config.redisUrl, {
       lazyConnect: true,
@@ -45,7 +47,7 @@ export class HealthController implements OnApplicationShutdown {
   @Public()
   @ApiOperation({
     summary:
-      'Readiness: PostgreSQL and Redis answer and the read models are not too far behind (503 problem+json with Retry-After otherwise)',
+      'Readiness: PostgreSQL and Redis answer, the read models are not too far behind and the API is not stopping (503 problem+json with Retry-After otherwise)',
   })
   async ready(@Res({ passthrough: true }) response: Response) {
     const [postgres, redis, projections] = await Promise.all([
@@ -66,6 +68,7 @@ export class HealthController implements OnApplicationShutdown {
         : { postgres, redis, projections };
     // With PostgreSQL down the lag cannot be read: that is one problem, not two.
     const down = [
+      ...(this.drain.draining ? ['the API is shutting down'] : []),
       ...(postgres.status === 'down' ? ['PostgreSQL does not answer'] : []),
       ...(redis.status === 'down' ? ['Redis does not answer'] : []),
       ...(projections.status === 'down' && postgres.status === 'up' ? ['the read model is too far behind the event store'] : []),
