@@ -183,4 +183,35 @@ describe('tamper evidence', () => {
     expect(cutAudit.reason).toMatch(/^Version 3 \(position \d+\): the stream's head names version 4 .* but its events end at version 3\.$/);
   });
 
+  it('answers reads of a history that cannot be replayed with what is wrong and where to look, not a bare 500', async () => {
+    const renamed = await project(3);
+    const emptied = await project(2);
+    const headless = await project(2);
+    await checkpointed(headless);
+    await asSuperuser(db, `UPDATE events SET type = 'ProjectExploded' WHERE stream_id = $1 AND stream_version = 3`, [renamed]);
+    await asSuperuser(db, `UPDATE events SET data = 'null' WHERE stream_id = $1 AND stream_version = 2`, [emptied]);
+    await asSuperuser(db, 'DELETE FROM events WHERE stream_id = $1 AND stream_version = 1', [headless]);
+    const unreadable = async (path: string, where: string) => {
+      const answer = await system.http.get(path).set(auth(admin));
+      expect({ path, status: answer.status, body: answer.body }).toMatchObject({
+        status: 500,
+        body: {
+          code: 'PROJECT.HISTORY_UNREADABLE',
+          detail: expect.stringContaining(`cannot be replayed ${where}; GET /projects/`),
+        },
+      });
+    };
+    // At a version below the one this API holds in memory, so that the state is replayed from the store.
+    await unreadable(`/projects/${renamed}/state?version=3`, 'at version 3 (ProjectExploded)');
+    await unreadable(`/projects/${renamed}/iati?version=3`, 'at version 3 (ProjectExploded)');
+    await unreadable(`/projects/${emptied}/state?version=2`, 'at version 2 (ComponentAdded)');
+    // Without its first event, the project is not there to replay at all: said as such.
+    const firstGone = await system.http.get(`/projects/${headless}/iati?version=3`).set(auth(admin));
+    expect(firstGone.status).toBe(404);
+    expect(firstGone.body.detail).toBe(`Project ${headless} has no version 1; it is at version 3.`);
+    // The audit says what happened to each.
+    for (const id of [renamed, emptied, headless]) {
+      expect((await system.http.get(`/projects/${id}/audit`).set(auth(admin)).expect(200)).body.valid).toBe(false);
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { DecisionContext } from '@app/domain';
 import { GENESIS_HASH } from './event-hash.js';
-import { StreamVersionConflict, TooManyWaitingCommands } from './event-store.errors.js';
+import { StreamVersionConflict, TooManyWaitingCommands, UnreadableEvent } from './event-store.errors.js';
 import type { AppendCondition, AppendResult, PostgresEventStore } from './postgres-event-store.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import type { EventMetadata, StoredEvent } from './stored-event.js';
@@ -223,8 +223,7 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     const knownHead: string | undefined = cached && start === cached ? cached.headHash : startVersion === 0 ? GENESIS_HASH : undefined;
     const read = await this.store.readStream(streamId, { fromVersion: knownHead === undefined ? startVersion : startVersion + 1, toVersion });
     const events = knownHead === undefined && read[0]?.version === startVersion ? read.slice(1) : read;
-    let state = start?.state ?? this.decider.initialState;
-    for (const event of events) state = this.decider.evolve(state, { type: event.type, data: event.data } as Event);
+    const state = this.replay(start?.state ?? this.decider.initialState, events);
     const version = events.at(-1)?.version ?? startVersion;
     const headHash = read.at(-1)?.hash ?? knownHead;
     if (this.options.snapshots && events.length >= this.snapshotEvery) {
@@ -236,9 +235,20 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
   }
 
   fold(events: readonly StoredEvent[]): { state: State; version: number } {
-    let state = this.decider.initialState;
-    for (const event of events) state = this.decider.evolve(state, { type: event.type, data: event.data } as Event);
-    return { state, version: events.at(-1)?.version ?? 0 };
+    return { state: this.replay(this.decider.initialState, events), version: events.at(-1)?.version ?? 0 };
+  }
+
+  /** Stored events applied in order; one the aggregate cannot take is an UnreadableEvent naming it. */
+  private replay(from: State, events: readonly StoredEvent[]): State {
+    let state = from;
+    for (const event of events) {
+      try {
+        state = this.decider.evolve(state, { type: event.type, data: event.data } as Event);
+      } catch (error) {
+        throw new UnreadableEvent(event.streamId, event.version, event.type, error);
+      }
+    }
+    return state;
   }
 }
 

@@ -47,3 +47,20 @@ export class TooManyWaitingCommands extends Error {
     this.name = 'TooManyWaitingCommands';
   }
 }
+
+/**
+ * A stored event the aggregate cannot take, as its earlier events leave it: an unknown type, data of
+ * another shape, a step out of order. Appends never store one (they store what the decider decided), so
+ * the stored history was changed by hand; the stream's hash chain says how.
+ */
+export class UnreadableEvent extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly version: number,
+    readonly type: string,
+    cause: unknown,
+  ) {
+    super(`event ${version} (${type}) of stream ${streamId} cannot be replayed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'UnreadableEvent';
+  }
+}

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
 import { type IatiActivity, type IatiCodeProblem, buildIatiActivitiesXml, checkIatiActivity, projectToIatiActivity } from '@app/iati';
-import { ProblemException } from '../common/problem.js';
+import { historyUnreadable, ProblemException } from '../common/problem.js';
 import { ProjectHistoryService } from './project-history.service.js';
 
 export interface IatiDocument {
@@ -65,7 +65,8 @@ export class IatiExportService {
 
   private async activity(projectId: string, point: { version?: number; at?: string } = {}) {
     const { state, asOf } = await this.history.stateAt(projectId, point);
-    if (state.status === 'none') throw new Error(`project ${projectId} has events but no proposal`);
+    // Events without a proposal first: only a hand-made change to the stored history leaves that.
+    if (state.status === 'none') throw historyUnreadable(projectId, 'from its first event: it has no proposal');
     const first = await this.history.eventAt(projectId, 1);
     const activity = projectToIatiActivity({
       project: state,

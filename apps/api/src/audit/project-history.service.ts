@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { diffProjectStates, eventsOccurredBy, evolve, initialProjectState, type ProjectChange, type ProjectEvent, type ProjectState } from '@app/domain';
+import { diffProjectStates, eventsOccurredBy, initialProjectState, type ProjectChange, type ProjectEvent, type ProjectState } from '@app/domain';
 import { PostgresAuditReader, PostgresEventStore, type ProjectCommandHandler, type StoredEvent } from '@app/event-store';
 import { ProblemException } from '../common/problem.js';
 import { PROJECT_COMMAND_HANDLER } from '../projects/run-project-command.handler.js';
@@ -87,8 +87,7 @@ export class ProjectHistoryService {
     }
     const dated = stream.map((event) => ({ type: event.type as ProjectEvent['type'], data: event.data, occurredAt: event.metadata.occurredAt, event }));
     const events = eventsOccurredBy(dated, at).map(({ event }) => event);
-    let state = initialProjectState;
-    for (const event of events) state = evolve(state, { type: event.type, data: event.data } as ProjectEvent);
+    const { state } = this.handler.fold(events);
     const last = events.at(-1)!;
     return {
       projectId,

@@ -2,9 +2,9 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger,
 import type { Request, Response } from 'express';
 import { DomainError } from '@app/domain';
 import { isUnavailable, POOL_QUEUE_FULL } from '@app/database';
-import { ExpectedVersionMismatch, StreamVersionConflict, TooManyWaitingCommands } from '@app/event-store';
+import { ExpectedVersionMismatch, StreamVersionConflict, TooManyWaitingCommands, UnreadableEvent } from '@app/event-store';
 import { allowedMethods, reachedRoute } from './allowed-methods.js';
-import { PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, problemType } from './problem.js';
+import { historyUnreadable, PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, problemType } from './problem.js';
 
 const STATUS_OF_KIND = { invalid: 400, not_found: 404, conflict: 409 } as const;
 
@@ -82,6 +82,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         problem: problem(409, 'PROJECT.CONCURRENT_UPDATE', 'The project kept changing while this command ran; try again.'),
         headers: {},
       };
+    }
+    if (exception instanceof UnreadableEvent) {
+      // Not the caller's doing, and no fault of the code either: the stored history was changed by hand.
+      return this.toProblem(historyUnreadable(exception.streamId, `at version ${exception.version} (${exception.type})`));
     }
     if (exception instanceof HttpException) {
       const parserProblem = bodyParserProblem(exception.cause);

@@ -38,3 +38,17 @@ export class ProblemException extends Error {
     this.name = 'ProblemException';
   }
 }
+
+/**
+ * A project whose stored events cannot be replayed (an unknown type, data of another shape, no proposal
+ * first): no fault of the caller's, and none of the code's either, but a hand-made change to the stored
+ * history, which the project's audit locates.
+ */
+export function historyUnreadable(projectId: string, where: string): ProblemException {
+  return new ProblemException(
+    500,
+    'PROJECT.HISTORY_UNREADABLE',
+    'Internal Server Error',
+    `The stored history of project ${projectId} cannot be replayed ${where}; GET /projects/${projectId}/audit tells whether it was altered.`,
+  );
+}
