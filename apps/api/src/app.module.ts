@@ -15,11 +15,11 @@ import { ProjectCommandGuard } from './auth/project-command.guard.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { ShutdownDrain } from './health/shutdown-drain.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { ApiKeysController } from './keys/api-keys.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { PipelineMetrics } from './metrics/pipeline-metrics.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
-import { IdempotencyStore } from './projects/idempotency.store.js';
 import { PortfolioController } from './projects/portfolio.controller.js';
 import { ProjectCommandsController } from './projects/project-commands.controller.js';
 import { ProjectQueriesController } from './projects/project-queries.controller.js';
@@ -35,6 +35,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
     DatabaseModule,
     AuthModule,
     CqrsModule.forRoot(),
+    IdempotencyModule,
     RateLimitModule,
     SubscriptionsModule,
     NotificationsModule,
@@ -52,7 +53,6 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
     ...AUDIT_CONTROLLERS,
   ],
   providers: [
-    IdempotencyStore,
     projectCommandHandlerProvider,
     RunProjectCommandHandler,
     PipelineMetrics,

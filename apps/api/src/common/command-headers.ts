@@ -24,18 +24,22 @@ export function parseCommandHeaders(request: Request): CommandHeaders {
     if (!match) throw invalidHeader('If-Match', 'must be a project version in quotes, like "3"');
     headers.expectedVersion = Number(match[1]);
   }
-  const idempotencyKey = request.header('idempotency-key');
-  if (idempotencyKey !== undefined) {
-    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw invalidHeader('Idempotency-Key', 'must be 1 to 200 visible ASCII characters');
-    }
-    headers.idempotencyKey = idempotencyKey;
-  }
+  const idempotencyKey = parseIdempotencyKey(request);
+  if (idempotencyKey !== undefined) headers.idempotencyKey = idempotencyKey;
   const correlationId = messageId(request, 'X-Correlation-Id');
   if (correlationId !== undefined) headers.correlationId = correlationId;
   const causationId = messageId(request, 'X-Causation-Id');
   if (causationId !== undefined) headers.causationId = causationId;
   return headers;
+}
+
+/** `Idempotency-Key`, checked: every write that honours it reads it here, so all refuse the same keys. */
+export function parseIdempotencyKey(request: Request): string | undefined {
+  const idempotencyKey = request.header('idempotency-key');
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    throw invalidHeader('Idempotency-Key', 'must be 1 to 200 visible ASCII characters');
+  }
+  return idempotencyKey;
 }
 
 function messageId(request: Request, name: string): string | undefined {

@@ -63,7 +63,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private toProblem(exception: unknown): { problem: ProblemDetails; headers: Record<string, string> } {
     if (exception instanceof ProblemException) {
       return {
-        problem: problem(exception.status, exception.code, exception.message, exception.errors, exception.title),
+        problem: { ...problem(exception.status, exception.code, exception.message, exception.errors, exception.title), ...exception.members },
         headers: exception.headers,
       };
     }

@@ -16,6 +16,8 @@ export class ProblemDto {
   @ApiProperty({ description: 'Stable machine-readable code', example: 'PROJECT.INVALID_TRANSITION' }) code!: string;
   @ApiPropertyOptional({ description: 'The request path' }) instance?: string;
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'The input fields at fault (validation)' }) errors?: FieldErrorDto[];
+  @ApiPropertyOptional({ description: 'What the problem is about, where that exists (the subscription or key a refused replay names)' })
+  resourceId?: string;
   @ApiPropertyOptional({ description: 'Ties the answer to the log line' }) requestId?: string;
 }
 

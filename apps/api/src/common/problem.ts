@@ -9,6 +9,8 @@ export interface ProblemDetails {
   code: string;
   /** The input fields at fault, for validation problems. */
   errors?: FieldError[];
+  /** What the problem is about, where it is something that exists (the subscription a replay names). */
+  resourceId?: string;
   requestId?: string;
 }
 
@@ -33,6 +35,7 @@ export class ProblemException extends Error {
     detail: string,
     readonly errors?: FieldError[],
     readonly headers: Record<string, string> = {},
+    readonly members: Pick<ProblemDetails, 'resourceId'> = {},
   ) {
     super(detail);
     this.name = 'ProblemException';

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { applyDecorators, Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
@@ -11,13 +11,14 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { LifecycleCommand, ProjectCommand, ProjectCommandType } from '@app/domain';
-import { canonicalJson } from '@app/event-store';
 import type { Actor } from '../auth/actor.js';
 import { type AuthenticatedRequest, CurrentActor, KeyCheckedByAppend } from '../auth/auth.decorators.js';
 import { type AuthorizedCommandRequest, RunsProjectCommand } from '../auth/project-command.guard.js';
 import { type CommandHeaders, CommandHeadersParam } from '../common/command-headers.js';
 import { ProblemException } from '../common/problem.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
+import { ApiIdempotencyKey } from '../idempotency/idempotency-key.decorators.js';
+import { requestHash } from '../idempotency/idempotent-request.js';
 import type { CorrelatedRequest } from '../common/request-context.middleware.js';
 import { today } from '../common/validation.js';
 import { CommandAnswerDto } from './dto/command-answer.dto.js';
@@ -38,7 +39,7 @@ const uuid = new ParseUUIDPipe({
 });
 
 const COMMAND_HEADERS = [
-  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays answer the first response and store nothing' }),
+  ApiIdempotencyKey(),
   ApiHeader({ name: 'If-Match', required: false, description: 'Quoted project version, e.g. "3"; another version gives 412' }),
   ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Kept in the event metadata; the request id when left out' }),
   ApiHeader({
@@ -258,12 +259,6 @@ function createdLocation(projectId: string, body: CommandAnswer['body']): string
 /** A DTO instance as plain data, without the keys a caller left out. */
 function plain<T extends object>(dto: T): T {
   return JSON.parse(JSON.stringify(dto)) as T;
-}
-
-/** What identifies a request for Idempotency-Key: method, path and body (not the generated ids). */
-function requestHash(request: Request): string {
-  const path = request.originalUrl.split('?')[0];
-  return createHash('sha256').update(canonicalJson({ method: request.method, path, body: request.body ?? null })).digest('hex');
 }
 
 /**

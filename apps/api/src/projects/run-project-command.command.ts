@@ -2,12 +2,13 @@ import { Command } from '@nestjs/cqrs';
 import type { ProjectCommand } from '@app/domain';
 import type { Actor } from '../auth/actor.js';
 import type { PendingKeyCheck } from '../auth/pending-key-check.js';
+import type { IdempotentRequest } from '../idempotency/idempotent-request.js';
 
 export interface CommandContext {
   actor: Actor;
   expectedVersion?: number;
-  /** From `Idempotency-Key`, with the hash of the request (method, path, body) that tells a replay from a different request under one key. */
-  idempotency?: { key: string; requestHash: string };
+  /** From `Idempotency-Key`, with the hash of the request that tells a replay from a different request under one key. */
+  idempotency?: IdempotentRequest;
   correlationId: string;
   /** What caused the command: `X-Causation-Id` when the caller names it, else the request's own id. */
   causationId: string;

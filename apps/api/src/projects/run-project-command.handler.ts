@@ -15,9 +15,9 @@ import {
   reservesProjectCode,
   StreamVersionConflict,
 } from '@app/event-store';
-import { ProblemException } from '../common/problem.js';
+import type { IdempotentRequest } from '../idempotency/idempotent-request.js';
+import { IdempotentRequests } from '../idempotency/idempotent-requests.service.js';
 import { commandsTotal, eventsAppendedTotal } from '../metrics/metrics.js';
-import { IdempotencyStore } from './idempotency.store.js';
 import { type CommandAnswer, RunProjectCommand } from './run-project-command.command.js';
 
 export const PROJECT_COMMAND_HANDLER = Symbol('PROJECT_COMMAND_HANDLER');
@@ -38,7 +38,7 @@ export const projectCommandHandlerProvider = {
 export class RunProjectCommandHandler implements ICommandHandler<RunProjectCommand, CommandAnswer> {
   constructor(
     @Inject(PROJECT_COMMAND_HANDLER) private readonly handler: ProjectCommandHandler,
-    private readonly idempotency: IdempotencyStore,
+    private readonly idempotency: IdempotentRequests,
   ) {}
 
   async execute(run: RunProjectCommand): Promise<CommandAnswer> {
@@ -55,7 +55,7 @@ export class RunProjectCommandHandler implements ICommandHandler<RunProjectComma
   private async run({ projectId, command, context }: RunProjectCommand): Promise<CommandAnswer> {
     const { actor, idempotency } = context;
     if (idempotency) {
-      const replay = await this.replay(actor.keyId, idempotency.key, idempotency.requestHash);
+      const replay = await this.replay(actor.keyId, idempotency);
       if (replay) return replay;
     }
     const status = createsSomething(command) ? 201 : 200;
@@ -78,11 +78,7 @@ export class RunProjectCommandHandler implements ICommandHandler<RunProjectComma
             ? async (client, appended) => {
                 await reserveProjectCode(client, command, projectId);
                 if (idempotency) {
-                  await this.idempotency.record(client, actor.keyId, idempotency.key, {
-                    requestHash: idempotency.requestHash,
-                    status,
-                    body: answerBody(command, projectId, appended.version),
-                  });
+                  await this.idempotency.record(client, actor.keyId, idempotency, status, { body: answerBody(command, projectId, appended.version) });
                 }
               }
             : undefined,
@@ -95,25 +91,16 @@ export class RunProjectCommandHandler implements ICommandHandler<RunProjectComma
         // A request with the same key may have run while this one waited (for its turn on the stream, or
         // in another process): this one then collides with its record, or is refused by what it did (the
         // code taken, the transition made, the version moved on). Its first answer stands.
-        const replay = await this.replay(actor.keyId, idempotency.key, idempotency.requestHash);
+        const replay = await this.replay(actor.keyId, idempotency);
         if (replay) return replay;
       }
       throw error;
     }
   }
 
-  private async replay(apiKeyId: string, idempotencyKey: string, requestHash: string): Promise<CommandAnswer | undefined> {
-    const first = await this.idempotency.find(apiKeyId, idempotencyKey);
-    if (!first) return undefined;
-    if (first.requestHash !== requestHash) {
-      throw new ProblemException(
-        422,
-        'IDEMPOTENCY_KEY.REUSED',
-        'Unprocessable Content',
-        `Idempotency-Key "${idempotencyKey}" was already used for a different request; use a new key for a new request.`,
-      );
-    }
-    return { status: first.status as 200 | 201, body: first.body as CommandAnswer['body'], replayed: true };
+  private async replay(apiKeyId: string, request: IdempotentRequest): Promise<CommandAnswer | undefined> {
+    const first = await this.idempotency.replay<CommandAnswer['body']>(apiKeyId, request);
+    return first && { status: first.status as 200 | 201, body: first.body, replayed: true };
   }
 }
 
