@@ -4,13 +4,17 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, 
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
-import { checkWebhookUrl, type Subscription, SubscriptionStore } from '@app/notifications';
+import { checkWebhookUrl, type NewSubscription, type Subscription, SubscriptionStore } from '@app/notifications';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { noQuery } from '../common/no-query.pipe.js';
 import { ProblemException } from '../common/problem.js';
 import { unknownProjects } from '../projects/unknown-projects.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
+import { ApiIdempotencyKey, IdempotentRequestParam } from '../idempotency/idempotency-key.decorators.js';
+import { secretShownOnce } from '../idempotency/idempotency.errors.js';
+import type { IdempotentRequest } from '../idempotency/idempotent-request.js';
+import { IdempotentRequests } from '../idempotency/idempotent-requests.service.js';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto.js';
 import { ListDeliveriesQueryDto, ListSubscriptionsQueryDto } from './dto/subscription-queries.dto.js';
 
@@ -29,6 +33,7 @@ export class SubscriptionsController {
     private readonly subscriptions: SubscriptionStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly idempotent: IdempotentRequests,
   ) {}
 
   @Post()
@@ -37,18 +42,32 @@ export class SubscriptionsController {
     description: 'The subscription; `secret` (whsec_...) for webhooks, shown this once',
     headers: { Location: { description: 'The subscription', schema: { type: 'string' } } },
   })
-  @ApiProblemResponses(400, 401, 403)
-  async create(@Body() body: CreateSubscriptionDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
-    const target = await this.targetOf(body);
-    const filter = {
-      projectIds: [...new Set(body.filter?.projectIds?.map((id) => id.toLowerCase()) ?? [])],
-      countries: [...new Set(body.filter?.countries ?? [])],
-      types: [...new Set(body.filter?.types ?? [])],
-    };
-    await this.assertProjectsExist(filter.projectIds);
-    const { subscription, secret } = await this.subscriptions.create(actor.keyId, { channel: body.channel, target, filter });
-    response.setHeader('Location', `/subscriptions/${subscription.id}`);
-    return { ...subscription, ...(secret ? { secret } : {}) };
+  @ApiProblemResponses(400, 401, 403, 409, 422)
+  @ApiIdempotencyKey("a webhook's signing secret")
+  async create(
+    @Body() body: CreateSubscriptionDto,
+    @CurrentActor() actor: Actor,
+    @IdempotentRequestParam() idempotency: IdempotentRequest | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const answer = await this.idempotent.run(actor.keyId, idempotency, {
+      status: 201,
+      prepare: () => this.newSubscription(body),
+      write: async (client, input) => {
+        const { subscription, secret } = await this.subscriptions.create(actor.keyId, input, client);
+        return { body: subscription, secret };
+      },
+      secretShownOnce: (first) =>
+        secretShownOnce(
+          idempotency!.key,
+          { what: 'the webhook subscription', id: first.id, location: `/subscriptions/${first.id}` },
+          'If that answer was lost, delete this subscription and subscribe again with a new Idempotency-Key: the new one gets a new secret.',
+        ),
+    });
+    response.status(answer.status);
+    response.setHeader('Location', `/subscriptions/${answer.body.id}`);
+    if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return answer.body;
   }
 
   @Get()
@@ -98,6 +117,18 @@ export class SubscriptionsController {
     }
     const { ownerKeyId: _owner, ...visible } = subscription;
     return visible;
+  }
+
+  /** The subscription the body asks for, checked: its target, and that the projects it names exist. */
+  private async newSubscription(body: CreateSubscriptionDto): Promise<NewSubscription> {
+    const target = await this.targetOf(body);
+    const filter = {
+      projectIds: [...new Set(body.filter?.projectIds?.map((id) => id.toLowerCase()) ?? [])],
+      countries: [...new Set(body.filter?.countries ?? [])],
+      types: [...new Set(body.filter?.types ?? [])],
+    };
+    await this.assertProjectsExist(filter.projectIds);
+    return { channel: body.channel, target, filter };
   }
 
   /** The channel's target, checked: a webhook URL must be http(s) and, unless allowed, public. */

@@ -3,9 +3,11 @@ import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
 import { SecretBox, SubscriptionStore } from '@app/notifications';
+import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { SubscriptionsController } from './subscriptions.controller.js';
 
 @Module({
+  imports: [IdempotencyModule],
   controllers: [SubscriptionsController],
   providers: [
     {

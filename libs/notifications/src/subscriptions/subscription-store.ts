@@ -35,10 +35,14 @@ export class SubscriptionStore {
     private readonly secrets: SecretBox,
   ) {}
 
-  /** Answers the subscription and, for a webhook, its signing secret: shown this once, stored encrypted. */
-  async create(ownerKeyId: string, input: NewSubscription): Promise<{ subscription: Subscription; secret?: string }> {
+  /**
+   * Answers the subscription and, for a webhook, its signing secret: shown this once, stored encrypted.
+   * `db` is a transaction's client when the subscription must commit with something else (its
+   * Idempotency-Key record).
+   */
+  async create(ownerKeyId: string, input: NewSubscription, db: pg.Pool | pg.PoolClient = this.pool): Promise<{ subscription: Subscription; secret?: string }> {
     const secret = input.channel === 'webhook' ? newWebhookSecret() : undefined;
-    const result = await this.pool.query<SubscriptionRow>(
+    const result = await db.query<SubscriptionRow>(
       `INSERT INTO subscriptions (id, owner_key_id, channel, target, secret_sealed, project_ids, countries, types)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
       [
