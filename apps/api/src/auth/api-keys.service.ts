@@ -126,9 +126,10 @@ export class ApiKeysService implements OnApplicationBootstrap {
     }
   }
 
-  async create(input: { name: string; role: Role; projectIds: string[]; expiresAt?: string }): Promise<CreatedApiKey> {
+  /** `db` is a transaction's client when the key must commit with something else (its Idempotency-Key record). */
+  async create(input: { name: string; role: Role; projectIds: string[]; expiresAt?: string }, db: pg.Pool | pg.PoolClient = this.pool): Promise<CreatedApiKey> {
     const secret = newApiKeySecret();
-    const result = await this.pool.query<ApiKeyRow>(
+    const result = await db.query<ApiKeyRow>(
       `INSERT INTO api_keys (id, name, role, project_ids, secret_hash, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
        RETURNING ${VIEW_COLUMNS}`,
       [randomUUID(), input.name, input.role, input.projectIds, hashApiKeySecret(secret), input.expiresAt ?? null],
@@ -175,12 +176,12 @@ export class ApiKeysService implements OnApplicationBootstrap {
   /**
    * Gives a key a new secret. The old secret keeps working for `graceSeconds` (0: it stops at once), so
    * a client can switch over without an outage; a second rotation within the grace ends the oldest
-   * secret at once. The ADMIN_API_KEY key is rotated by changing the setting instead.
+   * secret at once. The ADMIN_API_KEY key is rotated by changing the setting instead. `db` as for `create`.
    */
-  async rotate(id: string, graceSeconds = this.config.apiKeyRotationGraceSeconds): Promise<RotateOutcome> {
+  async rotate(id: string, graceSeconds = this.config.apiKeyRotationGraceSeconds, db: pg.Pool | pg.PoolClient = this.pool): Promise<RotateOutcome> {
     if (id === BOOTSTRAP_ADMIN_KEY_ID) return { outcome: 'bootstrap' };
     const secret = newApiKeySecret();
-    const result = await this.pool.query<ApiKeyRow>(
+    const result = await db.query<ApiKeyRow>(
       `UPDATE api_keys
          SET previous_secret_hash = CASE WHEN $3::int > 0 THEN secret_hash END,
              previous_valid_until = CASE WHEN $3::int > 0 THEN now() + make_interval(secs => $3::int) END,
@@ -192,7 +193,7 @@ export class ApiKeysService implements OnApplicationBootstrap {
     );
     const row = result.rows[0];
     if (row) return { outcome: 'rotated', key: { ...toView(row), secret } };
-    const current = await this.pool.query<ApiKeyRow>(`SELECT ${VIEW_COLUMNS} FROM api_keys WHERE id = $1`, [id]);
+    const current = await db.query<ApiKeyRow>(`SELECT ${VIEW_COLUMNS} FROM api_keys WHERE id = $1`, [id]);
     const status = current.rows[0]?.status;
     if (!status) return { outcome: 'not_found' };
     // Active here means it expired or was revoked between the two statements: it is not active now.

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -11,14 +11,19 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import type { Response } from 'express';
 import type pg from 'pg';
 import { PG_POOL } from '@app/database';
-import { aRole, ROLES, type Role } from '../auth/actor.js';
-import { ApiKeysService, type ApiKeyView } from '../auth/api-keys.service.js';
-import { Roles } from '../auth/auth.decorators.js';
+import { type Actor, aRole, ROLES, type Role } from '../auth/actor.js';
+import { ApiKeysService, type ApiKeyView, type CreatedApiKey, type RotateOutcome } from '../auth/api-keys.service.js';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
 import { IsInstant, IsNotBlank } from '../common/validation.js';
+import { ApiIdempotencyKey, IdempotentRequestParam } from '../idempotency/idempotency-key.decorators.js';
+import { secretShownOnce } from '../idempotency/idempotency.errors.js';
+import type { IdempotentRequest } from '../idempotency/idempotent-request.js';
+import { type Answer, IdempotentRequests, type ShownOnce } from '../idempotency/idempotent-requests.service.js';
 import { unknownProjects } from '../projects/unknown-projects.js';
 
 /** Longest lifetime a key may be given at creation. */
@@ -97,35 +102,33 @@ export class ApiKeysController {
   constructor(
     private readonly keys: ApiKeysService,
     @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly idempotent: IdempotentRequests,
   ) {}
 
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create an API key (admin); the secret is shown once' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  @ApiProblemResponses(400, 401, 403)
-  async create(@Body() body: CreateApiKeyDto) {
-    // Lower case, as PostgreSQL writes a uuid and as scope checks compare them.
-    const projectIds = [...new Set((body.projectIds ?? []).map((id) => id.toLowerCase()))];
-    if (body.role === 'team' && projectIds.length === 0) {
-      throw new ProblemException(400, 'API_KEY.SCOPE_REQUIRED', 'Bad Request', 'A team key needs the projects it may work on.', [
-        { field: 'projectIds', message: 'must name at least one project for a team key' },
-      ]);
-    }
-    if (body.role !== 'team' && projectIds.length > 0) {
-      throw new ProblemException(400, 'API_KEY.SCOPE_NOT_ALLOWED', 'Bad Request', `${aRole(body.role)} key is not scoped to projects.`, [
-        { field: 'projectIds', message: 'only team keys are scoped to projects' },
-      ]);
-    }
-    if (body.expiresAt !== undefined) assertSensibleExpiry(body.expiresAt);
-    // A key scoped to no project that exists could do nothing (project ids are given at proposal).
-    const unknown = await unknownProjects(this.pool, projectIds);
-    if (unknown.length > 0) {
-      throw new ProblemException(400, 'API_KEY.UNKNOWN_PROJECT', 'Bad Request', `No project has the id ${unknown.join(', ')}.`, [
-        { field: 'projectIds', message: `names unknown projects: ${unknown.join(', ')}` },
-      ]);
-    }
-    return this.keys.create({ name: body.name, role: body.role, projectIds, expiresAt: body.expiresAt });
+  @ApiProblemResponses(400, 401, 403, 409, 422)
+  @ApiIdempotencyKey("the key's secret")
+  async create(
+    @Body() body: CreateApiKeyDto,
+    @CurrentActor() actor: Actor,
+    @IdempotentRequestParam() idempotency: IdempotentRequest | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const answer = await this.idempotent.run(actor.keyId, idempotency, {
+      status: 201,
+      prepare: () => this.newKey(body),
+      write: async (client, input) => withSecretApart(await this.keys.create(input, client)),
+      secretShownOnce: (first) =>
+        secretShownOnce(
+          idempotency!.key,
+          { what: 'the API key', id: first.id },
+          `If that answer was lost, revoke this key (DELETE /api-keys/${first.id}) and create another with a new Idempotency-Key.`,
+        ),
+    });
+    return answered(response, answer);
   }
 
   @Get()
@@ -165,24 +168,84 @@ export class ApiKeysController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Give a key a new secret (admin); the old one keeps working for a grace period' })
   @ApiOkResponse({ type: CreatedApiKeyDto })
-  @ApiProblemResponses(400, 401, 403, 404, 409)
-  async rotate(@Param('id', uuid) id: string, @Body() body: RotateApiKeyDto) {
-    const result = await this.keys.rotate(id, body.gracePeriodSeconds);
-    switch (result.outcome) {
-      case 'rotated':
-        return result.key;
-      case 'not_found':
-        throw notFound(id);
-      case 'bootstrap':
-        throw new ProblemException(
-          409,
-          'API_KEY.BOOTSTRAP_ROTATION',
-          'Conflict',
-          'The ADMIN_API_KEY key is rotated by setting a new ADMIN_API_KEY and restarting; create a separate admin key for day-to-day use.',
-        );
-      case 'inactive':
-        throw new ProblemException(409, `API_KEY.${result.status.toUpperCase()}`, 'Conflict', `The key is ${result.status}; create a new one instead.`);
+  @ApiProblemResponses(400, 401, 403, 404, 409, 422)
+  @ApiIdempotencyKey('the new secret')
+  async rotate(
+    @Param('id', uuid) id: string,
+    @Body() body: RotateApiKeyDto,
+    @CurrentActor() actor: Actor,
+    @IdempotentRequestParam() idempotency: IdempotentRequest | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const answer = await this.idempotent.run(actor.keyId, idempotency, {
+      status: 200,
+      prepare: async () => undefined,
+      // A refusal throws inside the transaction: nothing is recorded, so a retry is refused again (or,
+      // once the cause is gone, runs).
+      write: async (client) => withSecretApart(rotated(id, await this.keys.rotate(id, body.gracePeriodSeconds, client))),
+      secretShownOnce: (first) =>
+        secretShownOnce(
+          idempotency!.key,
+          { what: 'the rotation of API key', id: first.id },
+          "If that answer was lost, rotate the key again with a new Idempotency-Key: its answer shows a new secret (the one from before the lost rotation works until that rotation's grace ends).",
+        ),
+    });
+    return answered(response, answer);
+  }
+
+  /** The key the body asks for, checked: scope by role, a sensible expiry, projects that exist. */
+  private async newKey(body: CreateApiKeyDto): Promise<{ name: string; role: Role; projectIds: string[]; expiresAt?: string }> {
+    // Lower case, as PostgreSQL writes a uuid and as scope checks compare them.
+    const projectIds = [...new Set((body.projectIds ?? []).map((id) => id.toLowerCase()))];
+    if (body.role === 'team' && projectIds.length === 0) {
+      throw new ProblemException(400, 'API_KEY.SCOPE_REQUIRED', 'Bad Request', 'A team key needs the projects it may work on.', [
+        { field: 'projectIds', message: 'must name at least one project for a team key' },
+      ]);
     }
+    if (body.role !== 'team' && projectIds.length > 0) {
+      throw new ProblemException(400, 'API_KEY.SCOPE_NOT_ALLOWED', 'Bad Request', `${aRole(body.role)} key is not scoped to projects.`, [
+        { field: 'projectIds', message: 'only team keys are scoped to projects' },
+      ]);
+    }
+    if (body.expiresAt !== undefined) assertSensibleExpiry(body.expiresAt);
+    // A key scoped to no project that exists could do nothing (project ids are given at proposal).
+    const unknown = await unknownProjects(this.pool, projectIds);
+    if (unknown.length > 0) {
+      throw new ProblemException(400, 'API_KEY.UNKNOWN_PROJECT', 'Bad Request', `No project has the id ${unknown.join(', ')}.`, [
+        { field: 'projectIds', message: `names unknown projects: ${unknown.join(', ')}` },
+      ]);
+    }
+    return { name: body.name, role: body.role, projectIds, expiresAt: body.expiresAt };
+  }
+}
+
+/** A created or rotated key as an idempotent write answers it: its secret apart, so it is never recorded. */
+function withSecretApart({ secret, ...key }: CreatedApiKey): ShownOnce<ApiKeyView> {
+  return { body: key, secret };
+}
+
+function answered<B>(response: Response, answer: Answer<B>): B {
+  response.status(answer.status);
+  if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
+  return answer.body;
+}
+
+/** The rotated key, or the refusal of a rotation. */
+function rotated(id: string, result: RotateOutcome): CreatedApiKey {
+  switch (result.outcome) {
+    case 'rotated':
+      return result.key;
+    case 'not_found':
+      throw notFound(id);
+    case 'bootstrap':
+      throw new ProblemException(
+        409,
+        'API_KEY.BOOTSTRAP_ROTATION',
+        'Conflict',
+        'The ADMIN_API_KEY key is rotated by setting a new ADMIN_API_KEY and restarting; create a separate admin key for day-to-day use.',
+      );
+    case 'inactive':
+      throw new ProblemException(409, `API_KEY.${result.status.toUpperCase()}`, 'Conflict', `The key is ${result.status}; create a new one instead.`);
   }
 }
 
