@@ -29,7 +29,12 @@ export class DeadLettersController {
 
   @Post(':jobId/replay')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Replay a parked projection job (admin)' })
+  @ApiOperation({
+    summary: 'Replay a parked projection job (admin)',
+    description:
+      'Idempotent by nature (Idempotency-Key is not needed): a retry finds the job no longer parked (409 DEAD_LETTER.NOT_PARKED), ' +
+      'and projection jobs apply each event once in effect however often they run.',
+  })
   async replay(@Param('jobId') jobId: string) {
     const job = await this.projections.getJob(jobId);
     if (!job) throw new ProblemException(404, 'DEAD_LETTER.NOT_FOUND', 'Not Found', `No projection job ${jobId}.`);

@@ -23,7 +23,9 @@ export class ProjectionsAdminController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Drop and rebuild every read model from the event store (admin)',
-    description: 'Builds into shadow tables and swaps them in; reads stay available and commands keep being accepted.',
+    description:
+      'Builds into shadow tables and swaps them in; reads stay available and commands keep being accepted. ' +
+      'Idempotent by nature (Idempotency-Key is not needed): the event store decides the result, so a retry builds the same read models.',
   })
   rebuild() {
     return this.exclusive(() => this.rebuilds.rebuild());
@@ -31,7 +33,10 @@ export class ProjectionsAdminController {
 
   @Post('verify')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Rebuild into shadow tables and report any difference from the live read model (admin)' })
+  @ApiOperation({
+    summary: 'Rebuild into shadow tables and report any difference from the live read model (admin)',
+    description: 'Changes no read model: idempotent by nature (Idempotency-Key is not needed).',
+  })
   async verify() {
     const report = await this.exclusive(() => this.rebuilds.verify());
     projectionDriftProjects.set(new Set(report.differing.map((d) => d.projectId)).size);

@@ -107,14 +107,17 @@ export class NotificationsController {
 
   @Post('read-all')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark every notification in the inbox read' })
+  @ApiOperation({
+    summary: 'Mark every notification in the inbox read',
+    description: 'Idempotent by nature (Idempotency-Key is not needed): a retry marks nothing more and answers `marked: 0`.',
+  })
   async readAll(@CurrentActor() actor: Actor) {
     return { marked: await this.inbox.markAllRead(actor.keyId), unreadCount: 0 };
   }
 
   @Post(':id/read')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark one notification read' })
+  @ApiOperation({ summary: 'Mark one notification read', description: 'Idempotent by nature (Idempotency-Key is not needed): a retry answers the entry as it is.' })
   async read(@Param('id', uuid) id: string, @CurrentActor() actor: Actor) {
     const entry = await this.inbox.markRead(actor.keyId, id);
     if (!entry) throw new ProblemException(404, 'NOTIFICATION.NOT_FOUND', 'Not Found', `Notification ${id} is not in your inbox.`);

@@ -94,7 +94,10 @@ export class SubscriptionsController {
 
   @Post(':id/enable')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Resume a subscription disabled after its receiver answered 410 Gone' })
+  @ApiOperation({
+    summary: 'Resume a subscription disabled after its receiver answered 410 Gone',
+    description: 'Idempotent by nature (Idempotency-Key is not needed): enabling an active subscription changes nothing.',
+  })
   @ApiProblemResponses(400, 401, 403, 404)
   async enable(@Param('id', uuid) id: string, @CurrentActor() actor: Actor) {
     await this.owned(id, actor);
