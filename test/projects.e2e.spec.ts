@@ -576,8 +576,31 @@ describe('operations', () => {
     }
     const created = docs.paths['/projects/{id}/components'].post.responses['201'];
     expect(created.headers.Location).toBeDefined();
-    expect(Object.keys(docs.paths['/api-keys'].post.responses).sort()).toEqual(['201', '400', '401', '403', '429', '503']);
+    expect(Object.keys(docs.paths['/api-keys'].post.responses).sort()).toEqual(['201', '400', '401', '403', '409', '422', '429', '503']);
     expect(docs.paths['/subscriptions'].post.responses['201'].headers.Location).toBeDefined();
+  });
+
+  it('documents, for every POST, that it honours Idempotency-Key or is idempotent by nature', async () => {
+    const docs = (await system.http.get('/docs-json').expect(200)).body;
+    type Operation = { parameters?: { in: string; name: string; description?: string }[]; description?: string };
+    const posts = Object.entries(docs.paths as Record<string, { post?: Operation }>).filter(([, operations]) => operations.post);
+    const idempotencyKeyOf = (operation: Operation) => operation.parameters?.find((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+    const honours = posts.filter(([, operations]) => idempotencyKeyOf(operations.post!)).map(([path]) => path);
+    const byNature = posts.filter(([, operations]) => /idempotent by nature/i.test(operations.post!.description ?? '')).map(([path]) => path);
+    expect(honours).toEqual(expect.arrayContaining(['/projects', '/subscriptions', '/api-keys', '/api-keys/{id}/rotate']));
+    expect(honours).toHaveLength(posts.length - byNature.length);
+    expect(byNature.filter((path) => honours.includes(path))).toEqual([]);
+    expect(byNature.sort()).toEqual([
+      '/admin/dead-letters/{jobId}/replay',
+      '/admin/projections/rebuild',
+      '/admin/projections/verify',
+      '/notifications/read-all',
+      '/notifications/{id}/read',
+      '/subscriptions/{id}/enable',
+    ]);
+    for (const path of ['/subscriptions', '/api-keys', '/api-keys/{id}/rotate']) {
+      expect(idempotencyKeyOf(docs.paths[path].post)!.description).toContain('IDEMPOTENCY_KEY.SECRET_SHOWN_ONCE');
+    }
   });
 
   it('brings an idle read model to the last version within a second', async () => {
