@@ -23,7 +23,8 @@ import { IsInstant, IsNotBlank } from '../common/validation.js';
 import { ApiIdempotencyKey, IdempotentRequestParam } from '../idempotency/idempotency-key.decorators.js';
 import { secretShownOnce } from '../idempotency/idempotency.errors.js';
 import type { IdempotentRequest } from '../idempotency/idempotent-request.js';
-import { type Answer, IdempotentRequests, type ShownOnce } from '../idempotency/idempotent-requests.service.js';
+import { answered } from '../idempotency/answered.js';
+import { IdempotentRequests, type ShownOnce } from '../idempotency/idempotent-requests.service.js';
 import { unknownProjects } from '../projects/unknown-projects.js';
 
 /** Longest lifetime a key may be given at creation. */
@@ -222,12 +223,6 @@ export class ApiKeysController {
 /** A created or rotated key as an idempotent write answers it: its secret apart, so it is never recorded. */
 function withSecretApart({ secret, ...key }: CreatedApiKey): ShownOnce<ApiKeyView> {
   return { body: key, secret };
-}
-
-function answered<B>(response: Response, answer: Answer<B>): B {
-  response.status(answer.status);
-  if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
-  return answer.body;
 }
 
 /** The rotated key, or the refusal of a rotation. */

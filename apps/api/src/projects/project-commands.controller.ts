@@ -19,6 +19,7 @@ import { ProblemException } from '../common/problem.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
 import { ApiIdempotencyKey } from '../idempotency/idempotency-key.decorators.js';
 import { requestHash } from '../idempotency/idempotent-request.js';
+import { answered } from '../idempotency/answered.js';
 import type { CorrelatedRequest } from '../common/request-context.middleware.js';
 import { today } from '../common/validation.js';
 import { CommandAnswerDto } from './dto/command-answer.dto.js';
@@ -239,11 +240,9 @@ export class ProjectCommandsController {
         keyCheck: (request as AuthenticatedRequest).keyCheck,
       }),
     );
-    response.status(answer.status);
     response.setHeader('ETag', `"${answer.body.version}"`);
     if (answer.status === 201) response.setHeader('Location', createdLocation(projectId, answer.body));
-    if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    return answer.body;
+    return answered(response, answer);
   }
 }
 

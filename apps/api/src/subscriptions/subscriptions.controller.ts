@@ -14,6 +14,7 @@ import { ApiProblemResponses } from '../common/problem-responses.js';
 import { ApiIdempotencyKey, IdempotentRequestParam } from '../idempotency/idempotency-key.decorators.js';
 import { secretShownOnce } from '../idempotency/idempotency.errors.js';
 import type { IdempotentRequest } from '../idempotency/idempotent-request.js';
+import { answered } from '../idempotency/answered.js';
 import { IdempotentRequests } from '../idempotency/idempotent-requests.service.js';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto.js';
 import { ListDeliveriesQueryDto, ListSubscriptionsQueryDto } from './dto/subscription-queries.dto.js';
@@ -64,10 +65,8 @@ export class SubscriptionsController {
           'If that answer was lost, delete this subscription and subscribe again with a new Idempotency-Key: the new one gets a new secret.',
         ),
     });
-    response.status(answer.status);
     response.setHeader('Location', `/subscriptions/${answer.body.id}`);
-    if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    return answer.body;
+    return answered(response, answer);
   }
 
   @Get()
