@@ -9,7 +9,7 @@ import { NotificationsSchema } from './migrations/migration-2026-11-25-notificat
 import { MeasurementsByProject } from './migrations/migration-2026-12-02-measurements-by-project.js';
 import { EventsAsWritten } from './migrations/migration-2026-12-03-events-as-written.js';
 import { SnapshotsAsWritten } from './migrations/migration-2026-12-03-snapshots-as-written.js';
-import { IdempotentSecrets } from './migrations/migration-2026-12-04-idempotent-secrets.js';
+import { IdempotentAnswers } from './migrations/migration-2026-12-03-idempotent-answers.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
 export const MIGRATIONS = [
@@ -21,7 +21,7 @@ export const MIGRATIONS = [
   { name: 'migration-2026-12-02-measurements-by-project', class: MeasurementsByProject },
   { name: 'migration-2026-12-03-events-as-written', class: EventsAsWritten },
   { name: 'migration-2026-12-03-snapshots-as-written', class: SnapshotsAsWritten },
-  { name: 'migration-2026-12-04-idempotent-secrets', class: IdempotentSecrets },
+  { name: 'migration-2026-12-03-idempotent-answers', class: IdempotentAnswers },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
