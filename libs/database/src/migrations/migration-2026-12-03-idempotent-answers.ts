@@ -14,7 +14,9 @@ export class IdempotentAnswers extends Migration {
   override name = 'migration-2026-12-03-idempotent-answers';
 
   override async up(): Promise<void> {
-    this.addSql(`ALTER TABLE idempotency_records ADD COLUMN secret_withheld boolean NOT NULL DEFAULT false`);
+    // IF NOT EXISTS: a database migrated by a build of the same night has the column under the first
+    // name of this migration (migration-2026-12-04-idempotent-secrets), and runs this one too.
+    this.addSql(`ALTER TABLE idempotency_records ADD COLUMN IF NOT EXISTS secret_withheld boolean NOT NULL DEFAULT false`);
     this.addSql(`ALTER TABLE idempotency_records ALTER COLUMN response TYPE json USING response::text::json`);
   }
 
