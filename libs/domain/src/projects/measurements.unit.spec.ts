@@ -209,8 +209,10 @@ describe('sex disaggregation', () => {
     ['20 participants, all women and men', 20, { female: 7, male: 13 }, { female: 7, male: 13, unknown: 0 }],
     ['20 participants, all women', 20, { female: 20 }, { female: 20, male: 0, unknown: 0 }],
     ['all three parts adding up', 20, { female: 7, male: 5, unknown: 8 }, { female: 7, male: 5, unknown: 8 }],
-    ['women and the unknown adding up, so no men', 20, { female: 7, unknown: 13 }, { female: 7, male: 0, unknown: 13 }],
-    ['only the unknown part, the whole', 20, { unknown: 20 }, { female: 0, male: 0, unknown: 20 }],
+    // Some unknown, whether said or worked out: the men among them were not reported, so no male part.
+    ['women and the unknown adding up', 20, { female: 7, unknown: 13 }, { female: 7, unknown: 13 }],
+    ['only the unknown part, the whole', 20, { unknown: 20 }, { unknown: 20 }],
+    ['men given as none, and the unknown', 20, { female: 7, male: 0, unknown: 13 }, { female: 7, male: 0, unknown: 13 }],
     ['nobody', 0, { female: 0 }, { female: 0, male: 0, unknown: 0 }],
   ])('completes %s', (_case, value, input, complete) => {
     given(...historyWithContentIn('implementation'))

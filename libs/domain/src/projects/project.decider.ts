@@ -436,8 +436,8 @@ function requireCountForDisaggregation(indicator: Indicator, disaggregation: unk
 
 /**
  * The disaggregation of `value` as stored: unknown, when not given, is what female and male leave of the
- * value; a part left out is 0 when nobody is unknown and absent (not known) otherwise. The parts never
- * exceed the total, and given in full they add up to it.
+ * value; a part left out is 0 when nobody is unknown and absent (not known) otherwise, whether unknown
+ * was given or not. The parts never exceed the total, and given in full they add up to it.
  */
 export function completeDisaggregation(
   value: number,
@@ -474,17 +474,15 @@ export function completeDisaggregation(
         ['disaggregation'],
       );
     }
-    // Every person is accounted for: a part left out is none.
-    return { female, male, unknown: input.unknown };
-  }
-  const unknown = value - female - male;
-  if (unknown < 0) {
+  } else if (value - female - male < 0) {
     throw new InvalidInput(
       'MEASUREMENT.INVALID_DISAGGREGATION',
       `The parts of the disaggregation (female ${female}, male ${male}) add up to more than the value ${value}.`,
       ['disaggregation'],
     );
   }
+  const unknown = input.unknown ?? value - female - male;
+  // Nobody unknown: every person is accounted for, and a part left out is none.
   if (unknown === 0) return { female, male, unknown };
   // Some were not reported by sex: a part not given may be among them, so it is not known to be 0.
   return withoutUndefined({ female: input.female, male: input.male, unknown });
