@@ -96,4 +96,29 @@ describe('a process that cannot start', () => {
       await redis.dispose();
     }
   });
+
+  it('worker: ends on SIGTERM with Redis gone, within its limit, instead of waiting on Redis for ever', async () => {
+    const redis = await startThrowawayRedis();
+    const child = spawn(process.execPath, [WORKER], { env: { ...process.env, ...env.settings, REDIS_URL: redis.url, WORKER_METRICS_PORT: '0' } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const started = Date.now();
+      while (!output.includes('worker running') && Date.now() - started < 15_000) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(output).toContain('worker running');
+      await redis.stop();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const stoppedAt = Date.now();
+      child.kill('SIGTERM');
+      const code = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 45_000))]);
+      expect(code).toBe(1);
+      expect(Date.now() - stoppedAt).toBeLessThan(45_000);
+      expect(output).toContain('Project Tracker worker: not stopped 30 s after SIGTERM (is Redis out of reach?); exiting');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await redis.dispose();
+    }
+  }, 90_000);
 });
