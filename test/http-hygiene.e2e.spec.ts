@@ -152,6 +152,11 @@ describe('methods', () => {
     const getCommand = await system.http.get(`/projects/${id}/approve`).set(admin);
     expectProblem(getCommand, 405);
     expect(getCommand.headers.allow).toBe('POST, OPTIONS');
+    // HEAD too (no body to check): Express hands it to the POST route, which does not take it.
+    const headCommand = await system.http.head(`/projects/${id}/approve`).set(admin);
+    expect(headCommand.status).toBe(405);
+    expect(headCommand.headers.allow).toBe('POST, OPTIONS');
+    await system.http.head('/projects').set(admin).expect(200);
     // A path served with several methods by several routes lists them all.
     const patchKeys = await system.http.patch('/api-keys').set(admin).send({});
     expect(patchKeys.headers.allow).toBe('POST, GET, HEAD, OPTIONS');

@@ -426,6 +426,19 @@ describe('concurrency, preconditions and idempotency', () => {
     expect(other.body.code).toBe('IDEMPOTENCY_KEY.REUSED');
   });
 
+  it('takes a retry sent to the same route spelt another way (case, trailing slash) for the same request', async () => {
+    const id = await propose();
+    const key = `component-spelling-${Math.random()}`;
+    const body = { name: 'Road', kind: 'infrastructure' };
+    const first = await system.http.post(`/projects/${id}/components`).set(auth(manager)).set('Idempotency-Key', key).send(body).expect(201);
+    for (const path of [`/projects/${id}/components/`, `/PROJECTS/${id.toUpperCase()}/Components`]) {
+      const again = await system.http.post(path).set(auth(manager)).set('Idempotency-Key', key).send(body).expect(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body).toEqual(first.body);
+    }
+    expect(await eventCount(id)).toBe(2);
+  });
+
   it('keeps an Idempotency-Key to the API key that sent it: another client may pick the same one', async () => {
     const id = await propose();
     const team = await createKey(system, 'team', [id]);

@@ -42,6 +42,7 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
       origin: config.corsOrigins,
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'X-Causation-Id', 'X-Correlation-Id', 'X-Request-Id'],
       exposedHeaders: [
+        'Allow',
         'ETag',
         'Idempotent-Replayed',
         'Location',

@@ -46,7 +46,11 @@ export function allowedMethods(request: Request): string[] {
  * router's own "no route" did not.
  */
 export function reachedRoute(request: Request): boolean {
-  return isResource((request as Request & { route?: { path?: unknown } }).route?.path);
+  const route = (request as Request & { route?: { path?: unknown; methods?: Record<string, boolean> } }).route;
+  if (!isResource(route?.path)) return false;
+  // Express hands a HEAD to any route of its path, one that takes only POST included.
+  const method = request.method.toLowerCase();
+  return Boolean(route?.methods?.[method] || (method === 'head' && route?.methods?.get));
 }
 
 /**
