@@ -124,7 +124,7 @@ function methodNotAllowed(exception: unknown, request: Request): { problem: Prob
   if (methods.length === 0) return undefined;
   return {
     problem: problem(405, 'HTTP.METHOD_NOT_ALLOWED', `${request.path} takes ${methods.join(', ')}, not ${request.method}.`),
-    headers: { allow: [...methods, 'OPTIONS'].join(', ') },
+    headers: { Allow: [...methods, 'OPTIONS'].join(', ') },
   };
 }
 
