@@ -10,6 +10,7 @@ import { MeasurementsByProject } from './migrations/migration-2026-12-02-measure
 import { EventsAsWritten } from './migrations/migration-2026-12-03-events-as-written.js';
 import { SnapshotsAsWritten } from './migrations/migration-2026-12-03-snapshots-as-written.js';
 import { IdempotentAnswers } from './migrations/migration-2026-12-03-idempotent-answers.js';
+import { CancelledActualEnd } from './migrations/migration-2026-12-03-cancelled-actual-end.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
 export const MIGRATIONS = [
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   { name: 'migration-2026-12-03-events-as-written', class: EventsAsWritten },
   { name: 'migration-2026-12-03-snapshots-as-written', class: SnapshotsAsWritten },
   { name: 'migration-2026-12-03-idempotent-answers', class: IdempotentAnswers },
+  { name: 'migration-2026-12-03-cancelled-actual-end', class: CancelledActualEnd },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -1,4 +1,4 @@
-import { IATI_ACTIVITY_STATUS, type Indicator, type Measurement, type Project } from '@app/domain';
+import { IATI_ACTIVITY_STATUS, actualEndOf, type Indicator, type Measurement, type Project } from '@app/domain';
 import { ACTIVITY_DATE_TYPES } from './codes/iati-codelists.js';
 import type { IatiActivity, IatiActivityDate, IatiIndicator, IatiPeriod, IatiResult, IatiValue } from './iati-activity.js';
 
@@ -51,15 +51,8 @@ function activityDates(project: Project): IatiActivityDate[] {
   add(ACTIVITY_DATE_TYPES.plannedStart, project.plannedStart);
   add(ACTIVITY_DATE_TYPES.actualStart, 'actualStart' in project ? project.actualStart : undefined);
   add(ACTIVITY_DATE_TYPES.plannedEnd, project.plannedEnd);
-  add(ACTIVITY_DATE_TYPES.actualEnd, actualEnd(project));
+  add(ACTIVITY_DATE_TYPES.actualEnd, actualEndOf(project));
   return dates;
-}
-
-/** When the work ended: finalised, or cancelled once it had started (one never started did not end). */
-function actualEnd(project: Project): string | undefined {
-  if ('actualEnd' in project) return project.actualEnd;
-  if (project.status === 'cancelled' && project.actualStart) return project.cancelledOn;
-  return undefined;
 }
 
 function location(project: Project): IatiActivity['locations'] {

@@ -172,6 +172,17 @@ export function isMilestoneOverdue(milestone: { status: string; dueDate: string 
   return milestone.status === 'planned' && milestone.dueDate < today && !(STATUSES_WITHOUT_OVERDUE as readonly string[]).includes(projectStatus);
 }
 
+/**
+ * When the project's work ended (IATI's actual end, activity-date type 4): the date it was finalised,
+ * or, for a project cancelled once it had started, the date it was cancelled. A project cancelled
+ * before it started never ran, so it has no actual end; nor has one still running.
+ */
+export function actualEndOf(project: { status: string; actualStart?: string; actualEnd?: string; cancelledOn?: string }): string | undefined {
+  if (project.actualEnd !== undefined) return project.actualEnd;
+  if (project.status === 'cancelled' && project.actualStart !== undefined) return project.cancelledOn;
+  return undefined;
+}
+
 /** The measurements that stand: those no correction has superseded, in the order they were recorded. */
 export function currentMeasurements(indicator: Indicator): Measurement[] {
   return indicator.measurements.filter((measurement) => measurement.supersededBy === undefined);

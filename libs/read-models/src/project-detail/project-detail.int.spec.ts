@@ -122,6 +122,27 @@ describe('project detail projection', () => {
     ]);
   });
 
+  it('ends a project cancelled once started on the day it was cancelled, as its IATI export does; one never started has no end', async () => {
+    const handler = createProjectCommandHandler(store);
+    const cancelled = async (started: boolean) => {
+      const projectId = randomUUID();
+      const run = (command: Parameters<typeof handler.handle>[1]) => handler.handle(projectId, command, { metadata: metadata() });
+      await run({
+        type: 'ProposeProject',
+        data: { projectId, code: `WEAVE-${projectId.slice(0, 8)}`, title: 'Weaving group', description: 'Twelve weavers', country: 'LA', location: { village: 'Xianglong' }, sector: '32163', participatingOrganisations: [{ name: 'Agency', role: 1 }] },
+      });
+      await run({ type: 'ApproveProject', data: { date: '2017-08-20' } });
+      if (started) await run({ type: 'StartProject', data: { date: '2017-09-15' } });
+      await run({ type: 'CancelProject', data: { date: '2018-05-31', reason: 'Funding withdrawn' } });
+      await new ProjectDetailSync(pool).sync(projectId);
+      const view = await new ProjectDetailReader(orm.em).get(projectId, '2026-01-01');
+      return { status: view!.status, actualStart: view!.actualStart, actualEnd: view!.actualEnd };
+    };
+
+    expect(await cancelled(true)).toEqual({ status: 'cancelled', actualStart: '2017-09-15', actualEnd: '2018-05-31' });
+    expect(await cancelled(false)).toEqual({ status: 'cancelled', actualStart: null, actualEnd: null });
+  });
+
   it('applies nothing twice when syncs of one project run concurrently and repeatedly', async () => {
     const [outcome] = await seedProjects(store, SEED_PROJECTS.slice(0, 1));
     await forgetViews(outcome!.projectId);

@@ -1,4 +1,4 @@
-import type { ProjectEvent } from '@app/domain';
+import { actualEndOf, type ProjectEvent } from '@app/domain';
 import type { StoredEvent } from '@app/event-store';
 
 /**
@@ -130,6 +130,10 @@ export class ProjectDetailFolder {
       case 'ProjectClosed':
         return this.transition('closed', event.data.reason);
       case 'ProjectCancelled':
+        // Cancelled once started, its work ended that day (the domain's rule, as the IATI export has it).
+        project.actual_end =
+          actualEndOf({ status: 'cancelled', actualStart: (project.actual_start as string | null) ?? undefined, cancelledOn: event.data.date }) ??
+          null;
         return this.transition('cancelled', event.data.reason);
       case 'ComponentAdded':
         this.add(this.components, {
