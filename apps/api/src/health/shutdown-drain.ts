@@ -20,12 +20,27 @@ export class ShutdownDrain implements BeforeApplicationShutdown {
     return this.drainingSince !== undefined;
   }
 
-  /** Only a signal drains: `app.close()` from code (specs, scripts) closes at once. */
+  /**
+   * Only a signal drains: `app.close()` from code (specs, scripts) closes at once. The same signal again
+   * (an operator's second Ctrl-C or `kill`) ends the drain early; the API then closes as usual.
+   */
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     if (!signal || this.config.shutdownDrainMs === 0) return;
     this.drainingSince = Date.now();
-    this.logger.log(`${signal}: not ready; serving ${this.config.shutdownDrainMs} ms more before closing`);
-    await new Promise((resolve) => setTimeout(resolve, this.config.shutdownDrainMs));
+    this.logger.log(`${signal}: not ready; serving ${this.config.shutdownDrainMs} ms more before closing (${signal} again to close now)`);
+    await new Promise<void>((resolve) => {
+      const endDrain = () => {
+        clearTimeout(timer);
+        process.removeListener(signal, cutShort);
+        resolve();
+      };
+      const cutShort = () => {
+        this.logger.log(`${signal} again: closing now`);
+        endDrain();
+      };
+      const timer = setTimeout(endDrain, this.config.shutdownDrainMs);
+      process.once(signal, cutShort);
+    });
   }
 
   /** Middleware: while draining, each answer asks its client to close the connection. */
