@@ -271,5 +271,39 @@ describe('PostgresEventStore', () => {
         expect(mine.filter((e) => e.streamId === streamId).map((e) => e.version)).toEqual([1, 2, 3, 4, 5]);
       }
     });
+
+    it('orders transactions by number, not as text, when their ids cross a power of ten', async () => {
+      // A long-lived server's transaction ids pass 999 -> 1000, 9999 -> 10000, ...; as text "1000" sorts
+      // before "999", and a feed ordered so skipped and repeated events page after page. Events written
+      // in transactions with such ids, as if the log had been written across those boundaries:
+      const streamId = randomUUID();
+      for (let version = 0; version < 6; version++) await store.append(streamId, version, [newEvent('Step', { version })], options);
+      await pool.query('ALTER TABLE events DISABLE TRIGGER events_append_only');
+      try {
+        await pool.query(
+          `UPDATE events SET transaction_id = (ARRAY[9, 10, 99, 100, 999, 1000])[stream_version]::text::xid8 WHERE stream_id = $1`,
+          [streamId],
+        );
+      } finally {
+        await pool.query('ALTER TABLE events ENABLE TRIGGER events_append_only');
+      }
+
+      const expected = await pool.query<{ position: string }>(
+        `SELECT position FROM events WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         ORDER BY transaction_id::text::numeric, position`,
+      );
+      const read: number[] = [];
+      let cursor = FEED_START;
+      for (;;) {
+        const page = await store.readAll(cursor, 2);
+        if (page.length === 0) break;
+        read.push(...page.map((e) => e.position));
+        cursor = { transactionId: page.at(-1)!.transactionId, position: page.at(-1)!.position };
+      }
+      expect(read.slice(0, 6)).toEqual(
+        (await store.readStream(streamId)).map((e) => e.position),
+      );
+      expect(read).toEqual(expected.rows.map((row) => Number(row.position)));
+    });
   });
 });

@@ -266,7 +266,7 @@ export class PostgresEventStore {
     ];
     const result = await this.pool.query<EventRow>(
       `SELECT ${SELECT_COLUMNS} FROM events WHERE ${conditions.join(' AND ')}
-       ORDER BY transaction_id, position
+       ORDER BY events.transaction_id, events.position
        LIMIT $3`,
       params,
     );

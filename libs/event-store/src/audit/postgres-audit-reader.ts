@@ -113,7 +113,7 @@ export class PostgresAuditReader {
     return this.scan(
       `SELECT ${FEED_CHAIN_COLUMNS} FROM events
        WHERE (transaction_id, position) > ($1::xid8, $2::bigint) AND ${bound}
-       ORDER BY transaction_id, position LIMIT $3`,
+       ORDER BY events.transaction_id, events.position LIMIT $3`,
       upTo
         ? [after.transactionId, after.position, limit, upTo.transactionId, upTo.position]
         : [after.transactionId, after.position, limit],
