@@ -46,6 +46,33 @@ describe('security headers', () => {
   });
 });
 
+describe('authentication challenges', () => {
+  it('tell a 401 how to authenticate, and whether the key sent was refused', async () => {
+    const missing = await system.http.get('/projects');
+    expectProblem(missing, 401);
+    expect(missing.headers['www-authenticate']).toBe('Bearer realm="Project Tracker"');
+    const unknown = await system.http.get('/projects').set(auth('ptk_no_such_key_0123456789abcdef'));
+    expectProblem(unknown, 401);
+    expect(unknown.headers['www-authenticate']).toBe('Bearer realm="Project Tracker", error="invalid_token"');
+    expect((await system.http.get('/projects').set(admin).expect(200)).headers['www-authenticate']).toBeUndefined();
+  });
+});
+
+describe('entity tags', () => {
+  it('are project versions where a version is meant (a command\'s answer), and on nothing else (no tags of bodies on errors or lists)', async () => {
+    const created = await system.http.post('/projects').set(admin).send(bansuoProposal()).expect(201);
+    expect(created.headers.etag).toBe('"1"');
+    const problems = [
+      [await system.http.get('/projects'), 401],
+      [await system.http.post('/projects').set(admin).send({}), 400],
+      [await system.http.get(`/projects/${created.body.id}/no-such-thing`).set(admin), 404],
+    ] as const;
+    for (const [answer, status] of problems) expectProblem(answer, status);
+    const lists = [await system.http.get('/projects').set(admin).expect(200), await system.http.get('/api-keys').set(admin).expect(200)];
+    for (const answer of [...lists, ...problems.map(([answer]) => answer)]) expect(answer.headers.etag).toBeUndefined();
+  });
+});
+
 describe('CORS', () => {
   it('is off unless CORS_ORIGINS names origins', async () => {
     const simple = await system.http.get('/projects').set(admin).set('Origin', 'https://evil.example');

@@ -405,6 +405,17 @@ describe('concurrency, preconditions and idempotency', () => {
     await system.http.post(`/projects/${id}/start`).set(auth(manager)).set('If-Match', 'not-a-version').send({}).expect(400);
   });
 
+  it('compares If-Match strongly: a weak tag never matches, * matches any version, an unquoted version is not a tag', async () => {
+    const id = await propose();
+    const weak = await system.http.post(`/projects/${id}/approve`).set(auth(manager)).set('If-Match', 'W/"1"').send({}).expect(412);
+    expect(weak.body).toMatchObject({ code: 'PROJECT.VERSION_MISMATCH', detail: expect.stringMatching(/weak tag \(W\/"1"\) never matches.*like "1"/) });
+    const unquoted = await system.http.post(`/projects/${id}/approve`).set(auth(manager)).set('If-Match', '1').send({}).expect(400);
+    expect(unquoted.body.errors).toEqual([expect.objectContaining({ field: 'header:If-Match' })]);
+    expect(await eventCount(id)).toBe(1);
+    await system.http.post(`/projects/${id}/approve`).set(auth(manager)).set('If-Match', '*').send({}).expect(200);
+    expect(await eventCount(id)).toBe(2);
+  });
+
   it('answers a replayed Idempotency-Key with the first answer and stores nothing new', async () => {
     const key = `propose-${Math.random()}`;
     const body = bansuoProposal();

@@ -63,6 +63,9 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
   app.use(inspectJsonBody);
   app.useGlobalPipes(createValidationPipe());
   app.disable('x-powered-by');
+  // Express would tag every answer (errors and 201s included) with a hash of its body. The ETags the API
+  // gives are project versions, set where a version is what they name, for If-Match.
+  app.set('etag', false);
   app.enableShutdownHooks();
   // Node closes an idle connection after 5 s. A proxy or load balancer in front keeps its connections to
   // the API for longer (often 60 s) and may send a request on one just as the API closes it: the client

@@ -4,7 +4,7 @@ import { ProblemException } from './problem.js';
 
 /** Headers that shape how a command runs. */
 export interface CommandHeaders {
-  /** From `If-Match: "<version>"`. */
+  /** From `If-Match: "<version>"` (none for `If-Match: *`). */
   expectedVersion?: number;
   idempotencyKey?: string;
   correlationId?: string;
@@ -12,7 +12,8 @@ export interface CommandHeaders {
   causationId?: string;
 }
 
-const IF_MATCH = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/;
+/** An entity tag as RFC 9110 writes it: `"3"`, or weak, `W/"3"`; or `*`, any current version. */
+const IF_MATCH = /^\s*(?:(\*)|(W\/)?"(\d{1,9})")\s*$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const MESSAGE_ID = /^[\x21-\x7e]{1,200}$/;
 
@@ -22,7 +23,18 @@ export function parseCommandHeaders(request: Request): CommandHeaders {
   if (ifMatch !== undefined) {
     const match = IF_MATCH.exec(ifMatch);
     if (!match) throw invalidHeader('If-Match', 'must be a project version in quotes, like "3"');
-    headers.expectedVersion = Number(match[1]);
+    const [, any, weak, version] = match;
+    // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches, whatever its version.
+    if (weak) {
+      throw new ProblemException(
+        412,
+        'PROJECT.VERSION_MISMATCH',
+        'Precondition Failed',
+        `If-Match compares versions strongly, and a weak tag (${ifMatch.trim()}) never matches; send the ETag as GET /projects/{id} gives it, like "${version}".`,
+      );
+    }
+    // `*` matches whatever version the project is at: no expectation beyond its being there.
+    if (!any) headers.expectedVersion = Number(version);
   }
   const idempotencyKey = parseIdempotencyKey(request);
   if (idempotencyKey !== undefined) headers.idempotencyKey = idempotencyKey;

@@ -57,6 +57,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (response.headersSent) return;
     response.status(problem.status);
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', bearerChallenge(request));
     response.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
@@ -112,6 +113,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       headers: {},
     };
   }
+}
+
+/**
+ * A 401 says how to authenticate (RFC 9110 §11.6.1): with a bearer API key (RFC 6750 §3), and, when a
+ * key was sent, that it was refused.
+ */
+function bearerChallenge(request: Request): string {
+  return request.headers.authorization === undefined ? 'Bearer realm="Project Tracker"' : 'Bearer realm="Project Tracker", error="invalid_token"';
 }
 
 /**
