@@ -256,6 +256,29 @@ describe('time travel', () => {
     expect(yesterday.indicators[unused]).toBeUndefined();
   });
 
+  it('dates a correction by the value it gives, given or inherited: as known today, that date holds the corrected value', async () => {
+    const id = await propose();
+    await post(id, '/approve', { date: isoDate(-400) }).expect(200);
+    await post(id, '/start', { date: isoDate(-300) }).expect(200);
+    const { indicatorId } = (await post(id, '/indicators', { title: 'People trained', unit: 'people', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 80 } }).expect(201)).body;
+    const { measurementId } = (await post(id, `/indicators/${indicatorId}/measurements`, { value: 530, date: isoDate(-30) }).expect(201)).body;
+    // Corrected today without a date: the correction is a value for the date of what it corrects.
+    const { measurementId: correctionId } = (
+      await post(id, `/indicators/${indicatorId}/measurements/${measurementId}/correct`, { value: 53, reason: 'Typing error: one zero too many' }).expect(201)
+    ).body;
+
+    const weekAgo = (await system.http.get(`/projects/${id}/state?at=${isoDate(-7)}&basis=occurred`).set(auth(auditor)).expect(200)).body.state;
+    expect(weekAgo.indicators[indicatorId].measurements.map((m: { measurementId: string; value: number; supersededBy?: string }) => [m.measurementId, m.value, m.supersededBy ?? null])).toEqual([
+      [measurementId, 530, correctionId],
+      [correctionId, 53, null],
+    ]);
+    const thatDay = await system.http.get(`/projects/${id}/events?occurredFrom=${isoDate(-30)}&occurredTo=${isoDate(-30)}`).set(auth(auditor)).expect(200);
+    expect(thatDay.body.items.map((e: { type: string; metadata: { occurredAt: string } }) => [e.type, e.metadata.occurredAt])).toEqual([
+      ['MeasurementRecorded', `${isoDate(-30)}T00:00:00.000Z`],
+      ['MeasurementCorrected', `${isoDate(-30)}T00:00:00.000Z`],
+    ]);
+  });
+
   it('lists what changed between two points in domain terms', async () => {
     const { id, indicatorId } = await richProject();
     const diff = await system.http.get(`/projects/${id}/diff?from=3&to=10`).set(auth(auditor)).expect(200);

@@ -12,6 +12,8 @@ export interface Decider<Command, Event extends { type: string; data: unknown },
   decide(command: Command, state: State, context: DecisionContext): Event[];
   evolve(state: State, event: Event): State;
   initialState: State;
+  /** The day (`YYYY-MM-DD`) the fact an event records happened, if it names one: its occurred-at. */
+  businessDateOf?(event: Event): string | undefined;
 }
 
 /** What every event of one command shares; the event id and recorded-at are added per event. */
@@ -165,7 +167,7 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
             type: event.type,
             data: event.data,
             schemaVersion: this.schemaVersions[event.type as Event['type']],
-            metadata: { ...options.metadata, eventId: randomUUID() },
+            metadata: { ...options.metadata, eventId: randomUUID(), occurredAt: this.occurredAt(event, options.metadata.occurredAt, context.today) },
           })),
           { streamType: this.streamType, expectedHeadHash: headHash, withinTransaction: options.withinTransaction, condition: options.condition },
         );
@@ -191,6 +193,15 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
         if (!cached) await delay(Math.random() * 5 * attempt);
       }
     }
+  }
+
+  /**
+   * When an event occurred: the start of the business day it records (a milestone reached on 2018-05-20),
+   * or `otherwise` (the command's own time) for an event that records none or records today.
+   */
+  private occurredAt(event: Event, otherwise: string, today: string): string {
+    const date = this.decider.businessDateOf?.(event);
+    return date !== undefined && date !== today ? `${date}T00:00:00.000Z` : otherwise;
   }
 
   private decideAt(

@@ -236,7 +236,8 @@ export class ProjectCommandsController {
         idempotency: headers.idempotencyKey === undefined ? undefined : { key: headers.idempotencyKey, requestHash: requestHash(request) },
         correlationId: headers.correlationId ?? (request as CorrelatedRequest).correlationId,
         causationId: headers.causationId ?? (request as CorrelatedRequest).requestId,
-        occurredAt: occurredAt(command),
+        // Events that record a business date occurred on it instead (the domain's `businessDateOf`).
+        occurredAt: new Date().toISOString(),
         keyCheck: (request as AuthenticatedRequest).keyCheck,
       }),
     );
@@ -260,11 +261,3 @@ function plain<T extends object>(dto: T): T {
   return JSON.parse(JSON.stringify(dto)) as T;
 }
 
-/**
- * When the recorded fact happened: the business date the command names (a milestone reached on
- * 2018-05-20), else now. Seeds of past projects keep their historical dates this way.
- */
-function occurredAt(command: ProjectCommand): string {
-  const date = 'date' in command.data ? command.data.date : undefined;
-  return date && date !== today() ? `${date}T00:00:00.000Z` : new Date().toISOString();
-}

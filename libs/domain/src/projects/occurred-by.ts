@@ -14,6 +14,34 @@ const ADDS: Partial<Record<ProjectEvent['type'], 'componentId' | 'milestoneId' |
   IndicatorDefined: 'indicatorId',
 };
 
+/**
+ * The business date an event records, when it records one: the day a project was approved, started,
+ * suspended, resumed, finalised, closed or cancelled, a milestone reached, a measurement taken (for a
+ * correction, the date of the value it gives, inherited from what it corrects unless given). An event
+ * occurred then, whenever it was recorded; the others (a component added, a milestone planned,
+ * rescheduled or waived, an indicator defined or its target revised) occurred when recorded.
+ */
+export function businessDateOf(event: ProjectEvent): string | undefined {
+  switch (event.type) {
+    case 'ProjectApproved':
+    case 'ProjectSuspended':
+    case 'ProjectResumed':
+    case 'ProjectClosed':
+    case 'ProjectCancelled':
+    case 'MeasurementRecorded':
+    case 'MeasurementCorrected':
+      return event.data.date;
+    case 'ProjectStarted':
+      return event.data.actualStart;
+    case 'ProjectFinalised':
+      return event.data.actualEnd;
+    case 'MilestoneReached':
+      return event.data.reachedOn;
+    default:
+      return undefined;
+  }
+}
+
 /** The parts an event names besides the project: the ones it acts on or belongs to. */
 function partsNamed(event: DatedProjectEvent): string[] {
   const data = event.data as { componentId?: string; milestoneId?: string; indicatorId?: string };

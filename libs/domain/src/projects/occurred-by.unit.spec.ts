@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { eventsOccurredBy } from './occurred-by.js';
+import { businessDateOf, eventsOccurredBy } from './occurred-by.js';
 import type { ProjectEvent } from './project.events.js';
 
 /** Events of one stream, each with when it occurred; the parts added today, the facts dated in November. */
@@ -44,5 +44,26 @@ describe('eventsOccurredBy', () => {
   it('counts the proposal alone when nothing else had occurred, and everything once all had', () => {
     expect(types(eventsOccurredBy(stream, '2020-01-01T00:00:00.000Z'))).toEqual(['ProjectProposed{}']);
     expect(eventsOccurredBy(stream, '2026-12-03T23:59:59.999Z')).toEqual(stream);
+  });
+});
+
+describe('businessDateOf', () => {
+  const P = { projectId: 'p' };
+  it.each<[ProjectEvent, string | undefined]>([
+    [{ type: 'ProjectApproved', data: { ...P, date: '2017-08-20' } }, '2017-08-20'],
+    [{ type: 'ProjectStarted', data: { ...P, actualStart: '2017-09-15' } }, '2017-09-15'],
+    [{ type: 'ProjectSuspended', data: { ...P, date: '2018-01-10', reason: 'Floods' } }, '2018-01-10'],
+    [{ type: 'ProjectResumed', data: { ...P, date: '2018-02-01' } }, '2018-02-01'],
+    [{ type: 'ProjectFinalised', data: { ...P, actualEnd: '2020-06-30' } }, '2020-06-30'],
+    [{ type: 'ProjectClosed', data: { ...P, date: '2020-12-31' } }, '2020-12-31'],
+    [{ type: 'ProjectCancelled', data: { ...P, date: '2019-05-31', reason: 'Funding withdrawn' } }, '2019-05-31'],
+    [{ type: 'MilestoneReached', data: { ...P, milestoneId: 'm', reachedOn: '2018-05-20', evidence: 'Report', documentLinks: [] } }, '2018-05-20'],
+    [{ type: 'MeasurementRecorded', data: { ...P, indicatorId: 'i', measurementId: 'a', value: 530, date: '2019-05-10' } }, '2019-05-10'],
+    [{ type: 'MeasurementCorrected', data: { ...P, indicatorId: 'i', measurementId: 'b', correctsMeasurementId: 'a', value: 53, date: '2019-05-10', reason: 'Typo' } }, '2019-05-10'],
+    [{ type: 'ComponentAdded', data: { ...P, componentId: 'c', name: 'Road', kind: 'infrastructure' } }, undefined],
+    [{ type: 'MilestoneRescheduled', data: { ...P, milestoneId: 'm', previousDueDate: '2018-03-31', dueDate: '2018-06-30', reason: 'Rains' } }, undefined],
+    [{ type: 'MilestoneWaived', data: { ...P, milestoneId: 'm', reason: 'Not needed' } }, undefined],
+  ])('of %j is %s', (event, date) => {
+    expect(businessDateOf(event)).toBe(date);
   });
 });

@@ -6,6 +6,7 @@ import {
   ProjectCodeTaken,
   type ProjectEvent,
   type ProjectState,
+  businessDateOf,
   decide,
   evolve,
   initialProjectState,
@@ -24,7 +25,7 @@ export function createProjectCommandHandler(
 ): ProjectCommandHandler {
   return new CommandHandler(
     store,
-    { decide, evolve, initialState: initialProjectState },
+    { decide, evolve, initialState: initialProjectState, businessDateOf },
     PROJECT_STREAM_TYPE,
     PROJECT_EVENT_SCHEMA_VERSIONS,
     options,
