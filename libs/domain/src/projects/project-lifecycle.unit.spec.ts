@@ -43,6 +43,22 @@ describe('ProposeProject', () => {
       .thenThrows(InvalidInput, 'PROJECT.INVALID_DATES', ['plannedEnd']);
   });
 
+  it.each([
+    [{ latitude: 18.05 }, 'location.longitude'],
+    [{ longitude: 102.72 }, 'location.latitude'],
+  ])('refuses half a point (%j): latitude and longitude come together', (point, field) => {
+    given()
+      .when({ type: 'ProposeProject', data: { ...proposeProject.data, location: { village: 'Bansuo', ...point } } })
+      .thenThrows(InvalidInput, 'PROJECT.INVALID_LOCATION', [field]);
+  });
+
+  it('takes a location with a point and no name, and one naming no place at all (a study, courses abroad)', () => {
+    for (const location of [{ latitude: 18.05, longitude: 102.72 }, {}]) {
+      const data = { ...proposeProject.data, location };
+      given().when({ type: 'ProposeProject', data }).then({ type: 'ProjectProposed', data });
+    }
+  });
+
   it.each(PROJECT_STATUSES)('refuses a project that already exists (%s)', (status) => {
     given(...historyIn[status])
       .when(proposeProject)

@@ -32,7 +32,7 @@ import {
 } from './project.errors.js';
 import type { ProjectEvent } from './project.events.js';
 import type { Indicator, Milestone, Project, ProjectState } from './project.state.js';
-import type { DatedValue, ProjectStatus, SexDisaggregation } from './project.values.js';
+import type { DatedValue, ProjectLocation, ProjectStatus, SexDisaggregation } from './project.values.js';
 import { isBlank } from './blank-text.js';
 import { measurementIdsOf } from './measurement-ids.js';
 import { entryOf, withoutUndefined } from './records.js';
@@ -238,6 +238,7 @@ function requireLifecycleDate(project: Project, verb: string, date: string, cont
 function proposeProject(command: ProposeProject, state: ProjectState): ProjectEvent[] {
   const data = command.data;
   if (state.status !== 'none') throw new ProjectAlreadyExists(state.projectId);
+  requireWholePoint(data.location);
   if (data.plannedStart !== undefined && data.plannedEnd !== undefined && data.plannedEnd < data.plannedStart) {
     throw new InvalidInput(
       'PROJECT.INVALID_DATES',
@@ -262,6 +263,22 @@ function proposeProject(command: ProposeProject, state: ProjectState): ProjectEv
       }),
     },
   ];
+}
+
+/**
+ * A point is a latitude and a longitude together: either alone places nothing (and IATI's `pos` needs
+ * both). A location may name no place at all: a study, or courses for officials of many countries, has
+ * none (seed-doc 003).
+ */
+function requireWholePoint(location: ProjectLocation): void {
+  const { latitude, longitude } = location;
+  if ((latitude === undefined) !== (longitude === undefined)) {
+    throw new InvalidInput(
+      'PROJECT.INVALID_LOCATION',
+      'A location gives its latitude and longitude together, or neither.',
+      [latitude === undefined ? 'location.latitude' : 'location.longitude'],
+    );
+  }
 }
 
 function requireComponent(project: Project, componentId: string | undefined): void {
