@@ -80,6 +80,8 @@ describe('subscriptions', () => {
       [{ channel: 'pigeon' }, 'channel', 'REQUEST.INVALID'],
       [{ channel: 'inbox', filter: { types: ['milestone.reached', 'project.exploded'] } }, 'filter.types', 'REQUEST.INVALID'],
       [{ channel: 'inbox', filter: { countries: ['Laos'] } }, 'filter.countries', 'REQUEST.INVALID'],
+      // Two capitals, but no country: a filter on it would never match a project.
+      [{ channel: 'inbox', filter: { countries: ['LA', 'ZZ'] } }, 'filter.countries', 'REQUEST.INVALID'],
       [{ channel: 'inbox', filter: { projectIds: ['not-a-uuid'] } }, 'filter.projectIds', 'REQUEST.INVALID'],
       [{ channel: 'inbox', filter: { projectIds: ['0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f'] } }, 'filter.projectIds', 'SUBSCRIPTION.UNKNOWN_PROJECT'],
       [{ channel: 'inbox', filter: { owner: 'me' } }, 'filter.owner', 'REQUEST.INVALID'],

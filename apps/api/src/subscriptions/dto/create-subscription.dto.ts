@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { COUNTRY_CODES } from '@app/iati';
 import { NOTIFICATION_TYPES, type NotificationType, SUBSCRIPTION_CHANNELS, type SubscriptionChannel } from '@app/notifications';
+
+const COUNTRIES = [...COUNTRY_CODES];
 
 export class SubscriptionFilterDto {
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Only these projects; empty or absent for all' })
@@ -15,7 +18,8 @@ export class SubscriptionFilterDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(300)
-  @Matches(/^[A-Z]{2}$/, { each: true, message: 'each value in countries must be an ISO 3166-1 alpha-2 code in capitals' })
+  // The country codes a project may have: a filter on any other would be kept and never match anything.
+  @IsIn(COUNTRIES, { each: true, message: 'each value in countries must be an ISO 3166-1 alpha-2 country code in capitals, like LA' })
   countries?: string[];
 
   @ApiPropertyOptional({ enum: NOTIFICATION_TYPES, isArray: true, description: 'Only these notification types; empty or absent for all' })
