@@ -8,7 +8,7 @@ import { lockCursor } from './notifier.js';
 
 export const DIGEST_RUN = 'project-digest';
 
-/** Notifications summarised per digest at most; the counts say when there were more. */
+/** Notifications summarised per digest at most; past it, the counts are of the whole period still. */
 const MAX_ENTRIES = 5000;
 
 /**
@@ -55,21 +55,31 @@ export class DigestRun {
       );
       const subscription = locked.rows[0];
       if (!subscription) return { notifications: [], deliveries: [] };
-      const entries = await client.query<{ type: NotificationType; headline: string; time: Date; project: ProjectFacts }>(
-        `SELECT type, headline, time, data->'project' AS project FROM notifications
+      const ofPeriod = `FROM notifications
          WHERE created_at > $1 AND created_at <= $2 AND type <> 'project.digest' AND project_id IS NOT NULL
            AND (cardinality($3::uuid[]) = 0 OR project_id = ANY ($3::uuid[]))
            AND (cardinality($4::text[]) = 0 OR country = ANY ($4::text[]))
-           AND COALESCE((data #>> '{event,recordedAt}')::timestamptz, time) >= $6
-         ORDER BY created_at
-         LIMIT $5`,
-        [subscription.period_start, periodEnd, subscription.project_ids, subscription.countries, MAX_ENTRIES, subscription.created_at],
+           AND COALESCE((data #>> '{event,recordedAt}')::timestamptz, time) >= $5`;
+      const period = [subscription.period_start, periodEnd, subscription.project_ids, subscription.countries, subscription.created_at];
+      const entries = await client.query<{ type: NotificationType; headline: string; time: Date; project: ProjectFacts }>(
+        `SELECT type, headline, time, data->'project' AS project ${ofPeriod} ORDER BY created_at LIMIT $6`,
+        [...period, MAX_ENTRIES],
       );
+      // A period with more than are summarised is still counted whole.
+      const totals =
+        entries.rows.length < MAX_ENTRIES
+          ? undefined
+          : Object.fromEntries(
+              (await client.query<{ type: NotificationType; count: string }>(`SELECT type, count(*) AS count ${ofPeriod} GROUP BY type`, period)).rows.map(
+                (row) => [row.type, Number(row.count)],
+              ),
+            );
       const draft = projectDigest({
         subscriptionId,
         periodStart: subscription.period_start.toISOString(),
         periodEnd: periodEnd.toISOString(),
         entries: entries.rows.map((row) => ({ type: row.type, headline: row.headline, time: row.time.toISOString(), project: row.project })),
+        ...(totals ? { totals } : {}),
       });
       const notifications = draft ? await insertNotifications(client, [draft]) : [];
       const deliveries = await fanOut(client, notifications);

@@ -14,6 +14,28 @@ export interface DigestEntry {
 const HIGHLIGHTS_PER_PROJECT = 10;
 
 /**
+ * Which headlines a project's digest keeps when it has more than fit, most telling first: a change of
+ * status, a milestone reached, a share of a target reached, a milestone overdue, then reschedules (a
+ * milestone moved ten times in a week must not push the bridge reached out of the digest).
+ */
+const HIGHLIGHT_RANK: Record<Exclude<NotificationType, 'project.digest'>, number> = {
+  'project.status_changed': 0,
+  'milestone.reached': 1,
+  'indicator.threshold_reached': 2,
+  'milestone.overdue': 3,
+  'milestone.rescheduled': 4,
+};
+
+/** A project's highlights: the most telling kinds, the latest of a kind first, listed latest first. */
+function highlightsOf(entries: readonly DigestEntry[]): DigestEntry[] {
+  const rank = (entry: DigestEntry) => HIGHLIGHT_RANK[entry.type as keyof typeof HIGHLIGHT_RANK] ?? NOTIFICATION_TYPES.length;
+  return [...entries]
+    .sort((a, b) => rank(a) - rank(b) || b.time.localeCompare(a.time))
+    .slice(0, HIGHLIGHTS_PER_PROJECT)
+    .sort((a, b) => b.time.localeCompare(a.time));
+}
+
+/**
  * `project.digest`: what happened in a subscription's projects over the period, grouped by project,
  * with counts per type and the latest headlines. One per subscription and period; nothing when nothing
  * happened, so a quiet week sends no mail.
@@ -23,6 +45,8 @@ export function projectDigest(input: {
   periodStart: string;
   periodEnd: string;
   entries: readonly DigestEntry[];
+  /** Counts per type of the whole period, when `entries` are only the first of more. */
+  totals?: Partial<Record<NotificationType, number>>;
 }): NotificationDraft | null {
   const entries = input.entries.filter((entry) => entry.type !== 'project.digest');
   if (entries.length === 0) return null;
@@ -40,13 +64,11 @@ export function projectDigest(input: {
     .map(({ project, entries: own }) => ({
       project,
       counts: countByType(own),
-      highlights: [...own]
-        .sort((a, b) => b.time.localeCompare(a.time))
-        .slice(0, HIGHLIGHTS_PER_PROJECT)
-        .map((entry) => ({ type: entry.type, time: entry.time, headline: entry.headline })),
+      highlights: highlightsOf(own).map((entry) => ({ type: entry.type, time: entry.time, headline: entry.headline })),
     }));
   const periodEndDate = input.periodEnd.slice(0, 10);
-  const count = entries.length;
+  const counts = input.totals ?? countByType(entries);
+  const count = Object.values(counts).reduce((sum, n) => sum + (n ?? 0), 0);
   const projectCount = projects.length;
   const names = projects.slice(0, 3).map(({ project }) => projectName(project));
   return {
@@ -65,7 +87,7 @@ export function projectDigest(input: {
       }.`,
       periodStart: input.periodStart,
       periodEnd: input.periodEnd,
-      counts: countByType(entries),
+      counts,
       projects,
     },
   };

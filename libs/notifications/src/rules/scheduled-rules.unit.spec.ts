@@ -62,4 +62,39 @@ describe('project.digest', () => {
       { project: xianglong, counts: { 'project.status_changed': 1 }, highlights: [expect.objectContaining({ headline: 'Xianglong: suspended' })] },
     ]);
   });
+
+  it('counts the whole period from the totals it is given when the entries are only the first of more', () => {
+    const draft = projectDigest({
+      ...period,
+      entries: [{ type: 'milestone.reached', headline: 'Bansuo: bridge', time: '2026-11-17T10:00:00.000Z', project: bansuo }],
+      totals: { 'milestone.reached': 3, 'milestone.rescheduled': 6000 },
+    })!;
+    expect(draft.data.counts).toEqual({ 'milestone.reached': 3, 'milestone.rescheduled': 6000 });
+    expect(draft.headline).toBe('Digest 2026-11-16 to 2026-11-23: 6003 notifications in 1 project');
+  });
+
+  it('keeps a milestone reached and a target share among the highlights of a week of many reschedules', () => {
+    const reschedules = Array.from({ length: 12 }, (_, i) => ({
+      type: 'milestone.rescheduled' as const,
+      headline: `Bansuo: road moved (${i + 1})`,
+      time: `2026-11-22T${String(10 + i).padStart(2, '0')}:00:00.000Z`,
+      project: bansuo,
+    }));
+    const draft = projectDigest({
+      ...period,
+      entries: [
+        { type: 'milestone.reached', headline: 'Bansuo: bridge', time: '2026-11-17T00:00:00.000Z', project: bansuo },
+        { type: 'indicator.threshold_reached', headline: 'Bansuo: 50%', time: '2026-11-16T00:00:00.000Z', project: bansuo },
+        ...reschedules,
+      ],
+    })!;
+    const [own] = draft.data.projects as { counts: object; highlights: { headline: string }[] }[];
+    expect(own!.counts).toEqual({ 'milestone.reached': 1, 'milestone.rescheduled': 12, 'indicator.threshold_reached': 1 });
+    // Ten in all, latest first: the eight latest reschedules, then the two that tell the most.
+    expect(own!.highlights.map((h) => h.headline)).toEqual([
+      ...reschedules.slice(4).reverse().map((r) => r.headline),
+      'Bansuo: bridge',
+      'Bansuo: 50%',
+    ]);
+  });
 });
