@@ -17,7 +17,7 @@ let project: ProjectClient;
 beforeAll(async () => {
   sink = await SmtpSink.start();
   // The digest every two seconds (a cron pattern with seconds), so a test sees periods end.
-  system = await startSystem('notifications_email_e2e', { env: { SMTP_URL: sink.url, DIGEST_SCHEDULE: '*/2 * * * * *' } });
+  system = await startSystem('notifications_email_e2e', { env: { SMTP_URL: sink.url, DIGEST_SCHEDULE: '*/2 * * * * *', PUBLIC_URL: 'https://tracker.example.org/' } });
   db = new pg.Pool({ connectionString: system.env.config.databaseUrl });
   db.on('error', () => undefined);
   manager = await createKey(system, 'manager');
@@ -52,6 +52,8 @@ describe('e-mail', () => {
     expect(parsed.text).toContain('milestone "Cattle <handover> & training" reached on 2018-06-28');
     expect(parsed.text).toContain('Evidence: Handover record signed by 40 households');
     expect(parsed.text).toContain(`DELETE /subscriptions/${subscriptionId}`);
+    // PUBLIC_URL, its trailing slash dropped: the project in the dashboard.
+    expect(parsed.text).toContain(`Open: https://tracker.example.org/dashboard#project=${project.id}`);
     expect(parsed.html).toContain('Cattle &lt;handover&gt; &amp; training');
     expect(parsed.html).not.toContain('<handover>');
     const notificationId = parsed.headers.get('x-project-tracker-notification') as string;

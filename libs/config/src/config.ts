@@ -71,6 +71,11 @@ export interface NotificationsConfig {
   smtpUrl: string;
   /** The From header of notification e-mails. */
   mailFrom: string;
+  /**
+   * Where people reach this deployment (`https://tracker.example.org`, no trailing slash), for links in
+   * e-mails to the dashboard; none when PUBLIC_URL is not set.
+   */
+  publicUrl?: string;
   /** How often the feed is polled besides the NOTIFY wake-up, in milliseconds. */
   pollIntervalMs: number;
   /** How often overdue milestones are looked for, in milliseconds (at most a minute). */
@@ -356,6 +361,11 @@ function readNotificationsConfig(
     problems.push(`MAIL_FROM must be an address, optionally with a name: "Name <user@host>" (got "${mailFrom}")`);
   }
 
+  const publicUrl = env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : undefined;
+  if (publicUrl !== undefined && !(isUrlWithProtocol(publicUrl, ['http:', 'https:']) && /^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(publicUrl))) {
+    problems.push(`PUBLIC_URL must be an http(s) URL without query or fragment, like https://tracker.example.org (got "${redact(env.PUBLIC_URL!)}")`);
+  }
+
   // At most a minute: notifications whose announcement was lost wait this long; the waker's timer (five
   // of these) must also stay far below the 2^31 ms past which Node fires a timer at once.
   const pollIntervalMs = Number(read('NOTIFIER_POLL_INTERVAL_MS'));
@@ -382,6 +392,7 @@ function readNotificationsConfig(
     secretsKey: secretsKey ?? DEVELOPMENT_SECRETS_KEY,
     smtpUrl,
     mailFrom,
+    ...(publicUrl !== undefined ? { publicUrl } : {}),
     pollIntervalMs,
     overdueScanIntervalMs,
     digestSchedule,

@@ -80,6 +80,7 @@ describe('loadConfig', () => {
         SECRETS_KEY: 'short',
         SMTP_URL: 'http://mail',
         MAIL_FROM: 'nobody',
+        PUBLIC_URL: 'tracker.example.org',
         OVERDUE_SCAN_INTERVAL_MS: '3600000',
         DIGEST_SCHEDULE: 'every monday',
       });
@@ -95,9 +96,17 @@ describe('loadConfig', () => {
       'SECRETS_KEY',
       'SMTP_URL',
       'MAIL_FROM',
+      'PUBLIC_URL',
       'OVERDUE_SCAN_INTERVAL_MS',
       'DIGEST_SCHEDULE',
     ]);
+  });
+
+  it('takes PUBLIC_URL as where people reach the deployment, without a trailing slash, and none by default', () => {
+    expect(loadConfig({}).notifications.publicUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://tracker.example.org/' }).notifications.publicUrl).toBe('https://tracker.example.org');
+    expect(loadConfig({ PUBLIC_URL: 'https://example.org/tracker' }).notifications.publicUrl).toBe('https://example.org/tracker');
+    expect(() => loadConfig({ PUBLIC_URL: 'https://tracker.example.org/?x=1' })).toThrow(/PUBLIC_URL must be an http\(s\) URL/);
   });
 
   it('requires SECRETS_KEY in production', () => {

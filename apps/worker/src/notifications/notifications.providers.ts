@@ -28,7 +28,12 @@ export const notificationProviders: Provider[] = [
     provide: EMAIL_CHANNEL,
     inject: [APP_CONFIG],
     useFactory: (config: AppConfig) =>
-      new EmailChannel({ smtpUrl: config.notifications.smtpUrl, from: config.notifications.mailFrom, timeoutMs: config.notifications.webhookTimeoutMs }),
+      new EmailChannel({
+        smtpUrl: config.notifications.smtpUrl,
+        from: config.notifications.mailFrom,
+        timeoutMs: config.notifications.webhookTimeoutMs,
+        publicUrl: config.notifications.publicUrl,
+      }),
   },
   {
     provide: DeliveryRunner,

@@ -9,6 +9,8 @@ export interface EmailChannelOptions {
   from: string;
   /** Bound of each SMTP stage (connect, greeting, each command). */
   timeoutMs: number;
+  /** Where people reach the deployment, for links to the dashboard (none without it). */
+  publicUrl?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export class EmailChannel implements NotificationChannel {
 
   async send(notification: StoredNotification, target: DeliveryTarget): Promise<DeliveryOutcome> {
     if (!target.target) throw new Error(`Subscription ${target.subscriptionId} has no e-mail address`);
-    const message = renderEmail(notification, target.subscriptionId);
+    const message = renderEmail(notification, target.subscriptionId, this.options.publicUrl);
     const started = performance.now();
     try {
       const info = await this.transport.sendMail({
