@@ -91,6 +91,20 @@ describe('rules', () => {
     expect(rescheduled.data.milestone).toMatchObject({ id: bridge, previousDueDate: '2019-01-31', dueDate: '2019-04-30', reason: 'Rainy season' });
   });
 
+  it('announces a milestone waived, saying whether it was overdue, so one announced overdue is known settled', async () => {
+    const road = await project.planMilestone('Road paved', '2018-10-01');
+    const school = await project.planMilestone('School roof', '2199-12-31');
+    await project.post(`/milestones/${road}/waive`, { reason: 'The province paved it' });
+    await project.post(`/milestones/${school}/waive`, { reason: 'Another donor took it on' });
+    const waived = await settledInbox(manager, 'milestone.waived');
+    expect(waived).toHaveLength(2);
+    const byId = Object.fromEntries(waived.map((item) => [item.data.milestone.id, item]));
+    expect(byId[road]!.data.milestone).toMatchObject({ title: 'Road paved', dueDate: '2018-10-01', wasOverdue: true, reason: 'The province paved it' });
+    expect(byId[road]!.data.summary).toMatch(/milestone "Road paved" \(due 2018-10-01, overdue\) waived; it will not be reached\. Reason: The province paved it$/);
+    expect(byId[school]!.data.milestone).toMatchObject({ dueDate: '2199-12-31', wasOverdue: false });
+    expect(byId[school]!.subject).toBe(`milestones/${school}`);
+  });
+
   it('66 of a 120 target (baseline 0) announces 25% and 50%, not 75%; each threshold once', async () => {
     const indicator = await project.defineIndicator('Cattle distributed', 0, 120);
     const first = await project.measure(indicator, 66, '2018-06-30');

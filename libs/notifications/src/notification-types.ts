@@ -6,6 +6,7 @@ export const NOTIFICATION_TYPES = [
   'project.status_changed',
   'milestone.reached',
   'milestone.rescheduled',
+  'milestone.waived',
   'milestone.overdue',
   'indicator.threshold_reached',
   'project.digest',

@@ -103,6 +103,13 @@ function detailsOf(notification: StoredNotification, publicUrl?: string): Detail
         ['Now due', data.milestone.dueDate],
         ['Reason', data.milestone.reason],
       ];
+    case 'milestone.waived':
+      return [
+        ...project,
+        ['Milestone', data.milestone.title],
+        ['Was due', data.milestone.dueDate + (data.milestone.wasOverdue ? ' (overdue)' : '')],
+        ['Reason', data.milestone.reason],
+      ];
     case 'milestone.overdue':
       return [
         ...project,

@@ -3,6 +3,7 @@ import type { NotificationDraft } from '../notification.js';
 import { type AnnouncedThresholds, indicatorThresholdReached } from './indicator-threshold-reached.rule.js';
 import { milestoneReached } from './milestone-reached.rule.js';
 import { milestoneRescheduled } from './milestone-rescheduled.rule.js';
+import { milestoneWaived } from './milestone-waived.rule.js';
 import type { StoredProjectEvent } from './project-facts.js';
 import { projectStatusChanged } from './project-status-changed.rule.js';
 
@@ -42,6 +43,8 @@ export function notificationsFor(
       return only(milestoneReached(event, before, after));
     case 'MilestoneRescheduled':
       return only(milestoneRescheduled(event, after));
+    case 'MilestoneWaived':
+      return only(milestoneWaived(event, before, after));
     case 'MeasurementRecorded':
     case 'MeasurementCorrected':
     case 'IndicatorTargetRevised': {
@@ -50,7 +53,6 @@ export function notificationsFor(
     }
     case 'ComponentAdded':
     case 'MilestonePlanned':
-    case 'MilestoneWaived':
     case 'IndicatorDefined':
       return only([]);
     default: {

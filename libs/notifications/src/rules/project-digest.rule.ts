@@ -15,7 +15,7 @@ const HIGHLIGHTS_PER_PROJECT = 10;
 
 /**
  * Which headlines a project's digest keeps when it has more than fit, most telling first: a change of
- * status, a milestone reached, a share of a target reached, a milestone overdue, then reschedules (a
+ * status, a milestone reached, a share of a target reached, a milestone overdue or waived, then reschedules (a
  * milestone moved ten times in a week must not push the bridge reached out of the digest).
  */
 const HIGHLIGHT_RANK: Record<Exclude<NotificationType, 'project.digest'>, number> = {
@@ -23,7 +23,8 @@ const HIGHLIGHT_RANK: Record<Exclude<NotificationType, 'project.digest'>, number
   'milestone.reached': 1,
   'indicator.threshold_reached': 2,
   'milestone.overdue': 3,
-  'milestone.rescheduled': 4,
+  'milestone.waived': 4,
+  'milestone.rescheduled': 5,
 };
 
 /** A project's highlights: the most telling kinds, the latest of a kind first, listed latest first. */
