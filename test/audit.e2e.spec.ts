@@ -139,6 +139,18 @@ describe('history', () => {
 
     const bad = await system.http.get(`/projects/${id}/events?types=Nope&from=yesterday`).set(auth(auditor)).expect(400);
     expect(bad.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['from', 'types']);
+    // A range that ends before it starts is a mistake, not a range with nothing in it, on the stream and the feed.
+    for (const [query, field] of [
+      ['from=2027-01-01&to=2026-01-01', 'to'],
+      ['occurredFrom=2018-01-02&occurredTo=2018-01-01', 'occurredTo'],
+    ]) {
+      for (const path of [`/projects/${id}/events?${query}`, `/events?${query}`]) {
+        const backwards = await system.http.get(path).set(auth(auditor)).expect(400);
+        expect(backwards.body.errors).toEqual([{ field, message: `must not be before ${field === 'to' ? 'from' : 'occurredFrom'}` }]);
+      }
+    }
+    // One day is a range: from and to the same date.
+    await system.http.get(`/projects/${id}/events?from=2026-01-01&to=2026-01-01`).set(auth(auditor)).expect(200);
   });
 
   it('keeps the global feed ordered and complete while many projects write at once', async () => {

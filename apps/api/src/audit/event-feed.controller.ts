@@ -4,7 +4,7 @@ import { FEED_START, PostgresEventStore } from '@app/event-store';
 import { Roles } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
 import { Audited } from './access-log.interceptor.js';
-import { FeedQueryDto, toInstant } from './dto/audit-queries.dto.js';
+import { eventFilterOf, FeedQueryDto } from './dto/audit-queries.dto.js';
 
 /** The global feed of every project's events, for auditors, admins and integrations (manager keys). */
 @ApiTags('audit')
@@ -35,13 +35,7 @@ export class EventFeedController {
       ]);
     }
     const limit = query.limit ?? 100;
-    const items = await this.store.readAll(cursor, limit, {
-      types: query.types,
-      recordedFrom: query.from && toInstant(query.from, 'start'),
-      recordedTo: query.to && toInstant(query.to, 'end'),
-      occurredFrom: query.occurredFrom && toInstant(query.occurredFrom, 'start'),
-      occurredTo: query.occurredTo && toInstant(query.occurredTo, 'end'),
-    });
+    const items = await this.store.readAll(cursor, limit, eventFilterOf(query));
     return { items, next: items.at(-1)?.position ?? after, count: items.length };
   }
 }

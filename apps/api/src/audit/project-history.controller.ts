@@ -8,7 +8,7 @@ import { CurrentActor } from '../auth/auth.decorators.js';
 import { assertMayRead } from '../auth/project-access.js';
 import { noQuery } from '../common/no-query.pipe.js';
 import { Audited } from './access-log.interceptor.js';
-import { DiffQueryDto, ProjectEventsQueryDto, StateQueryDto, toInstant } from './dto/audit-queries.dto.js';
+import { DiffQueryDto, eventFilterOf, ProjectEventsQueryDto, StateQueryDto } from './dto/audit-queries.dto.js';
 import { exportLine } from './ndjson-export.js';
 import { projectIdPipe } from './project-id.pipe.js';
 import { ProjectHistoryService } from './project-history.service.js';
@@ -45,11 +45,7 @@ export class ProjectHistoryController {
     const events = await this.store.readStream(id, {
       fromVersion,
       limit,
-      types: query.types,
-      recordedFrom: query.from && toInstant(query.from, 'start'),
-      recordedTo: query.to && toInstant(query.to, 'end'),
-      occurredFrom: query.occurredFrom && toInstant(query.occurredFrom, 'start'),
-      occurredTo: query.occurredTo && toInstant(query.occurredTo, 'end'),
+      ...eventFilterOf(query),
     });
     const last = events.at(-1)?.version;
     return {

@@ -2,6 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsInt, IsOptional, Matches, Max, Min, registerDecorator, type ValidationOptions } from 'class-validator';
 import { PROJECT_EVENT_TYPES } from '@app/domain';
+import type { EventFilter } from '@app/event-store';
+import { ProblemException } from '../../common/problem.js';
 import { isInstant as isDateTime, isRealDate, MAX_COUNTER, MAX_VERSION } from '../../common/validation.js';
 
 /**
@@ -156,4 +158,37 @@ export class AccessLogQueryDto {
   @ApiPropertyOptional({ example: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: 'projectId must be a UUID' }) projectId?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: 'keyId must be a UUID' }) keyId?: string;
+}
+
+/** The filters of an event read, as a query gives them. */
+interface EventFilterQuery {
+  types?: string[];
+  from?: string;
+  to?: string;
+  occurredFrom?: string;
+  occurredTo?: string;
+}
+
+/**
+ * The event store's filter of a query, its bounds as instants. A range that ends before it starts is
+ * refused (400, naming its end), as `/diff` refuses one: it can only be a mistake, and an empty answer
+ * would say there were no such events.
+ */
+export function eventFilterOf(query: EventFilterQuery): EventFilter {
+  const filter: EventFilter = {
+    types: query.types,
+    recordedFrom: query.from && toInstant(query.from, 'start'),
+    recordedTo: query.to && toInstant(query.to, 'end'),
+    occurredFrom: query.occurredFrom && toInstant(query.occurredFrom, 'start'),
+    occurredTo: query.occurredTo && toInstant(query.occurredTo, 'end'),
+  };
+  refuseBackwards(filter.recordedFrom, filter.recordedTo, 'from', 'to');
+  refuseBackwards(filter.occurredFrom, filter.occurredTo, 'occurredFrom', 'occurredTo');
+  return filter;
+}
+
+function refuseBackwards(start: string | undefined, end: string | undefined, startName: string, endName: string): void {
+  if (start === undefined || end === undefined || Date.parse(end) >= Date.parse(start)) return;
+  const message = `must not be before ${startName}`;
+  throw new ProblemException(400, 'REQUEST.INVALID', 'Bad Request', `The request is invalid: ${endName} ${message}.`, [{ field: endName, message }]);
 }
