@@ -256,8 +256,11 @@ describe('time travel', () => {
     await post(id, `/indicators/${indicatorId}/measurements`, { value: 66, date: isoDate(-30) }).expect(201);
     await post(id, `/indicators/${indicatorId}/measurements`, { value: 90, date: isoDate(-2) }).expect(201);
 
-    const state = async (day: string) => (await system.http.get(`/projects/${id}/state?at=${day}&basis=occurred`).set(auth(auditor)).expect(200)).body.state;
+    const asOf = async (day: string) => (await system.http.get(`/projects/${id}/state?at=${day}&basis=occurred`).set(auth(auditor)).expect(200)).body;
+    const state = async (day: string) => (await asOf(day)).state;
     const weekAgo = await state(isoDate(-7));
+    // The latest business date folded by then: the measurement of a month ago, not the indicator entered today.
+    expect((await asOf(isoDate(-7))).asOf.occurredAt).toBe(`${isoDate(-30)}T00:00:00.000Z`);
     expect(weekAgo.indicators[indicatorId].measurements.map((m: { value: number }) => m.value)).toEqual([66]);
     // A part no fact of that time needs is not in it: the milestone and the other indicator were entered today.
     expect(weekAgo.milestones).toEqual({});

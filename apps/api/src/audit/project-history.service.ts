@@ -89,6 +89,10 @@ export class ProjectHistoryService {
     const events = eventsOccurredBy(dated, at).map(({ event }) => event);
     const { state } = this.handler.fold(events);
     const last = events.at(-1)!;
+    // Not a prefix of the stream: the latest of what was folded is not the last event's. The parts brought
+    // in for the facts (recorded later, occurring when recorded) do not move the business date past `at`.
+    const latest = (times: string[]) => times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+    const occurred = events.map((event) => event.metadata.occurredAt).filter((time) => Date.parse(time) <= Date.parse(at));
     return {
       projectId,
       asOf: {
@@ -96,8 +100,8 @@ export class ProjectHistoryService {
         version: last.version,
         currentVersion,
         at,
-        recordedAt: last.metadata.recordedAt,
-        occurredAt: last.metadata.occurredAt,
+        recordedAt: latest(events.map((event) => event.metadata.recordedAt)),
+        occurredAt: latest(occurred),
         eventsFolded: events.length,
       },
       state,
