@@ -276,11 +276,11 @@ describe('actual dates', () => {
     const id = await propose();
     const post = (path: string, body: object = {}) => system.http.post(`/projects/${id}${path}`).set(auth(manager)).send(body);
     for (const [path, body] of steps) await post(path, body).expect((response) => expect(response.status).toBeLessThan(300));
-    const refused = async (path: string, body: object, code: string) => {
+    const refused = async (path: string, body: object, code: string, field = 'date') => {
       const before = await eventCount(id);
       const response = await post(path, body).expect(400);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(response.body).toMatchObject({ status: 400, code, errors: [expect.objectContaining({ field: 'date' })] });
+      expect(response.body).toMatchObject({ status: 400, code, errors: [expect.objectContaining({ field })] });
       expect(response.body.detail).toEqual(expect.any(String));
       expect(await eventCount(id)).toBe(before);
       return response.body as { detail: string };
@@ -306,6 +306,15 @@ describe('actual dates', () => {
     await suspended.post('/finalise', { date: '2025-10-01' }).expect(200);
     await suspended.refused('/close', { date: '2025-09-30' }, 'PROJECT.INVALID_DATES');
     await suspended.post('/close', { date: '2025-10-01' }).expect(200);
+  });
+
+  it("refuses an indicator's target dated before its baseline (400 on target.date), at definition and at revision", async () => {
+    const { post, refused } = await project();
+    const indicator = { title: 'Cattle', unit: 'head', measure: 1, resultLevel: 1 };
+    await refused('/indicators', { ...indicator, baseline: { value: 0, date: '2020-01-01' }, target: { value: 120, date: '2019-01-01' } }, 'PROJECT.INVALID_DATES', 'target.date');
+    const defined = (await post('/indicators', { ...indicator, baseline: { value: 0, date: '2020-01-01' }, target: { value: 120, date: '2020-01-01' } }).expect(201)).body;
+    await refused(`/indicators/${defined.indicatorId}/target`, { target: { value: 150, date: '2019-12-31' }, reason: 'More funding' }, 'PROJECT.INVALID_DATES', 'target.date');
+    await post(`/indicators/${defined.indicatorId}/target`, { target: { value: 150, date: '2021-12-31' }, reason: 'More funding' }).expect(200);
   });
 
   it('refuses an actual date after today in UTC+14 (400), storing nothing, and takes one up to it', async () => {

@@ -2,12 +2,15 @@ import { describe, expect, it } from '@jest/globals';
 
 import {
   ComponentNotFound,
+  DatesOutOfOrder,
   DuplicateId,
   IndicatorNotFound,
   InvalidInput,
   ProjectIsFinal,
   ReasonRequired,
 } from './project.errors.js';
+import type { ProjectCommand } from './project.commands.js';
+import type { DatedValue } from './project.values.js';
 import { given } from './testing/given-when-then.js';
 import {
   FINAL_STATUSES,
@@ -125,6 +128,33 @@ describe('DefineIndicator', () => {
       .thenThrows(InvalidInput, 'INDICATOR.TARGET_EQUALS_BASELINE', ['target.value']);
   });
 
+  describe('dates', () => {
+    const defineTrained = (baseline: DatedValue, target: DatedValue): ProjectCommand => ({
+      type: 'DefineIndicator',
+      data: { indicatorId: 'ind-trained', title: 'People trained', unit: 'people', measure: 1, resultLevel: 1, baseline, target },
+    });
+
+    it('refuses a target dated before its baseline, naming target.date', () => {
+      const error = given(projectProposed)
+        .when(defineTrained({ value: 0, date: '2020-01-01' }, { value: 200, date: '2019-01-01' }))
+        .thenThrows(DatesOutOfOrder, 'PROJECT.INVALID_DATES', ['target.date']);
+      expect(error.message).toBe('The target date 2019-01-01 is before the baseline date 2020-01-01.');
+    });
+
+    it.each<[string, DatedValue, DatedValue]>([
+      ['a target dated on its baseline day', { value: 0, date: '2020-01-01' }, { value: 200, date: '2020-01-01' }],
+      ['an undated baseline', { value: 0 }, { value: 200, date: '2019-01-01' }],
+      ['an undated target', { value: 0, date: '2020-01-01' }, { value: 200 }],
+    ])('takes %s', (_case, baseline, target) => {
+      given(projectProposed)
+        .when(defineTrained(baseline, target))
+        .then({
+          type: 'IndicatorDefined',
+          data: { projectId: PROJECT_ID, indicatorId: 'ind-trained', title: 'People trained', unit: 'people', measure: 1, resultLevel: 1, baseline, target },
+        });
+    });
+  });
+
   it.each(FINAL_STATUSES)('refuses an indicator on a %s project', (status) => {
     given(...historyWithContentIn(status))
       .when({
@@ -205,6 +235,16 @@ describe('ReviseIndicatorTarget', () => {
         data: { indicatorId: 'ind-cattle', target: { value: 0 }, reason: 'None.' },
       })
       .thenThrows(InvalidInput, 'INDICATOR.TARGET_EQUALS_BASELINE', ['target.value']);
+  });
+
+  it('refuses a target dated before the baseline, naming target.date', () => {
+    const error = given(...historyWithContentIn('implementation'))
+      .when({
+        type: 'ReviseIndicatorTarget',
+        data: { indicatorId: 'ind-cattle', target: { value: 150, date: '2016-12-31' }, reason: 'Extra funding.' },
+      })
+      .thenThrows(DatesOutOfOrder, 'PROJECT.INVALID_DATES', ['target.date']);
+    expect(error.message).toBe('The target date 2016-12-31 is before the baseline date 2017-01-01.');
   });
 
   it('refuses a blank reason', () => {

@@ -15,6 +15,7 @@ import type {
 import {
   ComponentNotFound,
   DateInFuture,
+  DatesOutOfOrder,
   DuplicateId,
   IndicatorNotFound,
   InvalidInput,
@@ -240,11 +241,7 @@ function proposeProject(command: ProposeProject, state: ProjectState): ProjectEv
   if (state.status !== 'none') throw new ProjectAlreadyExists(state.projectId);
   requireWholePoint(data.location);
   if (data.plannedStart !== undefined && data.plannedEnd !== undefined && data.plannedEnd < data.plannedStart) {
-    throw new InvalidInput(
-      'PROJECT.INVALID_DATES',
-      `The planned end date ${data.plannedEnd} is before the planned start date ${data.plannedStart}.`,
-      ['plannedEnd'],
-    );
+    throw new DatesOutOfOrder(`The planned end date ${data.plannedEnd} is before the planned start date ${data.plannedStart}.`, 'plannedEnd');
   }
   return [
     {
@@ -373,11 +370,19 @@ function requireTargetAwayFromBaseline(baseline: DatedValue, target: DatedValue)
   }
 }
 
+/** A target is what the indicator should reach from its baseline, so it cannot be dated before it. */
+function requireTargetNotBeforeBaseline(baseline: DatedValue, target: DatedValue): void {
+  if (baseline.date !== undefined && target.date !== undefined && target.date < baseline.date) {
+    throw new DatesOutOfOrder(`The target date ${target.date} is before the baseline date ${baseline.date}.`, 'target.date');
+  }
+}
+
 function defineIndicator(command: DefineIndicator, project: OpenProject): ProjectEvent[] {
   const { indicatorId, title, unit, measure, resultLevel, baseline, target, componentId, description } = command.data;
   if (entryOf(project.indicators, indicatorId) !== undefined) throw new DuplicateId('indicator', indicatorId);
   requireComponent(project, componentId);
   requireTargetAwayFromBaseline(baseline, target);
+  requireTargetNotBeforeBaseline(baseline, target);
   return [
     {
       type: 'IndicatorDefined',
@@ -408,6 +413,7 @@ function reviseIndicatorTarget(command: ReviseIndicatorTarget, project: OpenProj
   const indicator = existingIndicator(project, indicatorId);
   const reason = requiredReason(command.data.reason, 'revise the target of', 'an indicator');
   requireTargetAwayFromBaseline(indicator.baseline, target);
+  requireTargetNotBeforeBaseline(indicator.baseline, target);
   return [
     {
       type: 'IndicatorTargetRevised',

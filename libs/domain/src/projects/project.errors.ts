@@ -112,6 +112,17 @@ export class LifecycleDateOutOfOrder extends InvalidInput {
   }
 }
 
+/**
+ * Two dates of one thing in the wrong order: a planned end before the planned start, an indicator's
+ * target dated before its baseline. `field` names the later date, the one at fault. Same code as the
+ * other contradictory dates.
+ */
+export class DatesOutOfOrder extends InvalidInput {
+  constructor(message: string, field: string) {
+    super('PROJECT.INVALID_DATES', message, [field]);
+  }
+}
+
 export class ComponentNotFound extends DomainError {
   constructor(componentId: string) {
     super('COMPONENT.NOT_FOUND', 'not_found', `Component ${componentId} does not exist in this project.`, [
