@@ -11,6 +11,7 @@ import { EventsAsWritten } from './migrations/migration-2026-12-03-events-as-wri
 import { SnapshotsAsWritten } from './migrations/migration-2026-12-03-snapshots-as-written.js';
 import { IdempotentAnswers } from './migrations/migration-2026-12-03-idempotent-answers.js';
 import { CancelledActualEnd } from './migrations/migration-2026-12-03-cancelled-actual-end.js';
+import { CorrectionsRankAsOriginal } from './migrations/migration-2026-12-04-corrections-rank-as-original.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
 export const MIGRATIONS = [
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   { name: 'migration-2026-12-03-snapshots-as-written', class: SnapshotsAsWritten },
   { name: 'migration-2026-12-03-idempotent-answers', class: IdempotentAnswers },
   { name: 'migration-2026-12-03-cancelled-actual-end', class: CancelledActualEnd },
+  { name: 'migration-2026-12-04-corrections-rank-as-original', class: CorrectionsRankAsOriginal },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -416,6 +416,26 @@ describe('latestActual', () => {
     expect(latestActual(indicator)?.measurementId).toBe('msr-3');
   });
 
+  it('ranks a correction where the measurement it replaces ranked: correcting an older one does not make it the latest', () => {
+    const indicator = cattleIndicatorAfter(
+      measurement('msr-1', -3, '2020-06-30'),
+      measurement('msr-2', 12.5, '2020-06-30'),
+      correction('msr-3', 'msr-1', 3, '2020-06-30'),
+    );
+    expect(latestActual(indicator)?.measurementId).toBe('msr-2');
+  });
+
+  it('ranks a correction of a correction by the recording the chain began with', () => {
+    const indicator = cattleIndicatorAfter(
+      measurement('msr-1', 60, '2018-03-31'),
+      measurement('msr-2', 70, '2018-06-30'),
+      correction('msr-3', 'msr-2', 71, '2018-06-30'),
+      correction('msr-4', 'msr-1', 62, '2018-06-30'),
+      correction('msr-5', 'msr-4', 63, '2018-06-30'),
+    );
+    expect(latestActual(indicator)?.measurementId).toBe('msr-3');
+  });
+
   it('moves back to an earlier date when the latest measurement is corrected to it', () => {
     const indicator = cattleIndicatorAfter(
       measurement('msr-1', 60, '2018-03-31'),

@@ -188,13 +188,47 @@ export function currentMeasurements(indicator: Indicator): Measurement[] {
   return indicator.measurements.filter((measurement) => measurement.supersededBy === undefined);
 }
 
-/** The current measurement with the latest date; of two on the same date, the one recorded later. */
+/**
+ * The current measurement with the latest date; of two on the same date, the one recorded later. A
+ * correction ranks where the measurement it replaces ranked: by when the original recording it
+ * ultimately corrects was recorded, not by when the correction was (correcting an older count does not
+ * make it the latest). The read model's fold (project-detail.rows.ts, `isLater`) ranks alike.
+ */
 export function latestActual(indicator: Indicator): Measurement | null {
+  const { measurements } = indicator;
   let latest: Measurement | null = null;
-  for (const measurement of currentMeasurements(indicator)) {
-    if (latest === null || measurement.date >= latest.date) latest = measurement;
+  let latestRank = -1;
+  let positions: Map<string, number> | undefined;
+  for (let index = 0; index < measurements.length; index++) {
+    const measurement = measurements[index]!;
+    if (measurement.supersededBy !== undefined || (latest !== null && measurement.date < latest.date)) continue;
+    let rank = index;
+    if (measurement.correctsMeasurementId !== undefined) {
+      positions ??= new Map(measurements.map((each, position) => [each.measurementId, position]));
+      rank = originalPosition(measurements, positions, index);
+    }
+    if (latest === null || measurement.date > latest.date || rank > latestRank) {
+      latest = measurement;
+      latestRank = rank;
+    }
   }
   return latest;
+}
+
+/**
+ * Where, among `measurements` (in the order recorded), the recording stands that the correction at
+ * `index` ultimately corrects, following the chain of corrections back. A state that does not hold the
+ * whole chain (the notifier keeps only each indicator's latest actual) ranks from the earliest it holds.
+ */
+function originalPosition(measurements: readonly Measurement[], positions: ReadonlyMap<string, number>, index: number): number {
+  let position = index;
+  for (let corrects = measurements[index]!.correctsMeasurementId; corrects !== undefined; ) {
+    const found = positions.get(corrects);
+    if (found === undefined) break;
+    position = found;
+    corrects = measurements[found]!.correctsMeasurementId;
+  }
+  return position;
 }
 
 /**

@@ -7,8 +7,9 @@ import { latestActual, type ProjectEvent, type ProjectState } from '@app/domain'
  * each batch that touches the project.
  *
  * `evolve` on the cut state still gives the right latest actual after a new measurement (compared with the
- * one kept) and after a correction of any other measurement (the one kept still stands); only a
- * correction of the kept one needs the others: see `needsWholeState`.
+ * one kept) and after a correction of any other measurement dated on another day than the one kept (the
+ * one kept still stands, or the correction is later). A correction of the kept one, or one on the kept
+ * one's day (which ranks by the recording it corrects, not held), needs the others: see `needsWholeState`.
  */
 export function rememberedState(state: ProjectState): ProjectState {
   if (state.status === 'none') return state;
@@ -23,12 +24,14 @@ export function rememberedState(state: ProjectState): ProjectState {
 }
 
 /**
- * Whether `event` corrects the measurement a remembered state kept for its indicator: the next latest
- * actual is then among the measurements it dropped, and the state must be folded again from the stream.
+ * Whether `event` is a correction the remembered state cannot rank: one of the measurement it kept for its
+ * indicator (the next latest actual is then among the measurements it dropped), or one dated on the kept
+ * one's day (it ranks against the kept one by when the recording it corrects was recorded, and that
+ * recording was dropped). The state must then be folded again from the stream.
  */
 export function needsWholeState(remembered: ProjectState, event: Pick<ProjectEvent, 'type' | 'data'>): boolean {
   if (event.type !== 'MeasurementCorrected' || remembered.status === 'none') return false;
-  const { indicatorId, correctsMeasurementId } = (event as Extract<ProjectEvent, { type: 'MeasurementCorrected' }>).data;
+  const { indicatorId, correctsMeasurementId, date } = (event as Extract<ProjectEvent, { type: 'MeasurementCorrected' }>).data;
   const indicator = Object.hasOwn(remembered.indicators, indicatorId) ? remembered.indicators[indicatorId] : undefined;
-  return indicator?.measurements.some((measurement) => measurement.measurementId === correctsMeasurementId) ?? false;
+  return indicator?.measurements.some((measurement) => measurement.measurementId === correctsMeasurementId || measurement.date === date) ?? false;
 }

@@ -39,6 +39,9 @@ const history: ProjectEvent[] = [
   corrected('c3', 'c2', 35, '2018-03-31'), // the latest corrected again, back to an earlier date: m4
   measured('m5', 90, '2018-01-31'), // earlier than the latest: progress unchanged
   corrected('c4', 'm3', 100, '2018-05-31'), // not the latest, corrected to a later date: it becomes the latest
+  measured('m6', 70, '2018-05-31'), // same date as c4, recorded after m3 (which c4 corrects): the latest
+  corrected('c5', 'm5', 95, '2018-05-31'), // m5, recorded before m6, corrected to m6's date: m6 stays the latest
+  corrected('c6', 'm6', 71, '2018-05-31'), // the latest corrected on its own date: c6
 ];
 
 /** The notifier's way: the remembered state, folded again from the history when `needsWholeState` says so. */
@@ -104,7 +107,7 @@ describe('the state the notifier remembers', () => {
     expect(remembered.drafts.length).toBeGreaterThan(0);
   });
 
-  it('asks for the whole state only when a correction names the measurement it kept', () => {
-    expect(replayRemembered(history).refolds).toBe(2);
+  it('asks for the whole state only when a correction names the measurement it kept or is dated on its day', () => {
+    expect(replayRemembered(history).refolds).toBe(4);
   });
 });

@@ -100,6 +100,8 @@ export const MeasurementView = defineEntity({
     correctionReason: p.text().nullable(),
     supersededBy: p.uuid().nullable(),
     recordedVersion: p.integer(),
+    /** Of the recording this measurement ultimately corrects (its own for a recording): ranks the latest actual. */
+    originalVersion: p.integer(),
   },
 });
 

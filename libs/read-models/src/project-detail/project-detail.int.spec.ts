@@ -8,6 +8,7 @@ import { createProjectCommandHandler, PostgresEventStore } from '@app/event-stor
 import { metadata, newEvent } from '../../../event-store/src/testing/project-streams.js';
 import { SEED_PROJECTS, seedProjects } from '../../../../seeds/index.js';
 import { createTestEnvironment, type TestEnvironment } from '../../../../test/support/test-environment.js';
+import { CorrectionsRankAsOriginal } from '../../../database/src/migrations/migration-2026-12-04-corrections-rank-as-original.js';
 import { ProjectDetailReader } from './project-detail.reader.js';
 import { ProjectDetailSync } from './project-detail.sync.js';
 
@@ -120,6 +121,44 @@ describe('project detail projection', () => {
       { id: second, value: 20, date: '2018-06-30', periodStart: null, disaggregation: null, note: null, correctsMeasurementId: null, correctionReason: null, supersededBy: null },
       { id: correction, value: 13, date: '2018-03-31', periodStart: null, disaggregation: null, note: null, correctsMeasurementId: first, correctionReason: 'One household counted twice', supersededBy: null },
     ]);
+  });
+
+  it('ranks a correction where the measurement it replaces ranked, as the domain does, and the migration mends views folded before', async () => {
+    const projectId = randomUUID();
+    const handler = createProjectCommandHandler(store);
+    const indicatorId = 'b3c7d2ef-0000-4000-8000-000000000001';
+    const run = (command: Parameters<typeof handler.handle>[1]) => handler.handle(projectId, command, { metadata: metadata() });
+    await run({
+      type: 'ProposeProject',
+      data: { projectId, code: `INCOME-${projectId.slice(0, 8)}`, title: 'Weaving group', description: 'Twelve weavers', country: 'LA', location: { village: 'Xianglong' }, sector: '32163', participatingOrganisations: [{ name: 'Agency', role: 1 }] },
+    });
+    await run({ type: 'ApproveProject', data: { date: '2017-08-20' } });
+    await run({ type: 'StartProject', data: { date: '2017-09-15' } });
+    await run({ type: 'DefineIndicator', data: { indicatorId, title: 'Income change', unit: 'USD', measure: 1, resultLevel: 2, baseline: { value: 0 }, target: { value: 50 } } });
+    const older = 'b3c7d2ef-0000-4000-8000-000000000002';
+    await run({ type: 'RecordMeasurement', data: { indicatorId, measurementId: older, value: -3, date: '2020-06-30' } });
+    await new ProjectDetailSync(pool).sync(projectId);
+    await run({ type: 'RecordMeasurement', data: { indicatorId, measurementId: 'b3c7d2ef-0000-4000-8000-000000000003', value: 12.5, date: '2020-06-30' } });
+    await run({ type: 'CorrectMeasurement', data: { indicatorId, measurementId: 'b3c7d2ef-0000-4000-8000-000000000004', correctsMeasurementId: older, value: 3, reason: 'Sign typed wrongly' } });
+    // The correction in a sync of its own, from the rows the first sync wrote.
+    await new ProjectDetailSync(pool).sync(projectId);
+
+    const events = await store.readStream(projectId);
+    const state = rebuildProjectState(events.map((e) => ({ type: e.type, data: e.data }) as ProjectEvent));
+    if (state.status === 'none') throw new Error('the project was proposed');
+    const indicator = async () => (await new ProjectDetailReader(orm.em).get(projectId, '2026-01-01'))!.indicators[0]!;
+    expect(latestActual(state.indicators[indicatorId]!)?.value).toBe(12.5);
+    expect(await indicator()).toMatchObject({ latestActual: { value: 12.5, date: '2020-06-30' }, progress: 0.25 });
+
+    // A view folded by the old rule: the correction ranked by its own version, and no original_version.
+    await pool.query(`ALTER TABLE measurement_views DROP COLUMN original_version`);
+    await pool.query(`UPDATE indicator_views SET latest_actual = 3, progress = 0.06 WHERE id = $1`, [indicatorId]);
+    const migration = new CorrectionsRankAsOriginal(orm.em.getDriver(), orm.config);
+    await migration.up();
+    for (const query of migration.getQueries()) await pool.query(query as string);
+    expect(await indicator()).toMatchObject({ latestActual: { value: 12.5, date: '2020-06-30' }, progress: 0.25 });
+    const originals = await pool.query(`SELECT id, original_version FROM measurement_views WHERE project_id = $1 ORDER BY recorded_version`, [projectId]);
+    expect(originals.rows.map((row) => row.original_version)).toEqual([5, 6, 5]);
   });
 
   it('ends a project cancelled once started on the day it was cancelled, as its IATI export does; one never started has no end', async () => {

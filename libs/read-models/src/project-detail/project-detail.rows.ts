@@ -37,7 +37,7 @@ export const VIEW_COLUMNS: Record<ViewTable, readonly string[]> = {
   ],
   measurement_views: [
     'id', 'project_id', 'indicator_id', 'value', 'date', 'period_start', 'disaggregation', 'note',
-    'corrects_measurement_id', 'correction_reason', 'superseded_by', 'recorded_version',
+    'corrects_measurement_id', 'correction_reason', 'superseded_by', 'recorded_version', 'original_version',
   ],
   milestone_timeline_views: [
     'id', 'project_id', 'milestone_id', 'version', 'kind', 'date', 'due_date', 'previous_due_date', 'note', 'occurred_at',
@@ -199,6 +199,7 @@ export class ProjectDetailFolder {
           id: d.measurementId, project_id: projectId, indicator_id: d.indicatorId, value: d.value, date: d.date,
           period_start: d.periodStart ?? null, disaggregation: d.disaggregation ?? null, note: d.note ?? null,
           corrects_measurement_id: null, correction_reason: null, superseded_by: null, recorded_version: stored.version,
+          original_version: stored.version,
         });
         return;
       }
@@ -213,7 +214,7 @@ export class ProjectDetailFolder {
           id: d.measurementId, project_id: projectId, indicator_id: d.indicatorId, value: d.value, date: d.date,
           period_start: d.periodStart ?? null, disaggregation: d.disaggregation ?? null, note: null,
           corrects_measurement_id: d.correctsMeasurementId, correction_reason: d.reason, superseded_by: null,
-          recorded_version: stored.version,
+          recorded_version: stored.version, original_version: corrected.original_version,
         });
         return;
       }
@@ -286,7 +287,7 @@ export class ProjectDetailFolder {
     this.setProgress(indicator);
   }
 
-  /** Same rule as the projection: the current measurement with the latest date, ties to the later one. */
+  /** The domain's rule (`latestActual`): the current measurement with the latest date, ties by `isLater`. */
   private findLatest(indicatorId: string): Row | undefined {
     let latest: Row | undefined;
     for (const measurement of this.measurementsOf.get(indicatorId) ?? []) {
@@ -313,8 +314,9 @@ export class ProjectDetailFolder {
 }
 
 /**
- * An indicator row's latest actual, as the measurement the fold compares new ones with. Any measurement
- * the sync applies was recorded after it, so it ranks below them all on the same date.
+ * An indicator row's latest actual, as the measurement the fold compares new ones with. Any recording the
+ * sync applies was recorded after it, so it ranks below them all on the same date; a correction has the
+ * sync load the indicator's current measurements instead (it may rank below the latest).
  */
 function latestFromRow(indicator: Row): Row | undefined {
   if (indicator.latest_actual_date === null) return undefined;
@@ -323,9 +325,16 @@ function latestFromRow(indicator: Row): Row | undefined {
     date: indicator.latest_actual_date,
     disaggregation: indicator.latest_disaggregation,
     recorded_version: 0,
+    original_version: 0,
   };
 }
 
+/**
+ * Whether measurement `a` ranks after `b` as the latest actual, as the domain's `latestActual` ranks: by
+ * date, then by when the recording each ultimately corrects was recorded (`original_version`: its own
+ * version for a recording, that of the recording a correction replaces for a correction), so correcting
+ * an older value does not make it the latest.
+ */
 function isLater(a: Row, b: Row): boolean {
-  return (a.date as string) > (b.date as string) || (a.date === b.date && (a.recorded_version as number) > (b.recorded_version as number));
+  return (a.date as string) > (b.date as string) || (a.date === b.date && (a.original_version as number) > (b.original_version as number));
 }
