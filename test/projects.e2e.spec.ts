@@ -317,6 +317,20 @@ describe('actual dates', () => {
     await post(`/indicators/${defined.indicatorId}/target`, { target: { value: 150, date: '2021-12-31' }, reason: 'More funding' }).expect(200);
   });
 
+  it('refuses a period start without the date the period ends (400 on date), in a recording and a correction', async () => {
+    const { post, refused } = await project(...started);
+    const indicator = (
+      await post('/indicators', { title: 'Cattle', unit: 'head', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 120 } }).expect(201)
+    ).body.indicatorId;
+    const withoutEnd = await refused(`/indicators/${indicator}/measurements`, { value: 5, periodStart: '2019-02-01' }, 'REQUEST.INVALID');
+    expect(withoutEnd).toMatchObject({ errors: [{ field: 'date', message: 'date must be given with periodStart: it is the last day of the period' }] });
+    const measured = (await post(`/indicators/${indicator}/measurements`, { value: 5, periodStart: '2019-02-01', date: '2019-02-28' }).expect(201)).body;
+    await refused(`/indicators/${indicator}/measurements/${measured.measurementId}/correct`, { value: 6, periodStart: '2019-02-02', reason: 'Miscounted' }, 'REQUEST.INVALID');
+    // Null is "not given", as in every body: the recording is for today, the correction for the corrected period.
+    await post(`/indicators/${indicator}/measurements`, { value: 7, date: null, periodStart: null }).expect(201);
+    await post(`/indicators/${indicator}/measurements/${measured.measurementId}/correct`, { value: 6, date: null, reason: 'Miscounted' }).expect(201);
+  });
+
   it('refuses an actual date after today in UTC+14 (400), storing nothing, and takes one up to it', async () => {
     const { id, post, refused } = await project(...started);
     for (const date of [isoDate(2), '2150-01-01']) await refused('/suspend', { date, reason: 'Floods' }, 'PROJECT.DATE_IN_FUTURE');

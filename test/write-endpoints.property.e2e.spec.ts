@@ -163,7 +163,9 @@ const VALID_BODIES = {
       note: fc.string({ maxLength: 40 }),
     },
     { requiredKeys: ['value'] },
-  ),
+  )
+    // A period is given whole: a period start comes with its end, the date.
+    .map(({ periodStart, ...body }) => (body.date !== undefined && periodStart !== undefined ? { ...body, periodStart } : body)),
   correction: fc.record({ value: amount, reason: text(2000), date: calendarDate }, { requiredKeys: ['value', 'reason'] }),
   createKey: fc.record(
     {

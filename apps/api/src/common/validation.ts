@@ -76,11 +76,11 @@ function truncate(text: string, max = 200): string {
 }
 
 /**
- * class-validator checks that a value is of the right type. When one of these fails, the field's other
- * constraints (a range, a length, nested validation) were checked against a value of the wrong type, and
- * saying a string "must not be greater than 1000000000000" only misleads.
+ * class-validator checks that a value is there and of the right type. When one of these fails, the field's
+ * other constraints (a range, a length, nested validation) were checked against a missing value or one of
+ * the wrong type, and saying a string "must not be greater than 1000000000000" only misleads.
  */
-const TYPE_CONSTRAINTS = new Set(['isNumber', 'isInt', 'isString', 'isBoolean', 'isObject', 'isArray']);
+const TYPE_CONSTRAINTS = new Set(['isDefined', 'isNumber', 'isInt', 'isString', 'isBoolean', 'isObject', 'isArray']);
 
 /** The constraints a field failed, only its type when that is wrong. */
 function failedConstraints(error: ValidationError): Record<string, string> {

@@ -333,8 +333,8 @@ describe('CorrectMeasurement', () => {
       });
   });
 
-  it('takes a period start given without a date, for the corrected date', () => {
-    given(...measured)
+  it('refuses a period start given without a date, naming date: a period is given whole', () => {
+    const error = given(...measured)
       .when({
         type: 'CorrectMeasurement',
         data: {
@@ -346,19 +346,8 @@ describe('CorrectMeasurement', () => {
           reason: 'The period began in February.',
         },
       })
-      .then({
-        type: 'MeasurementCorrected',
-        data: {
-          projectId: PROJECT_ID,
-          indicatorId: 'ind-cattle',
-          measurementId: 'msr-2',
-          correctsMeasurementId: 'msr-1',
-          value: 60,
-          date: '2018-03-31',
-          periodStart: '2018-02-01',
-          reason: 'The period began in February.',
-        },
-      });
+      .thenThrows(InvalidInput, 'MEASUREMENT.PERIOD_WITHOUT_END', ['date']);
+    expect(error.message).toBe('The period start 2018-02-01 is given without the date the period ends; give that date too.');
   });
 
   it('completes the disaggregation of the corrected value', () => {
@@ -530,7 +519,7 @@ describe('CorrectMeasurement', () => {
     expect(error.message).toBe('A reason is required to correct a measurement.');
   });
 
-  it('refuses a period start after the date taken from the corrected measurement', () => {
+  it('refuses a period start after the date given', () => {
     given(...measured)
       .when({
         type: 'CorrectMeasurement',
@@ -539,6 +528,7 @@ describe('CorrectMeasurement', () => {
           measurementId: 'msr-2',
           correctsMeasurementId: 'msr-1',
           value: 58,
+          date: '2018-03-31',
           periodStart: '2018-04-01',
           reason: 'Wrong period.',
         },

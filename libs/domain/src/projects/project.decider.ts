@@ -438,6 +438,20 @@ function requirePeriodEndsAfterStart(periodStart: string | undefined, date: stri
   }
 }
 
+/**
+ * A period is given whole: its start with its end (`date`). A correction without a date is for the date
+ * of the value it corrects, and a period start alone would pair with a date the caller did not state.
+ */
+function requirePeriodEndWithStart(periodStart: string | undefined, date: string | undefined): void {
+  if (periodStart !== undefined && date === undefined) {
+    throw new InvalidInput(
+      'MEASUREMENT.PERIOD_WITHOUT_END',
+      `The period start ${periodStart} is given without the date the period ends; give that date too.`,
+      ['date'],
+    );
+  }
+}
+
 const SEX_PARTS = ['female', 'male', 'unknown'] as const;
 
 /** What each IATI indicator measure counts in, for refusals that name it. */
@@ -546,11 +560,11 @@ function correctMeasurement(command: CorrectMeasurement, project: StartedProject
     throw new MeasurementAlreadyCorrected(correctsMeasurementId, corrected.supersededBy);
   }
   const reason = requiredReason(command.data.reason, 'correct', 'a measurement');
+  requirePeriodEndWithStart(command.data.periodStart, command.data.date);
   if (command.data.date !== undefined) requireNotInFuture(command.data.date, 'The date of the correction', 'date', context);
-  // Without a date the correction is for the same date or period as the value it corrects.
+  // Without a date (and so without a period start) the correction is for the same date or period as the value it corrects.
   const date = command.data.date ?? corrected.date;
-  const periodStart =
-    command.data.date === undefined ? (command.data.periodStart ?? corrected.periodStart) : command.data.periodStart;
+  const periodStart = command.data.date === undefined ? corrected.periodStart : command.data.periodStart;
   requirePeriodEndsAfterStart(periodStart, date);
   requireCountForDisaggregation(indicator, command.data.disaggregation);
   const disaggregation = completeDisaggregation(value, command.data.disaggregation);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { IsCalendarDate } from '../../common/validation.js';
 
 export class SexDisaggregationDto {
@@ -14,6 +14,16 @@ export class SexDisaggregationDto {
   unknown?: number;
 }
 
+/**
+ * `date` is checked when given, and required when `periodStart` is: a period is given whole, never left
+ * to end on whatever date the default would give it (today for a recording). Null is "not given", as
+ * everywhere in a body.
+ */
+function givenOrPeriodStarts(body: { date?: string | null; periodStart?: string | null }): boolean {
+  return [body.date, body.periodStart].some((value) => value !== undefined && value !== null);
+}
+const PERIOD_END_REQUIRED = { message: 'date must be given with periodStart: it is the last day of the period' };
+
 export class RecordMeasurementDto {
   @ApiProperty({ example: 20 })
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -23,13 +33,18 @@ export class RecordMeasurementDto {
 
   @ApiPropertyOptional({
     example: '2020-07-24',
-    description: 'The date the value is for (end of the period); today when left out. Not after today in UTC+14 (400)',
+    description:
+      'The date the value is for (end of the period); today when left out, but required with periodStart (400). Not after today in UTC+14 (400)',
   })
-  @IsOptional()
+  @ValidateIf(givenOrPeriodStarts)
+  @IsDefined(PERIOD_END_REQUIRED)
   @IsCalendarDate()
   date?: string;
 
-  @ApiPropertyOptional({ example: '2020-07-01' }) @IsOptional() @IsCalendarDate() periodStart?: string;
+  @ApiPropertyOptional({ example: '2020-07-01', description: 'The first day of the period the value is for; needs date, its last day' })
+  @IsOptional()
+  @IsCalendarDate()
+  periodStart?: string;
 
   @ApiPropertyOptional({ type: SexDisaggregationDto })
   @IsOptional()
@@ -48,12 +63,19 @@ export class CorrectMeasurementDto {
   @Max(1e12)
   value!: number;
 
-  @ApiPropertyOptional({ description: 'Defaults to the date of the measurement corrected. Not after today in UTC+14 (400)' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    description:
+      'Defaults to the date (and period) of the measurement corrected, but required with periodStart (400). Not after today in UTC+14 (400)',
+  })
+  @ValidateIf(givenOrPeriodStarts)
+  @IsDefined(PERIOD_END_REQUIRED)
   @IsCalendarDate()
   date?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() periodStart?: string;
+  @ApiPropertyOptional({ description: 'The first day of the period the value is for; needs date, its last day' })
+  @IsOptional()
+  @IsCalendarDate()
+  periodStart?: string;
 
   @ApiPropertyOptional({ type: SexDisaggregationDto })
   @IsOptional()
