@@ -306,7 +306,7 @@ describe('CorrectMeasurement', () => {
     },
   );
 
-  it('takes the date given, and then only the period start given with it', () => {
+  it("takes the date given, keeping the corrected period's start when the date is not before it", () => {
     given(...measured)
       .when({
         type: 'CorrectMeasurement',
@@ -328,8 +328,34 @@ describe('CorrectMeasurement', () => {
           correctsMeasurementId: 'msr-1',
           value: 60,
           date: '2018-03-30',
+          periodStart: '2018-01-01',
           reason: 'The handover was on the 30th.',
         },
+      });
+  });
+
+  it("refuses a date before the corrected period's start without a period start, naming both", () => {
+    const error = given(...measured)
+      .when({
+        type: 'CorrectMeasurement',
+        data: { indicatorId: 'ind-cattle', measurementId: 'msr-2', correctsMeasurementId: 'msr-1', value: 60, date: '2017-12-31', reason: 'Counted in December.' },
+      })
+      .thenThrows(InvalidInput, 'MEASUREMENT.INVALID_PERIOD', ['periodStart', 'date']);
+    expect(error.message).toBe(
+      'The measurement corrected is for the period from 2018-01-01 to 2018-03-31, and the date 2017-12-31 is before that period starts. ' +
+        'Give periodStart with the date (the date itself for a single day).',
+    );
+  });
+
+  it('makes a period a single day when the period start given is the date', () => {
+    given(...measured)
+      .when({
+        type: 'CorrectMeasurement',
+        data: { indicatorId: 'ind-cattle', measurementId: 'msr-2', correctsMeasurementId: 'msr-1', value: 60, date: '2017-12-31', periodStart: '2017-12-31', reason: 'Counted in one day.' },
+      })
+      .then({
+        type: 'MeasurementCorrected',
+        data: { projectId: PROJECT_ID, indicatorId: 'ind-cattle', measurementId: 'msr-2', correctsMeasurementId: 'msr-1', value: 60, date: '2017-12-31', periodStart: '2017-12-31', reason: 'Counted in one day.' },
       });
   });
 

@@ -32,7 +32,7 @@ import {
   ReasonRequired,
 } from './project.errors.js';
 import type { ProjectEvent } from './project.events.js';
-import type { Indicator, Milestone, Project, ProjectState } from './project.state.js';
+import type { Indicator, Measurement, Milestone, Project, ProjectState } from './project.state.js';
 import type { DatedValue, ProjectLocation, ProjectStatus, SexDisaggregation } from './project.values.js';
 import { isBlank } from './blank-text.js';
 import { measurementIdsOf } from './measurement-ids.js';
@@ -550,6 +550,24 @@ function recordMeasurement(command: RecordMeasurement, project: StartedProject, 
   ];
 }
 
+/**
+ * The period start a correction that gives none keeps: that of the measurement it corrects, whose period
+ * it then ends on `date`. A date before that start would end the period before it began, and dropping
+ * the start would silently make a period a single day: refused, so the caller says which it is (a
+ * single day is a period starting on its date).
+ */
+function inheritedPeriodStart(corrected: Measurement, date: string): string | undefined {
+  if (corrected.periodStart !== undefined && date < corrected.periodStart) {
+    throw new InvalidInput(
+      'MEASUREMENT.INVALID_PERIOD',
+      `The measurement corrected is for the period from ${corrected.periodStart} to ${corrected.date}, and the date ${date} is before that period starts. ` +
+        'Give periodStart with the date (the date itself for a single day).',
+      ['periodStart', 'date'],
+    );
+  }
+  return corrected.periodStart;
+}
+
 function correctMeasurement(command: CorrectMeasurement, project: StartedProject, context: DecisionContext): ProjectEvent[] {
   const { indicatorId, measurementId, correctsMeasurementId, value } = command.data;
   const indicator = existingIndicator(project, indicatorId);
@@ -564,7 +582,7 @@ function correctMeasurement(command: CorrectMeasurement, project: StartedProject
   if (command.data.date !== undefined) requireNotInFuture(command.data.date, 'The date of the correction', 'date', context);
   // Without a date (and so without a period start) the correction is for the same date or period as the value it corrects.
   const date = command.data.date ?? corrected.date;
-  const periodStart = command.data.date === undefined ? corrected.periodStart : command.data.periodStart;
+  const periodStart = command.data.periodStart ?? inheritedPeriodStart(corrected, date);
   requirePeriodEndsAfterStart(periodStart, date);
   requireCountForDisaggregation(indicator, command.data.disaggregation);
   const disaggregation = completeDisaggregation(value, command.data.disaggregation);

@@ -119,7 +119,8 @@ describe('project detail projection', () => {
     expect(measurements.view[indicatorId]).toEqual([
       { id: first, value: 14, date: '2018-03-31', periodStart: '2018-01-01', disaggregation: { female: 5, male: 7, unknown: 2 }, note: 'First count', correctsMeasurementId: null, correctionReason: null, supersededBy: correction },
       { id: second, value: 20, date: '2018-06-30', periodStart: null, disaggregation: null, note: null, correctsMeasurementId: null, correctionReason: null, supersededBy: null },
-      { id: correction, value: 13, date: '2018-03-31', periodStart: null, disaggregation: null, note: null, correctsMeasurementId: first, correctionReason: 'One household counted twice', supersededBy: null },
+      // A new date without a period start keeps the corrected period's start.
+      { id: correction, value: 13, date: '2018-03-31', periodStart: '2018-01-01', disaggregation: null, note: null, correctsMeasurementId: first, correctionReason: 'One household counted twice', supersededBy: null },
     ]);
   });
 
