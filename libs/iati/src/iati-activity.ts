@@ -35,7 +35,8 @@ export interface IatiDimension {
 }
 
 export interface IatiValue {
-  value: string;
+  /** Left out for a qualitative measure (IndicatorMeasure 5), as the schema asks: its comment tells it. */
+  value?: string;
   dimensions?: IatiDimension[];
   comment?: string;
 }
@@ -53,7 +54,8 @@ export interface IatiIndicator {
   ascending?: boolean;
   title: string;
   description?: string;
-  baseline?: { year: number; isoDate?: string; value: string; comment?: string };
+  /** `value` left out for a qualitative measure, as on a target or an actual. */
+  baseline?: { year: number; isoDate?: string; value?: string; comment?: string };
   periods: IatiPeriod[];
 }
 

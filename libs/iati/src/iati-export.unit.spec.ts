@@ -7,6 +7,7 @@ import { buildIatiActivitiesXml } from './iati-activities.builder.js';
 import { checkIatiActivity, isOrganisationType } from './iati-code-checks.js';
 import { projectToIatiActivity } from './project-to-iati.mapper.js';
 import { escapeXml } from './xml-writer.js';
+import { validateIati } from '../../../test/support/xmllint.js';
 
 const ORG = { ref: 'XI-IATI-TEST', type: '10', name: 'Test publisher' };
 const P = 'p-1';
@@ -215,6 +216,39 @@ describe('project to IATI activity', () => {
     const suspended = evolve(rebuildProjectState(history), { type: 'ProjectSuspended', data: { projectId: P, date: '2019-01-01', reason: 'Floods' } });
     if (suspended.status === 'none') throw new Error('no project');
     expect(projectToIatiActivity({ project: suspended, reportingOrgRef: ORG.ref, lastUpdated: 'x', firstRecorded: '2017' }).status).toBe('6');
+  });
+});
+
+describe('a qualitative indicator (IATI measure 5)', () => {
+  const qualitative: ProjectEvent[] = [
+    ...history.slice(0, 4),
+    {
+      type: 'IndicatorDefined',
+      data: { projectId: P, indicatorId: 'i-5', title: 'Weavers confident selling at market', unit: 'rating 1-5', measure: 5, resultLevel: 2, baseline: { value: 1 }, target: { value: 4 }, componentId: 'c-1' },
+    },
+    { type: 'MeasurementRecorded', data: { projectId: P, indicatorId: 'i-5', measurementId: 'm-5', value: 3, date: '2018-06-30', note: 'Most now sell without the agent.' } },
+  ];
+
+  it('leaves @value out of baseline, target and actual, as the schema asks, and tells the value in their comments', () => {
+    const xml = buildIatiActivitiesXml([activity(qualitative)], { reportingOrg: ORG, generatedAt: '2026-01-01T00:00:00.000Z' });
+    expect(xml).toContain('<indicator measure="5"');
+    expect(xml).not.toMatch(/<(baseline|target|actual)\b[^>]*\bvalue=/);
+    for (const comment of [
+      'Value recorded: 1 (rating 1-5). The baseline has no date of its own; its year is the year the project started.',
+      'Value recorded: 4 (rating 1-5). End-of-project target.',
+      'Value recorded: 3 (rating 1-5). Most now sell without the agent.',
+    ]) {
+      expect(xml).toContain(`<narrative>${comment}</narrative>`);
+    }
+    expect(validateIati(xml)).toMatchObject({ status: 0 });
+  });
+
+  it('keeps @value on every other measure', () => {
+    const xml = buildIatiActivitiesXml([activity()], { reportingOrg: ORG, generatedAt: '2026-01-01T00:00:00.000Z' });
+    expect(xml).toMatch(/<baseline [^>]*value="0"/);
+    expect(xml).toContain('<target value="40">');
+    expect(xml).toContain('<actual value="25">');
+    expect(validateIati(xml)).toMatchObject({ status: 0 });
   });
 });
 

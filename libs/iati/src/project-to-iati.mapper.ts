@@ -97,10 +97,7 @@ function iatiIndicator(project: Project, indicator: Indicator, firstRecorded: st
   const startDate = ('actualStart' in project ? project.actualStart : undefined) ?? project.plannedStart;
   const baselineDate = indicator.baseline.date;
   const baselineYear = Number((baselineDate ?? startDate ?? firstRecorded).slice(0, 4));
-  const target: IatiValue = {
-    value: String(indicator.target.value),
-    comment: indicator.target.date ? `Target for ${indicator.target.date}.` : 'End-of-project target.',
-  };
+  const target = valueOf(indicator, indicator.target.value, indicator.target.date ? `Target for ${indicator.target.date}.` : 'End-of-project target.');
   const byId = new Map(indicator.measurements.map((measurement) => [measurement.measurementId, measurement]));
   const standing = indicator.measurements
     .filter((measurement) => measurement.supersededBy === undefined)
@@ -113,7 +110,7 @@ function iatiIndicator(project: Project, indicator: Indicator, firstRecorded: st
     start: measurement.periodStart ?? measurement.date,
     end: measurement.date,
     targets: [],
-    actuals: actuals(measurement, byId),
+    actuals: actuals(indicator, measurement, byId),
   }));
   const targetEnd = indicator.target.date ?? project.plannedEnd;
   const targetStart = baselineDate ?? startDate;
@@ -132,8 +129,11 @@ function iatiIndicator(project: Project, indicator: Indicator, firstRecorded: st
     baseline: {
       year: baselineYear,
       ...(baselineDate ? { isoDate: baselineDate } : {}),
-      value: String(indicator.baseline.value),
-      ...(baselineDate ? {} : { comment: 'The baseline has no date of its own; its year is the year the project started.' }),
+      ...valueOf(
+        indicator,
+        indicator.baseline.value,
+        baselineDate ? undefined : 'The baseline has no date of its own; its year is the year the project started.',
+      ),
     },
     periods,
   };
@@ -143,9 +143,9 @@ function iatiIndicator(project: Project, indicator: Indicator, firstRecorded: st
  * The total, then its sex disaggregation as IATI dimensions: each part known (a part not reported is left
  * out, never sent as 0), and unknown where some are unknown.
  */
-function actuals(measurement: Measurement, byId: Map<string, Measurement>): IatiValue[] {
+function actuals(indicator: Indicator, measurement: Measurement, byId: Map<string, Measurement>): IatiValue[] {
   const comment = [measurement.note, correctionNote(measurement, byId)].filter(Boolean).join(' ');
-  const total: IatiValue = { value: String(measurement.value), ...(comment ? { comment } : {}) };
+  const total = valueOf(indicator, measurement.value, comment || undefined);
   const parts = measurement.disaggregation;
   if (!parts) return [total];
   const dimension = (value: string) => [{ name: 'sex', value }];
@@ -155,6 +155,19 @@ function actuals(measurement: Measurement, byId: Map<string, Measurement>): Iati
     ...(parts.male !== undefined ? [{ value: String(parts.male), dimensions: dimension('male') }] : []),
     ...(parts.unknown > 0 ? [{ value: String(parts.unknown), dimensions: dimension('unknown') }] : []),
   ];
+}
+
+/** IndicatorMeasure 5: what is measured is told in words, not as a number. */
+const QUALITATIVE = 5;
+
+/**
+ * A baseline's, target's or actual's value and comment. The schema asks that a qualitative measure's
+ * @value be left out (and a number given for every other measure): there the value recorded leads
+ * the comment instead, so the export loses nothing the project recorded.
+ */
+function valueOf(indicator: Indicator, value: number, comment: string | undefined): IatiValue {
+  if (indicator.measure !== QUALITATIVE) return { value: String(value), ...(comment ? { comment } : {}) };
+  return { comment: [`Value recorded: ${value} (${indicator.unit}).`, comment].filter(Boolean).join(' ') };
 }
 
 function correctionNote(measurement: Measurement, byId: Map<string, Measurement>): string | undefined {
