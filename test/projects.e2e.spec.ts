@@ -4,6 +4,7 @@ import { auth, createKey, isoDate } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
 import { eventually } from './support/test-environment.js';
+import { validateIati } from './support/xmllint.js';
 
 let system: RunningSystem;
 let db: pg.Pool;
@@ -265,8 +266,37 @@ describe('validation', () => {
     const text = await post(`/indicators/${indicator.indicatorId}/measurements`, { value: '10', disaggregation: { female: 'seven' } }).expect(400);
     expect(text.body.errors).toEqual([
       { field: 'value', message: 'value must be a number conforming to the specified constraints' },
-      { field: 'disaggregation.female', message: 'female must be an integer number' },
+      { field: 'disaggregation.female', message: 'female must be a number conforming to the specified constraints' },
     ]);
+    const fraction = await post(`/indicators/${indicator.indicatorId}/measurements`, { value: 20, disaggregation: { female: 7.5 } }).expect(400);
+    expect(fraction.body).toMatchObject({ code: 'MEASUREMENT.INVALID_DISAGGREGATION', errors: [{ field: 'disaggregation.female' }] });
+  });
+
+  it('takes a sex breakdown per group on an indicator defined so (an average), summing and inferring nothing', async () => {
+    const id = await propose();
+    const post = (path: string, body: object = {}) => system.http.post(`/projects/${id}${path}`).set(auth(manager)).send(body);
+    await post('/approve').expect(200);
+    await post('/start').expect(200);
+    const income = { title: 'Income per weaver', unit: 'USD a year', measure: 1, resultLevel: 2, baseline: { value: 300 }, target: { value: 900 } };
+    await post('/indicators', { ...income, sexBreakdown: 'per-weaver' }).expect(400);
+    const perGroup = (await post('/indicators', { ...income, sexBreakdown: 'per-group' }).expect(201)).body.indicatorId;
+    const addsUp = (await post('/indicators', { ...income, title: 'Weavers trained', unit: 'people' }).expect(201)).body.indicatorId;
+    await post(`/indicators/${perGroup}/measurements`, { value: 800, date: '2025-06-30', disaggregation: { female: 850, male: 700 } }).expect(201);
+    await post(`/indicators/${perGroup}/measurements`, { value: 900, date: '2025-12-31', disaggregation: { female: 900 } }).expect(201);
+    // The default still adds up: parts exceeding the total are refused there.
+    await post(`/indicators/${addsUp}/measurements`, { value: 800, disaggregation: { female: 850, male: 700 } }).expect(400);
+
+    await eventually(async () => (await readModelVersion(id)) === (await eventCount(id)), 5_000, 'read model caught up');
+    const view = (await system.http.get(`/projects/${id}`).set(auth(auditor)).expect(200)).body;
+    const byId = Object.fromEntries(view.indicators.map((indicator: { id: string }) => [indicator.id, indicator]));
+    expect(byId[addsUp]).toMatchObject({ sexBreakdown: 'adds-up' });
+    expect(byId[perGroup]).toMatchObject({ sexBreakdown: 'per-group', latestActual: { value: 900, date: '2025-12-31', disaggregation: { female: 900 } } });
+    expect(byId[perGroup].measurements.map((measurement: { disaggregation: unknown }) => measurement.disaggregation)).toEqual([{ female: 850, male: 700 }, { female: 900 }]);
+
+    const iati = await system.http.get(`/projects/${id}/iati`).set(auth(auditor)).expect(200);
+    expect(validateIati(iati.text).status).toBe(0);
+    expect(iati.text).toMatch(/<actual value="850">\s*<dimension name="sex" value="female"\/>/);
+    expect(iati.text).not.toMatch(/<actual value="0">\s*<dimension name="sex"/);
   });
 });
 

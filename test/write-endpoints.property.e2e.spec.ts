@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import type request from 'supertest';
-import { COMPONENT_KINDS, INDICATOR_MEASURES, ORGANISATION_ROLES, RESULT_LEVELS } from '@app/domain';
+import { COMPONENT_KINDS, INDICATOR_MEASURES, ORGANISATION_ROLES, RESULT_LEVELS, SEX_BREAKDOWNS } from '@app/domain';
 import { BOOTSTRAP_ADMIN_KEY_ID } from '../apps/api/src/auth/api-keys.service.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { auth } from './support/api-helpers.js';
@@ -150,6 +150,7 @@ const VALID_BODIES = {
       resultLevel: fc.constantFrom(...RESULT_LEVELS),
       baseline: datedValue,
       target: datedValue,
+      sexBreakdown: fc.constantFrom(...SEX_BREAKDOWNS),
     },
     { requiredKeys: ['title', 'unit', 'measure', 'resultLevel', 'baseline', 'target'] },
   ),

@@ -83,7 +83,7 @@ describe('the command handler', () => {
     const stored = await store.readStream(id);
     const versions = new Map(stored.map((event) => [event.type, event.schemaVersion]));
     expect(versions.get('ProjectProposed')).toBe(1);
-    expect(versions.get('MeasurementRecorded')).toBe(2);
+    expect(versions.get('MeasurementRecorded')).toBe(3);
     for (const event of stored) expect(event.schemaVersion).toBe(PROJECT_EVENT_SCHEMA_VERSIONS[event.type as ProjectEventType]);
   });
 

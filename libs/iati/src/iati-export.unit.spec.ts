@@ -197,6 +197,28 @@ describe('project to IATI activity', () => {
     expect(actualsWith({ female: 7, male: 0, unknown: 13 }).map((actual) => actual.dimensions?.[0]?.value)).toEqual([undefined, 'female', 'male', 'unknown']);
   });
 
+  it('sends exactly the parts given of a breakdown per group (an average), never a 0 or an unknown worked out', () => {
+    const income: ProjectEvent[] = [
+      ...history.slice(0, 4),
+      {
+        type: 'IndicatorDefined',
+        data: { projectId: P, indicatorId: 'i-2', title: 'Income per weaver', unit: 'USD a year', measure: 1, resultLevel: 2, baseline: { value: 300 }, target: { value: 900 }, sexBreakdown: 'per-group' },
+      },
+      { type: 'MeasurementRecorded', data: { projectId: P, indicatorId: 'i-2', measurementId: 'm-7', value: 900, date: '2018-06-30', disaggregation: { female: 900 } } },
+      { type: 'MeasurementRecorded', data: { projectId: P, indicatorId: 'i-2', measurementId: 'm-8', value: 800, date: '2018-12-31', disaggregation: { female: 850, male: 700, unknown: 0 } } },
+    ];
+    const periods = activity(income).results[0]!.indicators[0]!.periods.filter((period) => period.actuals.length > 0);
+    expect(periods.map((period) => period.actuals)).toEqual([
+      [{ value: '900' }, { value: '900', dimensions: [{ name: 'sex', value: 'female' }] }],
+      [
+        { value: '800' },
+        { value: '850', dimensions: [{ name: 'sex', value: 'female' }] },
+        { value: '700', dimensions: [{ name: 'sex', value: 'male' }] },
+        { value: '0', dimensions: [{ name: 'sex', value: 'unknown' }] },
+      ],
+    ]);
+  });
+
   it('dates the end of a project cancelled once started by its cancellation, and gives one never started no end', () => {
     const cancel = { type: 'ProjectCancelled' as const, data: { projectId: P, date: '2019-05-31', reason: 'Funding withdrawn' } };
     const started = rebuildProjectState([...history, cancel]);

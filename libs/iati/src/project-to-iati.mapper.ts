@@ -141,7 +141,8 @@ function iatiIndicator(project: Project, indicator: Indicator, firstRecorded: st
 
 /**
  * The total, then its sex disaggregation as IATI dimensions: each part known (a part not reported is left
- * out, never sent as 0), and unknown where some are unknown.
+ * out, never sent as 0), and unknown where some are unknown. On an indicator whose breakdown is per group
+ * (each part the value for that group alone), exactly the parts given, unknown only if it was.
  */
 function actuals(indicator: Indicator, measurement: Measurement, byId: Map<string, Measurement>): IatiValue[] {
   const comment = [measurement.note, correctionNote(measurement, byId)].filter(Boolean).join(' ');
@@ -153,7 +154,9 @@ function actuals(indicator: Indicator, measurement: Measurement, byId: Map<strin
     total,
     ...(parts.female !== undefined ? [{ value: String(parts.female), dimensions: dimension('female') }] : []),
     ...(parts.male !== undefined ? [{ value: String(parts.male), dimensions: dimension('male') }] : []),
-    ...(parts.unknown > 0 ? [{ value: String(parts.unknown), dimensions: dimension('unknown') }] : []),
+    ...(parts.unknown !== undefined && (parts.unknown > 0 || indicator.sexBreakdown === 'per-group')
+      ? [{ value: String(parts.unknown), dimensions: dimension('unknown') }]
+      : []),
   ];
 }
 

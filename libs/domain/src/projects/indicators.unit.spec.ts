@@ -85,6 +85,20 @@ describe('DefineIndicator', () => {
       });
   });
 
+  it('keeps a sex breakdown per group, and one that adds up when it is said so', () => {
+    for (const sexBreakdown of ['per-group', 'adds-up'] as const) {
+      given(projectProposed)
+        .when({
+          type: 'DefineIndicator',
+          data: { indicatorId: 'ind-income', title: 'Income per weaver', unit: 'USD a year', measure: 1, resultLevel: 2, baseline: { value: 300 }, target: { value: 900 }, sexBreakdown },
+        })
+        .then({
+          type: 'IndicatorDefined',
+          data: { projectId: PROJECT_ID, indicatorId: 'ind-income', title: 'Income per weaver', unit: 'USD a year', measure: 1, resultLevel: 2, baseline: { value: 300 }, target: { value: 900 }, sexBreakdown },
+        });
+    }
+  });
+
   it('refuses an indicator id already used in the project', () => {
     const { projectId: _projectId, indicatorId, ...data } = cattleIndicatorDefined.data;
     const error = given(...historyWithContentIn('implementation'))

@@ -226,6 +226,7 @@ describe('sex disaggregation', () => {
     ['a negative unknown part', { female: 7, male: 14, unknown: -1 }, 'disaggregation.unknown'],
     ['a part that is no number', { female: Number.NaN }, 'disaggregation.female'],
     ['an infinite part', { male: Number.POSITIVE_INFINITY }, 'disaggregation.male'],
+    ['a part that is no whole number of people', { female: 7.5 }, 'disaggregation.female'],
     ['women and men exceeding the total', { female: 15, male: 6 }, 'disaggregation'],
     ['women alone exceeding the total', { female: 21 }, 'disaggregation'],
     ['three parts adding up to less', { female: 7, male: 5, unknown: 7 }, 'disaggregation'],
@@ -284,6 +285,70 @@ describe('sex disaggregation of what is not a count', () => {
     given(...history)
       .when({ type: 'RecordMeasurement', data: { indicatorId: 'ind-adoption', measurementId: 'msr-8', value: 40, date: '2018-03-31' } })
       .then(adoptionMeasured);
+  });
+});
+
+describe('sex disaggregation per group (an average: income per weaver)', () => {
+  const incomeDefined: ProjectEvent = {
+    type: 'IndicatorDefined',
+    data: {
+      projectId: PROJECT_ID,
+      indicatorId: 'ind-income',
+      title: 'Income per weaver',
+      unit: 'USD a year',
+      measure: 1,
+      resultLevel: 2,
+      baseline: { value: 300 },
+      target: { value: 900 },
+      sexBreakdown: 'per-group',
+    },
+  };
+  const incomeMeasured: ProjectEvent = {
+    type: 'MeasurementRecorded',
+    data: { projectId: PROJECT_ID, indicatorId: 'ind-income', measurementId: 'msr-8', value: 800, date: '2018-03-31', disaggregation: { female: 850, male: 700 } },
+  };
+  const history = [...historyWithContentIn('implementation'), incomeDefined];
+  const record = (value: number, disaggregation: SexDisaggregationInput) => ({
+    type: 'RecordMeasurement' as const,
+    data: { indicatorId: 'ind-income', measurementId: 'msr-8', value, date: '2018-03-31', disaggregation },
+  });
+  const recorded = (value: number, disaggregation: SexDisaggregation) => ({
+    type: 'MeasurementRecorded' as const,
+    data: { projectId: PROJECT_ID, indicatorId: 'ind-income', measurementId: 'msr-8', value, date: '2018-03-31', disaggregation },
+  });
+
+  it.each<[string, number, SexDisaggregationInput, SexDisaggregation]>([
+    ['women earning more than the average of all', 800, { female: 850, male: 700 }, { female: 850, male: 700 }],
+    ['women alone: the men are not inferred to earn 0', 900, { female: 900 }, { female: 900 }],
+    ['a part in cents', 812.5, { male: 775.25 }, { male: 775.25 }],
+    ['the group of unknown sex, as given', 800, { female: 850, unknown: 640 }, { female: 850, unknown: 640 }],
+    ['a fall in income, for each group', -20, { female: -35, male: 5 }, { female: -35, male: 5 }],
+  ])('stores %s as given, summing nothing', (_case, value, input, stored) => {
+    given(...history).when(record(value, input)).then(recorded(value, stored));
+  });
+
+  it('refuses a breakdown that gives no part', () => {
+    given(...history).when(record(800, {})).thenThrows(InvalidInput, 'MEASUREMENT.INVALID_DISAGGREGATION', ['disaggregation']);
+  });
+
+  it('takes the same in a correction', () => {
+    given(...history, incomeMeasured)
+      .when({
+        type: 'CorrectMeasurement',
+        data: { indicatorId: 'ind-income', measurementId: 'msr-9', correctsMeasurementId: 'msr-8', value: 810, reason: 'Late sales', disaggregation: { female: 870 } },
+      })
+      .then({
+        type: 'MeasurementCorrected',
+        data: { projectId: PROJECT_ID, indicatorId: 'ind-income', measurementId: 'msr-9', correctsMeasurementId: 'msr-8', value: 810, date: '2018-03-31', disaggregation: { female: 870 }, reason: 'Late sales' },
+      });
+  });
+
+  it('is taken on a percentage, and refused on a qualitative measure', () => {
+    const defined = (measure: 2 | 5): ProjectEvent => ({ ...incomeDefined, data: { ...incomeDefined.data, measure } } as ProjectEvent);
+    given(...historyWithContentIn('implementation'), defined(2)).when(record(40, { female: 55 })).then(recorded(40, { female: 55 }));
+    given(...historyWithContentIn('implementation'), defined(5))
+      .when(record(3, { female: 4 }))
+      .thenThrows(InvalidInput, 'MEASUREMENT.DISAGGREGATION_NOT_A_COUNT', ['disaggregation']);
   });
 });
 

@@ -5,6 +5,7 @@ import type {
   ParticipatingOrganisation,
   ProjectLocation,
   ResultLevel,
+  SexBreakdown,
 } from './project.values.js';
 
 /**
@@ -70,6 +71,8 @@ export type DefineIndicator = Command<
     target: DatedValue;
     componentId?: string;
     description?: string;
+    /** Left out: `adds-up`. */
+    sexBreakdown?: SexBreakdown;
   }
 >;
 export type ReviseIndicatorTarget = Command<

@@ -33,7 +33,7 @@ import {
 } from './project.errors.js';
 import type { ProjectEvent } from './project.events.js';
 import type { Indicator, Measurement, Milestone, Project, ProjectState } from './project.state.js';
-import type { DatedValue, ProjectLocation, ProjectStatus, SexDisaggregation } from './project.values.js';
+import type { DatedValue, ProjectLocation, ProjectStatus, SexBreakdown, SexDisaggregation } from './project.values.js';
 import { isBlank } from './blank-text.js';
 import { measurementIdsOf } from './measurement-ids.js';
 import { entryOf, withoutUndefined } from './records.js';
@@ -378,7 +378,7 @@ function requireTargetNotBeforeBaseline(baseline: DatedValue, target: DatedValue
 }
 
 function defineIndicator(command: DefineIndicator, project: OpenProject): ProjectEvent[] {
-  const { indicatorId, title, unit, measure, resultLevel, baseline, target, componentId, description } = command.data;
+  const { indicatorId, title, unit, measure, resultLevel, baseline, target, componentId, description, sexBreakdown } = command.data;
   if (entryOf(project.indicators, indicatorId) !== undefined) throw new DuplicateId('indicator', indicatorId);
   requireComponent(project, componentId);
   requireTargetAwayFromBaseline(baseline, target);
@@ -397,6 +397,7 @@ function defineIndicator(command: DefineIndicator, project: OpenProject): Projec
         target,
         componentId,
         description,
+        sexBreakdown,
       }),
     },
   ];
@@ -458,29 +459,42 @@ const SEX_PARTS = ['female', 'male', 'unknown'] as const;
 const MEASURE_NAMES: Record<Indicator['measure'], string> = { 1: 'units', 2: 'a percentage', 3: 'a nominal value', 4: 'an ordinal value', 5: 'a qualitative value' };
 
 /**
- * A sex breakdown adds its parts up to the value, which only a count does (IATI measure 1, unit): 40 %
- * of all participants is not 30 % of the women plus 10 % of the men, and a breakdown there would be
- * checked and completed as if it were.
+ * A sex breakdown that adds up to the value is one only a count has (IATI measure 1, unit): 40 % of all
+ * participants is not 30 % of the women plus 10 % of the men, and a breakdown there would be checked
+ * and completed as if it were. A breakdown per group (each part the group's own value) fits any measure
+ * with a number; a qualitative one (5) is told in words.
  */
-function requireCountForDisaggregation(indicator: Indicator, disaggregation: unknown): void {
-  if (disaggregation === undefined || indicator.measure === 1) return;
+function requireBreakdownFitsMeasure(indicator: Indicator, disaggregation: unknown): void {
+  if (disaggregation === undefined) return;
+  const perGroup = indicator.sexBreakdown === 'per-group';
+  if (perGroup ? indicator.measure !== 5 : indicator.measure === 1) return;
   throw new InvalidInput(
     'MEASUREMENT.DISAGGREGATION_NOT_A_COUNT',
-    `A sex breakdown adds up to the value, so only an indicator that counts units takes one; "${indicator.title}" measures ${MEASURE_NAMES[indicator.measure]} (IATI measure ${indicator.measure}). Define an indicator per group instead.`,
+    perGroup
+      ? `"${indicator.title}" measures ${MEASURE_NAMES[indicator.measure]} (IATI measure 5), told in words: it takes no sex breakdown. Define an indicator per group instead.`
+      : `A sex breakdown adds up to the value, so only an indicator that counts units takes one; "${indicator.title}" measures ${MEASURE_NAMES[indicator.measure]} (IATI measure ${indicator.measure}). ` +
+        'Define an indicator per group instead, or one whose sexBreakdown is "per-group" (each part the value for that group alone).',
     ['disaggregation'],
   );
 }
 
 /**
- * The disaggregation of `value` as stored: unknown, when not given, is what female and male leave of the
- * value; a part left out is 0 when nobody is unknown and absent (not known) otherwise, whether unknown
- * was given or not. The parts never exceed the total, and given in full they add up to it.
+ * The disaggregation of `value` as stored, on an indicator whose breakdown is `breakdown`.
+ *
+ * Where it adds up (the default): unknown, when not given, is what female and male leave of the value; a
+ * part left out is 0 when nobody is unknown and absent (not known) otherwise, whether unknown was given
+ * or not. The parts never exceed the total, and given in full they add up to it.
+ *
+ * Per group: each part is the value for that group alone, as given, any number; nothing is summed,
+ * inferred or derived, and at least one part is given.
  */
 export function completeDisaggregation(
   value: number,
   input: SexDisaggregationInput | undefined,
+  breakdown: SexBreakdown = 'adds-up',
 ): SexDisaggregation | undefined {
   if (input === undefined) return undefined;
+  if (breakdown === 'per-group') return perGroupDisaggregation(input);
   // Negative values (a fall in income) are recorded, but the parts are counts of people, never negative.
   if (value < 0) {
     throw new InvalidInput(
@@ -491,10 +505,10 @@ export function completeDisaggregation(
   }
   for (const part of SEX_PARTS) {
     const given = input[part];
-    if (given !== undefined && !(Number.isFinite(given) && given >= 0)) {
+    if (given !== undefined && !(Number.isInteger(given) && given >= 0)) {
       throw new InvalidInput(
         'MEASUREMENT.INVALID_DISAGGREGATION',
-        `The ${part} part of the disaggregation must be zero or more; it is ${given}.`,
+        `The ${part} part of the disaggregation counts people, a whole number zero or more; it is ${given}.`,
         [`disaggregation.${part}`],
       );
     }
@@ -525,14 +539,31 @@ export function completeDisaggregation(
   return withoutUndefined({ female: input.female, male: input.male, unknown });
 }
 
+function perGroupDisaggregation(input: SexDisaggregationInput): SexDisaggregation {
+  const given = withoutUndefined({ female: input.female, male: input.male, unknown: input.unknown });
+  if (Object.keys(given).length === 0) {
+    throw new InvalidInput(
+      'MEASUREMENT.INVALID_DISAGGREGATION',
+      'The disaggregation gives no part: give the value of at least one group (female, male, unknown), or leave it out.',
+      ['disaggregation'],
+    );
+  }
+  for (const [part, value] of Object.entries(given)) {
+    if (!Number.isFinite(value)) {
+      throw new InvalidInput('MEASUREMENT.INVALID_DISAGGREGATION', `The ${part} part of the disaggregation must be a number; it is ${value}.`, [`disaggregation.${part}`]);
+    }
+  }
+  return given;
+}
+
 function recordMeasurement(command: RecordMeasurement, project: StartedProject, context: DecisionContext): ProjectEvent[] {
   const { indicatorId, measurementId, value, date, periodStart, note } = command.data;
   const indicator = existingIndicator(project, indicatorId);
   requireNewMeasurementId(project, measurementId);
   requireNotInFuture(date, 'The date of the measurement', 'date', context);
   requirePeriodEndsAfterStart(periodStart, date);
-  requireCountForDisaggregation(indicator, command.data.disaggregation);
-  const disaggregation = completeDisaggregation(value, command.data.disaggregation);
+  requireBreakdownFitsMeasure(indicator, command.data.disaggregation);
+  const disaggregation = completeDisaggregation(value, command.data.disaggregation, indicator.sexBreakdown);
   return [
     {
       type: 'MeasurementRecorded',
@@ -584,8 +615,8 @@ function correctMeasurement(command: CorrectMeasurement, project: StartedProject
   const date = command.data.date ?? corrected.date;
   const periodStart = command.data.periodStart ?? inheritedPeriodStart(corrected, date);
   requirePeriodEndsAfterStart(periodStart, date);
-  requireCountForDisaggregation(indicator, command.data.disaggregation);
-  const disaggregation = completeDisaggregation(value, command.data.disaggregation);
+  requireBreakdownFitsMeasure(indicator, command.data.disaggregation);
+  const disaggregation = completeDisaggregation(value, command.data.disaggregation, indicator.sexBreakdown);
   return [
     {
       type: 'MeasurementCorrected',

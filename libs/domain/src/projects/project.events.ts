@@ -5,6 +5,7 @@ import type {
   ParticipatingOrganisation,
   ProjectLocation,
   ResultLevel,
+  SexBreakdown,
   SexDisaggregation,
 } from './project.values.js';
 
@@ -78,6 +79,8 @@ export type IndicatorDefined = Event<
     target: DatedValue;
     componentId?: string;
     description?: string;
+    /** As the definition gave it; absent (every version 1 event): `adds-up`. */
+    sexBreakdown?: SexBreakdown;
   }
 >;
 export type IndicatorTargetRevised = Event<
@@ -161,6 +164,8 @@ export const PROJECT_EVENT_TYPES = [
  * Schema version of each event type; bump one when its data changes shape, and upcast on read where the
  * old shape is not also a valid new one. Version 2 of the measurement events may leave out a sex part
  * that was not reported (`SexDisaggregation`); version 1's always holds all three, and reads as version 2.
+ * Version 3 of them may leave out `unknown` too, on an indicator whose breakdown is `per-group`, which
+ * version 2 of IndicatorDefined may name (`sexBreakdown`); older versions read as the newer, unchanged.
  */
 export const PROJECT_EVENT_SCHEMA_VERSIONS: Readonly<Record<ProjectEventType, number>> = {
   ProjectProposed: 1,
@@ -176,8 +181,8 @@ export const PROJECT_EVENT_SCHEMA_VERSIONS: Readonly<Record<ProjectEventType, nu
   MilestoneReached: 1,
   MilestoneRescheduled: 1,
   MilestoneWaived: 1,
-  IndicatorDefined: 1,
+  IndicatorDefined: 2,
   IndicatorTargetRevised: 1,
-  MeasurementRecorded: 2,
-  MeasurementCorrected: 2,
+  MeasurementRecorded: 3,
+  MeasurementCorrected: 3,
 };

@@ -130,7 +130,7 @@ export function evolve(state: ProjectState, event: ProjectEvent): ProjectState {
       }));
 
     case 'IndicatorDefined': {
-      const { indicatorId, title, description, unit, measure, resultLevel, baseline, target, componentId } = event.data;
+      const { indicatorId, title, description, unit, measure, resultLevel, baseline, target, componentId, sexBreakdown } = event.data;
       const indicator: Indicator = withoutUndefined({
         id: indicatorId,
         title,
@@ -141,6 +141,7 @@ export function evolve(state: ProjectState, event: ProjectEvent): ProjectState {
         baseline,
         target,
         componentId,
+        sexBreakdown,
         measurements: [],
       });
       return updateProject(state, (project) => ({ indicators: { ...project.indicators, [indicatorId]: indicator } }));

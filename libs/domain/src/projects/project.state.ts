@@ -6,6 +6,7 @@ import type {
   ProjectLocation,
   ProjectStatus,
   ResultLevel,
+  SexBreakdown,
   SexDisaggregation,
 } from './project.values.js';
 
@@ -63,6 +64,8 @@ export interface Indicator {
   baseline: DatedValue;
   target: DatedValue;
   componentId?: string;
+  /** As defined; absent: `adds-up`. */
+  sexBreakdown?: SexBreakdown;
   /** In the order they were recorded, corrections included. */
   measurements: Measurement[];
 }
@@ -158,7 +161,7 @@ export const initialProjectState: ProjectState = { status: 'none' };
  * The shape of `ProjectState` as `evolve` builds it. Bump it whenever either changes: stored snapshots
  * of another version are ignored and rebuilt from the events.
  */
-export const PROJECT_STATE_VERSION = 2;
+export const PROJECT_STATE_VERSION = 3;
 
 /** Project statuses in which a missed due date no longer matters: both are final. */
 export const STATUSES_WITHOUT_OVERDUE: readonly ProjectStatus[] = ['closed', 'cancelled'];

@@ -59,8 +59,18 @@ export interface DatedValue {
 }
 
 /**
- * Sex disaggregation of a measurement: the parts known, and `unknown`, the people whose sex was not
- * reported; what is given adds up to the value. "20 participants (7 women)" is { female: 7, unknown: 13 }:
+ * How an indicator's sex breakdown relates to its value, as its definition says. `adds-up` (the default,
+ * and every indicator defined before there was a choice): the parts count people and add up to the value
+ * ("20 participants (7 women)"). `per-group`: each part is the indicator's value for that group alone,
+ * as an average or a rate is ("income per weaver: 800 USD; women 850, men 700"), so parts are never
+ * summed against the value, a part not given is never inferred and `unknown` is never derived.
+ */
+export const SEX_BREAKDOWNS = ['adds-up', 'per-group'] as const;
+export type SexBreakdown = (typeof SEX_BREAKDOWNS)[number];
+
+/**
+ * Sex disaggregation of a measurement on an indicator whose breakdown adds up (`SexBreakdown`): the parts
+ * known, and `unknown`, the people whose sex was not reported; what is given adds up to the value. "20 participants (7 women)" is { female: 7, unknown: 13 }:
  * how many of the 13 are men was not said, so `male` is absent, not 0. A part is absent only while some
  * are unknown; when nobody is, every part is there ({ female: 7, male: 13, unknown: 0 }).
  *
@@ -70,5 +80,6 @@ export interface DatedValue {
 export interface SexDisaggregation {
   female?: number;
   male?: number;
-  unknown: number;
+  /** Always there where the breakdown adds up; on a `per-group` indicator, only when given. */
+  unknown?: number;
 }

@@ -81,6 +81,8 @@ export const IndicatorView = defineEntity({
     progress: p.float().columnType('double precision').nullable(),
     measurementCount: p.integer(),
     position: p.integer(),
+    /** `adds-up` or `per-group` (SexBreakdown). */
+    sexBreakdown: p.text(),
   },
 });
 

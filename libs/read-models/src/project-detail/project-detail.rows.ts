@@ -33,7 +33,7 @@ export const VIEW_COLUMNS: Record<ViewTable, readonly string[]> = {
   indicator_views: [
     'id', 'project_id', 'component_id', 'title', 'description', 'unit', 'measure', 'result_level', 'baseline_value',
     'baseline_date', 'target_value', 'target_date', 'latest_actual', 'latest_actual_date', 'latest_disaggregation',
-    'progress', 'measurement_count', 'position',
+    'progress', 'measurement_count', 'position', 'sex_breakdown',
   ],
   measurement_views: [
     'id', 'project_id', 'indicator_id', 'value', 'date', 'period_start', 'disaggregation', 'note',
@@ -184,6 +184,7 @@ export class ProjectDetailFolder {
           baseline_date: event.data.baseline.date ?? null, target_value: event.data.target.value,
           target_date: event.data.target.date ?? null, latest_actual: null, latest_actual_date: null,
           latest_disaggregation: null, progress: null, measurement_count: 0, position: stored.version,
+          sex_breakdown: event.data.sexBreakdown ?? 'adds-up',
         });
         return;
       case 'IndicatorTargetRevised': {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsNumber, IsObject, IsOptional, IsString, IsUUID, Length, MaxLength, Max, Min, ValidateNested } from 'class-validator';
-import { INDICATOR_MEASURES, type IndicatorMeasure, RESULT_LEVELS, type ResultLevel } from '@app/domain';
+import { INDICATOR_MEASURES, type IndicatorMeasure, RESULT_LEVELS, type ResultLevel, SEX_BREAKDOWNS, type SexBreakdown } from '@app/domain';
 import { IsCalendarDate, IsNotBlank } from '../../common/validation.js';
 
 export class DatedValueDto {
@@ -27,6 +27,16 @@ export class DefineIndicatorDto {
   @ApiProperty({ type: DatedValueDto }) @IsObject() @ValidateNested() @Type(() => DatedValueDto) target!: DatedValueDto;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() componentId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) description?: string;
+  @ApiPropertyOptional({
+    enum: SEX_BREAKDOWNS,
+    default: 'adds-up',
+    description:
+      "How a measurement's sex breakdown relates to its value: adds-up, parts counting people that add up to the value (20 participants, 7 women); " +
+      'per-group, each part the value for that group alone, as for an average (income per weaver: 800, women 850, men 700): never summed, nothing inferred',
+  })
+  @IsOptional()
+  @IsIn(SEX_BREAKDOWNS)
+  sexBreakdown?: SexBreakdown;
 }
 
 export class ReviseIndicatorTargetDto {

@@ -1,16 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsDefined, IsNumber, IsObject, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { IsCalendarDate } from '../../common/validation.js';
 
+const FINITE = { allowNaN: false, allowInfinity: false };
+
+/**
+ * The parts' numbers. Where the indicator's breakdown adds up they count people (whole numbers, zero or
+ * more, adding up to the value); per group each is the group's own value. The decider checks which.
+ */
 export class SexDisaggregationDto {
-  @ApiPropertyOptional({ example: 7 }) @IsOptional() @IsInt() @Min(0) @Max(1e9) female?: number;
-  @ApiPropertyOptional({ example: 0 }) @IsOptional() @IsInt() @Min(0) @Max(1e9) male?: number;
-  @ApiPropertyOptional({ description: 'Left out: whatever the total leaves after female and male' })
+  @ApiPropertyOptional({ example: 7 }) @IsOptional() @IsNumber(FINITE) @Min(-1e12) @Max(1e12) female?: number;
+  @ApiPropertyOptional({ example: 0 }) @IsOptional() @IsNumber(FINITE) @Min(-1e12) @Max(1e12) male?: number;
+  @ApiPropertyOptional({ description: 'Left out: whatever the total leaves after female and male (per group: not given)' })
   @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(1e9)
+  @IsNumber(FINITE)
+  @Min(-1e12)
+  @Max(1e12)
   unknown?: number;
 }
 
