@@ -11,8 +11,8 @@ import { EventsAsWritten } from './migrations/migration-2026-12-03-events-as-wri
 import { SnapshotsAsWritten } from './migrations/migration-2026-12-03-snapshots-as-written.js';
 import { IdempotentAnswers } from './migrations/migration-2026-12-03-idempotent-answers.js';
 import { CancelledActualEnd } from './migrations/migration-2026-12-03-cancelled-actual-end.js';
-import { CorrectionsRankAsOriginal } from './migrations/migration-2026-12-04-corrections-rank-as-original.js';
-import { IndicatorSexBreakdown } from './migrations/migration-2026-12-04-indicator-sex-breakdown.js';
+import { CorrectionsRankAsOriginal } from './migrations/migration-2026-12-03-corrections-rank-as-original.js';
+import { IndicatorSexBreakdown } from './migrations/migration-2026-12-03-indicator-sex-breakdown.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
 export const MIGRATIONS = [
@@ -26,8 +26,8 @@ export const MIGRATIONS = [
   { name: 'migration-2026-12-03-snapshots-as-written', class: SnapshotsAsWritten },
   { name: 'migration-2026-12-03-idempotent-answers', class: IdempotentAnswers },
   { name: 'migration-2026-12-03-cancelled-actual-end', class: CancelledActualEnd },
-  { name: 'migration-2026-12-04-corrections-rank-as-original', class: CorrectionsRankAsOriginal },
-  { name: 'migration-2026-12-04-indicator-sex-breakdown', class: IndicatorSexBreakdown },
+  { name: 'migration-2026-12-03-corrections-rank-as-original', class: CorrectionsRankAsOriginal },
+  { name: 'migration-2026-12-03-indicator-sex-breakdown', class: IndicatorSexBreakdown },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

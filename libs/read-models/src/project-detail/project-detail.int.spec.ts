@@ -8,7 +8,7 @@ import { createProjectCommandHandler, PostgresEventStore } from '@app/event-stor
 import { metadata, newEvent } from '../../../event-store/src/testing/project-streams.js';
 import { SEED_PROJECTS, seedProjects } from '../../../../seeds/index.js';
 import { createTestEnvironment, type TestEnvironment } from '../../../../test/support/test-environment.js';
-import { CorrectionsRankAsOriginal } from '../../../database/src/migrations/migration-2026-12-04-corrections-rank-as-original.js';
+import { CorrectionsRankAsOriginal } from '../../../database/src/migrations/migration-2026-12-03-corrections-rank-as-original.js';
 import { ProjectDetailReader } from './project-detail.reader.js';
 import { ProjectDetailSync } from './project-detail.sync.js';
 

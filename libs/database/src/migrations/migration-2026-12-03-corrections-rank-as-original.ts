@@ -9,7 +9,7 @@ import { Migration } from '@mikro-orm/migrations';
  * latest actual (value, date, disaggregation, progress) taken again by the new rule; no other can change.
  */
 export class CorrectionsRankAsOriginal extends Migration {
-  override name = 'migration-2026-12-04-corrections-rank-as-original';
+  override name = 'migration-2026-12-03-corrections-rank-as-original';
 
   override async up(): Promise<void> {
     this.addSql(`ALTER TABLE measurement_views ADD COLUMN original_version integer`);

@@ -7,7 +7,7 @@ import { Migration } from '@mikro-orm/migrations';
  * give them; the fold writes the column from then on, so it keeps no default.
  */
 export class IndicatorSexBreakdown extends Migration {
-  override name = 'migration-2026-12-04-indicator-sex-breakdown';
+  override name = 'migration-2026-12-03-indicator-sex-breakdown';
 
   override async up(): Promise<void> {
     this.addSql(`ALTER TABLE indicator_views ADD COLUMN sex_breakdown text NOT NULL DEFAULT 'adds-up'`);
