@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import { auth, createKey, type ProjectClient, startedProject } from './support/api-helpers.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
+import { UnsubscribeLinks } from '@app/notifications';
 import { SmtpSink } from './support/smtp-sink.js';
 import { eventually } from './support/test-environment.js';
 
@@ -33,6 +34,11 @@ afterAll(async () => {
 async function subscribe(address: string, filter: object): Promise<string> {
   const response = await system.http.post('/subscriptions').set(auth(manager)).send({ channel: 'email', address, filter }).expect(201);
   return response.body.id;
+}
+
+/** The deployment's own links, made with its SECRETS_KEY, for tokens the test needs but no e-mail carries. */
+function links(): UnsubscribeLinks {
+  return new UnsubscribeLinks(system.env.config.notifications.secretsKey);
 }
 
 async function attempts(subscriptionId: string): Promise<any[]> {
@@ -77,6 +83,71 @@ describe('e-mail', () => {
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ status: 'failed', statusCode: 550, error: expect.stringContaining('Mailbox unavailable') });
     await project.post('/resume');
+  });
+});
+
+describe('unsubscribing from an e-mail', () => {
+  const subscriptionOf = async (id: string) => (await system.http.get(`/subscriptions/${id}`).set(auth(manager)).expect(200)).body;
+  const reachMilestone = async (title: string) => {
+    const milestone = await project.planMilestone(title, '2018-09-30');
+    await project.post(`/milestones/${milestone}/reach`, { date: '2018-09-28', evidence: 'Field visit report' });
+  };
+
+  it("stops the subscription with the link in its e-mails (RFC 8058 one-click), and its owner sees who stopped it", async () => {
+    const leavingId = await subscribe('leaving@example.org', { projectIds: [project.id], types: ['milestone.reached'] });
+    const stayingId = await subscribe('staying@example.org', { projectIds: [project.id], types: ['milestone.reached'] });
+    await reachMilestone('Weaving looms delivered');
+    const [mail] = await eventually(async () => sink.to('leaving@example.org').length > 0 && sink.to('leaving@example.org'), 20_000, 'the e-mail');
+
+    // The header a mail client's "Unsubscribe" button uses, and the same link in the footer.
+    const headers = mail!.raw.slice(0, mail!.raw.search(/\r?\n\r?\n/)).replace(/\r?\n[ \t]+/g, ' ');
+    const header = /^List-Unsubscribe: <([^>]+)>\r?$/im.exec(headers);
+    expect(header).not.toBeNull();
+    const link = new URL(header![1]!);
+    expect(`${link.origin}${link.pathname}`).toBe(`https://tracker.example.org/unsubscribe/${leavingId}`);
+    expect(headers).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/im);
+    expect(mail!.parsed.text).toContain(`To stop these e-mails, open ${link.href} and confirm`);
+    const path = `${link.pathname}${link.search}`;
+
+    // Opening the link (as a mail scanner does) only asks; a wrong or cut token shows nothing and stops nothing.
+    const page = await system.http.get(path).expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('Stop these e-mails?');
+    expect(page.text).toContain('leaving@example.org');
+    const token = link.searchParams.get('token')!;
+    for (const wrong of [token.slice(0, -1), token.toUpperCase() === token ? token.toLowerCase() : token.toUpperCase(), links().tokenFor(stayingId)]) {
+      const refused = await system.http.post(`/unsubscribe/${leavingId}?token=${wrong}`).type('form').send('List-Unsubscribe=One-Click').expect(404);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.body.code).toBe('SUBSCRIPTION.UNSUBSCRIBE_LINK_INVALID');
+    }
+    await system.http.post(`/unsubscribe/${leavingId}`).type('form').send('List-Unsubscribe=One-Click').expect(400);
+    expect(await subscriptionOf(leavingId)).toMatchObject({ status: 'active', statusReason: null });
+
+    // One POST, no API key, the body a mail client sends.
+    const stopped = await system.http.post(path).type('form').send('List-Unsubscribe=One-Click').expect(200);
+    expect(stopped.text).toContain('You are unsubscribed');
+    expect(await subscriptionOf(leavingId)).toMatchObject({
+      status: 'disabled',
+      statusReason: expect.stringMatching(/^Its recipient unsubscribed with the link in an e-mail on \d{4}-\d\d-\d\dT/),
+    });
+    // Again, or from the page's button (a multipart form): the same, nothing more to stop.
+    const again = await system.http.post(path).field('List-Unsubscribe', 'One-Click').expect(200);
+    expect(again.text).toContain('Already stopped');
+    expect((await system.http.get(path).expect(200)).text).toContain('Already stopped');
+
+    // The next notification reaches the subscription that stayed, and not the one that was stopped.
+    await reachMilestone('Weavers trained');
+    await eventually(async () => sink.to('staying@example.org').length === 2, 20_000, 'the second e-mail to the subscription that stayed');
+    expect(sink.to('leaving@example.org')).toHaveLength(1);
+    const deliveries = await db.query(`SELECT status FROM deliveries WHERE subscription_id = $1`, [leavingId]);
+    expect(deliveries.rows.map((row) => row.status)).toEqual(['delivered']);
+  });
+
+  it("takes no link for a subscription that is not an e-mail one, even with the deployment's token for it", async () => {
+    const inbox = await system.http.post('/subscriptions').set(auth(manager)).send({ channel: 'inbox' }).expect(201);
+    const refused = await system.http.post(`/unsubscribe/${inbox.body.id}?token=${links().tokenFor(inbox.body.id)}`).type('form').send('List-Unsubscribe=One-Click').expect(404);
+    expect(refused.body.code).toBe('SUBSCRIPTION.UNSUBSCRIBE_LINK_INVALID');
+    expect(await subscriptionOf(inbox.body.id)).toMatchObject({ status: 'active' });
   });
 });
 

@@ -19,6 +19,7 @@ export * from './channels/inbox.channel.js';
 export * from './secrets/secret-box.js';
 export * from './subscriptions/subscription.js';
 export * from './subscriptions/subscription-store.js';
+export * from './subscriptions/unsubscribe-links.js';
 export * from './store/notification-store.js';
 export * from './delivery/retry-schedule.js';
 export * from './delivery/delivery-runner.js';

@@ -74,9 +74,17 @@ function hasBody(request: Request): boolean {
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
+/**
+ * The one form the API takes: a mail client's one-click unsubscribe (RFC 8058) POSTs
+ * `List-Unsubscribe=One-Click` to the link, as either form media type. Its body is never read.
+ */
+function isOneClickUnsubscribe(request: Request): boolean {
+  return request.method === 'POST' && /^\/unsubscribe\/[^/]+\/?$/.test(request.path) && Boolean(request.is(['application/x-www-form-urlencoded', 'multipart/form-data']));
+}
+
 /** Before the JSON parser: a body in any other media type is 415, not silently ignored. */
 export function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
-  if (!METHODS_WITH_BODY.has(request.method) || !hasBody(request) || request.is('application/json')) return next();
+  if (!METHODS_WITH_BODY.has(request.method) || !hasBody(request) || request.is('application/json') || isOneClickUnsubscribe(request)) return next();
   const sent = request.headers['content-type'];
   next(
     new ProblemException(

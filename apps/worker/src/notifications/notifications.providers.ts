@@ -11,6 +11,7 @@ import {
   Notifier,
   OverdueScan,
   SecretBox,
+  UnsubscribeLinks,
   WebhookChannel,
 } from '@app/notifications';
 
@@ -33,6 +34,7 @@ export const notificationProviders: Provider[] = [
         from: config.notifications.mailFrom,
         timeoutMs: config.notifications.webhookTimeoutMs,
         publicUrl: config.notifications.publicUrl,
+        unsubscribeLinks: new UnsubscribeLinks(config.notifications.secretsKey, config.notifications.publicUrl),
       }),
   },
   {

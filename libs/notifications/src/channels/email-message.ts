@@ -13,15 +13,17 @@ type Details = [label: string, value: string, links?: readonly string[]][];
 /**
  * The e-mail of a notification: a subject naming the project and what happened, the facts as a short
  * list (with a link to the project in the dashboard when the deployment's `publicUrl` is known), and,
- * in plain words, why it came and how to stop it, in plain text and HTML.
+ * in plain words, why it came and how to stop it (with `unsubscribeUrl`, the link that lets its recipient stop it),
+ * in plain text and HTML.
  */
-export function renderEmail(notification: StoredNotification, subscriptionId: string, publicUrl?: string): EmailMessage {
+export function renderEmail(notification: StoredNotification, subscriptionId: string, publicUrl?: string, unsubscribeUrl?: string): EmailMessage {
   const subject = `[Project Tracker] ${notification.headline}`;
   const details = detailsOf(notification, publicUrl);
   const sections = notification.type === 'project.digest' ? digestSections(notification, publicUrl) : [];
   const footer = [
-    `You receive this e-mail because of your Project Tracker subscription ${subscriptionId}. To stop it, its owner ` +
-      `deletes it (DELETE /subscriptions/${subscriptionId} with the API key that made it), or asks an administrator to.`,
+    `You receive this e-mail because of the Project Tracker subscription ${subscriptionId}.` +
+      (unsubscribeUrl ? ` To stop these e-mails, open ${unsubscribeUrl} and confirm; its owner will see that you did.` : '') +
+      ` Its owner stops it by deleting it (DELETE /subscriptions/${subscriptionId} with the API key that made it), or asks an administrator to.`,
     `Reference for support: notification ${notification.id} (${cloudEventType(notification.type)}), ${notification.time}` +
       (notification.data.event ? `; event ${notification.data.event.id}, position ${notification.data.event.position} of the feed.` : '.'),
   ];
@@ -48,7 +50,7 @@ export function renderEmail(notification: StoredNotification, subscriptionId: st
         `<h3>${section.link ? `<a href="${escapeHtml(section.link)}">${escapeHtml(section.title)}</a>` : escapeHtml(section.title)}</h3>` +
         `<ul>${section.lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`,
     ),
-    `<hr><p style="color: #666; font-size: smaller">${footer.map(escapeHtml).join('<br>')}</p>`,
+    `<hr><p style="color: #666; font-size: smaller">${footer.map((line) => htmlWithLinks(line, unsubscribeUrl ? [unsubscribeUrl] : undefined)).join('<br>')}</p>`,
     '</body></html>',
   ].join('\n');
 

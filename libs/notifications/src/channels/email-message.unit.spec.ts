@@ -58,8 +58,16 @@ describe('the e-mail of a notification', () => {
 
   it('says in plain words why it came and how to stop it, with the ids support needs', () => {
     const { text } = renderEmail(reached, SUBSCRIPTION_ID);
-    expect(text).toContain(`You receive this e-mail because of your Project Tracker subscription ${SUBSCRIPTION_ID}.`);
+    expect(text).toContain(`You receive this e-mail because of the Project Tracker subscription ${SUBSCRIPTION_ID}. Its owner stops it`);
     expect(text).toContain(`DELETE /subscriptions/${SUBSCRIPTION_ID}`);
+    expect(text).not.toContain('unsubscribe');
     expect(text).toContain(`Reference for support: notification ${reached.id} (${cloudEventType('milestone.reached')}), 2018-06-28T00:00:00.000Z; event e-1, position 240 of the feed.`);
+  });
+
+  it("gives the recipient the subscription's unsubscribe link when there is one, as a link in the HTML part", () => {
+    const unsubscribe = `https://tracker.example.org/unsubscribe/${SUBSCRIPTION_ID}?token=abc_-123`;
+    const { text, html } = renderEmail(reached, SUBSCRIPTION_ID, 'https://tracker.example.org', unsubscribe);
+    expect(text).toContain(`To stop these e-mails, open ${unsubscribe} and confirm; its owner will see that you did.`);
+    expect(html).toContain(`To stop these e-mails, open <a href="${unsubscribe}">${unsubscribe}</a> and confirm`);
   });
 });

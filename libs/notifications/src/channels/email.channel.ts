@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import nodemailer from 'nodemailer';
 import type { StoredNotification } from '../notification.js';
+import type { UnsubscribeLinks } from '../subscriptions/unsubscribe-links.js';
 import { renderEmail } from './email-message.js';
 import { describeError, excerpt, type DeliveryOutcome, type DeliveryTarget, type NotificationChannel } from './notification-channel.js';
 
@@ -11,6 +12,8 @@ export interface EmailChannelOptions {
   timeoutMs: number;
   /** Where people reach the deployment, for links to the dashboard (none without it). */
   publicUrl?: string;
+  /** Each message's one-click unsubscribe link (RFC 8058); none unless they make one (`publicUrl` set). */
+  unsubscribeLinks?: UnsubscribeLinks;
 }
 
 /**
@@ -33,7 +36,8 @@ export class EmailChannel implements NotificationChannel {
 
   async send(notification: StoredNotification, target: DeliveryTarget): Promise<DeliveryOutcome> {
     if (!target.target) throw new Error(`Subscription ${target.subscriptionId} has no e-mail address`);
-    const message = renderEmail(notification, target.subscriptionId, this.options.publicUrl);
+    const unsubscribeUrl = this.options.unsubscribeLinks?.urlFor(target.subscriptionId);
+    const message = renderEmail(notification, target.subscriptionId, this.options.publicUrl, unsubscribeUrl);
     const started = performance.now();
     try {
       const info = await this.transport.sendMail({
@@ -47,6 +51,8 @@ export class EmailChannel implements NotificationChannel {
           'X-Project-Tracker-Notification': notification.id,
           'X-Project-Tracker-Type': notification.type,
           'Auto-Submitted': 'auto-generated',
+          // A mail client's own "Unsubscribe" button, and one POST that stops the subscription (RFC 8058).
+          ...(unsubscribeUrl ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
         },
       });
       return {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { inTransaction } from '@app/event-store';
 import { newWebhookSecret } from '../channels/webhook-signature.js';
+import { disableSubscription } from '../delivery/delivery-runner.js';
 import type { NotificationType } from '../notification-types.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { DeliveryAttempt, Subscription, SubscriptionChannel, SubscriptionFilter } from './subscription.js';
@@ -95,7 +96,24 @@ export class SubscriptionStore {
     });
   }
 
-  /** Resumes a disabled subscription (after a 410); what was cancelled meanwhile stays cancelled. */
+  /**
+   * The recipient of an e-mail subscription stops it with the link in its e-mails: disabled, with a
+   * reason its owner reads, and what was still to be sent is cancelled. Answers whether this call
+   * stopped it, and how it stands (stopped before, by its owner or by an earlier click, is the same
+   * to the recipient: nothing more is sent); undefined for no e-mail subscription of that id.
+   */
+  async stopByRecipient(id: string): Promise<{ stoppedNow: boolean; status: string } | undefined> {
+    return inTransaction(this.pool, async (client) => {
+      const result = await client.query<{ status: string }>(`SELECT status FROM subscriptions WHERE id = $1 AND channel = 'email' FOR UPDATE`, [id]);
+      const status = result.rows[0]?.status;
+      if (status === undefined) return undefined;
+      if (status !== 'active') return { stoppedNow: false, status };
+      await disableSubscription(client, id, `Its recipient unsubscribed with the link in an e-mail on ${new Date().toISOString()}.`);
+      return { stoppedNow: true, status: 'disabled' };
+    });
+  }
+
+  /** Resumes a disabled subscription (after a 410 or its recipient's unsubscribing); what was cancelled meanwhile stays cancelled. */
   async enable(id: string): Promise<Subscription | undefined> {
     const result = await this.pool.query<SubscriptionRow>(
       `UPDATE subscriptions SET status = 'active', status_reason = NULL, status_changed_at = now()

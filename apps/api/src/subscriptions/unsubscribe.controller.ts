@@ -1,0 +1,66 @@
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { SubscriptionStore, UnsubscribeLinks } from '@app/notifications';
+import { Public } from '../auth/auth.decorators.js';
+import { ProblemException } from '../common/problem.js';
+import { UnsubscribeQueryDto } from './dto/unsubscribe-query.dto.js';
+import { unsubscribePageHtml } from './unsubscribe.page.js';
+
+const uuid = new ParseUUIDPipe({
+  exceptionFactory: () =>
+    new ProblemException(400, 'REQUEST.INVALID_ID', 'Bad Request', 'An id in the path is not a UUID.', [{ field: 'path', message: 'must be a UUID' }]),
+});
+
+/**
+ * The link in every e-mail (`List-Unsubscribe`, and the footer): its recipient, who has no API key,
+ * stops the subscription. GET asks (link scanners open links and must stop nothing); POST stops, from
+ * the page's button or as a mail client's one-click unsubscribe (RFC 8058). The token in the link is
+ * the key: without a valid one nothing is shown and nothing changes.
+ */
+@ApiExcludeController()
+@Public()
+@Controller('unsubscribe')
+export class UnsubscribeController {
+  constructor(
+    private readonly subscriptions: SubscriptionStore,
+    private readonly links: UnsubscribeLinks,
+  ) {}
+
+  @Get(':id')
+  async ask(@Param('id', uuid) id: string, @Query() query: UnsubscribeQueryDto, @Res() response: Response): Promise<void> {
+    const subscription = await this.linked(id, query.token);
+    const page =
+      subscription.status === 'active'
+        ? unsubscribePageHtml({ kind: 'confirm', subscriptionId: id, address: subscription.address ?? '', token: query.token })
+        : unsubscribePageHtml({ kind: 'stopped', subscriptionId: id, address: subscription.address ?? '', now: false });
+    this.send(response, page);
+  }
+
+  @Post(':id')
+  @HttpCode(200)
+  async stop(@Param('id', uuid) id: string, @Query() query: UnsubscribeQueryDto, @Res() response: Response): Promise<void> {
+    const subscription = await this.linked(id, query.token);
+    const stopped = await this.subscriptions.stopByRecipient(id);
+    this.send(response, unsubscribePageHtml({ kind: 'stopped', subscriptionId: id, address: subscription.address ?? '', now: stopped?.stoppedNow ?? false }));
+  }
+
+  /** The e-mail subscription the link names, if its token is the one the deployment made for it. */
+  private async linked(id: string, token: string) {
+    const subscription = this.links.isValid(id, token) ? await this.subscriptions.find(id, { deleted: true }) : undefined;
+    if (!subscription || subscription.channel !== 'email') {
+      throw new ProblemException(
+        404,
+        'SUBSCRIPTION.UNSUBSCRIBE_LINK_INVALID',
+        'Not Found',
+        'This unsubscribe link is not valid: open the whole link from the e-mail, or ask the subscription\'s owner to delete it.',
+      );
+    }
+    return subscription;
+  }
+
+  private send(response: Response, html: string): void {
+    response.setHeader('Cache-Control', 'no-store');
+    response.type('html').send(html);
+  }
+}
