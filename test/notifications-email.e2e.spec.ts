@@ -1,5 +1,7 @@
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
+import { chromium } from 'playwright-core';
 import { auth, createKey, type ProjectClient, startedProject } from './support/api-helpers.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
 import { UnsubscribeLinks } from '@app/notifications';
@@ -141,6 +143,37 @@ describe('unsubscribing from an e-mail', () => {
     expect(sink.to('leaving@example.org')).toHaveLength(1);
     const deliveries = await db.query(`SELECT status FROM deliveries WHERE subscription_id = $1`, [leavingId]);
     expect(deliveries.rows.map((row) => row.status)).toEqual(['delivered']);
+  });
+
+  it('stops it from the page the link opens, in a browser, under the page\'s own Content Security Policy', async () => {
+    const subscriptionId = await subscribe('browser@example.org', { projectIds: [project.id], types: ['milestone.reached'] });
+    await reachMilestone('Village road graded');
+    const [mail] = await eventually(async () => sink.to('browser@example.org').length > 0 && sink.to('browser@example.org'), 20_000, 'the e-mail');
+    const link = new URL(/https:\/\/tracker\.example\.org\/unsubscribe\/\S+/.exec(mail!.parsed.text!)![0]);
+
+    await system.api.listen(0, '127.0.0.1');
+    const baseUrl = `http://127.0.0.1:${(system.api.getHttpServer().address() as AddressInfo).port}`;
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      const refusedByPolicy: string[] = [];
+      page.on('console', (message) => /Content Security Policy/i.test(message.text()) && refusedByPolicy.push(message.text()));
+      await page.goto(`${baseUrl}${link.pathname}${link.search}`);
+      expect(await page.locator('h1').textContent()).toBe('Stop these e-mails?');
+      // The stylesheet is allowed by its hash: the page is laid out as written.
+      expect(await page.evaluate('getComputedStyle(document.body).maxWidth')).not.toBe('none');
+      expect((await subscriptionOf(subscriptionId)).status).toBe('active');
+
+      await Promise.all([page.waitForURL(/\/unsubscribe\//), page.getByRole('button', { name: 'Stop these e-mails' }).click()]);
+      await page.waitForSelector('text=You are unsubscribed');
+      expect(refusedByPolicy).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+    expect(await subscriptionOf(subscriptionId)).toMatchObject({ status: 'disabled', statusReason: expect.stringContaining('unsubscribed') });
   });
 
   it("takes no link for a subscription that is not an e-mail one, even with the deployment's token for it", async () => {

@@ -5,7 +5,7 @@ import { SubscriptionStore, UnsubscribeLinks } from '@app/notifications';
 import { Public } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
 import { UnsubscribeQueryDto } from './dto/unsubscribe-query.dto.js';
-import { unsubscribePageHtml } from './unsubscribe.page.js';
+import { UNSUBSCRIBE_PAGE_CSP, unsubscribePageHtml } from './unsubscribe.page.js';
 
 const uuid = new ParseUUIDPipe({
   exceptionFactory: () =>
@@ -61,6 +61,8 @@ export class UnsubscribeController {
 
   private send(response: Response, html: string): void {
     response.setHeader('Cache-Control', 'no-store');
+    // Replaces the API-wide policy helmet set, for this page only.
+    response.setHeader('Content-Security-Policy', UNSUBSCRIBE_PAGE_CSP);
     response.type('html').send(html);
   }
 }

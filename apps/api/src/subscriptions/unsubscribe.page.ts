@@ -1,4 +1,19 @@
+import { createHash } from 'node:crypto';
 import { escapeHtml } from '@app/notifications';
+
+const STYLE = 'body { font-family: sans-serif; max-width: 36em; margin: 3em auto; padding: 0 1em; line-height: 1.5 } button { font-size: 1em; padding: 0.5em 1em }';
+
+/**
+ * The page's own policy, stricter than the API-wide one: no script at all, its one stylesheet by hash,
+ * and its form may post only back to the API.
+ */
+export const UNSUBSCRIBE_PAGE_CSP = [
+  "default-src 'none'",
+  `style-src 'sha256-${createHash('sha256').update(STYLE, 'utf8').digest('base64')}'`,
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 /** What the page that an e-mail's unsubscribe link opens says: before the click, and after it. */
 export type UnsubscribePage =
@@ -28,7 +43,7 @@ export function unsubscribePageHtml(page: UnsubscribePage): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Project Tracker: e-mail notifications</title>
-<style>body { font-family: sans-serif; max-width: 36em; margin: 3em auto; padding: 0 1em; line-height: 1.5 } button { font-size: 1em; padding: 0.5em 1em }</style>
+<style>${STYLE}</style>
 </head><body>
 ${body}
 </body></html>
