@@ -469,6 +469,17 @@ describe('concurrency, preconditions and idempotency', () => {
     expect(await eventCount(id)).toBe(2);
   });
 
+  it('compares If-Match character by character: "02" is not the ETag "2", whatever number it spells', async () => {
+    const id = await propose();
+    await system.http.post(`/projects/${id}/approve`).set(auth(manager)).send({}).expect(200);
+    for (const tag of ['"02"', '"0002"']) {
+      const padded = await system.http.post(`/projects/${id}/start`).set(auth(manager)).set('If-Match', tag).send({}).expect(412);
+      expect(padded.body).toMatchObject({ code: 'PROJECT.VERSION_MISMATCH', detail: expect.stringContaining('"2"') });
+    }
+    expect(await eventCount(id)).toBe(2);
+    await system.http.post(`/projects/${id}/start`).set(auth(manager)).set('If-Match', '"2"').send({}).expect(200);
+  });
+
   it('answers a replayed Idempotency-Key with the first answer and stores nothing new', async () => {
     const key = `propose-${Math.random()}`;
     const body = bansuoProposal();

@@ -33,6 +33,15 @@ export function parseCommandHeaders(request: Request): CommandHeaders {
         `If-Match compares versions strongly, and a weak tag (${ifMatch.trim()}) never matches; send the ETag as GET /projects/{id} gives it, like "${version}".`,
       );
     }
+    // Strongly, tags match character by character: "02" is not the tag "2" a project at version 2 has.
+    if (version !== undefined && version.length > 1 && version.startsWith('0')) {
+      throw new ProblemException(
+        412,
+        'PROJECT.VERSION_MISMATCH',
+        'Precondition Failed',
+        `If-Match compares tags character by character, and ${ifMatch.trim()} is the tag of no version; send the ETag as GET /projects/{id} gives it, like "${Number(version)}".`,
+      );
+    }
     // `*` matches whatever version the project is at: no expectation beyond its being there.
     if (!any) headers.expectedVersion = Number(version);
   }
