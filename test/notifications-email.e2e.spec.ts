@@ -176,6 +176,19 @@ describe('unsubscribing from an e-mail', () => {
     expect(await subscriptionOf(subscriptionId)).toMatchObject({ status: 'disabled', statusReason: expect.stringContaining('unsubscribed') });
   });
 
+  it('posts the page\'s form back to the link it was opened at, with a trailing slash too', async () => {
+    const subscriptionId = await subscribe('slash@example.org', { projectIds: [project.id], types: ['milestone.reached'] });
+    const opened = new URL(`http://tracker.test/unsubscribe/${subscriptionId}/?token=${links().tokenFor(subscriptionId)}`);
+    const page = await system.http.get(`${opened.pathname}${opened.search}`).expect(200);
+    expect(page.text).toContain('Stop these e-mails?');
+    // Where a browser sends the form: its action resolved against the page's address.
+    const action = /<form method="post" action="([^"]*)"/.exec(page.text)![1]!.replaceAll('&amp;', '&');
+    const target = new URL(action, opened);
+    const stopped = await system.http.post(`${target.pathname}${target.search}`).type('form').send('List-Unsubscribe=One-Click').expect(200);
+    expect(stopped.text).toContain('You are unsubscribed');
+    expect(await subscriptionOf(subscriptionId)).toMatchObject({ status: 'disabled' });
+  });
+
   it("takes no link for a subscription that is not an e-mail one, even with the deployment's token for it", async () => {
     const inbox = await system.http.post('/subscriptions').set(auth(manager)).send({ channel: 'inbox' }).expect(201);
     const refused = await system.http.post(`/unsubscribe/${inbox.body.id}?token=${links().tokenFor(inbox.body.id)}`).type('form').send('List-Unsubscribe=One-Click').expect(404);

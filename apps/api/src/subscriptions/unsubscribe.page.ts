@@ -23,7 +23,8 @@ export type UnsubscribePage =
 /**
  * A page of its own, with no script: opening the link only asks (mail scanners open every link); the
  * button POSTs the same form a mail client's one-click unsubscribe sends (RFC 8058). The form's
- * address is relative, so the page works behind a proxy that serves the API under a path.
+ * address is the page's own with its query alone, so it posts back to the link as opened: behind a proxy
+ * that serves the API under a path, and with a trailing slash (a path segment would land one level down).
  */
 export function unsubscribePageHtml(page: UnsubscribePage): string {
   const address = escapeHtml(page.address);
@@ -32,7 +33,7 @@ export function unsubscribePageHtml(page: UnsubscribePage): string {
     page.kind === 'confirm'
       ? `<h1>Stop these e-mails?</h1>
 <p>Project Tracker sends notifications to <strong>${address}</strong> for the subscription ${subscription}.</p>
-<form method="post" action="${subscription}?token=${encodeURIComponent(page.token)}">
+<form method="post" action="?token=${encodeURIComponent(page.token)}">
 <input type="hidden" name="List-Unsubscribe" value="One-Click">
 <button type="submit">Stop these e-mails</button>
 </form>
