@@ -51,3 +51,29 @@ it('logs JSON lines that carry a correlation id from the request to the event to
   );
   expect(job).toMatchObject({ service: 'worker', projectId: id, fromVersion: 0, toVersion: 1 });
 }, 60_000);
+
+it("keeps an unsubscribe link's token out of the request log, as it keeps keys out", async () => {
+  const api = await harness.api();
+  const subscriptionId = '0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f';
+  const token = `tok${Date.now()}SecretPart_-x`;
+  // Whoever holds the token stops that subscription: the log must not hand it to whoever reads logs.
+  for (const method of ['GET', 'POST']) {
+    const response = await fetch(`${api.url}/unsubscribe/${subscriptionId}?token=${token}`, {
+      method,
+      ...(method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' } : {}),
+    });
+    expect(response.status).toBe(404);
+  }
+  const lines = await eventually(
+    async () => {
+      const found = jsonLines(api.logs()).filter((line) => (line.req as { url?: string } | undefined)?.url?.startsWith(`/unsubscribe/${subscriptionId}`));
+      return found.length === 2 && found;
+    },
+    5_000,
+    'the two request log lines',
+  );
+  for (const line of lines) {
+    expect(line).toMatchObject({ req: { url: `/unsubscribe/${subscriptionId}?token=[redacted]` } });
+    expect(JSON.stringify(line)).not.toContain(token);
+  }
+}, 60_000);

@@ -3,12 +3,19 @@ import type { AppConfig } from './config.js';
 
 const PINO_LEVELS = { error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' } as const;
 
-/** Paths never written: secrets in request headers. */
-const REDACTED = { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'], censor: '[redacted]' };
+/**
+ * Paths never written: secrets in request headers, and the token of an e-mail's unsubscribe link
+ * (`/unsubscribe/{id}?token=`: whoever holds it stops that subscription), in the URL and its query.
+ */
+const REDACTED = {
+  paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'req.url', 'req.query.token'],
+  censor: (value: unknown, path: string[]) =>
+    path.at(-1) === 'url' && typeof value === 'string' ? value.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]') : '[redacted]',
+};
 
 /**
  * Structured JSON logs (pino) for every process: one line per event, `service` naming the process.
- * Secrets in headers are never written. The API logs its requests itself (apiLoggingOptions).
+ * Secrets in headers and URLs are never written. The API logs its requests itself (apiLoggingOptions).
  */
 export function loggingOptions(config: AppConfig, service: 'api' | 'worker' | 'cli'): Params {
   return { pinoHttp: { level: PINO_LEVELS[config.logLevel], base: { service }, redact: REDACTED } };
