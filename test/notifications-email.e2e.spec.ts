@@ -123,6 +123,10 @@ describe('unsubscribing from an e-mail', () => {
       expect(refused.body.code).toBe('SUBSCRIPTION.UNSUBSCRIBE_LINK_INVALID');
     }
     await system.http.post(`/unsubscribe/${leavingId}`).type('form').send('List-Unsubscribe=One-Click').expect(400);
+    // A parameter a link checker or mail system adds does not spoil the link; a body that is no form is 415, saying so.
+    expect((await system.http.get(`${path}&utm_source=newsletter`).expect(200)).text).toContain('Stop these e-mails?');
+    const notAForm = await system.http.post(path).type('text/plain').send('unsubscribe me').expect(415);
+    expect(notAForm.body.detail).toContain('List-Unsubscribe=One-Click');
     expect(await subscriptionOf(leavingId)).toMatchObject({ status: 'active', statusReason: null });
 
     // One POST, no API key, the body a mail client sends.
@@ -133,7 +137,7 @@ describe('unsubscribing from an e-mail', () => {
       statusReason: expect.stringMatching(/^Its recipient unsubscribed with the link in an e-mail on \d{4}-\d\d-\d\dT/),
     });
     // Again, or from the page's button (a multipart form): the same, nothing more to stop.
-    const again = await system.http.post(path).field('List-Unsubscribe', 'One-Click').expect(200);
+    const again = await system.http.post(`${path}&utm_source=newsletter`).field('List-Unsubscribe', 'One-Click').expect(200);
     expect(again.text).toContain('Already stopped');
     expect((await system.http.get(path).expect(200)).text).toContain('Already stopped');
 

@@ -74,25 +74,27 @@ function hasBody(request: Request): boolean {
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-/**
- * The one form the API takes: a mail client's one-click unsubscribe (RFC 8058) POSTs
- * `List-Unsubscribe=One-Click` to the link, as either form media type. Its body is never read.
- */
-function isOneClickUnsubscribe(request: Request): boolean {
-  return request.method === 'POST' && /^\/unsubscribe\/[^/]+\/?$/.test(request.path) && Boolean(request.is(['application/x-www-form-urlencoded', 'multipart/form-data']));
-}
+const UNSUBSCRIBE_LINK = /^\/unsubscribe\/[^/]+\/?$/;
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
 
 /** Before the JSON parser: a body in any other media type is 415, not silently ignored. */
 export function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
-  if (!METHODS_WITH_BODY.has(request.method) || !hasBody(request) || request.is('application/json') || isOneClickUnsubscribe(request)) return next();
+  if (!METHODS_WITH_BODY.has(request.method) || !hasBody(request)) return next();
+  // The one form the API takes: a mail client's one-click unsubscribe (RFC 8058) POSTs
+  // `List-Unsubscribe=One-Click` to the link, as either form media type. Its body is never read.
+  const form = request.method === 'POST' && UNSUBSCRIBE_LINK.test(request.path);
+  if (form ? request.is(FORM_TYPES) : request.is('application/json')) return next();
   const sent = request.headers['content-type'];
+  const got = sent ? `"${truncate(sent)}"` : 'no Content-Type';
   next(
     new ProblemException(
       415,
       'REQUEST.UNSUPPORTED_MEDIA_TYPE',
       'Unsupported Media Type',
-      `Send the body as JSON with "Content-Type: application/json" (got ${sent ? `"${truncate(sent)}"` : 'no Content-Type'}).`,
-      [{ field: 'header:Content-Type', message: 'must be application/json' }],
+      form
+        ? `Send the one-click form "List-Unsubscribe=One-Click" as application/x-www-form-urlencoded or multipart/form-data, as a mail client does (got ${got}).`
+        : `Send the body as JSON with "Content-Type: application/json" (got ${got}).`,
+      [{ field: 'header:Content-Type', message: form ? `must be ${FORM_TYPES.join(' or ')}` : 'must be application/json' }],
     ),
   );
 }

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { SubscriptionStore, UnsubscribeLinks } from '@app/notifications';
 import { Public } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
-import { UnsubscribeQueryDto } from './dto/unsubscribe-query.dto.js';
+import { invalidRequest } from '../common/validation.js';
 import { UNSUBSCRIBE_PAGE_CSP, unsubscribePageHtml } from './unsubscribe.page.js';
 
 const uuid = new ParseUUIDPipe({
@@ -28,19 +28,20 @@ export class UnsubscribeController {
   ) {}
 
   @Get(':id')
-  async ask(@Param('id', uuid) id: string, @Query() query: UnsubscribeQueryDto, @Res() response: Response): Promise<void> {
-    const subscription = await this.linked(id, query.token);
+  async ask(@Param('id', uuid) id: string, @Query('token') given: unknown, @Res() response: Response): Promise<void> {
+    const token = tokenOf(given);
+    const subscription = await this.linked(id, token);
     const page =
       subscription.status === 'active'
-        ? unsubscribePageHtml({ kind: 'confirm', subscriptionId: id, address: subscription.address ?? '', token: query.token })
+        ? unsubscribePageHtml({ kind: 'confirm', subscriptionId: id, address: subscription.address ?? '', token })
         : unsubscribePageHtml({ kind: 'stopped', subscriptionId: id, address: subscription.address ?? '', now: false });
     this.send(response, page);
   }
 
   @Post(':id')
   @HttpCode(200)
-  async stop(@Param('id', uuid) id: string, @Query() query: UnsubscribeQueryDto, @Res() response: Response): Promise<void> {
-    const subscription = await this.linked(id, query.token);
+  async stop(@Param('id', uuid) id: string, @Query('token') given: unknown, @Res() response: Response): Promise<void> {
+    const subscription = await this.linked(id, tokenOf(given));
     const stopped = await this.subscriptions.stopByRecipient(id);
     this.send(response, unsubscribePageHtml({ kind: 'stopped', subscriptionId: id, address: subscription.address ?? '', now: stopped?.stoppedNow ?? false }));
   }
@@ -65,4 +66,13 @@ export class UnsubscribeController {
     response.setHeader('Content-Security-Policy', UNSUBSCRIBE_PAGE_CSP);
     response.type('html').send(html);
   }
+}
+
+/**
+ * The link's token. Other parameters are left alone: a mail system or link checker may add its own
+ * (utm_source=...) to a link it passes on, and the token alone decides.
+ */
+function tokenOf(given: unknown): string {
+  if (typeof given === 'string' && given.length > 0 && given.length <= 100) return given;
+  throw invalidRequest([{ field: 'token', message: 'must be the one token the link in the e-mail carries' }]);
 }
