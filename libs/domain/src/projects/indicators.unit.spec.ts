@@ -99,6 +99,20 @@ describe('DefineIndicator', () => {
     }
   });
 
+  it.each([
+    ['adds-up', 2, 'a percentage'],
+    ['adds-up', 5, 'a qualitative value'],
+    ['per-group', 5, 'a qualitative value'],
+  ] as const)('refuses a sex breakdown %s on IATI measure %i, which could never take one', (sexBreakdown, measure, named) => {
+    const error = given(projectProposed)
+      .when({
+        type: 'DefineIndicator',
+        data: { indicatorId: 'ind-share', title: 'Share of households', unit: 'percent', measure, resultLevel: 2, baseline: { value: 10 }, target: { value: 60 }, sexBreakdown },
+      })
+      .thenThrows(InvalidInput, 'INDICATOR.SEX_BREAKDOWN_NOT_FOR_MEASURE', ['sexBreakdown']);
+    expect(error.message).toContain(named);
+  });
+
   it('refuses an indicator id already used in the project', () => {
     const { projectId: _projectId, indicatorId, ...data } = cattleIndicatorDefined.data;
     const error = given(...historyWithContentIn('implementation'))

@@ -377,12 +377,30 @@ function requireTargetNotBeforeBaseline(baseline: DatedValue, target: DatedValue
   }
 }
 
+/**
+ * A sex breakdown said to be of a kind the measure can never take would refuse every breakdown later:
+ * parts that add up are counts (IATI measure 1), parts per group are numbers (any measure but 5,
+ * qualitative). Left out, the kind is adds-up and a measure other than 1 simply takes no breakdown.
+ */
+function requireBreakdownKindFitsMeasure(measure: Indicator['measure'], sexBreakdown: SexBreakdown | undefined): void {
+  const fits = sexBreakdown === undefined || (sexBreakdown === 'adds-up' ? measure === 1 : measure !== 5);
+  if (fits) return;
+  throw new InvalidInput(
+    'INDICATOR.SEX_BREAKDOWN_NOT_FOR_MEASURE',
+    sexBreakdown === 'adds-up'
+      ? `A sex breakdown that adds up to the value counts people, and this indicator measures ${MEASURE_NAMES[measure]} (IATI measure ${measure}): say "per-group" for each group's own value, or leave sexBreakdown out.`
+      : `This indicator measures ${MEASURE_NAMES[measure]} (IATI measure 5), told in words: it takes no sex breakdown; leave sexBreakdown out.`,
+    ['sexBreakdown'],
+  );
+}
+
 function defineIndicator(command: DefineIndicator, project: OpenProject): ProjectEvent[] {
   const { indicatorId, title, unit, measure, resultLevel, baseline, target, componentId, description, sexBreakdown } = command.data;
   if (entryOf(project.indicators, indicatorId) !== undefined) throw new DuplicateId('indicator', indicatorId);
   requireComponent(project, componentId);
   requireTargetAwayFromBaseline(baseline, target);
   requireTargetNotBeforeBaseline(baseline, target);
+  requireBreakdownKindFitsMeasure(measure, sexBreakdown);
   return [
     {
       type: 'IndicatorDefined',
