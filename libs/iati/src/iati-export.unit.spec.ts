@@ -219,6 +219,20 @@ describe('project to IATI activity', () => {
     ]);
   });
 
+  it('writes tiny values as plain decimals, never with an exponent', () => {
+    const tiny: ProjectEvent[] = [
+      ...history.slice(0, 4),
+      {
+        type: 'IndicatorDefined',
+        data: { projectId: P, indicatorId: 'i-3', title: 'Arsenic in well water', unit: 'g per litre', measure: 1, resultLevel: 3, baseline: { value: 2.5e-7 }, target: { value: 1e-8 }, sexBreakdown: 'per-group' },
+      },
+      { type: 'MeasurementRecorded', data: { projectId: P, indicatorId: 'i-3', measurementId: 'm-9', value: 1e-7, date: '2018-06-30', disaggregation: { female: 1.5e-7 } } },
+    ];
+    const indicator = activity(tiny).results[0]!.indicators[0]!;
+    expect(indicator.baseline?.value).toBe('0.00000025');
+    expect(indicator.periods.flatMap((period) => [...period.targets, ...period.actuals]).map((value) => value.value)).toEqual(['0.00000001', '0.0000001', '0.00000015']);
+  });
+
   it('dates the end of a project cancelled once started by its cancellation, and gives one never started no end', () => {
     const cancel = { type: 'ProjectCancelled' as const, data: { projectId: P, date: '2019-05-31', reason: 'Funding withdrawn' } };
     const started = rebuildProjectState([...history, cancel]);

@@ -1,6 +1,7 @@
 import { IATI_ACTIVITY_STATUS, actualEndOf, type Indicator, type Measurement, type Project } from '@app/domain';
 import { ACTIVITY_DATE_TYPES } from './codes/iati-codelists.js';
 import type { IatiActivity, IatiActivityDate, IatiIndicator, IatiPeriod, IatiResult, IatiValue } from './iati-activity.js';
+import { decimalText } from './decimal-text.js';
 
 export interface ProjectForIati {
   project: Project;
@@ -152,10 +153,10 @@ function actuals(indicator: Indicator, measurement: Measurement, byId: Map<strin
   const dimension = (value: string) => [{ name: 'sex', value }];
   return [
     total,
-    ...(parts.female !== undefined ? [{ value: String(parts.female), dimensions: dimension('female') }] : []),
-    ...(parts.male !== undefined ? [{ value: String(parts.male), dimensions: dimension('male') }] : []),
+    ...(parts.female !== undefined ? [{ value: decimalText(parts.female), dimensions: dimension('female') }] : []),
+    ...(parts.male !== undefined ? [{ value: decimalText(parts.male), dimensions: dimension('male') }] : []),
     ...(parts.unknown !== undefined && (parts.unknown > 0 || indicator.sexBreakdown === 'per-group')
-      ? [{ value: String(parts.unknown), dimensions: dimension('unknown') }]
+      ? [{ value: decimalText(parts.unknown), dimensions: dimension('unknown') }]
       : []),
   ];
 }
@@ -169,8 +170,8 @@ const QUALITATIVE = 5;
  * the comment instead, so the export loses nothing the project recorded.
  */
 function valueOf(indicator: Indicator, value: number, comment: string | undefined): IatiValue {
-  if (indicator.measure !== QUALITATIVE) return { value: String(value), ...(comment ? { comment } : {}) };
-  return { comment: [`Value recorded: ${value} (${indicator.unit}).`, comment].filter(Boolean).join(' ') };
+  if (indicator.measure !== QUALITATIVE) return { value: decimalText(value), ...(comment ? { comment } : {}) };
+  return { comment: [`Value recorded: ${decimalText(value)} (${indicator.unit}).`, comment].filter(Boolean).join(' ') };
 }
 
 function correctionNote(measurement: Measurement, byId: Map<string, Measurement>): string | undefined {
