@@ -54,6 +54,10 @@ describe('authentication challenges', () => {
     const unknown = await system.http.get('/projects').set(auth('ptk_no_such_key_0123456789abcdef'));
     expectProblem(unknown, 401);
     expect(unknown.headers['www-authenticate']).toBe('Bearer realm="Project Tracker", error="invalid_token"');
+    // Credentials of another scheme are no bearer token, so no error is named (RFC 6750 §3.1).
+    const basic = await system.http.get('/projects').set('Authorization', 'Basic YWRtaW46c2VjcmV0');
+    expectProblem(basic, 401);
+    expect(basic.headers['www-authenticate']).toBe('Bearer realm="Project Tracker"');
     expect((await system.http.get('/projects').set(admin).expect(200)).headers['www-authenticate']).toBeUndefined();
   });
 });

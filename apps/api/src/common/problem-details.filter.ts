@@ -117,10 +117,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
 /**
  * A 401 says how to authenticate (RFC 9110 §11.6.1): with a bearer API key (RFC 6750 §3), and, when a
- * key was sent, that it was refused.
+ * bearer key was sent, that it was refused. Credentials of another scheme (Basic) are no bearer token:
+ * the challenge then names no error (RFC 6750 §3.1).
  */
 function bearerChallenge(request: Request): string {
-  return request.headers.authorization === undefined ? 'Bearer realm="Project Tracker"' : 'Bearer realm="Project Tracker", error="invalid_token"';
+  const bearerSent = /^bearer(\s|$)/i.test(request.headers.authorization?.trim() ?? '');
+  return bearerSent ? 'Bearer realm="Project Tracker", error="invalid_token"' : 'Bearer realm="Project Tracker"';
 }
 
 /**
