@@ -2,14 +2,12 @@ import type pg from 'pg';
 import { inTransaction } from '@app/event-store';
 import type { NotificationType } from '../notification-types.js';
 import type { ProjectFacts, StoredNotification } from '../notification.js';
-import { projectDigest } from '../rules/project-digest.rule.js';
+import { type DigestCounts, HIGHLIGHTS_PER_PROJECT, projectDigest } from '../rules/project-digest.rule.js';
 import { type DeliveryRef, fanOut, insertNotifications, recordRun } from '../store/notification-store.js';
 import { lockCursor } from './notifier.js';
 
 export const DIGEST_RUN = 'project-digest';
 
-/** Notifications summarised per digest at most; past it, the counts are of the whole period still. */
-const MAX_ENTRIES = 5000;
 
 /**
  * The periodic digest: for every active subscription that takes digests, a summary of the notifications
@@ -61,25 +59,29 @@ export class DigestRun {
            AND (cardinality($4::text[]) = 0 OR country = ANY ($4::text[]))
            AND COALESCE((data #>> '{event,recordedAt}')::timestamptz, time) >= $5`;
       const period = [subscription.period_start, periodEnd, subscription.project_ids, subscription.countries, subscription.created_at];
+      // Of a busy period only what can be a highlight is read (the latest of each type in each project),
+      // and every notification is counted: a week of 10,000 reschedules is summed whole, and a project
+      // whose only news came late in it is there.
       const entries = await client.query<{ type: NotificationType; headline: string; time: Date; project: ProjectFacts }>(
-        `SELECT type, headline, time, data->'project' AS project ${ofPeriod} ORDER BY created_at LIMIT $6`,
-        [...period, MAX_ENTRIES],
+        `SELECT type, headline, time, project FROM (
+           SELECT type, headline, time, created_at, data->'project' AS project,
+                  row_number() OVER (PARTITION BY project_id, type ORDER BY time DESC, created_at) AS nth
+           ${ofPeriod}) AS ranked
+         WHERE nth <= $6 ORDER BY created_at`,
+        [...period, HIGHLIGHTS_PER_PROJECT],
       );
-      // A period with more than are summarised is still counted whole.
-      const totals =
-        entries.rows.length < MAX_ENTRIES
-          ? undefined
-          : Object.fromEntries(
-              (await client.query<{ type: NotificationType; count: string }>(`SELECT type, count(*) AS count ${ofPeriod} GROUP BY type`, period)).rows.map(
-                (row) => [row.type, Number(row.count)],
-              ),
-            );
+      const counted = await client.query<{ project_id: string; type: NotificationType; count: number }>(
+        `SELECT project_id, type, count(*)::int AS count ${ofPeriod} GROUP BY project_id, type`,
+        period,
+      );
+      const countsByProject = new Map<string, DigestCounts>();
+      for (const row of counted.rows) countsByProject.set(row.project_id, { ...countsByProject.get(row.project_id), [row.type]: row.count });
       const draft = projectDigest({
         subscriptionId,
         periodStart: subscription.period_start.toISOString(),
         periodEnd: periodEnd.toISOString(),
         entries: entries.rows.map((row) => ({ type: row.type, headline: row.headline, time: row.time.toISOString(), project: row.project })),
-        ...(totals ? { totals } : {}),
+        countsByProject,
       });
       const notifications = draft ? await insertNotifications(client, [draft]) : [];
       const deliveries = await fanOut(client, notifications);

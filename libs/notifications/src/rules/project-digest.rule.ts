@@ -11,7 +11,10 @@ export interface DigestEntry {
 }
 
 /** Headlines listed per project; the counts cover every notification. */
-const HIGHLIGHTS_PER_PROJECT = 10;
+export const HIGHLIGHTS_PER_PROJECT = 10;
+
+/** Counts per notification type. */
+export type DigestCounts = Partial<Record<NotificationType, number>>;
 
 /**
  * Which headlines a project's digest keeps when it has more than fit, most telling first: a change of
@@ -45,9 +48,13 @@ export function projectDigest(input: {
   subscriptionId: string;
   periodStart: string;
   periodEnd: string;
+  /**
+   * The period's notifications, or, of a busy one, only those that can be highlights: of each project,
+   * the latest HIGHLIGHTS_PER_PROJECT of each type (the rest never outrank them).
+   */
   entries: readonly DigestEntry[];
-  /** Counts per type of the whole period, when `entries` are only the first of more. */
-  totals?: Partial<Record<NotificationType, number>>;
+  /** Counts per project id and type over the whole period, when `entries` are only some of it. */
+  countsByProject?: ReadonlyMap<string, DigestCounts>;
 }): NotificationDraft | null {
   const entries = input.entries.filter((entry) => entry.type !== 'project.digest');
   if (entries.length === 0) return null;
@@ -64,11 +71,11 @@ export function projectDigest(input: {
     .sort((a, b) => a.project.title.localeCompare(b.project.title))
     .map(({ project, entries: own }) => ({
       project,
-      counts: countByType(own),
+      counts: input.countsByProject?.get(project.id) ?? countByType(own),
       highlights: highlightsOf(own).map((entry) => ({ type: entry.type, time: entry.time, headline: entry.headline })),
     }));
   const periodEndDate = input.periodEnd.slice(0, 10);
-  const counts = input.totals ?? countByType(entries);
+  const counts = sumCounts(projects.map((project) => project.counts));
   const count = Object.values(counts).reduce((sum, n) => sum + (n ?? 0), 0);
   const projectCount = projects.length;
   const names = projects.slice(0, 3).map(({ project }) => projectName(project));
@@ -94,8 +101,17 @@ export function projectDigest(input: {
   };
 }
 
-function countByType(entries: readonly DigestEntry[]): Partial<Record<NotificationType, number>> {
-  const counts: Partial<Record<NotificationType, number>> = {};
+function sumCounts(all: readonly DigestCounts[]): DigestCounts {
+  const counts: DigestCounts = {};
+  for (const type of NOTIFICATION_TYPES) {
+    const n = all.reduce((sum, one) => sum + (one[type] ?? 0), 0);
+    if (n > 0) counts[type] = n;
+  }
+  return counts;
+}
+
+function countByType(entries: readonly DigestEntry[]): DigestCounts {
+  const counts: DigestCounts = {};
   for (const type of NOTIFICATION_TYPES) {
     const n = entries.filter((entry) => entry.type === type).length;
     if (n > 0) counts[type] = n;

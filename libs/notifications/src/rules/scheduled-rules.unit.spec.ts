@@ -63,14 +63,24 @@ describe('project.digest', () => {
     ]);
   });
 
-  it('counts the whole period from the totals it is given when the entries are only the first of more', () => {
+  it('counts each project, and the period, whole from the counts it is given when the entries are only the highlights', () => {
     const draft = projectDigest({
       ...period,
-      entries: [{ type: 'milestone.reached', headline: 'Bansuo: bridge', time: '2026-11-17T10:00:00.000Z', project: bansuo }],
-      totals: { 'milestone.reached': 3, 'milestone.rescheduled': 6000 },
+      entries: [
+        { type: 'milestone.reached', headline: 'Bansuo: bridge', time: '2026-11-17T10:00:00.000Z', project: bansuo },
+        { type: 'project.status_changed', headline: 'Xianglong: suspended', time: '2026-11-22T10:00:00.000Z', project: xianglong },
+      ],
+      countsByProject: new Map([
+        [bansuo.id, { 'milestone.reached': 3, 'milestone.rescheduled': 6000 }],
+        [xianglong.id, { 'project.status_changed': 1 }],
+      ]),
     })!;
-    expect(draft.data.counts).toEqual({ 'milestone.reached': 3, 'milestone.rescheduled': 6000 });
-    expect(draft.headline).toBe('Digest 2026-11-16 to 2026-11-23: 6003 notifications in 1 project');
+    expect(draft.data.counts).toEqual({ 'milestone.reached': 3, 'milestone.rescheduled': 6000, 'project.status_changed': 1 });
+    expect((draft.data.projects as { counts: object }[]).map((project) => project.counts)).toEqual([
+      { 'milestone.reached': 3, 'milestone.rescheduled': 6000 },
+      { 'project.status_changed': 1 },
+    ]);
+    expect(draft.headline).toBe('Digest 2026-11-16 to 2026-11-23: 6004 notifications in 2 projects');
   });
 
   it('keeps a milestone reached and a target share among the highlights of a week of many reschedules', () => {
