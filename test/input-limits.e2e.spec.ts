@@ -298,15 +298,15 @@ describe('unknown fields, wrong types and invalid dates', () => {
 
 describe('path ids', () => {
   it.each([
-    ['post', '/projects/not-a-uuid/approve'],
-    ['post', `/projects/${SOME_ID}/milestones/1/reach`],
-    ['post', `/projects/${SOME_ID}/indicators/${SOME_ID}/measurements/${SOME_ID.slice(1)}/correct`],
-    ['get', '/projects/123'],
-    ['delete', '/api-keys/abc'],
-    ['post', '/api-keys/abc/rotate'],
-  ] as const)('answers %s %s with 400 REQUEST.INVALID_ID', async (method, path) => {
+    ['post', '/projects/not-a-uuid/approve', 'projectId'],
+    ['post', `/projects/${SOME_ID}/milestones/1/reach`, 'milestoneId'],
+    ['post', `/projects/${SOME_ID}/indicators/${SOME_ID}/measurements/${SOME_ID.slice(1)}/correct`, 'measurementId'],
+    ['get', '/projects/123', 'projectId'],
+    ['delete', '/api-keys/abc', 'keyId'],
+    ['post', '/api-keys/abc/rotate', 'keyId'],
+  ] as const)('answers %s %s with 400 REQUEST.INVALID_ID naming %s', async (method, path, name) => {
     const problem = expectProblem(await system.http[method](path).set(admin).send({}), 400);
-    expect(problem).toMatchObject({ code: 'REQUEST.INVALID_ID', errors: [{ field: 'path', message: 'must be a UUID' }] });
+    expect(problem).toMatchObject({ code: 'REQUEST.INVALID_ID', detail: `${name} must be a UUID.`, errors: [{ field: name, message: 'must be a UUID' }] });
   });
 });
 
@@ -357,7 +357,7 @@ describe('integers in queries', () => {
 
   it.each(['99999999999999999999', '0', '-1', '1.5'])('answers a checkpoint id of %s with 400 REQUEST.INVALID_ID', async (id) => {
     const problem = expectProblem(await system.http.get(`/audit/checkpoints/${id}/verify`).set(admin), 400);
-    expect(problem).toMatchObject({ code: 'REQUEST.INVALID_ID', errors: [{ field: 'path', message: 'must be a positive integer' }] });
+    expect(problem).toMatchObject({ code: 'REQUEST.INVALID_ID', errors: [{ field: 'checkpointId', message: 'must be a positive integer' }] });
   });
 });
 

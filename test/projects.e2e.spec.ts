@@ -641,11 +641,11 @@ describe('operations', () => {
     expect(metrics.text).toContain('project_tracker_http_request_duration_seconds');
     const docs = await system.http.get('/docs-json').expect(200);
     expect(Object.keys(docs.body.paths)).toEqual(
-      expect.arrayContaining(['/projects', '/projects/{id}', '/projects/{id}/events', '/api-keys', '/health/ready']),
+      expect.arrayContaining(['/projects', '/projects/{projectId}', '/projects/{projectId}/events', '/api-keys', '/health/ready']),
     );
     // Endpoints that refuse every query parameter document none.
     const queryOf = (path: string) => (docs.body.paths[path].get.parameters ?? []).filter((p: { in: string }) => p.in === 'query');
-    expect(queryOf('/projects/{id}')).toEqual([]);
+    expect(queryOf('/projects/{projectId}')).toEqual([]);
     expect(queryOf('/portfolio')).toEqual([]);
     expect(queryOf('/projects').map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['country', 'status']));
   });
@@ -653,20 +653,20 @@ describe('operations', () => {
   it('documents the problem+json answers of every write, and the bearer key as an opaque API key', async () => {
     const docs = (await system.http.get('/docs-json').expect(200)).body;
     expect(docs.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'API key (ptk_...)' });
-    expect(docs.components.schemas.ProblemDto.required).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail', 'code']));
-    const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } };
+    expect(docs.components.schemas.Problem.required).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail', 'code']));
+    const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
     const projectCommands = Object.entries(docs.paths as Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>)
       .filter(([path, operations]) => path.startsWith('/projects') && operations.post)
       .map(([path, operations]) => [path, operations.post!.responses] as const);
     expect(projectCommands).toHaveLength(17);
     for (const [path, responses] of projectCommands) {
-      const expected = path === '/projects' ? ['400', '401', '403', '409', '412', '422', '429', '503'] : ['400', '401', '403', '404', '409', '412', '422', '429', '503'];
+      const expected = path === '/projects' ? ['400', '401', '403', '409', '412', '413', '415', '422', '429', '503'] : ['400', '401', '403', '404', '409', '412', '413', '415', '422', '429', '503'];
       expect({ path, statuses: Object.keys(responses).filter((status) => status >= '400').sort() }).toEqual({ path, statuses: expected });
-      for (const status of expected) expect(responses[status]!.content).toEqual(problem);
+      for (const status of expected) expect((responses[status] as { content?: unknown }).content).toEqual(problem);
     }
-    const created = docs.paths['/projects/{id}/components'].post.responses['201'];
+    const created = docs.paths['/projects/{projectId}/components'].post.responses['201'];
     expect(created.headers.Location).toBeDefined();
-    expect(Object.keys(docs.paths['/api-keys'].post.responses).sort()).toEqual(['201', '400', '401', '403', '409', '422', '429', '503']);
+    expect(Object.keys(docs.paths['/api-keys'].post.responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '415', '422', '429', '503']);
     expect(docs.paths['/subscriptions'].post.responses['201'].headers.Location).toBeDefined();
   });
 
@@ -677,7 +677,7 @@ describe('operations', () => {
     const idempotencyKeyOf = (operation: Operation) => operation.parameters?.find((p) => p.in === 'header' && p.name === 'Idempotency-Key');
     const honours = posts.filter(([, operations]) => idempotencyKeyOf(operations.post!)).map(([path]) => path);
     const byNature = posts.filter(([, operations]) => /idempotent by nature/i.test(operations.post!.description ?? '')).map(([path]) => path);
-    expect(honours).toEqual(expect.arrayContaining(['/projects', '/subscriptions', '/api-keys', '/api-keys/{id}/rotate']));
+    expect(honours).toEqual(expect.arrayContaining(['/projects', '/subscriptions', '/api-keys', '/api-keys/{keyId}/rotate']));
     expect(honours).toHaveLength(posts.length - byNature.length);
     expect(byNature.filter((path) => honours.includes(path))).toEqual([]);
     expect(byNature.sort()).toEqual([
@@ -685,10 +685,10 @@ describe('operations', () => {
       '/admin/projections/rebuild',
       '/admin/projections/verify',
       '/notifications/read-all',
-      '/notifications/{id}/read',
-      '/subscriptions/{id}/enable',
+      '/notifications/{notificationId}/read',
+      '/subscriptions/{subscriptionId}/enable',
     ]);
-    for (const path of ['/subscriptions', '/api-keys', '/api-keys/{id}/rotate']) {
+    for (const path of ['/subscriptions', '/api-keys', '/api-keys/{keyId}/rotate']) {
       expect(idempotencyKeyOf(docs.paths[path].post)!.description).toContain('IDEMPOTENCY_KEY.SECRET_SHOWN_ONCE');
     }
   });

@@ -12,6 +12,7 @@ import { mountQueueBoard } from './admin/queue-board.js';
 import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
 import { answerOptions } from './common/allowed-methods.js';
+import { completeOpenApiDocument } from './common/openapi/complete-document.js';
 import { inspectJsonBody, requireJsonBody } from './common/json-body.js';
 import { requestContext } from './common/request-context.middleware.js';
 import { ShutdownDrain } from './health/shutdown-drain.js';
@@ -75,7 +76,7 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
   // Node ends a connection that has not finished sending headers within this; it must exceed the above.
   server.headersTimeout = config.httpKeepAliveTimeoutMs + 1_000;
 
-  const document = SwaggerModule.createDocument(
+  const document = completeOpenApiDocument(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Project Tracker')
@@ -89,7 +90,7 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
         description: 'An API key, "ptk_" and 43 characters, shown once when an admin creates it (POST /api-keys)',
       })
       .build(),
-  );
+  ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   mountQueueBoard(app);
   return app;

@@ -1,10 +1,38 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Job, Queue } from 'bullmq';
 import { PROJECTIONS_QUEUE, type ProjectionJob } from '@app/read-models';
 import { Roles } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
+import { ApiProblemResponses } from '../common/problem-responses.js';
+import { QueryInteger } from '../common/query-integer.js';
+import { apiSchema, arrayOf, closed, dateTime, integer, nullable, string, uuid } from '../common/openapi/api-schema.js';
+
+export class DeadLettersQueryDto {
+  @QueryInteger({ min: 1, max: 1000, default: 100, description: 'Most parked jobs listed' }) limit?: number;
+}
+
+const DEAD_LETTERS = apiSchema(
+  'DeadLetters',
+  closed({
+    total: integer('Parked jobs in all'),
+    items: arrayOf(
+      closed({
+        jobId: string(),
+        queue: string(),
+        projectId: uuid(),
+        version: integer('The stream version that prompted the job'),
+        error: string(),
+        attempts: integer(),
+        failedAt: nullable(dateTime()),
+        stack: nullable(string('The first lines of the last stack trace')),
+      }),
+    ),
+  }),
+);
+
+const REPLAYED_JOB = apiSchema('ReplayedDeadLetter', closed({ jobId: string(), state: string('The job state after the replay (waiting, active...)') }));
 
 /**
  * Events a projection could not apply after every retry stay parked in the queue's failed set, with
@@ -20,9 +48,9 @@ export class DeadLettersController {
 
   @Get()
   @ApiOperation({ summary: 'Parked projection jobs, with their error (admin)' })
-  @ApiQuery({ name: 'limit', required: false, example: 100 })
-  async list(@Query('limit') limit?: string) {
-    const count = Math.min(Math.max(Number(limit) || 100, 1), 1000);
+  @ApiOkResponse({ schema: DEAD_LETTERS })
+  async list(@Query() query: DeadLettersQueryDto) {
+    const count = query.limit ?? 100;
     const jobs = await this.projections.getFailed(0, count - 1);
     return { total: await this.projections.getFailedCount(), items: jobs.map(describe) };
   }
@@ -35,6 +63,9 @@ export class DeadLettersController {
       'Idempotent by nature (Idempotency-Key is not needed): a retry finds the job no longer parked (409 DEAD_LETTER.NOT_PARKED), ' +
       'and projection jobs apply each event once in effect however often they run.',
   })
+  @ApiParam({ name: 'jobId', description: 'The `jobId` of a parked job', schema: { type: 'string' } })
+  @ApiOkResponse({ schema: REPLAYED_JOB })
+  @ApiProblemResponses([404, 'No projection job has this id'], [409, 'DEAD_LETTER.NOT_PARKED: the job is not parked (a retry of a replay)'])
   async replay(@Param('jobId') jobId: string) {
     const job = await this.projections.getJob(jobId);
     if (!job) throw new ProblemException(404, 'DEAD_LETTER.NOT_FOUND', 'Not Found', `No projection job ${jobId}.`);

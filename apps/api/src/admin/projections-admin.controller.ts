@@ -1,10 +1,31 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type pg from 'pg';
 import { PG_POOL } from '@app/database';
 import { ProjectViewsRebuild, RebuildInProgress } from '@app/read-models';
 import { Roles } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
+import { problemResponse } from '../common/problem-responses.js';
+import { apiSchema, arrayOf, closed, integer, oneOfValues, uuid } from '../common/openapi/api-schema.js';
+import { VIEW_TABLES } from '@app/read-models';
+
+const BUILD_MEMBERS = { events: integer('Events folded'), projects: integer(), durationMs: integer() };
+const REBUILD = apiSchema('ProjectionsRebuild', closed(BUILD_MEMBERS));
+const DRIFT = apiSchema(
+  'ProjectionsDrift',
+  closed({
+    ...BUILD_MEMBERS,
+    compared: integer('Projects at the same version in the live and the rebuilt model'),
+    differing: arrayOf(closed({ projectId: uuid(), table: oneOfValues(VIEW_TABLES) }), 'Empty when the read model holds what the events say'),
+  }),
+);
+
+/** Both answer 409 while the other (or another process's) runs. */
+const REBUILD_RUNNING = ApiResponse({
+  status: 409,
+  ...problemResponse(409, 'PROJECTIONS.REBUILD_RUNNING: a rebuild or verification is already running'),
+  headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+});
 import { projectionDriftProjects } from '../metrics/metrics.js';
 
 /** Operator commands on the read models. */
@@ -27,6 +48,8 @@ export class ProjectionsAdminController {
       'Builds into shadow tables and swaps them in; reads stay available and commands keep being accepted. ' +
       'Idempotent by nature (Idempotency-Key is not needed): the event store decides the result, so a retry builds the same read models.',
   })
+  @ApiOkResponse({ schema: REBUILD })
+  @REBUILD_RUNNING
   rebuild() {
     return this.exclusive(() => this.rebuilds.rebuild());
   }
@@ -37,6 +60,8 @@ export class ProjectionsAdminController {
     summary: 'Rebuild into shadow tables and report any difference from the live read model (admin)',
     description: 'Changes no read model: idempotent by nature (Idempotency-Key is not needed).',
   })
+  @ApiOkResponse({ schema: DRIFT })
+  @REBUILD_RUNNING
   async verify() {
     const report = await this.exclusive(() => this.rebuilds.verify());
     projectionDriftProjects.set(new Set(report.differing.map((d) => d.projectId)).size);

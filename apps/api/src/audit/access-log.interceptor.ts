@@ -43,7 +43,7 @@ export class AccessLogInterceptor implements NestInterceptor {
     const actor = request.actor;
     if (action && actor) {
       response.once('finish', () => {
-        const id = request.params?.id;
+        const id = request.params?.projectId;
         this.log
           .record({
             keyId: actor.keyId,

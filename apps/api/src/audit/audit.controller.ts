@@ -1,24 +1,19 @@
-import { Controller, Get, Param, type PipeTransform, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuditCheckpoints } from '@app/event-store';
 import { Roles } from '../auth/auth.decorators.js';
-import { noQuery } from '../common/no-query.pipe.js';
+import { NO_QUERY, noQuery } from '../common/no-query.pipe.js';
+import { PositiveIntegerParam } from '../common/path-params.js';
+import { ApiProblemResponses } from '../common/problem-responses.js';
+import { ACCESS_LOG, CHECKPOINT, CHECKPOINT_LIST, CHECKPOINT_VERIFICATION } from './audit.schemas.js';
 import { ProblemException } from '../common/problem.js';
 import { AccessLogService } from './access-log.service.js';
 import { AUDIT_OUTCOME, Audited } from './access-log.interceptor.js';
 import { AccessLogQueryDto, CheckpointVerifyQueryDto, CheckpointsQueryDto } from './dto/audit-queries.dto.js';
 
 /** A checkpoint id in a path: a positive integer that a JSON number carries exactly. */
-const checkpointId: PipeTransform<string, number> = {
-  transform(value) {
-    const id = /^[1-9]\d{0,15}$/.test(value) ? Number(value) : Number.NaN;
-    if (Number.isSafeInteger(id)) return id;
-    throw new ProblemException(400, 'REQUEST.INVALID_ID', 'Bad Request', 'A checkpoint id is a positive integer.', [
-      { field: 'path', message: 'must be a positive integer' },
-    ]);
-  },
-};
+const CheckpointId = () => PositiveIntegerParam('checkpointId');
 
 /** Checkpoints of the whole log's hash chain, their verification, and the access log. */
 @ApiTags('audit')
@@ -42,6 +37,7 @@ export class AuditController {
       '/events). Keep a hash you are given today; GET /audit/checkpoints/{id}/verify?hash=... proves later that ' +
       'nothing up to it changed. `latest` is the newest checkpoint.',
   })
+  @ApiOkResponse({ schema: CHECKPOINT_LIST })
   async list(@Query() query: CheckpointsQueryDto) {
     const [items, latest] = await Promise.all([this.checkpoints.list(query), this.checkpoints.latest()]);
     return { items, latest: latest ?? null, next: items.at(-1)?.id ?? query.afterId ?? 0 };
@@ -51,7 +47,9 @@ export class AuditController {
   @Roles('admin', 'manager', 'auditor')
   @Audited('audit.checkpoint')
   @ApiOperation({ summary: 'One checkpoint' })
-  async get(@Param('checkpointId', checkpointId) id: number, @Query(noQuery) _query: object) {
+  @ApiOkResponse({ schema: CHECKPOINT })
+  @ApiProblemResponses(NO_QUERY)
+  async get(@CheckpointId() id: number, @Query(noQuery) _query: object) {
     const checkpoint = await this.checkpoints.get(id);
     if (!checkpoint) throw new ProblemException(404, 'CHECKPOINT.NOT_FOUND', 'Not Found', `There is no checkpoint ${id}.`);
     return checkpoint;
@@ -68,8 +66,9 @@ export class AuditController {
       'expectedHash, computedHash }, tamperedEvent, reason }. Reads the whole log up to the checkpoint: long on large ' +
       'logs, where `npm run audit:verify` shows progress.',
   })
+  @ApiOkResponse({ schema: CHECKPOINT_VERIFICATION })
   async verify(
-    @Param('checkpointId', checkpointId) id: number,
+    @CheckpointId() id: number,
     @Query() query: CheckpointVerifyQueryDto,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -90,6 +89,7 @@ export class AuditController {
     summary: 'Who read, exported or verified the audit trail, and when (admins)',
     description: 'Append-only. Page with `afterId` = the `next` of the previous page; filter by `projectId` or `keyId`.',
   })
+  @ApiOkResponse({ schema: ACCESS_LOG })
   async log(@Query() query: AccessLogQueryDto) {
     const items = await this.accessLog.list(query);
     return { items, next: items.at(-1)?.id ?? query.afterId ?? 0 };

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { EVENT_FEED } from './audit.schemas.js';
 import { FEED_START, PostgresEventStore } from '@app/event-store';
 import { Roles } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
@@ -26,6 +27,7 @@ export class EventFeedController {
       'before it has finished (normally milliseconds). `items` may be empty while `next` stays where it was: poll ' +
       'again later. Filters (`types`, `from`/`to` on recorded-at, `occurredFrom`/`occurredTo`) leave the order as is.',
   })
+  @ApiOkResponse({ schema: EVENT_FEED })
   async feed(@Query() query: FeedQueryDto) {
     const after = query.after ?? 0;
     const cursor = after === 0 ? FEED_START : await this.store.cursorAt(after);

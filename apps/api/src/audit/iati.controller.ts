@@ -1,5 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblemResponses } from '../common/problem-responses.js';
 import type { Response } from 'express';
 import { Roles } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
@@ -16,7 +17,15 @@ export class IatiController {
   @Get()
   @Roles('admin', 'manager', 'auditor')
   @Audited('iati.country')
-  @ApiProduces('application/xml')
+  @ApiOkResponse({
+    description: 'An IATI 2.03 iati-activities document',
+    content: { 'application/xml': { schema: { type: 'string' } } },
+    headers: {
+      'X-Total-Count': { description: 'Projects in the country', schema: { type: 'integer' } },
+      'X-IATI-Skipped': { description: 'The codes of the projects on this page left out, comma-separated (absent when none)', schema: { type: 'string' } },
+    },
+  })
+  @ApiProblemResponses([404, 'No project has this recipient country'], [409, 'None of the projects on this page can be published as IATI'])
   @ApiOperation({
     summary: 'Every project of a recipient country as one IATI 2.03 iati-activities document',
     description:

@@ -1,5 +1,5 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PostgresAuditReader, verifyStream } from '@app/event-store';
 import type { Actor } from '../auth/actor.js';
@@ -8,7 +8,10 @@ import { assertMayRead } from '../auth/project-access.js';
 import { AUDIT_OUTCOME, Audited } from './access-log.interceptor.js';
 import { IatiQueryDto } from './dto/audit-queries.dto.js';
 import { IatiExportService } from './iati-export.service.js';
-import { projectIdPipe, projectNotFound } from './project-id.pipe.js';
+import { projectNotFound } from './project-not-found.js';
+import { UuidParam } from '../common/path-params.js';
+import { ApiProblemResponses } from '../common/problem-responses.js';
+import { STREAM_VERIFICATION } from './audit.schemas.js';
 
 /** Verification and IATI export of one project. */
 @ApiTags('audit')
@@ -20,7 +23,7 @@ export class ProjectAuditController {
     private readonly iati: IatiExportService,
   ) {}
 
-  @Get(':id/audit')
+  @Get(':projectId/audit')
   @Audited('project.audit')
   @ApiOperation({
     summary: "Verifies the project's hash chain from its first event to its head",
@@ -29,11 +32,9 @@ export class ProjectAuditController {
       'checks the versions run 1..N without a gap, each previous hash links to the event before, the indexed columns ' +
       'agree with the metadata, and the stream head names the last event. Answers 200 either way.',
   })
-  @ApiOkResponse({
-    description: '{ valid: true, events, head: { version, position, hash } } or { valid: false, brokenAt: { version, position, eventId }, code, reason }',
-  })
+  @ApiOkResponse({ schema: STREAM_VERIFICATION })
   async audit(
-    @Param('id', projectIdPipe) id: string,
+    @UuidParam('projectId') id: string,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -47,9 +48,10 @@ export class ProjectAuditController {
     return { projectId: streamId, ...rest };
   }
 
-  @Get(':id/iati')
+  @Get(':projectId/iati')
   @Audited('project.export.iati')
-  @ApiProduces('application/xml')
+  @ApiOkResponse({ description: 'An IATI 2.03 iati-activities document', content: { 'application/xml': { schema: { type: 'string' } } } })
+  @ApiProblemResponses([409, 'IATI would refuse the project (a code outside its codelists, no activity date); `detail` names the fields'])
   @ApiOperation({
     summary: 'The project as an IATI 2.03 iati-activities document',
     description:
@@ -61,7 +63,7 @@ export class ProjectAuditController {
       '`version` or `at` export the project as it was.',
   })
   async projectIati(
-    @Param('id', projectIdPipe) id: string,
+    @UuidParam('projectId') id: string,
     @Query() query: IatiQueryDto,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) response: Response,

@@ -1,16 +1,18 @@
 import { once } from 'node:events';
-import { Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PostgresEventStore } from '@app/event-store';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { assertMayRead } from '../auth/project-access.js';
-import { noQuery } from '../common/no-query.pipe.js';
+import { NO_QUERY, noQuery } from '../common/no-query.pipe.js';
+import { UuidParam } from '../common/path-params.js';
+import { ApiProblemResponses } from '../common/problem-responses.js';
+import { PROJECT_DIFF, PROJECT_EVENTS, PROJECT_STATE_AT } from './audit.schemas.js';
 import { Audited } from './access-log.interceptor.js';
 import { DiffQueryDto, eventFilterOf, ProjectEventsQueryDto, StateQueryDto } from './dto/audit-queries.dto.js';
 import { exportLine } from './ndjson-export.js';
-import { projectIdPipe } from './project-id.pipe.js';
 import { ProjectHistoryService } from './project-history.service.js';
 
 const EXPORT_PAGE = 1_000;
@@ -27,7 +29,7 @@ export class ProjectHistoryController {
     private readonly history: ProjectHistoryService,
   ) {}
 
-  @Get(':id/events')
+  @Get(':projectId/events')
   @Audited('project.events')
   @ApiOperation({
     summary: "The project's event stream with full metadata and hashes, paged by version",
@@ -37,7 +39,8 @@ export class ProjectHistoryController {
       'occurred-at, recorded-at), previous hash and hash. Filters: `types`, `from`/`to` (recorded-at), ' +
       '`occurredFrom`/`occurredTo` (business date), all bounds included. `nextFromVersion` continues the paging (null at the end).',
   })
-  async events(@Param('id', projectIdPipe) id: string, @Query() query: ProjectEventsQueryDto, @CurrentActor() actor: Actor) {
+  @ApiOkResponse({ schema: PROJECT_EVENTS })
+  async events(@UuidParam('projectId') id: string, @Query() query: ProjectEventsQueryDto, @CurrentActor() actor: Actor) {
     assertMayRead(actor, id);
     const version = await this.history.currentVersion(id);
     const limit = query.limit ?? 100;
@@ -56,9 +59,18 @@ export class ProjectHistoryController {
     };
   }
 
-  @Get(':id/events.ndjson')
+  @Get(':projectId/events.ndjson')
   @Audited('project.export.ndjson')
-  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({
+    description: 'One event a line, as in GET /projects/{projectId}/events, with its hashes',
+    content: { 'application/x-ndjson': { schema: { type: 'string' } } },
+    headers: {
+      'X-Stream-Version': { description: 'The version the export goes up to', schema: { type: 'integer' } },
+      'X-Stream-Head-Hash': { description: 'The hash of the event at that version', schema: { type: 'string' } },
+      'Content-Disposition': { description: 'attachment; filename="project-<id>-v<version>.ndjson"', schema: { type: 'string' } },
+    },
+  })
+  @ApiProblemResponses(NO_QUERY)
   @ApiOperation({
     summary: 'The whole stream as newline-delimited JSON, one event a line with its hashes, verifiable offline',
     description:
@@ -66,7 +78,7 @@ export class ProjectHistoryController {
       'X-Stream-Head-Hash). Verify a file with `node scripts/verify-ndjson.mjs file.ndjson` (docs/verify-export.md): ' +
       'corrections appear as their own events beside the measurements they correct.',
   })
-  async exportNdjson(@Param('id', projectIdPipe) id: string, @Query(noQuery) _query: object, @CurrentActor() actor: Actor, @Res() response: Response): Promise<void> {
+  async exportNdjson(@UuidParam('projectId') id: string, @Query(noQuery) _query: object, @CurrentActor() actor: Actor, @Res() response: Response): Promise<void> {
     assertMayRead(actor, id);
     const version = await this.history.currentVersion(id);
     const head = await this.history.eventAt(id, version);
@@ -89,7 +101,7 @@ export class ProjectHistoryController {
     }
   }
 
-  @Get(':id/state')
+  @Get(':projectId/state')
   @Audited('project.state')
   @ApiOperation({
     summary: 'The project rebuilt as it was: at a version, or as known at a time',
@@ -99,13 +111,13 @@ export class ProjectHistoryController {
       'the end of that day, UTC). `at=...&basis=occurred`: the events whose OCCURRED-at (business date) is by then, as ' +
       'known today, including facts recorded later. Neither: the current state. `asOf` says which version this is.',
   })
-  @ApiOkResponse({ description: '{ projectId, asOf: { basis, version, currentVersion, at?, recordedAt, occurredAt }, state }' })
-  async state(@Param('id', projectIdPipe) id: string, @Query() query: StateQueryDto, @CurrentActor() actor: Actor) {
+  @ApiOkResponse({ schema: PROJECT_STATE_AT })
+  async state(@UuidParam('projectId') id: string, @Query() query: StateQueryDto, @CurrentActor() actor: Actor) {
     assertMayRead(actor, id);
     return this.history.stateAt(id, query);
   }
 
-  @Get(':id/diff')
+  @Get(':projectId/diff')
   @Audited('project.diff')
   @ApiOperation({
     summary: 'What changed between two points of the history, in domain terms',
@@ -114,7 +126,8 @@ export class ProjectHistoryController {
       'Changes: status, lifecycle dates, components added, milestones planned/rescheduled/reached/waived, indicators ' +
       'defined and retargeted, measurements recorded and corrected, latest actuals.',
   })
-  async diff(@Param('id', projectIdPipe) id: string, @Query() query: DiffQueryDto, @CurrentActor() actor: Actor) {
+  @ApiOkResponse({ schema: PROJECT_DIFF })
+  async diff(@UuidParam('projectId') id: string, @Query() query: DiffQueryDto, @CurrentActor() actor: Actor) {
     assertMayRead(actor, id);
     return this.history.diff(id, query.from, query.to);
   }

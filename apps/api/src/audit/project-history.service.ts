@@ -4,7 +4,7 @@ import { PostgresAuditReader, PostgresEventStore, type ProjectCommandHandler, ty
 import { ProblemException } from '../common/problem.js';
 import { PROJECT_COMMAND_HANDLER } from '../projects/run-project-command.handler.js';
 import { toInstant } from './dto/audit-queries.dto.js';
-import { projectNotFound } from './project-id.pipe.js';
+import { projectNotFound } from './project-not-found.js';
 
 /** Where in a project's history a state was taken, and what that point was. */
 export interface AsOf {

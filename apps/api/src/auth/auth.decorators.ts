@@ -1,4 +1,5 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { ApiProblemResponses } from '../common/problem-responses.js';
 import type { Actor, Role } from './actor.js';
 import { KeyConfirmationInterceptor } from './key-confirmation.interceptor.js';
 import type { PendingKeyCheck } from './pending-key-check.js';
@@ -10,8 +11,9 @@ export const KEY_CHECKED_BY_APPEND = 'auth:key-checked-by-append';
 /** The route needs no API key (health, metrics, docs). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
-/** Only keys with one of these roles may call the route. */
-export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
+/** Only keys with one of these roles may call the route (documented: 403 for the others). */
+export const Roles = (...roles: Role[]) =>
+  applyDecorators(SetMetadata(ALLOWED_ROLES, roles), ApiProblemResponses([403, `Only keys with the role ${roles.join(' or ')} may do this`]));
 
 /**
  * Routes that append events: a key authenticated lately is recalled from memory, and its append (or a

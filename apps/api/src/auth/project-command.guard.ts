@@ -35,7 +35,7 @@ export class ProjectCommandGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request & AuthorizedCommandRequest>();
     const actor = request.actor;
     if (!actor) throw new Error(`${type} route reached without an authenticated actor`);
-    const projectId = request.params.id;
+    const projectId = request.params.projectId;
     try {
       assertMayRun(actor, type, typeof projectId === 'string' ? projectId : '');
     } catch (refusal) {

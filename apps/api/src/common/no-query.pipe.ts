@@ -16,3 +16,6 @@ export class NoQueryPipe implements PipeTransform<Record<string, unknown> | unde
 
 /** `@Query(noQuery)`: see NoQueryPipe. */
 export const noQuery = new NoQueryPipe();
+
+/** The 400 of an endpoint whose query NoQueryPipe checks, for ApiProblemResponses. */
+export const NO_QUERY = [400, 'A query parameter was given: this endpoint takes none'] as const;

@@ -1,5 +1,7 @@
 import { Controller, Get, Inject, type OnApplicationShutdown, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { apiSchema, closed, oneOfValues, string } from '../common/openapi/api-schema.js';
+import { notReadyProblem, PROBLEM_HEADERS } from '../common/problem-responses.js';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { Redis } from 'ioredis';
@@ -12,6 +14,12 @@ import { PROBLEM_CONTENT_TYPE, problemType } from '../common/problem.js';
 import { ShutdownDrain } from './shutdown-drain.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
+
+/** A dependency's state; `error` says why it is down, outside production. */
+const CHECK = closed({ status: oneOfValues(['up', 'down']), error: string() }, ['error']);
+const CHECKS = closed({ postgres: CHECK, redis: CHECK, projections: CHECK });
+const LIVE = apiSchema('Liveness', closed({ status: oneOfValues(['ok']) }));
+const READY = apiSchema('Readiness', closed({ status: oneOfValues(['ready']), checks: CHECKS }));
 
 @ApiTags('health')
 // Probes and scrapes must never be refused for being frequent.
@@ -39,6 +47,7 @@ export class HealthController implements OnApplicationShutdown {
   @Get()
   @Public()
   @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ schema: LIVE })
   live() {
     return { status: 'ok' };
   }
@@ -48,6 +57,13 @@ export class HealthController implements OnApplicationShutdown {
   @ApiOperation({
     summary:
       'Readiness: PostgreSQL and Redis answer, the read models are not too far behind and the API is not stopping (503 problem+json with Retry-After otherwise)',
+  })
+  @ApiOkResponse({ schema: READY })
+  @ApiResponse({
+    status: 503,
+    description: 'Not ready: a dependency is down, the read model too far behind, or the API stopping',
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: notReadyProblem(CHECKS) } },
+    headers: PROBLEM_HEADERS[503],
   })
   async ready(@Res({ passthrough: true }) response: Response) {
     const [postgres, redis, projections] = await Promise.all([

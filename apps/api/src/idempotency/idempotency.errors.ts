@@ -27,3 +27,7 @@ export function secretShownOnce(idempotencyKey: string, made: { what: string; id
     { resourceId: made.id },
   );
 }
+
+/** When a write that shows a secret once answers 409, for its OpenAPI description. */
+export const SECRET_SHOWN_ONCE =
+  'IDEMPOTENCY_KEY.SECRET_SHOWN_ONCE: a retry with the Idempotency-Key of a request whose answer showed a secret; nothing is created, and `resourceId` names what the first request made';

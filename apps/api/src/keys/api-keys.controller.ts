@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -9,7 +9,6 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import type { Response } from 'express';
 import type pg from 'pg';
@@ -19,9 +18,12 @@ import { ApiKeysService, type ApiKeyView, type CreatedApiKey, type RotateOutcome
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
+import { apiSchema, arrayOf, boolean, closed, dateTime, nullable, oneOfValues, string, uuid } from '../common/openapi/api-schema.js';
+import { UuidParam } from '../common/path-params.js';
+import { QueryInteger } from '../common/query-integer.js';
 import { IsInstant, IsNotBlank } from '../common/validation.js';
 import { ApiIdempotencyKey, IdempotentRequestParam } from '../idempotency/idempotency-key.decorators.js';
-import { secretShownOnce } from '../idempotency/idempotency.errors.js';
+import { SECRET_SHOWN_ONCE, secretShownOnce } from '../idempotency/idempotency.errors.js';
 import type { IdempotentRequest } from '../idempotency/idempotent-request.js';
 import { answered } from '../idempotency/answered.js';
 import { IdempotentRequests, type ShownOnce } from '../idempotency/idempotent-requests.service.js';
@@ -60,40 +62,31 @@ export class RotateApiKeyDto {
 }
 
 export class ListApiKeysQueryDto {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) offset?: number;
+  @QueryInteger({ min: 1, max: 500, default: 100 }) limit?: number;
+  @QueryInteger({ min: 0, max: 1_000_000, default: 0 }) offset?: number;
 }
 
-export class ApiKeyDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ enum: ROLES }) role!: string;
-  @ApiProperty({ type: [String] }) projectIds!: string[];
-  @ApiProperty({ enum: ['active', 'expired', 'revoked'] }) status!: string;
-  @ApiProperty({ description: 'The key that comes from the ADMIN_API_KEY setting' }) bootstrap!: boolean;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty({ nullable: true, description: 'Recorded at most once a minute' }) lastUsedAt!: string | null;
-  @ApiProperty({ nullable: true }) expiresAt!: string | null;
-  @ApiProperty({ nullable: true }) revokedAt!: string | null;
-  @ApiProperty({ nullable: true }) rotatedAt!: string | null;
-  @ApiProperty({ nullable: true, description: 'Until when the secret replaced by the last rotation still works' })
-  previousSecretValidUntil!: string | null;
-}
+const API_KEY_MEMBERS = {
+  id: uuid('The key id: the `actor.keyId` of the events it recorded'),
+  name: string(),
+  role: oneOfValues(ROLES),
+  projectIds: arrayOf(uuid(), 'The projects a team key may work on; empty for other roles'),
+  status: oneOfValues(['active', 'expired', 'revoked']),
+  bootstrap: boolean('The key that comes from the ADMIN_API_KEY setting'),
+  createdAt: dateTime(),
+  lastUsedAt: nullable(dateTime('Recorded at most once a minute')),
+  expiresAt: nullable(dateTime('When the key stops working; null: never')),
+  revokedAt: nullable(dateTime()),
+  rotatedAt: nullable(dateTime()),
+  previousSecretValidUntil: nullable(dateTime('Until when the secret replaced by the last rotation still works')),
+};
 
-export class CreatedApiKeyDto extends ApiKeyDto {
-  @ApiProperty({ description: 'Shown once; store it now' }) secret!: string;
-}
-
-export class ApiKeyListDto {
-  @ApiProperty({ type: [ApiKeyDto] }) items!: ApiKeyDto[];
-}
-
-const uuid = new ParseUUIDPipe({
-  exceptionFactory: () =>
-    new ProblemException(400, 'REQUEST.INVALID_ID', 'Bad Request', 'An id in the path is not a UUID.', [
-      { field: 'path', message: 'must be a UUID' },
-    ]),
-});
+const API_KEY = apiSchema('ApiKey', closed(API_KEY_MEMBERS, [], 'An API key as admins and auditors see it; never its secret'));
+const CREATED_API_KEY = apiSchema(
+  'CreatedApiKey',
+  closed({ ...API_KEY_MEMBERS, secret: { type: 'string', pattern: '^ptk_', description: 'Shown once; store it now' } }, [], 'A key with its secret, shown this once'),
+);
+const API_KEY_LIST = apiSchema('ApiKeyList', closed({ items: arrayOf(API_KEY) }));
 
 /** Key management: admins create, list, revoke and rotate keys; auditors list them. No answer ever holds a stored hash. */
 @ApiTags('api-keys')
@@ -109,8 +102,8 @@ export class ApiKeysController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create an API key (admin); the secret is shown once' })
-  @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  @ApiProblemResponses(400, 401, 403, 409, 422)
+  @ApiCreatedResponse({ schema: CREATED_API_KEY })
+  @ApiProblemResponses([409, SECRET_SHOWN_ONCE])
   @ApiIdempotencyKey("the key's secret")
   async create(
     @Body() body: CreateApiKeyDto,
@@ -136,18 +129,18 @@ export class ApiKeysController {
   // Auditors read it too: events name their actor by key id, and "who recorded what" needs the name.
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'List API keys (admin, auditor): name, role, scope, status, created, last used, expiry; never a secret' })
-  @ApiOkResponse({ type: ApiKeyListDto })
+  @ApiOkResponse({ schema: API_KEY_LIST })
   async list(@Query() query: ListApiKeysQueryDto): Promise<{ items: ApiKeyView[] }> {
     return { items: await this.keys.list({ limit: query.limit ?? 100, offset: query.offset ?? 0 }) };
   }
 
-  @Delete(':id')
+  @Delete(':keyId')
   @Roles('admin')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API key (admin): refused from the next request on' })
   @ApiNoContentResponse({ description: 'Revoked (also when it already was)' })
-  @ApiProblemResponses(400, 401, 403, 404, 409)
-  async revoke(@Param('id', uuid) id: string): Promise<void> {
+  @ApiProblemResponses([409, 'API_KEY.LAST_ADMIN: the last active admin key is not revoked'])
+  async revoke(@UuidParam('keyId') id: string): Promise<void> {
     const result = await this.keys.revoke(id);
     switch (result.outcome) {
       case 'revoked':
@@ -164,15 +157,18 @@ export class ApiKeysController {
     }
   }
 
-  @Post(':id/rotate')
+  @Post(':keyId/rotate')
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Give a key a new secret (admin); the old one keeps working for a grace period' })
-  @ApiOkResponse({ type: CreatedApiKeyDto })
-  @ApiProblemResponses(400, 401, 403, 404, 409, 422)
+  @ApiOkResponse({ schema: CREATED_API_KEY })
+  @ApiProblemResponses([
+    409,
+    `API_KEY.BOOTSTRAP_ROTATION (the ADMIN_API_KEY key), API_KEY.REVOKED or API_KEY.EXPIRED (an inactive key); or ${SECRET_SHOWN_ONCE}`,
+  ])
   @ApiIdempotencyKey('the new secret')
   async rotate(
-    @Param('id', uuid) id: string,
+    @UuidParam('keyId') id: string,
     @Body() body: RotateApiKeyDto,
     @CurrentActor() actor: Actor,
     @IdempotentRequestParam() idempotency: IdempotentRequest | undefined,

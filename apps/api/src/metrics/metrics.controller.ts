@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/auth.decorators.js';
 import { registry } from './metrics.js';
@@ -13,6 +13,7 @@ export class MetricsController {
   @Public()
   @Header('Content-Type', registry.contentType)
   @ApiOperation({ summary: 'Prometheus metrics' })
+  @ApiOkResponse({ description: 'The Prometheus text exposition format', content: { [registry.contentType]: { schema: { type: 'string' } } } })
   metrics(): Promise<string> {
     return registry.metrics();
   }

@@ -1,7 +1,7 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional } from 'class-validator';
 import type { Request, Response } from 'express';
 import { type InboxEntry, InboxStore } from '@app/notifications';
 import type { Actor } from '../auth/actor.js';
@@ -10,22 +10,20 @@ import { ApiKeysService } from '../auth/api-keys.service.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { ProblemException } from '../common/problem.js';
 import { MAX_COUNTER } from '../common/validation.js';
+import { UuidParam } from '../common/path-params.js';
+import { QueryInteger } from '../common/query-integer.js';
+import { INBOX_ENTRY, INBOX_PAGE, MARKED_READ } from './notification.schemas.js';
 import { InboxStream } from './inbox-stream.service.js';
 
 export class ListNotificationsQueryDto {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  /** The `nextBefore` of the previous page. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_COUNTER) before?: number;
+  @QueryInteger({ min: 1, max: 200, default: 50 }) limit?: number;
+  @QueryInteger({ min: 1, max: MAX_COUNTER, description: 'The `nextBefore` of the previous page' }) before?: number;
+  @ApiPropertyOptional({ type: 'boolean', description: 'true: only the entries not yet read' })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'unread must be true or false' })
   unread?: boolean;
 }
-
-const uuid = new ParseUUIDPipe({
-  exceptionFactory: () =>
-    new ProblemException(400, 'REQUEST.INVALID_ID', 'Bad Request', 'An id in the path is not a UUID.', [{ field: 'path', message: 'must be a UUID' }]),
-});
 
 /** Keeps proxies and load balancers from closing an idle stream, and checks the key is still good. */
 const HEARTBEAT_MS = 15_000;
@@ -46,6 +44,7 @@ export class NotificationsController {
 
   @Get()
   @ApiOperation({ summary: "The caller's inbox, newest first, paged with `before`; with the unread count" })
+  @ApiOkResponse({ schema: INBOX_PAGE })
   list(@Query() query: ListNotificationsQueryDto, @CurrentActor() actor: Actor) {
     return this.inbox.list(actor.keyId, { limit: query.limit ?? 50, before: query.before, unreadOnly: query.unread });
   }
@@ -54,7 +53,11 @@ export class NotificationsController {
   @ApiOperation({
     summary: 'Server-Sent Events: each new inbox entry as an event `notification` (id = its seq; Last-Event-ID resumes)',
   })
-  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'Events `notification` whose data is an inbox entry (InboxEntry), with comments as heartbeats',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The seq of the last entry received: the stream resumes after it' })
   async live(@CurrentActor() actor: Actor, @Req() request: Request, @Res() response: Response): Promise<void> {
     const resumeFrom = Number(request.header('last-event-id'));
     const newest = await this.newestSeq(actor.keyId);
@@ -111,14 +114,16 @@ export class NotificationsController {
     summary: 'Mark every notification in the inbox read',
     description: 'Idempotent by nature (Idempotency-Key is not needed): a retry marks nothing more and answers `marked: 0`.',
   })
+  @ApiOkResponse({ schema: MARKED_READ })
   async readAll(@CurrentActor() actor: Actor) {
     return { marked: await this.inbox.markAllRead(actor.keyId), unreadCount: 0 };
   }
 
-  @Post(':id/read')
+  @Post(':notificationId/read')
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark one notification read', description: 'Idempotent by nature (Idempotency-Key is not needed): a retry answers the entry as it is.' })
-  async read(@Param('id', uuid) id: string, @CurrentActor() actor: Actor) {
+  @ApiOkResponse({ schema: INBOX_ENTRY })
+  async read(@UuidParam('notificationId') id: string, @CurrentActor() actor: Actor) {
     const entry = await this.inbox.markRead(actor.keyId, id);
     if (!entry) throw new ProblemException(404, 'NOTIFICATION.NOT_FOUND', 'Not Found', `Notification ${id} is not in your inbox.`);
     return entry;

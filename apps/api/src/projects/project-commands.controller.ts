@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { applyDecorators, Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -15,14 +15,13 @@ import type { Actor } from '../auth/actor.js';
 import { type AuthenticatedRequest, CurrentActor, KeyCheckedByAppend } from '../auth/auth.decorators.js';
 import { type AuthorizedCommandRequest, RunsProjectCommand } from '../auth/project-command.guard.js';
 import { type CommandHeaders, CommandHeadersParam } from '../common/command-headers.js';
-import { ProblemException } from '../common/problem.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
+import { UuidParam } from '../common/path-params.js';
 import { ApiIdempotencyKey } from '../idempotency/idempotency-key.decorators.js';
 import { requestHash } from '../idempotency/idempotent-request.js';
 import { answered } from '../idempotency/answered.js';
 import type { CorrelatedRequest } from '../common/request-context.middleware.js';
 import { today } from '../common/validation.js';
-import { CommandAnswerDto } from './dto/command-answer.dto.js';
 import { AddComponentDto } from './dto/component.dto.js';
 import { DefineIndicatorDto, ReviseIndicatorTargetDto } from './dto/indicator.dto.js';
 import { LifecycleDto } from './dto/lifecycle.dto.js';
@@ -30,14 +29,7 @@ import { CorrectMeasurementDto, RecordMeasurementDto } from './dto/measurement.d
 import { PlanMilestoneDto, ReachMilestoneDto, RescheduleMilestoneDto, WaiveMilestoneDto } from './dto/milestone.dto.js';
 import { ProposeProjectDto } from './dto/propose-project.dto.js';
 import { type CommandAnswer, RunProjectCommand } from './run-project-command.command.js';
-
-const uuid = new ParseUUIDPipe({
-  version: undefined,
-  exceptionFactory: () =>
-    new ProblemException(400, 'REQUEST.INVALID_ID', 'Bad Request', 'An id in the path is not a UUID.', [
-      { field: 'path', message: 'must be a UUID' },
-    ]),
-});
+import { COMMAND_ANSWER } from './project.schemas.js';
 
 const COMMAND_HEADERS = [
   ApiIdempotencyKey(),
@@ -55,14 +47,22 @@ const COMMAND_HEADERS = [
  * `type` before any pipe reads the body, and the OpenAPI description.
  */
 function CommandRoute(type: ProjectCommandType, summary: string, creates: boolean): MethodDecorator {
+  const version = { ETag: { description: 'The project version after the command, quoted (for the next If-Match)', schema: { type: 'string' } } };
   return applyDecorators(
     RunsProjectCommand(type),
     ApiOperation({ summary }),
     creates
-      ? ApiCreatedResponse({ type: CommandAnswerDto, headers: { Location: { description: 'The project that holds what was created', schema: { type: 'string' } } } })
-      : ApiOkResponse({ type: CommandAnswerDto }),
-    // A proposal names no project in its path, so none can be unknown.
-    type === 'ProposeProject' ? ApiProblemResponses(400, 401, 403, 409, 412, 422) : ApiProblemResponses(400, 401, 403, 404, 409, 412, 422),
+      ? ApiCreatedResponse({
+          schema: COMMAND_ANSWER,
+          headers: { ...version, Location: { description: 'The project that holds what was created', schema: { type: 'string' } } },
+        })
+      : ApiOkResponse({ schema: COMMAND_ANSWER, headers: version }),
+    ApiProblemResponses(
+      // Roles, and a team key's scope (the scope of a proposal: none, since it names no project).
+      [403, type === 'ProposeProject' ? 'An auditor or team key may not propose a project' : "The key's role or project scope does not allow this command"],
+      [409, type === 'ProposeProject' ? 'The project code is already used' : 'The command is not allowed in the current state (a closed project, a milestone already reached...)'],
+      ...(type === 'ProposeProject' ? [] : ([[404, 'Unknown project, or unknown milestone, indicator or measurement named in the path or the body']] as const)),
+    ),
     ...COMMAND_HEADERS,
   );
 }
@@ -88,105 +88,105 @@ export class ProjectCommandsController {
     return this.run(projectId, { type: 'ProposeProject', data: { projectId, ...plain(body) } }, actor, headers, request, response);
   }
 
-  @Post(':id/approve')
+  @Post(':projectId/approve')
   @HttpCode(200)
   @CommandRoute('ApproveProject', 'Approve a proposed project', false)
-  approve(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  approve(@UuidParam('projectId') id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('ApproveProject', id, body, actor, headers, request, response);
   }
 
-  @Post(':id/start')
+  @Post(':projectId/start')
   @HttpCode(200)
   @CommandRoute('StartProject', 'Start implementation (records the actual start date)', false)
-  start(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  start(@UuidParam('projectId') id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('StartProject', id, body, actor, headers, request, response);
   }
 
-  @Post(':id/suspend')
+  @Post(':projectId/suspend')
   @HttpCode(200)
   @CommandRoute('SuspendProject', 'Suspend implementation (reason required)', false)
-  suspend(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  suspend(@UuidParam('projectId') id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('SuspendProject', id, body, actor, headers, request, response);
   }
 
-  @Post(':id/resume')
+  @Post(':projectId/resume')
   @HttpCode(200)
   @CommandRoute('ResumeProject', 'Resume a suspended project', false)
-  resume(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  resume(@UuidParam('projectId') id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('ResumeProject', id, body, actor, headers, request, response);
   }
 
-  @Post(':id/finalise')
+  @Post(':projectId/finalise')
   @HttpCode(200)
   @CommandRoute('FinaliseProject', 'End implementation (records the actual end date)', false)
-  finalise(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  finalise(@UuidParam('projectId') id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('FinaliseProject', id, body, actor, headers, request, response);
   }
 
-  @Post(':id/close')
+  @Post(':projectId/close')
   @HttpCode(200)
   @CommandRoute('CloseProject', 'Close a finalised project', false)
-  close(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  close(@UuidParam('projectId') id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('CloseProject', id, body, actor, headers, request, response);
   }
 
-  @Post(':id/cancel')
+  @Post(':projectId/cancel')
   @HttpCode(200)
   @CommandRoute('CancelProject', 'Cancel a project (reason required)', false)
-  cancel(@Param('id', uuid) id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  cancel(@UuidParam('projectId') id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('CancelProject', id, body, actor, headers, request, response);
   }
 
-  @Post(':id/components')
+  @Post(':projectId/components')
   @CommandRoute('AddComponent', 'Add a component (a work stream of the site)', true)
-  addComponent(@Param('id', uuid) id: string, @Body() body: AddComponentDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  addComponent(@UuidParam('projectId') id: string, @Body() body: AddComponentDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.run(id, { type: 'AddComponent', data: { componentId: randomUUID(), ...plain(body) } }, actor, headers, request, response);
   }
 
-  @Post(':id/milestones')
+  @Post(':projectId/milestones')
   @CommandRoute('PlanMilestone', 'Plan a milestone', true)
-  planMilestone(@Param('id', uuid) id: string, @Body() body: PlanMilestoneDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  planMilestone(@UuidParam('projectId') id: string, @Body() body: PlanMilestoneDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.run(id, { type: 'PlanMilestone', data: { milestoneId: randomUUID(), ...plain(body) } }, actor, headers, request, response);
   }
 
-  @Post(':id/milestones/:milestoneId/reach')
+  @Post(':projectId/milestones/:milestoneId/reach')
   @HttpCode(200)
   @CommandRoute('ReachMilestone', 'Record that a milestone was reached', false)
-  reachMilestone(@Param('id', uuid) id: string, @Param('milestoneId', uuid) milestoneId: string, @Body() body: ReachMilestoneDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  reachMilestone(@UuidParam('projectId') id: string, @UuidParam('milestoneId') milestoneId: string, @Body() body: ReachMilestoneDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const { date, ...rest } = plain(body);
     return this.run(id, { type: 'ReachMilestone', data: { milestoneId, date: date ?? today(), ...rest } }, actor, headers, request, response);
   }
 
-  @Post(':id/milestones/:milestoneId/reschedule')
+  @Post(':projectId/milestones/:milestoneId/reschedule')
   @HttpCode(200)
   @CommandRoute('RescheduleMilestone', 'Move a milestone to a new due date', false)
-  rescheduleMilestone(@Param('id', uuid) id: string, @Param('milestoneId', uuid) milestoneId: string, @Body() body: RescheduleMilestoneDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  rescheduleMilestone(@UuidParam('projectId') id: string, @UuidParam('milestoneId') milestoneId: string, @Body() body: RescheduleMilestoneDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.run(id, { type: 'RescheduleMilestone', data: { milestoneId, ...plain(body) } }, actor, headers, request, response);
   }
 
-  @Post(':id/milestones/:milestoneId/waive')
+  @Post(':projectId/milestones/:milestoneId/waive')
   @HttpCode(200)
   @CommandRoute('WaiveMilestone', 'Waive a milestone', false)
-  waiveMilestone(@Param('id', uuid) id: string, @Param('milestoneId', uuid) milestoneId: string, @Body() body: WaiveMilestoneDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  waiveMilestone(@UuidParam('projectId') id: string, @UuidParam('milestoneId') milestoneId: string, @Body() body: WaiveMilestoneDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.run(id, { type: 'WaiveMilestone', data: { milestoneId, ...plain(body) } }, actor, headers, request, response);
   }
 
-  @Post(':id/indicators')
+  @Post(':projectId/indicators')
   @CommandRoute('DefineIndicator', 'Define an indicator', true)
-  defineIndicator(@Param('id', uuid) id: string, @Body() body: DefineIndicatorDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  defineIndicator(@UuidParam('projectId') id: string, @Body() body: DefineIndicatorDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.run(id, { type: 'DefineIndicator', data: { indicatorId: randomUUID(), ...plain(body) } }, actor, headers, request, response);
   }
 
-  @Post(':id/indicators/:indicatorId/target')
+  @Post(':projectId/indicators/:indicatorId/target')
   @HttpCode(200)
   @CommandRoute('ReviseIndicatorTarget', "Revise an indicator's target", false)
-  reviseTarget(@Param('id', uuid) id: string, @Param('indicatorId', uuid) indicatorId: string, @Body() body: ReviseIndicatorTargetDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  reviseTarget(@UuidParam('projectId') id: string, @UuidParam('indicatorId') indicatorId: string, @Body() body: ReviseIndicatorTargetDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.run(id, { type: 'ReviseIndicatorTarget', data: { indicatorId, ...plain(body) } }, actor, headers, request, response);
   }
 
-  @Post(':id/indicators/:indicatorId/measurements')
+  @Post(':projectId/indicators/:indicatorId/measurements')
   @CommandRoute('RecordMeasurement', 'Record an actual value of an indicator', true)
-  recordMeasurement(@Param('id', uuid) id: string, @Param('indicatorId', uuid) indicatorId: string, @Body() body: RecordMeasurementDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  recordMeasurement(@UuidParam('projectId') id: string, @UuidParam('indicatorId') indicatorId: string, @Body() body: RecordMeasurementDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const { date, ...rest } = plain(body);
     return this.run(
       id,
@@ -195,9 +195,9 @@ export class ProjectCommandsController {
     );
   }
 
-  @Post(':id/indicators/:indicatorId/measurements/:measurementId/correct')
+  @Post(':projectId/indicators/:indicatorId/measurements/:measurementId/correct')
   @CommandRoute('CorrectMeasurement', 'Correct a measurement: a new measurement that names the one it replaces and why', true)
-  correctMeasurement(@Param('id', uuid) id: string, @Param('indicatorId', uuid) indicatorId: string, @Param('measurementId', uuid) measurementId: string, @Body() body: CorrectMeasurementDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  correctMeasurement(@UuidParam('projectId') id: string, @UuidParam('indicatorId') indicatorId: string, @UuidParam('measurementId') measurementId: string, @Body() body: CorrectMeasurementDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.run(
       id,
       { type: 'CorrectMeasurement', data: { indicatorId, measurementId: randomUUID(), correctsMeasurementId: measurementId, ...plain(body) } },

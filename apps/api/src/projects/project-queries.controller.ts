@@ -1,7 +1,6 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { PROJECT_STATUSES } from '@app/domain';
@@ -9,22 +8,23 @@ import { ProjectDetailReader, readMilestoneTimeline } from '@app/read-models';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { assertMayRead } from '../auth/project-access.js';
-import { noQuery } from '../common/no-query.pipe.js';
+import { NO_QUERY, noQuery } from '../common/no-query.pipe.js';
 import { ProblemException } from '../common/problem.js';
 import { MAX_COUNTER, today } from '../common/validation.js';
+import { UuidParam } from '../common/path-params.js';
+import { ApiProblemResponses } from '../common/problem-responses.js';
+import { QueryInteger } from '../common/query-integer.js';
+import { MILESTONE_TIMELINE, PROJECT_DETAIL, PROJECT_LIST } from './project.schemas.js';
 
-const uuid = new ParseUUIDPipe({
-  exceptionFactory: () =>
-    new ProblemException(400, 'REQUEST.INVALID_ID', 'Bad Request', 'An id in the path is not a UUID.', [
-      { field: 'path', message: 'must be a UUID' },
-    ]),
-});
+const VERSION_TAG = { ETag: { description: 'The project version, quoted, for If-Match', schema: { type: 'string' } } };
+
 
 export class ListProjectsQueryDto {
+  @ApiPropertyOptional({ description: 'ISO 3166-1 alpha-2 country code, in capitals', pattern: '^[A-Z]{2}$', example: 'LA' })
   @IsOptional() @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code in capitals' }) country?: string;
-  @IsOptional() @IsIn(PROJECT_STATUSES) status?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_COUNTER) offset?: number;
+  @ApiPropertyOptional({ enum: PROJECT_STATUSES }) @IsOptional() @IsIn(PROJECT_STATUSES) status?: string;
+  @QueryInteger({ min: 1, max: 500, default: 50 }) limit?: number;
+  @QueryInteger({ min: 0, max: MAX_COUNTER, default: 0 }) offset?: number;
 }
 
 /** Reads of the project read model (a project's events and history are in the audit context). */
@@ -40,10 +40,7 @@ export class ProjectQueriesController {
 
   @Get()
   @ApiOperation({ summary: 'List projects (read model), filtered by country and status' })
-  @ApiQuery({ name: 'country', required: false, example: 'LA' })
-  @ApiQuery({ name: 'status', required: false, enum: PROJECT_STATUSES })
-  @ApiQuery({ name: 'limit', required: false, example: 50 })
-  @ApiQuery({ name: 'offset', required: false, example: 0 })
+  @ApiOkResponse({ schema: PROJECT_LIST })
   list(@Query() query: ListProjectsQueryDto, @CurrentActor() actor: Actor) {
     return this.reader.list({
       country: query.country,
@@ -54,10 +51,11 @@ export class ProjectQueriesController {
     });
   }
 
-  @Get(':id')
+  @Get(':projectId')
   @ApiOperation({ summary: 'One project with components, milestones, indicators and progress; ETag is its version' })
-  @ApiOkResponse({ description: 'The project read model' })
-  async get(@Param('id', uuid) id: string, @Query(noQuery) _query: object, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
+  @ApiOkResponse({ description: 'The project read model', schema: PROJECT_DETAIL, headers: VERSION_TAG })
+  @ApiProblemResponses(NO_QUERY)
+  async get(@UuidParam('projectId') id: string, @Query(noQuery) _query: object, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
     assertMayRead(actor, id);
     const project = await this.reader.get(id, today());
     if (!project) throw notFound(id);
@@ -65,9 +63,11 @@ export class ProjectQueriesController {
     return project;
   }
 
-  @Get(':id/timeline')
+  @Get(':projectId/timeline')
   @ApiOperation({ summary: "The project's milestones in due-date order, each with its history (planned, rescheduled, reached, waived)" })
-  async timeline(@Param('id', uuid) id: string, @Query(noQuery) _query: object, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
+  @ApiOkResponse({ schema: MILESTONE_TIMELINE, headers: VERSION_TAG })
+  @ApiProblemResponses(NO_QUERY)
+  async timeline(@UuidParam('projectId') id: string, @Query(noQuery) _query: object, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
     assertMayRead(actor, id);
     const project = await this.reader.summary(id);
     if (!project) throw notFound(id);

@@ -1,28 +1,25 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
 import { checkWebhookUrl, type NewSubscription, type Subscription, SubscriptionStore } from '@app/notifications';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { noQuery } from '../common/no-query.pipe.js';
+import { NO_QUERY, noQuery } from '../common/no-query.pipe.js';
+import { UuidParam } from '../common/path-params.js';
 import { ProblemException } from '../common/problem.js';
 import { unknownProjects } from '../projects/unknown-projects.js';
-import { ApiProblemResponses } from '../common/problem-responses.js';
+import { ApiProblemResponses, problemResponse } from '../common/problem-responses.js';
 import { ApiIdempotencyKey, IdempotentRequestParam } from '../idempotency/idempotency-key.decorators.js';
-import { secretShownOnce } from '../idempotency/idempotency.errors.js';
+import { SECRET_SHOWN_ONCE, secretShownOnce } from '../idempotency/idempotency.errors.js';
 import type { IdempotentRequest } from '../idempotency/idempotent-request.js';
 import { answered } from '../idempotency/answered.js';
 import { IdempotentRequests } from '../idempotency/idempotent-requests.service.js';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto.js';
 import { ListDeliveriesQueryDto, ListSubscriptionsQueryDto } from './dto/subscription-queries.dto.js';
-
-const uuid = new ParseUUIDPipe({
-  exceptionFactory: () =>
-    new ProblemException(400, 'REQUEST.INVALID_ID', 'Bad Request', 'An id in the path is not a UUID.', [{ field: 'path', message: 'must be a UUID' }]),
-});
+import { CREATED_SUBSCRIPTION, DELIVERY_ATTEMPTS, SUBSCRIPTION, SUBSCRIPTION_LIST } from './subscription.schemas.js';
 
 /** A manager's notification subscriptions: each sees and changes only its own; an admin may reach any by id. */
 @ApiTags('subscriptions')
@@ -41,9 +38,14 @@ export class SubscriptionsController {
   @ApiOperation({ summary: 'Subscribe to notifications by webhook, e-mail or the in-app inbox; a webhook answer shows its signing secret once' })
   @ApiCreatedResponse({
     description: 'The subscription; `secret` (whsec_...) for webhooks, shown this once',
+    schema: CREATED_SUBSCRIPTION,
     headers: { Location: { description: 'The subscription', schema: { type: 'string' } } },
   })
-  @ApiProblemResponses(400, 401, 403, 409, 422)
+  @ApiResponse({
+    status: 409,
+    ...problemResponse(409, SECRET_SHOWN_ONCE),
+    headers: { Location: { description: 'The subscription the first request made', schema: { type: 'string' } } },
+  })
   @ApiIdempotencyKey("a webhook's signing secret")
   async create(
     @Body() body: CreateSubscriptionDto,
@@ -71,41 +73,44 @@ export class SubscriptionsController {
 
   @Get()
   @ApiOperation({ summary: "The caller's subscriptions" })
+  @ApiOkResponse({ schema: SUBSCRIPTION_LIST })
   list(@Query() query: ListSubscriptionsQueryDto, @CurrentActor() actor: Actor) {
     return this.subscriptions.list(actor.keyId, { limit: query.limit ?? 100, offset: query.offset ?? 0 });
   }
 
-  @Get(':id')
+  @Get(':subscriptionId')
   @ApiOperation({ summary: 'One subscription' })
-  async get(@Param('id', uuid) id: string, @Query(noQuery) _query: object, @CurrentActor() actor: Actor) {
+  @ApiOkResponse({ schema: SUBSCRIPTION })
+  @ApiProblemResponses(NO_QUERY)
+  async get(@UuidParam('subscriptionId') id: string, @Query(noQuery) _query: object, @CurrentActor() actor: Actor) {
     return this.owned(id, actor);
   }
 
-  @Delete(':id')
+  @Delete(':subscriptionId')
   @HttpCode(204)
   @ApiOperation({ summary: 'End a subscription; what was still to be delivered is cancelled' })
   @ApiNoContentResponse()
-  @ApiProblemResponses(400, 401, 403, 404)
-  async delete(@Param('id', uuid) id: string, @CurrentActor() actor: Actor): Promise<void> {
+  async delete(@UuidParam('subscriptionId') id: string, @CurrentActor() actor: Actor): Promise<void> {
     await this.owned(id, actor);
     await this.subscriptions.delete(id);
   }
 
-  @Post(':id/enable')
+  @Post(':subscriptionId/enable')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Resume a subscription disabled after its receiver answered 410 Gone',
     description: 'Idempotent by nature (Idempotency-Key is not needed): enabling an active subscription changes nothing.',
   })
-  @ApiProblemResponses(400, 401, 403, 404)
-  async enable(@Param('id', uuid) id: string, @CurrentActor() actor: Actor) {
+  @ApiOkResponse({ schema: SUBSCRIPTION })
+  async enable(@UuidParam('subscriptionId') id: string, @CurrentActor() actor: Actor) {
     await this.owned(id, actor);
     return this.subscriptions.enable(id);
   }
 
-  @Get(':id/deliveries')
+  @Get(':subscriptionId/deliveries')
   @ApiOperation({ summary: 'Every delivery attempt of the subscription, newest first: time, status, latency, error (a deleted one\'s too)' })
-  async deliveries(@Param('id', uuid) id: string, @Query() query: ListDeliveriesQueryDto, @CurrentActor() actor: Actor) {
+  @ApiOkResponse({ schema: DELIVERY_ATTEMPTS })
+  async deliveries(@UuidParam('subscriptionId') id: string, @Query() query: ListDeliveriesQueryDto, @CurrentActor() actor: Actor) {
     // The attempts stay on record once a subscription is deleted, and its owner may still read them.
     await this.owned(id, actor, { deleted: true });
     return this.subscriptions.attempts(id, { limit: query.limit ?? 100, before: query.before });

@@ -1,9 +1,10 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsInt, IsOptional, Matches, Max, Min, registerDecorator, type ValidationOptions } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsIn, IsOptional, Matches, registerDecorator, type ValidationOptions } from 'class-validator';
 import { PROJECT_EVENT_TYPES } from '@app/domain';
 import type { EventFilter } from '@app/event-store';
 import { ProblemException } from '../../common/problem.js';
+import { QueryInteger } from '../../common/query-integer.js';
 import { isInstant as isDateTime, isRealDate, MAX_COUNTER, MAX_VERSION } from '../../common/validation.js';
 
 /**
@@ -48,43 +49,46 @@ const toList = ({ value }: { value: unknown }) =>
 
 /** Filters shared by a project's events and the global feed. */
 export class EventFilterQueryDto {
-  @ApiPropertyOptional({ description: 'Event types, comma-separated', example: 'MilestoneReached,MeasurementCorrected' })
+  @ApiPropertyOptional({
+    description: `Event types, comma-separated or repeated: ${PROJECT_EVENT_TYPES.join(', ')}`,
+    type: 'string',
+    example: 'MilestoneReached,MeasurementCorrected',
+  })
   @IsOptional()
   @Transform(toList)
   @ArrayMaxSize(PROJECT_EVENT_TYPES.length)
   @IsIn(PROJECT_EVENT_TYPES, { each: true, message: `each of types must be one of: ${PROJECT_EVENT_TYPES.join(', ')}` })
   types?: string[];
 
-  @ApiPropertyOptional({ description: 'Recorded at or after (ISO date or date-time)', example: '2019-01-01' })
+  @ApiPropertyOptional({ type: 'string', description: 'Recorded at or after (ISO date or date-time)', example: '2019-01-01' })
   @IsOptional() @IsInstant() from?: string;
 
-  @ApiPropertyOptional({ description: 'Recorded at or before (ISO date or date-time; a date includes that day)' })
+  @ApiPropertyOptional({ type: 'string', description: 'Recorded at or before (ISO date or date-time; a date includes that day)' })
   @IsOptional() @IsInstant() to?: string;
 
-  @ApiPropertyOptional({ description: 'Occurred (business date) at or after' })
+  @ApiPropertyOptional({ type: 'string', description: 'Occurred (business date) at or after (ISO date or date-time)' })
   @IsOptional() @IsInstant() occurredFrom?: string;
 
-  @ApiPropertyOptional({ description: 'Occurred (business date) at or before' })
+  @ApiPropertyOptional({ type: 'string', description: 'Occurred (business date) at or before (ISO date or date-time)' })
   @IsOptional() @IsInstant() occurredTo?: string;
 }
 
 export class ProjectEventsQueryDto extends EventFilterQueryDto {
-  @ApiPropertyOptional({ example: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_VERSION) fromVersion?: number;
-  @ApiPropertyOptional({ example: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+  @QueryInteger({ min: 1, max: MAX_VERSION, default: 1, description: 'The first version to read' }) fromVersion?: number;
+  @QueryInteger({ min: 1, max: 1000, default: 100 }) limit?: number;
 }
 
 export class FeedQueryDto extends EventFilterQueryDto {
-  @ApiPropertyOptional({ description: 'The position of the last event read (`next` of the previous page); 0 from the start', example: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_COUNTER) after?: number;
+  @QueryInteger({ min: 0, max: MAX_COUNTER, default: 0, description: 'The position of the last event read (`next` of the previous page); 0 from the start' })
+  after?: number;
 
-  @ApiPropertyOptional({ example: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+  @QueryInteger({ min: 1, max: 1000, default: 100 }) limit?: number;
 }
 
 export class StateQueryDto {
-  @ApiPropertyOptional({ description: 'The project as this version left it' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_VERSION) version?: number;
+  @QueryInteger({ min: 1, max: MAX_VERSION, description: 'The project as this version left it' }) version?: number;
 
-  @ApiPropertyOptional({ description: 'The project as it was known at this time (ISO date or date-time)', example: '2019-12-31' })
+  @ApiPropertyOptional({ type: 'string', description: 'The project as it was known at this time (ISO date or date-time)', example: '2019-12-31' })
   @IsOptional() @IsInstant() at?: string;
 
   @ApiPropertyOptional({
@@ -113,38 +117,36 @@ function IsPoint(): PropertyDecorator {
 }
 
 export class DiffQueryDto {
-  @ApiPropertyOptional({ description: 'A version (0: before the project existed) or an ISO date/date-time; default 0', example: '2' })
+  @ApiPropertyOptional({ type: 'string', description: 'A version (0: before the project existed) or an ISO date/date-time; default 0', example: '2' })
   @IsOptional() @IsPoint() from?: string;
 
-  @ApiPropertyOptional({ description: 'A version or an ISO date/date-time; default the current version', example: '2019-12-31' })
+  @ApiPropertyOptional({ type: 'string', description: 'A version or an ISO date/date-time; default the current version', example: '2019-12-31' })
   @IsOptional() @IsPoint() to?: string;
 }
 
 export class IatiQueryDto {
-  @ApiPropertyOptional({ description: 'The project as this version left it' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_VERSION) version?: number;
+  @QueryInteger({ min: 1, max: MAX_VERSION, description: 'The project as this version left it' }) version?: number;
 
-  @ApiPropertyOptional({ description: 'The project as it was known (recorded) at this time' })
+  @ApiPropertyOptional({ type: 'string', description: 'The project as it was known (recorded) at this time (ISO date or date-time)' })
   @IsOptional() @IsInstant() at?: string;
 }
 
 export class IatiListQueryDto {
-  @ApiPropertyOptional({ example: 'LA', description: 'ISO 3166-1 alpha-2 recipient country' })
+  @ApiProperty({ example: 'LA', pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 recipient country, in capitals' })
   @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code in capitals, like LA' })
   country!: string;
 
-  @ApiPropertyOptional({ example: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @ApiPropertyOptional({ example: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_COUNTER) offset?: number;
+  @QueryInteger({ min: 1, max: 500, default: 100 }) limit?: number;
+  @QueryInteger({ min: 0, max: MAX_COUNTER, default: 0 }) offset?: number;
 }
 
 export class CheckpointsQueryDto {
-  @ApiPropertyOptional({ description: 'List checkpoints after this id', example: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_COUNTER) afterId?: number;
-  @ApiPropertyOptional({ example: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+  @QueryInteger({ min: 0, max: MAX_COUNTER, default: 0, description: 'List checkpoints after this id' }) afterId?: number;
+  @QueryInteger({ min: 1, max: 1000, default: 100 }) limit?: number;
 }
 
 export class CheckpointVerifyQueryDto {
-  @ApiPropertyOptional({ description: 'The hash you hold for this checkpoint, hex in either case (otherwise the stored one is compared)' })
+  @ApiPropertyOptional({ type: 'string', pattern: '^[0-9a-fA-F]{64}$', description: 'The hash you hold for this checkpoint, hex in either case (otherwise the stored one is compared)' })
   @IsOptional()
   // Hex is the same number in either case: a hash pasted from a tool that writes capitals is the same hash.
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
@@ -153,11 +155,10 @@ export class CheckpointVerifyQueryDto {
 }
 
 export class AccessLogQueryDto {
-  @ApiPropertyOptional({ description: 'Entries after this id', example: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_COUNTER) afterId?: number;
-  @ApiPropertyOptional({ example: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: 'projectId must be a UUID' }) projectId?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: 'keyId must be a UUID' }) keyId?: string;
+  @QueryInteger({ min: 0, max: MAX_COUNTER, default: 0, description: 'Entries after this id' }) afterId?: number;
+  @QueryInteger({ min: 1, max: 1000, default: 100 }) limit?: number;
+  @ApiPropertyOptional({ type: 'string', format: 'uuid' }) @IsOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: 'projectId must be a UUID' }) projectId?: string;
+  @ApiPropertyOptional({ type: 'string', format: 'uuid' }) @IsOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: 'keyId must be a UUID' }) keyId?: string;
 }
 
 /** The filters of an event read, as a query gives them. */

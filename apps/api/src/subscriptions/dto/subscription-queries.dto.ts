@@ -1,14 +1,12 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { QueryInteger } from '../../common/query-integer.js';
 import { MAX_COUNTER } from '../../common/validation.js';
 
 export class ListSubscriptionsQueryDto {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_COUNTER) offset?: number;
+  @QueryInteger({ min: 1, max: 500, default: 100 }) limit?: number;
+  @QueryInteger({ min: 0, max: MAX_COUNTER, default: 0 }) offset?: number;
 }
 
 export class ListDeliveriesQueryDto {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  /** The `nextBefore` of the previous page. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_COUNTER) before?: number;
+  @QueryInteger({ min: 1, max: 500, default: 100 }) limit?: number;
+  @QueryInteger({ min: 1, max: MAX_COUNTER, description: 'The `nextBefore` of the previous page' }) before?: number;
 }

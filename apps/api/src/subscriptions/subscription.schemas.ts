@@ -1,0 +1,55 @@
+import { NOTIFICATION_TYPES, SUBSCRIPTION_CHANNELS } from '@app/notifications';
+import { apiSchema, arrayOf, closed, dateTime, integer, nullable, oneOfValues, string, uuid } from '../common/openapi/api-schema.js';
+
+const SUBSCRIPTION_MEMBERS = {
+  id: uuid(),
+  channel: oneOfValues(SUBSCRIPTION_CHANNELS),
+  url: string('For webhooks: where the CloudEvents are POSTed'),
+  address: string('For e-mail: where the messages go'),
+  filter: closed(
+    {
+      projectIds: arrayOf(uuid(), 'Only these projects; empty for all'),
+      countries: arrayOf(string(), 'Only projects in these countries (ISO 3166-1 alpha-2); empty for all'),
+      types: arrayOf(oneOfValues(NOTIFICATION_TYPES), 'Only these notification types; empty for all'),
+    },
+    [],
+  ),
+  status: oneOfValues(['active', 'disabled'], '`disabled` after the receiver answered 410 Gone; enabling it again resumes deliveries'),
+  statusReason: nullable(string()),
+  createdAt: dateTime(),
+};
+const BY_CHANNEL = ['url', 'address'];
+
+export const SUBSCRIPTION = apiSchema('Subscription', closed(SUBSCRIPTION_MEMBERS, BY_CHANNEL));
+
+export const CREATED_SUBSCRIPTION = apiSchema(
+  'CreatedSubscription',
+  closed(
+    { ...SUBSCRIPTION_MEMBERS, secret: { type: 'string', pattern: '^whsec_', description: "A webhook's signing secret, shown this once" } },
+    [...BY_CHANNEL, 'secret'],
+  ),
+);
+
+export const SUBSCRIPTION_LIST = apiSchema('SubscriptionList', closed({ items: arrayOf(SUBSCRIPTION), total: integer() }));
+
+export const DELIVERY_ATTEMPTS = apiSchema(
+  'DeliveryAttempts',
+  closed({
+    items: arrayOf(
+      closed({
+        id: integer(),
+        deliveryId: uuid(),
+        notificationId: uuid(),
+        notificationType: oneOfValues(NOTIFICATION_TYPES),
+        attempt: integer(),
+        attemptedAt: dateTime(),
+        status: oneOfValues(['delivered', 'failed']),
+        statusCode: nullable(integer('HTTP status or SMTP reply code')),
+        latencyMs: integer(),
+        error: nullable(string()),
+        responseExcerpt: nullable(string()),
+      }),
+    ),
+    nextBefore: nullable(integer('The `before` of the next page; null at the end')),
+  }),
+);
