@@ -1,16 +1,12 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SubscriptionStore, UnsubscribeLinks } from '@app/notifications';
 import { Public } from '../auth/auth.decorators.js';
+import { UuidParam } from '../common/path-params.js';
 import { ProblemException } from '../common/problem.js';
 import { invalidRequest } from '../common/validation.js';
 import { UNSUBSCRIBE_PAGE_CSP, unsubscribePageHtml } from './unsubscribe.page.js';
-
-const uuid = new ParseUUIDPipe({
-  exceptionFactory: () =>
-    new ProblemException(400, 'REQUEST.INVALID_ID', 'Bad Request', 'An id in the path is not a UUID.', [{ field: 'path', message: 'must be a UUID' }]),
-});
 
 /**
  * The link in every e-mail (`List-Unsubscribe`, and the footer): its recipient, who has no API key,
@@ -27,8 +23,8 @@ export class UnsubscribeController {
     private readonly links: UnsubscribeLinks,
   ) {}
 
-  @Get(':id')
-  async ask(@Param('id', uuid) id: string, @Query('token') given: unknown, @Res() response: Response): Promise<void> {
+  @Get(':subscriptionId')
+  async ask(@UuidParam('subscriptionId') id: string, @Query('token') given: unknown, @Res() response: Response): Promise<void> {
     const token = tokenOf(given);
     const subscription = await this.linked(id, token);
     const page =
@@ -38,9 +34,9 @@ export class UnsubscribeController {
     this.send(response, page);
   }
 
-  @Post(':id')
+  @Post(':subscriptionId')
   @HttpCode(200)
-  async stop(@Param('id', uuid) id: string, @Query('token') given: unknown, @Res() response: Response): Promise<void> {
+  async stop(@UuidParam('subscriptionId') id: string, @Query('token') given: unknown, @Res() response: Response): Promise<void> {
     const subscription = await this.linked(id, tokenOf(given));
     const stopped = await this.subscriptions.stopByRecipient(id);
     this.send(response, unsubscribePageHtml({ kind: 'stopped', subscriptionId: id, address: subscription.address ?? '', now: stopped?.stoppedNow ?? false }));
