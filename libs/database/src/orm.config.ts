@@ -13,6 +13,7 @@ import { IdempotentAnswers } from './migrations/migration-2026-12-03-idempotent-
 import { CancelledActualEnd } from './migrations/migration-2026-12-03-cancelled-actual-end.js';
 import { CorrectionsRankAsOriginal } from './migrations/migration-2026-12-03-corrections-rank-as-original.js';
 import { IndicatorSexBreakdown } from './migrations/migration-2026-12-03-indicator-sex-breakdown.js';
+import { DeliveriesInLine } from './migrations/migration-2026-12-04-deliveries-in-line.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
 export const MIGRATIONS = [
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   { name: 'migration-2026-12-03-cancelled-actual-end', class: CancelledActualEnd },
   { name: 'migration-2026-12-03-corrections-rank-as-original', class: CorrectionsRankAsOriginal },
   { name: 'migration-2026-12-03-indicator-sex-breakdown', class: IndicatorSexBreakdown },
+  { name: 'migration-2026-12-04-deliveries-in-line', class: DeliveriesInLine },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
