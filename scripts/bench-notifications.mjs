@@ -6,17 +6,25 @@
 // project status changes, each of which the worker signs and delivers to every subscriber. Reports the
 // deliveries per second from the first command to the last delivery, and the latency from each event's
 // recording to its arrival. Needs WEBHOOK_ALLOW_PRIVATE_NETWORKS=true (the default outside production).
+// With --dead N, N more subscribers never answer (each call runs into WEBHOOK_TIMEOUT_MS and is retried):
+// the figures are still those of the healthy ones, showing how much dead receivers hold them back.
 //
-//   BASE_URL=http://localhost:3000 ADMIN_API_KEY=... node scripts/bench-notifications.mjs [--subscribers 100] [--changes 40]
+//   BASE_URL=http://localhost:3000 ADMIN_API_KEY=... node scripts/bench-notifications.mjs [--subscribers 100] [--changes 40] [--dead 0]
 import { createServer } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, parseEnv } from 'node:util';
 
 const { values } = parseArgs({
-  options: { subscribers: { type: 'string', default: '100' }, changes: { type: 'string', default: '40' }, json: { type: 'boolean', default: false } },
+  options: {
+    subscribers: { type: 'string', default: '100' },
+    changes: { type: 'string', default: '40' },
+    dead: { type: 'string', default: '0' },
+    json: { type: 'boolean', default: false },
+  },
 });
 const SUBSCRIBERS = Number(values.subscribers);
 const CHANGES = Number(values.changes);
+const DEAD = Number(values.dead);
 // Like the apps: .env under the environment, which wins.
 if (existsSync('.env')) {
   for (const [key, value] of Object.entries(parseEnv(readFileSync('.env', 'utf8')))) process.env[key] ??= value;
@@ -39,11 +47,17 @@ async function call(method, path, key, body) {
   return text ? JSON.parse(text) : undefined;
 }
 
-// The receiver: answers 204 at once and notes when each (webhook-id, subscriber path) arrived.
+// The receiver: answers 204 at once and notes when each (webhook-id, subscriber path) arrived; a dead
+// subscriber's calls are left unanswered.
 const arrivals = new Map();
 let duplicates = 0;
 let lastArrival = 0;
+let deadCalls = 0;
 const server = createServer((req, res) => {
+  if (req.url.startsWith('/dead/')) {
+    deadCalls++;
+    return;
+  }
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', () => {
@@ -83,6 +97,14 @@ for (let n = 0; n < SUBSCRIBERS; n++) {
   });
   subscriptions.push(created.id);
 }
+for (let n = 0; n < DEAD; n++) {
+  const created = await call('POST', '/subscriptions', manager, {
+    channel: 'webhook',
+    url: `http://127.0.0.1:${port}/dead/${n}`,
+    filter: { projectIds: [project.id], types: ['project.status_changed'] },
+  });
+  subscriptions.push(created.id);
+}
 
 const expected = SUBSCRIBERS * CHANGES;
 const started = Date.now();
@@ -102,6 +124,8 @@ const latencies = [...arrivals.values()].map((arrival) => arrival.at - arrival.r
 const percentile = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
 const result = {
   subscribers: SUBSCRIBERS,
+  deadSubscribers: DEAD,
+  deadCalls,
   statusChanges: CHANGES,
   deliveriesExpected: expected,
   deliveriesReceived: arrivals.size,
@@ -115,6 +139,7 @@ const result = {
 if (values.json) console.log(JSON.stringify(result));
 else {
   console.log(`${result.deliveriesReceived}/${expected} webhook deliveries to ${SUBSCRIBERS} subscribers on loopback in ${elapsed.toFixed(2)} s`);
+  if (DEAD > 0) console.log(`  besides ${DEAD} dead subscribers, called ${deadCalls} times meanwhile`);
   console.log(`  ${result.deliveriesPerSecond} deliveries/s (${result.notificationsPerSecond} notifications/s fanned out to ${SUBSCRIBERS} each), ${duplicates} duplicates`);
   console.log(`  latency from event recorded to delivery: p50 ${result.latencyMs.p50} ms, p95 ${result.latencyMs.p95} ms, max ${result.latencyMs.max} ms`);
 }
