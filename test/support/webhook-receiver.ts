@@ -26,6 +26,8 @@ export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   private readonly responders = new Map<string, Responder>();
   private readonly listeners = new Set<(request: ReceivedWebhook) => void>();
+  /** Calls received and not yet answered or given up by the sender, per path, and the most there ever were. */
+  private readonly open = new Map<string, { now: number; most: number }>();
   private server!: Server;
 
   static async start(): Promise<WebhookReceiver> {
@@ -37,6 +39,10 @@ export class WebhookReceiver {
         const path = req.url ?? '/';
         const request = { path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() };
         receiver.received.push(request);
+        const open = receiver.open.get(path) ?? { now: 0, most: 0 };
+        receiver.open.set(path, open);
+        open.most = Math.max(open.most, ++open.now);
+        res.on('close', () => open.now--);
         for (const listener of receiver.listeners) listener(request);
         const nth = receiver.on(path).length;
         const responder: Responder = receiver.responders.get(path) ?? (() => ({ status: 204 }));
@@ -65,6 +71,11 @@ export class WebhookReceiver {
   onRequest(listener: (request: ReceivedWebhook) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** The most calls on `path` that were open at once (received, neither answered nor given up by the sender). */
+  mostAtOnce(path: string): number {
+    return this.open.get(path)?.most ?? 0;
   }
 
   on(path: string): ReceivedWebhook[] {

@@ -3,7 +3,10 @@ import type { DeliveryRef } from '@app/notifications';
 /** The notifier's queue: following the feed, the overdue scan and the digest, one job at a time per worker. */
 export const NOTIFIER_QUEUE = 'notifier';
 
-/** One job per (notification, subscription): send it, retry it, record it. */
+/**
+ * One job per (notification, subscription): send it, retry it, record it; and carry on with the
+ * deliveries after it to the same subscription, which go out one at a time, in order.
+ */
 export const DELIVERIES_QUEUE = 'deliveries';
 
 export const NOTIFIER_JOBS = {
@@ -45,4 +48,9 @@ export type DeliveryJob = DeliveryRef;
 /** Fixed per (notification, subscription), so offering a delivery twice makes one job. */
 export function deliveryJobId(delivery: DeliveryRef): string {
   return `delivery-${delivery.notificationId}-${delivery.subscriptionId}`;
+}
+
+/** A job that takes a subscription's line on from `delivery` after another run took its share (DeliveryDispatcher.handOver). */
+export function turnJobId(delivery: DeliveryRef): string {
+  return `${deliveryJobId(delivery)}-turn`;
 }
