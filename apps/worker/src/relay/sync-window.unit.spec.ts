@@ -21,13 +21,13 @@ const notice = (streamId: string, version: number, recordedAt?: number): AppendN
 
 describe('SyncWindow', () => {
   it('sends the first announcement after a quiet spell at the end of its turn, without waiting for the window', async () => {
-    const { window, departures } = windowOf(200);
+    const { window, departures } = windowOf(60_000);
     window.offer(notice('a', 1));
     window.offer(notice('b', 1));
     expect(departures).toEqual([]);
     await new Promise((resolve) => setImmediate(resolve));
+    // One turn of the event loop later, with a window of a minute: it did not wait for the window.
     expect(departures).toHaveLength(1);
-    expect(departures[0]!.at).toBeLessThan(100);
     expect(departures[0]!.jobs).toEqual([
       { streamId: 'a', version: 1 },
       { streamId: 'b', version: 1 },
