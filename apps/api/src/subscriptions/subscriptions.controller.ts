@@ -104,7 +104,10 @@ export class SubscriptionsController {
   @ApiOkResponse({ schema: SUBSCRIPTION })
   async enable(@UuidParam('subscriptionId') id: string, @CurrentActor() actor: Actor) {
     await this.owned(id, actor);
-    return this.subscriptions.enable(id);
+    // Deleted between the check and the update: as missing as it would have been a moment later.
+    const enabled = await this.subscriptions.enable(id);
+    if (!enabled) throw notFound(id);
+    return enabled;
   }
 
   @Get(':subscriptionId/deliveries')
@@ -119,9 +122,7 @@ export class SubscriptionsController {
   private async owned(id: string, actor: Actor, options: { deleted?: boolean } = {}): Promise<Subscription> {
     const subscription = await this.subscriptions.find(id, options);
     // Someone else's subscription is answered like a missing one: its existence is not the caller's business.
-    if (!subscription || (subscription.ownerKeyId !== actor.keyId && actor.role !== 'admin')) {
-      throw new ProblemException(404, 'SUBSCRIPTION.NOT_FOUND', 'Not Found', `Subscription ${id} does not exist.`);
-    }
+    if (!subscription || (subscription.ownerKeyId !== actor.keyId && actor.role !== 'admin')) throw notFound(id);
     const { ownerKeyId: _owner, ...visible } = subscription;
     return visible;
   }
@@ -167,4 +168,8 @@ export class SubscriptionsController {
       ]);
     }
   }
+}
+
+function notFound(id: string): ProblemException {
+  return new ProblemException(404, 'SUBSCRIPTION.NOT_FOUND', 'Not Found', `Subscription ${id} does not exist.`);
 }
