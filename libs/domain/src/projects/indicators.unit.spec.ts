@@ -275,6 +275,29 @@ describe('ReviseIndicatorTarget', () => {
     expect(error.message).toBe('The target date 2016-12-31 is before the baseline date 2017-01-01.');
   });
 
+  it('refuses the target the indicator already has, as a reschedule to the same due date is refused', () => {
+    const error = given(...historyWithContentIn('implementation'))
+      .when({
+        type: 'ReviseIndicatorTarget',
+        data: { indicatorId: 'ind-cattle', target: { value: 120, date: '2020-06-30' }, reason: 'Same.' },
+      })
+      .thenThrows(InvalidInput, 'INDICATOR.SAME_TARGET', ['target']);
+    expect(error.message).toBe('Indicator ind-cattle already has this target (120 by 2020-06-30); give a different value or date.');
+  });
+
+  it.each([
+    ['the same value by another date', { value: 120, date: '2020-12-31' }],
+    ['the same value with no date', { value: 120 }],
+    ['another value by the same date', { value: 130, date: '2020-06-30' }],
+  ])('revises to %s', (_case, target) => {
+    given(...historyWithContentIn('implementation'))
+      .when({ type: 'ReviseIndicatorTarget', data: { indicatorId: 'ind-cattle', target, reason: 'Moved.' } })
+      .then({
+        type: 'IndicatorTargetRevised',
+        data: { projectId: PROJECT_ID, indicatorId: 'ind-cattle', previousTarget: { value: 120, date: '2020-06-30' }, target, reason: 'Moved.' },
+      });
+  });
+
   it('refuses a blank reason', () => {
     const error = given(...historyWithContentIn('implementation'))
       .when({ type: 'ReviseIndicatorTarget', data: { indicatorId: 'ind-cattle', target: { value: 150 }, reason: ' ' } })

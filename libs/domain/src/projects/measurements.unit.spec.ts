@@ -237,6 +237,19 @@ describe('sex disaggregation', () => {
       .thenThrows(InvalidInput, 'MEASUREMENT.INVALID_DISAGGREGATION', [field]);
   });
 
+  it.each<[string, SexDisaggregationInput]>([
+    ['the unknown part left to derive', { female: 7 }],
+    ['every part given', { female: 7, male: 13, unknown: 0.5 }],
+  ])('refuses to disaggregate a value that is no whole number (%s): no half person is stored as unknown', (_case, input) => {
+    const refused = given(...historyWithContentIn('implementation'))
+      .when(record(20.5, input))
+      .thenThrows(InvalidInput, 'MEASUREMENT.INVALID_DISAGGREGATION', ['disaggregation']);
+    expect(refused.message).toBe(
+      'A value of 20.5 cannot be disaggregated by sex: the parts count people, whole numbers, and add up to the value. ' +
+        'Record a whole number, or the value without a disaggregation.',
+    );
+  });
+
   it('refuses to disaggregate a negative value, saying so rather than that the parts exceed it', () => {
     const refused = given(...historyWithContentIn('implementation'))
       .when(record(-5, { female: 0, male: 0 }))

@@ -427,10 +427,22 @@ function existingIndicator(project: Project, indicatorId: string): Indicator {
   return indicator;
 }
 
+/** A target as a sentence names it: `40`, or `40 by 2027-12-31`. */
+function describeDatedValue({ value, date }: DatedValue): string {
+  return date === undefined ? String(value) : `${value} by ${date}`;
+}
+
 function reviseIndicatorTarget(command: ReviseIndicatorTarget, project: OpenProject): ProjectEvent[] {
   const { indicatorId, target } = command.data;
   const indicator = existingIndicator(project, indicatorId);
   const reason = requiredReason(command.data.reason, 'revise the target of', 'an indicator');
+  if (target.value === indicator.target.value && target.date === indicator.target.date) {
+    throw new InvalidInput(
+      'INDICATOR.SAME_TARGET',
+      `Indicator ${indicatorId} already has this target (${describeDatedValue(target)}); give a different value or date.`,
+      ['target'],
+    );
+  }
   requireTargetAwayFromBaseline(indicator.baseline, target);
   requireTargetNotBeforeBaseline(indicator.baseline, target);
   return [
@@ -518,6 +530,16 @@ export function completeDisaggregation(
     throw new InvalidInput(
       'MEASUREMENT.INVALID_DISAGGREGATION',
       `A negative value (${value}) cannot be disaggregated by sex: the parts count people and are zero or more. Record it without a disaggregation.`,
+      ['disaggregation'],
+    );
+  }
+  // The parts are whole numbers of people, so their total is one too: 20.5 households, 7 of them headed by
+  // women, would leave half a person unknown.
+  if (!Number.isInteger(value)) {
+    throw new InvalidInput(
+      'MEASUREMENT.INVALID_DISAGGREGATION',
+      `A value of ${value} cannot be disaggregated by sex: the parts count people, whole numbers, and add up to the value. ` +
+        'Record a whole number, or the value without a disaggregation.',
       ['disaggregation'],
     );
   }
