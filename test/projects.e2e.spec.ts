@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { auth, createKey, isoDate } from './support/api-helpers.js';
+import { auth, createKey, isoDate, ProjectClient, startedProject } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
 import { eventually } from './support/test-environment.js';
@@ -240,6 +240,28 @@ describe('validation', () => {
       .send('{"code": ')
       .expect(400);
     expect(malformed.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('takes UUIDs written in capitals as the same ids, and the hash chain still verifies', async () => {
+    const { id } = await startedProject(system, manager);
+    const upper = new ProjectClient(system, manager, id.toUpperCase());
+    const { componentId } = await upper.post('/components', { name: 'Weaving group', kind: 'industry' });
+    const { milestoneId } = await upper.post('/milestones', { title: 'Looms delivered', dueDate: '2018-06-30', componentId: componentId.toUpperCase() });
+    await upper.post(`/milestones/${milestoneId.toUpperCase()}/reach`, { date: '2018-05-20', evidence: 'Delivery note' });
+    const indicatorId = await upper.defineIndicator('Looms in use', 0, 40, 'loom');
+    const measurementId = await upper.measure(indicatorId.toUpperCase(), 12);
+    await upper.post(`/indicators/${indicatorId.toUpperCase()}/measurements/${measurementId.toUpperCase()}/correct`, { value: 14, reason: 'Two looms were counted late' });
+
+    const planned = await db.query<{ text: string }>('SELECT data::text AS text FROM events WHERE stream_id = $1 AND type = $2', [id, 'MilestonePlanned']);
+    expect(planned.rows[0]!.text).toContain(`"componentId":"${componentId}"`);
+    const audit = await system.http.get(`/projects/${id.toUpperCase()}/audit`).set(auth(auditor)).expect(200);
+    expect(audit.body).toMatchObject({ valid: true, events: 9 });
+    await system.http.get(`/projects/${id}/audit`).set(auth(auditor)).expect(200, audit.body);
+
+    const team = await createKey(system, 'team', [id.toUpperCase()]);
+    await new ProjectClient(system, team, id).planMilestone('Weavers trained', '2018-09-30');
+    const keys = await system.http.get('/api-keys').set(auth(admin)).expect(200);
+    expect(keys.body.items.some((key: { projectIds: string[] }) => key.projectIds.includes(id))).toBe(true);
   });
 
   it('refuses a disaggregation whose parts exceed the total', async () => {

@@ -37,7 +37,8 @@ export async function auditVerifyCommand(config: AppConfig, args: string[]): Pro
       return 2;
     } else positional.push(arg);
   }
-  const projectId = positional[0];
+  // UUIDs in either case name one project; its events are hashed with the id as PostgreSQL writes it.
+  const projectId = positional[0]?.toLowerCase();
   if (positional.length > 1 || (projectId !== undefined && !UUID.test(projectId))) {
     console.error(`${USAGE}   ("${positional.join(' ')}" is not one project id)`);
     return 2;

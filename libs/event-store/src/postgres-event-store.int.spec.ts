@@ -56,6 +56,15 @@ describe('PostgresEventStore', () => {
     expect((await store.readStream(streamId)).map((e) => e.type)).toEqual(['A']);
   });
 
+  it('refuses a stream id in capitals, which it would hash as another text than PostgreSQL keeps, and stores nothing', async () => {
+    const streamId = randomUUID();
+    await expect(store.append(streamId.toUpperCase(), 0, [newEvent('A')], options)).rejects.toThrow(`stream id ${streamId.toUpperCase()} is not a lower-case UUID`);
+    expect(await store.readStream(streamId)).toEqual([]);
+    await store.append(streamId, 0, [newEvent('A')], options);
+    await expect(store.append(streamId.toUpperCase(), 1, [newEvent('B')], options)).rejects.toBeInstanceOf(TypeError);
+    expect((await store.readStream(streamId)).map((e) => e.type)).toEqual(['A']);
+  });
+
   it.each([
     ['naming the head hash (one statement)', true],
     ['reading the head hash first', false],

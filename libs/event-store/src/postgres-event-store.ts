@@ -83,6 +83,9 @@ function filterConditions(filter: EventFilter, params: unknown[]): string[] {
   return conditions;
 }
 
+/** A UUID as PostgreSQL writes one: the text a stream id is hashed as. */
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 const SELECT_COLUMNS = `position, transaction_id::text AS transaction_id, stream_id, stream_version, type,
   schema_version, data, metadata, previous_hash, hash`;
 
@@ -140,6 +143,9 @@ export class PostgresEventStore {
     options: AppendOptions,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
+    // The chain hashes the id as given and the column keeps PostgreSQL's text of it: they must be one text,
+    // else an honest append would verify as altered.
+    if (!CANONICAL_UUID.test(streamId)) throw new TypeError(`stream id ${streamId} is not a lower-case UUID`);
     const previousHead =
       expectedVersion === 0 ? GENESIS_HASH : (options.expectedHeadHash ?? (await this.headHash(streamId, expectedVersion)));
     const recordedAt = new Date().toISOString();

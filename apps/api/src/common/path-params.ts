@@ -1,13 +1,20 @@
-import { Param, ParseUUIDPipe, type PipeTransform } from '@nestjs/common';
+import { type ArgumentMetadata, Param, ParseUUIDPipe, type PipeTransform } from '@nestjs/common';
 import { ApiParam, type ApiParamOptions } from '@nestjs/swagger';
 import { ProblemException } from './problem.js';
 
 /**
  * An id in the path that must be a UUID, checked before anything reads it: anything else is 400
  * REQUEST.INVALID_ID naming the parameter ("projectId must be a UUID."). Documented as format uuid.
+ * Written in either case, it is passed on lower-case (`lowerCaseIds`: one id, one text).
  */
 export function UuidParam(name: string, description?: string): ParameterDecorator {
-  const pipe = new ParseUUIDPipe({ exceptionFactory: () => invalidId(name, 'must be a UUID') });
+  const uuid = new ParseUUIDPipe({ exceptionFactory: () => invalidId(name, 'must be a UUID') });
+  const pipe: PipeTransform<string, Promise<string>> = {
+    async transform(value: string, metadata: ArgumentMetadata) {
+      await uuid.transform(value, metadata);
+      return value.toLowerCase();
+    },
+  };
   return documented(Param(name, pipe), { name, type: 'string', format: 'uuid', ...(description ? { description } : {}) });
 }
 

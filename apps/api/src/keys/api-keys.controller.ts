@@ -9,7 +9,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import type { Response } from 'express';
 import type pg from 'pg';
 import { PG_POOL } from '@app/database';
@@ -21,6 +21,7 @@ import { ApiProblemResponses } from '../common/problem-responses.js';
 import { apiSchema, arrayOf, boolean, closed, dateTime, nullable, oneOfValues, string, uuid } from '../common/openapi/api-schema.js';
 import { UuidParam } from '../common/path-params.js';
 import { QueryInteger } from '../common/query-integer.js';
+import { IsUuid } from '../common/uuid.js';
 import { IsInstant, IsNotBlank } from '../common/validation.js';
 import { ApiIdempotencyKey, IdempotentRequestParam } from '../idempotency/idempotency-key.decorators.js';
 import { SECRET_SHOWN_ONCE, secretShownOnce } from '../idempotency/idempotency.errors.js';
@@ -40,7 +41,7 @@ export class CreateApiKeyDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
-  @IsUUID(undefined, { each: true })
+  @IsUuid({ each: true })
   @ValidateIf((dto: CreateApiKeyDto) => dto.projectIds !== undefined)
   projectIds?: string[];
   @ApiPropertyOptional({ example: '2027-06-30T00:00:00Z', description: 'When the key stops working; never when left out' })

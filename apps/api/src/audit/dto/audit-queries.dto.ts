@@ -5,6 +5,7 @@ import { PROJECT_EVENT_TYPES } from '@app/domain';
 import type { EventFilter } from '@app/event-store';
 import { ProblemException } from '../../common/problem.js';
 import { QueryInteger } from '../../common/query-integer.js';
+import { IsUuid } from '../../common/uuid.js';
 import { isInstant as isDateTime, isRealDate, MAX_COUNTER, MAX_VERSION } from '../../common/validation.js';
 
 /**
@@ -157,8 +158,8 @@ export class CheckpointVerifyQueryDto {
 export class AccessLogQueryDto {
   @QueryInteger({ min: 0, max: MAX_COUNTER, default: 0, description: 'Entries after this id' }) afterId?: number;
   @QueryInteger({ min: 1, max: 1000, default: 100 }) limit?: number;
-  @ApiPropertyOptional({ type: 'string', format: 'uuid' }) @IsOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: 'projectId must be a UUID' }) projectId?: string;
-  @ApiPropertyOptional({ type: 'string', format: 'uuid' }) @IsOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: 'keyId must be a UUID' }) keyId?: string;
+  @ApiPropertyOptional({ type: 'string', format: 'uuid' }) @IsOptional() @IsUuid({ message: 'projectId must be a UUID' }) projectId?: string;
+  @ApiPropertyOptional({ type: 'string', format: 'uuid' }) @IsOptional() @IsUuid({ message: 'keyId must be a UUID' }) keyId?: string;
 }
 
 /** The filters of an event read, as a query gives them. */

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsNumber, IsObject, IsOptional, IsString, IsUUID, Length, MaxLength, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsNumber, IsObject, IsOptional, IsString, Length, MaxLength, Max, Min, ValidateNested } from 'class-validator';
 import { INDICATOR_MEASURES, type IndicatorMeasure, RESULT_LEVELS, type ResultLevel, SEX_BREAKDOWNS, type SexBreakdown } from '@app/domain';
 import { IsCalendarDate, IsNotBlank } from '../../common/validation.js';
+import { IsUuid } from '../../common/uuid.js';
 
 export class DatedValueDto {
   @ApiProperty({ example: 0 })
@@ -25,7 +26,7 @@ export class DefineIndicatorDto {
   resultLevel!: ResultLevel;
   @ApiProperty({ type: DatedValueDto }) @IsObject() @ValidateNested() @Type(() => DatedValueDto) baseline!: DatedValueDto;
   @ApiProperty({ type: DatedValueDto }) @IsObject() @ValidateNested() @Type(() => DatedValueDto) target!: DatedValueDto;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() componentId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUuid() componentId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) description?: string;
   @ApiPropertyOptional({
     enum: SEX_BREAKDOWNS,

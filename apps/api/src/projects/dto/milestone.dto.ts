@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUrl, IsUUID, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUrl, Length, MaxLength } from 'class-validator';
 import { IsCalendarDate, IsNotBlank } from '../../common/validation.js';
+import { IsUuid } from '../../common/uuid.js';
 
 export class PlanMilestoneDto {
   @ApiProperty({ example: 'Bridge completed' }) @IsString() @IsNotBlank() @MaxLength(300) title!: string;
   @ApiProperty({ example: '2018-06-30' }) @IsCalendarDate() dueDate!: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() componentId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUuid() componentId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) description?: string;
 }
 

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { COUNTRY_CODES } from '@app/iati';
 import { NOTIFICATION_TYPES, type NotificationType, SUBSCRIPTION_CHANNELS, type SubscriptionChannel } from '@app/notifications';
+import { IsUuid } from '../../common/uuid.js';
 
 const COUNTRIES = [...COUNTRY_CODES];
 
@@ -11,7 +12,7 @@ export class SubscriptionFilterDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
-  @IsUUID(undefined, { each: true })
+  @IsUuid({ each: true })
   projectIds?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['LA'], description: 'Only projects in these countries (ISO 3166-1 alpha-2)' })
