@@ -242,6 +242,17 @@ describe('validation', () => {
     expect(malformed.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
+  it('refuses a query parameter on a command, which takes none, before it runs (400), storing nothing', async () => {
+    const id = await propose();
+    const refused = await system.http.post(`/projects/${id}/cancel?dryRun=true`).set(auth(manager)).send({ reason: 'Testing' }).expect(400);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field: 'dryRun', message: 'dryRun should not exist' }] });
+    await system.http.post(`/projects?code=X`).set(auth(manager)).send(bansuoProposal()).expect(400);
+    expect(await eventCount(id)).toBe(1);
+    // Who may not run the command hears that first.
+    await system.http.post(`/projects/${id}/cancel?dryRun=true`).set(auth(auditor)).send({ reason: 'Testing' }).expect(403);
+  });
+
   it('takes UUIDs written in capitals as the same ids, and the hash chain still verifies', async () => {
     const { id } = await startedProject(system, manager);
     const upper = new ProjectClient(system, manager, id.toUpperCase());

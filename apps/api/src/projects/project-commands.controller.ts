@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { applyDecorators, Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -16,6 +16,7 @@ import { type AuthenticatedRequest, CurrentActor, KeyCheckedByAppend } from '../
 import { type AuthorizedCommandRequest, RunsProjectCommand } from '../auth/project-command.guard.js';
 import { type CommandHeaders, CommandHeadersParam } from '../common/command-headers.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
+import { NoQueryGuard } from '../common/no-query.guard.js';
 import { UuidParam } from '../common/path-params.js';
 import { ApiIdempotencyKey } from '../idempotency/idempotency-key.decorators.js';
 import { requestHash } from '../idempotency/idempotent-request.js';
@@ -44,12 +45,14 @@ const COMMAND_HEADERS = [
 
 /**
  * A route that runs one project command: ProjectCommandGuard checks the caller's role and scope for
- * `type` before any pipe reads the body, and the OpenAPI description.
+ * `type` before any pipe reads the body, a query parameter is refused (it takes none), and the OpenAPI
+ * description.
  */
 function CommandRoute(type: ProjectCommandType, summary: string, creates: boolean): MethodDecorator {
   const version = { ETag: { description: 'The project version after the command, quoted (for the next If-Match)', schema: { type: 'string' } } };
   return applyDecorators(
     RunsProjectCommand(type),
+    UseGuards(NoQueryGuard),
     ApiOperation({ summary }),
     creates
       ? ApiCreatedResponse({

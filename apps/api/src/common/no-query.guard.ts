@@ -1,0 +1,17 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { noQuery } from './no-query.pipe.js';
+
+/**
+ * NoQueryPipe for routes whose parameters do not list the query, the commands: a query parameter is
+ * refused (400) before the body is read, as the command never runs with a meaning it does not have
+ * (`POST /projects/{id}/cancel?dryRun=true` would otherwise cancel the project). After the role guards,
+ * so a caller who may not run the command hears that first.
+ */
+@Injectable()
+export class NoQueryGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    noQuery.transform(context.switchToHttp().getRequest<Request>().query);
+    return true;
+  }
+}
