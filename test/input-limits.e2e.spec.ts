@@ -330,6 +330,23 @@ describe('integers in queries', () => {
     expect(problem).toMatchObject({ code: 'REQUEST.INVALID', errors: [expect.objectContaining({ field, message: expect.stringMatching(/must not be greater than/) })] });
   });
 
+  it.each([
+    ['/events?after=0x10', 'after'],
+    ['/projects/{id}/events?limit=0x10', 'limit'],
+    ['/projects/{id}/events?fromVersion=0b1', 'fromVersion'],
+    ['/projects/{id}/state?version=%201', 'version'],
+    ['/projects?limit=Infinity', 'limit'],
+  ])('answers GET %s with 400 naming %s: an integer is written in decimal', async (path, field) => {
+    const problem = expectProblem(await system.http.get(path.replace('{id}', projectId)).set(admin), 400);
+    expect(problem).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field, message: `${field} must be an integer number` }] });
+  });
+
+  it('reads an integer written with an exponent, as JSON may write it', async () => {
+    const plain = await system.http.get(`/projects/${projectId}/state?version=1`).set(admin).expect(200);
+    await system.http.get(`/projects/${projectId}/state?version=1e0`).set(admin).expect(200, plain.body);
+    await system.http.get(`/projects/${projectId}/state?version=10e-1`).set(admin).expect(200, plain.body);
+  });
+
   it('takes the largest of each still, and answers what is there', async () => {
     await system.http.get('/events?after=9007199254740991').set(admin).expect(400).expect((r) => expect(r.body.code).toBe('FEED.UNKNOWN_POSITION'));
     await system.http.get(`/projects/${projectId}/state?version=2147483647`).set(admin).expect(404);

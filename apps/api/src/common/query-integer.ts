@@ -37,13 +37,15 @@ export function QueryInteger(options: QueryIntegerOptions): PropertyDecorator {
   };
 }
 
+/** A number as JSON writes one: decimal digits, a fraction and an exponent at most. */
+const DECIMAL = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
 /**
- * A number as the query writes it (`1e30` is a number too big, not an unknown word); text that is no
- * number, blank, or a repeated parameter stays as it is, for IsInt to refuse.
+ * A number as the query writes it in decimal (`1e30` is a number too big, not an unknown word); text that
+ * is no such number (`0x10`, ` 5`, `Infinity`: JavaScript's Number would read them) or a repeated
+ * parameter stays as it is, for IsInt to refuse.
  */
 function toNumber(value: unknown): unknown {
-  if (typeof value !== 'string' || value.trim() === '') return value;
-  const number = Number(value);
-  return Number.isNaN(number) ? value : number;
+  return typeof value === 'string' && DECIMAL.test(value) ? Number(value) : value;
 }
 
