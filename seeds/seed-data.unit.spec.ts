@@ -290,6 +290,10 @@ describe('the Bansuo seed (seed-doc 004)', () => {
     expect(latestActual(indicator('profit-per-cow')!)?.value).toBe(480);
     expect(indicator('weaver-income')!.resultLevel).toBe(2);
     expect(indicator('profit-per-cow')!.resultLevel).toBe(2);
+    // Averages: broken down by sex, each group has its own (the README's "income per weaver" example).
+    expect(indicator('weaver-income')!.sexBreakdown).toBe('per-group');
+    expect(indicator('profit-per-cow')!.sexBreakdown).toBe('per-group');
+    expect(indicator('cattle-households')!.sexBreakdown ?? 'adds-up').toBe('adds-up');
     expect(indicator('cattle-distributed')!.resultLevel).toBe(1);
     expect(indicator('cattle-distributed')!.componentId).toBe(seedId('CN-LA-BANSUO', 'component', 'cattle'));
   });

@@ -129,6 +129,8 @@ const indicators: {
   resultLevel: DefineIndicator['data']['resultLevel'];
   component: ComponentKey;
   reported: number;
+  /** `per-group` for an average (income per weaver): a breakdown by sex gives each group's own average. */
+  sexBreakdown?: DefineIndicator['data']['sexBreakdown'];
   description: string;
   note: string;
 }[] = [
@@ -179,6 +181,7 @@ const indicators: {
     resultLevel: 2,
     component: 'weaving',
     reported: 800,
+    sexBreakdown: 'per-group',
     description: `Extra income a weaving group member earns from weaving as a sideline. ${NO_TARGET}.`,
     note: `${UNDATED}: the weaver Ni Campavonsha "increased her income by about 800$ a year" as a sideline; the figure is approximate and given for one member.`,
   },
@@ -189,6 +192,7 @@ const indicators: {
     resultLevel: 2,
     component: 'cattle',
     reported: 480,
+    sexBreakdown: 'per-group',
     description: `Average profit a cattle-raising group household makes on a cow; the source gives no period. ${NO_TARGET}.`,
     note: `${UNDATED}: for Wan Ping's household in the cattle-raising group "the average profit of a cow exceeded 480$"; recorded as 480, a lower bound.`,
   },
@@ -280,6 +284,7 @@ export function buildBansuo(): SeedProject {
         target: { value: indicator.reported },
         componentId: id('component', indicator.component),
         description: indicator.description,
+        ...(indicator.sexBreakdown ? { sexBreakdown: indicator.sexBreakdown } : {}),
       },
     });
   }
