@@ -75,6 +75,9 @@ describe('subscriptions', () => {
       [{ channel: 'webhook' }, 'url', 'REQUEST.INVALID'],
       [{ channel: 'email', address: 'not-an-address' }, 'address', 'REQUEST.INVALID'],
       [{ channel: 'email' }, 'address', 'REQUEST.INVALID'],
+      // Valid to validator.js as quoted local parts; no mail server takes them (501 at every delivery).
+      [{ channel: 'email', address: '"a\r\nBcc: e@example.org"@example.org' }, 'address', 'REQUEST.INVALID'],
+      [{ channel: 'email', address: '"<b>x</b>"@example.org' }, 'address', 'REQUEST.INVALID'],
       [{ channel: 'inbox', url: 'https://hooks.example.org/' }, 'url', 'SUBSCRIPTION.FIELD_NOT_ALLOWED'],
       [{ channel: 'webhook', url: 'https://hooks.example.org/', address: 'a@example.org' }, 'address', 'SUBSCRIPTION.FIELD_NOT_ALLOWED'],
       [{ channel: 'pigeon' }, 'channel', 'REQUEST.INVALID'],

@@ -7,6 +7,13 @@ import { IsUuid } from '../../common/uuid.js';
 
 const COUNTRIES = [...COUNTRY_CODES];
 
+/**
+ * What an address's local part may not hold here (a character class for validator.js): quotes and
+ * backslashes, so no quoted local part (`"a\r\nBcc: x"@b.org` is a valid one to validator.js, and no
+ * mail server delivers it), and control characters.
+ */
+const QUOTED_LOCAL_PART = '"\\\\\\u0000-\\u001F\\u007F';
+
 export class SubscriptionFilterDto {
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Only these projects; empty or absent for all' })
   @IsOptional()
@@ -42,7 +49,7 @@ export class CreateSubscriptionDto {
 
   @ApiPropertyOptional({ example: 'office@example.org', description: 'For e-mail: where to send the messages' })
   @ValidateIf((dto: CreateSubscriptionDto) => dto.channel === 'email' || dto.address !== undefined)
-  @IsEmail({}, { message: 'address must be an e-mail address' })
+  @IsEmail({ blacklisted_chars: QUOTED_LOCAL_PART }, { message: 'address must be an e-mail address' })
   @MaxLength(320)
   address?: string;
 
