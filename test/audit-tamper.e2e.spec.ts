@@ -181,6 +181,13 @@ describe('tamper evidence', () => {
       code: 'HEAD_MISMATCH',
     });
     expect(cutAudit.reason).toMatch(/^Version 3 \(position \d+\): the stream's head names version 4 .* but its events end at version 3\.$/);
+    // Its state at the head's version is not "no version 4; it is at version 4", but a history to audit.
+    const state = await system.http.get(`/projects/${cut}/state`).set(auth(admin));
+    expect({ status: state.status, code: state.body.code, detail: state.body.detail }).toEqual({
+      status: 500,
+      code: 'PROJECT.HISTORY_UNREADABLE',
+      detail: `The stored history of project ${cut} cannot be replayed at version 4: its head counts the event, which is missing; GET /projects/${cut}/audit tells whether it was altered.`,
+    });
   });
 
   it('answers reads of a history that cannot be replayed with what is wrong and where to look, not a bare 500', async () => {
@@ -205,10 +212,9 @@ describe('tamper evidence', () => {
     await unreadable(`/projects/${renamed}/state?version=3`, 'at version 3 (ProjectExploded)');
     await unreadable(`/projects/${renamed}/iati?version=3`, 'at version 3 (ProjectExploded)');
     await unreadable(`/projects/${emptied}/state?version=2`, 'at version 2 (ComponentAdded)');
-    // Without its first event, the project is not there to replay at all: said as such.
-    const firstGone = await system.http.get(`/projects/${headless}/iati?version=3`).set(auth(admin));
-    expect(firstGone.status).toBe(404);
-    expect(firstGone.body.detail).toBe(`Project ${headless} has no version 1; it is at version 3.`);
+    // Without its first event, the project is not there to replay at all: its head counts one that is missing.
+    await unreadable(`/projects/${headless}/iati?version=3`, 'at version 1: its head counts the event, which is missing');
+    await unreadable(`/projects/${headless}/state?version=1`, 'at version 1: its head counts the event, which is missing');
     // The audit says what happened to each.
     for (const id of [renamed, emptied, headless]) {
       expect((await system.http.get(`/projects/${id}/audit`).set(auth(admin)).expect(200)).body.valid).toBe(false);

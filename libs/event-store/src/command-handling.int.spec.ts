@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { PROJECT_EVENT_SCHEMA_VERSIONS, type ProjectCommand, type ProjectEventType } from '@app/domain';
 import { openStoreDatabase } from '../../../test/support/store-database.js';
-import { TooManyWaitingCommands } from './event-store.errors.js';
+import { asSuperuser } from '../../../test/support/tamper.js';
+import { StreamEventsMissing, TooManyWaitingCommands } from './event-store.errors.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 import { createProjectCommandHandler } from './projects/project-command-handling.js';
 import { metadata, startedProject as project } from './testing/project-streams.js';
@@ -75,6 +76,16 @@ describe('the command handler', () => {
     const loaded = await mine.load(id);
     expect(loaded.version).toBe(6);
     expect(loaded.state.status === 'implementation' && loaded.state.indicators['i']!.measurements.map((m) => m.measurementId)).toEqual(['m-0', 'x']);
+  });
+
+  it('refuses a command on a stream whose last event was removed by hand, rather than retry it as a race', async () => {
+    const id = await project(createProjectCommandHandler(store), 1);
+    await asSuperuser(pool, 'DELETE FROM events WHERE stream_id = $1 AND stream_version = 5', [id]);
+    const fresh = createProjectCommandHandler(store);
+    await expect(fresh.handle(id, measure('i', 'x', 7), { metadata: metadata() })).rejects.toThrow(
+      new StreamEventsMissing(id, 5, 4),
+    );
+    expect((await store.readStream(id)).map((event) => event.version)).toEqual([1, 2, 3, 4]);
   });
 
   it('writes each event with the schema version of its type', async () => {

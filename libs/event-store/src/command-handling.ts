@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { DecisionContext } from '@app/domain';
 import { GENESIS_HASH } from './event-hash.js';
-import { StreamVersionConflict, TooManyWaitingCommands, UnreadableEvent } from './event-store.errors.js';
+import { StreamEventsMissing, StreamVersionConflict, TooManyWaitingCommands, UnreadableEvent } from './event-store.errors.js';
 import type { AppendCondition, AppendResult, PostgresEventStore } from './postgres-event-store.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import type { EventMetadata, StoredEvent } from './stored-event.js';
@@ -147,9 +147,12 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
   private async decideAndAppend(streamId: string, command: Command, options: HandleOptions): Promise<AppendResult & { state: State }> {
     // Read once: every retry of one command decides on the same day.
     const context: DecisionContext = { today: (this.options.clock?.() ?? new Date()).toISOString().slice(0, 10) };
+    // The head's version the last refused append reported: a read after it cannot end before it.
+    let headSeen = 0;
     for (let attempt = 1; ; attempt++) {
       const cached = attempt === 1 ? this.recent.get(streamId) : undefined;
       let current: { state: State; version: number; headHash?: string } = cached ?? (await this.load(streamId));
+      if (current.version < headSeen) throw new StreamEventsMissing(streamId, headSeen, current.version);
       let events: Event[];
       try {
         events = this.decideAt(command, current, options.expectedVersion, context);
@@ -188,6 +191,7 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
         if (options.expectedVersion !== undefined) {
           throw new ExpectedVersionMismatch(options.expectedVersion, error.actualVersion);
         }
+        headSeen = error.actualVersion;
         if (attempt >= MAX_ATTEMPTS) throw error;
         // A stale cached state is not a race with a writer: read the store at once.
         if (!cached) await delay(Math.random() * 5 * attempt);

@@ -26,6 +26,23 @@ export class StreamHeadMismatch extends Error {
   }
 }
 
+/**
+ * The stream's head counts more events than the stream holds: the head said `headVersion` when an append
+ * was refused, and a read since ends at `lastVersion`. Appends move the head and insert its events in one
+ * statement and events are never deleted by the store, so events were removed by hand; appending again
+ * would only be refused again.
+ */
+export class StreamEventsMissing extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly headVersion: number,
+    readonly lastVersion: number,
+  ) {
+    super(`Stream ${streamId} has a head at version ${headVersion}, but its events end at version ${lastVersion}.`);
+    this.name = 'StreamEventsMissing';
+  }
+}
+
 /** The condition an append named (an API key still active) did not hold when the events were to land: nothing was appended. */
 export class AppendConditionFailed extends Error {
   constructor(

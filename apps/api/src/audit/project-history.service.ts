@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { diffProjectStates, eventsOccurredBy, initialProjectState, type ProjectChange, type ProjectEvent, type ProjectState } from '@app/domain';
 import { PostgresAuditReader, PostgresEventStore, type ProjectCommandHandler, type StoredEvent } from '@app/event-store';
-import { ProblemException } from '../common/problem.js';
+import { historyUnreadable, ProblemException } from '../common/problem.js';
 import { PROJECT_COMMAND_HANDLER } from '../projects/run-project-command.handler.js';
 import { toInstant } from './dto/audit-queries.dto.js';
 import { projectNotFound } from './project-not-found.js';
@@ -160,8 +160,11 @@ export class ProjectHistoryService {
 
   async eventAt(projectId: string, version: number): Promise<StoredEvent> {
     const [event] = await this.store.readStream(projectId, { fromVersion: version, toVersion: version });
-    if (!event) throw versionNotFound(projectId, version, await this.currentVersion(projectId));
-    return event;
+    if (event) return event;
+    const currentVersion = await this.currentVersion(projectId);
+    // The head counts it, and the store never deletes one: it was removed by hand.
+    if (version >= 1 && version <= currentVersion) throw historyUnreadable(projectId, `at version ${version}: its head counts the event, which is missing`);
+    throw versionNotFound(projectId, version, currentVersion);
   }
 }
 

@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger,
 import type { Request, Response } from 'express';
 import { DomainError } from '@app/domain';
 import { isUnavailable, POOL_QUEUE_FULL } from '@app/database';
-import { ExpectedVersionMismatch, StreamVersionConflict, TooManyWaitingCommands, UnreadableEvent } from '@app/event-store';
+import { ExpectedVersionMismatch, StreamEventsMissing, StreamHeadMismatch, StreamVersionConflict, TooManyWaitingCommands, UnreadableEvent } from '@app/event-store';
 import { allowedMethods, reachedRoute } from './allowed-methods.js';
 import { historyUnreadable, PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, problemType } from './problem.js';
 
@@ -87,6 +87,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof UnreadableEvent) {
       // Not the caller's doing, and no fault of the code either: the stored history was changed by hand.
       return this.toProblem(historyUnreadable(exception.streamId, `at version ${exception.version} (${exception.type})`));
+    }
+    if (exception instanceof StreamEventsMissing) {
+      return this.toProblem(historyUnreadable(exception.streamId, `past version ${exception.lastVersion}: its head counts ${exception.headVersion} events`));
+    }
+    if (exception instanceof StreamHeadMismatch) {
+      return this.toProblem(historyUnreadable(exception.streamId, `at version ${exception.version}: its head hash is not its last event's`));
     }
     if (exception instanceof HttpException) {
       const parserProblem = bodyParserProblem(exception.cause);
