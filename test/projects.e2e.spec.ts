@@ -413,6 +413,9 @@ describe('actual dates', () => {
     await post(`/indicators/${indicator}/measurements`, { value: 60, date: isoDate(1) }).expect(201);
     await post(`/milestones/${milestone}/reach`, { date: isoDate(1), evidence: 'Report' }).expect(200);
     await post('/suspend', { date: isoDate(1), reason: 'Floods' }).expect(200);
+    // Then a step without a date is dated today in UTC, before it: the refusal says so.
+    const undated = await refused('/resume', {}, 'PROJECT.INVALID_DATES');
+    expect(undated.detail).toMatch(new RegExp(`${isoDate(1)}.* No date was given, so today's in UTC \\(${isoDate(0)}\\) was taken: give the step's date\\.$`));
     await eventually(async () => (await readModelVersion(id)) === (await eventCount(id)), 5_000, 'read model caught up');
     const view = (await system.http.get(`/projects/${id}`).set(auth(auditor)).expect(200)).body;
     expect(view.indicators[0]).toMatchObject({ latestActual: { value: 60, date: isoDate(1) } });

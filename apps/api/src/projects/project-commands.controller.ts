@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { LifecycleCommand, ProjectCommand, ProjectCommandType } from '@app/domain';
+import { InvalidInput, type LifecycleCommand, LifecycleDateOutOfOrder, type ProjectCommand, type ProjectCommandType } from '@app/domain';
 import type { Actor } from '../auth/actor.js';
 import { type AuthenticatedRequest, CurrentActor, KeyCheckedByAppend } from '../auth/auth.decorators.js';
 import { type AuthorizedCommandRequest, RunsProjectCommand } from '../auth/project-command.guard.js';
@@ -218,7 +218,14 @@ export class ProjectCommandsController {
     response: Response,
   ) {
     const data = { date: body.date ?? today(), ...(body.reason !== undefined ? { reason: body.reason } : {}) };
-    return this.run(projectId, { type, data } as LifecycleCommand, actor, headers, request, response);
+    return this.run(projectId, { type, data } as LifecycleCommand, actor, headers, request, response).catch((error: unknown) => {
+      // The step before may be dated up to a day ahead (today somewhere on earth): a caller who gave no
+      // date hears which one was taken for it.
+      if (body.date === undefined && error instanceof LifecycleDateOutOfOrder) {
+        throw new InvalidInput(error.code, `${error.message} No date was given, so today's in UTC (${data.date}) was taken: give the step's date.`, error.fields);
+      }
+      throw error;
+    });
   }
 
   private async run(
