@@ -6,7 +6,8 @@ import pg from 'pg';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PostgresEventStore } from '@app/event-store';
 import { SEED_PROJECTS, seedProjects } from '../seeds/index.js';
-import { auth } from './support/api-helpers.js';
+import { auth, isoDate } from './support/api-helpers.js';
+import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
 import { eventually } from './support/test-environment.js';
 
@@ -153,6 +154,32 @@ describe('the manager dashboard at /dashboard', () => {
     await expect(entry.textContent()).resolves.toMatch(/suspend/i);
     // The project on screen follows: its status line now says suspended.
     await page.locator('#project p.muted').first().filter({ hasText: /suspended/ }).waitFor({ timeout: 10_000 });
+  });
+
+  it('calls a milestone upcoming only when it is due within 30 days on a project still under way', async () => {
+    const key = system.adminKey;
+    const propose = async () => (await system.http.post('/projects').set(auth(key)).send(bansuoProposal()).expect(201)).body.id as string;
+    const plan = (id: string, title: string, dueDate: string) => system.http.post(`/projects/${id}/milestones`).set(auth(key)).send({ title, dueDate }).expect(201);
+    const active = await propose();
+    const cancelled = await propose();
+    for (const id of [active, cancelled]) {
+      await plan(id, 'Well dug', isoDate(7));
+      await plan(id, 'Clinic built', isoDate(60));
+    }
+    await plan(cancelled, 'Road graded', isoDate(-7));
+    await system.http.post(`/projects/${cancelled}/cancel`).set(auth(key)).send({ reason: 'Funding withdrawn' }).expect(200);
+    await eventually(async () => (await system.http.get(`/projects/${cancelled}`).set(auth(key))).body.status === 'cancelled', 10_000, 'the views');
+
+    // The project's milestone rows once the page shows it (its titles, as many as it has), by state.
+    const states = async (id: string, titles: string[]) => {
+      await page.evaluate(`location.hash = ${JSON.stringify(`project=${id}`)}`);
+      for (const title of titles) await page.locator('tr[data-milestone-state]', { hasText: title }).waitFor();
+      await page.waitForFunction(`document.querySelectorAll('tr[data-milestone-state]').length === ${titles.length}`);
+      return page.locator('tr[data-milestone-state]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-milestone-state')).sort());
+    };
+    expect(await states(active, ['Well dug', 'Clinic built'])).toEqual(['planned', 'upcoming']);
+    // Cancelled: what was due last week and what is due next week will not happen; nothing is overdue either.
+    expect(await states(cancelled, ['Well dug', 'Clinic built', 'Road graded'])).toEqual(['planned', 'planned', 'planned']);
   });
 
   it('ran without CSP violations or script errors, and leaves a screenshot', async () => {

@@ -31,8 +31,10 @@ beforeAll(async () => {
   await la.post('/approve', { date: '2019-12-01' });
   await la.post('/start', { date: '2020-01-01' });
   await second.post('/approve');
-  // Due before the project was cancelled, and never reached: a cancelled project has nothing overdue.
+  // Due before the project was cancelled, and never reached: a cancelled project has nothing overdue,
+  // and nothing coming up either.
   await kh.post('/milestones', { title: 'Clinic', dueDate: '2019-03-31' });
+  await kh.post('/milestones', { title: 'Well', dueDate: inDays(7) });
   await kh.post('/cancel', { reason: 'Funding withdrawn' });
 
   overdueId = (await la.post('/milestones', { title: 'Bridge', dueDate: '2019-06-30' })).milestoneId!;
@@ -50,7 +52,7 @@ beforeAll(async () => {
   await eventually(async () => {
     const views = await system.http.get('/projects').set(auth(admin));
     const versions = new Map(views.body.items.map((p: { id: string; version: number }) => [p.id, p.version]));
-    return views.body.total === 3 && versions.get(la.id) === 14 && versions.get(kh.id) === 3;
+    return views.body.total === 3 && versions.get(la.id) === 14 && versions.get(kh.id) === 4;
   }, 10_000, 'views to catch up');
 });
 
@@ -66,7 +68,7 @@ describe('GET /portfolio', () => {
       byStatus: { implementation: 1, approved: 1, cancelled: 1 },
       byCountry: { LA: { implementation: 1, approved: 1 }, KH: { cancelled: 1 } },
     });
-    expect(portfolio.milestones).toEqual({ planned: 4, reached: 1, waived: 0, overdue: 1, upcoming: 1 });
+    expect(portfolio.milestones).toEqual({ planned: 5, reached: 1, waived: 0, overdue: 1, upcoming: 1 });
     expect(portfolio.indicators).toEqual({ total: 3, measured: 2, onTrack: 1, behind: 1, targetReached: 1 });
   });
 
@@ -94,9 +96,12 @@ describe('GET /projects/{id}/timeline', () => {
 
   it('shows nothing overdue on a cancelled project, there or in the project itself', async () => {
     const timeline = (await system.http.get(`/projects/${kh.id}/timeline`).set(auth(admin)).expect(200)).body;
-    expect(timeline.milestones).toEqual([expect.objectContaining({ title: 'Clinic', status: 'planned', dueDate: '2019-03-31', overdue: false })]);
+    expect(timeline.milestones).toEqual([
+      expect.objectContaining({ title: 'Clinic', status: 'planned', dueDate: '2019-03-31', overdue: false }),
+      expect.objectContaining({ title: 'Well', status: 'planned', dueDate: inDays(7), overdue: false }),
+    ]);
     const detail = (await system.http.get(`/projects/${kh.id}`).set(auth(admin)).expect(200)).body;
-    expect(detail).toMatchObject({ status: 'cancelled', milestones: [expect.objectContaining({ title: 'Clinic', overdue: false })] });
+    expect(detail).toMatchObject({ status: 'cancelled', milestones: [expect.objectContaining({ title: 'Clinic', overdue: false }), expect.objectContaining({ title: 'Well', overdue: false })] });
   });
 
   it('answers 404 for an unknown project', async () => {

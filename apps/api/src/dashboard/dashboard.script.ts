@@ -182,17 +182,20 @@ export const DASHBOARD_SCRIPT = String.raw`
     });
   }
 
-  function milestoneState(m) {
+  // As GET /portfolio counts them: due from today to before today + 30 days, on a project that is not
+  // closed or cancelled (whose planned milestones will not happen, past due or not).
+  function milestoneState(m, projectStatus) {
     if (m.status === 'reached') return 'reached';
     if (m.status === 'waived') return 'waived';
     if (m.overdue) return 'overdue';
-    if (m.dueDate <= inDays(UPCOMING_DAYS)) return 'upcoming';
+    var ended = projectStatus === 'closed' || projectStatus === 'cancelled';
+    if (!ended && m.dueDate >= inDays(0) && m.dueDate < inDays(UPCOMING_DAYS)) return 'upcoming';
     return 'planned';
   }
 
   function renderProject(section, p, timeline) {
     section.removeAttribute('aria-busy');
-    var states = p.milestones.map(milestoneState);
+    var states = p.milestones.map(function (m) { return milestoneState(m, p.status); });
     function tally(state) { return states.filter(function (s) { return s === state; }).length; }
     var where = p.location ? [p.location.village, p.location.district, p.location.province].filter(Boolean).join(', ') : '';
     append(clear(section), [
@@ -221,7 +224,7 @@ export const DASHBOARD_SCRIPT = String.raw`
       h('h3', { id: 'timeline-heading', text: 'Timeline' }),
       timeline.milestones.length === 0 ? h('p', { class: 'muted', text: 'Nothing on the timeline yet.' }) :
         h('ol', { class: 'timeline', 'aria-labelledby': 'timeline-heading' }, timeline.milestones.map(function (m) {
-          var state = milestoneState(m);
+          var state = milestoneState(m, p.status);
           return h('li', { class: state },
             h('strong', { text: m.dueDate + ' \u2014 ' + m.title + ' ' }), h('span', { class: 'badge ' + state, text: state }),
             h('ul', null, m.history.map(function (entry) {

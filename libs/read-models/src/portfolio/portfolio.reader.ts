@@ -36,7 +36,8 @@ export class PortfolioReader {
                 count(*) FILTER (WHERE m.status = 'planned' AND m.due_date < $1::date
                                    AND p.status <> ALL ('{${STATUSES_WITHOUT_OVERDUE.join(',')}}'::text[]))::int AS overdue,
                 count(*) FILTER (WHERE m.status = 'planned' AND m.due_date >= $1::date
-                                   AND m.due_date < $1::date + ${UPCOMING_DAYS})::int AS upcoming
+                                   AND m.due_date < $1::date + ${UPCOMING_DAYS}
+                                   AND p.status <> ALL ('{${STATUSES_WITHOUT_OVERDUE.join(',')}}'::text[]))::int AS upcoming
          FROM milestone_views m JOIN project_views p ON p.id = m.project_id ${scope}`,
         params,
       ),
