@@ -505,6 +505,17 @@ describe('concurrency, preconditions and idempotency', () => {
     expect(await eventCount(id)).toBe(2);
   });
 
+  it('answers a conditional GET in full, never 304: the same version can be overdue tomorrow', async () => {
+    const id = await propose();
+    await eventually(async () => (await readModelVersion(id)) === 1, 5_000, 'read model');
+    for (const path of [`/projects/${id}`, `/projects/${id}/timeline`]) {
+      const first = await system.http.get(path).set(auth(manager)).expect(200);
+      expect(first.headers.etag).toBe('"1"');
+      const again = await system.http.get(path).set(auth(manager)).set('If-None-Match', '"1"').expect(200);
+      expect(again.body).toEqual(first.body);
+    }
+  });
+
   it('compares If-Match character by character: "02" is not the ETag "2", whatever number it spells', async () => {
     const id = await propose();
     await system.http.post(`/projects/${id}/approve`).set(auth(manager)).send({}).expect(200);
