@@ -421,6 +421,13 @@ describe('exports', () => {
     expect(country.headers['x-iati-skipped']).toBeUndefined();
     const count = Number(country.headers['x-total-count']);
     expect(country.text.match(/<iati-activity /g)).toHaveLength(count);
+    // A page past the last project is no document (IATI asks one activity at least), and says why.
+    const past = await system.http.get(`/iati?country=LA&offset=${count}`).set(auth(auditor)).expect(404);
+    expect(past.headers['x-total-count']).toBe(String(count));
+    expect(past.body).toMatchObject({
+      code: 'IATI.PAGE_EMPTY',
+      detail: `The page starting at offset ${count} is past the last of the ${count} projects with the recipient country LA.`,
+    });
     await system.http.get('/iati?country=MN').set(auth(auditor)).expect(409);
     await system.http.get('/iati?country=XX').set(auth(auditor)).expect(404);
     await system.http.get('/iati?country=ZZ').set(auth(auditor)).expect(404);

@@ -56,7 +56,7 @@ export function checkIatiActivity(activity: IatiActivity, reportingOrg: IatiRepo
     fail('activity-status/@code', `"${activity.status}" is not an IATI ActivityStatus code (1-6)`);
   }
   if (activity.dates.length === 0) {
-    fail('activity-date', 'IATI needs at least one activity date: record a planned start or start the project');
+    fail('activity-date', 'IATI needs at least one activity date: a planned start, given when the project is proposed, or its actual start, recorded when it starts');
   }
   activity.dates.forEach((date, index) => {
     if (!ACTIVITY_DATE_TYPE_CODES.has(date.type)) {

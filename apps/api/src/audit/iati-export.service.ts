@@ -50,7 +50,8 @@ export class IatiExportService {
        ORDER BY position LIMIT $2 OFFSET $3`,
       [country, page.limit, page.offset],
     );
-    const total = Number(result.rows[0]?.total ?? 0);
+    // A page past the end has no row to carry the count.
+    const total = result.rows.length > 0 || page.offset === 0 ? Number(result.rows[0]?.total ?? 0) : await this.countProposed(country);
     const activities: IatiActivity[] = [];
     const skipped: IatiDocument['skipped'] = [];
     for (const row of result.rows) {
@@ -61,6 +62,14 @@ export class IatiExportService {
     }
     if (activities.length === 0) return { xml: '', activities: 0, skipped, total };
     return { xml: this.document(activities, skipped), activities: activities.length, skipped, total };
+  }
+
+  private async countProposed(country: string): Promise<number> {
+    const result = await this.pool.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM events WHERE type = 'ProjectProposed' AND data->>'country' = $1`,
+      [country],
+    );
+    return result.rows[0]!.total;
   }
 
   private async activity(projectId: string, point: { version?: number; at?: string } = {}) {
