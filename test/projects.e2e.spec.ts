@@ -137,6 +137,34 @@ describe('a project from proposal to closure', () => {
   });
 });
 
+describe('GET /projects paged by code', () => {
+  it('pages with after = the nextAfter of the page before, skipping and repeating nothing while projects change', async () => {
+    // A country of their own, so that the other specs' projects stay out of this list.
+    const codes = ['PAGE-B', 'PAGE-D', 'PAGE-F', 'PAGE-H', 'PAGE-J'].map((code) => `${code}-${Math.random().toString(36).slice(2, 6)}`);
+    const ids = new Map<string, string>();
+    for (const code of codes) ids.set(code, await propose(manager, { ...bansuoProposal(code), country: 'TZ' }));
+    const list = (query: string, limit = 2) => system.http.get(`/projects?country=TZ&status=proposed&limit=${limit}${query}`).set(auth(manager)).expect(200);
+    await eventually(async () => (await list('', 500)).body.total === 5, 5_000, 'the list');
+
+    const first = (await list('')).body;
+    expect(first.items.map((p: { code: string }) => p.code)).toEqual(codes.slice(0, 2));
+    expect(first).toMatchObject({ total: 5, nextAfter: codes[1] });
+    // Meanwhile one already listed leaves the filter and one sorts in before the page: an offset would
+    // now skip codes[2] and repeat codes[1].
+    await system.http.post(`/projects/${ids.get(codes[0])}/approve`).set(auth(manager)).send({}).expect(200);
+    await propose(manager, { ...bansuoProposal(`PAGE-A-${Math.random().toString(36).slice(2, 6)}`), country: 'TZ' });
+    await eventually(async () => (await list('', 500)).body.items[0].code.startsWith('PAGE-A') === true, 5_000, 'the list');
+
+    const second = (await list(`&after=${first.nextAfter}`)).body;
+    expect(second.items.map((p: { code: string }) => p.code)).toEqual(codes.slice(2, 4));
+    const third = (await list(`&after=${second.nextAfter}`)).body;
+    expect(third).toMatchObject({ items: [expect.objectContaining({ code: codes[4] })], nextAfter: null });
+
+    const both = await system.http.get(`/projects?after=${first.nextAfter}&offset=2`).set(auth(manager)).expect(400);
+    expect(both.body).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field: 'offset' }] });
+  });
+});
+
 describe('validation', () => {
   it('answers 400 problem+json naming every field at fault', async () => {
     const response = await system.http

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { PROJECT_STATUSES } from '@app/domain';
@@ -10,7 +10,7 @@ import { CurrentActor } from '../auth/auth.decorators.js';
 import { assertMayRead } from '../auth/project-access.js';
 import { NO_QUERY, noQuery } from '../common/no-query.pipe.js';
 import { ProblemException } from '../common/problem.js';
-import { MAX_COUNTER, today } from '../common/validation.js';
+import { invalidRequest, MAX_COUNTER, today } from '../common/validation.js';
 import { UuidParam } from '../common/path-params.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
 import { QueryInteger } from '../common/query-integer.js';
@@ -25,6 +25,11 @@ export class ListProjectsQueryDto {
   @ApiPropertyOptional({ enum: PROJECT_STATUSES }) @IsOptional() @IsIn(PROJECT_STATUSES) status?: string;
   @QueryInteger({ min: 1, max: 500, default: 50 }) limit?: number;
   @QueryInteger({ min: 0, max: MAX_COUNTER, default: 0 }) offset?: number;
+  @ApiPropertyOptional({ description: 'The `nextAfter` of the previous page: projects whose code sorts after it (then no offset)', maxLength: 64 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  after?: string;
 }
 
 /** Reads of the project read model (a project's events and history are in the audit context). */
@@ -39,15 +44,19 @@ export class ProjectQueriesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List projects (read model), filtered by country and status' })
+  @ApiOperation({ summary: 'List projects (read model) by code, filtered by country and status; paged by `after` (the `nextAfter` of the page before) or `offset`' })
   @ApiOkResponse({ schema: PROJECT_LIST })
   list(@Query() query: ListProjectsQueryDto, @CurrentActor() actor: Actor) {
+    if (query.after !== undefined && query.offset !== undefined) {
+      throw invalidRequest([{ field: 'offset', message: 'offset may not be given with after: a page starts after a code or at an offset' }]);
+    }
     return this.reader.list({
       country: query.country,
       status: query.status,
       ids: actor.role === 'team' ? actor.projectIds : undefined,
       limit: query.limit ?? 50,
       offset: query.offset ?? 0,
+      afterCode: query.after,
     });
   }
 

@@ -85,7 +85,11 @@ export const PROJECT_SUMMARY = apiSchema('ProjectSummary', closed(SUMMARY_MEMBER
 
 export const PROJECT_LIST = apiSchema(
   'ProjectList',
-  closed({ items: arrayOf(PROJECT_SUMMARY), total: integer('Projects matching the filter, on every page') }),
+  closed({
+    items: arrayOf(PROJECT_SUMMARY),
+    total: integer('Projects matching the filter, on every page'),
+    nextAfter: nullable(string('The `after` of the next page: the last code of this one; null at the end')),
+  }),
 );
 
 const DATED_VALUE = closed({ value: number(), date: nullable(date()) });

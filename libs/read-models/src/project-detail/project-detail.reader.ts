@@ -25,6 +25,8 @@ export interface ProjectListFilter {
   ids?: string[];
   limit: number;
   offset: number;
+  /** Only projects whose code sorts after this one: the next page of a list that changes meanwhile. */
+  afterCode?: string;
 }
 
 /** A measurement as GET /projects/{id} answers it, within its indicator. */
@@ -56,17 +58,27 @@ const MEASUREMENTS_BY_INDICATOR = `
 export class ProjectDetailReader {
   constructor(private readonly em: EntityManager) {}
 
-  async list(filter: ProjectListFilter): Promise<{ items: ProjectSummary[]; total: number }> {
+  /**
+   * Projects by code. `nextAfter` is the last code of a full page (null on the last page): given back as
+   * `afterCode`, the next page starts after it however the list changed meanwhile, where an offset
+   * skips a project when one before it leaves the filter and repeats one when a project sorts in before.
+   */
+  async list(filter: ProjectListFilter): Promise<{ items: ProjectSummary[]; total: number; nextAfter: string | null }> {
     const where: Record<string, unknown> = {};
     if (filter.country) where.country = filter.country;
     if (filter.status) where.status = filter.status;
     if (filter.ids) where.id = { $in: filter.ids };
-    const [rows, total] = await this.em.fork().findAndCount(ProjectView, where, {
-      orderBy: { code: 'asc' },
-      limit: filter.limit,
-      offset: filter.offset,
-    });
-    return { items: rows.map(summary), total };
+    const em = this.em.fork();
+    const [rows, total] = await Promise.all([
+      em.find(ProjectView, filter.afterCode === undefined ? where : { ...where, code: { $gt: filter.afterCode } }, {
+        orderBy: { code: 'asc' },
+        limit: filter.limit,
+        offset: filter.offset,
+      }),
+      em.count(ProjectView, where),
+    ]);
+    const nextAfter = rows.length === filter.limit ? rows.at(-1)!.code : null;
+    return { items: rows.map(summary), total, nextAfter };
   }
 
   async summary(projectId: string): Promise<ProjectSummary | undefined> {
