@@ -96,4 +96,21 @@ describe('queue board', () => {
     const auditor = (await system.http.post('/api-keys').set(auth(admin)).send({ name: 'a', role: 'auditor' }).expect(201)).body.secret;
     await system.http.get('/admin/queues').set(auth(auditor)).expect(403);
   });
+
+  it("refuses a change sent by another site's page through an admin's browser, and takes the board's own", async () => {
+    const basic = `Basic ${Buffer.from(`ops:${admin}`).toString('base64')}`;
+    const counts = async () => (await system.http.get('/admin/queues/api/queues').set('Authorization', basic).expect(200)).text;
+    const before = await counts();
+    const add = () => system.http.post('/admin/queues/api/queues/projections/add').set('Authorization', basic).type('form').send('');
+    const crossSite = await add().set('Sec-Fetch-Site', 'cross-site').expect(403);
+    expect(crossSite.body).toMatchObject({ code: 'AUTH.403', detail: expect.stringContaining('not from another site') });
+    await add().set('Origin', 'http://attacker.example').expect(403);
+    await add().set('Origin', 'null').expect(403);
+    expect(await counts()).toBe(before);
+    // The board's own page asks from the same origin; a retry of a job is such a change.
+    const retry = () => system.http.put('/admin/queues/api/queues/projections/retry/failed').set('Authorization', basic);
+    await retry().set('Sec-Fetch-Site', 'same-origin').expect((r) => expect(r.status).toBeLessThan(300));
+    await retry().set('Host', 'tracker.example.org').set('Origin', 'https://tracker.example.org').expect((r) => expect(r.status).toBeLessThan(300));
+    await retry().set('Host', 'tracker.example.org').set('Origin', 'https://elsewhere.example.org').expect(403);
+  });
 });

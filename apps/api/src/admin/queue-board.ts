@@ -13,7 +13,10 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
 
 /**
  * Bull Board at /admin/queues, for admin keys only. Browsers cannot send a Bearer header, so the board
- * also takes HTTP Basic authentication with the API key as the password (any user name).
+ * also takes HTTP Basic authentication with the API key as the password (any user name). A browser sends
+ * Basic credentials by itself, as it sends cookies, so a change (any method but GET and HEAD) sent by a
+ * page of another site is refused (`crossSite`): else a form elsewhere could add or remove jobs through
+ * an admin's signed-in browser.
  */
 export function mountQueueBoard(app: INestApplication, queueNames: string[] = [PROJECTIONS_QUEUE]): void {
   const adapter = new ExpressAdapter();
@@ -36,6 +39,7 @@ function adminOnly(keys: ApiKeysService) {
         .type(PROBLEM_CONTENT_TYPE)
         .send(JSON.stringify({ type: problemType(`AUTH.${status}`), title: status === 401 ? 'Unauthorized' : 'Forbidden', status, detail, code: `AUTH.${status}` }));
     };
+    if (crossSite(request)) return refuse(403, 'The queue board takes changes only from its own pages, not from another site.');
     if (!secret) return refuse(401, 'Sign in with an admin API key (as the password).');
     keys
       .authenticate(secret)
@@ -46,6 +50,24 @@ function adminOnly(keys: ApiKeysService) {
       })
       .catch(next);
   };
+}
+
+/**
+ * A change a browser sent from a page of another site: by its Sec-Fetch-Site, or, from a browser that
+ * does not send it, an Origin naming another host than the request's. A client that is no browser
+ * sends neither, and needs the key anyway.
+ */
+function crossSite(request: Request): boolean {
+  if (request.method === 'GET' || request.method === 'HEAD') return false;
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
+  const origin = request.headers.origin;
+  if (origin === undefined) return false;
+  try {
+    return new URL(origin).host !== request.host;
+  } catch {
+    return true;
+  }
 }
 
 function secretOf(header: string | undefined): string | undefined {
