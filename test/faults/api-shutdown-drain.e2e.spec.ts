@@ -71,6 +71,31 @@ describe('an API told to stop (SIGTERM)', () => {
     expect(api.output).toMatch(/SIGTERM: not ready; serving 2500 ms more before closing/);
   });
 
+  it('without a drain (SHUTDOWN_DRAIN_MS=0), ends though clients keep their keep-alive connections busy', async () => {
+    const api = await startedApi(0);
+    // Clients sending request after request on the connections they keep (fetch keeps them alive).
+    let running = true;
+    const answers: (number | string)[] = [];
+    const client = async () => {
+      while (running) {
+        answers.push(await fetch(`${api.url}/projects`, { headers: auth(env.config.adminApiKey!) }).then((r) => r.status, (error: Error) => error.name));
+      }
+    };
+    const clients = Array.from({ length: 4 }, client);
+    await eventually(async () => answers.length >= 20, 10_000, 'the clients to be busy');
+
+    const stoppedAt = Date.now();
+    api.child.kill('SIGTERM');
+    const { code, signal, at } = await api.exited;
+    running = false;
+    await Promise.all(clients);
+    expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
+    // Each answer from the signal on closed its connection: the server could close, long before the
+    // in-flight grace would have cut them (IN_FLIGHT_GRACE_MS, 10 s).
+    expect(at - stoppedAt).toBeLessThan(8_000);
+    expect(api.output).not.toMatch(/cut/);
+  });
+
   it('told again while draining, closes at once instead of serving out the drain', async () => {
     const api = await startedApi(30_000);
 
