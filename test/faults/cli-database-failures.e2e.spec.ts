@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import { PostgresEventStore } from '@app/event-store';
+import { REBUILD_LOCK_KEY } from '@app/read-models';
 import { newEvent } from '../../libs/event-store/src/testing/project-streams.js';
 import { freePort } from '../support/processes.js';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment.js';
@@ -115,6 +116,20 @@ describe('the CLI when PostgreSQL fails it', () => {
     expect(outcome.stderr).not.toMatch(/\n\s+at /);
     expect(outcome.stdout).not.toMatch(/VALID|BROKEN/);
     expect(outcome.code).toBe(COULD_NOT_RUN);
+  });
+
+  it('says in one line that another rebuild or verification is running, and exits 3', async () => {
+    // What a rebuild through the API, or a cron job's verification, holds while it runs.
+    const holder = new pg.Client({ connectionString: env.config.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [REBUILD_LOCK_KEY]);
+      const outcome = await runCli(['projections:verify']).done;
+      expect(outcome.stderr).toBe('A rebuild or verification of the read models is already running. Run it again once that one has finished.\n');
+      expect(outcome.code).toBe(COULD_NOT_RUN);
+    } finally {
+      await holder.end();
+    }
   });
 
   it('names a database that does not exist and how to create it', async () => {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig, loadDotEnv } from '@app/config';
 import { createDatabaseIfMissing, dependencySettings, failureMessage, migrate } from '@app/database';
+import { RebuildInProgress } from '@app/read-models';
 
 /**
  * Operator commands that run once and exit: `migrate`, `seed`, `tour` (the guided tour of a running API),
@@ -72,6 +73,8 @@ async function main(): Promise<void> {
 const COULD_NOT_RUN = 3;
 
 main().catch((error: unknown) => {
-  console.error(failureMessage(error, dependencySettings()));
+  // Another rebuild or verification (the API's, a cron job's) holds the lock: said in one line, as a cause.
+  if (error instanceof RebuildInProgress) console.error(`${error.message} Run it again once that one has finished.`);
+  else console.error(failureMessage(error, dependencySettings()));
   process.exit(COULD_NOT_RUN);
 });

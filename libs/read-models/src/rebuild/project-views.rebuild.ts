@@ -13,7 +13,7 @@ const WRITERS = 2;
 /** Connections a rebuild or a drift check holds at once: the lock's, the reader's and the writers'. */
 export const REBUILD_CONNECTIONS = 2 + WRITERS;
 /** One rebuild or verification at a time across every process (a transaction-free session lock). */
-const REBUILD_LOCK_KEY = 7_347_001;
+export const REBUILD_LOCK_KEY = 7_347_001;
 
 export interface ShadowBuild {
   events: number;
