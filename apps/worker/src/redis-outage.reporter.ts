@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
+import { OutageLog } from '@app/database';
 import { PROJECTIONS_QUEUE } from '@app/read-models';
 import { AuditCheckpointsProcessor } from './audit/audit-checkpoints.processor.js';
 import { AUDIT_QUEUE } from './audit/audit-queue.js';
@@ -10,9 +11,6 @@ import { DELIVERIES_QUEUE, NOTIFIER_QUEUE } from './notifications/notification-q
 import { DeliveriesProcessor } from './processors/deliveries.processor.js';
 import { NotifierProcessor } from './processors/notifier.processor.js';
 import { ProjectionsProcessor } from './processors/projections.processor.js';
-
-/** While Redis stays out of reach, one line this often says how many of its errors were left unsaid. */
-const REPORT_EVERY_MS = 30_000;
 
 /**
  * The worker's queues and BullMQ workers reconnect to Redis by themselves; each failed try is an `error`
@@ -22,9 +20,7 @@ const REPORT_EVERY_MS = 30_000;
  */
 @Injectable()
 export class RedisOutageReporter implements OnModuleInit {
-  private unsaid = 0;
-  private lastReport = 0;
-  private down = false;
+  private readonly outage: OutageLog;
 
   // Pino's own logger, not Nest's: Nest's holds its lines until start-up ends, and while Redis is out of
   // reach start-up does not end.
@@ -33,6 +29,7 @@ export class RedisOutageReporter implements OnModuleInit {
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext('Redis');
+    this.outage = new OutageLog({ warn: (line) => this.logger.warn(line), info: (line) => this.logger.info(line) });
   }
 
   // Before the bootstrap hooks, which wait for Redis (schedules, the relay's lease): its errors start there.
@@ -49,22 +46,10 @@ export class RedisOutageReporter implements OnModuleInit {
   }
 
   private failed(queue: string, error: Error): void {
-    const now = Date.now();
-    if (this.down && now - this.lastReport < REPORT_EVERY_MS) {
-      this.unsaid++;
-      return;
-    }
-    const more = this.unsaid > 0 ? ` (${this.unsaid} more errors since the last line)` : '';
-    this.logger.warn(`queue ${queue}: ${error.message}${more}; retrying`);
-    this.down = true;
-    this.unsaid = 0;
-    this.lastReport = now;
+    this.outage.failed(`queue ${queue}: ${error.message}; retrying`);
   }
 
   private answered(): void {
-    if (!this.down) return;
-    this.down = false;
-    this.logger.info(`Redis answers again${this.unsaid > 0 ? ` (${this.unsaid} more errors while it did not)` : ''}`);
-    this.unsaid = 0;
+    this.outage.answered('Redis answers again');
   }
 }

@@ -5,3 +5,4 @@ export * from './bounded-pool.js';
 export * from './unavailable.js';
 export * from './lost-connections.js';
 export * from './startup-failure.js';
+export * from './outage-log.js';

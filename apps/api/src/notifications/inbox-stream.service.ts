@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { OutageLog } from '@app/database';
 import { INBOX_CHANNEL } from '@app/notifications';
 
 type Listener = () => void;
@@ -12,6 +13,8 @@ type Listener = () => void;
 @Injectable()
 export class InboxStream implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InboxStream.name);
+  /** While PostgreSQL is out of reach, a line now and then rather than one per retry (one a second). */
+  private readonly outage = new OutageLog({ warn: (line) => this.logger.warn(line), info: (line) => this.logger.log(line) });
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly closers = new Set<() => void>();
   private client: pg.Client | undefined;
@@ -67,7 +70,7 @@ export class InboxStream implements OnApplicationBootstrap, OnApplicationShutdow
       }, 1_000);
     };
     client.on('error', (error) => {
-      this.logger.warn(`LISTEN connection lost: ${error.message}`);
+      this.outage.failed(`LISTEN connection lost: ${error.message}`);
       reconnect();
     });
     client.on('end', reconnect);
@@ -75,8 +78,9 @@ export class InboxStream implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       await client.connect();
       await client.query(`LISTEN ${INBOX_CHANNEL}`);
+      this.outage.answered('LISTEN connection back');
     } catch (error) {
-      this.logger.warn(`cannot LISTEN yet: ${error instanceof Error ? error.message : String(error)}`);
+      this.outage.failed(`cannot LISTEN yet: ${error instanceof Error ? error.message : String(error)}; retrying every second`);
       reconnect();
     }
   }
