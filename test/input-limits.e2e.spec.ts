@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
@@ -51,6 +53,26 @@ describe('body size', () => {
     const validated = expectProblem(await postJson('/projects', under), 400);
     expect(validated.errors).toEqual([{ field: 'description', message: 'description must be shorter than or equal to 10000 characters' }]);
     expectProblem(await postJson('/projects', padding(1024 * 1024)), 413);
+  });
+
+  it('answers a declared length over the limit at once, without waiting for the body, and closes the connection', async () => {
+    const server = system.api.getHttpServer() as Server;
+    if (!server.listening) await system.api.listen(0, '127.0.0.1');
+    const { port } = server.address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    const startedAt = Date.now();
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    // 100 MB declared, two bytes sent, and the rest never.
+    socket.write(
+      `POST /projects HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${admin.Authorization}\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{}`,
+    );
+    await closed;
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+    expect(answer).toContain('"code":"REQUEST.TOO_LARGE"');
   });
 
   it('counts a compressed body by its inflated size', async () => {

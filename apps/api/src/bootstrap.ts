@@ -13,7 +13,7 @@ import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
 import { answerOptions } from './common/allowed-methods.js';
 import { completeOpenApiDocument } from './common/openapi/complete-document.js';
-import { inspectJsonBody, requireJsonBody } from './common/json-body.js';
+import { inspectJsonBody, refuseOversizeBody, requireJsonBody } from './common/json-body.js';
 import { noNotModified } from './common/no-not-modified.middleware.js';
 import { requestContext } from './common/request-context.middleware.js';
 import { ShutdownDrain } from './health/shutdown-drain.js';
@@ -60,6 +60,7 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
   app.use(answerOptions);
   app.use(noNotModified);
   app.use(requireJsonBody);
+  app.use(refuseOversizeBody(config.bodyLimitBytes));
   // Not strict: the parser's strict mode calls a body of `null` or `5` "not valid JSON", which it is;
   // inspectJsonBody refuses it for what it is, valid JSON that is not an object.
   app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: false });
