@@ -43,6 +43,11 @@ it('logs JSON lines that carry a correlation id from the request to the event to
   );
   expect(request).toMatchObject({ service: 'api', level: 30, req: { method: 'POST', url: '/projects' }, res: { statusCode: 201 } });
   expect(JSON.stringify(request)).not.toContain(harness.adminKey);
+  // The headers an operator reads, not every security header of every answer (1.75 kB a line).
+  expect(request).toMatchObject({ req: { headers: { 'content-type': 'application/json' } }, res: { headers: { location: `/projects/${id}` } } });
+  expect(Object.keys((request.req as { headers: object }).headers)).not.toContain('authorization');
+  expect(Object.keys((request.res as { headers: object }).headers)).not.toContain('content-security-policy');
+  expect(JSON.stringify(request).length).toBeLessThan(800);
 
   const job = await eventually(
     async () => jsonLines(worker.logs()).find((line) => Array.isArray(line.correlationIds) && line.correlationIds.includes(correlationId)),
