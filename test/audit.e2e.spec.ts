@@ -322,6 +322,34 @@ describe('time travel', () => {
     expect(byTime.body.changes[0].type).toBe('ProjectProposed');
     await system.http.get(`/projects/${id}/diff?from=9&to=3`).set(auth(auditor)).expect(400);
   });
+
+  it('compares two business dates with basis=occurred, for a history recorded long after it happened', async () => {
+    const { id, indicatorId } = await richProject();
+    const path = (query: string) => `/projects/${id}/diff?${query}`;
+    // All of it was recorded today: by recorded time, nothing had happened in 2018.
+    const recorded = await system.http.get(path('from=2017-12-31&to=2018-12-31')).set(auth(auditor)).expect(200);
+    expect(recorded.body).toMatchObject({ from: { version: 0 }, to: { version: 0 }, events: 0, changes: [] });
+
+    const occurred = await system.http.get(path('from=2017-12-31&to=2018-12-31&basis=occurred')).set(auth(auditor)).expect(200);
+    // By the end of 2017 it was proposed, approved and started; by the end of 2018 everything but today's
+    // suspension had happened (the parts a fact needs, its component, milestone and indicator, with it).
+    expect(occurred.body).toMatchObject({
+      basis: 'occurred',
+      from: { version: 3, eventsFolded: 3, at: expect.stringMatching(/^2017-12-31T/) },
+      to: { version: 9, eventsFolded: 9, at: expect.stringMatching(/^2018-12-31T/) },
+      events: 6,
+    });
+    const types = occurred.body.changes.map((change: { type: string }) => change.type);
+    expect(types).toEqual(expect.arrayContaining(['ComponentAdded', 'MilestonePlanned', 'MilestoneReached', 'IndicatorDefined', 'LatestActualChanged']));
+    expect(types).not.toContain('StatusChanged');
+    expect(occurred.body.changes.find((change: { type: string }) => change.type === 'LatestActualChanged')).toMatchObject({ indicatorId, from: null, to: { value: 25 } });
+
+    const toToday = await system.http.get(path('from=2018-12-31&basis=occurred')).set(auth(auditor)).expect(200);
+    expect(toToday.body).toMatchObject({ events: 1, changes: [expect.objectContaining({ type: 'StatusChanged', to: 'suspended' })] });
+    const version = await system.http.get(path('from=3&basis=occurred')).set(auth(auditor)).expect(400);
+    expect(version.body).toMatchObject({ errors: [{ field: 'from' }] });
+    await system.http.get(path('from=2019-01-01&to=2018-01-01&basis=occurred')).set(auth(auditor)).expect(400);
+  });
 });
 
 describe('exports', () => {

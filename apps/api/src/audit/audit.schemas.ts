@@ -174,7 +174,16 @@ export const PROJECT_STATE_AT = apiSchema(
   }),
 );
 
-const DIFF_POINT = closed({ version: integer('0: before the project existed'), recordedAt: dateTime(), occurredAt: dateTime() }, ['recordedAt', 'occurredAt']);
+const DIFF_POINT = closed(
+  {
+    version: integer('0: before the project existed; with basis=occurred, the last version folded'),
+    recordedAt: dateTime(),
+    occurredAt: dateTime(),
+    at: dateTime('With basis=occurred: the business date asked for, as an instant'),
+    eventsFolded: integer('With basis=occurred: the events that had happened by then (later versions count when their business date is)'),
+  },
+  ['recordedAt', 'occurredAt', 'at', 'eventsFolded'],
+);
 const STATE_STATUS = oneOfValues(['none', ...PROJECT_STATUSES]);
 const change = (type: string, members: Record<string, SchemaObject>, optional: string[] = []) =>
   closed({ type: oneOfValues([type]), summary: string('The change in words'), ...members }, optional);
@@ -212,11 +221,12 @@ export const PROJECT_DIFF = apiSchema(
   closed({
     projectId: uuid(),
     currentVersion: integer(),
+    basis: oneOfValues(['occurred']),
     from: DIFF_POINT,
     to: DIFF_POINT,
     events: integer('Events between the two points'),
     changes: arrayOf(PROJECT_CHANGE),
-  }),
+  }, ['basis']),
 );
 
 export const STREAM_VERIFICATION = apiSchema('StreamVerification', {

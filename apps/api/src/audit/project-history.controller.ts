@@ -122,13 +122,14 @@ export class ProjectHistoryController {
   @ApiOperation({
     summary: 'What changed between two points of the history, in domain terms',
     description:
-      '`from` and `to` are versions or ISO dates/date-times (as recorded by then; a date means the end of that day). ' +
+      '`from` and `to` are versions or ISO dates/date-times (as recorded by then; a date means the end of that day; with ' +
+      '`basis=occurred`, dates only: what had happened by each by business date, as known today). ' +
       'Changes: status, lifecycle dates, components added, milestones planned/rescheduled/reached/waived, indicators ' +
       'defined and retargeted, measurements recorded and corrected, latest actuals.',
   })
   @ApiOkResponse({ schema: PROJECT_DIFF })
   async diff(@UuidParam('projectId') id: string, @Query() query: DiffQueryDto, @CurrentActor() actor: Actor) {
     assertMayRead(actor, id);
-    return this.history.diff(id, query.from, query.to);
+    return this.history.diff(id, query.from, query.to, query.basis);
   }
 }

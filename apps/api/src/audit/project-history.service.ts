@@ -85,8 +85,7 @@ export class ProjectHistoryService {
     if (!stream.some((event) => Date.parse(event.metadata.occurredAt) <= Date.parse(at))) {
       throw new ProblemException(404, 'PROJECT.NOT_FOUND_AT', 'Not Found', `Project ${projectId} records nothing that occurred by ${at}.`);
     }
-    const dated = stream.map((event) => ({ type: event.type as ProjectEvent['type'], data: event.data, occurredAt: event.metadata.occurredAt, event }));
-    const events = eventsOccurredBy(dated, at).map(({ event }) => event);
+    const events = occurredBy(stream, at);
     const { state } = this.handler.fold(events);
     const last = events.at(-1)!;
     // Not a prefix of the stream: the latest of what was folded is not the last event's. The parts brought
@@ -108,8 +107,9 @@ export class ProjectHistoryService {
     };
   }
 
-  /** What changed between two points (versions or recorded-by times), in the project's terms. */
-  async diff(projectId: string, from: string | undefined, to: string | undefined) {
+  /** What changed between two points (versions or recorded-by times, or business dates), in the project's terms. */
+  async diff(projectId: string, from: string | undefined, to: string | undefined, basis: 'recorded' | 'occurred' = 'recorded') {
+    if (basis === 'occurred') return this.diffOccurred(projectId, from, to);
     const currentVersion = await this.currentVersion(projectId);
     const fromVersion = from === undefined ? 0 : await this.resolvePoint(projectId, from, currentVersion);
     const toVersion = to === undefined ? currentVersion : await this.resolvePoint(projectId, to, currentVersion);
@@ -133,6 +133,42 @@ export class ProjectHistoryService {
       to: await point(toVersion),
       events: toVersion - fromVersion,
       changes,
+    };
+  }
+
+  /**
+   * What changed between what had happened by two business dates, as known today (each side folded as
+   * `state?at=&basis=occurred` folds it): backfilled history, recorded long after it happened, compares
+   * by when it happened. Left out, `from` is before the project and `to` is today.
+   */
+  private async diffOccurred(projectId: string, from: string | undefined, to: string | undefined) {
+    for (const [field, point] of [['from', from], ['to', to]] as const) {
+      if (point !== undefined && /^\d+$/.test(point)) throw invalid(field, `${field} is a version; with basis=occurred, give a date or date-time.`);
+    }
+    const fromAt = from === undefined ? undefined : toInstant(from, 'end');
+    const toAt = to === undefined ? undefined : toInstant(to, 'end');
+    if (fromAt !== undefined && toAt !== undefined && Date.parse(fromAt) > Date.parse(toAt)) {
+      throw invalid('from', `from (${fromAt}) is after to (${toAt}); a diff runs forwards.`);
+    }
+    const currentVersion = await this.currentVersion(projectId);
+    const stream = await this.store.readStream(projectId, { toVersion: currentVersion });
+    const before = fromAt === undefined ? [] : occurredBy(stream, fromAt);
+    const after = toAt === undefined ? stream : occurredBy(stream, toAt);
+    const stateOf = (events: StoredEvent[]) => (events.length === 0 ? initialProjectState : this.handler.fold(events).state);
+    const point = (at: string | undefined, events: StoredEvent[]) => ({
+      version: events.reduce((last, event) => Math.max(last, event.version), 0),
+      ...(at !== undefined ? { at } : {}),
+      eventsFolded: events.length,
+    });
+    const folded = new Set(before.map((event) => event.version));
+    return {
+      projectId,
+      currentVersion,
+      basis: 'occurred' as const,
+      from: point(fromAt, before),
+      to: point(toAt, after),
+      events: after.filter((event) => !folded.has(event.version)).length,
+      changes: diffProjectStates(stateOf(before), stateOf(after)),
     };
   }
 
@@ -166,6 +202,12 @@ export class ProjectHistoryService {
     if (version >= 1 && version <= currentVersion) throw historyUnreadable(projectId, `at version ${version}: its head counts the event, which is missing`);
     throw versionNotFound(projectId, version, currentVersion);
   }
+}
+
+/** The events of `stream` that had happened by `at` by business date, with the parts they need (eventsOccurredBy). */
+function occurredBy(stream: StoredEvent[], at: string): StoredEvent[] {
+  const dated = stream.map((event) => ({ type: event.type as ProjectEvent['type'], data: event.data, occurredAt: event.metadata.occurredAt, event }));
+  return eventsOccurredBy(dated, at).map(({ event }) => event);
 }
 
 function invalid(field: string, detail: string): ProblemException {

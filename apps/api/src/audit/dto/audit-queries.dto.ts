@@ -123,6 +123,14 @@ export class DiffQueryDto {
 
   @ApiPropertyOptional({ type: 'string', description: 'A version or an ISO date/date-time; default the current version', example: '2019-12-31' })
   @IsOptional() @IsPoint() to?: string;
+
+  @ApiPropertyOptional({
+    enum: ['recorded', 'occurred'],
+    description:
+      'For dates: `recorded` (default) compares what was recorded by each, `occurred` what had happened by each by business ' +
+      'date (occurred-at), as known today; then `from` and `to` are dates, not versions.',
+  })
+  @IsOptional() @IsIn(['recorded', 'occurred']) basis?: 'recorded' | 'occurred';
 }
 
 export class IatiQueryDto {
