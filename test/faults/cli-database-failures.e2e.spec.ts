@@ -24,13 +24,15 @@ beforeAll(async () => {
   env = await createTestEnvironment('cli_database_failures');
   databaseName = new URL(env.config.databaseUrl).pathname.slice(1);
   admin = new pg.Pool({ connectionString: Object.assign(new URL(env.config.databaseUrl), { pathname: '/postgres' }).toString(), max: 1 });
-  // A log long enough that verifying it takes a good part of a second: 40 streams of 2,000 events.
+  // A log long enough that verifying it takes a good part of a second on a fast host (about 200,000
+  // events a second on two threads): 60 streams of 3,000 events. (At 80,000 events the two scans were,
+  // on such a host, never seen running at once in five tries.)
   const pool = new pg.Pool({ connectionString: env.config.databaseUrl, max: 8 });
   const store = new PostgresEventStore(pool);
   await Promise.all(
-    Array.from({ length: 40 }, async () => {
+    Array.from({ length: 60 }, async () => {
       const streamId = randomUUID();
-      for (let version = 0; version < 2_000; version += 500) {
+      for (let version = 0; version < 3_000; version += 500) {
         await store.append(
           streamId,
           version,
@@ -77,7 +79,7 @@ async function terminateWhenScanning(scans: number, until: Promise<unknown>): Pr
       const ended = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [databaseName]);
       return ended.rowCount ?? 0;
     }
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 2));
   }
   return 0;
 }
@@ -95,7 +97,7 @@ async function verificationLosingItsConnections(workers: number): Promise<Outcom
     const run = runCli(['audit:verify', `--workers=${workers}`]);
     const ended = await terminateWhenScanning(workers, run.done);
     const outcome = await run.done;
-    const missed = ended < workers || (outcome.code === 0 && outcome.stdout.includes('VALID: 40 streams, 80000 events verified'));
+    const missed = ended < workers || (outcome.code === 0 && outcome.stdout.includes('VALID: 60 streams, 180000 events verified'));
     if (!missed) return outcome;
     if (attempt === 5) throw new Error(`In 5 runs of audit:verify --workers=${workers} the connections were never ended while ${workers} scans ran.`);
   }
@@ -105,7 +107,7 @@ describe('the CLI when PostgreSQL fails it', () => {
   it('verifies the log when nothing fails (the log the other cases use)', async () => {
     const { done } = runCli(['audit:verify', '--workers=1']);
     const outcome = await done;
-    expect(outcome.stdout).toContain('VALID: 40 streams, 80000 events verified');
+    expect(outcome.stdout).toContain('VALID: 60 streams, 180000 events verified');
     expect(outcome.code).toBe(0);
   });
 
