@@ -13,7 +13,7 @@ export function lowerCaseIds(value: unknown): unknown {
   return value;
 }
 
-/** A body or query field holding a UUID (or, with `each`, a list of them), lower-cased once valid. */
+/** A body or query field holding a UUID (or, with `each`, a list of them), lower-cased: a UUID is one in either case. */
 export function IsUuid(options?: ValidationOptions): PropertyDecorator {
   const lowerCased = Transform(({ value }: { value: unknown }) => lowerCaseIds(value));
   const valid = IsUUID(undefined, options);
