@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Request } from 'express';
+import type { Express, Request } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import helmet from 'helmet';
@@ -14,7 +14,7 @@ import { createValidationPipe } from './common/validation.js';
 import { answerOptions } from './common/allowed-methods.js';
 import { completeOpenApiDocument } from './common/openapi/complete-document.js';
 import { inspectJsonBody, refuseOversizeBody, requireJsonBody } from './common/json-body.js';
-import { noNotModified } from './common/no-not-modified.middleware.js';
+import { neverNotModified } from './common/no-not-modified.js';
 import { requestContext } from './common/request-context.middleware.js';
 import { ShutdownDrain } from './health/shutdown-drain.js';
 import { requestLogging } from './common/request-logging.middleware.js';
@@ -58,7 +58,7 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
     });
   }
   app.use(answerOptions);
-  app.use(noNotModified);
+  neverNotModified(app.getHttpAdapter().getInstance() as Express);
   app.use(requireJsonBody);
   app.use(refuseOversizeBody(config.bodyLimitBytes));
   // Not strict: the parser's strict mode calls a body of `null` or `5` "not valid JSON", which it is;

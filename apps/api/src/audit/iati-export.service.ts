@@ -14,6 +14,9 @@ export interface IatiDocument {
   total: number;
 }
 
+/** The proposals of the projects of one recipient country ($1): a country's page of projects, and their count. */
+const PROPOSED_IN_COUNTRY = `FROM events WHERE type = 'ProjectProposed' AND data->>'country' = $1`;
+
 /**
  * IATI 2.03 exports built from the event store (not the read model, which may lag): each project's
  * state is rebuilt, mapped to an activity, its codes checked, then written as XML.
@@ -45,9 +48,7 @@ export class IatiExportService {
   /** Every project with this recipient country (from the proposals in the store), in proposal order. */
   async country(country: string, page: { limit: number; offset: number }): Promise<IatiDocument | undefined> {
     const result = await this.pool.query<{ stream_id: string; total: string }>(
-      `SELECT stream_id, count(*) OVER () AS total FROM events
-       WHERE type = 'ProjectProposed' AND data->>'country' = $1
-       ORDER BY position LIMIT $2 OFFSET $3`,
+      `SELECT stream_id, count(*) OVER () AS total ${PROPOSED_IN_COUNTRY} ORDER BY position LIMIT $2 OFFSET $3`,
       [country, page.limit, page.offset],
     );
     // A page past the end has no row to carry the count.
@@ -66,7 +67,7 @@ export class IatiExportService {
 
   private async countProposed(country: string): Promise<number> {
     const result = await this.pool.query<{ total: number }>(
-      `SELECT count(*)::int AS total FROM events WHERE type = 'ProjectProposed' AND data->>'country' = $1`,
+      `SELECT count(*)::int AS total ${PROPOSED_IN_COUNTRY}`,
       [country],
     );
     return result.rows[0]!.total;

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { type FieldError, ProblemException } from './problem.js';
+import { bodyTooLarge, type FieldError, ProblemException } from './problem.js';
 
 /**
  * Deepest nesting of objects and arrays a JSON body may have. The deepest DTO nests three levels;
@@ -90,11 +90,7 @@ export function refuseOversizeBody(limitBytes: number) {
     const encoding = request.headers['content-encoding'];
     if (!(length > limitBytes) || (encoding !== undefined && encoding.toLowerCase() !== 'identity')) return next();
     response.setHeader('Connection', 'close');
-    next(
-      new ProblemException(413, 'REQUEST.TOO_LARGE', 'Payload Too Large', `The body is larger than the limit of ${limitBytes} bytes.`, [
-        { field: 'body', message: `must be at most ${limitBytes} bytes` },
-      ]),
-    );
+    next(bodyTooLarge(limitBytes));
   };
 }
 

@@ -4,7 +4,7 @@ import { DomainError } from '@app/domain';
 import { isUnavailable, POOL_QUEUE_FULL } from '@app/database';
 import { ExpectedVersionMismatch, StreamEventsMissing, StreamHeadMismatch, StreamVersionConflict, TooManyWaitingCommands, UnreadableEvent } from '@app/event-store';
 import { allowedMethods, reachedRoute } from './allowed-methods.js';
-import { historyUnreadable, PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, problemType } from './problem.js';
+import { bodyTooLarge, historyUnreadable, PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, problemType } from './problem.js';
 
 const STATUS_OF_KIND = { invalid: 400, not_found: 404, conflict: 409 } as const;
 
@@ -95,6 +95,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return this.toProblem(historyUnreadable(exception.streamId, `at version ${exception.version}: its head hash is not its last event's`));
     }
     if (exception instanceof HttpException) {
+      const cause = exception.cause as { type?: unknown; limit?: unknown } | undefined;
+      if (cause?.type === 'entity.too.large') return this.toProblem(bodyTooLarge(Number(cause.limit)));
       const parserProblem = bodyParserProblem(exception.cause);
       if (parserProblem) return { problem: parserProblem, headers: {} };
       const status = exception.getStatus();
@@ -174,12 +176,8 @@ function httpDetail(exception: HttpException): string {
  * body rather than with the parser's wording.
  */
 function bodyParserProblem(cause: unknown): ProblemDetails | undefined {
-  const error = cause as { type?: unknown; limit?: unknown; message?: unknown } | undefined;
+  const error = cause as { type?: unknown; message?: unknown } | undefined;
   switch (error?.type) {
-    case 'entity.too.large':
-      return problem(413, 'REQUEST.TOO_LARGE', `The body is larger than the limit of ${String(error.limit)} bytes.`, [
-        { field: 'body', message: `must be at most ${String(error.limit)} bytes` },
-      ]);
     case 'entity.parse.failed':
       return problem(400, 'REQUEST.MALFORMED_JSON', `The body is not valid JSON: ${String(error.message)}`, [
         { field: 'body', message: 'must be a JSON object' },

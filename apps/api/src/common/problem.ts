@@ -26,6 +26,16 @@ export function problemType(code: string): string {
   return `https://project-tracker.example/problems/${code.toLowerCase().replaceAll(/[._]/g, '-')}`;
 }
 
+/**
+ * 413 REQUEST.TOO_LARGE naming the body: said the same whether the declared length gave it away
+ * (refuseOversizeBody) or the JSON parser counted it.
+ */
+export function bodyTooLarge(limitBytes: number): ProblemException {
+  return new ProblemException(413, 'REQUEST.TOO_LARGE', 'Payload Too Large', `The body is larger than the limit of ${limitBytes} bytes.`, [
+    { field: 'body', message: `must be at most ${limitBytes} bytes` },
+  ]);
+}
+
 /** A 4xx whose body is already a problem (validation, preconditions, idempotency). */
 export class ProblemException extends Error {
   constructor(
