@@ -50,6 +50,7 @@ describe('PostgreSQL unreachable', () => {
 
   afterAll(async () => {
     await api?.close();
+    await env?.dispose();
     await postgres?.dispose();
   });
 

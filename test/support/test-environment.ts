@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type AppConfig, CONFIG_DEFAULTS, loadConfig } from '@app/config';
 import { createDatabaseIfMissing, dropDatabaseIfExists, migrate } from '@app/database';
+import { dropQueueKeys } from './queue-keys.js';
 
 /**
  * A database and a queue prefix of the caller's own, so spec files (and CI runs) never see each
@@ -10,7 +11,7 @@ export interface TestEnvironment {
   config: AppConfig;
   /** The settings this environment runs with, as environment variables. */
   settings: Record<string, string>;
-  /** Drops the database; call from afterAll. */
+  /** Drops the database and deletes the queue prefix's Redis keys; call from afterAll. */
   dispose(): Promise<void>;
 }
 
@@ -55,7 +56,11 @@ export async function createTestEnvironment(
   };
   applySettings(env);
   const config = loadConfig(env);
-  return { config, settings: env, dispose: () => dropDatabaseIfExists(databaseUrl) };
+  const dispose = async () => {
+    await dropDatabaseIfExists(databaseUrl);
+    await dropQueueKeys(env.REDIS_URL, env.QUEUE_PREFIX);
+  };
+  return { config, settings: env, dispose };
 }
 
 /** Makes `settings` the process environment's, which Nest's ConfigModule reads when an app is created. */
