@@ -7,16 +7,19 @@ import { PG_POOL } from '@app/database';
 import { AuditCheckpoints, LogTampered, PostgresAuditReader } from '@app/event-store';
 import { AUDIT_QUEUE, CHECKPOINT_SCHEDULER_ID } from './audit-queue.js';
 import { DrainedWorkerHost } from '../processors/drained-worker-host.js';
+import { KeptSchedules } from '../scheduling/kept-schedules.js';
 
 /**
  * Publishes a checkpoint of the whole log's hash chain every AUDIT_CHECKPOINT_INTERVAL_MS, from a
- * BullMQ job scheduler: one schedule however many workers run (upserted at boot, so a changed interval
- * takes effect), and the writer's advisory lock keeps two runs from publishing the same checkpoint.
+ * BullMQ job scheduler: one schedule however many workers run (set at boot, so a changed interval takes
+ * effect, and kept: set again should Redis lose it), and the writer's advisory lock keeps two runs from
+ * publishing the same checkpoint.
  */
 @Processor(AUDIT_QUEUE, { concurrency: 1 })
 export class AuditCheckpointsProcessor extends DrainedWorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuditCheckpointsProcessor.name);
   private readonly checkpoints: AuditCheckpoints;
+  private schedule: KeptSchedules | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -28,11 +31,18 @@ export class AuditCheckpointsProcessor extends DrainedWorkerHost implements OnAp
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      CHECKPOINT_SCHEDULER_ID,
-      { every: this.config.audit.checkpointIntervalMs },
-      { name: 'checkpoint', opts: { removeOnComplete: 100, removeOnFail: 1_000 } },
+    const every = this.config.audit.checkpointIntervalMs;
+    this.schedule = new KeptSchedules(
+      this.queue,
+      [{ id: CHECKPOINT_SCHEDULER_ID, repeat: { every }, job: { name: 'checkpoint', opts: { removeOnComplete: 100, removeOnFail: 1_000 } } }],
+      (line) => this.logger.warn(line),
     );
+    await this.schedule.start(Math.min(Math.max(every, 1_000), 10_000));
+  }
+
+  override async beforeApplicationShutdown(): Promise<void> {
+    this.schedule?.stop();
+    await super.beforeApplicationShutdown();
   }
 
   async process(_job: Job): Promise<{ published: number | null }> {

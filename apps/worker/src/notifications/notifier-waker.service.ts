@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { AppendListener, appendsChannel } from '@app/event-store';
+import { KeptSchedules } from '../scheduling/kept-schedules.js';
 import { NOTIFIER_JOB_OPTIONS, NOTIFIER_JOBS, NOTIFIER_QUEUE, SCHEDULERS } from './notification-queues.js';
 
 /**
@@ -16,14 +17,13 @@ export const FOLLOW_WINDOW_MS = 20;
 /**
  * Wakes the notifier: at once when an append is announced (the event store's Redis channel), and on
  * BullMQ job schedulers for the periodic poll, the overdue scan and the digest, which run with no
- * request from anyone. Schedulers are upserted under fixed ids, so several workers share one schedule,
- * and set again should Redis lose them.
+ * request from anyone (kept: set again should Redis lose them).
  */
 @Injectable()
 export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(NotifierWaker.name);
   private listener: AppendListener | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private schedules: KeptSchedules | undefined;
   /** The end of the last window this process asked a follow job for. */
   private lastWindowEnd = 0;
 
@@ -33,7 +33,18 @@ export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.upsertSchedulers();
+    const settings = this.config.notifications;
+    const job = (name: string) => ({ name, opts: NOTIFIER_JOB_OPTIONS });
+    this.schedules = new KeptSchedules(
+      this.queue,
+      [
+        { id: SCHEDULERS.poll, repeat: { every: settings.pollIntervalMs }, job: job(NOTIFIER_JOBS.poll) },
+        { id: SCHEDULERS.overdue, repeat: { every: settings.overdueScanIntervalMs }, job: job(NOTIFIER_JOBS.scanOverdue) },
+        { id: SCHEDULERS.digest, repeat: { pattern: settings.digestSchedule, tz: 'UTC' }, job: job(NOTIFIER_JOBS.digest) },
+      ],
+      (line) => this.logger.warn(line),
+    );
+    await this.schedules.start(Math.max(5 * settings.pollIntervalMs, 1_000));
     this.listener = new AppendListener(
       this.config.redisUrl,
       appendsChannel(this.config.queuePrefix),
@@ -42,34 +53,11 @@ export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutd
       () => this.wake(),
     );
     await this.listener.start();
-    // Redis keeps nothing on disk: should it lose the schedulers, they come back within this interval.
-    this.timer = setInterval(() => void this.restoreSchedulers(), Math.max(5 * this.config.notifications.pollIntervalMs, 1_000));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    this.schedules?.stop();
     await this.listener?.stop();
-  }
-
-  /** Sets the schedules from the settings (a changed setting replaces the old schedule). */
-  private async upsertSchedulers(): Promise<void> {
-    const settings = this.config.notifications;
-    const template = (name: string) => ({ name, opts: NOTIFIER_JOB_OPTIONS });
-    await this.queue.upsertJobScheduler(SCHEDULERS.poll, { every: settings.pollIntervalMs }, template(NOTIFIER_JOBS.poll));
-    await this.queue.upsertJobScheduler(SCHEDULERS.overdue, { every: settings.overdueScanIntervalMs }, template(NOTIFIER_JOBS.scanOverdue));
-    await this.queue.upsertJobScheduler(SCHEDULERS.digest, { pattern: settings.digestSchedule, tz: 'UTC' }, template(NOTIFIER_JOBS.digest));
-  }
-
-  private async restoreSchedulers(): Promise<void> {
-    try {
-      const present = await Promise.all(Object.values(SCHEDULERS).map((id) => this.queue.getJobScheduler(id)));
-      if (present.some((scheduler) => scheduler === undefined)) {
-        this.logger.warn('job schedulers missing from Redis (restarted or flushed?); setting them again');
-        await this.upsertSchedulers();
-      }
-    } catch (error) {
-      this.logger.warn(`cannot check the job schedulers: ${describe(error)}`);
-    }
   }
 
   /**
