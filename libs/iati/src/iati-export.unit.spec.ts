@@ -180,6 +180,26 @@ describe('project to IATI activity', () => {
     ]);
   });
 
+  it('keeps the target in a period of its own when neither it nor the project has an end date', () => {
+    const proposed = history[0] as Extract<ProjectEvent, { type: 'ProjectProposed' }>;
+    const { plannedEnd: _, ...withoutEnd } = proposed.data;
+    const open: ProjectEvent[] = [{ ...proposed, data: withoutEnd }, ...history.slice(1, 5)];
+    const targetOf = (events: ProjectEvent[]) =>
+      activity(events).results[0]!.indicators[0]!.periods.map((period) => [period.start, period.end, period.targets.map((target) => target.value), period.actuals.map((actual) => actual.value)]);
+    // Nothing measured yet: from the start to the day of the last event (lastUpdated).
+    expect(targetOf(open)).toEqual([['2017-03-01', '2018-07-01', ['40'], []]]);
+    // Measured: the period measured so far, the measurements' periods with their actuals alone.
+    const measured = [...open, ...['2018-06-30', '2019-06-30'].map((date, n) => ({
+      type: 'MeasurementRecorded' as const,
+      data: { projectId: P, indicatorId: 'i-1', measurementId: `m-${n}`, value: 10 * (n + 1), date },
+    }))];
+    expect(targetOf(measured)).toEqual([
+      ['2017-03-01', '2019-06-30', ['40'], []],
+      ['2018-06-30', '2018-06-30', [], ['10']],
+      ['2019-06-30', '2019-06-30', [], ['20']],
+    ]);
+  });
+
   it('leaves out a sex part that was not reported rather than sending it as 0', () => {
     // The history up to its first measurement (before the correction), that measurement broken down as given.
     const recorded = history.findIndex((event) => event.type === 'MeasurementRecorded');

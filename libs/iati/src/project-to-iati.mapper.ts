@@ -40,7 +40,7 @@ export function projectToIatiActivity(input: ProjectForIati): IatiActivity {
     recipientCountry: project.country,
     locations: location(project),
     sectors: [project.sector],
-    results: results(project, input.firstRecorded),
+    results: results(project, input.firstRecorded, input.lastUpdated),
   };
 }
 
@@ -71,7 +71,7 @@ function location(project: Project): IatiActivity['locations'] {
 }
 
 /** One result per component and result level (indicators without a component under the project). */
-function results(project: Project, firstRecorded: string): IatiResult[] {
+function results(project: Project, firstRecorded: string, lastUpdated: string): IatiResult[] {
   const groups = new Map<string, { componentId?: string; level: 1 | 2 | 3; indicators: Indicator[] }>();
   const componentOrder = [...Object.keys(project.components), ''];
   const sorted = Object.values(project.indicators).sort(
@@ -89,12 +89,12 @@ function results(project: Project, firstRecorded: string): IatiResult[] {
       type: String(group.level),
       title: `${component?.name ?? project.title}: ${RESULT_LEVEL_NAMES[group.level]}`,
       ...(component?.description ? { description: component.description } : {}),
-      indicators: group.indicators.map((indicator) => iatiIndicator(project, indicator, firstRecorded)),
+      indicators: group.indicators.map((indicator) => iatiIndicator(project, indicator, firstRecorded, lastUpdated)),
     };
   });
 }
 
-function iatiIndicator(project: Project, indicator: Indicator, firstRecorded: string): IatiIndicator {
+function iatiIndicator(project: Project, indicator: Indicator, firstRecorded: string, lastUpdated: string): IatiIndicator {
   const startDate = ('actualStart' in project ? project.actualStart : undefined) ?? project.plannedStart;
   const baselineDate = indicator.baseline.date;
   const baselineYear = Number((baselineDate ?? startDate ?? firstRecorded).slice(0, 4));
@@ -104,23 +104,16 @@ function iatiIndicator(project: Project, indicator: Indicator, firstRecorded: st
     .filter((measurement) => measurement.supersededBy === undefined)
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   // A period's target is the target for that period: the project has one, for the whole project, so it
-  // has a period of its own, from the baseline (or the start) to the target's date (or the planned end).
-  // Each measurement's period carries only its actual: given the final target too, every period would
-  // claim it, and a sum over periods would count it as often.
+  // has a period of its own (targetPeriod). Each measurement's period carries only its actual: given the
+  // final target too, every period would claim it, and a sum over periods would count it as often.
   const periods: IatiPeriod[] = standing.map((measurement) => ({
     start: measurement.periodStart ?? measurement.date,
     end: measurement.date,
     targets: [],
     actuals: actuals(indicator, measurement, byId),
   }));
-  const targetEnd = indicator.target.date ?? project.plannedEnd;
-  const targetStart = baselineDate ?? startDate;
-  if (targetStart && targetEnd && targetStart <= targetEnd) {
-    periods.push({ start: targetStart, end: targetEnd, targets: [target], actuals: [] });
-  } else if (periods.length > 0) {
-    // No dates to give the target a period of its own: it stands beside the latest actual.
-    periods.at(-1)!.targets.push(target);
-  }
+  const start = baselineDate ?? startDate ?? firstRecorded.slice(0, 10);
+  periods.push({ start, end: targetPeriodEnd(start, project, indicator, standing, lastUpdated), targets: [target], actuals: [] });
   periods.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.end < b.end ? -1 : a.end > b.end ? 1 : 0));
   return {
     measure: String(indicator.measure),
@@ -141,10 +134,24 @@ function iatiIndicator(project: Project, indicator: Indicator, firstRecorded: st
 }
 
 /**
+ * The end of an indicator's target period (which starts at its baseline's date, or the project's start,
+ * or its first record): the target's date, or else the planned end, the actual end, the latest
+ * measurement (the period measured so far), or the day of the export's last event, and never before
+ * the start. The target is never left out, nor set beside one measurement's actual (until 2026-12-04,
+ * with no date of its own on a project with no planned end, it was: dropped before the first
+ * measurement, then claimed by the latest one).
+ */
+function targetPeriodEnd(start: string, project: Project, indicator: Indicator, standing: Measurement[], lastUpdated: string): string {
+  const end = indicator.target.date ?? project.plannedEnd ?? actualEndOf(project) ?? standing.at(-1)?.date ?? lastUpdated.slice(0, 10);
+  return end < start ? start : end;
+}
+
+/**
  * The total, then its sex disaggregation as IATI dimensions: each part known (a part not reported is left
  * out, never sent as 0), and unknown where some are unknown. On an indicator whose breakdown is per group
  * (each part the value for that group alone), exactly the parts given, unknown only if it was.
  */
+
 function actuals(indicator: Indicator, measurement: Measurement, byId: Map<string, Measurement>): IatiValue[] {
   const comment = [measurement.note, correctionNote(measurement, byId)].filter(Boolean).join(' ');
   const total = valueOf(indicator, measurement.value, comment || undefined);
