@@ -3,7 +3,7 @@ import pg from 'pg';
 import { PROJECT_EVENT_SCHEMA_VERSIONS, type ProjectCommand, type ProjectEventType } from '@app/domain';
 import { openStoreDatabase } from '../../../test/support/store-database.js';
 import { asSuperuser } from '../../../test/support/tamper.js';
-import { StreamEventsMissing, TooManyWaitingCommands } from './event-store.errors.js';
+import { StreamEventsMissing, StreamVersionGap, TooManyWaitingCommands } from './event-store.errors.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 import { createProjectCommandHandler } from './projects/project-command-handling.js';
 import { metadata, startedProject as project } from './testing/project-streams.js';
@@ -86,6 +86,16 @@ describe('the command handler', () => {
       new StreamEventsMissing(id, 5, 4),
     );
     expect((await store.readStream(id)).map((event) => event.version)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('refuses to fold over an event removed by hand from the middle of a stream, for commands and reads', async () => {
+    const id = await project(createProjectCommandHandler(store), 1);
+    await asSuperuser(pool, 'DELETE FROM events WHERE stream_id = $1 AND stream_version = 3', [id]);
+    // A handler that never saw the stream: head and last event still agree, only version 3 is gone.
+    const fresh = createProjectCommandHandler(store);
+    await expect(fresh.handle(id, measure('i', 'x', 7), { metadata: metadata() })).rejects.toThrow(new StreamVersionGap(id, 3));
+    await expect(fresh.load(id, 4)).rejects.toThrow(new StreamVersionGap(id, 3));
+    expect((await store.readStream(id)).map((event) => event.version)).toEqual([1, 2, 4, 5]);
   });
 
   it('writes each event with the schema version of its type', async () => {

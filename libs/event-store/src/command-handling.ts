@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { DecisionContext } from '@app/domain';
 import { GENESIS_HASH } from './event-hash.js';
 import { StreamEventsMissing, StreamVersionConflict, TooManyWaitingCommands, UnreadableEvent } from './event-store.errors.js';
+import { requireEveryVersion } from './stream-versions.js';
 import type { AppendCondition, AppendResult, PostgresEventStore } from './postgres-event-store.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import type { EventMetadata, StoredEvent } from './stored-event.js';
@@ -238,6 +239,7 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     const knownHead: string | undefined = cached && start === cached ? cached.headHash : startVersion === 0 ? GENESIS_HASH : undefined;
     const read = await this.store.readStream(streamId, { fromVersion: knownHead === undefined ? startVersion : startVersion + 1, toVersion });
     const events = knownHead === undefined && read[0]?.version === startVersion ? read.slice(1) : read;
+    requireEveryVersion(streamId, startVersion, events);
     const state = this.replay(start?.state ?? this.decider.initialState, events);
     const version = events.at(-1)?.version ?? startVersion;
     const headHash = read.at(-1)?.hash ?? knownHead;

@@ -27,6 +27,21 @@ export class StreamHeadMismatch extends Error {
 }
 
 /**
+ * A read of the stream skips a version: the events after `missingVersion` are there, its own is not.
+ * The store never deletes an event, so it was removed by hand; folding on over the gap would decide
+ * commands and answer reads on a state that never was.
+ */
+export class StreamVersionGap extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly missingVersion: number,
+  ) {
+    super(`Stream ${streamId} has no event at version ${missingVersion}, though it holds later ones.`);
+    this.name = 'StreamVersionGap';
+  }
+}
+
+/**
  * The stream's head counts more events than the stream holds: the head said `headVersion` when an append
  * was refused, and a read since ends at `lastVersion`. Appends move the head and insert its events in one
  * statement and events are never deleted by the store, so events were removed by hand; appending again

@@ -4,6 +4,7 @@ export * from './stored-event.js';
 export * from './event-store.errors.js';
 export * from './postgres-event-store.js';
 export * from './command-handling.js';
+export * from './stream-versions.js';
 export * from './snapshot-store.js';
 export * from './projects/project-command-handling.js';
 export * from './audit/index.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { diffProjectStates, eventsOccurredBy, initialProjectState, type ProjectChange, type ProjectEvent, type ProjectState } from '@app/domain';
-import { PostgresAuditReader, PostgresEventStore, type ProjectCommandHandler, type StoredEvent } from '@app/event-store';
+import { PostgresAuditReader, PostgresEventStore, type ProjectCommandHandler, requireEveryVersion, type StoredEvent } from '@app/event-store';
 import { historyUnreadable, ProblemException } from '../common/problem.js';
 import { PROJECT_COMMAND_HANDLER } from '../projects/run-project-command.handler.js';
 import { toInstant } from './dto/audit-queries.dto.js';
@@ -82,6 +82,7 @@ export class ProjectHistoryService {
    */
   private async stateOccurredBy(projectId: string, at: string, currentVersion: number): Promise<StateAt> {
     const stream = await this.store.readStream(projectId, { toVersion: currentVersion });
+    requireEveryVersion(projectId, 0, stream);
     if (!stream.some((event) => Date.parse(event.metadata.occurredAt) <= Date.parse(at))) {
       throw new ProblemException(404, 'PROJECT.NOT_FOUND_AT', 'Not Found', `Project ${projectId} records nothing that occurred by ${at}.`);
     }
@@ -152,6 +153,7 @@ export class ProjectHistoryService {
     }
     const currentVersion = await this.currentVersion(projectId);
     const stream = await this.store.readStream(projectId, { toVersion: currentVersion });
+    requireEveryVersion(projectId, 0, stream);
     const before = fromAt === undefined ? [] : occurredBy(stream, fromAt);
     const after = toAt === undefined ? stream : occurredBy(stream, toAt);
     const stateOf = (events: StoredEvent[]) => (events.length === 0 ? initialProjectState : this.handler.fold(events).state);

@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger,
 import type { Request, Response } from 'express';
 import { DomainError } from '@app/domain';
 import { isUnavailable, POOL_QUEUE_FULL } from '@app/database';
-import { ExpectedVersionMismatch, StreamEventsMissing, StreamHeadMismatch, StreamVersionConflict, TooManyWaitingCommands, UnreadableEvent } from '@app/event-store';
+import { ExpectedVersionMismatch, StreamEventsMissing, StreamHeadMismatch, StreamVersionConflict, StreamVersionGap, TooManyWaitingCommands, UnreadableEvent } from '@app/event-store';
 import { allowedMethods, reachedRoute } from './allowed-methods.js';
 import { bodyTooLarge, historyUnreadable, PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, problemType } from './problem.js';
 
@@ -90,6 +90,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof StreamEventsMissing) {
       return this.toProblem(historyUnreadable(exception.streamId, `past version ${exception.lastVersion}: its head counts ${exception.headVersion} events`));
+    }
+    if (exception instanceof StreamVersionGap) {
+      return this.toProblem(historyUnreadable(exception.streamId, `at version ${exception.missingVersion}: the event is missing, though later ones are there`));
     }
     if (exception instanceof StreamHeadMismatch) {
       return this.toProblem(historyUnreadable(exception.streamId, `at version ${exception.version}: its head hash is not its last event's`));
