@@ -159,11 +159,15 @@ export class ApiKeysService implements OnApplicationBootstrap {
       const row = target.rows[0];
       if (!row) return { outcome: 'not_found' };
       if (row.role === 'admin' && row.status === 'active') {
-        const others = await client.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM api_keys WHERE role = 'admin' AND id <> $1 AND ${ACTIVE}`,
+        // A key that never expires is only replaced by another that never expires: one with an expiry
+        // would leave no admin at all when it ran out.
+        const others = await client.query<{ active: number; lasting: number }>(
+          `SELECT count(*)::int AS active, (count(*) FILTER (WHERE expires_at IS NULL))::int AS lasting
+             FROM api_keys WHERE role = 'admin' AND id <> $1 AND ${ACTIVE}`,
           [id],
         );
-        if (others.rows[0]!.n === 0) return { outcome: 'last_admin' };
+        const { active, lasting } = others.rows[0]!;
+        if ((row.expires_at === null ? lasting : active) === 0) return { outcome: 'last_admin' };
       }
       const revoked = await client.query<ApiKeyRow>(
         `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${VIEW_COLUMNS}`,

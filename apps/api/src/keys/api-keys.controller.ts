@@ -153,7 +153,7 @@ export class ApiKeysController {
           409,
           'API_KEY.LAST_ADMIN',
           'Conflict',
-          'This is the last active admin key; create another admin key before revoking it, or no one could manage keys any more.',
+          'This is the last active admin key (or the last that does not expire); create another admin key without an expiry before revoking it, or no one could manage keys any more.',
         );
     }
   }
