@@ -198,6 +198,8 @@ describe('every route answers as the document says', () => {
       })
     ).indicatorId;
     await post('/indicators/{indicatorId}/measurements', { value: 800, date: '2019-06-30', disaggregation: { female: 850, male: 700 } });
+    // A percentage defined without a breakdown: it takes none (null in the read model).
+    await post('/indicators', { title: 'Weavers who are women', unit: '%', measure: 2, resultLevel: 2, baseline: { value: 50 }, target: { value: 60 } });
 
     // Another project through the rest of its life, and one cancelled.
     const closing = (await ok('post', '/projects', { key: manager, body: bansuoProposal() })).id;
@@ -219,9 +221,9 @@ describe('every route answers as the document says', () => {
 
   it('reads the projects, their history and exports', async () => {
     const params = { projectId: created.projectId! };
-    await eventually(async () => (await system.http.get(`/projects/${params.projectId}`).set(auth(admin))).body.version === 18, 10_000, 'the read model');
+    await eventually(async () => (await system.http.get(`/projects/${params.projectId}`).set(auth(admin))).body.version === 19, 10_000, 'the read model');
     const detail = await ok('get', '/projects/{projectId}', { params });
-    expect(detail.indicators.map((i: { sexBreakdown: string }) => i.sexBreakdown)).toEqual(['adds-up', 'per-group']);
+    expect(detail.indicators.map((i: { sexBreakdown: string | null }) => i.sexBreakdown)).toEqual(['adds-up', 'per-group', null]);
     await ok('get', '/projects/{projectId}', { key: created.teamKey, params });
     await ok('get', '/projects', { query: { country: 'LA', limit: 10 } });
     await ok('get', '/projects', { key: created.teamKey });

@@ -342,6 +342,8 @@ describe('validation', () => {
     await post('/indicators', { ...income, sexBreakdown: 'per-weaver' }).expect(400);
     const perGroup = (await post('/indicators', { ...income, sexBreakdown: 'per-group' }).expect(201)).body.indicatorId;
     const addsUp = (await post('/indicators', { ...income, title: 'Weavers trained', unit: 'people' }).expect(201)).body.indicatorId;
+    // Left out on a percentage, there is no breakdown at all: not adds-up, a kind a percentage cannot be given.
+    const share = (await post('/indicators', { ...income, title: 'Weavers who are women', unit: '%', measure: 2, baseline: { value: 50 }, target: { value: 60 } }).expect(201)).body.indicatorId;
     await post(`/indicators/${perGroup}/measurements`, { value: 800, date: '2025-06-30', disaggregation: { female: 850, male: 700 } }).expect(201);
     await post(`/indicators/${perGroup}/measurements`, { value: 900, date: '2025-12-31', disaggregation: { female: 900 } }).expect(201);
     // The default still adds up: parts exceeding the total are refused there.
@@ -351,6 +353,7 @@ describe('validation', () => {
     const view = (await system.http.get(`/projects/${id}`).set(auth(auditor)).expect(200)).body;
     const byId = Object.fromEntries(view.indicators.map((indicator: { id: string }) => [indicator.id, indicator]));
     expect(byId[addsUp]).toMatchObject({ sexBreakdown: 'adds-up' });
+    expect(byId[share]).toMatchObject({ sexBreakdown: null });
     expect(byId[perGroup]).toMatchObject({ sexBreakdown: 'per-group', latestActual: { value: 900, date: '2025-12-31', disaggregation: { female: 900 } } });
     expect(byId[perGroup].measurements.map((measurement: { disaggregation: unknown }) => measurement.disaggregation)).toEqual([{ female: 850, male: 700 }, { female: 900 }]);
 

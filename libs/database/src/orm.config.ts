@@ -14,6 +14,7 @@ import { CancelledActualEnd } from './migrations/migration-2026-12-03-cancelled-
 import { CorrectionsRankAsOriginal } from './migrations/migration-2026-12-03-corrections-rank-as-original.js';
 import { IndicatorSexBreakdown } from './migrations/migration-2026-12-03-indicator-sex-breakdown.js';
 import { DeliveriesInLine } from './migrations/migration-2026-12-04-deliveries-in-line.js';
+import { IndicatorsWithoutBreakdown } from './migrations/migration-2026-12-04-indicators-without-breakdown.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
 export const MIGRATIONS = [
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   { name: 'migration-2026-12-03-corrections-rank-as-original', class: CorrectionsRankAsOriginal },
   { name: 'migration-2026-12-03-indicator-sex-breakdown', class: IndicatorSexBreakdown },
   { name: 'migration-2026-12-04-deliveries-in-line', class: DeliveriesInLine },
+  { name: 'migration-2026-12-04-indicators-without-breakdown', class: IndicatorsWithoutBreakdown },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -123,7 +123,7 @@ export const PROJECT_STATE = apiSchema(
             baseline: DATED_VALUE,
             target: DATED_VALUE,
             componentId: uuid(),
-            sexBreakdown: oneOfValues(SEX_BREAKDOWNS, 'Absent: adds-up'),
+            sexBreakdown: oneOfValues(SEX_BREAKDOWNS, 'Absent: adds-up on a count (measure 1); no sex breakdown on any other measure'),
             measurements: arrayOf(
               closed(
                 {

@@ -130,7 +130,12 @@ export const PROJECT_DETAIL = apiSchema(
         resultLevel: oneOfValues(RESULT_LEVELS, 'IATI ResultType: 1 output, 2 outcome, 3 impact'),
         baseline: DATED_VALUE,
         target: DATED_VALUE,
-        sexBreakdown: oneOfValues(SEX_BREAKDOWNS, "How a measurement's sex parts relate to its value: adds-up (parts of it) or per-group (each the value for that group)"),
+        sexBreakdown: nullable(
+          oneOfValues(
+            SEX_BREAKDOWNS,
+            "How a measurement's sex parts relate to its value: adds-up (parts of it) or per-group (each the value for that group); null: the indicator takes no sex breakdown (a measure other than 1 defined without sexBreakdown)",
+          ),
+        ),
         latestActual: nullable(
           closed(
             { value: number(), date: date(), disaggregation: nullable(SEX_DISAGGREGATION) },

@@ -81,8 +81,8 @@ export const IndicatorView = defineEntity({
     progress: p.float().columnType('double precision').nullable(),
     measurementCount: p.integer(),
     position: p.integer(),
-    /** `adds-up` or `per-group` (SexBreakdown). */
-    sexBreakdown: p.text(),
+    /** `adds-up` or `per-group` (SexBreakdown); null: the indicator takes no sex breakdown. */
+    sexBreakdown: p.text().nullable(),
   },
 });
 

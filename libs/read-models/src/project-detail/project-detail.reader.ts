@@ -129,7 +129,7 @@ export class ProjectDetailReader {
         resultLevel: i.resultLevel,
         baseline: { value: i.baselineValue, date: i.baselineDate ?? null },
         target: { value: i.targetValue, date: i.targetDate ?? null },
-        sexBreakdown: i.sexBreakdown,
+        sexBreakdown: i.sexBreakdown ?? null,
         latestActual:
           i.latestActual === null || i.latestActual === undefined
             ? null

@@ -184,7 +184,8 @@ export class ProjectDetailFolder {
           baseline_date: event.data.baseline.date ?? null, target_value: event.data.target.value,
           target_date: event.data.target.date ?? null, latest_actual: null, latest_actual_date: null,
           latest_disaggregation: null, progress: null, measurement_count: 0, position: stored.version,
-          sex_breakdown: event.data.sexBreakdown ?? 'adds-up',
+          // Left out, a count's parts add up, and any other measure takes no breakdown (null).
+          sex_breakdown: event.data.sexBreakdown ?? (event.data.measure === 1 ? 'adds-up' : null),
         });
         return;
       case 'IndicatorTargetRevised': {
