@@ -9,7 +9,7 @@ import { ProjectDetailReader, ProjectDetailSync } from '@app/read-models';
 import { createTestEnvironment, type TestEnvironment } from '../test/support/test-environment.js';
 import { SEED_PROJECTS } from './index.js';
 import type { SeedProject } from './seed-project.js';
-import { SEED_ACTOR, seedProjects, type SeedOutcome } from './seed-runner.js';
+import { SEED_ACTOR, seedDemonstrationProjects, seedProjects, type SeedOutcome } from './seed-runner.js';
 
 let env: TestEnvironment;
 let pool: pg.Pool;
@@ -92,6 +92,17 @@ describe('seeding the demonstration projects', () => {
     expect(await eventCount()).toBe(countBefore);
     expect(await streamHeads()).toEqual(headsBefore);
     expect(Object.values(headsBefore).map(([version]) => version)).toEqual(SEED_PROJECTS.map((seed) => seed.steps.length));
+  });
+
+  it('lists the key the seeded events name, revoked, from its first seeded event to its last', async () => {
+    expect((await pool.query('SELECT 1 FROM api_keys WHERE id = $1', [SEED_ACTOR.keyId])).rowCount).toBe(0);
+    await seedDemonstrationProjects(pool, SEED_PROJECTS);
+    const { rows } = await pool.query(
+      `SELECT k.name, k.role, k.created_at = e.first AS made_at_first, k.revoked_at = e.last AS revoked_at_last
+         FROM api_keys k, (SELECT min(recorded_at) AS first, max(recorded_at) AS last FROM events) e WHERE k.id = $1`,
+      [SEED_ACTOR.keyId],
+    );
+    expect(rows).toEqual([{ name: expect.stringContaining('seed'), role: 'admin', made_at_first: true, revoked_at_last: true }]);
   });
 
   it('gives every seeded project a read model at its stream version and status', async () => {

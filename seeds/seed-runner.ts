@@ -1,5 +1,5 @@
-import type { PostgresEventStore } from '@app/event-store';
-import { createProjectCommandHandler, reserveProjectCode, reservesProjectCode } from '@app/event-store';
+import type pg from 'pg';
+import { createProjectCommandHandler, PostgresEventStore, reserveProjectCode, reservesProjectCode } from '@app/event-store';
 import type { SeedProject } from './seed-project.js';
 
 /** The actor recorded on seeded events: the seed script, acting with admin rights. */
@@ -41,5 +41,25 @@ export async function seedProjects(store: PostgresEventStore, projects: readonly
     }
     outcomes.push({ code: project.code, projectId: project.projectId, recorded: pending.length });
   }
+  return outcomes;
+}
+
+/**
+ * `npm run seed`: the projects seeded (seedProjects), then the seed's actor listed among the API keys
+ * (GET /api-keys), so that the key id every seeded event names leads somewhere an auditor can read: an
+ * admin key named for the seed script, with no secret anyone holds (no secret's hash is its text), made
+ * when its first seeded event was recorded and revoked when its last one was, so no one can use it or
+ * count on it as an admin key.
+ */
+export async function seedDemonstrationProjects(pool: pg.Pool, projects: readonly SeedProject[]): Promise<SeedOutcome[]> {
+  const outcomes = await seedProjects(new PostgresEventStore(pool), projects);
+  await pool.query(
+    `INSERT INTO api_keys (id, name, role, secret_hash, created_at, revoked_at)
+     SELECT $1::uuid, 'seed script (npm run seed: the demonstration projects)', $2, 'no secret: the seed script', min(recorded_at), max(recorded_at)
+       FROM events WHERE stream_id = ANY ($3::uuid[]) AND metadata->'actor'->>'keyId' = $1::text
+     HAVING count(*) > 0
+     ON CONFLICT (id) DO UPDATE SET created_at = EXCLUDED.created_at, revoked_at = EXCLUDED.revoked_at`,
+    [SEED_ACTOR.keyId, SEED_ACTOR.role, projects.map((project) => project.projectId)],
+  );
   return outcomes;
 }

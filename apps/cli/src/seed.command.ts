@@ -1,14 +1,13 @@
 import pg from 'pg';
 import type { AppConfig } from '@app/config';
 import { survivesLostConnections } from '@app/database';
-import { PostgresEventStore } from '@app/event-store';
-import { SEED_PROJECTS, seedProjects } from '../../../seeds/index.js';
+import { SEED_PROJECTS, seedDemonstrationProjects } from '../../../seeds/index.js';
 
 /** `seed`: records the demonstration projects of seeds/ through the real commands; safe to run twice. */
 export async function seedCommand(config: AppConfig): Promise<void> {
   const pool = survivesLostConnections(new pg.Pool({ connectionString: config.databaseUrl, max: 2 }));
   try {
-    const outcomes = await seedProjects(new PostgresEventStore(pool), SEED_PROJECTS);
+    const outcomes = await seedDemonstrationProjects(pool, SEED_PROJECTS);
     for (const outcome of outcomes) {
       console.log(
         outcome.recorded
