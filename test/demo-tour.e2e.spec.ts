@@ -137,10 +137,13 @@ describe('the demo tour', () => {
       if (step.expect === 'forbidden') expect({ ...shown, status: answer?.status }).toEqual({ ...shown, status: 403 });
       else expect({ ...shown, failed: answer?.status !== undefined && answer.status >= 400 }).toEqual({ ...shown, failed: false });
     });
-    expect(outputs[0]).toMatch(/^[0-9a-f-]{36}$/);
+    // The manager subscribes before the team records: what the team records reaches the inbox.
+    const planned = steps.findIndex((step) => step.role === 'team');
+    expect(steps.findIndex((step) => step.command.includes('/subscriptions'))).toBeLessThan(planned);
+    expect(outputs[planned]).toMatch(/^[0-9a-f-]{36}$/);
 
     // What the team recorded is there, by the team key, and the read model follows.
-    const milestoneId = outputs[0]!;
+    const milestoneId = outputs[planned]!;
     const events = await db.query(
       `SELECT type, metadata->'actor'->>'keyId' AS key FROM events WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version`,
       [bansuo.projectId, bansuo.steps.length],
@@ -155,6 +158,11 @@ describe('the demo tour', () => {
       return response.body.version === bansuo.steps.length + 3 ? response.body : undefined;
     });
     expect(view.milestones.find((milestone: { id: string }) => milestone.id === milestoneId)).toMatchObject({ status: 'reached' });
+    await eventually(async () => {
+      const response = await system.http.get('/notifications').set({ Authorization: `Bearer ${context.keys.manager.secret}` });
+      const items = response.body.items as { type: string; subject: string }[];
+      return items.some((item) => item.type === 'milestone.reached' && item.subject === `milestones/${milestoneId}`);
+    }, 10_000, "the milestone reached in the manager's inbox");
 
     // The team key is Bansuo's only.
     const elsewhere = await system.http.get(`/projects/${xianglong.projectId}`).set({ Authorization: `Bearer ${context.keys.team.secret}` });

@@ -52,6 +52,24 @@ export function tourSteps(context: TourContext): TourStep[] {
   const curl = "curl -s -w '\\n'";
   return [
     {
+      role: 'manager',
+      what: 'List the projects in Laos (filters: country, status)',
+      command: `${curl} "$API/projects?country=LA" ${as('manager')}`,
+      expect: 'success',
+    },
+    {
+      role: 'manager',
+      what: "Read Bansuo's progress: components, milestones (with overdue flags), indicators against their targets",
+      command: `${curl} "$API/projects/$BANSUO" ${as('manager')}`,
+      expect: 'success',
+    },
+    {
+      role: 'manager',
+      what: 'Subscribe to progress notifications in your in-app inbox',
+      command: `${curl} -X POST "$API/subscriptions" ${as('manager')} ${json} -d '{"channel":"inbox"}'`,
+      expect: 'success',
+    },
+    {
       role: 'team',
       what: 'Plan a milestone on Bansuo and keep its id (thanks to the Idempotency-Key, pasting it again answers the first answer)',
       command:
@@ -82,25 +100,7 @@ export function tourSteps(context: TourContext): TourStep[] {
     },
     {
       role: 'manager',
-      what: 'List the projects in Laos (filters: country, status)',
-      command: `${curl} "$API/projects?country=LA" ${as('manager')}`,
-      expect: 'success',
-    },
-    {
-      role: 'manager',
-      what: "Read Bansuo's progress: components, milestones (with overdue flags), indicators against their targets",
-      command: `${curl} "$API/projects/$BANSUO" ${as('manager')}`,
-      expect: 'success',
-    },
-    {
-      role: 'manager',
-      what: 'Subscribe to progress notifications in your in-app inbox',
-      command: `${curl} -X POST "$API/subscriptions" ${as('manager')} ${json} -d '{"channel":"inbox"}'`,
-      expect: 'success',
-    },
-    {
-      role: 'manager',
-      what: 'Read your inbox: milestones reached or overdue, status changes, indicator thresholds',
+      what: 'Read your inbox: the milestone the team just reached is there (and, from now on, overdue milestones, status changes, indicator thresholds)',
       command: `${curl} "$API/notifications" ${as('manager')}`,
       expect: 'success',
     },
@@ -131,11 +131,26 @@ export function tourSteps(context: TourContext): TourStep[] {
   ];
 }
 
+/** The tour's parts in order, each a run of one role's steps in tourSteps. */
 const SECTIONS: { role: DemoRole; heading: string }[] = [
+  { role: 'manager', heading: 'A manager follows the portfolio and subscribes to its progress (manager key)' },
   { role: 'team', heading: 'A project team records progress on Bansuo (team key, scoped to Bansuo)' },
-  { role: 'manager', heading: 'A manager follows the portfolio (manager key)' },
+  { role: 'manager', heading: 'The manager hears of it (manager key)' },
   { role: 'auditor', heading: 'An auditor checks the record (auditor key)' },
 ];
+
+/** tourSteps cut into its runs of one role, each under its SECTIONS heading. */
+export function tourSections(steps: readonly TourStep[]): { heading: string; steps: TourStep[] }[] {
+  const runs: TourStep[][] = [];
+  for (const step of steps) {
+    if (runs.at(-1)?.[0]?.role === step.role) runs.at(-1)!.push(step);
+    else runs.push([step]);
+  }
+  if (runs.length !== SECTIONS.length || runs.some((run, index) => run[0]!.role !== SECTIONS[index]!.role)) {
+    throw new Error(`The tour's steps run ${runs.map((run) => run[0]!.role).join(', ')}, not as its sections`);
+  }
+  return runs.map((run, index) => ({ heading: SECTIONS[index]!.heading, steps: run }));
+}
 
 /** The guided tour as printed at the end of `npm run demo`. */
 export function renderTour(context: TourContext): string {
@@ -155,11 +170,9 @@ export function renderTour(context: TourContext): string {
     '  Paste these into a shell first:',
     ...tourVariables(context).map(([name, value]) => `  export ${name}=${value}`),
   ];
-  SECTIONS.forEach(({ role, heading }, index) => {
+  tourSections(steps).forEach(({ heading, steps: inSection }, index) => {
     lines.push('', `${index + 1}. ${heading}`);
-    for (const step of steps.filter((each) => each.role === role)) {
-      lines.push(`  # ${step.what}`, `  ${step.command}`);
-    }
+    for (const step of inSection) lines.push(`  # ${step.what}`, `  ${step.command}`);
   });
   lines.push(
     '',
