@@ -1,4 +1,5 @@
 import { isOrganisationType } from '@app/iati';
+import { readWholeNumber } from './whole-number.js';
 
 /** Settings of the audit trail: snapshots, checkpoints, and the organisation IATI exports name. */
 export interface AuditConfig {
@@ -23,16 +24,15 @@ export function readAuditConfig(env: NodeJS.ProcessEnv, problems: string[]): Aud
     const value = env[key];
     return value === undefined || value === '' ? AUDIT_CONFIG_DEFAULTS[key] : value;
   };
-  const snapshotEvery = Number(read('SNAPSHOT_EVERY'));
-  if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) {
-    problems.push(`SNAPSHOT_EVERY must be a positive integer (got "${read('SNAPSHOT_EVERY')}")`);
-  }
-  const checkpointIntervalMs = Number(read('AUDIT_CHECKPOINT_INTERVAL_MS'));
-  if (!Number.isInteger(checkpointIntervalMs) || checkpointIntervalMs < 100) {
-    problems.push(
-      `AUDIT_CHECKPOINT_INTERVAL_MS must be an integer of at least 100 (got "${read('AUDIT_CHECKPOINT_INTERVAL_MS')}")`,
-    );
-  }
+  const snapshotEvery = readWholeNumber('SNAPSHOT_EVERY', read('SNAPSHOT_EVERY'), { min: 1, max: 1_000_000 }, problems);
+  // At most a day: a checkpoint is what a later tampering is found against, and one rarer than daily
+  // leaves most of the log unwitnessed.
+  const checkpointIntervalMs = readWholeNumber(
+    'AUDIT_CHECKPOINT_INTERVAL_MS',
+    read('AUDIT_CHECKPOINT_INTERVAL_MS'),
+    { min: 100, max: 86_400_000 },
+    problems,
+  );
   const ref = read('IATI_REPORTING_ORG_REF');
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{1,149}$/.test(ref)) {
     problems.push(`IATI_REPORTING_ORG_REF must be an IATI organisation identifier like GB-COH-123456 (got "${ref}")`);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseEnv } from 'node:util';
 import { type AuditConfig, readAuditConfig } from './audit-config.js';
+import { readWholeNumber } from './whole-number.js';
 
 /** The settings every process reads, validated once at boot. */
 export interface AppConfig {
@@ -153,10 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(`NODE_ENV must be development, test or production (got "${nodeEnv}")`);
   }
 
-  const port = Number(read('PORT'));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    problems.push(`PORT must be an integer between 0 and 65535 (got "${read('PORT')}")`);
-  }
+  const port = readInteger('PORT', 0, 65535);
 
   const databaseUrl = read('DATABASE_URL');
   if (!isUrlWithProtocol(databaseUrl, ['postgres:', 'postgresql:']) || !databaseName(databaseUrl)) {
@@ -227,10 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databasePoolSize = readInteger('DATABASE_POOL_SIZE', 2, 500);
   const httpKeepAliveTimeoutMs = readInteger('HTTP_KEEP_ALIVE_TIMEOUT_MS', 1_000, 600_000);
   const shutdownDrain = env.SHUTDOWN_DRAIN_MS || (nodeEnv === 'production' ? '5000' : '0');
-  const shutdownDrainMs = Number(shutdownDrain);
-  if (!/^\d+$/.test(shutdownDrain) || shutdownDrainMs > 120_000) {
-    problems.push(`SHUTDOWN_DRAIN_MS must be a whole number between 0 and 120000 (got "${shutdownDrain}")`);
-  }
+  const shutdownDrainMs = readWholeNumber('SHUTDOWN_DRAIN_MS', shutdownDrain, { min: 0, max: 120_000 }, problems);
   const audit = readAuditConfig(env, problems);
   const notifications = readNotificationsConfig(env, read, nodeEnv, problems);
 
@@ -265,19 +260,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 
   function readCount(key: 'RATE_LIMIT_PER_MINUTE' | 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE'): number {
-    const value = Number(read(key));
-    if (!/^\d+$/.test(read(key)) || value > 1_000_000_000) {
-      problems.push(`${key} must be a whole number of requests, 0 to turn the limit off (got "${read(key)}")`);
-    }
-    return value;
+    return readWholeNumber(key, read(key), { min: 0, max: 1_000_000_000, why: 'requests a minute, 0 to turn the limit off' }, problems);
   }
 
   function readInteger(key: keyof typeof CONFIG_DEFAULTS, min: number, max: number): number {
-    const value = Number(read(key));
-    if (!/^\d+$/.test(read(key)) || value < min || value > max) {
-      problems.push(`${key} must be a whole number between ${min} and ${max} (got "${read(key)}")`);
-    }
-    return value;
+    return readWholeNumber(key, read(key), { min, max }, problems);
   }
 }
 
@@ -331,13 +318,13 @@ function readNotificationsConfig(
     problems.push(`WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false (got "${allowPrivate}")`);
   }
 
-  const webhookTimeoutMs = Number(read('WEBHOOK_TIMEOUT_MS'));
-  if (!Number.isInteger(webhookTimeoutMs) || webhookTimeoutMs < 100 || webhookTimeoutMs > 30_000) {
-    problems.push(`WEBHOOK_TIMEOUT_MS must be an integer from 100 to 30000 (got "${read('WEBHOOK_TIMEOUT_MS')}")`);
-  }
+  const webhookTimeoutMs = readWholeNumber('WEBHOOK_TIMEOUT_MS', read('WEBHOOK_TIMEOUT_MS'), { min: 100, max: 30_000 }, problems);
 
-  const retryDelays = read('DELIVERY_RETRY_DELAYS_MS').split(',').map((part) => Number(part.trim()));
-  if (retryDelays.length > 30 || retryDelays.some((delay) => !Number.isInteger(delay) || delay < 10 || delay > 86_400_000)) {
+  const malformedDelays: string[] = [];
+  const retryDelays = read('DELIVERY_RETRY_DELAYS_MS')
+    .split(',')
+    .map((part) => readWholeNumber('DELIVERY_RETRY_DELAYS_MS', part.trim(), { min: 10, max: 86_400_000 }, malformedDelays));
+  if (retryDelays.length > 30 || malformedDelays.length > 0) {
     problems.push(
       `DELIVERY_RETRY_DELAYS_MS must be up to 30 comma-separated delays in milliseconds, each from 10 to 86400000 (got "${read('DELIVERY_RETRY_DELAYS_MS')}")`,
     );
@@ -368,17 +355,13 @@ function readNotificationsConfig(
 
   // At most a minute: notifications whose announcement was lost wait this long; the waker's timer (five
   // of these) must also stay far below the 2^31 ms past which Node fires a timer at once.
-  const pollIntervalMs = Number(read('NOTIFIER_POLL_INTERVAL_MS'));
-  if (!/^\d+$/.test(read('NOTIFIER_POLL_INTERVAL_MS')) || pollIntervalMs < 50 || pollIntervalMs > 60_000) {
-    problems.push(`NOTIFIER_POLL_INTERVAL_MS must be a whole number between 50 and 60000 (got "${read('NOTIFIER_POLL_INTERVAL_MS')}")`);
-  }
-
-  const overdueScanIntervalMs = Number(read('OVERDUE_SCAN_INTERVAL_MS'));
-  if (!Number.isInteger(overdueScanIntervalMs) || overdueScanIntervalMs < 100 || overdueScanIntervalMs > 60_000) {
-    problems.push(
-      `OVERDUE_SCAN_INTERVAL_MS must be an integer from 100 to 60000: overdue milestones are looked for at least every minute (got "${read('OVERDUE_SCAN_INTERVAL_MS')}")`,
-    );
-  }
+  const pollIntervalMs = readWholeNumber('NOTIFIER_POLL_INTERVAL_MS', read('NOTIFIER_POLL_INTERVAL_MS'), { min: 50, max: 60_000 }, problems);
+  const overdueScanIntervalMs = readWholeNumber(
+    'OVERDUE_SCAN_INTERVAL_MS',
+    read('OVERDUE_SCAN_INTERVAL_MS'),
+    { min: 100, max: 60_000, why: 'overdue milestones are looked for at least every minute' },
+    problems,
+  );
 
   const digestSchedule = read('DIGEST_SCHEDULE').trim();
   if (!isCronPattern(digestSchedule)) {

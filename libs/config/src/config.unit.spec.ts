@@ -124,7 +124,7 @@ describe('loadConfig', () => {
     const { problems, message } = error as ConfigError;
     expect(problems).toHaveLength(4);
     expect(message).toMatch(/DATABASE_URL must be a postgres:\/\/ URL/);
-    expect(message).toMatch(/PORT must be an integer/);
+    expect(message).toMatch(/PORT must be a whole number between 0 and 65535/);
     expect(message).toMatch(/REDIS_URL must be a redis:\/\/ URL/);
     expect(message).toMatch(/ADMIN_API_KEY must be at least 16 characters/);
     expect(message).not.toContain('secret');
@@ -203,6 +203,63 @@ describe('hardening settings', () => {
     expect(() => loadConfig({ NOTIFIER_POLL_INTERVAL_MS: '1e3' })).toThrow(/NOTIFIER_POLL_INTERVAL_MS/);
   });
 });
+
+describe('whole-number settings', () => {
+  const WHOLE_NUMBER_SETTINGS = [
+    'PORT',
+    'RECONCILE_INTERVAL_MS',
+    'PROJECTION_ATTEMPTS',
+    'PROJECTION_BACKOFF_MS',
+    'PROJECTION_BATCH_WINDOW_MS',
+    'PROJECTION_MAX_LAG_SECONDS',
+    'WORKER_METRICS_PORT',
+    'RATE_LIMIT_PER_MINUTE',
+    'RATE_LIMIT_PER_ADDRESS_PER_MINUTE',
+    'API_KEY_ROTATION_GRACE_SECONDS',
+    'DATABASE_CONNECT_TIMEOUT_MS',
+    'DATABASE_STATEMENT_TIMEOUT_MS',
+    'DATABASE_POOL_SIZE',
+    'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+    'SHUTDOWN_DRAIN_MS',
+    'SNAPSHOT_EVERY',
+    'AUDIT_CHECKPOINT_INTERVAL_MS',
+    'WEBHOOK_TIMEOUT_MS',
+    'DELIVERY_RETRY_DELAYS_MS',
+    'NOTIFIER_POLL_INTERVAL_MS',
+    'OVERDUE_SCAN_INTERVAL_MS',
+  ];
+
+  it.each(['1e2', '0x3e8', '1e3', '500.0', '+500', '0b111110100'])('refuses %j in every one of them, naming each', (written) => {
+    const problems = problemsOf(Object.fromEntries(WHOLE_NUMBER_SETTINGS.map((key) => [key, written])));
+    expect(problems.map((problem) => problem.split(' ')[0])).toEqual(WHOLE_NUMBER_SETTINGS);
+    for (const problem of problems) expect(problem).toContain(`(got "${written}")`);
+  });
+
+  it('refuses a retry delay written otherwise than in digits, among good ones', () => {
+    expect(loadConfig({ DELIVERY_RETRY_DELAYS_MS: '2000, 10000' }).notifications.deliveryRetryDelaysMs).toEqual([2000, 10_000]);
+    expect(() => loadConfig({ DELIVERY_RETRY_DELAYS_MS: '2000,1e4' })).toThrow(/DELIVERY_RETRY_DELAYS_MS must be up to 30/);
+  });
+
+  it('publishes audit checkpoints at least daily, and says why an overdue scan is at most a minute apart', () => {
+    expect(loadConfig({ AUDIT_CHECKPOINT_INTERVAL_MS: '86400000' }).audit.checkpointIntervalMs).toBe(86_400_000);
+    expect(() => loadConfig({ AUDIT_CHECKPOINT_INTERVAL_MS: '86400001' })).toThrow(
+      /AUDIT_CHECKPOINT_INTERVAL_MS must be a whole number between 100 and 86400000 \(got "86400001"\)/,
+    );
+    expect(() => loadConfig({ OVERDUE_SCAN_INTERVAL_MS: '60001' })).toThrow(
+      /OVERDUE_SCAN_INTERVAL_MS must be a whole number between 100 and 60000: overdue milestones are looked for at least every minute/,
+    );
+  });
+});
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
 
 describe('.env.example', () => {
   it('is a valid configuration', () => {
