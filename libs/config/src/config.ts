@@ -182,9 +182,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
 
 
-  const logLevel = read('LOG_LEVEL');
+  // Nest calls pino's `info` level `log`; the JSON lines say info (30), so an operator may write either.
+  const logLevel = read('LOG_LEVEL') === 'info' ? 'log' : read('LOG_LEVEL');
   if (!['error', 'warn', 'log', 'debug', 'verbose'].includes(logLevel)) {
-    problems.push(`LOG_LEVEL must be one of error, warn, log, debug, verbose (got "${logLevel}")`);
+    problems.push(`LOG_LEVEL must be one of error, warn, info (or log), debug, verbose (got "${logLevel}")`);
   }
 
   // At most an hour: a safety net that runs less often is none, and past 2^31 ms Node's timers fire at once.

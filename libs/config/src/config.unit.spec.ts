@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, DEVELOPMENT_SECRETS_KEY, loadConfig, parseByteSize } from './config.js';
+import { loggingOptions } from './logging.js';
 
 describe('loadConfig', () => {
   it('uses the docker-compose defaults when nothing is set', () => {
@@ -132,6 +133,14 @@ describe('loadConfig', () => {
 
   it('requires ADMIN_API_KEY in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', SECRETS_KEY: 's'.repeat(32) })).toThrow(/ADMIN_API_KEY is required in production/);
+  });
+
+  it("takes LOG_LEVEL=info as Nest's log, which pino writes as info (30)", () => {
+    const config = loadConfig({ LOG_LEVEL: 'info' });
+    expect(config.logLevel).toBe('log');
+    expect(loggingOptions(config, 'api').pinoHttp).toMatchObject({ level: 'info' });
+    expect(loadConfig({ LOG_LEVEL: 'log' }).logLevel).toBe('log');
+    expect(() => loadConfig({ LOG_LEVEL: 'trace' })).toThrow('LOG_LEVEL must be one of error, warn, info (or log), debug, verbose (got "trace")');
   });
 
   it('refuses a database URL without a database name', () => {
