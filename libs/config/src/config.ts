@@ -177,10 +177,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
 
   const queuePrefix = read('QUEUE_PREFIX');
-  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(queuePrefix)) {
-    problems.push(`QUEUE_PREFIX must be 1-64 letters, digits or _.:- (got "${queuePrefix}")`);
+  if (!isQueuePrefix(queuePrefix)) {
+    problems.push(
+      `QUEUE_PREFIX must be 1-64 letters, digits or _.:-, with at most one Redis Cluster hash tag in braces, like {pt} or pt{eu} (got "${queuePrefix}")`,
+    );
   }
-
 
   // Nest calls pino's `info` level `log`; the JSON lines say info (30), so an operator may write either.
   const logLevel = read('LOG_LEVEL') === 'info' ? 'log' : read('LOG_LEVEL');
@@ -267,6 +268,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   function readInteger(key: keyof typeof CONFIG_DEFAULTS, min: number, max: number): number {
     return readWholeNumber(key, read(key), { min, max }, problems);
   }
+}
+
+/**
+ * Letters, digits and `_.:-`, and at most one non-empty `{...}` hash tag: on Redis Cluster the tag
+ * puts every key of a queue on one node (docs/scale-out.md). Redis hashes only a key's first `{...}`,
+ * so a second, nested or unclosed brace would not mean what it reads as.
+ */
+function isQueuePrefix(value: string): boolean {
+  return value.length <= 64 && /^[A-Za-z0-9_.:-]*(\{[A-Za-z0-9_.:-]+\})?[A-Za-z0-9_.:-]*$/.test(value) && value !== '';
 }
 
 const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2 };

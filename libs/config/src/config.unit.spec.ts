@@ -143,6 +143,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'trace' })).toThrow('LOG_LEVEL must be one of error, warn, info (or log), debug, verbose (got "trace")');
   });
 
+  it('takes a QUEUE_PREFIX with one Redis Cluster hash tag, and refuses braces Redis would not read as one', () => {
+    for (const prefix of ['pt', '{pt}', 'pt{eu}', '{pt}:eu', 'a'.repeat(64)]) expect(loadConfig({ QUEUE_PREFIX: prefix }).queuePrefix).toBe(prefix);
+    for (const prefix of ['{pt', 'pt}', '}pt{', '{}', '{{pt}}', '{a{b}}', '{a}{b}', 'p t', 'a'.repeat(65), `{${'a'.repeat(63)}}`]) {
+      expect(() => loadConfig({ QUEUE_PREFIX: prefix })).toThrow(/QUEUE_PREFIX must be 1-64 letters, digits or _.:-, with at most one Redis Cluster hash tag in braces, like \{pt\} or pt\{eu\}/);
+    }
+  });
+
   it('refuses a database URL without a database name', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://127.0.0.1:5432' })).toThrow(/naming a database/);
   });
