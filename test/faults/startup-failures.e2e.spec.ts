@@ -45,6 +45,9 @@ describe('a process that cannot start', () => {
     expect(missing).toEqual({ code: 1, errors: [expect.stringMatching(/^The database at .*\/pt_startup_no_such_database does not exist: `npm run db:migrate` creates it\.$/)] });
     const unmigrated = await run(API, { PORT: port, DATABASE_URL: otherDatabase('postgres') });
     expect(unmigrated).toEqual({ code: 1, errors: [expect.stringMatching(/has no Project Tracker schema .*`npm run db:migrate` creates it\.$/)] });
+    // Without ADMIN_API_KEY the API writes nothing at start-up that would find the schema missing.
+    const unmigratedWithoutAdminKey = await run(API, { PORT: port, DATABASE_URL: otherDatabase('postgres'), ADMIN_API_KEY: '' });
+    expect(unmigratedWithoutAdminKey).toEqual({ code: 1, errors: [expect.stringMatching(/has no Project Tracker schema .*`npm run db:migrate` creates it\.$/)] });
     const closedPort = await freePort();
     const unreachable = await run(API, { PORT: port, DATABASE_URL: `postgres://postgres@127.0.0.1:${closedPort}/x`, DATABASE_CONNECT_TIMEOUT_MS: '1000' });
     expect(unreachable).toEqual({ code: 1, errors: [expect.stringMatching(new RegExp(`^PostgreSQL at .*:${closedPort}/x could not be reached`))] });
@@ -66,6 +69,11 @@ describe('a process that cannot start', () => {
     const missing = await run(WORKER, { DATABASE_URL: otherDatabase('pt_startup_no_such_database'), WORKER_METRICS_PORT: '0' });
     expect(missing.code).toBe(1);
     expect(missing.errors).toEqual([expect.stringMatching(/^The database at .*\/pt_startup_no_such_database does not exist: `npm run db:migrate` creates it\.$/)]);
+  });
+
+  it('worker: stops with the API\'s line on a database with no schema, rather than failing every second for ever', async () => {
+    const unmigrated = await run(WORKER, { DATABASE_URL: otherDatabase('postgres'), WORKER_METRICS_PORT: '0' });
+    expect(unmigrated).toEqual({ code: 1, errors: [expect.stringMatching(/^The database at .*\/postgres has no Project Tracker schema .*`npm run db:migrate` creates it\.$/)] });
   });
 
   it('worker: waits for Redis with a line now and then, not a stack per try, and starts once Redis answers', async () => {

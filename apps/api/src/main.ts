@@ -1,11 +1,13 @@
 import { loadConfig, loadDotEnv } from '@app/config';
-import { dependencySettings, failureMessage } from '@app/database';
+import type pg from 'pg';
+import { PG_POOL, checkDatabase, dependencySettings, failureMessage } from '@app/database';
 import { createApiApplication } from './bootstrap.js';
 
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const app = await createApiApplication(config);
+  await checkDatabase(app.get<pg.Pool>(PG_POOL));
   await app.listen(config.port, '0.0.0.0');
   console.log(`Project Tracker API on http://localhost:${config.port} (OpenAPI at /docs)`);
 }

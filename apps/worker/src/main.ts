@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type pg from 'pg';
 import { loadConfig, loadDotEnv } from '@app/config';
-import { PG_POOL, dependencySettings, failureMessage, isMisconfiguredDatabase } from '@app/database';
+import { PG_POOL, checkDatabase, dependencySettings, failureMessage, isMisconfiguredDatabase } from '@app/database';
 import { WorkerModule } from './worker.module.js';
 
 /** How long a stopping worker may take before it exits regardless. */
@@ -26,12 +26,12 @@ async function main(): Promise<void> {
       }, SHUTDOWN_LIMIT_MS).unref();
     });
   }
-  // PostgreSQL out of reach is waited out (the relay retries); a database that does not exist, or that
-  // refuses our credentials, is a setting to fix, and retrying it for ever would only hide it.
-  const misconfigured = await app
-    .get<pg.Pool>(PG_POOL)
-    .query('SELECT 1')
-    .then(() => undefined, (error: unknown) => (isMisconfiguredDatabase(error) ? error : undefined));
+  // PostgreSQL out of reach is waited out (the relay retries); a database that does not exist, refuses
+  // our credentials or has no schema yet is a setting to fix, and retrying it for ever would only hide it.
+  const misconfigured = await checkDatabase(app.get<pg.Pool>(PG_POOL)).then(
+    () => undefined,
+    (error: unknown) => (isMisconfiguredDatabase(error) ? error : undefined),
+  );
   if (misconfigured) {
     await app.close();
     throw misconfigured;

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { CONFIG_DEFAULTS, ConfigError, redact } from '@app/config';
 import { isUnavailable } from './unavailable.js';
 
@@ -39,7 +40,16 @@ export function failureMessage(error: unknown, settings: DependencySettings): st
 /** Whether the database refused who we are or what we asked for (not an outage): waiting will not help. */
 export function isMisconfiguredDatabase(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === '3D000' || code === '28P01' || code === '28000';
+  return code === '3D000' || code === '42P01' || code === '28P01' || code === '28000';
+}
+
+/**
+ * Fails as a process started on a database it cannot use fails: 3D000 where it does not exist, 28P01
+ * where it refuses our credentials, 42P01 where `npm run db:migrate` has not created the schema yet
+ * (otherwise each request or job would be the first to find out). Succeeds on a migrated database.
+ */
+export async function checkDatabase(pool: pg.Pool): Promise<void> {
+  await pool.query('SELECT 1 FROM event_streams LIMIT 0');
 }
 
 /** Whether a connection error names the host and port of `url` (ioredis and pg both say where they failed). */

@@ -37,6 +37,7 @@ describe('the one line an operator reads when a process cannot start', () => {
   it('tells a database to fix from one to wait for', () => {
     expect(isMisconfiguredDatabase(Object.assign(new Error('x'), { code: '3D000' }))).toBe(true);
     expect(isMisconfiguredDatabase(Object.assign(new Error('x'), { code: '28P01' }))).toBe(true);
+    expect(isMisconfiguredDatabase(Object.assign(new Error('relation "event_streams" does not exist'), { code: '42P01' }))).toBe(true);
     expect(isMisconfiguredDatabase(refused('db.internal', 5432))).toBe(false);
   });
 });
