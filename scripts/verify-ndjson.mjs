@@ -25,7 +25,13 @@ if (!file) {
   console.error('Usage: node verify-ndjson.mjs export.ndjson');
   process.exit(2);
 }
-const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+const input = createReadStream(file);
+// Before readline's own listener: a file that cannot be read is exit 2, not a stack and the chain's exit 1.
+input.on('error', (error) => {
+  console.error(`Cannot read ${file}: ${error.message}`);
+  process.exit(2);
+});
+const lines = createInterface({ input, crlfDelay: Infinity });
 let previous = null;
 let count = 0;
 for await (const text of lines) {
@@ -37,6 +43,7 @@ for await (const text of lines) {
   } catch {
     fail(line, undefined, 'not a JSON object');
   }
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) fail(line, undefined, 'not a JSON object');
   const expectedVersion = previous ? previous.version + 1 : 1;
   if (event.version !== expectedVersion) fail(line, event, `expected version ${expectedVersion}: an event is missing or out of order`);
   if (previous && event.streamId !== previous.streamId) fail(line, event, 'another stream begins: one export holds one project');
