@@ -26,6 +26,7 @@ import {
   RescheduleMilestoneDto,
   WaiveMilestoneDto,
 } from '../apps/api/src/projects/dto/milestone.dto.js';
+import { RevisePlannedDatesDto } from '../apps/api/src/projects/dto/planned-dates.dto.js';
 import { ProposeProjectDto } from '../apps/api/src/projects/dto/propose-project.dto.js';
 import { SEED_SECTORS } from './dac-sectors.js';
 import { buildSeedProjects, SEED_PROJECTS } from './index.js';
@@ -148,6 +149,8 @@ function apiRequestOf(command: ProjectCommand): [Dto, object] {
     case 'CloseProject':
     case 'CancelProject':
       return [LifecycleDto, command.data];
+    case 'RevisePlannedDates':
+      return [RevisePlannedDatesDto, command.data];
     case 'AddComponent':
       return [AddComponentDto, without(command.data, 'componentId')];
     case 'PlanMilestone':

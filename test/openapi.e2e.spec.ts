@@ -200,6 +200,7 @@ describe('every route answers as the document says', () => {
     await post('/indicators/{indicatorId}/measurements', { value: 800, date: '2019-06-30', disaggregation: { female: 850, male: 700 } });
     // A percentage defined without a breakdown: it takes none (null in the read model).
     await post('/indicators', { title: 'Weavers who are women', unit: '%', measure: 2, resultLevel: 2, baseline: { value: 50 }, target: { value: 60 } });
+    await post('/planned-dates', { plannedEnd: '2020-06-30', reason: 'No-cost extension agreed with the funder' });
 
     // Another project through the rest of its life, and one cancelled.
     const closing = (await ok('post', '/projects', { key: manager, body: bansuoProposal() })).id;
@@ -221,7 +222,7 @@ describe('every route answers as the document says', () => {
 
   it('reads the projects, their history and exports', async () => {
     const params = { projectId: created.projectId! };
-    await eventually(async () => (await system.http.get(`/projects/${params.projectId}`).set(auth(admin))).body.version === 19, 10_000, 'the read model');
+    await eventually(async () => (await system.http.get(`/projects/${params.projectId}`).set(auth(admin))).body.version === 20, 10_000, 'the read model');
     const detail = await ok('get', '/projects/{projectId}', { params });
     expect(detail.indicators.map((i: { sexBreakdown: string | null }) => i.sexBreakdown)).toEqual(['adds-up', 'per-group', null]);
     await ok('get', '/projects/{projectId}', { key: created.teamKey, params });

@@ -453,6 +453,116 @@ describe('actual dates', () => {
   });
 });
 
+describe("revising a project's planned dates", () => {
+  const revise = (id: string, body: object, key = manager) => system.http.post(`/projects/${id}/planned-dates`).set(auth(key)).send(body);
+
+  it('moves the planned end of a started project, and the list, the project, the timeline, the diff, the state and IATI follow', async () => {
+    const id = await propose();
+    const team = await createKey(system, 'team', [id]);
+    await system.http.post(`/projects/${id}/approve`).set(auth(manager)).send({ date: '2017-08-20' }).expect(200);
+    await system.http.post(`/projects/${id}/start`).set(auth(team)).send({ date: '2017-09-15' }).expect(200);
+
+    const revised = await revise(id, { plannedEnd: '2021-06-30', reason: 'No-cost extension of six months' }, team).expect(200);
+    expect(revised.body).toEqual({ version: 4 });
+    expect(revised.headers.etag).toBe('"4"');
+    const [event] = (await db.query('SELECT type, data FROM events WHERE stream_id = $1 AND stream_version = 4', [id])).rows;
+    expect(event).toEqual({ type: 'PlannedDatesRevised', data: { projectId: id, plannedEnd: '2021-06-30', reason: 'No-cost extension of six months' } });
+
+    await eventually(async () => (await readModelVersion(id)) === 4, 5_000, 'read model at version 4');
+    const project = await system.http.get(`/projects/${id}`).set(auth(auditor)).expect(200);
+    expect(project.body).toMatchObject({ plannedStart: '2017-09-01', plannedEnd: '2021-06-30' });
+    const list = await system.http.get('/projects?limit=500').set(auth(team)).expect(200);
+    expect(list.body.items).toEqual([expect.objectContaining({ id, plannedStart: '2017-09-01', plannedEnd: '2021-06-30' })]);
+    const timeline = await system.http.get(`/projects/${id}/timeline`).set(auth(manager)).expect(200);
+    expect(timeline.body.plannedDateRevisions).toEqual([
+      {
+        version: 4,
+        plannedStart: '2017-09-01',
+        plannedEnd: '2021-06-30',
+        previousPlannedStart: '2017-09-01',
+        previousPlannedEnd: null,
+        reason: 'No-cost extension of six months',
+        occurredAt: expect.any(String),
+      },
+    ]);
+    const diff = await system.http.get(`/projects/${id}/diff?from=3&to=4`).set(auth(auditor)).expect(200);
+    expect(diff.body.changes).toEqual([
+      expect.objectContaining({
+        type: 'PlannedDatesRevised',
+        from: { plannedStart: '2017-09-01', plannedEnd: null },
+        to: { plannedStart: '2017-09-01', plannedEnd: '2021-06-30' },
+        reason: 'No-cost extension of six months',
+      }),
+    ]);
+    const before = await system.http.get(`/projects/${id}/state?version=3`).set(auth(auditor)).expect(200);
+    expect(before.body.state.plannedEnd).toBeUndefined();
+    const after = await system.http.get(`/projects/${id}/state?version=4`).set(auth(auditor)).expect(200);
+    expect(after.body.state).toMatchObject({ plannedEnd: '2021-06-30', plannedDatesReason: 'No-cost extension of six months' });
+    const iati = await system.http.get(`/projects/${id}/iati`).set(auth(auditor)).expect(200);
+    expect(validateIati(iati.text).status).toBe(0);
+    expect(iati.text).toContain('<activity-date type="3" iso-date="2021-06-30"/>');
+
+    // The start happened: its planned date stands, and nothing is stored.
+    const started = await revise(id, { plannedStart: '2017-10-01', reason: 'Later' }).expect(409);
+    expect(started.body).toMatchObject({ code: 'PROJECT.ALREADY_STARTED', errors: [expect.objectContaining({ field: 'plannedStart' })] });
+    expect(await eventCount(id)).toBe(4);
+  });
+
+  it('makes a project proposed without a planned start exportable to IATI once it is given one, under Idempotency-Key and If-Match', async () => {
+    const { plannedStart: _none, ...undated } = bansuoProposal();
+    const id = await propose(manager, undated);
+    const refused = await system.http.get(`/projects/${id}/iati`).set(auth(auditor)).expect(409);
+    expect(refused.body).toMatchObject({ code: 'IATI.NOT_EXPORTABLE' });
+
+    const body = { plannedStart: '2018-01-01', plannedEnd: '2020-12-31', reason: 'Dates agreed with the funder' };
+    const first = await revise(id, body).set('Idempotency-Key', `plan-${id}`).set('If-Match', '"1"').expect(200);
+    expect(first.body).toEqual({ version: 2 });
+    const replay = await revise(id, body).set('Idempotency-Key', `plan-${id}`).set('If-Match', '"1"').expect(200);
+    expect(replay.body).toEqual(first.body);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    const stale = await revise(id, { plannedEnd: '2021-12-31', reason: 'Later' }).set('If-Match', '"1"').expect(412);
+    expect(stale.body.code).toBe('PROJECT.VERSION_MISMATCH');
+    expect(await eventCount(id)).toBe(2);
+
+    const exported = await system.http.get(`/projects/${id}/iati`).set(auth(auditor)).expect(200);
+    expect(validateIati(exported.text).status).toBe(0);
+    expect(exported.text).toContain('<activity-date type="1" iso-date="2018-01-01"/>');
+    expect(exported.text).toContain('<activity-date type="3" iso-date="2020-12-31"/>');
+  });
+
+  it('refuses a revision without a date or a reason, with dates out of order or unchanged, or from a key that may not, storing nothing', async () => {
+    const id = await propose();
+    const other = await propose();
+    const team = await createKey(system, 'team', [other]);
+    const refusals: [object, number, string, string[], string?][] = [
+      [{ plannedEnd: '2021-06-30' }, 400, 'REQUEST.INVALID', ['reason']],
+      [{ plannedEnd: '2021-02-30', reason: 'Extension' }, 400, 'REQUEST.INVALID', ['plannedEnd']],
+      [{ reason: 'Nothing to say' }, 400, 'PROJECT.PLANNED_DATES_REQUIRED', ['plannedStart', 'plannedEnd']],
+      [{ plannedEnd: '2021-06-30', reason: '   ' }, 400, 'PROJECT.REASON_REQUIRED', ['reason']],
+      [{ plannedStart: '2017-09-01', reason: 'Same again' }, 400, 'PROJECT.SAME_PLANNED_DATES', ['plannedStart']],
+      [{ plannedEnd: '2017-08-31', reason: 'Typo' }, 400, 'PROJECT.INVALID_DATES', ['plannedEnd']],
+      [{ plannedEnd: '2021-06-30', reason: 'Extension' }, 403, 'HTTP.FORBIDDEN', [], team],
+      [{ plannedEnd: '2021-06-30', reason: 'Extension' }, 403, 'HTTP.FORBIDDEN', [], auditor],
+    ];
+    for (const [body, status, code, fields, key] of refusals) {
+      const response = await revise(id, body, key).expect(status);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body.code).toBe(code);
+      if (fields.length > 0) expect((response.body.errors as { field: string }[]).map((e) => e.field)).toEqual(fields);
+    }
+    expect(await eventCount(id)).toBe(1);
+
+    await system.http.post(`/projects/${other}/approve`).set(auth(manager)).send({ date: '2017-08-20' }).expect(200);
+    await system.http.post(`/projects/${other}/start`).set(auth(manager)).send({ date: '2017-09-15' }).expect(200);
+    await system.http.post(`/projects/${other}/finalise`).set(auth(manager)).send({ date: '2020-12-31' }).expect(200);
+    const ended = await revise(other, { plannedEnd: '2021-06-30', reason: 'Too late' }, team).expect(409);
+    expect(ended.body.code).toBe('PROJECT.ALREADY_ENDED');
+    await system.http.post(`/projects/${other}/close`).set(auth(manager)).send({ date: '2020-12-31' }).expect(200);
+    expect((await revise(other, { plannedEnd: '2021-06-30', reason: 'Too late' }).expect(409)).body.code).toBe('PROJECT.FINAL');
+    expect(await eventCount(other)).toBe(5);
+  });
+});
+
 describe('keys, roles and scope', () => {
   it('answers 401 without a key or with an unknown one', async () => {
     const missing = await system.http.get('/projects').expect(401);
@@ -736,7 +846,7 @@ describe('operations', () => {
     const projectCommands = Object.entries(docs.paths as Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>)
       .filter(([path, operations]) => path.startsWith('/projects') && operations.post)
       .map(([path, operations]) => [path, operations.post!.responses] as const);
-    expect(projectCommands).toHaveLength(17);
+    expect(projectCommands).toHaveLength(18);
     for (const [path, responses] of projectCommands) {
       const expected = path === '/projects' ? ['400', '401', '403', '409', '412', '413', '415', '422', '429', '503'] : ['400', '401', '403', '404', '409', '412', '413', '415', '422', '429', '503'];
       expect({ path, statuses: Object.keys(responses).filter((status) => status >= '400').sort() }).toEqual({ path, statuses: expected });

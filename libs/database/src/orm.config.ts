@@ -15,6 +15,7 @@ import { CorrectionsRankAsOriginal } from './migrations/migration-2026-12-03-cor
 import { IndicatorSexBreakdown } from './migrations/migration-2026-12-03-indicator-sex-breakdown.js';
 import { DeliveriesInLine } from './migrations/migration-2026-12-04-deliveries-in-line.js';
 import { IndicatorsWithoutBreakdown } from './migrations/migration-2026-12-04-indicators-without-breakdown.js';
+import { PlannedDateRevisions } from './migrations/migration-2026-12-04-planned-date-revisions.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
 export const MIGRATIONS = [
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   { name: 'migration-2026-12-03-indicator-sex-breakdown', class: IndicatorSexBreakdown },
   { name: 'migration-2026-12-04-deliveries-in-line', class: DeliveriesInLine },
   { name: 'migration-2026-12-04-indicators-without-breakdown', class: IndicatorsWithoutBreakdown },
+  { name: 'migration-2026-12-04-planned-date-revisions', class: PlannedDateRevisions },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

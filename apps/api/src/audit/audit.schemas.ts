@@ -85,6 +85,7 @@ export const PROJECT_STATE = apiSchema(
       participatingOrganisations: arrayOf(PARTICIPATING_ORGANISATION),
       plannedStart: date(),
       plannedEnd: date(),
+      plannedDatesReason: string('Why the planned dates are what they are: the reason of their latest revision'),
       lastReason: string(),
       statusSince: date('The date of the lifecycle step that brought the project to its status'),
       approvedOn: date(),
@@ -145,7 +146,7 @@ export const PROJECT_STATE = apiSchema(
         ),
       ),
     },
-    ['plannedStart', 'plannedEnd', 'lastReason', 'statusSince', 'approvedOn', 'actualStart', 'actualEnd', 'closedOn', 'cancelledOn'],
+    ['plannedStart', 'plannedEnd', 'plannedDatesReason', 'lastReason', 'statusSince', 'approvedOn', 'actualStart', 'actualEnd', 'closedOn', 'cancelledOn'],
     'Lifecycle dates are there once reached: approvedOn from approval, actualStart from the start, actualEnd from finalisation, closedOn, cancelledOn',
   ),
 );
@@ -184,6 +185,7 @@ const DIFF_POINT = closed(
   },
   ['recordedAt', 'occurredAt', 'at', 'eventsFolded'],
 );
+const PLANNED_DATES = closed({ plannedStart: nullable(date()), plannedEnd: nullable(date()) });
 const STATE_STATUS = oneOfValues(['none', ...PROJECT_STATUSES]);
 const change = (type: string, members: Record<string, SchemaObject>, optional: string[] = []) =>
   closed({ type: oneOfValues([type]), summary: string('The change in words'), ...members }, optional);
@@ -194,6 +196,7 @@ export const PROJECT_CHANGE = apiSchema('ProjectChange', {
     change('ProjectProposed', { code: string(), title: string() }),
     change('StatusChanged', { from: STATE_STATUS, to: STATE_STATUS, reason: string() }, ['reason']),
     change('DateRecorded', { field: oneOfValues(['approvedOn', 'actualStart', 'actualEnd', 'closedOn', 'cancelledOn']), date: date() }),
+    change('PlannedDatesRevised', { from: PLANNED_DATES, to: PLANNED_DATES, reason: string() }, ['reason']),
     change('ComponentAdded', { componentId: uuid(), name: string(), kind: string() }),
     change('MilestonePlanned', { milestoneId: uuid(), title: string(), dueDate: date() }),
     change('MilestoneRescheduled', { milestoneId: uuid(), title: string(), from: date(), to: date() }),

@@ -28,6 +28,7 @@ import { DefineIndicatorDto, ReviseIndicatorTargetDto } from './dto/indicator.dt
 import { LifecycleDto } from './dto/lifecycle.dto.js';
 import { CorrectMeasurementDto, RecordMeasurementDto } from './dto/measurement.dto.js';
 import { PlanMilestoneDto, ReachMilestoneDto, RescheduleMilestoneDto, WaiveMilestoneDto } from './dto/milestone.dto.js';
+import { RevisePlannedDatesDto } from './dto/planned-dates.dto.js';
 import { ProposeProjectDto } from './dto/propose-project.dto.js';
 import { type CommandAnswer, RunProjectCommand } from './run-project-command.command.js';
 import { COMMAND_ANSWER } from './project.schemas.js';
@@ -138,6 +139,13 @@ export class ProjectCommandsController {
   @CommandRoute('CancelProject', 'Cancel a project (reason required)', false)
   cancel(@UuidParam('projectId') id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('CancelProject', id, body, actor, headers, request, response);
+  }
+
+  @Post(':projectId/planned-dates')
+  @HttpCode(200)
+  @CommandRoute('RevisePlannedDates', "Revise the project's planned start or end (or both), with a reason", false)
+  revisePlannedDates(@UuidParam('projectId') id: string, @Body() body: RevisePlannedDatesDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.run(id, { type: 'RevisePlannedDates', data: plain(body) }, actor, headers, request, response);
   }
 
   @Post(':projectId/components')

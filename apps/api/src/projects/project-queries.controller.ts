@@ -4,7 +4,7 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator'
 import type { Response } from 'express';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { PROJECT_STATUSES } from '@app/domain';
-import { ProjectDetailReader, readMilestoneTimeline } from '@app/read-models';
+import { ProjectDetailReader, readMilestoneTimeline, readPlannedDateRevisions } from '@app/read-models';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { assertMayRead } from '../auth/project-access.js';
@@ -73,7 +73,9 @@ export class ProjectQueriesController {
   }
 
   @Get(':projectId/timeline')
-  @ApiOperation({ summary: "The project's milestones in due-date order, each with its history (planned, rescheduled, reached, waived)" })
+  @ApiOperation({
+    summary: "The project's milestones in due-date order, each with its history (planned, rescheduled, reached, waived), and the revisions of its planned dates",
+  })
   @ApiOkResponse({ schema: MILESTONE_TIMELINE, headers: VERSION_TAG })
   @ApiProblemResponses(NO_QUERY)
   async timeline(@UuidParam('projectId') id: string, @Query(noQuery) _query: object, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
@@ -81,7 +83,11 @@ export class ProjectQueriesController {
     const project = await this.reader.summary(id);
     if (!project) throw notFound(id);
     response.setHeader('ETag', `"${project.version}"`);
-    return { projectId: id, version: project.version, milestones: await readMilestoneTimeline(this.em, id, project.status, today()) };
+    const [milestones, plannedDateRevisions] = await Promise.all([
+      readMilestoneTimeline(this.em, id, project.status, today()),
+      readPlannedDateRevisions(this.em, id),
+    ]);
+    return { projectId: id, version: project.version, milestones, plannedDateRevisions };
   }
 }
 

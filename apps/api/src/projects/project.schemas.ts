@@ -190,6 +190,18 @@ export const MILESTONE_TIMELINE = apiSchema(
         ),
       }),
     ),
+    plannedDateRevisions: arrayOf(
+      closed({
+        version: integer(),
+        plannedStart: nullable(date('After the revision')),
+        plannedEnd: nullable(date('After the revision')),
+        previousPlannedStart: nullable(date()),
+        previousPlannedEnd: nullable(date()),
+        reason: string(),
+        occurredAt: dateTime(),
+      }),
+      "Each revision of the project's planned dates, in the order recorded",
+    ),
   }),
 );
 

@@ -18,8 +18,9 @@ const ADDS: Partial<Record<ProjectEvent['type'], 'componentId' | 'milestoneId' |
  * The business date an event records, when it records one: the day a project was approved, started,
  * suspended, resumed, finalised, closed or cancelled, a milestone reached, a measurement taken (for a
  * correction, the date of the value it gives, inherited from what it corrects unless given). An event
- * occurred then, whenever it was recorded; the others (a component added, a milestone planned,
- * rescheduled or waived, an indicator defined or its target revised) occurred when recorded.
+ * occurred then, whenever it was recorded; the others (planned dates revised, a component added, a
+ * milestone planned, rescheduled or waived, an indicator defined or its target revised) occurred when
+ * recorded.
  */
 export function businessDateOf(event: ProjectEvent): string | undefined {
   switch (event.type) {

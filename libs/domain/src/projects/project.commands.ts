@@ -39,6 +39,8 @@ export type ResumeProject = Command<'ResumeProject', { date: string; reason?: st
 export type FinaliseProject = Command<'FinaliseProject', { date: string; reason?: string }>;
 export type CloseProject = Command<'CloseProject', { date: string; reason?: string }>;
 export type CancelProject = Command<'CancelProject', { date: string; reason?: string }>;
+/** At least one of the two dates; the one left out stays as it is. */
+export type RevisePlannedDates = Command<'RevisePlannedDates', { plannedStart?: string; plannedEnd?: string; reason: string }>;
 
 export type AddComponent = Command<
   'AddComponent',
@@ -122,6 +124,7 @@ export type ProjectCommand =
   | FinaliseProject
   | CloseProject
   | CancelProject
+  | RevisePlannedDates
   | AddComponent
   | PlanMilestone
   | ReachMilestone

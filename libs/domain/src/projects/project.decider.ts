@@ -9,6 +9,7 @@ import type {
   RecordMeasurement,
   RescheduleMilestone,
   ReviseIndicatorTarget,
+  RevisePlannedDates,
   SexDisaggregationInput,
   WaiveMilestone,
 } from './project.commands.js';
@@ -26,6 +27,7 @@ import {
   MilestoneClosed,
   MilestoneNotFound,
   NotStarted,
+  PlannedDateSettled,
   ProjectAlreadyExists,
   ProjectIsFinal,
   ProjectNotFound,
@@ -124,6 +126,8 @@ export function decide(command: ProjectCommand, state: ProjectState, context: De
       requireLifecycleDate(project, 'cancel', command.data.date, context);
       return [{ type: 'ProjectCancelled', data: { projectId: project.projectId, date: command.data.date, reason } }];
     }
+    case 'RevisePlannedDates':
+      return revisePlannedDates(command, open(state));
 
     case 'AddComponent':
       return addComponent(command, open(state));
@@ -260,6 +264,54 @@ function proposeProject(command: ProposeProject, state: ProjectState): ProjectEv
       }),
     },
   ];
+}
+
+/**
+ * New planned dates, one or both. A planned date is revisable until what it plans has happened: the
+ * start until the project starts (its actual start then stands), the end until its work ends (finalised:
+ * its actual end). The two stay in order, a date left out counting as it is now.
+ */
+function revisePlannedDates(command: RevisePlannedDates, project: OpenProject): ProjectEvent[] {
+  const { plannedStart, plannedEnd } = command.data;
+  if (project.status === 'finalisation') {
+    throw new PlannedDateSettled(
+      plannedStart !== undefined && plannedEnd === undefined ? 'plannedStart' : 'plannedEnd',
+      `The planned dates can no longer be revised: the project was finalised, its work ended on ${project.actualEnd} (its actual end).`,
+    );
+  }
+  if (plannedStart !== undefined && (project.status === 'implementation' || project.status === 'suspended')) {
+    throw new PlannedDateSettled(
+      'plannedStart',
+      `The planned start can be revised only before the project starts; it started on ${project.actualStart}. Revise the planned end alone.`,
+    );
+  }
+  if (plannedStart === undefined && plannedEnd === undefined) {
+    throw new InvalidInput(
+      'PROJECT.PLANNED_DATES_REQUIRED',
+      'Give the new plannedStart, the new plannedEnd or both: a revision of the planned dates names at least one.',
+      ['plannedStart', 'plannedEnd'],
+    );
+  }
+  const reason = requiredReason(command.data.reason, 'revise the planned dates of');
+  const given = (['plannedStart', 'plannedEnd'] as const).filter((field) => command.data[field] !== undefined);
+  if (given.every((field) => command.data[field] === project[field])) {
+    throw new InvalidInput(
+      'PROJECT.SAME_PLANNED_DATES',
+      `The project is already planned ${given.map((field) => `to ${field === 'plannedStart' ? 'start' : 'end'} on ${project[field]}`).join(' and ')}; give a different date.`,
+      given,
+    );
+  }
+  const start = plannedStart ?? project.plannedStart;
+  const end = plannedEnd ?? project.plannedEnd;
+  if (start !== undefined && end !== undefined && end < start) {
+    throw plannedEnd !== undefined
+      ? new DatesOutOfOrder(
+          `The planned end date ${end} is before the ${plannedStart === undefined ? "project's current " : ''}planned start date ${start}.`,
+          'plannedEnd',
+        )
+      : new DatesOutOfOrder(`The planned start date ${start} is after the project's planned end date ${end}; revise the planned end with it.`, 'plannedStart');
+  }
+  return [{ type: 'PlannedDatesRevised', data: withoutUndefined({ projectId: project.projectId, plannedStart, plannedEnd, reason }) }];
 }
 
 /**

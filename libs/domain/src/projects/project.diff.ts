@@ -6,6 +6,7 @@ export type ProjectChange = { summary: string } & (
   | { type: 'ProjectProposed'; code: string; title: string }
   | { type: 'StatusChanged'; from: ProjectState['status']; to: ProjectState['status']; reason?: string }
   | { type: 'DateRecorded'; field: 'approvedOn' | 'actualStart' | 'actualEnd' | 'closedOn' | 'cancelledOn'; date: string }
+  | { type: 'PlannedDatesRevised'; from: PlannedDates; to: PlannedDates; reason?: string }
   | { type: 'ComponentAdded'; componentId: string; name: string; kind: string }
   | { type: 'MilestonePlanned'; milestoneId: string; title: string; dueDate: string }
   | { type: 'MilestoneRescheduled'; milestoneId: string; title: string; from: string; to: string }
@@ -32,6 +33,12 @@ export type ProjectChange = { summary: string } & (
       to: { value: number; date: string } | null;
     }
 );
+
+/** A project's planned start and end; null where it has none. */
+export interface PlannedDates {
+  plannedStart: string | null;
+  plannedEnd: string | null;
+}
 
 const DATE_FIELDS = ['approvedOn', 'actualStart', 'actualEnd', 'closedOn', 'cancelledOn'] as const;
 const DATE_LABELS = {
@@ -68,6 +75,17 @@ export function diffProjectStates(before: ProjectState, after: ProjectState): Pr
     const date = (after as Partial<Record<(typeof DATE_FIELDS)[number], string>>)[field];
     const was = (old as Partial<Record<(typeof DATE_FIELDS)[number], string>> | undefined)?.[field];
     if (date && date !== was) changes.push({ type: 'DateRecorded', field, date, summary: `The ${DATE_LABELS[field]} date is ${date}.` });
+  }
+  if (old && (old.plannedStart !== after.plannedStart || old.plannedEnd !== after.plannedEnd)) {
+    const from = plannedDatesOf(old);
+    const to = plannedDatesOf(after);
+    changes.push({
+      type: 'PlannedDatesRevised',
+      from,
+      to,
+      ...(after.plannedDatesReason ? { reason: after.plannedDatesReason } : {}),
+      summary: `Planned dates revised from ${describePlannedDates(from)} to ${describePlannedDates(to)}${after.plannedDatesReason ? ` (${after.plannedDatesReason})` : ''}.`,
+    });
   }
 
   for (const component of Object.values(after.components)) {
@@ -113,6 +131,14 @@ export function diffProjectStates(before: ProjectState, after: ProjectState): Pr
     changes.push(...indicatorChanges(was, indicator));
   }
   return changes;
+}
+
+function plannedDatesOf(project: Project): PlannedDates {
+  return { plannedStart: project.plannedStart ?? null, plannedEnd: project.plannedEnd ?? null };
+}
+
+function describePlannedDates({ plannedStart, plannedEnd }: PlannedDates): string {
+  return `${plannedStart ?? 'an open start'} - ${plannedEnd ?? 'an open end'}`;
 }
 
 function indicatorChanges(was: Indicator | undefined, indicator: Indicator): ProjectChange[] {

@@ -30,4 +30,18 @@ describe('diffProjectStates', () => {
     ]);
     expect(diffProjectStates(after, after)).toEqual([]);
   });
+
+  it('names a revision of the planned dates, before and after, with its reason', () => {
+    const base = [projectProposed, projectApproved, projectStarted];
+    const after = rebuildProjectState([...base, { type: 'PlannedDatesRevised', data: { projectId: P, plannedEnd: '2021-06-30', reason: 'No-cost extension' } }]);
+    expect(diffProjectStates(rebuildProjectState(base), after)).toEqual([
+      {
+        type: 'PlannedDatesRevised',
+        from: { plannedStart: '2017-01-01', plannedEnd: '2020-12-31' },
+        to: { plannedStart: '2017-01-01', plannedEnd: '2021-06-30' },
+        reason: 'No-cost extension',
+        summary: 'Planned dates revised from 2017-01-01 - 2020-12-31 to 2017-01-01 - 2021-06-30 (No-cost extension).',
+      },
+    ]);
+  });
 });

@@ -77,6 +77,16 @@ export class NotStarted extends DomainError {
   }
 }
 
+/**
+ * A planned date revised once the fact it plans has happened: the planned start once the project has
+ * started (its actual start stands), either date once its work has ended (finalised: its actual end).
+ */
+export class PlannedDateSettled extends DomainError {
+  constructor(field: 'plannedStart' | 'plannedEnd', message: string) {
+    super(field === 'plannedStart' ? 'PROJECT.ALREADY_STARTED' : 'PROJECT.ALREADY_ENDED', 'conflict', message, [field]);
+  }
+}
+
 export class InvalidInput extends DomainError {
   constructor(code: string, message: string, fields: string[]) {
     super(code, 'invalid', message, fields);

@@ -39,6 +39,11 @@ export type ProjectResumed = Event<'ProjectResumed', { projectId: string; date: 
 export type ProjectFinalised = Event<'ProjectFinalised', { projectId: string; actualEnd: string; reason?: string }>;
 export type ProjectClosed = Event<'ProjectClosed', { projectId: string; date: string; reason?: string }>;
 export type ProjectCancelled = Event<'ProjectCancelled', { projectId: string; date: string; reason: string }>;
+/** New planned dates (IATI activity-date types 1 and 3): only the ones the revision gave. */
+export type PlannedDatesRevised = Event<
+  'PlannedDatesRevised',
+  { projectId: string; plannedStart?: string; plannedEnd?: string; reason: string }
+>;
 
 export type ComponentAdded = Event<
   'ComponentAdded',
@@ -127,6 +132,7 @@ export type ProjectEvent =
   | ProjectFinalised
   | ProjectClosed
   | ProjectCancelled
+  | PlannedDatesRevised
   | ComponentAdded
   | MilestonePlanned
   | MilestoneReached
@@ -149,6 +155,7 @@ export const PROJECT_EVENT_TYPES = [
   'ProjectFinalised',
   'ProjectClosed',
   'ProjectCancelled',
+  'PlannedDatesRevised',
   'ComponentAdded',
   'MilestonePlanned',
   'MilestoneReached',
@@ -176,6 +183,7 @@ export const PROJECT_EVENT_SCHEMA_VERSIONS: Readonly<Record<ProjectEventType, nu
   ProjectFinalised: 1,
   ProjectClosed: 1,
   ProjectCancelled: 1,
+  PlannedDatesRevised: 1,
   ComponentAdded: 1,
   MilestonePlanned: 1,
   MilestoneReached: 1,

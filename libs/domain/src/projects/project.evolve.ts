@@ -81,6 +81,10 @@ export function evolve(state: ProjectState, event: ProjectEvent): ProjectState {
         cancelledOn: event.data.date,
         statusSince: event.data.date,
       };
+    case 'PlannedDatesRevised': {
+      const { plannedStart, plannedEnd, reason } = event.data;
+      return updateProject(state, () => withoutUndefined({ plannedStart, plannedEnd, plannedDatesReason: reason }));
+    }
 
     case 'ComponentAdded': {
       const { componentId, name, kind, description } = event.data;

@@ -82,6 +82,8 @@ export interface ProjectBase {
   participatingOrganisations: ParticipatingOrganisation[];
   plannedStart?: string;
   plannedEnd?: string;
+  /** Why the planned dates are what they are: the reason of their latest revision; absent until one. */
+  plannedDatesReason?: string;
   /** The reason given with the latest lifecycle change, if that change gave one. */
   lastReason?: string;
   /**

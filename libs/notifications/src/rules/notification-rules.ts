@@ -51,6 +51,8 @@ export function notificationsFor(
       const { drafts, announced } = indicatorThresholdReached(event, after, memory.announcedThresholds);
       return { drafts, memory: { ...memory, announcedThresholds: announced } };
     }
+    // A revised plan is not a status change: managers read it on the project and its timeline.
+    case 'PlannedDatesRevised':
     case 'ComponentAdded':
     case 'MilestonePlanned':
     case 'IndicatorDefined':

@@ -124,3 +124,20 @@ export const MilestoneTimelineView = defineEntity({
     occurredAt: p.datetime(),
   },
 });
+
+/** One line per revision of a project's planned dates: the dates before and after, and why. */
+export const PlannedDateRevisionView = defineEntity({
+  name: 'PlannedDateRevisionView',
+  tableName: 'planned_date_revision_views',
+  properties: {
+    id: p.uuid().primary(),
+    projectId: p.uuid(),
+    version: p.integer(),
+    plannedStart: p.date().nullable(),
+    plannedEnd: p.date().nullable(),
+    previousPlannedStart: p.date().nullable(),
+    previousPlannedEnd: p.date().nullable(),
+    reason: p.text(),
+    occurredAt: p.datetime(),
+  },
+});

@@ -61,7 +61,7 @@ async function measurementsOfViewAndState(projectId: string) {
 /** Deletes a project's views, as if it had never been projected (the seeds' ids are the same in every spec). */
 async function forgetViews(projectId: string): Promise<void> {
   await pool.query('DELETE FROM project_views WHERE id = $1', [projectId]);
-  for (const table of ['component_views', 'milestone_views', 'indicator_views', 'measurement_views', 'milestone_timeline_views']) {
+  for (const table of ['component_views', 'milestone_views', 'indicator_views', 'measurement_views', 'milestone_timeline_views', 'planned_date_revision_views']) {
     await pool.query(`DELETE FROM ${table} WHERE project_id = $1`, [projectId]);
   }
 }

@@ -15,6 +15,7 @@ export interface ProjectDetailRows {
   indicator_views: Record<string, unknown>[];
   measurement_views: Record<string, unknown>[];
   milestone_timeline_views: Record<string, unknown>[];
+  planned_date_revision_views: Record<string, unknown>[];
 }
 
 export type ViewTable = keyof ProjectDetailRows;
@@ -41,6 +42,10 @@ export const VIEW_COLUMNS: Record<ViewTable, readonly string[]> = {
   ],
   milestone_timeline_views: [
     'id', 'project_id', 'milestone_id', 'version', 'kind', 'date', 'due_date', 'previous_due_date', 'note', 'occurred_at',
+  ],
+  planned_date_revision_views: [
+    'id', 'project_id', 'version', 'planned_start', 'planned_end', 'previous_planned_start', 'previous_planned_end', 'reason',
+    'occurred_at',
   ],
 };
 
@@ -71,6 +76,7 @@ export class ProjectDetailFolder {
   private readonly measurementsOf = new Map<string, Row[]>();
   private readonly latestOf = new Map<string, Row | undefined>();
   private readonly timeline: Row[] = [];
+  private readonly plannedDateRevisions: Row[] = [];
   /** Rows created or modified since the folder started (all of them when it started from nothing). */
   private readonly changed = new Set<Row>();
 
@@ -135,6 +141,17 @@ export class ProjectDetailFolder {
           actualEndOf({ status: 'cancelled', actualStart: (project.actual_start as string | null) ?? undefined, cancelledOn: event.data.date }) ??
           null;
         return this.transition('cancelled', event.data.reason);
+      case 'PlannedDatesRevised': {
+        const previous = { start: project.planned_start, end: project.planned_end };
+        if (event.data.plannedStart !== undefined) project.planned_start = event.data.plannedStart;
+        if (event.data.plannedEnd !== undefined) project.planned_end = event.data.plannedEnd;
+        this.plannedDateRevisions.push({
+          id: stored.metadata.eventId, project_id: projectId, version: stored.version, planned_start: project.planned_start,
+          planned_end: project.planned_end, previous_planned_start: previous.start, previous_planned_end: previous.end,
+          reason: event.data.reason, occurred_at: stored.metadata.occurredAt,
+        });
+        return;
+      }
       case 'ComponentAdded':
         this.add(this.components, {
           id: event.data.componentId, project_id: projectId, name: event.data.name, kind: event.data.kind,
@@ -238,6 +255,7 @@ export class ProjectDetailFolder {
       indicator_views: changed(all.indicator_views),
       measurement_views: changed(all.measurement_views),
       milestone_timeline_views: all.milestone_timeline_views,
+      planned_date_revision_views: all.planned_date_revision_views,
     };
   }
 
@@ -249,6 +267,7 @@ export class ProjectDetailFolder {
       indicator_views: [...this.indicators.values()],
       measurement_views: [...this.measurements.values()],
       milestone_timeline_views: this.timeline,
+      planned_date_revision_views: this.plannedDateRevisions,
     };
   }
 

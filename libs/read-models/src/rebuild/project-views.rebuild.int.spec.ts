@@ -61,7 +61,9 @@ async function recordBusyProject(index: number): Promise<string> {
     },
   });
   await run(projectId, { type: 'ApproveProject', data: { date: '2020-01-01' } });
+  await run(projectId, { type: 'RevisePlannedDates', data: { plannedStart: '2020-02-01', plannedEnd: '2021-12-31', reason: 'Dates agreed' } });
   await run(projectId, { type: 'StartProject', data: { date: '2020-02-01' } });
+  await run(projectId, { type: 'RevisePlannedDates', data: { plannedEnd: '2022-06-30', reason: 'No-cost extension' } });
   const componentId = randomUUID();
   await run(projectId, { type: 'AddComponent', data: { componentId, name: 'Road', kind: 'infrastructure' } });
   const milestones = [randomUUID(), randomUUID(), randomUUID()];
@@ -106,7 +108,7 @@ async function syncAll(): Promise<void> {
 }
 
 async function snapshotOfViews(): Promise<Record<string, unknown[]>> {
-  const tables = ['project_views', 'component_views', 'milestone_views', 'indicator_views', 'measurement_views', 'milestone_timeline_views'];
+  const tables = ['project_views', 'component_views', 'milestone_views', 'indicator_views', 'measurement_views', 'milestone_timeline_views', 'planned_date_revision_views'];
   const result: Record<string, unknown[]> = {};
   for (const table of tables) result[table] = (await pool.query(`SELECT * FROM ${table} ORDER BY id`)).rows;
   return result;
@@ -186,6 +188,17 @@ describe('rebuilding the project read model', () => {
     expect(view.rows[0].version).toBe(await store.streamVersion(projectId));
     const indicator = await pool.query('SELECT latest_actual, latest_actual_date::text AS date, measurement_count FROM indicator_views WHERE project_id = $1', [projectId]);
     expect(indicator.rows).toEqual([{ latest_actual: 30, date: '2020-05-01', measurement_count: 5 }]);
+    const project = await pool.query('SELECT planned_start::text, planned_end::text FROM project_views WHERE id = $1', [projectId]);
+    expect(project.rows).toEqual([{ planned_start: '2020-02-01', planned_end: '2022-06-30' }]);
+    const revisions = await pool.query(
+      `SELECT planned_start::text, planned_end::text, previous_planned_start::text, previous_planned_end::text, reason
+       FROM planned_date_revision_views WHERE project_id = $1 ORDER BY version`,
+      [projectId],
+    );
+    expect(revisions.rows).toEqual([
+      { planned_start: '2020-02-01', planned_end: '2021-12-31', previous_planned_start: null, previous_planned_end: null, reason: 'Dates agreed' },
+      { planned_start: '2020-02-01', planned_end: '2022-06-30', previous_planned_start: '2020-02-01', previous_planned_end: '2021-12-31', reason: 'No-cost extension' },
+    ]);
     const report = await new ProjectViewsRebuild(pool).verify();
     expect(report.compared).toBe(report.projects);
     expect(report.differing).toEqual([]);

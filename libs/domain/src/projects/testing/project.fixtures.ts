@@ -168,6 +168,10 @@ export const commandOfType: Record<Exclude<ProjectCommandType, 'ProposeProject'>
   FinaliseProject: { type: 'FinaliseProject', data: { date: '2020-06-30' } },
   CloseProject: { type: 'CloseProject', data: { date: '2020-12-31' } },
   CancelProject: { type: 'CancelProject', data: { date: '2020-12-31', reason: 'Funding was withdrawn.' } },
+  RevisePlannedDates: {
+    type: 'RevisePlannedDates',
+    data: { plannedEnd: '2021-06-30', reason: 'A no-cost extension of six months.' },
+  },
   AddComponent: {
     type: 'AddComponent',
     data: { componentId: 'cmp-weaving', name: 'Weaving group', kind: 'industry' },
@@ -229,6 +233,7 @@ export const LIFECYCLE_COMMAND_TYPES = [
 
 /** Every command type that is not a lifecycle change: final projects refuse them all. */
 export const CONTENT_COMMAND_TYPES = [
+  'RevisePlannedDates',
   'AddComponent',
   'PlanMilestone',
   'ReachMilestone',
