@@ -235,6 +235,37 @@ describe('query parameters', () => {
     expect(problem.errors).toEqual([{ field: name, message: `${name} should not exist` }]);
   });
 
+  it('refuses a parameter no route of the OpenAPI document takes, on every route, before it runs', async () => {
+    const document = (await system.http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method]) => ['get', 'post', 'delete'].includes(method))
+        .map(([method, operation]) => ({ method: method as 'get' | 'post' | 'delete', path, operation })),
+    );
+    expect(operations.length).toBeGreaterThan(50);
+    const refusals = [];
+    for (const { method, path, operation } of operations) {
+      const url = path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'checkpointId' ? '1' : name === 'jobId' ? 'job-1' : projectId));
+      // A route that ignored it would run, and a stream would then never end.
+      const response = await system.http[method](`${url}?bogus=1`).set(admin).timeout(5_000).catch(() => undefined);
+      refusals.push({
+        operation: `${method.toUpperCase()} ${path}`,
+        status: response?.status ?? 'no answer within 5 s',
+        documented: '400' in operation.responses,
+        errors: response?.body?.errors,
+      });
+    }
+    expect(refusals).toEqual(
+      refusals.map(({ operation }) => ({
+        operation,
+        status: 400,
+        documented: true,
+        // A route with parameters of its own may name those too (/iati requires country).
+        errors: expect.arrayContaining([{ field: 'bogus', message: 'bogus should not exist' }]),
+      })),
+    );
+  });
+
   it('answers the endpoints that take none when none is given', async () => {
     await system.http.get(`/projects/${projectId}/events.ndjson`).set(admin).expect(200);
     await system.http.get('/portfolio').set(admin).expect(200);

@@ -1,9 +1,10 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Job, Queue } from 'bullmq';
 import { PROJECTIONS_QUEUE, type ProjectionJob } from '@app/read-models';
 import { Roles } from '../auth/auth.decorators.js';
+import { NoQueryGuard } from '../common/no-query.guard.js';
 import { ProblemException } from '../common/problem.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
 import { QueryInteger } from '../common/query-integer.js';
@@ -57,6 +58,7 @@ export class DeadLettersController {
 
   @Post(':jobId/replay')
   @HttpCode(200)
+  @UseGuards(NoQueryGuard)
   @ApiOperation({
     summary: 'Replay a parked projection job (admin)',
     description:

@@ -1,9 +1,10 @@
-import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type pg from 'pg';
 import { PG_POOL } from '@app/database';
 import { ProjectViewsRebuild, RebuildInProgress } from '@app/read-models';
 import { Roles } from '../auth/auth.decorators.js';
+import { NoQueryGuard } from '../common/no-query.guard.js';
 import { ProblemException } from '../common/problem.js';
 import { problemResponse } from '../common/problem-responses.js';
 import { apiSchema, arrayOf, closed, integer, oneOfValues, uuid } from '../common/openapi/api-schema.js';
@@ -33,6 +34,7 @@ import { projectionDriftProjects } from '../metrics/metrics.js';
 @ApiBearerAuth()
 @Controller('admin/projections')
 @Roles('admin')
+@UseGuards(NoQueryGuard)
 export class ProjectionsAdminController {
   private readonly rebuilds: ProjectViewsRebuild;
 

@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PostgresAuditReader, verifyStream } from '@app/event-store';
@@ -9,6 +9,7 @@ import { AUDIT_OUTCOME, Audited } from './access-log.interceptor.js';
 import { IatiQueryDto } from './dto/audit-queries.dto.js';
 import { IatiExportService } from './iati-export.service.js';
 import { projectNotFound } from './project-not-found.js';
+import { NoQueryGuard } from '../common/no-query.guard.js';
 import { UuidParam } from '../common/path-params.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
 import { STREAM_VERIFICATION } from './audit.schemas.js';
@@ -25,6 +26,7 @@ export class ProjectAuditController {
 
   @Get(':projectId/audit')
   @Audited('project.audit')
+  @UseGuards(NoQueryGuard)
   @ApiOperation({
     summary: "Verifies the project's hash chain from its first event to its head",
     description:

@@ -3,10 +3,11 @@ import type { Request } from 'express';
 import { noQuery } from './no-query.pipe.js';
 
 /**
- * NoQueryPipe for routes whose parameters do not list the query, the commands: a query parameter is
- * refused (400) before the body is read, as the command never runs with a meaning it does not have
- * (`POST /projects/{id}/cancel?dryRun=true` would otherwise cancel the project). After the role guards,
- * so a caller who may not run the command hears that first.
+ * NoQueryPipe for routes whose parameters do not list the query (the commands, and every other route
+ * that takes none): a query parameter is refused (400) before the body is read, as the route never runs
+ * with a meaning it does not have (`POST /projects/{id}/cancel?dryRun=true` would otherwise cancel the
+ * project, `GET /projects/{id}/audit?version=5` verify the whole chain as if bounded). After the role
+ * guards, so a caller who may not call the route hears that first.
  */
 @Injectable()
 export class NoQueryGuard implements CanActivate {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Query, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -16,6 +16,7 @@ import { PG_POOL } from '@app/database';
 import { type Actor, aRole, ROLES, type Role } from '../auth/actor.js';
 import { ApiKeysService, type ApiKeyView, type CreatedApiKey, type RotateOutcome } from '../auth/api-keys.service.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { NoQueryGuard } from '../common/no-query.guard.js';
 import { ProblemException } from '../common/problem.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
 import { apiSchema, arrayOf, boolean, closed, dateTime, nullable, oneOfValues, string, uuid } from '../common/openapi/api-schema.js';
@@ -102,6 +103,7 @@ export class ApiKeysController {
 
   @Post()
   @Roles('admin')
+  @UseGuards(NoQueryGuard)
   @ApiOperation({ summary: 'Create an API key (admin); the secret is shown once' })
   @ApiCreatedResponse({ schema: CREATED_API_KEY })
   @ApiProblemResponses([409, SECRET_SHOWN_ONCE])
@@ -138,6 +140,7 @@ export class ApiKeysController {
   @Delete(':keyId')
   @Roles('admin')
   @HttpCode(204)
+  @UseGuards(NoQueryGuard)
   @ApiOperation({ summary: 'Revoke an API key (admin): refused from the next request on' })
   @ApiNoContentResponse({ description: 'Revoked (also when it already was)' })
   @ApiProblemResponses([409, 'API_KEY.LAST_ADMIN: the last active admin key is not revoked'])
@@ -161,6 +164,7 @@ export class ApiKeysController {
   @Post(':keyId/rotate')
   @Roles('admin')
   @HttpCode(200)
+  @UseGuards(NoQueryGuard)
   @ApiOperation({ summary: 'Give a key a new secret (admin); the old one keeps working for a grace period' })
   @ApiOkResponse({ schema: CREATED_API_KEY })
   @ApiProblemResponses([

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
@@ -8,6 +8,7 @@ import type { Actor } from '../auth/actor.js';
 import { bearerSecret } from '../auth/api-key.guard.js';
 import { ApiKeysService } from '../auth/api-keys.service.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { NoQueryGuard } from '../common/no-query.guard.js';
 import { ProblemException } from '../common/problem.js';
 import { MAX_COUNTER } from '../common/validation.js';
 import { UuidParam } from '../common/path-params.js';
@@ -50,6 +51,7 @@ export class NotificationsController {
   }
 
   @Get('stream')
+  @UseGuards(NoQueryGuard)
   @ApiOperation({
     summary: 'Server-Sent Events: each new inbox entry as an event `notification` (id = its seq; Last-Event-ID resumes)',
   })
@@ -110,6 +112,7 @@ export class NotificationsController {
 
   @Post('read-all')
   @HttpCode(200)
+  @UseGuards(NoQueryGuard)
   @ApiOperation({
     summary: 'Mark every notification in the inbox read',
     description: 'Idempotent by nature (Idempotency-Key is not needed): a retry marks nothing more and answers `marked: 0`.',
@@ -121,6 +124,7 @@ export class NotificationsController {
 
   @Post(':notificationId/read')
   @HttpCode(200)
+  @UseGuards(NoQueryGuard)
   @ApiOperation({ summary: 'Mark one notification read', description: 'Idempotent by nature (Idempotency-Key is not needed): a retry answers the entry as it is.' })
   @ApiOkResponse({ schema: INBOX_ENTRY })
   async read(@UuidParam('notificationId') id: string, @CurrentActor() actor: Actor) {

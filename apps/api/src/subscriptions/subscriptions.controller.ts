@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type pg from 'pg';
@@ -7,6 +7,7 @@ import { PG_POOL } from '@app/database';
 import { checkWebhookUrl, type NewSubscription, type Subscription, SubscriptionStore } from '@app/notifications';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { NoQueryGuard } from '../common/no-query.guard.js';
 import { NO_QUERY, noQuery } from '../common/no-query.pipe.js';
 import { UuidParam } from '../common/path-params.js';
 import { ProblemException } from '../common/problem.js';
@@ -35,6 +36,7 @@ export class SubscriptionsController {
   ) {}
 
   @Post()
+  @UseGuards(NoQueryGuard)
   @ApiOperation({ summary: 'Subscribe to notifications by webhook, e-mail or the in-app inbox; a webhook answer shows its signing secret once' })
   @ApiCreatedResponse({
     description: 'The subscription; `secret` (whsec_...) for webhooks, shown this once',
@@ -88,6 +90,7 @@ export class SubscriptionsController {
 
   @Delete(':subscriptionId')
   @HttpCode(204)
+  @UseGuards(NoQueryGuard)
   @ApiOperation({ summary: 'End a subscription; what was still to be delivered is cancelled' })
   @ApiNoContentResponse()
   async delete(@UuidParam('subscriptionId') id: string, @CurrentActor() actor: Actor): Promise<void> {
@@ -97,6 +100,7 @@ export class SubscriptionsController {
 
   @Post(':subscriptionId/enable')
   @HttpCode(200)
+  @UseGuards(NoQueryGuard)
   @ApiOperation({
     summary: 'Resume a subscription disabled after its receiver answered 410 Gone',
     description: 'Idempotent by nature (Idempotency-Key is not needed): enabling an active subscription changes nothing.',
