@@ -107,6 +107,10 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('writes every schema as OpenAPI 3.0.3 reads it: nullable only beside a type', () => {
+    expect(contract.componentsUnreadAsWritten()).toEqual([]);
+  });
+
   it('declares each id in a path with its format, and each query parameter with its type', () => {
     for (const operation of contract.operations()) {
       const [method, path] = operation.split(' ') as [string, string];

@@ -36,6 +36,8 @@ function mapValues(object: Json, map: (value: unknown) => unknown): Json {
  */
 export class OpenApiContract {
   private readonly ajv: Ajv;
+  /** Reads the schemas as written, in OpenAPI 3.0's dialect, only to compile them: see asWritten. */
+  private readonly openApiAjv: Ajv;
   private readonly validators = new Map<string, ValidateFunction>();
   readonly seen = new Set<string>();
 
@@ -44,6 +46,34 @@ export class OpenApiContract {
     // ajv-formats is CommonJS: its default export arrives as the module object under Node's ESM.
     addFormatsModule.default(this.ajv);
     this.ajv.addSchema({ $id: 'openapi.json', components: { schemas: toJsonSchema(document.components?.schemas ?? {}) } });
+    this.openApiAjv = new Ajv({ allErrors: true, strict: false });
+    addFormatsModule.default(this.openApiAjv);
+    this.openApiAjv.addSchema({ $id: 'openapi-as-written.json', components: { schemas: document.components?.schemas ?? {} } });
+  }
+
+  /** The component schemas that do not compile as written (asWritten), each with Ajv's reason. */
+  componentsUnreadAsWritten(): string[] {
+    return Object.keys(this.document.components?.schemas ?? {}).flatMap((name) => {
+      try {
+        this.asWritten(`components.schemas.${name}`, { $ref: `#/components/schemas/${name}` });
+        return [];
+      } catch (error) {
+        return [(error as Error).message];
+      }
+    });
+  }
+
+  /**
+   * Compiles `schema` as the document writes it: Ajv knows OpenAPI's `nullable` and, as OpenAPI 3.0.3
+   * does, takes it only beside a `type` ("nullable" cannot be used without "type"), where toJsonSchema
+   * would read any `nullable` as meant.
+   */
+  private asWritten(where: string, schema: unknown): void {
+    try {
+      this.openApiAjv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi-as-written.json#/components/')));
+    } catch (error) {
+      throw new Error(`${where} is not a schema OpenAPI 3.0.3 reads as meant: ${(error as Error).message}`);
+    }
   }
 
   /** Every operation, as `GET /projects/{projectId}`. */
@@ -98,6 +128,7 @@ export class OpenApiContract {
   private validator(key: string, schema: unknown): ValidateFunction {
     let validate = this.validators.get(key);
     if (!validate) {
+      this.asWritten(key, schema);
       const converted = JSON.parse(JSON.stringify(toJsonSchema(schema)).replaceAll('"#/components/', '"openapi.json#/components/'));
       validate = this.ajv.compile(converted as object);
       this.validators.set(key, validate);

@@ -39,9 +39,16 @@ export function closed(properties: Record<string, Schema>, optional: readonly st
   };
 }
 
-/** `schema` or null. A reference is wrapped, since OpenAPI 3.0 ignores members beside `$ref`. */
+/**
+ * `schema` or null. A reference is wrapped, since OpenAPI 3.0 ignores members beside `$ref`, with the
+ * type of the schema it names: OpenAPI 3.0.3 ignores `nullable` without `type` (and Ajv refuses it), so
+ * a client generated from the document would refuse the null.
+ */
 export function nullable(schema: Schema): SchemaObject {
-  return '$ref' in schema ? { nullable: true, allOf: [schema] } : { ...schema, nullable: true };
+  if (!('$ref' in schema)) return { ...schema, nullable: true };
+  const type = registered.get(schema.$ref.slice(schema.$ref.lastIndexOf('/') + 1))?.type;
+  if (type === undefined) throw new Error(`nullable(${schema.$ref}): it names no registered schema with a type`);
+  return { type, nullable: true, allOf: [schema] };
 }
 
 export const arrayOf = (items: Schema, description?: string): SchemaObject => ({ type: 'array', items, ...(description ? { description } : {}) });
