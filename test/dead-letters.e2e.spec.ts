@@ -88,13 +88,17 @@ describe('queue board', () => {
     const anonymous = await system.http.get('/admin/queues').expect(401);
     expect(anonymous.headers['www-authenticate']).toMatch(/^Basic /);
     expect(anonymous.headers['content-type']).toMatch(/problem\+json/);
+    // The codes and the request id of every other refusal.
+    expect(anonymous.body).toMatchObject({ code: 'HTTP.UNAUTHORIZED', status: 401, instance: '/admin/queues', requestId: anonymous.headers['x-request-id'] });
+    expect(anonymous.body.requestId).toEqual(expect.any(String));
     const basic = `Basic ${Buffer.from(`ops:${admin}`).toString('base64')}`;
     const page = await system.http.get('/admin/queues').set('Authorization', basic).expect(200);
     expect(page.text).toMatch(/<html/i);
     const queues = await system.http.get('/admin/queues/api/queues').set(auth(admin)).expect(200);
     expect(JSON.stringify(queues.body)).toContain('projections');
     const auditor = (await system.http.post('/api-keys').set(auth(admin)).send({ name: 'a', role: 'auditor' }).expect(201)).body.secret;
-    await system.http.get('/admin/queues').set(auth(auditor)).expect(403);
+    const refused = await system.http.get('/admin/queues').set(auth(auditor)).expect(403);
+    expect(refused.body).toMatchObject({ code: 'HTTP.FORBIDDEN', instance: '/admin/queues', requestId: refused.headers['x-request-id'], detail: 'The queue board is for admin keys.' });
   });
 
   it("refuses a change sent by another site's page through an admin's browser, and takes the board's own", async () => {
@@ -103,7 +107,7 @@ describe('queue board', () => {
     const before = await counts();
     const add = () => system.http.post('/admin/queues/api/queues/projections/add').set('Authorization', basic).type('form').send('');
     const crossSite = await add().set('Sec-Fetch-Site', 'cross-site').expect(403);
-    expect(crossSite.body).toMatchObject({ code: 'AUTH.403', detail: expect.stringContaining('not from another site') });
+    expect(crossSite.body).toMatchObject({ code: 'HTTP.FORBIDDEN', detail: expect.stringContaining('not from another site'), requestId: crossSite.headers['x-request-id'] });
     await add().set('Origin', 'http://attacker.example').expect(403);
     await add().set('Origin', 'null').expect(403);
     expect(await counts()).toBe(before);

@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import { ForbiddenException, type INestApplication, UnauthorizedException } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -7,7 +7,6 @@ import type { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
 import { PROJECTIONS_QUEUE } from '@app/read-models';
 import { ApiKeysService } from '../auth/api-keys.service.js';
-import { PROBLEM_CONTENT_TYPE, problemType } from '../common/problem.js';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
@@ -16,7 +15,8 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
  * also takes HTTP Basic authentication with the API key as the password (any user name). A browser sends
  * Basic credentials by itself, as it sends cookies, so a change (any method but GET and HEAD) sent by a
  * page of another site is refused (`crossSite`): else a form elsewhere could add or remove jobs through
- * an admin's signed-in browser.
+ * an admin's signed-in browser. Refusals are the API's own problems (ProblemDetailsFilter), with a Basic
+ * challenge for the browser to ask for the key.
  */
 export function mountQueueBoard(app: INestApplication, queueNames: string[] = [PROJECTIONS_QUEUE]): void {
   const adapter = new ExpressAdapter();
@@ -34,10 +34,7 @@ function adminOnly(keys: ApiKeysService) {
     const secret = secretOf(request.headers.authorization);
     const refuse = (status: 401 | 403, detail: string) => {
       if (status === 401) response.setHeader('WWW-Authenticate', 'Basic realm="Project Tracker queues", charset="UTF-8"');
-      response
-        .status(status)
-        .type(PROBLEM_CONTENT_TYPE)
-        .send(JSON.stringify({ type: problemType(`AUTH.${status}`), title: status === 401 ? 'Unauthorized' : 'Forbidden', status, detail, code: `AUTH.${status}` }));
+      next(status === 401 ? new UnauthorizedException(detail) : new ForbiddenException(detail));
     };
     if (crossSite(request)) return refuse(403, 'The queue board takes changes only from its own pages, not from another site.');
     if (!secret) return refuse(401, 'Sign in with an admin API key (as the password).');

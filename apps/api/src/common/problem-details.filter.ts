@@ -57,7 +57,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (response.headersSent) return;
     response.status(problem.status);
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-    if (problem.status === 401) response.setHeader('WWW-Authenticate', bearerChallenge(request));
+    // A route that takes other credentials (the queue board's Basic) has set its own challenge.
+    if (problem.status === 401 && !response.hasHeader('WWW-Authenticate')) response.setHeader('WWW-Authenticate', bearerChallenge(request));
     response.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
