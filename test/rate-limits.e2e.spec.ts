@@ -46,6 +46,21 @@ afterAll(async () => {
 });
 
 describe('rate limits across two API processes', () => {
+  it('lets a browser from an allowed origin read every rate-limit header, per key and per address', async () => {
+    const app = await createApiApplication({ ...env.config, corsOrigins: ['https://dashboard.example'] });
+    try {
+      await app.init();
+      counted++;
+      const read = await request(app.getHttpServer()).get('/projects').set(auth(env.config.adminApiKey!)).set('Origin', 'https://dashboard.example').expect(200);
+      const exposed = String(read.headers['access-control-expose-headers']).toLowerCase().split(',');
+      const rateLimits = Object.keys(read.headers).filter((name) => name.startsWith('x-ratelimit-'));
+      expect(rateLimits.sort()).toEqual(['x-ratelimit-limit-address', 'x-ratelimit-limit-key', 'x-ratelimit-remaining-address', 'x-ratelimit-remaining-key', 'x-ratelimit-reset-address', 'x-ratelimit-reset-key']);
+      expect(rateLimits.filter((name) => !exposed.includes(name))).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('refuses the 101st request of a key in a minute, wherever it lands, with 429 and Retry-After', async () => {
     const busy = await createKey('Busy script');
     const other = await createKey('Another script');

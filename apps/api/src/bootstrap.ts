@@ -53,6 +53,9 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
         'X-RateLimit-Limit-key',
         'X-RateLimit-Remaining-key',
         'X-RateLimit-Reset-key',
+        'X-RateLimit-Limit-address',
+        'X-RateLimit-Remaining-address',
+        'X-RateLimit-Reset-address',
       ],
       maxAge: 600,
     });
