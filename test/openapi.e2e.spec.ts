@@ -111,6 +111,38 @@ describe('the OpenAPI document', () => {
     expect(contract.componentsUnreadAsWritten()).toEqual([]);
   });
 
+  it('describes each request body as the API reads it: closed, optional where none is needed, with its limits', () => {
+    const schemas = contract.document.components.schemas as Record<string, Record<string, any>>;
+    const named = (schema: { $ref?: string }) => schema.$ref?.replace('#/components/schemas/', '');
+    // Every schema a body is read through, nested ones too: the API refuses unknown properties (400).
+    const read = new Set<string>();
+    const visit = (schema: unknown): void => {
+      if (schema === null || typeof schema !== 'object') return;
+      const name = named(schema as { $ref?: string });
+      if (name && !read.has(name)) {
+        read.add(name);
+        visit(schemas[name]);
+      }
+      Object.values(schema).forEach(visit);
+    };
+    const bodies = contract.operations().flatMap((operation) => {
+      const [method, path] = operation.split(' ') as [string, string];
+      const body = contract.operation(method, path).requestBody;
+      return body ? [{ operation, required: body.required === true, schema: body.content['application/json'].schema }] : [];
+    });
+    bodies.forEach(({ schema }) => visit(schema));
+    expect(read.size).toBeGreaterThan(10);
+    for (const name of read) expect({ name, additionalProperties: schemas[name]!.additionalProperties }).toEqual({ name, additionalProperties: false });
+    // A command without a body is read as {}.
+    const optional = ['approve', 'start', 'suspend', 'resume', 'finalise', 'close', 'cancel'].map((step) => `POST /projects/{projectId}/${step}`);
+    expect(bodies.filter(({ required }) => !required).map(({ operation }) => operation).sort()).toEqual([...optional, 'POST /api-keys/{keyId}/rotate'].sort());
+    // The limits the validators enforce.
+    expect(schemas.CreateApiKeyDto!.properties.name).toMatchObject({ type: 'string', maxLength: 200 });
+    expect(schemas.CreateApiKeyDto!.properties.projectIds).toMatchObject({ type: 'array', maxItems: 1000, items: { type: 'string', format: 'uuid' } });
+    expect(schemas.RotateApiKeyDto!.properties.gracePeriodSeconds).toMatchObject({ type: 'integer', minimum: 0, maximum: 2_592_000 });
+    expect(schemas.ProposeProjectDto!.properties.participatingOrganisations).toMatchObject({ type: 'array', minItems: 1, maxItems: 50 });
+  });
+
   it('declares each id in a path with its format, and each query parameter with its type', () => {
     for (const operation of contract.operations()) {
       const [method, path] = operation.split(' ') as [string, string];

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Query, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -36,9 +37,9 @@ const MAX_KEY_LIFETIME_DAYS = 3660;
 const MAX_GRACE_SECONDS = 30 * 24 * 3600;
 
 export class CreateApiKeyDto {
-  @ApiProperty({ example: 'Bansuo field office' }) @IsString() @IsNotBlank() @MaxLength(200) name!: string;
+  @ApiProperty({ example: 'Bansuo field office', maxLength: 200 }) @IsString() @IsNotBlank() @MaxLength(200) name!: string;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
-  @ApiPropertyOptional({ type: [String], description: 'Required for team keys: the projects the key may work on' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 1000, description: 'Required for team keys: the projects the key may work on' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
@@ -53,6 +54,9 @@ export class CreateApiKeyDto {
 
 export class RotateApiKeyDto {
   @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_GRACE_SECONDS,
     example: 3600,
     description: 'How long the old secret keeps working, in seconds (0: it stops at once); API_KEY_ROTATION_GRACE_SECONDS when left out',
   })
@@ -172,6 +176,8 @@ export class ApiKeysController {
     `API_KEY.BOOTSTRAP_ROTATION (the ADMIN_API_KEY key), API_KEY.REVOKED or API_KEY.EXPIRED (an inactive key); or ${SECRET_SHOWN_ONCE}`,
   ])
   @ApiIdempotencyKey('the new secret')
+  // No body is read as {}: the configured grace period.
+  @ApiBody({ required: false, type: RotateApiKeyDto })
   async rotate(
     @UuidParam('keyId') id: string,
     @Body() body: RotateApiKeyDto,

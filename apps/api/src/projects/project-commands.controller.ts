@@ -4,6 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
+  ApiBody,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
@@ -71,6 +72,9 @@ function CommandRoute(type: ProjectCommandType, summary: string, creates: boolea
   );
 }
 
+/** A lifecycle command's body: none is read as `{}` (json-body.ts), so `POST /projects/{id}/resume` needs none. */
+const LifecycleBody = () => ApiBody({ required: false, type: LifecycleDto });
+
 /** Every write on projects: each route turns its body into one domain command. */
 @ApiTags('projects')
 @ApiBearerAuth()
@@ -95,6 +99,7 @@ export class ProjectCommandsController {
   @Post(':projectId/approve')
   @HttpCode(200)
   @CommandRoute('ApproveProject', 'Approve a proposed project', false)
+  @LifecycleBody()
   approve(@UuidParam('projectId') id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('ApproveProject', id, body, actor, headers, request, response);
   }
@@ -102,6 +107,7 @@ export class ProjectCommandsController {
   @Post(':projectId/start')
   @HttpCode(200)
   @CommandRoute('StartProject', 'Start implementation (records the actual start date)', false)
+  @LifecycleBody()
   start(@UuidParam('projectId') id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('StartProject', id, body, actor, headers, request, response);
   }
@@ -109,6 +115,7 @@ export class ProjectCommandsController {
   @Post(':projectId/suspend')
   @HttpCode(200)
   @CommandRoute('SuspendProject', 'Suspend implementation (reason required)', false)
+  @LifecycleBody()
   suspend(@UuidParam('projectId') id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('SuspendProject', id, body, actor, headers, request, response);
   }
@@ -116,6 +123,7 @@ export class ProjectCommandsController {
   @Post(':projectId/resume')
   @HttpCode(200)
   @CommandRoute('ResumeProject', 'Resume a suspended project', false)
+  @LifecycleBody()
   resume(@UuidParam('projectId') id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('ResumeProject', id, body, actor, headers, request, response);
   }
@@ -123,6 +131,7 @@ export class ProjectCommandsController {
   @Post(':projectId/finalise')
   @HttpCode(200)
   @CommandRoute('FinaliseProject', 'End implementation (records the actual end date)', false)
+  @LifecycleBody()
   finalise(@UuidParam('projectId') id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('FinaliseProject', id, body, actor, headers, request, response);
   }
@@ -130,6 +139,7 @@ export class ProjectCommandsController {
   @Post(':projectId/close')
   @HttpCode(200)
   @CommandRoute('CloseProject', 'Close a finalised project', false)
+  @LifecycleBody()
   close(@UuidParam('projectId') id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('CloseProject', id, body, actor, headers, request, response);
   }
@@ -137,6 +147,7 @@ export class ProjectCommandsController {
   @Post(':projectId/cancel')
   @HttpCode(200)
   @CommandRoute('CancelProject', 'Cancel a project (reason required)', false)
+  @LifecycleBody()
   cancel(@UuidParam('projectId') id: string, @Body() body: LifecycleDto, @CurrentActor() actor: Actor, @CommandHeadersParam() headers: CommandHeaders, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.lifecycle('CancelProject', id, body, actor, headers, request, response);
   }

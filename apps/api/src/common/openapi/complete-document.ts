@@ -1,4 +1,4 @@
-import type { OpenAPIObject, OperationObject, ParameterObject, ReferenceObject, ResponseObject } from '@nestjs/swagger';
+import type { OpenAPIObject, OperationObject, ParameterObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
 import { type ProblemStatus, problemResponse } from '../problem-responses.js';
 import { registeredSchemas } from './api-schema.js';
 
@@ -22,17 +22,32 @@ const REPLAYED = {
  * - a query: 400 on every operation (a parameter it does not take; one of its own malformed or out of range);
  * - a project in the path: 403 (a team key's scope);
  * - `If-Match`: 412; `Idempotency-Key`: 422, and `Idempotent-Replayed` on every 2xx.
- * Statuses an operation documents itself keep their own description.
+ * Statuses an operation documents itself keep their own description. The schemas of request bodies
+ * are closed: the validation pipe refuses a property they do not name (400).
  */
 export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...registeredSchemas() } };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method];
-      if (operation) completeOperation(path, method, operation);
+      if (!operation) continue;
+      completeOperation(path, method, operation);
+      if (operation.requestBody) closeSchemas(document.components.schemas!, operation.requestBody);
     }
   }
   return document;
+}
+
+/** Closes the component schemas `from` refers to, and those they refer to (nested bodies). */
+function closeSchemas(schemas: Record<string, SchemaObject | ReferenceObject>, from: unknown): void {
+  if (from === null || typeof from !== 'object') return;
+  const reference = (from as Partial<ReferenceObject>).$ref;
+  const schema = reference?.startsWith('#/components/schemas/') ? schemas[reference.slice('#/components/schemas/'.length)] : undefined;
+  if (schema && !('$ref' in schema) && schema.type === 'object' && schema.additionalProperties === undefined) {
+    schema.additionalProperties = false;
+    closeSchemas(schemas, schema);
+  }
+  Object.values(from).forEach((member) => closeSchemas(schemas, member));
 }
 
 function completeOperation(path: string, method: string, operation: OperationObject): void {
