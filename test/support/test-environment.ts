@@ -35,8 +35,6 @@ export async function createTestEnvironment(
   const url = new URL(serverUrl);
   url.pathname = `/pt_test_${suffix}`;
   const databaseUrl = url.toString();
-  await createDatabaseIfMissing(databaseUrl);
-  await migrate(databaseUrl);
 
   const env = {
     NODE_ENV: 'test',
@@ -55,7 +53,10 @@ export async function createTestEnvironment(
     ...settings,
   };
   applySettings(env);
+  // Settings a spec got wrong are refused before there is a database to leave behind.
   const config = loadConfig(env);
+  await createDatabaseIfMissing(databaseUrl);
+  await migrate(databaseUrl);
   const dispose = async () => {
     await dropDatabaseIfExists(databaseUrl);
     await dropQueueKeys(env.REDIS_URL, env.QUEUE_PREFIX);
