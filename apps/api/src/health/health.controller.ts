@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, type OnApplicationShutdown, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, type OnApplicationShutdown, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { apiSchema, closed, oneOfValues, string } from '../common/openapi/api-schema.js';
 import { notReadyProblem, PROBLEM_HEADERS } from '../common/problem-responses.js';
@@ -10,7 +10,6 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
 import { projectionLagSeconds } from '@app/read-models';
 import { Public } from '../auth/auth.decorators.js';
-import { NoQueryGuard } from '../common/no-query.guard.js';
 import { PROBLEM_CONTENT_TYPE, problemType } from '../common/problem.js';
 import { ShutdownDrain } from './shutdown-drain.js';
 
@@ -23,10 +22,10 @@ const LIVE = apiSchema('Liveness', closed({ status: oneOfValues(['ok']) }));
 const READY = apiSchema('Readiness', closed({ status: oneOfValues(['ready']), checks: CHECKS }));
 
 @ApiTags('health')
-// Probes and scrapes must never be refused for being frequent.
+// Probes and scrapes must never be refused for being frequent, nor for what a monitor adds to the URL
+// (a cache-buster): they read no query, so no query can change what they answer.
 @SkipThrottle({ address: true, key: true })
 @Controller('health')
-@UseGuards(NoQueryGuard)
 export class HealthController implements OnApplicationShutdown {
   private readonly redis: Redis;
 

@@ -1,15 +1,14 @@
-import { Controller, Get, Header, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/auth.decorators.js';
-import { NoQueryGuard } from '../common/no-query.guard.js';
 import { registry } from './metrics.js';
 
 @ApiTags('health')
-// Probes and scrapes must never be refused for being frequent.
+// Probes and scrapes must never be refused for being frequent, nor for what a monitor adds to the URL
+// (a cache-buster): they read no query, so no query can change what they answer.
 @SkipThrottle({ address: true, key: true })
 @Controller('metrics')
-@UseGuards(NoQueryGuard)
 export class MetricsController {
   @Get()
   @Public()

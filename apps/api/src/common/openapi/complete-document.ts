@@ -19,7 +19,8 @@ const REPLAYED = {
  * - a body the API reads (POST, DELETE): 400 (not an object, hostile keys), 413, 415;
  * - an API key: 401, 429 (rate limits per key and address), 503 (keys are checked in PostgreSQL);
  * - an id in the path: 404, and 400 when the id has a format (uuid, integer) it is checked against;
- * - a query: 400 on every operation (a parameter it does not take; one of its own malformed or out of range);
+ * - a query: 400 on every operation that needs a key (a parameter it does not take; one of its own
+ *   malformed or out of range), not on the probes and the scrape, which read none;
  * - a project in the path: 403 (a team key's scope);
  * - `If-Match`: 412; `Idempotency-Key`: 422, and `Idempotent-Replayed` on every 2xx.
  * Statuses an operation documents itself keep their own description. The schemas of request bodies
@@ -59,8 +60,9 @@ function completeOperation(path: string, method: string, operation: OperationObj
   if ((operation.security ?? []).length > 0) [401, 429, 503].forEach((s) => statuses.add(s as ProblemStatus));
   if (pathParameters.length > 0) statuses.add(404);
   if (pathParameters.some((p) => p.schema && !('$ref' in p.schema) && (p.schema.format === 'uuid' || p.schema.type === 'integer'))) statuses.add(400);
-  // Every route refuses a query parameter it does not take (the query DTOs, NoQueryPipe, NoQueryGuard).
-  statuses.add(400);
+  // Every route that needs a key refuses a query parameter it does not take (the query DTOs, NoQueryPipe,
+  // NoQueryGuard); the probes and the scrape, which need none, read no query and take any.
+  if ((operation.security ?? []).length > 0 || parameters.some((p) => p.in === 'query')) statuses.add(400);
   if (path.startsWith('/projects/{projectId}') && (operation.security ?? []).length > 0) statuses.add(403);
   if (header('If-Match')) statuses.add(412);
   if (header('Idempotency-Key')) {
