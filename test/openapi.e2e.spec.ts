@@ -141,6 +141,12 @@ describe('the OpenAPI document', () => {
     expect(schemas.CreateApiKeyDto!.properties.projectIds).toMatchObject({ type: 'array', maxItems: 1000, items: { type: 'string', format: 'uuid' } });
     expect(schemas.RotateApiKeyDto!.properties.gracePeriodSeconds).toMatchObject({ type: 'integer', minimum: 0, maximum: 2_592_000 });
     expect(schemas.ProposeProjectDto!.properties.participatingOrganisations).toMatchObject({ type: 'array', minItems: 1, maxItems: 50 });
+    // Written from the validators themselves (validator-limits.ts), nested bodies too.
+    expect(schemas.ProposeProjectDto!.properties.title).toMatchObject({ type: 'string', maxLength: 300 });
+    expect(schemas.LocationDto!.properties.village).toMatchObject({ type: 'string', maxLength: 200 });
+    expect(schemas.RecordMeasurementDto!.properties.value).toMatchObject({ type: 'number', minimum: -1e12, maximum: 1e12 });
+    expect(schemas.ReachMilestoneDto!.properties.documentLinks).toMatchObject({ type: 'array', maxItems: 20 });
+    expect(schemas.SubscriptionFilterDto!.properties.countries).toMatchObject({ type: 'array', maxItems: 300 });
   });
 
   it('declares each id in a path with its format, and each query parameter with its type', () => {

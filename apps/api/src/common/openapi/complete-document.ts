@@ -1,6 +1,7 @@
 import type { OpenAPIObject, OperationObject, ParameterObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
 import { type ProblemStatus, problemResponse } from '../problem-responses.js';
 import { registeredSchemas } from './api-schema.js';
+import { addValidatorLimits } from './validator-limits.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 /** Methods whose body the API reads (json-body.ts): any of them may be refused for its body. */
@@ -24,10 +25,12 @@ const REPLAYED = {
  * - a project in the path: 403 (a team key's scope);
  * - `If-Match`: 412; `Idempotency-Key`: 422, and `Idempotent-Replayed` on every 2xx.
  * Statuses an operation documents itself keep their own description. The schemas of request bodies
- * are closed: the validation pipe refuses a property they do not name (400).
+ * are closed (the validation pipe refuses a property they do not name: 400) and carry the limits their
+ * validators enforce (validator-limits.ts).
  */
 export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...registeredSchemas() } };
+  addValidatorLimits(document.components.schemas!);
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method];
