@@ -459,7 +459,17 @@ describe('exports', () => {
     await system.http.get('/iati?country=MN').set(auth(auditor)).expect(409);
     await system.http.get('/iati?country=XX').set(auth(auditor)).expect(404);
     await system.http.get('/iati?country=ZZ').set(auth(auditor)).expect(404);
-    await system.http.get('/iati').set(auth(auditor)).expect(400);
+    await system.http.get('/iati?country=la').set(auth(auditor)).expect(400);
+
+    // Without a country, the publisher's whole activity file: every project, the undated one named and left out.
+    const proposals = Number((await db.query(`SELECT count(*)::int AS n FROM events WHERE type = 'ProjectProposed'`)).rows[0].n);
+    const all = await system.http.get('/iati?limit=500').set(auth(auditor)).expect(200);
+    expect(validateIati(all.text).status).toBe(0);
+    expect(all.headers['x-total-count']).toBe(String(proposals));
+    const skipped = String(all.headers['x-iati-skipped']).split(',');
+    expect(skipped).toContain(undated.code);
+    expect(all.text.match(/<iati-activity /g)).toHaveLength(proposals - skipped.length);
+    for (const country of ['LA', 'CN']) expect(all.text).toContain(`<recipient-country code="${country}" percentage="100"/>`);
   });
 });
 

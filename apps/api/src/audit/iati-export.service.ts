@@ -14,8 +14,11 @@ export interface IatiDocument {
   total: number;
 }
 
-/** The proposals of the projects of one recipient country ($1): a country's page of projects, and their count. */
-const PROPOSED_IN_COUNTRY = `FROM events WHERE type = 'ProjectProposed' AND data->>'country' = $1`;
+/**
+ * The proposals of the projects of one recipient country ($1), or of every project ($1 null): a page of
+ * projects, and their count.
+ */
+const PROPOSED_IN_COUNTRY = `FROM events WHERE type = 'ProjectProposed' AND ($1::text IS NULL OR data->>'country' = $1)`;
 
 /**
  * IATI 2.03 exports built from the event store (not the read model, which may lag): each project's
@@ -45,11 +48,14 @@ export class IatiExportService {
     return { xml: this.document([activity.activity]), activities: 1, skipped: [], total: 1 };
   }
 
-  /** Every project with this recipient country (from the proposals in the store), in proposal order. */
-  async country(country: string, page: { limit: number; offset: number }): Promise<IatiDocument | undefined> {
+  /**
+   * Every project with this recipient country, or every project of the publisher when none is given
+   * (from the proposals in the store), in proposal order.
+   */
+  async country(country: string | undefined, page: { limit: number; offset: number }): Promise<IatiDocument | undefined> {
     const result = await this.pool.query<{ stream_id: string; total: string }>(
       `SELECT stream_id, count(*) OVER () AS total ${PROPOSED_IN_COUNTRY} ORDER BY position LIMIT $2 OFFSET $3`,
-      [country, page.limit, page.offset],
+      [country ?? null, page.limit, page.offset],
     );
     // A page past the end has no row to carry the count.
     const total = result.rows.length > 0 || page.offset === 0 ? Number(result.rows[0]?.total ?? 0) : await this.countProposed(country);
@@ -65,10 +71,10 @@ export class IatiExportService {
     return { xml: this.document(activities, skipped), activities: activities.length, skipped, total };
   }
 
-  private async countProposed(country: string): Promise<number> {
+  private async countProposed(country: string | undefined): Promise<number> {
     const result = await this.pool.query<{ total: number }>(
       `SELECT count(*)::int AS total ${PROPOSED_IN_COUNTRY}`,
-      [country],
+      [country ?? null],
     );
     return result.rows[0]!.total;
   }

@@ -141,9 +141,10 @@ export class IatiQueryDto {
 }
 
 export class IatiListQueryDto {
-  @ApiProperty({ example: 'LA', pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 recipient country, in capitals' })
+  @ApiPropertyOptional({ example: 'LA', pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 recipient country, in capitals; absent: every project' })
+  @IsOptional()
   @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code in capitals, like LA' })
-  country!: string;
+  country?: string;
 
   @QueryInteger({ min: 1, max: 500, default: 100 }) limit?: number;
   @QueryInteger({ min: 0, max: MAX_COUNTER, default: 0 }) offset?: number;
