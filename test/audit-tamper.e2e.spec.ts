@@ -170,6 +170,15 @@ describe('tamper evidence', () => {
       code: 'PROJECT.HISTORY_UNREADABLE',
       detail: `The stored history of project ${gap} cannot be replayed at version 3: the event is missing, though later ones are there; GET /projects/${gap}/audit tells whether it was altered.`,
     });
+    // Nor is the read model rebuilt over it: the rebuild stops and names it, and the views stay as they were.
+    const before = (await system.http.get(`/projects/${gap}`).set(auth(admin)).expect(200)).body;
+    const rebuild = await system.http.post('/admin/projections/rebuild').set(auth(admin));
+    expect({ status: rebuild.status, code: rebuild.body.code, detail: rebuild.body.detail }).toEqual({
+      status: 500,
+      code: 'PROJECT.HISTORY_UNREADABLE',
+      detail: expect.stringContaining(`project ${gap} cannot be replayed at version 3: the event is missing`),
+    });
+    expect((await system.http.get(`/projects/${gap}`).set(auth(admin)).expect(200)).body).toEqual(before);
 
     await asSuperuser(db, `UPDATE events SET recorded_at = recorded_at - interval '1 day' WHERE stream_id = $1 AND stream_version = 2`, [moved]);
     expect((await system.http.get(`/projects/${moved}/audit`).set(auth(admin)).expect(200)).body).toMatchObject({

@@ -1,5 +1,5 @@
 import { actualEndOf, type ProjectEvent } from '@app/domain';
-import type { StoredEvent } from '@app/event-store';
+import { type StoredEvent, StreamVersionGap } from '@app/event-store';
 
 /**
  * The project read model as plain rows, column for column, folded in memory from a project's events.
@@ -115,6 +115,10 @@ export class ProjectDetailFolder {
     }
     const project = this.project;
     if (!project) throw new Error(`${event.type} at version ${stored.version} of ${stored.streamId} has no project to apply to`);
+    // An event deleted by hand from the middle of the stream: folding on would show a state that never
+    // was (the sync fails the project; a rebuild stops and keeps the views it would have replaced).
+    const expected = (project.version as number) + 1;
+    if (stored.version !== expected) throw new StreamVersionGap(stored.streamId, expected);
     this.changed.add(project);
     project.version = stored.version;
     project.updated_at = at;
