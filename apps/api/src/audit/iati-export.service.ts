@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
+import { StreamEventsMissing, StreamHeadMismatch, StreamVersionGap, UnreadableEvent } from '@app/event-store';
 import { type IatiActivity, type IatiCodeProblem, buildIatiActivitiesXml, checkIatiActivity, projectToIatiActivity } from '@app/iati';
 import { historyUnreadable, ProblemException } from '../common/problem.js';
 import { ProjectHistoryService } from './project-history.service.js';
@@ -53,8 +54,8 @@ export class IatiExportService {
    * (from the proposals in the store), in proposal order.
    */
   async country(country: string | undefined, page: { limit: number; offset: number }): Promise<IatiDocument | undefined> {
-    const result = await this.pool.query<{ stream_id: string; total: string }>(
-      `SELECT stream_id, count(*) OVER () AS total ${PROPOSED_IN_COUNTRY} ORDER BY position LIMIT $2 OFFSET $3`,
+    const result = await this.pool.query<{ stream_id: string; code: string; total: string }>(
+      `SELECT stream_id, data->>'code' AS code, count(*) OVER () AS total ${PROPOSED_IN_COUNTRY} ORDER BY position LIMIT $2 OFFSET $3`,
       [country ?? null, page.limit, page.offset],
     );
     // A page past the end has no row to carry the count.
@@ -62,7 +63,17 @@ export class IatiExportService {
     const activities: IatiActivity[] = [];
     const skipped: IatiDocument['skipped'] = [];
     for (const row of result.rows) {
-      const { activity, code } = await this.activity(row.stream_id);
+      const found = await this.activity(row.stream_id).catch((error: unknown) => {
+        // One project whose stored history was changed by hand does not keep the others from being published.
+        if (isUnreadableHistory(error)) return undefined;
+        throw error;
+      });
+      if (!found) {
+        const message = `its stored history cannot be replayed (GET /projects/${row.stream_id}/audit tells whether it was altered)`;
+        skipped.push({ projectId: row.stream_id, code: row.code, problems: [{ field: 'history', message }] });
+        continue;
+      }
+      const { activity, code } = found;
       const problems = checkIatiActivity(activity, this.config.audit.iatiReportingOrg);
       if (problems.length === 0) activities.push(activity);
       else skipped.push({ projectId: row.stream_id, code, problems });
@@ -106,4 +117,15 @@ export class IatiExportService {
       .replaceAll('--', '- -');
     return xml.replace('?>\n', `?>\n<!-- Left out, IATI would refuse them:\n     ${note} -->\n`);
   }
+}
+
+/** A project whose stored history cannot be replayed (changed by hand), as the store and the reads say it. */
+function isUnreadableHistory(error: unknown): boolean {
+  return (
+    error instanceof UnreadableEvent ||
+    error instanceof StreamVersionGap ||
+    error instanceof StreamEventsMissing ||
+    error instanceof StreamHeadMismatch ||
+    (error instanceof ProblemException && error.code === 'PROJECT.HISTORY_UNREADABLE')
+  );
 }
