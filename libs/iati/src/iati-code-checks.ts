@@ -2,6 +2,7 @@ import { COUNTRY_CODES } from './codes/country-codes.js';
 import { DAC_SECTOR_CODES } from './codes/dac-sectors.js';
 import {
   ACTIVITY_DATE_TYPE_CODES,
+  ACTIVITY_DATE_TYPES,
   ACTIVITY_STATUS_CODES,
   INDICATOR_MEASURE_CODES,
   ORGANISATION_ROLE_CODES,
@@ -55,8 +56,12 @@ export function checkIatiActivity(activity: IatiActivity, reportingOrg: IatiRepo
   if (!ACTIVITY_STATUS_CODES.has(activity.status)) {
     fail('activity-status/@code', `"${activity.status}" is not an IATI ActivityStatus code (1-6)`);
   }
-  if (activity.dates.length === 0) {
-    fail('activity-date', 'IATI needs at least one activity date: a planned start, given when the project is proposed, or its actual start, recorded when it starts');
+  // The IATI Standard's rules ask for a start, planned (1) or actual (2); the schema would take an end alone.
+  if (!activity.dates.some((date) => date.type === ACTIVITY_DATE_TYPES.plannedStart || date.type === ACTIVITY_DATE_TYPES.actualStart)) {
+    fail(
+      'activity-date',
+      'IATI needs a start date, planned or actual: give the planned start (POST /projects/{id}/planned-dates) or record the start when the project starts',
+    );
   }
   activity.dates.forEach((date, index) => {
     if (!ACTIVITY_DATE_TYPE_CODES.has(date.type)) {

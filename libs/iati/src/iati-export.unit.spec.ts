@@ -85,7 +85,10 @@ describe('IATI code checks', () => {
       status: '7',
       recipientCountry: 'XX',
       sectors: ['99999', '3116'],
-      dates: [{ type: '5', isoDate: '2017-01-01' }],
+      dates: [
+        { type: '1', isoDate: '2017-01-01' },
+        { type: '5', isoDate: '2017-01-01' },
+      ],
       participatingOrgs: [{ name: 'Someone', role: '0' }],
       results: [{ type: '4', title: 'Result', indicators: [{ measure: '6', title: 'x', periods: [], baseline: { year: 0, value: '0' } }] }],
     };
@@ -95,7 +98,7 @@ describe('IATI code checks', () => {
       'iati-identifier',
       'participating-org[0]/@role',
       'activity-status/@code',
-      'activity-date[0]/@type',
+      'activity-date[1]/@type',
       'recipient-country/@code',
       'sector[0]/@code',
       'sector[1]/@code',
@@ -108,6 +111,10 @@ describe('IATI code checks', () => {
   it('needs an activity date and a participating organisation', () => {
     const fields = checkIatiActivity({ ...activity(), dates: [], participatingOrgs: [] }, ORG).map((problem) => problem.field);
     expect(fields).toEqual(['participating-org', 'activity-date']);
+    // A start, planned or actual: the IATI Standard's rules ask for one, though the schema takes an end alone.
+    const endOnly = checkIatiActivity({ ...activity(), dates: [{ type: '3', isoDate: '2020-12-31' }] }, ORG);
+    expect(endOnly.map((problem) => problem.field)).toEqual(['activity-date']);
+    expect(checkIatiActivity({ ...activity(), dates: [{ type: '2', isoDate: '2017-03-01' }] }, ORG)).toEqual([]);
   });
 
   it('knows the ISO 3166-1 countries and the DAC purpose codes', () => {
