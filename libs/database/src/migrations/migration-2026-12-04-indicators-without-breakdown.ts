@@ -10,8 +10,15 @@ export class IndicatorsWithoutBreakdown extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`ALTER TABLE indicator_views ALTER COLUMN sex_breakdown DROP NOT NULL`);
-    // No indicator of another measure can be adds-up: the definition refuses it.
-    this.addSql(`UPDATE indicator_views SET sex_breakdown = NULL WHERE measure <> 1 AND sex_breakdown = 'adds-up'`);
+    // Only those defined without a kind, as the fold decides: for a few hours on 2026-12-03 a definition
+    // could still name adds-up on another measure, and the fold keeps what was named.
+    this.addSql(`
+      UPDATE indicator_views v SET sex_breakdown = NULL
+       WHERE v.measure <> 1 AND v.sex_breakdown = 'adds-up'
+         AND NOT EXISTS (
+           SELECT 1 FROM events e
+            WHERE e.stream_id = v.project_id AND e.type = 'IndicatorDefined'
+              AND e.data->>'indicatorId' = v.id::text AND e.data->>'sexBreakdown' IS NOT NULL)`);
   }
 
   override async down(): Promise<void> {
