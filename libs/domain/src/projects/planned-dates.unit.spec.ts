@@ -55,6 +55,10 @@ describe('RevisePlannedDates', () => {
       .thenThrows(PlannedDateSettled, 'PROJECT.ALREADY_ENDED', ['plannedEnd']);
     expect(error.kind).toBe('conflict');
     expect(error.message).toContain('2020-06-30');
+    // The planned start too: the code says the work ended, whichever date was sent.
+    given(...historyIn.finalisation)
+      .when({ type: 'RevisePlannedDates', data: { plannedStart: '2017-02-01', reason: extension } })
+      .thenThrows(PlannedDateSettled, 'PROJECT.ALREADY_ENDED', ['plannedStart']);
   });
 
   it.each(FINAL_STATUSES)('refuses any revision of a %s project as final', (status) => {

@@ -275,12 +275,14 @@ function revisePlannedDates(command: RevisePlannedDates, project: OpenProject): 
   const { plannedStart, plannedEnd } = command.data;
   if (project.status === 'finalisation') {
     throw new PlannedDateSettled(
+      'ended',
       plannedStart !== undefined && plannedEnd === undefined ? 'plannedStart' : 'plannedEnd',
       `The planned dates can no longer be revised: the project was finalised, its work ended on ${project.actualEnd} (its actual end).`,
     );
   }
   if (plannedStart !== undefined && (project.status === 'implementation' || project.status === 'suspended')) {
     throw new PlannedDateSettled(
+      'started',
       'plannedStart',
       `The planned start can be revised only before the project starts; it started on ${project.actualStart}. Revise the planned end alone.`,
     );

@@ -82,8 +82,9 @@ export class NotStarted extends DomainError {
  * started (its actual start stands), either date once its work has ended (finalised: its actual end).
  */
 export class PlannedDateSettled extends DomainError {
-  constructor(field: 'plannedStart' | 'plannedEnd', message: string) {
-    super(field === 'plannedStart' ? 'PROJECT.ALREADY_STARTED' : 'PROJECT.ALREADY_ENDED', 'conflict', message, [field]);
+  /** `happened`: what settled it, the project's start (ALREADY_STARTED) or the end of its work (ALREADY_ENDED). */
+  constructor(happened: 'started' | 'ended', field: 'plannedStart' | 'plannedEnd', message: string) {
+    super(happened === 'started' ? 'PROJECT.ALREADY_STARTED' : 'PROJECT.ALREADY_ENDED', 'conflict', message, [field]);
   }
 }
 
