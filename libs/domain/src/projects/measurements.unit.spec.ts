@@ -250,6 +250,13 @@ describe('sex disaggregation', () => {
     );
   });
 
+  it('names the parts as given when they do not add up, a part left out as not reported (not 0)', () => {
+    const refused = (input: SexDisaggregationInput) =>
+      given(...historyWithContentIn('implementation')).when(record(20, input)).thenThrows(InvalidInput, 'MEASUREMENT.INVALID_DISAGGREGATION', ['disaggregation']).message;
+    expect(refused({ female: 7, unknown: 5 })).toBe('The parts of the disaggregation (female 7, unknown 5; male not reported) add up to 12, not to the value 20.');
+    expect(refused({ female: 15, male: 9 })).toBe('The parts of the disaggregation (female 15, male 9; unknown not reported) add up to more than the value 20.');
+  });
+
   it('refuses to disaggregate a negative value, saying so rather than that the parts exceed it', () => {
     const refused = given(...historyWithContentIn('implementation'))
       .when(record(-5, { female: 0, male: 0 }))

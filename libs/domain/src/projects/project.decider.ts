@@ -609,20 +609,25 @@ export function completeDisaggregation(
   }
   const female = input.female ?? 0;
   const male = input.male ?? 0;
+  // The parts as given: one left out is not reported, not 0.
+  const parts = SEX_PARTS.filter((part) => input[part] !== undefined)
+    .map((part) => `${part} ${input[part]}`)
+    .join(', ');
+  const unreported = SEX_PARTS.filter((part) => input[part] === undefined);
+  const given = unreported.length > 0 ? `${parts}; ${unreported.join(' and ')} not reported` : parts;
   if (input.unknown !== undefined) {
     const sum = female + male + input.unknown;
     if (sum !== value) {
       throw new InvalidInput(
         'MEASUREMENT.INVALID_DISAGGREGATION',
-        `The parts of the disaggregation (female ${female}, male ${male}, unknown ${input.unknown}) ` +
-          `add up to ${sum}, not to the value ${value}.`,
+        `The parts of the disaggregation (${given}) add up to ${sum}, not to the value ${value}.`,
         ['disaggregation'],
       );
     }
   } else if (value - female - male < 0) {
     throw new InvalidInput(
       'MEASUREMENT.INVALID_DISAGGREGATION',
-      `The parts of the disaggregation (female ${female}, male ${male}) add up to more than the value ${value}.`,
+      `The parts of the disaggregation (${given}) add up to more than the value ${value}.`,
       ['disaggregation'],
     );
   }
