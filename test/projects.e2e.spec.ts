@@ -159,6 +159,11 @@ describe('GET /projects paged by code', () => {
     expect(second.items.map((p: { code: string }) => p.code)).toEqual(codes.slice(2, 4));
     const third = (await list(`&after=${second.nextAfter}`)).body;
     expect(third).toMatchObject({ items: [expect.objectContaining({ code: codes[4] })], nextAfter: null });
+    // A full last page is the last: no nextAfter pointing to an empty page.
+    const whole = (await list('', 3)).body;
+    expect(whole.items).toHaveLength(3);
+    expect((await list(`&after=${whole.nextAfter}`, 3)).body).toMatchObject({ items: [expect.anything(), expect.anything()], nextAfter: null });
+    expect((await list(`&after=${whole.nextAfter}`, 2)).body.nextAfter).toBeNull();
 
     const both = await system.http.get(`/projects?after=${first.nextAfter}&offset=2`).set(auth(manager)).expect(400);
     expect(both.body).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field: 'offset' }] });
@@ -613,6 +618,37 @@ describe('keys, roles and scope', () => {
 });
 
 describe('concurrency, preconditions and idempotency', () => {
+  it('reads a project of one version while the worker writes it: its version, measurements and latest actual agree', async () => {
+    const id = await propose();
+    await system.http.post(`/projects/${id}/approve`).set(auth(manager)).send({ date: '2024-01-02' }).expect(200);
+    await system.http.post(`/projects/${id}/start`).set(auth(manager)).send({ date: '2024-01-03' }).expect(200);
+    const indicator = { title: 'Households', unit: 'households', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 100 } };
+    const indicatorId = (await system.http.post(`/projects/${id}/indicators`).set(auth(manager)).send(indicator).expect(201)).body.indicatorId;
+    // Every version from here on is one measurement more, recorded with a value equal to its count.
+    const before = 4;
+    let writing = true;
+    const writes = (async () => {
+      for (let n = 1; n <= 60; n++) {
+        await system.http.post(`/projects/${id}/indicators/${indicatorId}/measurements`).set(auth(manager)).send({ value: n, date: '2024-06-30' }).expect(201);
+      }
+      writing = false;
+    })();
+    const torn: unknown[] = [];
+    let reads = 0;
+    const reader = async () => {
+      while (writing) {
+        const view = (await system.http.get(`/projects/${id}`).set(auth(manager)).expect(200)).body;
+        const measured = view.indicators[0]?.measurements.length ?? 0;
+        const latest = view.indicators[0]?.latestActual?.value ?? 0;
+        reads += 1;
+        if (view.version - before !== measured || latest !== measured) torn.push({ version: view.version, measured, latest });
+      }
+    };
+    await Promise.all([writes, reader(), reader()]);
+    expect(reads).toBeGreaterThan(20);
+    expect(torn).toEqual([]);
+  });
+
   it('lands ten concurrent commands on one project with ten distinct contiguous versions', async () => {
     const id = await propose();
     const answers = await Promise.all(

@@ -4,7 +4,7 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator'
 import type { Response } from 'express';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { PROJECT_STATUSES } from '@app/domain';
-import { ProjectDetailReader, readMilestoneTimeline, readPlannedDateRevisions } from '@app/read-models';
+import { ProjectDetailReader } from '@app/read-models';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { assertMayRead } from '../auth/project-access.js';
@@ -39,7 +39,7 @@ export class ListProjectsQueryDto {
 export class ProjectQueriesController {
   private readonly reader: ProjectDetailReader;
 
-  constructor(@Inject(EntityManager) private readonly em: EntityManager) {
+  constructor(@Inject(EntityManager) em: EntityManager) {
     this.reader = new ProjectDetailReader(em);
   }
 
@@ -80,14 +80,10 @@ export class ProjectQueriesController {
   @ApiProblemResponses(NO_QUERY)
   async timeline(@UuidParam('projectId') id: string, @Query(noQuery) _query: object, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
     assertMayRead(actor, id);
-    const project = await this.reader.summary(id);
-    if (!project) throw notFound(id);
-    response.setHeader('ETag', `"${project.version}"`);
-    const [milestones, plannedDateRevisions] = await Promise.all([
-      readMilestoneTimeline(this.em, id, project.status, today()),
-      readPlannedDateRevisions(this.em, id),
-    ]);
-    return { projectId: id, version: project.version, milestones, plannedDateRevisions };
+    const timeline = await this.reader.timeline(id, today());
+    if (!timeline) throw notFound(id);
+    response.setHeader('ETag', `"${timeline.version}"`);
+    return { projectId: id, ...timeline };
   }
 }
 

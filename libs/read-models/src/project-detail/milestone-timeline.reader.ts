@@ -4,13 +4,12 @@ import { MilestoneTimelineView, MilestoneView } from './project-detail.entities.
 
 /**
  * A project's milestones in due-date order, each with what happened to it, in the order it happened.
- * `projectStatus` decides, with `today`, which are overdue.
+ * `projectStatus` decides, with `today`, which are overdue. `em`: the snapshot it is read in.
  */
 export async function readMilestoneTimeline(em: EntityManager, projectId: string, projectStatus: string, today: string) {
-  const fork = em.fork();
   const [milestones, entries] = await Promise.all([
-    fork.find(MilestoneView, { projectId }, { orderBy: { dueDate: 'asc', position: 'asc' } }),
-    fork.find(MilestoneTimelineView, { projectId }, { orderBy: { version: 'asc' } }),
+    em.find(MilestoneView, { projectId }, { orderBy: { dueDate: 'asc', position: 'asc' } }),
+    em.find(MilestoneTimelineView, { projectId }, { orderBy: { version: 'asc' } }),
   ]);
   return milestones.map((milestone) => ({
     milestoneId: milestone.id,

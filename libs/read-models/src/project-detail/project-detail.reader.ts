@@ -1,6 +1,9 @@
 import type { InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isMilestoneOverdue, type SexDisaggregation } from '@app/domain';
+import { inOneSnapshot } from '../one-snapshot.js';
+import { readMilestoneTimeline } from './milestone-timeline.reader.js';
+import { readPlannedDateRevisions } from './planned-date-revisions.reader.js';
 import { ComponentView, IndicatorView, MilestoneView, ProjectView } from './project-detail.entities.js';
 
 export interface ProjectSummary {
@@ -68,17 +71,20 @@ export class ProjectDetailReader {
     if (filter.country) where.country = filter.country;
     if (filter.status) where.status = filter.status;
     if (filter.ids) where.id = { $in: filter.ids };
-    const em = this.em.fork();
-    const [rows, total] = await Promise.all([
-      em.find(ProjectView, filter.afterCode === undefined ? where : { ...where, code: { $gt: filter.afterCode } }, {
-        orderBy: { code: 'asc' },
-        limit: filter.limit,
-        offset: filter.offset,
-      }),
-      em.count(ProjectView, where),
-    ]);
-    const nextAfter = rows.length === filter.limit ? rows.at(-1)!.code : null;
-    return { items: rows.map(summary), total, nextAfter };
+    // One more than the page: a full last page has no next one (it pointed to an empty page).
+    const [rows, total] = await inOneSnapshot(this.em, (em) =>
+      Promise.all([
+        em.find(ProjectView, filter.afterCode === undefined ? where : { ...where, code: { $gt: filter.afterCode } }, {
+          orderBy: { code: 'asc' },
+          limit: filter.limit + 1,
+          offset: filter.offset,
+        }),
+        em.count(ProjectView, where),
+      ]),
+    );
+    const page = rows.slice(0, filter.limit);
+    const nextAfter = rows.length > filter.limit ? page.at(-1)!.code : null;
+    return { items: page.map(summary), total, nextAfter };
   }
 
   async summary(projectId: string): Promise<ProjectSummary | undefined> {
@@ -86,16 +92,34 @@ export class ProjectDetailReader {
     return project ? summary(project) : undefined;
   }
 
-  /** One project with its components, milestones (with the derived overdue flag) and indicators. */
-  async get(projectId: string, today: string) {
-    const em = this.em.fork();
+  /** One project with its components, milestones (with the derived overdue flag) and indicators, of one version. */
+  get(projectId: string, today: string) {
+    return inOneSnapshot(this.em, (em) => this.detail(em, projectId, today));
+  }
+
+  /** The project's milestones with their histories, and the revisions of its planned dates, of one version. */
+  timeline(projectId: string, today: string) {
+    return inOneSnapshot(this.em, async (em) => {
+      const project = await em.findOne(ProjectView, { id: projectId });
+      if (!project) return undefined;
+      const [milestones, plannedDateRevisions] = await Promise.all([
+        readMilestoneTimeline(em, projectId, project.status, today),
+        readPlannedDateRevisions(em, projectId),
+      ]);
+      return { version: project.version, milestones, plannedDateRevisions };
+    });
+  }
+
+  private async detail(em: EntityManager, projectId: string, today: string) {
     const project = await em.findOne(ProjectView, { id: projectId });
     if (!project) return undefined;
     const [components, milestones, indicators, measurements] = await Promise.all([
       em.find(ComponentView, { projectId }, { orderBy: { position: 'asc' } }),
       em.find(MilestoneView, { projectId }, { orderBy: { position: 'asc' } }),
       em.find(IndicatorView, { projectId }, { orderBy: { position: 'asc' } }),
-      em.getConnection().execute<{ indicator_id: string; measurements: MeasurementAnswer[] }[]>(MEASUREMENTS_BY_INDICATOR, [projectId]),
+      em
+        .getConnection()
+        .execute<{ indicator_id: string; measurements: MeasurementAnswer[] }[]>(MEASUREMENTS_BY_INDICATOR, [projectId], 'all', em.getTransactionContext()),
     ]);
     const measurementsOf = new Map(measurements.map((row) => [row.indicator_id, row.measurements]));
     return {
@@ -142,6 +166,7 @@ export class ProjectDetailReader {
 }
 
 export type ProjectDetail = NonNullable<Awaited<ReturnType<ProjectDetailReader['get']>>>;
+export type ProjectTimeline = NonNullable<Awaited<ReturnType<ProjectDetailReader['timeline']>>>;
 
 function summary(project: InferEntity<typeof ProjectView>): ProjectSummary {
   return {
