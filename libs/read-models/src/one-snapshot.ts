@@ -1,6 +1,7 @@
 import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
+import { inTransaction } from '@app/event-store';
 
 /**
  * `read` in one snapshot of the read models: its statements see one committed state. Each statement
@@ -21,17 +22,6 @@ export async function inOneSnapshot<T>(em: EntityManager, read: (em: EntityManag
 }
 
 /** As inOneSnapshot, on a connection of `pool`. */
-export async function inOneSnapshotOf<T>(pool: pg.Pool, read: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const result = await read(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+export function inOneSnapshotOf<T>(pool: pg.Pool, read: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, read, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 }
