@@ -64,10 +64,10 @@ export class DigestRun {
       // whose only news came late in it is there.
       const entries = await client.query<{ type: NotificationType; headline: string; time: Date; project: ProjectFacts }>(
         `SELECT type, headline, time, project FROM (
-           SELECT type, headline, time, created_at, data->'project' AS project,
-                  row_number() OVER (PARTITION BY project_id, type ORDER BY time DESC, created_at) AS nth
+           SELECT type, headline, time, created_at, source_position, data->'project' AS project,
+                  row_number() OVER (PARTITION BY project_id, type ORDER BY created_at DESC, source_position DESC NULLS FIRST) AS nth
            ${ofPeriod}) AS ranked
-         WHERE nth <= $6 ORDER BY created_at`,
+         WHERE nth <= $6 ORDER BY created_at, source_position NULLS LAST`,
         [...period, HIGHLIGHTS_PER_PROJECT],
       );
       const counted = await client.query<{ project_id: string; type: NotificationType; count: number }>(

@@ -30,13 +30,20 @@ const HIGHLIGHT_RANK: Record<Exclude<NotificationType, 'project.digest'>, number
   'milestone.rescheduled': 5,
 };
 
-/** A project's highlights: the most telling kinds, the latest of a kind first, listed latest first. */
-function highlightsOf(entries: readonly DigestEntry[]): DigestEntry[] {
+/** An entry and its place in the order the notifications were recorded. */
+type Recorded = DigestEntry & { order: number };
+
+/**
+ * A project's highlights: the most telling kinds, the latest recorded of a kind first, listed latest
+ * recorded first. Not by `time`: a lifecycle step dated in the past has its business date there, so a
+ * start dated last month sorted before a proposal recorded this morning.
+ */
+function highlightsOf(entries: readonly Recorded[]): Recorded[] {
   const rank = (entry: DigestEntry) => HIGHLIGHT_RANK[entry.type as keyof typeof HIGHLIGHT_RANK] ?? NOTIFICATION_TYPES.length;
   return [...entries]
-    .sort((a, b) => rank(a) - rank(b) || b.time.localeCompare(a.time))
+    .sort((a, b) => rank(a) - rank(b) || b.order - a.order)
     .slice(0, HIGHLIGHTS_PER_PROJECT)
-    .sort((a, b) => b.time.localeCompare(a.time));
+    .sort((a, b) => b.order - a.order);
 }
 
 /**
@@ -49,21 +56,22 @@ export function projectDigest(input: {
   periodStart: string;
   periodEnd: string;
   /**
-   * The period's notifications, or, of a busy one, only those that can be highlights: of each project,
-   * the latest HIGHLIGHTS_PER_PROJECT of each type (the rest never outrank them).
+   * The period's notifications in the order they were recorded, or, of a busy one, only those that can
+   * be highlights: of each project, the latest HIGHLIGHTS_PER_PROJECT of each type (the rest never
+   * outrank them).
    */
   entries: readonly DigestEntry[];
   /** Counts per project id and type over the whole period, when `entries` are only some of it. */
   countsByProject?: ReadonlyMap<string, DigestCounts>;
 }): NotificationDraft | null {
-  const entries = input.entries.filter((entry) => entry.type !== 'project.digest');
+  const entries = input.entries.filter((entry) => entry.type !== 'project.digest').map((entry, order) => ({ ...entry, order }));
   if (entries.length === 0) return null;
 
-  const byProject = new Map<string, { project: ProjectFacts; entries: DigestEntry[] }>();
+  const byProject = new Map<string, { project: ProjectFacts; entries: Recorded[] }>();
   for (const entry of entries) {
     const group = byProject.get(entry.project.id) ?? { project: entry.project, entries: [] };
-    // The latest entry names the project as it is now (title, status).
-    if (entry.time >= (group.entries.at(-1)?.time ?? '')) group.project = entry.project;
+    // The latest recorded names the project as it is now (title, status).
+    group.project = entry.project;
     group.entries.push(entry);
     byProject.set(entry.project.id, group);
   }

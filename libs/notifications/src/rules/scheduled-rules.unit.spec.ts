@@ -100,11 +100,24 @@ describe('project.digest', () => {
     })!;
     const [own] = draft.data.projects as { counts: object; highlights: { headline: string }[] }[];
     expect(own!.counts).toEqual({ 'milestone.reached': 1, 'milestone.rescheduled': 12, 'indicator.threshold_reached': 1 });
-    // Ten in all, latest first: the eight latest reschedules, then the two that tell the most.
+    // Ten in all, latest recorded first: the eight latest reschedules, then the two that tell the most.
     expect(own!.highlights.map((h) => h.headline)).toEqual([
       ...reschedules.slice(4).reverse().map((r) => r.headline),
-      'Bansuo: bridge',
       'Bansuo: 50%',
+      'Bansuo: bridge',
     ]);
+  });
+
+  it('orders by when each was recorded, not by its time: a step dated in the past recorded after the proposal is the latest', () => {
+    const draft = projectDigest({
+      ...period,
+      entries: [
+        { type: 'project.status_changed', headline: 'Bansuo: proposed', time: '2026-11-22T09:00:00.000Z', project: { ...bansuo, status: 'proposed' } },
+        { type: 'project.status_changed', headline: 'Bansuo: approved', time: '2026-11-20T00:00:00.000Z', project: { ...bansuo, status: 'approved' } },
+      ],
+    })!;
+    const [own] = draft.data.projects as { project: { status: string }; highlights: { headline: string }[] }[];
+    expect(own!.project.status).toBe('approved');
+    expect(own!.highlights.map((h) => h.headline)).toEqual(['Bansuo: approved', 'Bansuo: proposed']);
   });
 });
