@@ -626,6 +626,7 @@ describe('concurrency, preconditions and idempotency', () => {
     const indicatorId = (await system.http.post(`/projects/${id}/indicators`).set(auth(manager)).send(indicator).expect(201)).body.indicatorId;
     // Every version from here on is one measurement more, recorded with a value equal to its count.
     const before = 4;
+    await eventually(async () => (await readModelVersion(id)) === before, 5_000, 'the indicator in the read model');
     let writing = true;
     const writes = (async () => {
       for (let n = 1; n <= 60; n++) {
