@@ -178,8 +178,21 @@ describe('the manager dashboard at /dashboard', () => {
       return page.locator('tr[data-milestone-state]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-milestone-state')).sort());
     };
     expect(await states(active, ['Well dug', 'Clinic built'])).toEqual(['planned', 'upcoming']);
-    // Cancelled: what was due last week and what is due next week will not happen; nothing is overdue either.
-    expect(await states(cancelled, ['Well dug', 'Clinic built', 'Road graded'])).toEqual(['planned', 'planned', 'planned']);
+    // Cancelled: what was due last week and what is due next week will not happen; nothing is overdue,
+    // and nothing is "later" either.
+    expect(await states(cancelled, ['Well dug', 'Clinic built', 'Road graded'])).toEqual(['unreached', 'unreached', 'unreached']);
+    await page.getByText('not reached', { exact: true }).first().waitFor();
+  });
+
+  it("lists the revisions of a project's planned dates, with their reasons", async () => {
+    const key = system.adminKey;
+    const id = (await system.http.post('/projects').set(auth(key)).send(bansuoProposal()).expect(201)).body.id as string;
+    await system.http.post(`/projects/${id}/planned-dates`).set(auth(key)).send({ plannedEnd: '2031-06-30', reason: 'No-cost extension agreed' }).expect(200);
+    await eventually(async () => (await system.http.get(`/projects/${id}`).set(auth(key))).body.version === 2, 10_000, 'the view');
+    await page.evaluate(`location.hash = ${JSON.stringify(`project=${id}`)}`);
+    const revisions = page.getByRole('list', { name: 'Revisions of the planned dates' });
+    await revisions.waitFor();
+    expect(await revisions.textContent()).toBe(`${new Date().toISOString().slice(0, 10)}: planned end open \u2192 2031-06-30 (No-cost extension agreed)`);
   });
 
   it('ran without CSP violations or script errors, and leaves a screenshot', async () => {

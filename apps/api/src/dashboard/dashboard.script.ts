@@ -110,6 +110,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     });
   }
 
+  function badge(state) { return h('span', { class: 'badge ' + state, text: state === 'unreached' ? 'not reached' : state }); }
   function stat(term, value) { return h('div', null, h('dt', { text: term }), h('dd', { text: number(value) })); }
 
   function renderPortfolio(section, portfolio, projects) {
@@ -188,8 +189,9 @@ export const DASHBOARD_SCRIPT = String.raw`
     if (m.status === 'reached') return 'reached';
     if (m.status === 'waived') return 'waived';
     if (m.overdue) return 'overdue';
-    var ended = projectStatus === 'closed' || projectStatus === 'cancelled';
-    if (!ended && m.dueDate >= inDays(0) && m.dueDate < inDays(UPCOMING_DAYS)) return 'upcoming';
+    // A closed or cancelled project's milestones still planned will not happen: not "later".
+    if (projectStatus === 'closed' || projectStatus === 'cancelled') return 'unreached';
+    if (m.dueDate >= inDays(0) && m.dueDate < inDays(UPCOMING_DAYS)) return 'upcoming';
     return 'planned';
   }
 
@@ -205,9 +207,17 @@ export const DASHBOARD_SCRIPT = String.raw`
       h('p', { class: 'muted', text: [
         p.plannedStart || p.plannedEnd ? 'Planned ' + (p.plannedStart || 'open') + ' to ' + (p.plannedEnd || 'open') : 'No planned dates',
         p.actualStart ? 'started ' + p.actualStart : null, p.actualEnd ? 'ended ' + p.actualEnd : null].filter(Boolean).join('; ') }),
+      timeline.plannedDateRevisions.length === 0 ? null :
+        h('ul', { class: 'muted', 'aria-label': 'Revisions of the planned dates' }, timeline.plannedDateRevisions.map(function (r) {
+          var moved = [['start', r.previousPlannedStart, r.plannedStart], ['end', r.previousPlannedEnd, r.plannedEnd]]
+            .filter(function (d) { return d[1] !== d[2]; })
+            .map(function (d) { return 'planned ' + d[0] + ' ' + (d[1] || 'open') + ' \u2192 ' + (d[2] || 'open'); });
+          return h('li', { text: r.occurredAt.slice(0, 10) + ': ' + moved.join(', ') + ' (' + r.reason + ')' });
+        })),
       h('h3', { id: 'milestones-heading', text: 'Milestones' }),
       h('dl', { class: 'stats', 'aria-label': 'Milestones of this project' },
-        stat('Reached', tally('reached')), stat('Overdue', tally('overdue')), stat('Upcoming (30 days)', tally('upcoming')), stat('Later', tally('planned')), stat('Waived', tally('waived'))),
+        stat('Reached', tally('reached')), stat('Overdue', tally('overdue')), stat('Upcoming (30 days)', tally('upcoming')), stat('Later', tally('planned')), stat('Waived', tally('waived')),
+        tally('unreached') ? stat('Not reached (project ' + label(p.status) + ')', tally('unreached')) : null),
       p.milestones.length === 0 ? h('p', { class: 'muted', text: 'No milestones planned yet.' }) :
         h('table', { 'aria-labelledby': 'milestones-heading' },
           h('thead', null, h('tr', null, h('th', { scope: 'col', text: 'Milestone' }), h('th', { scope: 'col', text: 'Due' }), h('th', { scope: 'col', text: 'State' }), h('th', { scope: 'col', text: 'Reached' }))),
@@ -215,7 +225,7 @@ export const DASHBOARD_SCRIPT = String.raw`
             var state = states[index];
             return h('tr', { 'data-milestone-state': state },
               h('td', { text: m.title }), h('td', { text: m.dueDate + (m.timesRescheduled ? ' (moved ' + m.timesRescheduled + '\u00d7)' : '') }),
-              h('td', null, h('span', { class: 'badge ' + state, text: state })),
+              h('td', null, badge(state)),
               h('td', { text: m.reachedOn || (m.waiveReason ? 'waived: ' + m.waiveReason : '') }));
           }))),
       h('h3', { id: 'indicators-heading', text: 'Indicators against target' }),
@@ -226,7 +236,7 @@ export const DASHBOARD_SCRIPT = String.raw`
         h('ol', { class: 'timeline', 'aria-labelledby': 'timeline-heading' }, timeline.milestones.map(function (m) {
           var state = milestoneState(m, p.status);
           return h('li', { class: state },
-            h('strong', { text: m.dueDate + ' \u2014 ' + m.title + ' ' }), h('span', { class: 'badge ' + state, text: state }),
+            h('strong', { text: m.dueDate + ' \u2014 ' + m.title + ' ' }), badge(state),
             h('ul', null, m.history.map(function (entry) {
               var text = label(entry.kind) + ' ' + (entry.date || entry.occurredAt.slice(0, 10));
               if (entry.previousDueDate) text += ': due ' + entry.previousDueDate + ' \u2192 ' + entry.dueDate;

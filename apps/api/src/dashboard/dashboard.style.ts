@@ -35,7 +35,7 @@ form.sign-in p { margin: .5rem 0; }
 .badge.overdue { color: var(--bad); }
 .badge.reached { color: var(--good); }
 .badge.upcoming { color: var(--accent); }
-.badge.waived, .badge.planned { color: var(--muted); }
+.badge.waived, .badge.planned, .badge.unreached { color: var(--muted); }
 tr[aria-current=true] td { background: #e7f0fb; }
 ul.indicators { list-style: none; padding: 0; margin: 0; }
 .indicator { margin: 0 0 .9rem; }
