@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
-import { StreamEventsMissing, StreamHeadMismatch, StreamVersionGap, UnreadableEvent } from '@app/event-store';
 import { type IatiActivity, type IatiCodeProblem, buildIatiActivitiesXml, checkIatiActivity, projectToIatiActivity } from '@app/iati';
 import { historyUnreadable, ProblemException } from '../common/problem.js';
+import { unreadableHistory } from '../common/unreadable-history.js';
 import { ProjectHistoryService } from './project-history.service.js';
 
 export interface IatiDocument {
@@ -65,7 +65,7 @@ export class IatiExportService {
     for (const row of result.rows) {
       const found = await this.activity(row.stream_id).catch((error: unknown) => {
         // One project whose stored history was changed by hand does not keep the others from being published.
-        if (isUnreadableHistory(error)) return undefined;
+        if (unreadableHistory(error)) return undefined;
         throw error;
       });
       if (!found) {
@@ -119,13 +119,3 @@ export class IatiExportService {
   }
 }
 
-/** A project whose stored history cannot be replayed (changed by hand), as the store and the reads say it. */
-function isUnreadableHistory(error: unknown): boolean {
-  return (
-    error instanceof UnreadableEvent ||
-    error instanceof StreamVersionGap ||
-    error instanceof StreamEventsMissing ||
-    error instanceof StreamHeadMismatch ||
-    (error instanceof ProblemException && error.code === 'PROJECT.HISTORY_UNREADABLE')
-  );
-}

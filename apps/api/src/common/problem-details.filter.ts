@@ -2,9 +2,10 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger,
 import type { Request, Response } from 'express';
 import { DomainError } from '@app/domain';
 import { isUnavailable, POOL_QUEUE_FULL } from '@app/database';
-import { ExpectedVersionMismatch, StreamEventsMissing, StreamHeadMismatch, StreamVersionConflict, StreamVersionGap, TooManyWaitingCommands, UnreadableEvent } from '@app/event-store';
+import { ExpectedVersionMismatch, StreamVersionConflict, TooManyWaitingCommands } from '@app/event-store';
 import { allowedMethods, reachedRoute } from './allowed-methods.js';
-import { bodyTooLarge, historyUnreadable, PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, problemType } from './problem.js';
+import { unreadableHistory } from './unreadable-history.js';
+import { bodyTooLarge, PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, problemType } from './problem.js';
 
 const STATUS_OF_KIND = { invalid: 400, not_found: 404, conflict: 409 } as const;
 
@@ -85,19 +86,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         headers: {},
       };
     }
-    if (exception instanceof UnreadableEvent) {
-      // Not the caller's doing, and no fault of the code either: the stored history was changed by hand.
-      return this.toProblem(historyUnreadable(exception.streamId, `at version ${exception.version} (${exception.type})`));
-    }
-    if (exception instanceof StreamEventsMissing) {
-      return this.toProblem(historyUnreadable(exception.streamId, `past version ${exception.lastVersion}: its head counts ${exception.headVersion} events`));
-    }
-    if (exception instanceof StreamVersionGap) {
-      return this.toProblem(historyUnreadable(exception.streamId, `at version ${exception.missingVersion}: the event is missing, though later ones are there`));
-    }
-    if (exception instanceof StreamHeadMismatch) {
-      return this.toProblem(historyUnreadable(exception.streamId, `at version ${exception.version}: its head hash is not its last event's`));
-    }
+    // Not the caller's doing, and no fault of the code either: the stored history was changed by hand.
+    const unreadable = unreadableHistory(exception);
+    if (unreadable) return this.toProblem(unreadable);
     if (exception instanceof HttpException) {
       const cause = exception.cause as { type?: unknown; limit?: unknown } | undefined;
       if (cause?.type === 'entity.too.large') return this.toProblem(bodyTooLarge(Number(cause.limit)));

@@ -37,9 +37,9 @@ const MAX_KEY_LIFETIME_DAYS = 3660;
 const MAX_GRACE_SECONDS = 30 * 24 * 3600;
 
 export class CreateApiKeyDto {
-  @ApiProperty({ example: 'Bansuo field office', maxLength: 200 }) @IsString() @IsNotBlank() @MaxLength(200) name!: string;
+  @ApiProperty({ example: 'Bansuo field office' }) @IsString() @IsNotBlank() @MaxLength(200) name!: string;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
-  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 1000, description: 'Required for team keys: the projects the key may work on' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Required for team keys: the projects the key may work on' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
@@ -53,10 +53,8 @@ export class CreateApiKeyDto {
 }
 
 export class RotateApiKeyDto {
+  // Its type (integer) and bounds come from the validators below (validator-limits.ts).
   @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 0,
-    maximum: MAX_GRACE_SECONDS,
     example: 3600,
     description: 'How long the old secret keeps working, in seconds (0: it stops at once); API_KEY_ROTATION_GRACE_SECONDS when left out',
   })

@@ -87,11 +87,6 @@ export class ProjectDetailReader {
     return { items: page.map(summary), total, nextAfter };
   }
 
-  async summary(projectId: string): Promise<ProjectSummary | undefined> {
-    const project = await this.em.fork().findOne(ProjectView, { id: projectId });
-    return project ? summary(project) : undefined;
-  }
-
   /** One project with its components, milestones (with the derived overdue flag) and indicators, of one version. */
   get(projectId: string, today: string) {
     return inOneSnapshot(this.em, (em) => this.detail(em, projectId, today));

@@ -62,7 +62,7 @@ export class ProposeProjectDto {
   @IsIn(SECTORS, { message: 'sector must be an OECD DAC 5-digit purpose code of the IATI Sector codelist, like 31163' })
   sector!: string;
 
-  @ApiProperty({ type: [ParticipatingOrganisationDto], minItems: 1, maxItems: 50, description: 'At least one: IATI needs a participating organisation' })
+  @ApiProperty({ type: [ParticipatingOrganisationDto], description: 'At least one: IATI needs a participating organisation' })
   @IsArray()
   @ArrayMinSize(1, { message: 'participatingOrganisations must name at least one organisation' })
   @ArrayMaxSize(50)
