@@ -1,5 +1,5 @@
 import { actualEndOf, type ProjectEvent } from '@app/domain';
-import { type StoredEvent, StreamVersionGap } from '@app/event-store';
+import { requireEveryVersion, type StoredEvent } from '@app/event-store';
 
 /**
  * The project read model as plain rows, column for column, folded in memory from a project's events.
@@ -117,8 +117,7 @@ export class ProjectDetailFolder {
     if (!project) throw new Error(`${event.type} at version ${stored.version} of ${stored.streamId} has no project to apply to`);
     // An event deleted by hand from the middle of the stream: folding on would show a state that never
     // was (the sync fails the project; a rebuild stops and keeps the views it would have replaced).
-    const expected = (project.version as number) + 1;
-    if (stored.version !== expected) throw new StreamVersionGap(stored.streamId, expected);
+    requireEveryVersion(stored.streamId, project.version as number, [stored]);
     this.changed.add(project);
     project.version = stored.version;
     project.updated_at = at;
