@@ -19,7 +19,7 @@ const BASE_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Every setting a test may change; cleared before each environment so none leaks into the next spec file. */
-const SETTINGS = [...Object.keys(CONFIG_DEFAULTS), 'ADMIN_API_KEY', 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'SECRETS_KEY'];
+const SETTINGS = [...Object.keys(CONFIG_DEFAULTS), 'ADMIN_API_KEY', 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'SECRETS_KEY', 'PROJECTION_BATCH_WINDOW_MAX_MS'];
 
 /**
  * `settings` are this environment's own (a short overdue scan interval, an SMTP server's URL). Rate

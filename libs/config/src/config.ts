@@ -20,8 +20,12 @@ export interface AppConfig {
   /** Tries of a projection job before it is parked as a dead letter, and the first backoff delay. */
   projectionAttempts: number;
   projectionBackoffMs: number;
-  /** How long the worker gathers announced projects into one sync job under load (0: a job per turn). */
+  /**
+   * How long the worker gathers announced projects into one sync job under load (0: a job per turn),
+   * at least and at most: the window grows with the rate of announcements (docs/pipeline.md).
+   */
   projectionBatchWindowMs: number;
+  projectionBatchWindowMaxMs: number;
   /** Readiness fails when a read model is further than this behind the event store. */
   projectionMaxLagSeconds: number;
   /** Port of the worker's Prometheus metrics; 0 turns the endpoint off. */
@@ -194,6 +198,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const projectionAttempts = readInteger('PROJECTION_ATTEMPTS', 1, 100);
   const projectionBackoffMs = readInteger('PROJECTION_BACKOFF_MS', 10, 3_600_000);
   const projectionBatchWindowMs = readInteger('PROJECTION_BATCH_WINDOW_MS', 0, 1_000);
+  // Unset, the longest window is 100 ms, or the shortest if that is longer (a fixed window, as before).
+  const batchWindowMax = env.PROJECTION_BATCH_WINDOW_MAX_MS || String(Math.max(100, projectionBatchWindowMs || 0));
+  const projectionBatchWindowMaxMs = readWholeNumber('PROJECTION_BATCH_WINDOW_MAX_MS', batchWindowMax, { min: 0, max: 1_000 }, problems);
+  if (projectionBatchWindowMaxMs < projectionBatchWindowMs) {
+    problems.push(
+      `PROJECTION_BATCH_WINDOW_MAX_MS must be at least PROJECTION_BATCH_WINDOW_MS (got ${projectionBatchWindowMaxMs} and ${projectionBatchWindowMs})`,
+    );
+  }
   const projectionMaxLagSeconds = readInteger('PROJECTION_MAX_LAG_SECONDS', 1, 86_400);
   const workerMetricsPort = readInteger('WORKER_METRICS_PORT', 0, 65535);
   const bodyLimitBytes = parseByteSize(read('BODY_LIMIT'));
@@ -244,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectionAttempts,
     projectionBackoffMs,
     projectionBatchWindowMs,
+    projectionBatchWindowMaxMs,
     projectionMaxLagSeconds,
     workerMetricsPort,
     bodyLimitBytes: bodyLimitBytes!,

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       projectionAttempts: 12,
       projectionBackoffMs: 500,
       projectionBatchWindowMs: 10,
+      projectionBatchWindowMaxMs: 100,
       projectionMaxLagSeconds: 300,
       workerMetricsPort: 9464,
       bodyLimitBytes: 1024 * 1024,
@@ -208,6 +209,15 @@ describe('hardening settings', () => {
     expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '600000' })).toThrow(/SHUTDOWN_DRAIN_MS/);
   });
 
+  it("lets the projection batch window grow to 100 ms under load, or to the shortest window set if longer, unless told", () => {
+    expect(loadConfig({})).toMatchObject({ projectionBatchWindowMs: 10, projectionBatchWindowMaxMs: 100 });
+    expect(loadConfig({ PROJECTION_BATCH_WINDOW_MS: '250' })).toMatchObject({ projectionBatchWindowMs: 250, projectionBatchWindowMaxMs: 250 });
+    expect(loadConfig({ PROJECTION_BATCH_WINDOW_MAX_MS: '10' })).toMatchObject({ projectionBatchWindowMs: 10, projectionBatchWindowMaxMs: 10 });
+    expect(() => loadConfig({ PROJECTION_BATCH_WINDOW_MS: '50', PROJECTION_BATCH_WINDOW_MAX_MS: '20' })).toThrow(
+      /PROJECTION_BATCH_WINDOW_MAX_MS must be at least PROJECTION_BATCH_WINDOW_MS \(got 20 and 50\)/,
+    );
+  });
+
   it("bounds the worker's intervals below what Node's timers can hold, which would otherwise fire every millisecond", () => {
     expect(loadConfig({ RECONCILE_INTERVAL_MS: '3600000', NOTIFIER_POLL_INTERVAL_MS: '60000' })).toMatchObject({
       reconcileIntervalMs: 3_600_000,
@@ -227,6 +237,7 @@ describe('whole-number settings', () => {
     'PROJECTION_ATTEMPTS',
     'PROJECTION_BACKOFF_MS',
     'PROJECTION_BATCH_WINDOW_MS',
+    'PROJECTION_BATCH_WINDOW_MAX_MS',
     'PROJECTION_MAX_LAG_SECONDS',
     'WORKER_METRICS_PORT',
     'RATE_LIMIT_PER_MINUTE',

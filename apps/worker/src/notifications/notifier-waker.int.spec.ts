@@ -5,15 +5,16 @@ import { loadConfig } from '@app/config';
 import { AppendAnnouncer, appendsChannel } from '@app/event-store';
 import { eventually } from '../../../../test/support/test-environment.js';
 import { NOTIFIER_JOBS, NOTIFIER_QUEUE } from './notification-queues.js';
-import { FOLLOW_WINDOW_MS, NotifierWaker } from './notifier-waker.service.js';
+import { FOLLOW_WINDOW, NotifierWaker } from './notifier-waker.service.js';
 
 // The waker with the real Redis and a queue prefix of each spec's own; no notifier runs unless a spec starts one.
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 interface Harness {
   queue: Queue;
-  /** Announces one append of a project of its own, as the API does after a commit. */
-  announce(): void;
+  waker: NotifierWaker;
+  /** Announces one append of a project of its own (or of `projectId`), as the API does after a commit. */
+  announce(projectId?: string): void;
   /** Announces an append every few milliseconds for `windows` follow windows. */
   announceFor(windows: number): Promise<void>;
   followJobsQueued(): Promise<number>;
@@ -39,18 +40,19 @@ async function startWaker(): Promise<Harness> {
   await waker.onApplicationBootstrap();
   let version = 0;
   const projectId = randomUUID();
-  const announce = () => announcer.announce({ streamId: projectId, version: ++version, headHash: 'a'.repeat(64), events: [] });
+  const announce = (streamId = projectId) => announcer.announce({ streamId, version: ++version, headHash: 'a'.repeat(64), events: [] });
   const followJobsQueued = async () =>
     (await queue.getJobs(['waiting', 'delayed', 'prioritized'])).filter((job) => job.name === NOTIFIER_JOBS.follow).length;
   return {
     queue,
+    waker,
     announce,
     followJobsQueued,
     async announceFor(windows: number) {
-      const until = Date.now() + windows * FOLLOW_WINDOW_MS;
+      const until = Date.now() + windows * FOLLOW_WINDOW.minMs;
       while (Date.now() < until) {
         announce();
-        await sleep(FOLLOW_WINDOW_MS / 4);
+        await sleep(FOLLOW_WINDOW.minMs / 4);
       }
     },
   };
@@ -100,9 +102,34 @@ describe('the notifier waker', () => {
     await eventually(async () => follows().length === 2, 5_000, 'the follow job kept for after the running one');
     expect(follows()[1]!.at).toBeGreaterThanOrEqual(releasedAt);
     // Nothing else was kept: after a few more windows with no appends, no third job has run or waits.
-    await sleep(10 * FOLLOW_WINDOW_MS);
+    await sleep(3 * FOLLOW_WINDOW.maxMs);
     expect(follows()).toHaveLength(2);
     expect(await harness.followJobsQueued()).toBe(0);
+  });
+});
+
+describe("the notifier waker's window", () => {
+  it('grows with the rate of announcements up to its longest, and is the shortest again after a quiet spell', async () => {
+    const harness = await startWaker();
+    await eventually(async () => {
+      harness.announce();
+      return (await harness.followJobsQueued()) > 0;
+    }, 5_000, 'the first follow job');
+    expect(harness.waker.currentWindowMs).toBe(FOLLOW_WINDOW.minMs);
+    // Eight appends every 4 ms or so (2,000 a second; at least 800 on a slow host) for half a second, on
+    // eight projects: the API announces a turn's appends of one project as one.
+    const projects = Array.from({ length: 8 }, () => randomUUID());
+    const until = Date.now() + 500;
+    while (Date.now() < until) {
+      for (const project of projects) harness.announce(project);
+      await sleep(4);
+    }
+    await eventually(async () => harness.waker.currentWindowMs >= 80, 2_000, 'a window of 80 ms or more');
+    expect(harness.waker.currentWindowMs).toBeLessThanOrEqual(FOLLOW_WINDOW.maxMs);
+    // Quiet for longer than the longest window: the next announcement opens the shortest window.
+    await sleep(2 * FOLLOW_WINDOW.maxMs);
+    harness.announce();
+    await eventually(async () => harness.waker.currentWindowMs === FOLLOW_WINDOW.minMs, 2_000, 'the shortest window again');
   });
 });
 

@@ -63,7 +63,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.leaseRedis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true });
     this.leaseRedis.on('error', () => undefined);
     this.lease = new RelayLease(this.leaseRedis, `${config.queuePrefix}:projections-relay-lease`, 3 * leaseRenewalMs(config));
-    this.window = new SyncWindow(config.projectionBatchWindowMs, (projects, notices) => {
+    this.window = new SyncWindow({ minMs: config.projectionBatchWindowMs, maxMs: config.projectionBatchWindowMaxMs }, (projects, notices) => {
       this.queue
         .add(SYNC_BATCH_JOB, { projects }, SYNC_BATCH_JOB_OPTIONS)
         .then(() => {

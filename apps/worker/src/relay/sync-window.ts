@@ -1,5 +1,6 @@
 import type { AppendNotice } from '@app/event-store';
 import type { ProjectionJob } from '@app/read-models';
+import { nextWindowMs, type WindowBounds } from '../scheduling/load-window.js';
 
 /** Projects a batch job carries at most: a larger burst leaves as several jobs. */
 export const PROJECTS_PER_BATCH = 64;
@@ -7,20 +8,28 @@ export const PROJECTS_PER_BATCH = 64;
 /**
  * Gathers the projects announced within a window, so that one job syncs them all. The first
  * announcement after a quiet window leaves at the end of its turn of the event loop (no wait when
- * idle); later ones wait for the window to end, `windowMs` after the previous departure. Each project
+ * idle); later ones wait for the window to end, its length after the previous departure. Each project
  * leaves once per departure, with the latest version announced, and the notices it stands for (their
- * recorded-at times, for the enqueue lag).
+ * recorded-at times, for the enqueue lag). The window's length follows the load (see nextWindowMs).
  */
 export class SyncWindow {
   private readonly waiting = new Map<string, { job: ProjectionJob; notices: AppendNotice[] }>();
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private lastDeparture = Number.NEGATIVE_INFINITY;
+  private windowMs: number;
 
   constructor(
-    private readonly windowMs: number,
+    private readonly bounds: WindowBounds,
     private readonly depart: (jobs: ProjectionJob[], notices: AppendNotice[]) => void,
-  ) {}
+  ) {
+    this.windowMs = bounds.minMs;
+  }
+
+  /** The length of the current window, in milliseconds. */
+  get currentWindowMs(): number {
+    return this.windowMs;
+  }
 
   offer(notice: AppendNotice): void {
     const waiting = this.waiting.get(notice.streamId);
@@ -47,9 +56,12 @@ export class SyncWindow {
     this.timer = undefined;
     this.immediate = undefined;
     if (this.waiting.size === 0) return;
-    this.lastDeparture = performance.now();
+    const now = performance.now();
     const leaving = [...this.waiting.values()];
     this.waiting.clear();
+    const announced = leaving.reduce((sum, { notices }) => sum + notices.length, 0);
+    this.windowMs = nextWindowMs(announced, now - this.lastDeparture, this.bounds);
+    this.lastDeparture = now;
     for (let start = 0; start < leaving.length; start += PROJECTS_PER_BATCH) {
       const part = leaving.slice(start, start + PROJECTS_PER_BATCH);
       this.depart(

@@ -10,10 +10,10 @@ interface Departure {
   notices: AppendNotice[];
 }
 
-function windowOf(windowMs: number) {
+function windowOf(minMs: number, maxMs = minMs) {
   const departures: Departure[] = [];
   const start = performance.now();
-  const window = new SyncWindow(windowMs, (jobs, notices) => departures.push({ at: performance.now() - start, jobs, notices }));
+  const window = new SyncWindow({ minMs, maxMs }, (jobs, notices) => departures.push({ at: performance.now() - start, jobs, notices }));
   return { window, departures };
 }
 
@@ -72,5 +72,32 @@ describe('SyncWindow', () => {
     expect(departures.map((d) => d.jobs)).toEqual([[{ streamId: 'a', version: 1 }], [{ streamId: 'b', version: 2 }]]);
     await sleep(20);
     expect(departures).toHaveLength(2);
+  });
+
+  it('lengthens the window with the rate of announcements, within its bounds, and starts short again after a quiet spell', async () => {
+    const { window, departures } = windowOf(10, 100);
+    expect(window.currentWindowMs).toBe(10);
+    // Eight announcements every 4 ms or so (2,000 a second; at least 800 on a slow host), on 16 projects, for 600 ms.
+    const until = performance.now() + 600;
+    let version = 0;
+    while (performance.now() < until) {
+      version += 1;
+      for (let n = 0; n < 8; n += 1) window.offer(notice(`p${(version * 8 + n) % 16}`, version));
+      await sleep(4);
+    }
+    // Each departure carries the window's announcements: far more per job than a 10 ms window would.
+    expect(window.currentWindowMs).toBeGreaterThan(40);
+    const settled = departures.slice(-3, -1);
+    for (const [before, after] of settled.slice(1).map((d, n) => [settled[n]!, d] as const)) {
+      expect(after.at - before.at).toBeGreaterThan(40);
+    }
+    expect(Math.min(...settled.map((d) => d.notices.length))).toBeGreaterThan(20);
+    // Once the load ends, the first announcement after the window leaves at once, and the window is short again.
+    await sleep(150);
+    const before = departures.length;
+    window.offer(notice('quiet', 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(departures).toHaveLength(before + 1);
+    expect(window.currentWindowMs).toBe(10);
   });
 });
