@@ -18,6 +18,8 @@ interface Harness {
   /** Announces an append every few milliseconds for `windows` follow windows. */
   announceFor(windows: number): Promise<void>;
   followJobsQueued(): Promise<number>;
+  /** Announces until the waker has subscribed: the first announcement it hears asks for a follow job. */
+  firstFollowJob(): Promise<void>;
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -48,6 +50,12 @@ async function startWaker(): Promise<Harness> {
     waker,
     announce,
     followJobsQueued,
+    async firstFollowJob() {
+      await eventually(async () => {
+        announce();
+        return (await followJobsQueued()) > 0;
+      }, 5_000, 'the first follow job');
+    },
     async announceFor(windows: number) {
       const until = Date.now() + windows * FOLLOW_WINDOW.minMs;
       while (Date.now() < until) {
@@ -61,11 +69,7 @@ async function startWaker(): Promise<Harness> {
 describe('the notifier waker', () => {
   it('leaves one follow job waiting however many windows pass before the notifier takes it', async () => {
     const harness = await startWaker();
-    // The first announcement that arrives once the waker has subscribed asks for a job.
-    await eventually(async () => {
-      harness.announce();
-      return (await harness.followJobsQueued()) > 0;
-    }, 5_000, 'the first follow job');
+    await harness.firstFollowJob();
 
     await harness.announceFor(30);
 
@@ -111,10 +115,7 @@ describe('the notifier waker', () => {
 describe("the notifier waker's window", () => {
   it('grows with the rate of announcements up to its longest, and is the shortest again after a quiet spell', async () => {
     const harness = await startWaker();
-    await eventually(async () => {
-      harness.announce();
-      return (await harness.followJobsQueued()) > 0;
-    }, 5_000, 'the first follow job');
+    await harness.firstFollowJob();
     expect(harness.waker.currentWindowMs).toBe(FOLLOW_WINDOW.minMs);
     // Eight appends every 4 ms or so (2,000 a second; at least 800 on a slow host) for half a second, on
     // eight projects: the API announces a turn's appends of one project as one.
