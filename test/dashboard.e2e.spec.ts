@@ -89,6 +89,36 @@ describe('the manager dashboard at /dashboard', () => {
     expect(await page.evaluate(() => Object.values({ ...sessionStorage }))).toEqual([system.adminKey]);
   });
 
+  it("keeps the right key signed in when a refusal of the mistyped one before it comes late", async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // The project list asked for with the mistyped key is held until the right key is in.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/projects?limit=500', async (route) => {
+      if (route.request().headers().authorization === 'Bearer not-a-key') await released;
+      await route.continue();
+    });
+    try {
+      await page.getByLabel('API key').fill('not-a-key');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').filter({ hasText: /refused/ }).waitFor();
+      await page.getByLabel('API key').fill(system.adminKey);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+
+      const lateRefusal = page.waitForResponse((response) => response.url().endsWith('/projects?limit=500') && response.status() === 401);
+      release();
+      await lateRefusal;
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+      expect(await page.getByRole('heading', { name: 'Portfolio' }).isVisible()).toBe(true);
+      expect(await page.getByRole('heading', { name: 'Sign in' }).count()).toBe(0);
+      expect(await page.evaluate(() => Object.values({ ...sessionStorage }))).toEqual([system.adminKey]);
+    } finally {
+      release();
+      await page.unroute('**/projects?limit=500');
+    }
+  });
+
   it('shows the portfolio by country and status, and the project list', async () => {
     const portfolio = (await system.http.get('/portfolio').set(auth(system.adminKey)).expect(200)).body;
     const totals = page.getByRole('definition');

@@ -42,10 +42,14 @@ export const DASHBOARD_SCRIPT = String.raw`
   function key() { return sessionStorage.getItem(KEY); }
 
   function ApiError(status, problem) { this.status = status; this.problem = problem; }
+  // A refusal signs out only the key it refused: the answers to a mistyped key's requests (several are
+  // sent at once) may come after the user signed in again with the right one.
+  function refused(usedKey, message) { if (key() === usedKey) signOut(message); }
   function api(path, options) {
-    var init = Object.assign({ headers: { Authorization: 'Bearer ' + key(), Accept: 'application/json' } }, options || {});
+    var usedKey = key();
+    var init = Object.assign({ headers: { Authorization: 'Bearer ' + usedKey, Accept: 'application/json' } }, options || {});
     return fetch(path, init).then(function (response) {
-      if (response.status === 401) { signOut('Your key was refused (revoked, expired or mistyped). Sign in again.'); throw new ApiError(401, null); }
+      if (response.status === 401) { refused(usedKey, 'Your key was refused (revoked, expired or mistyped). Sign in again.'); throw new ApiError(401, null); }
       if (!response.ok) return response.json().catch(function () { return null; }).then(function (problem) { throw new ApiError(response.status, problem); });
       return response.json();
     });
@@ -309,10 +313,11 @@ export const DASHBOARD_SCRIPT = String.raw`
     });
     function connect() {
       if (controller.signal.aborted) return;
-      var headers = { Authorization: 'Bearer ' + key(), Accept: 'text/event-stream' };
+      var usedKey = key();
+      var headers = { Authorization: 'Bearer ' + usedKey, Accept: 'text/event-stream' };
       if (lastId !== null) headers['Last-Event-ID'] = lastId;
       fetch('/notifications/stream', { headers: headers, signal: controller.signal, cache: 'no-store' }).then(function (response) {
-        if (response.status === 401) { signOut('Your key was refused. Sign in again.'); return; }
+        if (response.status === 401) { refused(usedKey, 'Your key was refused. Sign in again.'); return; }
         if (!response.ok || !response.body) throw new Error('the stream answered ' + response.status);
         delay = 1000;
         status.textContent = 'Connected: new notifications appear at the top of the list.';
