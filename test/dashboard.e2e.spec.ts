@@ -63,6 +63,16 @@ afterAll(async () => {
   await system?.stop();
 });
 
+/** Signs in with a mistyped key, waits for its refusal, then signs in with the admin key (Enter, this time). */
+async function signInAfterAMistypedKey(): Promise<void> {
+  await page.getByLabel('API key').fill('not-a-key');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: /refused/ }).waitFor();
+  await page.getByLabel('API key').fill(system.adminKey);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+}
+
 describe('the manager dashboard at /dashboard', () => {
   it('is a public page with a policy of its own; the JSON API keeps the API-wide policy', async () => {
     const response = await system.http.get('/dashboard').expect(200);
@@ -78,18 +88,12 @@ describe('the manager dashboard at /dashboard', () => {
 
   it('asks for a key, refuses a wrong one, and keeps the right one in sessionStorage only', async () => {
     await page.goto(`${baseUrl}/dashboard`);
-    await page.getByLabel('API key').fill('not-a-key');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').filter({ hasText: /refused/ }).waitFor();
-
-    await page.getByLabel('API key').fill(system.adminKey);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+    await signInAfterAMistypedKey();
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
     expect(await page.evaluate(() => Object.values({ ...sessionStorage }))).toEqual([system.adminKey]);
   });
 
-  it("keeps the right key signed in when a refusal of the mistyped one before it comes late", async () => {
+  it('keeps the right key signed in when a refusal of the mistyped one before it comes late', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     // The project list asked for with the mistyped key is held until the right key is in.
     let release!: () => void;
@@ -99,12 +103,7 @@ describe('the manager dashboard at /dashboard', () => {
       await route.continue();
     });
     try {
-      await page.getByLabel('API key').fill('not-a-key');
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('alert').filter({ hasText: /refused/ }).waitFor();
-      await page.getByLabel('API key').fill(system.adminKey);
-      await page.keyboard.press('Enter');
-      await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+      await signInAfterAMistypedKey();
 
       const lateRefusal = page.waitForResponse((response) => response.url().endsWith('/projects?limit=500') && response.status() === 401);
       release();
