@@ -80,12 +80,12 @@ export function loadWithAutocannon(apiUrl, headers, projects, options) {
 }
 
 /**
- * Starts a built app (`node ...nodeArgs path`) with `env`; resolves once `ready(output)` holds, polled
+ * Starts a built app (`node ...nodeArgs path ...args`) with `env`; resolves once `ready(output)` holds, polled
  * every 20 ms for 30 s at most. `child.output()` is what it has printed so far. A child that exits or
  * does not get ready in time is killed and the promise rejects with its output.
  */
-async function startChild(name, path, nodeArgs, env, ready) {
-  const child = spawn(process.execPath, [...nodeArgs, path], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startChild(name, path, nodeArgs, env, ready, args = []) {
+  const child = spawn(process.execPath, [...nodeArgs, path, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -107,10 +107,35 @@ export function startWorkerProcess(workerPath, nodeArgs, env) {
   return startChild('worker', workerPath, nodeArgs, env, (output) => output.includes('worker running'));
 }
 
+/** Whether GET /health on `port` answers 200. */
+const healthy = (port) => async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok === true;
+
 /** The built API on `port` (set in its env), ready once GET /health answers 200. */
 export function startApiProcess(apiPath, nodeArgs, env, port) {
-  const healthy = async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok === true;
-  return startChild('API', apiPath, nodeArgs, { ...env, PORT: String(port) }, healthy);
+  return startChild('API', apiPath, nodeArgs, { ...env, PORT: String(port) }, healthy(port));
+}
+
+const HTTP_FLOOR = new URL('./http-floor.mjs', import.meta.url).pathname;
+
+/** scripts/http-floor.mjs (`server`: node or nest) on `port` with the API's node flags, ready once GET /health answers 200. */
+export function startHttpFloor(server, env, port) {
+  return startChild(`HTTP floor (${server})`, HTTP_FLOOR, API_NODE_FLAGS, { ...env, PORT: String(port) }, healthy(port), ['--server', server]);
+}
+
+/** CPU seconds a process has used so far, user and system, from /proc (zero once it is gone). */
+export function cpuTimes(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+  } catch {
+    return { user: 0, system: 0 };
+  }
+}
+
+/** CPU seconds a process has used so far, user and system together. */
+export function cpuSeconds(pid) {
+  const { user, system } = cpuTimes(pid);
+  return user + system;
 }
 
 /** Runs `node ...args` with `env`; resolves to what it printed, rejects with it when it exits non-zero. */

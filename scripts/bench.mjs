@@ -5,7 +5,7 @@
 // prefix of its own; starts the built API and worker as child processes. Needs `npm run build` first
 // (the npm script does it) and pgbench (scripts/bench.sh installs it like scripts/lib.sh installs xmllint).
 //
-// Order: append (ours vs pgbench and Emmett), commands over HTTP (autocannon), pipeline (commit-to-visible idle and
+// Order: append (ours vs pgbench and Emmett), the HTTP floor (scripts/http-floor.mjs), commands over HTTP (autocannon), pipeline (commit-to-visible idle and
 // under load, worker throughput vs BullMQ no-op), rebuild / verification / long streams, peak memory.
 import { spawn, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { API_NODE_FLAGS, WORKER_NODE_FLAGS, benchSettings, commandClient, cpuCalibrationMs, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate, startApiProcess, startWorkerProcess } from './bench-support.mjs';
+import { API_NODE_FLAGS, WORKER_NODE_FLAGS, benchSettings, commandClient, cpuCalibrationMs, cpuSeconds, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, sendAtRate, startApiProcess, startHttpFloor, startWorkerProcess } from './bench-support.mjs';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const QUICK = values.quick;
@@ -39,6 +39,7 @@ const DB_NAME = `pt_bench_${process.pid}`;
 const dbUrl = (name) => Object.assign(new URL(BASE), { pathname: `/${name}` }).toString();
 const DATABASE_URL = dbUrl(DB_NAME);
 const APPEND_DB = `${DB_NAME}_append`;
+const FLOOR_DB = `${DB_NAME}_floor`;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const QUEUE_PREFIX = `pt-bench-${process.pid}`;
 const ADMIN_API_KEY = `bench-admin-${process.pid}-0123456789abcdef`;
@@ -107,6 +108,12 @@ async function startApp(kind, port) {
 async function stopApp(kind, child) {
   if (!child || child.exitCode !== null) return;
   peak[kind] = Math.max(peak[kind], memory(child.pid).peakMb ?? 0);
+  await stopChild(child);
+}
+
+/** SIGTERM, then SIGKILL after 10 s; resolves once the child has exited. */
+async function stopChild(child) {
+  if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -270,25 +277,62 @@ async function waitForView(id, version) {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// 1b. The HTTP floor: the same requests, answered with one append statement and nothing of ours.
+async function httpFloorSection() {
+  await psql(BASE.pathname.slice(1) || 'postgres', `CREATE DATABASE ${FLOOR_DB}`);
+  // The floor's streams are named by the request's path, as projects are: one stream per connection.
+  const streams = Array.from({ length: CLIENTS }, (_, n) => ({ id: `floor-${n}`, indicatorId: randomUUID() }));
+  results.figures.httpFloor = {};
+  for (const [server, what] of [['node', 'node:http and pg'], ['nest', 'the same in NestJS on Express']]) {
+    log(`HTTP floor (${server}): autocannon, ${CLIENTS} connections, ${S.http} s`);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const floor = await startHttpFloor(server, { ...ENV, DATABASE_URL: dbUrl(FLOOR_DB) }, port);
+    children.push(floor);
+    try {
+      await loadWithAutocannon(url, headers(), streams, { duration: 2 });
+      const cpuBefore = cpuSeconds(floor.pid);
+      const result = await loadWithAutocannon(url, headers(), streams, { duration: S.http });
+      const cpuMsPerCommand = round((1000 * (cpuSeconds(floor.pid) - cpuBefore)) / result.requests.total, 3);
+      const failed = result.errors + result.timeouts + result.non2xx;
+      if (failed > 0) throw new Error(`the ${server} floor failed ${failed} of ${result.requests.total} requests: ${floor.output().slice(-400)}`);
+      const rps = round(result.requests.average);
+      results.figures.httpFloor[server] = { requestsPerSecond: rps, p50Ms: result.latency.p50, p99Ms: result.latency.p99, cpuMsPerCommand };
+      row(`HTTP floor, ${what}: one append statement a request (${CLIENTS} connections), p50 / p99, CPU per request`, `${rps}/s, ${result.latency.p50} / ${result.latency.p99} ms, ${cpuMsPerCommand} ms`);
+    } finally {
+      await stopChild(floor);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
 // 2. Commands over HTTP.
 async function httpSection(api) {
   log(`commands over HTTP: autocannon, ${CLIENTS} connections on ${CLIENTS} projects, ${S.http} s`);
   const projects = await makeProjects(CLIENTS, 'H');
   await loadWithAutocannon(apiUrl, headers(), projects, { duration: 2 }); // warm-up: JIT, pools, plans
+  const cpuBefore = cpuSeconds(api.pid);
   const result = await loadWithAutocannon(apiUrl, headers(), projects, { duration: S.http });
+  const cpuMsPerCommand = round((1000 * (cpuSeconds(api.pid) - cpuBefore)) / result.requests.total, 3);
   const mem = memory(api.pid);
   const rps = result.requests.average;
   const errors = result.errors + result.timeouts + result.non2xx;
   const ratio = round(rps / results.figures.append.pgbench.tps, 2);
   results.figures.http = {
     requestsPerSecond: round(rps), p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
-    total: result.requests.total, apiRssMb: mem.rssMb, apiPeakMb: mem.peakMb, overPgbench: ratio,
+    total: result.requests.total, apiRssMb: mem.rssMb, apiPeakMb: mem.peakMb, overPgbench: ratio, apiCpuMsPerCommand: cpuMsPerCommand,
   };
   row(`HTTP commands (${CLIENTS} connections, RecordMeasurement)`, `${round(rps)}/s`, '>= 2,000/s', rps >= 2000);
   row('HTTP commands latency p50 / p99', `${result.latency.p50} / ${result.latency.p99} ms`, 'p99 < 20 ms', result.latency.p99 < 20);
   row('HTTP commands errors (non-2xx, errors, timeouts)', `${result.non2xx}, ${result.errors}, ${result.timeouts}`, '0', errors === 0);
   row('HTTP commands / pgbench tps', `${ratio}`, '>= 0.35', ratio >= 0.35);
   row('API RSS after the HTTP load (now / peak)', `${mem.rssMb} / ${mem.peakMb} MB`);
+  row('API CPU per command during the HTTP load', `${cpuMsPerCommand} ms`);
+  const floor = results.figures.httpFloor?.nest;
+  if (floor) {
+    results.figures.http.overNestFloor = round(rps / floor.requestsPerSecond, 2);
+    row('HTTP commands / the NestJS floor (requests/s; API CPU per command)', `${results.figures.http.overNestFloor}; ${round(cpuMsPerCommand / floor.cpuMsPerCommand, 1)}x`);
+  }
   return projects;
 }
 
@@ -557,6 +601,8 @@ async function main() {
     // Each section's databases go once it is done: left behind, autovacuum works through them during
     // the next sections (the 500/s phase's updated views while the history section measures, say).
     await dropDatabases([APPEND_DB, `${DB_NAME}_emmett`]);
+    await section('HTTP floor', httpFloorSection);
+    await dropDatabases([FLOOR_DB]);
     const port = await freePort();
     apiUrl = `http://127.0.0.1:${port}`;
     api = await startApp('api', port);
@@ -579,7 +625,7 @@ async function main() {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     // The run's queues (our prefix and the no-op one) leave nothing behind in Redis.
     await dropQueueKeys(REDIS_URL, QUEUE_PREFIX).catch(() => undefined);
-    await dropDatabases([DB_NAME, APPEND_DB, `${DB_NAME}_ls_bench`, `${DB_NAME}_emmett`]).catch(() => undefined);
+    await dropDatabases([DB_NAME, APPEND_DB, FLOOR_DB, `${DB_NAME}_ls_bench`, `${DB_NAME}_emmett`]).catch(() => undefined);
   }
   results.seconds = round((performance.now() - started) / 1000, 1);
   results.table = rows;

@@ -30,7 +30,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { API_NODE_FLAGS, benchSettings, commandClient, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, onServer, runNode, sendAtRate, startApiProcess, startWorkerProcess, WORKER_NODE_FLAGS } from './bench-support.mjs';
+import { API_NODE_FLAGS, benchSettings, commandClient, cpuSeconds, cpuTimes, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, onServer, runNode, sendAtRate, startApiProcess, startWorkerProcess, WORKER_NODE_FLAGS } from './bench-support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -79,20 +79,6 @@ const percentile = (samples, q) => [...samples].sort((a, b) => a - b)[Math.min(s
 const admin = (sql) => onServer(BASE, sql);
 
 const run = (args) => runNode(args, ENV);
-
-/** CPU seconds a process has used so far: user, system. */
-function cpuTimes(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
-  } catch {
-    return { user: 0, system: 0 };
-  }
-}
-const cpuSeconds = (pid) => {
-  const { user, system } = cpuTimes(pid);
-  return user + system;
-};
 
 /** The PostgreSQL backends serving our database (the API's pool), by pid. */
 async function backendPids() {
@@ -254,11 +240,14 @@ async function main() {
       figures = await openLoop(projects, Number(values.rate), SECONDS, api.pid);
     } else {
       log(`autocannon: ${CONNECTIONS} connections for ${SECONDS} s`);
+      const clientCpuBefore = process.cpuUsage();
       const result = await closedLoop(projects, SECONDS);
+      const clientCpu = process.cpuUsage(clientCpuBefore);
       if (values['heap-snapshot']) process.kill(api.pid, 'SIGTTIN');
       figures = {
         requestsPerSecond: round(result.requests.average), total: result.requests.total,
         p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
+        clientCpuMsPerRequest: round((clientCpu.user + clientCpu.system) / 1000 / result.requests.total, 3),
       };
     }
     const after = { ...memory(api.pid), ...(await memoryDetail(api.pid)) };

@@ -37,7 +37,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { dropQueueKeys, runNode, startWorkerProcess, WORKER_NODE_FLAGS } from './bench-support.mjs';
+import { cpuSeconds, dropQueueKeys, runNode, startWorkerProcess, WORKER_NODE_FLAGS } from './bench-support.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -105,12 +105,6 @@ async function stopWorker(child) {
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   await exited;
   clearTimeout(timer);
-}
-
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function peakRssMb(pid) {
