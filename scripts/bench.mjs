@@ -276,6 +276,13 @@ async function waitForView(id, version) {
   }
 }
 
+/** The HTTP phase's autocannon load on `targets`, and the CPU per request the server `pid` spent meanwhile. */
+async function loadMeasuringCpu(url, targets, pid) {
+  const cpuBefore = cpuSeconds(pid);
+  const result = await loadWithAutocannon(url, headers(), targets, { duration: S.http });
+  return { result, cpuMsPerCommand: round((1000 * (cpuSeconds(pid) - cpuBefore)) / result.requests.total, 3) };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // 1b. The HTTP floor: the same requests, answered with one append statement and nothing of ours.
 async function httpFloorSection() {
@@ -291,9 +298,7 @@ async function httpFloorSection() {
     children.push(floor);
     try {
       await loadWithAutocannon(url, headers(), streams, { duration: 2 });
-      const cpuBefore = cpuSeconds(floor.pid);
-      const result = await loadWithAutocannon(url, headers(), streams, { duration: S.http });
-      const cpuMsPerCommand = round((1000 * (cpuSeconds(floor.pid) - cpuBefore)) / result.requests.total, 3);
+      const { result, cpuMsPerCommand } = await loadMeasuringCpu(url, streams, floor.pid);
       const failed = result.errors + result.timeouts + result.non2xx;
       if (failed > 0) throw new Error(`the ${server} floor failed ${failed} of ${result.requests.total} requests: ${floor.output().slice(-400)}`);
       const rps = round(result.requests.average);
@@ -311,9 +316,7 @@ async function httpSection(api) {
   log(`commands over HTTP: autocannon, ${CLIENTS} connections on ${CLIENTS} projects, ${S.http} s`);
   const projects = await makeProjects(CLIENTS, 'H');
   await loadWithAutocannon(apiUrl, headers(), projects, { duration: 2 }); // warm-up: JIT, pools, plans
-  const cpuBefore = cpuSeconds(api.pid);
-  const result = await loadWithAutocannon(apiUrl, headers(), projects, { duration: S.http });
-  const cpuMsPerCommand = round((1000 * (cpuSeconds(api.pid) - cpuBefore)) / result.requests.total, 3);
+  const { result, cpuMsPerCommand } = await loadMeasuringCpu(apiUrl, projects, api.pid);
   const mem = memory(api.pid);
   const rps = result.requests.average;
   const errors = result.errors + result.timeouts + result.non2xx;

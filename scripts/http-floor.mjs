@@ -76,24 +76,27 @@ function nodeServer() {
   });
 }
 
-// Decorators applied by hand: this is a script, run as it is, not compiled.
-class FloorController {
-  health() {
-    return { status: 'ok' };
+/** The same handler as one NestJS controller; decorators applied by hand: this is a script, run as it is. */
+function nestModule() {
+  class FloorController {
+    health() {
+      return { status: 'ok' };
+    }
+    record(projectId, indicatorId, body) {
+      return recordMeasurement(projectId, indicatorId, body);
+    }
   }
-  record(projectId, indicatorId, body) {
-    return recordMeasurement(projectId, indicatorId, body);
-  }
+  const method = (name) => Object.getOwnPropertyDescriptor(FloorController.prototype, name);
+  Get('health')(FloorController.prototype, 'health', method('health'));
+  Param('projectId')(FloorController.prototype, 'record', 0);
+  Param('indicatorId')(FloorController.prototype, 'record', 1);
+  Body()(FloorController.prototype, 'record', 2);
+  Post('projects/:projectId/indicators/:indicatorId/measurements')(FloorController.prototype, 'record', method('record'));
+  Controller()(FloorController);
+  class FloorModule {}
+  Module({ controllers: [FloorController] })(FloorModule);
+  return FloorModule;
 }
-const method = (name) => Object.getOwnPropertyDescriptor(FloorController.prototype, name);
-Get('health')(FloorController.prototype, 'health', method('health'));
-Param('projectId')(FloorController.prototype, 'record', 0);
-Param('indicatorId')(FloorController.prototype, 'record', 1);
-Body()(FloorController.prototype, 'record', 2);
-Post('projects/:projectId/indicators/:indicatorId/measurements')(FloorController.prototype, 'record', method('record'));
-Controller()(FloorController);
-class FloorModule {}
-Module({ controllers: [FloorController] })(FloorModule);
 
 if (values.server === 'node') {
   const server = nodeServer();
@@ -101,7 +104,7 @@ if (values.server === 'node') {
   server.listen(PORT, '127.0.0.1', () => console.log(`http-floor (node) on http://127.0.0.1:${PORT}`));
   process.once('SIGTERM', () => server.close(() => pool.end().then(() => process.exit(0))));
 } else {
-  const app = await NestFactory.create(FloorModule, { logger: false });
+  const app = await NestFactory.create(nestModule(), { logger: false });
   await app.listen(PORT, '127.0.0.1');
   console.log(`http-floor (nest) on http://127.0.0.1:${PORT}`);
   process.once('SIGTERM', () => app.close().then(() => pool.end()).then(() => process.exit(0)));
