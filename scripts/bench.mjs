@@ -290,7 +290,8 @@ async function httpFloorSection() {
   // The floor's streams are named by the request's path, as projects are: one stream per connection.
   const streams = Array.from({ length: CLIENTS }, (_, n) => ({ id: `floor-${n}`, indicatorId: randomUUID() }));
   results.figures.httpFloor = {};
-  for (const [server, what] of [['node', 'node:http and pg'], ['nest', 'the same in NestJS on Express']]) {
+  const floors = [['node', 'node:http and pg'], ['nest', 'the same in NestJS on Express'], ['nest-fastify', 'the same in NestJS on Fastify']];
+  for (const [server, what] of floors) {
     log(`HTTP floor (${server}): autocannon, ${CLIENTS} connections, ${S.http} s`);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;

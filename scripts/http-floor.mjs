@@ -2,7 +2,7 @@
 // The floor under "commands over HTTP": the least an HTTP server in Node can do per command, measured in
 // the same run as our API (scripts/bench.mjs starts it as a child, as it starts the API).
 //
-//   DATABASE_URL=postgres://... PORT=3001 node scripts/http-floor.mjs --server node|nest
+//   DATABASE_URL=postgres://... PORT=3001 node scripts/http-floor.mjs --server node|nest|nest-fastify
 //
 // It answers the bench's RecordMeasurement request (POST /projects/:id/indicators/:indicatorId/measurements,
 // a JSON body) with the append in one statement, the pgbench transaction's work: the stream's version moved
@@ -11,6 +11,8 @@
 //   --server node   node:http and pg, nothing else: the floor Node and PostgreSQL set on this machine
 //   --server nest   the same handler in a NestJS application on Express (the product's stack), nothing
 //                   else of ours: what the framework adds to the floor
+//   --server nest-fastify  the same NestJS controller on Fastify (@nestjs/platform-fastify, a devDependency
+//                   of the benchmark only): what NestJS's other HTTP adapter would give
 // The pool has the API's size (DATABASE_POOL_SIZE, 20 by default). It makes its tables (floor_streams, floor_events) in DATABASE_URL's
 // database if they are missing, and answers GET /health once it listens.
 import 'reflect-metadata';
@@ -21,7 +23,7 @@ import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
 
 const { values } = parseArgs({ options: { server: { type: 'string', default: 'node' } } });
-if (!['node', 'nest'].includes(values.server)) throw new Error(`--server node|nest (got ${values.server})`);
+if (!['node', 'nest', 'nest-fastify'].includes(values.server)) throw new Error(`--server node|nest|nest-fastify (got ${values.server})`);
 const PORT = Number(process.env.PORT ?? 3001);
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
 
@@ -104,8 +106,9 @@ if (values.server === 'node') {
   server.listen(PORT, '127.0.0.1', () => console.log(`http-floor (node) on http://127.0.0.1:${PORT}`));
   process.once('SIGTERM', () => server.close(() => pool.end().then(() => process.exit(0))));
 } else {
-  const app = await NestFactory.create(nestModule(), { logger: false });
+  const adapter = values.server === 'nest-fastify' ? new (await import('@nestjs/platform-fastify')).FastifyAdapter() : undefined;
+  const app = adapter ? await NestFactory.create(nestModule(), adapter, { logger: false }) : await NestFactory.create(nestModule(), { logger: false });
   await app.listen(PORT, '127.0.0.1');
-  console.log(`http-floor (nest) on http://127.0.0.1:${PORT}`);
+  console.log(`http-floor (${values.server}) on http://127.0.0.1:${PORT}`);
   process.once('SIGTERM', () => app.close().then(() => pool.end()).then(() => process.exit(0)));
 }
