@@ -23,14 +23,18 @@
 //   --client pool|fetch|autocannon  (with --rate) the load's client: keep-alive connections as the bench's (default), fetch()
 //                (one connection per request in flight), or autocannon with overallRate (each connection waits for its answer)
 //   --client-connections N  (with pool or autocannon) how many connections (default 64, as the bench)
+//   --floor node|nest|nest-fastify  loads the HTTP floor (scripts/http-floor.mjs) instead of the API, under the same
+//                load and the same figures: our API's CPU per command next to the floor's at the same rate
+//                (with --rate); the API's node flags, none of the profiling ones
 // scripts/profile-preload.mjs makes the API exit normally after Nest's shutdown, so the profiles land.
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { API_NODE_FLAGS, benchSettings, commandClient, cpuSeconds, cpuTimes, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, onServer, runNode, sendAtRate, startApiProcess, startWorkerProcess, WORKER_NODE_FLAGS } from './bench-support.mjs';
+import { API_NODE_FLAGS, benchSettings, commandClient, cpuSeconds, cpuTimes, dropQueueKeys, freePort, loadWithAutocannon, measurementBody, measurementPath, memory, onServer, runNode, sendAtRate, startApiProcess, startHttpFloor, startWorkerProcess, WORKER_NODE_FLAGS } from './bench-support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -49,6 +53,7 @@ const { values } = parseArgs({
     'worker-sql': { type: 'string' },
     client: { type: 'string', default: 'pool' },
     'client-connections': { type: 'string', default: '64' },
+    floor: { type: 'string' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -225,9 +230,12 @@ async function main() {
     if (values['heap-prof']) flags.push('--heap-prof', `--heap-prof-dir=${values['prof-dir']}`);
     // Not SIGUSR2: Nest's shutdown hooks listen to it.
     if (values['heap-snapshot']) flags.push('--heapsnapshot-signal=SIGTTIN', `--diagnostic-dir=${values['prof-dir']}`);
-    api = await startApiProcess(API, flags, ENV, port);
-    log(`API pid ${api.pid} on ${apiUrl}; database ${DB_NAME}; ${CONNECTIONS} projects`);
-    const projects = await makeProjects(CONNECTIONS);
+    api = values.floor ? await startHttpFloor(values.floor, ENV, port) : await startApiProcess(API, flags, ENV, port);
+    log(`${values.floor ? `HTTP floor (${values.floor})` : 'API'} pid ${api.pid} on ${apiUrl}; database ${DB_NAME}; ${CONNECTIONS} projects`);
+    // The floor keeps a stream per path, whatever its ids: no projects to make.
+    const projects = values.floor
+      ? Array.from({ length: CONNECTIONS }, (_, n) => ({ id: `floor-${n}`, indicatorId: randomUUID() }))
+      : await makeProjects(CONNECTIONS);
     await closedLoop(projects, 2);
     const before = { ...memory(api.pid), ...(await memoryDetail(api.pid)) };
     const backends = await backendPids();
