@@ -25,7 +25,7 @@
 //   --client-connections N  (with pool or autocannon) how many connections (default 64, as the bench)
 //   --floor node|nest|nest-fastify  loads the HTTP floor (scripts/http-floor.mjs) instead of the API, under the same
 //                load and the same figures: our API's CPU per command next to the floor's at the same rate
-//                (with --rate); the API's node flags, none of the profiling ones
+//                (with --rate); the API's node flags; refused with the options that profile the API or add the worker
 // scripts/profile-preload.mjs makes the API exit normally after Nest's shutdown, so the profiles land.
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -56,6 +56,11 @@ const { values } = parseArgs({
     floor: { type: 'string' },
   },
 });
+if (values.floor) {
+  if (!['node', 'nest', 'nest-fastify'].includes(values.floor)) throw new Error(`--floor node|nest|nest-fastify (got ${values.floor})`);
+  const apiOnly = ['cpu-prof', 'heap-prof', 'heap-snapshot', 'queries', 'worker', 'path'].filter((option) => values[option]);
+  if (apiOnly.length > 0) throw new Error(`--floor loads the floor alone: --${apiOnly.join(', --')} apply to the API only`);
+}
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const ROOT = new URL('../', import.meta.url).pathname;
