@@ -1,4 +1,5 @@
-import type pg from 'pg';
+import pg from 'pg';
+import { AppendBatches } from './append-batches.js';
 import { canonicalJson } from './canonical-json.js';
 import { eventHashOf, GENESIS_HASH } from './event-hash.js';
 import { AppendConditionFailed, StreamHeadMismatch, StreamVersionConflict } from './event-store.errors.js';
@@ -45,6 +46,8 @@ export interface AppendOptions {
  * between the check and the append. `sql` is a boolean SQL expression over its own parameters `$1`
  * to `$n`, given in `values`; it is prepared under `name`, so one name always goes with one text.
  * When it does not hold, nothing is appended and the append throws `AppendConditionFailed`.
+ * Appends that arrive together share one statement, where each one's values reach the SQL as text:
+ * the SQL casts every parameter to its type (`$1::uuid`).
  */
 export interface AppendCondition {
   name: string;
@@ -108,6 +111,22 @@ interface InsertedRow {
   stream_version: number;
 }
 
+/** An append to an existing stream outside a transaction of the caller's: one that may share a batch with others. */
+interface PlainAppend {
+  streamId: string;
+  /** Its condition's name, '' for none: appends share a batch only with appends of the same. */
+  kind: string;
+  condition?: AppendCondition;
+  expectedVersion: number;
+  previousHead: string;
+  version: number;
+  headHash: string;
+  recordedAt: string;
+  rows: readonly ChainedEvent[];
+  /** The append by itself: its own named statement. */
+  statement: pg.QueryConfig;
+}
+
 /** An event about to be appended, with its version and its place in the stream's hash chain. */
 interface ChainedEvent {
   version: number;
@@ -135,6 +154,18 @@ export class PostgresEventStore {
     private readonly pool: pg.Pool,
     private readonly afterCommit?: (appended: AppendResult) => void,
   ) {}
+
+  /**
+   * Appends to existing streams, grouped while one is on its way (group commit): the common command,
+   * many projects at once, shares round trips and commits. A batch PostgreSQL
+   * refuses (one append's fault rolls back the statement) runs again append by append, so each gets
+   * its own answer; any other failure (the connection lost) is every append's, as it would be alone.
+   */
+  private readonly batches = new AppendBatches<PlainAppend, InsertedRow[]>(
+    async (append) => (await this.pool.query<InsertedRow>(append.statement)).rows,
+    (appends) => this.appendMany(appends),
+    (error) => error instanceof pg.DatabaseError,
+  );
 
   async append(
     streamId: string,
@@ -169,18 +200,32 @@ export class PostgresEventStore {
         throw await this.asConflict(error, streamId, expectedVersion, previousHead, options.condition);
       }
     } else {
-      // One statement, one round trip, its own transaction: the head moves and the events land together.
-      let inserted: pg.QueryResult<InsertedRow>;
+      // One statement, one round trip, its own transaction (or a batch's): the head moves and the events land together.
+      let inserted: InsertedRow[];
       try {
-        inserted = await this.pool.query<InsertedRow>(statement);
+        inserted =
+          expectedVersion === 0
+            ? (await this.pool.query<InsertedRow>(statement)).rows
+            : await this.batches.submit({
+                streamId, kind: options.condition?.name ?? '', condition: options.condition,
+                expectedVersion, previousHead, version, headHash, recordedAt, rows, statement,
+              });
       } catch (error) {
         throw await this.asConflict(error, streamId, expectedVersion, previousHead, options.condition);
       }
-      if (inserted.rowCount !== rows.length) throw await this.conflict(streamId, expectedVersion, previousHead, options.condition);
-      result = appendResult(streamId, version, headHash, rows, inserted.rows);
+      if (inserted.length !== rows.length) throw await this.conflict(streamId, expectedVersion, previousHead, options.condition);
+      result = appendResult(streamId, version, headHash, rows, inserted);
     }
     this.afterCommit?.(result);
     return result;
+  }
+
+  /** Appends on distinct streams in one statement; each one's inserted rows, none where its head did not move. */
+  private async appendMany(appends: readonly PlainAppend[]): Promise<InsertedRow[][]> {
+    const inserted = await this.pool.query<InsertedRow & { stream_id: string }>(appendManyStatement(appends));
+    const byStream = new Map(appends.map((append) => [append.streamId, [] as InsertedRow[]]));
+    for (const row of inserted.rows) byStream.get(row.stream_id)!.push(row);
+    return appends.map((append) => byStream.get(append.streamId)!);
   }
 
   /** The head hash of a stream standing at `version` (the caller knew the version but not the hash). */
@@ -422,6 +467,66 @@ function appendStatement(
   }
   const name = `pt_append${suffix}`;
   return { name, text: statementText(name, () => appendToStream(condition)), values: [streamId, expectedVersion, version, previousHead, headHash, ...events, ...conditionValues] };
+}
+
+/**
+ * Appends to existing streams (distinct ones) in one statement, each moving its head only from its
+ * expected version and hash and, with a condition, only while the condition holds for its own values
+ * (parameter `$k` of the condition is that append's k-th value, as text): what `appendToStream` does
+ * for one. A stream whose head did not move gets no events.
+ */
+function appendToStreams(condition?: AppendCondition): string {
+  const values = condition?.values.map((_, index) => index + 1) ?? [];
+  return `
+  WITH head AS (
+    UPDATE event_streams s SET version = i.version, head_hash = i.head_hash, updated_at = now()
+    FROM unnest($1::uuid[], $2::int[], $3::int[], $4::text[], $5::text[]${values.map((k) => `, $${16 + k}::text[]`).join('')})
+      AS i(stream_id, expected_version, version, previous_hash, head_hash${values.map((k) => `, value_${k}`).join('')})
+    WHERE s.stream_id = i.stream_id AND s.version = i.expected_version AND s.head_hash = i.previous_hash${
+      condition ? ` AND (${condition.sql.replaceAll(/\$(\d+)/g, (_, k: string) => `i.value_${k}`)})` : ''
+    }
+    RETURNING s.stream_id
+  )
+  INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata,
+    occurred_at, recorded_at, previous_hash, hash)
+  SELECT e.event_id, e.stream_id, e.stream_version, e.type, e.schema_version, e.data, e.metadata,
+    e.occurred_at, e.recorded_at, e.previous_hash, e.hash
+  FROM unnest($6::uuid[], $7::uuid[], $8::int[], $9::text[], $10::int[], $11::json[], $12::json[],
+    $13::timestamptz[], $14::timestamptz[], $15::text[], $16::text[])
+    AS e(stream_id, event_id, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at, previous_hash, hash)
+  WHERE e.stream_id IN (SELECT stream_id FROM head)
+  ORDER BY e.stream_id, e.stream_version
+  RETURNING position, transaction_id::text AS transaction_id, stream_id, stream_version`;
+}
+
+/** The batch statement for appends of one kind (all with the same condition, or none). */
+function appendManyStatement(appends: readonly PlainAppend[]): pg.QueryConfig {
+  const { condition } = appends[0]!;
+  const name = `pt_append_many${condition ? `_if_${condition.name}` : ''}`;
+  const events = appends.flatMap((append) => append.rows.map((row) => ({ append, row })));
+  return {
+    name,
+    text: statementText(name, () => appendToStreams(condition)),
+    values: [
+      appends.map((append) => append.streamId),
+      appends.map((append) => append.expectedVersion),
+      appends.map((append) => append.version),
+      appends.map((append) => append.previousHead),
+      appends.map((append) => append.headHash),
+      events.map(({ append }) => append.streamId),
+      events.map(({ row }) => row.metadata.eventId),
+      events.map(({ row }) => row.version),
+      events.map(({ row }) => row.event.type),
+      events.map(({ row }) => row.event.schemaVersion),
+      events.map(({ row }) => row.dataJson),
+      events.map(({ row }) => row.metadataJson),
+      events.map(({ row }) => row.metadata.occurredAt),
+      events.map(({ append }) => append.recordedAt),
+      events.map(({ row }) => row.previousHash),
+      events.map(({ row }) => row.hash),
+      ...(condition?.values.map((_, index) => appends.map((append) => append.condition!.values[index])) ?? []),
+    ],
+  };
 }
 
 function appendResult(
