@@ -13,7 +13,8 @@ import { type NewEvent, PostgresEventStore } from '@app/event-store';
 export async function appendBenchmark(config: AppConfig, args: string[]): Promise<void> {
   const seconds = Number(args[0] ?? 10);
   const writers = Number(args[1] ?? 16);
-  // One connection per writer, like pgbench's clients.
+  // A connection per writer, like pgbench's clients (appends arriving together share one statement, so
+  // fewer are busy at once).
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: writers });
   const store = new PostgresEventStore(pool);
   const latencies: number[] = [];
