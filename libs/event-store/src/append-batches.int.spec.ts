@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { openStoreDatabase } from '../../../test/support/store-database.js';
 import { GENESIS_HASH, hashEvent, hashedContentOf } from './event-hash.js';
 import { AppendConditionFailed, StreamHeadMismatch, StreamVersionConflict } from './event-store.errors.js';
-import { type AppendCondition, type AppendResult, FEED_START, type PostgresEventStore } from './postgres-event-store.js';
+import { type AppendCondition, type AppendResult, FEED_START, PostgresEventStore } from './postgres-event-store.js';
 import { newEvent } from './testing/project-streams.js';
 
 let pool: pg.Pool;
@@ -137,5 +137,42 @@ describe('appends arriving together (group commit)', () => {
     expect(transactionOf(2)).toBe(transactionOf(4));
     expect(transactionOf(2)).toBe(transactionOf(6));
     expect(transactionOf(1)).not.toBe(transactionOf(2));
+  });
+
+  it('let two processes\' batches race on the same streams: each stream moves once, the other append is a conflict', async () => {
+    // Two stores, each with its own batches, stand for two API processes on one database.
+    const processes = [new PostgresEventStore(pool), new PostgresEventStore(pool)];
+    const streams = await streamsAtVersionOne(8);
+    const [busyA, busyB] = await streamsAtVersionOne(2);
+    const outcomes = await Promise.all(
+      processes.map(async (process, p) => {
+        // An append on a stream of its own goes first, so the eight queue behind it and go as one batch,
+        // submitted in opposite orders in the two processes: the order a deadlock would need, were the
+        // batch statement not to take its streams in order of id (and a deadlock would still only make
+        // each batch run again append by append).
+        const busy = p === 0 ? busyA! : busyB!;
+        const first = process.append(busy.streamId, 1, [newEvent('Busy')], { ...options, expectedHeadHash: busy.headHash });
+        const ordered = p === 0 ? streams : [...streams].reverse();
+        const racing = ordered.map((stream) =>
+          process.append(stream.streamId, 1, [newEvent('Raced', { process: p })], { ...options, expectedHeadHash: stream.headHash }),
+        );
+        await first;
+        const settled = await Promise.allSettled(racing);
+        return new Map(ordered.map((stream, n) => [stream.streamId, settled[n]!]));
+      }),
+    );
+
+    for (const stream of streams) {
+      const both = outcomes.map((byStream) => byStream.get(stream.streamId)!);
+      expect(both.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const lost = both.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
+      expect(lost.reason).toBeInstanceOf(StreamVersionConflict);
+      const stored = await store.readStream(stream.streamId);
+      const won = both.findIndex((outcome) => outcome.status === 'fulfilled');
+      expect(stored.map((event) => [event.version, event.type, (event.data as { process?: number }).process])).toEqual([
+        [1, 'Opened', undefined],
+        [2, 'Raced', won],
+      ]);
+    }
   });
 });

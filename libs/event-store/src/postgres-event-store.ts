@@ -222,7 +222,10 @@ export class PostgresEventStore {
 
   /** Appends on distinct streams in one statement; each one's inserted rows, none where its head did not move. */
   private async appendMany(appends: readonly PlainAppend[]): Promise<InsertedRow[][]> {
-    const inserted = await this.pool.query<InsertedRow & { stream_id: string }>(appendManyStatement(appends));
+    // In one order of stream ids, whatever order they arrived in: two processes' batches on the same
+    // streams then lock them in the same order instead of deadlocking.
+    const byId = [...appends].sort((a, b) => (a.streamId < b.streamId ? -1 : 1));
+    const inserted = await this.pool.query<InsertedRow & { stream_id: string }>(appendManyStatement(byId));
     const byStream = new Map(appends.map((append) => [append.streamId, [] as InsertedRow[]]));
     for (const row of inserted.rows) byStream.get(row.stream_id)!.push(row);
     return appends.map((append) => byStream.get(append.streamId)!);
