@@ -11,7 +11,7 @@
  * `runOne` and `runMany` say how an append and a batch run.
  */
 export class AppendBatches<Append extends { streamId: string; kind: string }, Outcome> {
-  private readonly waiting: Pending<Append, Outcome>[] = [];
+  private waiting: Pending<Append, Outcome>[] = [];
   private sending = false;
 
   /**
@@ -51,18 +51,15 @@ export class AppendBatches<Append extends { streamId: string; kind: string }, Ou
    */
   private takeBatch(): Pending<Append, Outcome>[] {
     const batch: Pending<Append, Outcome>[] = [];
+    const rest: Pending<Append, Outcome>[] = [];
     const streams = new Set<string>();
     const { kind } = this.waiting[0]!.append;
-    for (let index = 0; index < this.waiting.length && batch.length < this.maxBatch; ) {
-      const pending = this.waiting[index]!;
-      if (pending.append.kind !== kind || streams.has(pending.append.streamId)) {
-        index++;
-        continue;
-      }
-      streams.add(pending.append.streamId);
-      batch.push(pending);
-      this.waiting.splice(index, 1);
+    for (const pending of this.waiting) {
+      const joins = batch.length < this.maxBatch && pending.append.kind === kind && !streams.has(pending.append.streamId);
+      if (joins) streams.add(pending.append.streamId);
+      (joins ? batch : rest).push(pending);
     }
+    this.waiting = rest;
     return batch;
   }
 
