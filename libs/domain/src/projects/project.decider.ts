@@ -37,7 +37,7 @@ import type { ProjectEvent } from './project.events.js';
 import type { Indicator, Measurement, Milestone, Project, ProjectState } from './project.state.js';
 import type { DatedValue, ProjectLocation, ProjectStatus, SexBreakdown, SexDisaggregation } from './project.values.js';
 import { isBlank } from './blank-text.js';
-import { measurementIdsOf } from './measurement-ids.js';
+import { measurementIdsOf } from './measurement-log.js';
 import { entryOf, withoutUndefined } from './records.js';
 
 /** What `decide` knows besides the command and the state, passed in by the command handler so `decide` stays pure. */
@@ -509,7 +509,7 @@ function reviseIndicatorTarget(command: ReviseIndicatorTarget, project: OpenProj
 
 /** Measurement ids are unique in the whole project, so one id names one measurement wherever it is used. */
 function requireNewMeasurementId(project: Project, measurementId: string): void {
-  const taken = Object.values(project.indicators).some((indicator) => measurementIdsOf(indicator.measurements).has(measurementId));
+  const taken = Object.values(project.indicators).some((indicator) => measurementIdsOf(indicator).has(measurementId));
   if (taken) throw new DuplicateId('measurement', measurementId);
 }
 

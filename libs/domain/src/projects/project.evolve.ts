@@ -7,7 +7,7 @@ import {
   type ProjectBase,
   type ProjectState,
 } from './project.state.js';
-import { measurementAdded } from './measurement-ids.js';
+import { indicatorWithoutMeasurements, withIndicatorFields, withMeasurementCorrected, withMeasurementRecorded } from './measurement-log.js';
 import { entryOf, withoutUndefined } from './records.js';
 
 /**
@@ -135,50 +135,28 @@ export function evolve(state: ProjectState, event: ProjectEvent): ProjectState {
 
     case 'IndicatorDefined': {
       const { indicatorId, title, description, unit, measure, resultLevel, baseline, target, componentId, sexBreakdown } = event.data;
-      const indicator: Indicator = withoutUndefined({
-        id: indicatorId,
-        title,
-        description,
-        unit,
-        measure,
-        resultLevel,
-        baseline,
-        target,
-        componentId,
-        sexBreakdown,
-        measurements: [],
-      });
+      const indicator = indicatorWithoutMeasurements(
+        withoutUndefined({ id: indicatorId, title, description, unit, measure, resultLevel, baseline, target, componentId, sexBreakdown }),
+      );
       return updateProject(state, (project) => ({ indicators: { ...project.indicators, [indicatorId]: indicator } }));
     }
     case 'IndicatorTargetRevised':
-      return updateIndicator(state, event.data.indicatorId, (indicator) => ({
-        ...indicator,
-        target: event.data.target,
-      }));
+      return updateIndicator(state, event.data.indicatorId, (indicator) => withIndicatorFields(indicator, { target: event.data.target }));
 
     case 'MeasurementRecorded': {
       const { measurementId, value, date, periodStart, disaggregation, note } = event.data;
-      return updateIndicator(state, event.data.indicatorId, (indicator) => {
-        // concat, not a spread: V8 copies an array with concat at memory speed, and `[...array, item]` item by
-        // item through the iterator (about 10x slower; on a 10,000-event project, most of a command's domain time).
-        const measurements = indicator.measurements.concat([withoutUndefined({ measurementId, value, date, periodStart, disaggregation, note })]);
-        measurementAdded(indicator.measurements, measurements, measurementId);
-        return { ...indicator, measurements };
-      });
+      return updateIndicator(state, event.data.indicatorId, (indicator) =>
+        withMeasurementRecorded(indicator, withoutUndefined({ measurementId, value, date, periodStart, disaggregation, note })),
+      );
     }
     case 'MeasurementCorrected': {
       const { measurementId, correctsMeasurementId, value, date, periodStart, disaggregation, reason } = event.data;
-      return updateIndicator(state, event.data.indicatorId, (indicator) => {
-        const measurements = indicator.measurements.concat([
+      return updateIndicator(state, event.data.indicatorId, (indicator) =>
+        withMeasurementCorrected(
+          indicator,
           withoutUndefined({ measurementId, value, date, periodStart, disaggregation, correctsMeasurementId, reason }),
-        ]);
-        for (let index = 0; index < indicator.measurements.length; index++) {
-          const measurement = measurements[index]!;
-          if (measurement.measurementId === correctsMeasurementId) measurements[index] = { ...measurement, supersededBy: measurementId };
-        }
-        measurementAdded(indicator.measurements, measurements, measurementId);
-        return { ...indicator, measurements };
-      });
+        ),
+      );
     }
 
     default: {

@@ -66,8 +66,11 @@ export interface Indicator {
   componentId?: string;
   /** As defined; absent: `adds-up`. */
   sexBreakdown?: SexBreakdown;
-  /** In the order they were recorded, corrections included. */
-  measurements: Measurement[];
+  /**
+   * In the order they were recorded, corrections included. An indicator that `evolve` made shares its
+   * measurements with later states (measurement-log.ts) and makes this array when it is first read.
+   */
+  readonly measurements: readonly Measurement[];
 }
 
 /** What every project holds, whatever its status. */
