@@ -16,6 +16,7 @@ import { IndicatorSexBreakdown } from './migrations/migration-2026-12-03-indicat
 import { DeliveriesInLine } from './migrations/migration-2026-12-04-deliveries-in-line.js';
 import { IndicatorsWithoutBreakdown } from './migrations/migration-2026-12-04-indicators-without-breakdown.js';
 import { PlannedDateRevisions } from './migrations/migration-2026-12-04-planned-date-revisions.js';
+import { SnapshotsAsText } from './migrations/migration-2026-12-06-snapshots-as-text.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
 export const MIGRATIONS = [
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   { name: 'migration-2026-12-04-deliveries-in-line', class: DeliveriesInLine },
   { name: 'migration-2026-12-04-indicators-without-breakdown', class: IndicatorsWithoutBreakdown },
   { name: 'migration-2026-12-04-planned-date-revisions', class: PlannedDateRevisions },
+  { name: 'migration-2026-12-06-snapshots-as-text', class: SnapshotsAsText },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

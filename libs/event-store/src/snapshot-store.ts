@@ -31,14 +31,14 @@ export class PostgresSnapshotStore<State> implements SnapshotStore<State> {
   ) {}
 
   async latest(streamId: string, maxVersion = 2_147_483_647): Promise<Snapshot<State> | undefined> {
-    const result = await this.pool.query<{ version: number; state: State }>(
+    const result = await this.pool.query<{ version: number; state: string }>(
       `SELECT version, state FROM project_snapshots
        WHERE stream_id = $1 AND state_version = $2 AND version <= $3
        ORDER BY version DESC LIMIT 1`,
       [streamId, this.stateVersion, maxVersion],
     );
     const row = result.rows[0];
-    return row && { streamId, version: row.version, state: row.state };
+    return row && { streamId, version: row.version, state: JSON.parse(row.state) as State };
   }
 
   async save(snapshot: Snapshot<State>): Promise<void> {
