@@ -109,9 +109,18 @@ const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 export function isRealDate(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const match = DATE_ONLY.exec(value);
-  if (!match || match[1] === '0000') return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+  if (!match) return false;
+  // Counted, not parsed: a Date built and printed back for every date of every request was 1% of the
+  // API's time under load. The calendar is the proleptic Gregorian one, as JavaScript's and PostgreSQL's.
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 
 /** The years a date in a project's record may fall in: a typo of a century is refused, not stored. */

@@ -207,8 +207,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * fact by its own calendar.
  */
 export function latestActualDate(today: string): string {
-  return new Date(Date.parse(`${today}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+  // Asked for every dated command with the same day all day long: worked out once a day.
+  if (today !== latestKnown.today) latestKnown = { today, latest: new Date(Date.parse(`${today}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10) };
+  return latestKnown.latest;
 }
+
+let latestKnown = { today: '', latest: '' };
 
 /** Refuses an actual date (not a planned one) that is not yet today anywhere on earth. */
 function requireNotInFuture(date: string, what: string, field: string, context: DecisionContext): void {

@@ -3,7 +3,12 @@
  * JSON drops such keys on storage, and a value rebuilt from storage must equal the one decided.
  */
 export function withoutUndefined<T extends object>(record: T): T {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) {
+    const value = (record as Record<string, unknown>)[key];
+    if (value !== undefined) copy[key] = value;
+  }
+  return copy as T;
 }
 
 /**
