@@ -20,6 +20,7 @@ import { SYNC_BATCH_JOB_OPTIONS, syncJobOptions } from './projection-offers.js';
 import { CoalescedRun } from './coalesced-run.js';
 import { RelayLease } from './relay-lease.js';
 import { SyncWindow } from './sync-window.js';
+import { VersionsInFlight } from './versions-in-flight.js';
 
 /**
  * How often the relay lease is renewed; it expires after three renewals missed. At most a second, however
@@ -47,6 +48,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private stopping = false;
   /** Announced projects gathered into one batch job per window (see SyncWindow). */
   private readonly window: SyncWindow;
+  /** What the batch jobs enqueued lately carry, which a reconcile need not offer again. */
+  private readonly inFlight: VersionsInFlight;
   /** Held by the one relay (of several workers) whose window sends batch jobs. */
   private readonly lease: RelayLease;
   private readonly leaseRedis: Redis;
@@ -63,10 +66,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.leaseRedis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true });
     this.leaseRedis.on('error', () => undefined);
     this.lease = new RelayLease(this.leaseRedis, `${config.queuePrefix}:projections-relay-lease`, 3 * leaseRenewalMs(config));
+    this.inFlight = new VersionsInFlight(config.reconcileIntervalMs);
     this.window = new SyncWindow({ minMs: config.projectionBatchWindowMs, maxMs: config.projectionBatchWindowMaxMs }, (projects, notices) => {
       this.queue
         .add(SYNC_BATCH_JOB, { projects }, SYNC_BATCH_JOB_OPTIONS)
         .then(() => {
+          this.inFlight.carry(projects);
           const now = Date.now();
           for (const notice of notices) if (notice.recordedAt) enqueueLag.observe(Math.max(now - notice.recordedAt, 0) / 1000);
         })
@@ -140,7 +145,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /**
    * Offers each lagging project a sync job of its own (the careful path: its own retries, its own dead
-   * letter). Resolves once a reconcile that started after the call has ended: one asked for while another
+   * letter), unless its lag is only what this relay's window holds or a batch it enqueued within the
+   * last interval carries (VersionsInFlight). Resolves once a reconcile that started after the call has ended: one asked for while another
    * runs (a timer's tick, a lease taken over, the appends channel back after a drop) runs after it, since
    * the one running may have read before what it is asked for happened.
    */
@@ -162,6 +168,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         await this.retrySyncsThatMetTheOutage();
         this.databaseUnreachable = false;
       }
+      // Held in the window, or behind only by what a recent batch carries: the pipeline is on it already.
+      this.inFlight.prune();
+      lagging = lagging.filter((job) => !this.inFlight.covers(job, this.window.holds(job.streamId)));
       if (lagging.length > 0) {
         await this.queue.addBulk(
           lagging.map((job) => ({

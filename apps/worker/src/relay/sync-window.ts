@@ -45,6 +45,11 @@ export class SyncWindow {
     else this.immediate = setImmediate(() => this.leave());
   }
 
+  /** Whether an announcement of the project waits in the window (its batch has not left yet). */
+  holds(streamId: string): boolean {
+    return this.waiting.has(streamId);
+  }
+
   /** Sends what waits at once (at shutdown), and stops the window's timer. */
   flush(): void {
     clearTimeout(this.timer);

@@ -100,4 +100,15 @@ describe('SyncWindow', () => {
     expect(departures).toHaveLength(before + 1);
     expect(window.currentWindowMs).toBe(10);
   });
+
+  it('tells whether a project waits in the window, and not once it has left', async () => {
+    const { window } = windowOf(150);
+    window.offer(notice('a', 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    window.offer(notice('a', 2));
+    expect(window.holds('a')).toBe(true);
+    expect(window.holds('b')).toBe(false);
+    window.flush();
+    expect(window.holds('a')).toBe(false);
+  });
 });
