@@ -19,6 +19,7 @@
 //   --path P     loads GET P instead (e.g. /health: the cost of the HTTP stack without a command)
 //   --node-flags=F  starts the API with these node flags instead of the bench's (API_NODE_FLAGS in bench-support.mjs)
 //   --worker     also runs the built worker, as the bench does (projections and notifications during the load)
+//   --worker-cpu-prof  (with --worker) also writes the worker's .cpuprofile to the same directory (stopped with SIGINT too)
 //   --worker-sql FILE  (with --worker) counts the worker's statements and their time into FILE (scripts/profile-worker-sql.mjs)
 //   --client pool|fetch|autocannon  (with --rate) the load's client: keep-alive connections as the bench's (default), fetch()
 //                (one connection per request in flight), or autocannon with overallRate (each connection waits for its answer)
@@ -51,6 +52,7 @@ const { values } = parseArgs({
     'node-flags': { type: 'string' },
     worker: { type: 'boolean', default: false },
     'worker-sql': { type: 'string' },
+    'worker-cpu-prof': { type: 'boolean', default: false },
     client: { type: 'string', default: 'pool' },
     'client-connections': { type: 'string', default: '64' },
     floor: { type: 'string' },
@@ -217,6 +219,7 @@ async function rateWithAutocannon(projects, rate, seconds, apiPid) {
 function startWorker() {
   const sql = values['worker-sql'];
   const flags = [...WORKER_NODE_FLAGS, ...(sql ? ['--import', join(ROOT, 'scripts/profile-worker-sql.mjs')] : [])];
+  if (values['worker-cpu-prof']) flags.push('--import', join(ROOT, 'scripts/profile-preload.mjs'), '--cpu-prof', `--cpu-prof-dir=${values['prof-dir']}`);
   return startWorkerProcess(WORKER, flags, { ...ENV, ...(sql ? { PROFILE_SQL_FILE: sql } : {}) });
 }
 
@@ -276,6 +279,13 @@ async function main() {
     const killer = setTimeout(() => api.kill('SIGKILL'), 20_000);
     await exited;
     clearTimeout(killer);
+    if (worker && values['worker-cpu-prof']) {
+      const workerExited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.kill('SIGINT');
+      const workerKiller = setTimeout(() => worker.kill('SIGKILL'), 20_000);
+      await workerExited;
+      clearTimeout(workerKiller);
+    }
     const requests = figures.total ?? figures.sent;
     const summary = {
       ...figures, memoryBeforeMb: before, memoryAfterMb: after,
