@@ -146,9 +146,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /**
    * Offers each lagging project a sync job of its own (the careful path: its own retries, its own dead
    * letter), unless its lag is only what this relay's window holds or a batch it enqueued within the
-   * last interval carries (VersionsInFlight). Resolves once a reconcile that started after the call has ended: one asked for while another
-   * runs (a timer's tick, a lease taken over, the appends channel back after a drop) runs after it, since
-   * the one running may have read before what it is asked for happened.
+   * last interval carries (VersionsInFlight). Resolves once a reconcile that started after the call has
+   * ended: one asked for while another runs (a timer's tick, a lease taken over, the appends channel back
+   * after a drop) runs after it, since the one running may have read before what it is asked for happened.
    */
   reconcile(): Promise<void> {
     return this.reconciles.request();
