@@ -20,6 +20,7 @@
 //   --node-flags=F  starts the API with these node flags instead of the bench's (API_NODE_FLAGS in bench-support.mjs)
 //   --worker     also runs the built worker, as the bench does (projections and notifications during the load)
 //   --worker-cpu-prof  (with --worker) also writes the worker's .cpuprofile to the same directory (stopped with SIGINT too)
+//   --api-output FILE  writes all the API printed to FILE (e.g. with --node-flags="... --trace-gc-nvp": every collection)
 //   --worker-sql FILE  (with --worker) counts the worker's statements and their time into FILE (scripts/profile-worker-sql.mjs)
 //   --client pool|fetch|autocannon  (with --rate) the load's client: keep-alive connections as the bench's (default), fetch()
 //                (one connection per request in flight), or autocannon with overallRate (each connection waits for its answer)
@@ -29,7 +30,7 @@
 //                (with --rate); the API's node flags; refused with the options that profile the API or add the worker
 // scripts/profile-preload.mjs makes the API exit normally after Nest's shutdown, so the profiles land.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -53,6 +54,7 @@ const { values } = parseArgs({
     worker: { type: 'boolean', default: false },
     'worker-sql': { type: 'string' },
     'worker-cpu-prof': { type: 'boolean', default: false },
+    'api-output': { type: 'string' },
     client: { type: 'string', default: 'pool' },
     'client-connections': { type: 'string', default: '64' },
     floor: { type: 'string' },
@@ -302,6 +304,7 @@ async function main() {
       summary.queryLog = QUERY_LOG;
       summary.statementsPerRequest = counts.slice(0, 12).map(({ count, statement }) => ({ perRequest: round(count / requests, 2), statement: statement.slice(0, 100) }));
     }
+    if (values['api-output']) writeFileSync(values['api-output'], api.output());
     if (api.output().trim()) summary.apiOutputTail = api.output().trim().split('\n').slice(-5);
     console.log(JSON.stringify(summary, null, 2));
   } finally {
