@@ -34,6 +34,15 @@ describe('latestActualDate', () => {
   ])('on %s (UTC) is %s, today in UTC+14', (today, latest) => {
     expect(latestActualDate(today)).toBe(latest);
   });
+
+  it('answers each day for that day, asked about in any order (it remembers the last day asked)', () => {
+    expect([latestActualDate('2027-02-28'), latestActualDate('2027-02-28'), latestActualDate('2026-12-31'), latestActualDate('2027-02-28')]).toEqual([
+      '2027-03-01',
+      '2027-03-01',
+      '2027-01-01',
+      '2027-03-01',
+    ]);
+  });
 });
 
 /** Each lifecycle command with the history it is allowed from (its previous step dated 2018-09-01 or earlier). */

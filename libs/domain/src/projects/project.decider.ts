@@ -201,6 +201,9 @@ function optionalReason(reason: string | undefined): string | undefined {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The last day `latestActualDate` was asked about, and its answer. */
+let latestKnown = { today: '', latest: '' };
+
 /**
  * The latest date something that happened may carry, on a day that is `today` in UTC: the next day,
  * which is already today where the clock is furthest ahead (UTC+14), so a caller anywhere may date a
@@ -211,8 +214,6 @@ export function latestActualDate(today: string): string {
   if (today !== latestKnown.today) latestKnown = { today, latest: new Date(Date.parse(`${today}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10) };
   return latestKnown.latest;
 }
-
-let latestKnown = { today: '', latest: '' };
 
 /** Refuses an actual date (not a planned one) that is not yet today anywhere on earth. */
 function requireNotInFuture(date: string, what: string, field: string, context: DecisionContext): void {

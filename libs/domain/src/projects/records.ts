@@ -6,7 +6,10 @@ export function withoutUndefined<T extends object>(record: T): T {
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(record)) {
     const value = (record as Record<string, unknown>)[key];
-    if (value !== undefined) copy[key] = value;
+    if (value === undefined) continue;
+    // Assigned, `__proto__` would set the copy's prototype instead of keeping the member.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+    else copy[key] = value;
   }
   return copy as T;
 }
