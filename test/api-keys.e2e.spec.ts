@@ -180,6 +180,28 @@ describe('revoking keys', () => {
     expect(await countEvents(system.db)).toBe(before);
   });
 
+  it.each([
+    ['a body the validation pipe refuses', (id: string) => ({ path: `/projects/${id}/suspend`, body: { reason: 42 } })],
+    ['a command the rules refuse', (id: string) => ({ path: `/projects/${id}/approve`, body: {} })],
+    ['an idempotent replay', (id: string) => ({ path: `/projects/${id}/approve`, body: {}, idempotencyKey: 'approve-1' })],
+    ['a command that would append', (id: string) => ({ path: `/projects/${id}/start`, body: {} })],
+  ])('answers 401 to the first request of a key revoked elsewhere while it is remembered, when that request is %s', async (_, request) => {
+    // Each scenario its own key: the first refusal makes the process forget a key, and the requests after
+    // it are refused by the lookup in the guard, whatever path they would have taken.
+    const key = await createKey({ name: 'Remembered', role: 'manager' });
+    const id = (await system.http.post('/projects').set(auth(key.secret)).send(bansuoProposal()).expect(201)).body.id as string;
+    await system.http.post(`/projects/${id}/approve`).set(auth(key.secret)).set('Idempotency-Key', 'approve-1').send({}).expect(200);
+    await system.db.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [key.id]);
+
+    const { path, body, idempotencyKey } = request(id);
+    const sent = system.http.post(path).set(auth(key.secret));
+    const response = await (idempotencyKey ? sent.set('Idempotency-Key', idempotencyKey) : sent).send(body);
+    expect(expectProblem(response, 401).detail).toMatch(/unknown, revoked or expired/);
+    // Nothing of the answer an active key would have had (a replay's version and its mark).
+    expect(response.headers.etag).toBeUndefined();
+    expect(response.headers['idempotent-replayed']).toBeUndefined();
+  });
+
   it('answers a revoked key 401, not the 403 its role or scope would get, on a command it may not run', async () => {
     const project = (await system.http.post('/projects').set(admin).send(bansuoProposal()).expect(201)).body.id as string;
     const auditor = await createKey({ name: 'Revoked auditor', role: 'auditor' });

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { aRole, type Role } from './actor.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { ALLOWED_ROLES, type AuthenticatedRequest, KEY_CHECKED_BY_APPEND, PUBLIC_ROUTE } from './auth.decorators.js';
-import { REFUSED_KEY } from './key-confirmation.interceptor.js';
+import { REFUSED_KEY } from './key-confirmation.js';
 
 /** `Authorization: Bearer <key>` on every route not marked @Public(), then the route's @Roles(). */
 @Injectable()

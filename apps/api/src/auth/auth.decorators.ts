@@ -1,7 +1,6 @@
-import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiProblemResponses } from '../common/problem-responses.js';
 import type { Actor, Role } from './actor.js';
-import { KeyConfirmationInterceptor } from './key-confirmation.interceptor.js';
 import type { PendingKeyCheck } from './pending-key-check.js';
 
 export const PUBLIC_ROUTE = 'auth:public';
@@ -18,9 +17,10 @@ export const Roles = (...roles: Role[]) =>
 /**
  * Routes that append events: a key authenticated lately is recalled from memory, and its append (or a
  * lookup, for any other answer) confirms that it is still active, so a command costs no read of
- * api_keys while a revoked key is still refused from the next request on.
+ * api_keys while a revoked key is still refused from the next request on. The route's controller must
+ * pass every answer through KeyConfirmation.settle (ProblemDetailsFilter does so for problems).
  */
-export const KeyCheckedByAppend = () => applyDecorators(SetMetadata(KEY_CHECKED_BY_APPEND, true), UseInterceptors(KeyConfirmationInterceptor));
+export const KeyCheckedByAppend = () => SetMetadata(KEY_CHECKED_BY_APPEND, true);
 
 export interface AuthenticatedRequest {
   actor?: Actor;

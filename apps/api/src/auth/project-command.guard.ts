@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import type { ProjectCommandType } from '@app/domain';
 import { ApiKeysService } from './api-keys.service.js';
 import type { AuthenticatedRequest } from './auth.decorators.js';
-import { REFUSED_KEY } from './key-confirmation.interceptor.js';
+import { REFUSED_KEY } from './key-confirmation.js';
 import { assertMayRun } from './project-access.js';
 
 const PROJECT_COMMAND = 'auth:project-command';

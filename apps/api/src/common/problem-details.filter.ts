@@ -1,9 +1,12 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '@app/domain';
-import { isUnavailable, POOL_QUEUE_FULL } from '@app/database';
-import { ExpectedVersionMismatch, StreamVersionConflict, TooManyWaitingCommands } from '@app/event-store';
+import { isUnavailable } from '@app/database';
+import { ExpectedVersionMismatch, StreamVersionConflict } from '@app/event-store';
+import { KeyConfirmation } from '../auth/key-confirmation.js';
+import type { AuthenticatedRequest } from '../auth/auth.decorators.js';
 import { allowedMethods, reachedRoute } from './allowed-methods.js';
+import { isOverload } from './overload.js';
 import { unreadableHistory } from './unreadable-history.js';
 import { bodyTooLarge, PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, problemType } from './problem.js';
 
@@ -32,10 +35,31 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private refusedForLoad = 0;
   private lastLoadWarning = 0;
 
+  constructor(private readonly keyConfirmation: KeyConfirmation) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
+    // A problem on a route whose key was recalled from memory leaves once the key is confirmed.
+    const check = (request as AuthenticatedRequest).keyCheck;
+    if (check && !check.settled) {
+      void this.keyConfirmation
+        .settle(request as AuthenticatedRequest, response, exception)
+        .then(
+          () => this.answer(exception, request, response),
+          (instead: unknown) => this.answer(instead, request, response),
+        )
+        .catch((error: unknown) => {
+          this.logger.error(`${request.method} ${request.originalUrl}: no answer could be written: ${describe(error)}`);
+          if (!response.headersSent) response.status(500).end();
+        });
+      return;
+    }
+    this.answer(exception, request, response);
+  }
+
+  private answer(exception: unknown, request: Request, response: Response): void {
     const { problem, headers } = methodNotAllowed(exception, request) ?? this.toProblem(exception);
     problem.instance = request.originalUrl;
     const requestId = response.getHeader('x-request-id');
@@ -191,11 +215,6 @@ function bodyParserProblem(cause: unknown): ProblemDetails | undefined {
       }
       return undefined;
   }
-}
-
-/** Refused at once because more requests wait for the database than it can serve (no outage). */
-export function isOverload(exception: unknown): boolean {
-  return exception instanceof TooManyWaitingCommands || (exception instanceof Error && exception.message === POOL_QUEUE_FULL);
 }
 
 function message(exception: unknown): string {

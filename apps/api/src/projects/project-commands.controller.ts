@@ -14,6 +14,7 @@ import type { Request, Response } from 'express';
 import { InvalidInput, type LifecycleCommand, LifecycleDateOutOfOrder, type ProjectCommand, type ProjectCommandType } from '@app/domain';
 import type { Actor } from '../auth/actor.js';
 import { type AuthenticatedRequest, CurrentActor, KeyCheckedByAppend } from '../auth/auth.decorators.js';
+import { KeyConfirmation } from '../auth/key-confirmation.js';
 import { type AuthorizedCommandRequest, RunsProjectCommand } from '../auth/project-command.guard.js';
 import { type CommandHeaders, CommandHeadersParam } from '../common/command-headers.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
@@ -81,7 +82,10 @@ const LifecycleBody = () => ApiBody({ required: false, type: LifecycleDto });
 @KeyCheckedByAppend()
 @Controller('projects')
 export class ProjectCommandsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly keyConfirmation: KeyConfirmation,
+  ) {}
 
   @Post()
   @CommandRoute('ProposeProject', 'Propose a project', true)
@@ -258,20 +262,29 @@ export class ProjectCommandsController {
     // The guard decided on the route's command; a route that runs another (or none) is a bug, not a 403.
     const authorized = (request as AuthorizedCommandRequest).authorizedCommand;
     if (authorized !== command.type) throw new Error(`${command.type} run on a route authorised for ${String(authorized)}`);
-    const answer = await this.commands.execute(
-      new RunProjectCommand(projectId, command, {
-        actor,
-        expectedVersion: headers.expectedVersion,
-        idempotency: headers.idempotencyKey === undefined ? undefined : { key: headers.idempotencyKey, requestHash: requestHash(request) },
-        correlationId: headers.correlationId ?? (request as CorrelatedRequest).correlationId,
-        causationId: headers.causationId ?? (request as CorrelatedRequest).requestId,
-        // Events that record a business date occurred on it instead (the domain's `businessDateOf`).
-        occurredAt: new Date().toISOString(),
-        keyCheck: (request as AuthenticatedRequest).keyCheck,
-      }),
-    );
+    let answer: CommandAnswer;
+    try {
+      answer = await this.commands.execute(
+        new RunProjectCommand(projectId, command, {
+          actor,
+          expectedVersion: headers.expectedVersion,
+          idempotency: headers.idempotencyKey === undefined ? undefined : { key: headers.idempotencyKey, requestHash: requestHash(request) },
+          correlationId: headers.correlationId ?? (request as CorrelatedRequest).correlationId,
+          causationId: headers.causationId ?? (request as CorrelatedRequest).requestId,
+          // Events that record a business date occurred on it instead (the domain's `businessDateOf`).
+          occurredAt: new Date().toISOString(),
+          keyCheck: (request as AuthenticatedRequest).keyCheck,
+        }),
+      );
+    } catch (error) {
+      // A refusal leaves only once the key it was made with is known to be active (else 401 instead).
+      await this.keyConfirmation.settle(request as AuthenticatedRequest, response, error);
+      throw error;
+    }
     response.setHeader('ETag', `"${answer.body.version}"`);
     if (answer.status === 201) response.setHeader('Location', createdLocation(projectId, answer.body));
+    // So does an answer made without an append (a replay): the append itself confirmed the key otherwise.
+    await this.keyConfirmation.settle(request as AuthenticatedRequest, response);
     return answered(response, answer);
   }
 }
