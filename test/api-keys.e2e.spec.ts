@@ -180,7 +180,7 @@ describe('revoking keys', () => {
     expect(await countEvents(system.db)).toBe(before);
   });
 
-  it.each([
+  it.each<[string, (id: string) => { path: string; body: object; idempotencyKey?: string }]>([
     ['a body the validation pipe refuses', (id: string) => ({ path: `/projects/${id}/suspend`, body: { reason: 42 } })],
     ['a command the rules refuse', (id: string) => ({ path: `/projects/${id}/approve`, body: {} })],
     ['an idempotent replay', (id: string) => ({ path: `/projects/${id}/approve`, body: {}, idempotencyKey: 'approve-1' })],
