@@ -16,8 +16,8 @@ export const REFUSED_KEY = 'The API key is unknown, revoked or expired.';
  * idempotent replay), waits for a lookup of the key, and becomes 401 if the key is no longer active. A
  * 503 (the database unreachable, or more requests than it can serve) or a 429 leaves as it is.
  *
- * Called by the command controller on its answer, and by ProblemDetailsFilter on any problem that
- * reaches it first (a body the validation pipe refuses): once per request. It was an interceptor until
+ * Called by the command controller on its answer, and by ProblemDetailsFilter on any problem (a body
+ * the validation pipe refuses, a refusal by the rules): once per request. It was an interceptor until
  * 2026-12-06, which put every command through Nest's RxJS pipeline: 0.03-0.08 ms of the API's CPU a
  * command (docs/benchmarks.md, Sixteenth pass).
  */

@@ -262,28 +262,22 @@ export class ProjectCommandsController {
     // The guard decided on the route's command; a route that runs another (or none) is a bug, not a 403.
     const authorized = (request as AuthorizedCommandRequest).authorizedCommand;
     if (authorized !== command.type) throw new Error(`${command.type} run on a route authorised for ${String(authorized)}`);
-    let answer: CommandAnswer;
-    try {
-      answer = await this.commands.execute(
-        new RunProjectCommand(projectId, command, {
-          actor,
-          expectedVersion: headers.expectedVersion,
-          idempotency: headers.idempotencyKey === undefined ? undefined : { key: headers.idempotencyKey, requestHash: requestHash(request) },
-          correlationId: headers.correlationId ?? (request as CorrelatedRequest).correlationId,
-          causationId: headers.causationId ?? (request as CorrelatedRequest).requestId,
-          // Events that record a business date occurred on it instead (the domain's `businessDateOf`).
-          occurredAt: new Date().toISOString(),
-          keyCheck: (request as AuthenticatedRequest).keyCheck,
-        }),
-      );
-    } catch (error) {
-      // A refusal leaves only once the key it was made with is known to be active (else 401 instead).
-      await this.keyConfirmation.settle(request as AuthenticatedRequest, response, error);
-      throw error;
-    }
+    const answer = await this.commands.execute(
+      new RunProjectCommand(projectId, command, {
+        actor,
+        expectedVersion: headers.expectedVersion,
+        idempotency: headers.idempotencyKey === undefined ? undefined : { key: headers.idempotencyKey, requestHash: requestHash(request) },
+        correlationId: headers.correlationId ?? (request as CorrelatedRequest).correlationId,
+        causationId: headers.causationId ?? (request as CorrelatedRequest).requestId,
+        // Events that record a business date occurred on it instead (the domain's `businessDateOf`).
+        occurredAt: new Date().toISOString(),
+        keyCheck: (request as AuthenticatedRequest).keyCheck,
+      }),
+    );
     response.setHeader('ETag', `"${answer.body.version}"`);
     if (answer.status === 201) response.setHeader('Location', createdLocation(projectId, answer.body));
-    // So does an answer made without an append (a replay): the append itself confirmed the key otherwise.
+    // An answer leaves only once the key it was made with is known to be active (an append confirmed it;
+    // a replay did not). A refusal is settled by ProblemDetailsFilter, as any problem is.
     await this.keyConfirmation.settle(request as AuthenticatedRequest, response);
     return answered(response, answer);
   }
