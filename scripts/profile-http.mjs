@@ -13,6 +13,9 @@
 // then stops the API with SIGINT so that:
 //   --cpu-prof   writes a .cpuprofile to /tmp/wt-api-prof (analyse it with scripts/profile-summary.mjs)
 //   --heap-prof  writes a .heapprofile (sampling heap profiler) there
+//   --allocations  writes allocations-<pid>.heapprofile there: every allocation site of the measured load, sampled,
+//                collected objects included (analyse it with scripts/profile-summary.mjs); with PROFILE_ALLOCATIONS_PROMOTED=1
+//                in the environment only what outlived the young generation (what the mark-compacts collect)
 //   --heap-snapshot  writes a .heapsnapshot there when the load ends (with --rate: when sending ends)
 //   --queries    writes the statements the API sent to PostgreSQL, counted (per request, printed)
 //   --dist DIR   runs another build: a copy of dist/ made before a change (e.g. dist/base), for before/after runs
@@ -21,6 +24,7 @@
 //   --worker     also runs the built worker, as the bench does (projections and notifications during the load)
 //   --worker-cpu-prof  (with --worker) also writes the worker's .cpuprofile to the same directory (stopped with SIGINT too)
 //   --api-output FILE  writes all the API printed to FILE (e.g. with --node-flags="... --trace-gc-nvp": every collection)
+//   --worker-allocations  (with --worker) the same as --allocations, for the worker (worker-allocations-<pid>.heapprofile)
 //   --worker-sql FILE  (with --worker) counts the worker's statements and their time into FILE (scripts/profile-worker-sql.mjs)
 //   --client pool|fetch|autocannon  (with --rate) the load's client: keep-alive connections as the bench's (default), fetch()
 //                (one connection per request in flight), or autocannon with overallRate (each connection waits for its answer)
@@ -45,6 +49,7 @@ const { values } = parseArgs({
     rate: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     'heap-prof': { type: 'boolean', default: false },
+    allocations: { type: 'boolean', default: false },
     'heap-snapshot': { type: 'boolean', default: false },
     queries: { type: 'boolean', default: false },
     'prof-dir': { type: 'string', default: '/tmp/wt-api-prof' },
@@ -54,6 +59,7 @@ const { values } = parseArgs({
     worker: { type: 'boolean', default: false },
     'worker-sql': { type: 'string' },
     'worker-cpu-prof': { type: 'boolean', default: false },
+    'worker-allocations': { type: 'boolean', default: false },
     'api-output': { type: 'string' },
     client: { type: 'string', default: 'pool' },
     'client-connections': { type: 'string', default: '64' },
@@ -62,7 +68,7 @@ const { values } = parseArgs({
 });
 if (values.floor) {
   if (!['node', 'nest', 'nest-fastify'].includes(values.floor)) throw new Error(`--floor node|nest|nest-fastify (got ${values.floor})`);
-  const apiOnly = ['cpu-prof', 'heap-prof', 'heap-snapshot', 'queries', 'worker', 'path'].filter((option) => values[option]);
+  const apiOnly = ['cpu-prof', 'heap-prof', 'allocations', 'heap-snapshot', 'queries', 'worker', 'path'].filter((option) => values[option]);
   if (apiOnly.length > 0) throw new Error(`--floor loads the floor alone: --${apiOnly.join(', --')} apply to the API only`);
 }
 const SECONDS = Number(values.seconds);
@@ -80,10 +86,13 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const QUEUE_PREFIX = `pt-prof-${process.pid}`;
 const ADMIN_API_KEY = `prof-admin-${process.pid}-0123456789abcdef`;
 const QUERY_LOG = join(values['prof-dir'], `queries-${process.pid}.json`);
+const ALLOCATIONS_LOG = join(values['prof-dir'], `allocations-${process.pid}.heapprofile`);
+const WORKER_ALLOCATIONS_LOG = join(values['prof-dir'], `worker-allocations-${process.pid}.heapprofile`);
 const ENV = {
   ...benchSettings({ databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, queuePrefix: QUEUE_PREFIX, adminApiKey: ADMIN_API_KEY }),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   ...(values.queries ? { PROFILE_QUERY_LOG: QUERY_LOG } : {}),
+  ...(values.allocations ? { PROFILE_ALLOCATIONS: ALLOCATIONS_LOG } : {}),
 };
 
 const log = (message) => console.error(`[profile ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -221,8 +230,16 @@ async function rateWithAutocannon(projects, rate, seconds, apiPid) {
 function startWorker() {
   const sql = values['worker-sql'];
   const flags = [...WORKER_NODE_FLAGS, ...(sql ? ['--import', join(ROOT, 'scripts/profile-worker-sql.mjs')] : [])];
-  if (values['worker-cpu-prof']) flags.push('--import', join(ROOT, 'scripts/profile-preload.mjs'), '--cpu-prof', `--cpu-prof-dir=${values['prof-dir']}`);
-  return startWorkerProcess(WORKER, flags, { ...ENV, ...(sql ? { PROFILE_SQL_FILE: sql } : {}) });
+  if (values['worker-cpu-prof'] || values['worker-allocations']) flags.push('--import', join(ROOT, 'scripts/profile-preload.mjs'));
+  if (values['worker-cpu-prof']) flags.push('--cpu-prof', `--cpu-prof-dir=${values['prof-dir']}`);
+  // The API's allocation profile is the API's: the worker writes one of its own only when asked.
+  const env = { ...ENV };
+  delete env.PROFILE_ALLOCATIONS;
+  return startWorkerProcess(WORKER, flags, {
+    ...env,
+    ...(sql ? { PROFILE_SQL_FILE: sql } : {}),
+    ...(values['worker-allocations'] ? { PROFILE_ALLOCATIONS: WORKER_ALLOCATIONS_LOG } : {}),
+  });
 }
 
 async function main() {
@@ -251,7 +268,8 @@ async function main() {
     const backends = await backendPids();
     const cpuBefore = { api: cpuTimes(api.pid), postgres: backends.reduce((sum, pid) => sum + cpuSeconds(pid), 0) };
     const workerCpuBefore = worker ? cpuSeconds(worker.pid) : 0;
-    if (values.queries) api.kill('SIGWINCH');
+    if (values.queries || values.allocations) api.kill('SIGWINCH');
+    if (worker && values['worker-allocations']) worker.kill('SIGWINCH');
     let figures;
     if (values.rate) {
       log(`open loop: ${values.rate} requests/s for ${SECONDS} s`);
@@ -281,7 +299,7 @@ async function main() {
     const killer = setTimeout(() => api.kill('SIGKILL'), 20_000);
     await exited;
     clearTimeout(killer);
-    if (worker && values['worker-cpu-prof']) {
+    if (worker && (values['worker-cpu-prof'] || values['worker-allocations'])) {
       const workerExited = new Promise((resolve) => worker.once('exit', resolve));
       worker.kill('SIGINT');
       const workerKiller = setTimeout(() => worker.kill('SIGKILL'), 20_000);
@@ -304,6 +322,14 @@ async function main() {
       summary.queryLog = QUERY_LOG;
       summary.statementsPerRequest = counts.slice(0, 12).map(({ count, statement }) => ({ perRequest: round(count / requests, 2), statement: statement.slice(0, 100) }));
     }
+    if (values.allocations) {
+      summary.allocations = ALLOCATIONS_LOG;
+      summary.allocatedKbPerRequest = round(allocatedBytes(JSON.parse(readFileSync(ALLOCATIONS_LOG, 'utf8')).head) / 1024 / requests);
+    }
+    if (worker && values['worker-allocations']) {
+      summary.workerAllocations = WORKER_ALLOCATIONS_LOG;
+      summary.workerAllocatedKbPerRequest = round(allocatedBytes(JSON.parse(readFileSync(WORKER_ALLOCATIONS_LOG, 'utf8')).head) / 1024 / requests);
+    }
     if (values['api-output']) writeFileSync(values['api-output'], api.output());
     if (api.output().trim()) summary.apiOutputTail = api.output().trim().split('\n').slice(-5);
     console.log(JSON.stringify(summary, null, 2));
@@ -319,3 +345,8 @@ main().catch((error) => {
   console.error(error);
   process.exit(1);
 });
+
+/** The bytes a sampling heap profile's tree accounts for (each sample stands for its interval's bytes). */
+function allocatedBytes(node) {
+  return node.selfSize + node.children.reduce((sum, child) => sum + allocatedBytes(child), 0);
+}

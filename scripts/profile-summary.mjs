@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Where a .cpuprofile (node --cpu-prof, e.g. from scripts/profile-http.mjs) spent its time:
 //
-//   node scripts/profile-summary.mjs <file.cpuprofile> [--top 40] [--inclusive] [--stacks <regexp>] [--stages name=regexp,...]
+//   node scripts/profile-summary.mjs <file.cpuprofile|file.heapprofile> [--top 40] [--inclusive] [--stacks <regexp>] [--stages name=regexp,...]
 //
 // Self time by function (name, file, line), by package (node_modules/<package>, node: internals,
 // our own code by top folder, (garbage collector), (idle), (program)), and with --inclusive the total
@@ -9,6 +9,8 @@
 // --stacks names functions (a regexp on "name file:line") and prints the stacks that spent their self
 // time, heaviest first, to see who calls them; --stages splits the samples by the innermost frame of
 // their stack that matches one of the named regexps (e.g. validation=ValidationPipe,append=append dist).
+// A .heapprofile (profile-http --allocations, or --heap-prof) is summarised the same way in bytes
+// allocated instead of time: "self" is what a function allocated itself.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -22,17 +24,33 @@ if (positionals.length !== 1) {
 }
 const TOP = Number(values.top);
 const profile = JSON.parse(readFileSync(positionals[0], 'utf8'));
+// A sampling heap profile (.heapprofile: a tree whose nodes carry the bytes allocated at them, e.g. from
+// profile-http --allocations) is read as a CPU profile whose samples weigh bytes instead of microseconds.
+const allocations = profile.head !== undefined;
+if (allocations) {
+  const flat = [];
+  const visit = (node) => {
+    flat.push(node);
+    for (const child of node.children) visit(child);
+  };
+  visit(profile.head);
+  profile.nodes = flat.map((node) => ({ ...node, children: node.children.map((child) => child.id) }));
+}
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 const parent = new Map();
 for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
 
 // Sample i lasted timeDeltas[i + 1] (the delta recorded with the next sample); the last gets the mean.
 const selfMicros = new Map();
-const deltas = profile.timeDeltas;
-const mean = (profile.endTime - profile.startTime) / Math.max(1, profile.samples.length);
-for (let i = 0; i < profile.samples.length; i++) {
-  const delta = i + 1 < deltas.length ? deltas[i + 1] : mean;
-  selfMicros.set(profile.samples[i], (selfMicros.get(profile.samples[i]) ?? 0) + Math.max(0, delta));
+if (allocations) {
+  for (const node of profile.nodes) if (node.selfSize > 0) selfMicros.set(node.id, node.selfSize);
+} else {
+  const deltas = profile.timeDeltas;
+  const mean = (profile.endTime - profile.startTime) / Math.max(1, profile.samples.length);
+  for (let i = 0; i < profile.samples.length; i++) {
+    const delta = i + 1 < deltas.length ? deltas[i + 1] : mean;
+    selfMicros.set(profile.samples[i], (selfMicros.get(profile.samples[i]) ?? 0) + Math.max(0, delta));
+  }
 }
 const total = [...selfMicros.values()].reduce((a, b) => a + b, 0);
 
@@ -77,7 +95,7 @@ for (const [id, micros] of selfMicros) {
 const idle = byPackage.get('(idle)') ?? 0;
 const busy = total - idle;
 const pct = (micros, of = total) => `${((100 * micros) / of).toFixed(1).padStart(5)}%`;
-const ms = (micros) => `${(micros / 1000).toFixed(0).padStart(7)} ms`;
+const ms = (micros) => (allocations ? `${(micros / 1024 / 1024).toFixed(1).padStart(7)} MB` : `${(micros / 1000).toFixed(0).padStart(7)} ms`);
 function print(title, map) {
   console.log(`\n${title}`);
   for (const [name, micros] of [...map].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
@@ -85,9 +103,11 @@ function print(title, map) {
   }
 }
 
-console.log(`${positionals[0]}: ${(total / 1e6).toFixed(2)} s sampled, ${((100 * busy) / total).toFixed(1)}% busy (not idle)`);
-print('Self time by package / folder (of all, of busy)', byPackage);
-print('Self time by function', byFunction);
+const what = allocations ? 'Allocated' : 'Self time';
+if (allocations) console.log(`${positionals[0]}: ${(total / 1024 / 1024).toFixed(1)} MB allocated (sampled estimate)`);
+else console.log(`${positionals[0]}: ${(total / 1e6).toFixed(2)} s sampled, ${((100 * busy) / total).toFixed(1)}% busy (not idle)`);
+print(`${what} by package / folder (of all, of busy)`, byPackage);
+print(`${what} by function`, byFunction);
 
 if (values.inclusive) {
   const inclusive = new Map();
@@ -100,7 +120,7 @@ if (values.inclusive) {
       inclusive.set(name, (inclusive.get(name) ?? 0) + micros);
     }
   }
-  print('Total time (self + callees) by function', inclusive);
+  print(allocations ? 'Allocated by function and its callees' : 'Total time (self + callees) by function', inclusive);
 }
 
 if (values.stacks) {
@@ -134,5 +154,5 @@ if (values.stages) {
     }
     byStage.set(stage, (byStage.get(stage) ?? 0) + micros);
   }
-  print('Self time by stage (innermost matching frame)', byStage);
+  print(`${what} by stage (innermost matching frame)`, byStage);
 }
