@@ -99,14 +99,15 @@ const ms = (micros) => (allocations ? `${(micros / 1024 / 1024).toFixed(1).padSt
 function print(title, map) {
   console.log(`\n${title}`);
   for (const [name, micros] of [...map].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
-    console.log(`${ms(micros)} ${pct(micros)} ${pct(micros, busy)} busy  ${name}`);
+    // An allocation profile has no idle time: its one share is of all that was allocated.
+    console.log(allocations ? `${ms(micros)} ${pct(micros)}  ${name}` : `${ms(micros)} ${pct(micros)} ${pct(micros, busy)} busy  ${name}`);
   }
 }
 
 const what = allocations ? 'Allocated' : 'Self time';
 if (allocations) console.log(`${positionals[0]}: ${(total / 1024 / 1024).toFixed(1)} MB allocated (sampled estimate)`);
 else console.log(`${positionals[0]}: ${(total / 1e6).toFixed(2)} s sampled, ${((100 * busy) / total).toFixed(1)}% busy (not idle)`);
-print(`${what} by package / folder (of all, of busy)`, byPackage);
+print(`${what} by package / folder (${allocations ? 'of all' : 'of all, of busy'})`, byPackage);
 print(`${what} by function`, byFunction);
 
 if (values.inclusive) {
