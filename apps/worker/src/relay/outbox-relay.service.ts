@@ -168,9 +168,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         await this.retrySyncsThatMetTheOutage();
         this.databaseUnreachable = false;
       }
-      // Held in the window, or behind only by what a recent batch carries: the pipeline is on it already.
+      // Held in the window, or behind only by what a recent batch carries: the pipeline is on it already. A
+      // project waiting in the window is covered whatever its version: its batch leaves after the streams
+      // were read here, and reads the project's stream up to its head then, past any version seen here.
       this.inFlight.prune();
-      lagging = lagging.filter((job) => !this.inFlight.covers(job, this.window.holds(job.streamId)));
+      lagging = lagging.filter((job) => !(this.window.holds(job.streamId) || this.inFlight.covers(job)));
       if (lagging.length > 0) {
         await this.queue.addBulk(
           lagging.map((job) => ({

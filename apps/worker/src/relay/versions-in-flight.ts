@@ -33,13 +33,11 @@ export class VersionsInFlight {
   }
 
   /**
-   * Whether a lagging project needs no job of its own: the window holds an announcement of it
-   * (`waiting`), or a batch enqueued within `forMs` carries its stream's version. A project waiting in
-   * the window is covered whatever its version: its batch leaves after the reconcile read the streams,
-   * and reads the project's stream up to its head then, past any version the reconcile saw.
+   * Whether a batch enqueued within `forMs` carries a lagging project's stream to its version, so that the
+   * project needs no job of its own. (A project waiting in the relay's window is covered too, whatever its
+   * version; the relay asks its window that.)
    */
-  covers(lagging: ProjectionJob, waiting: boolean): boolean {
-    if (waiting) return true;
+  covers(lagging: ProjectionJob): boolean {
     const carried = this.carried.get(lagging.streamId.toLowerCase());
     return carried !== undefined && carried.version >= lagging.version && this.now() - carried.at <= this.forMs;
   }
