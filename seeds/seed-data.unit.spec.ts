@@ -6,6 +6,7 @@ import { validateSync } from 'class-validator';
 
 import {
   decide,
+  decisionContextAt,
   evolve,
   initialProjectState,
   isMilestoneOverdue,
@@ -54,7 +55,7 @@ const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 /** Folds every step through decide and evolve; a refused command fails with its index, type and reason. */
 function fold(seed: SeedProject): { state: ProjectState; events: ProjectEvent[] } {
   // Seeds are recorded on the real day: their dates must pass the rules as they stand today.
-  const context = { today: new Date().toISOString().slice(0, 10) };
+  const context = decisionContextAt(new Date());
   let state: ProjectState = initialProjectState;
   const events: ProjectEvent[] = [];
   seed.steps.forEach(({ command }, index) => {

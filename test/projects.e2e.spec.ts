@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { auth, createKey, isoDate, ProjectClient, startedProject } from './support/api-helpers.js';
+import { auth, createKey, isoDate, latestActualDate, ProjectClient, startedProject } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
 import { eventually } from './support/test-environment.js';
@@ -432,7 +432,7 @@ describe('actual dates', () => {
 
   it('refuses an actual date after today in UTC+14 (400), storing nothing, and takes one up to it', async () => {
     const { id, post, refused } = await project(...started);
-    for (const date of [isoDate(2), '2150-01-01']) await refused('/suspend', { date, reason: 'Floods' }, 'PROJECT.DATE_IN_FUTURE');
+    for (const date of [latestActualDate(1), '2150-01-01']) await refused('/suspend', { date, reason: 'Floods' }, 'PROJECT.DATE_IN_FUTURE');
 
     const milestone = (await post('/milestones', { title: 'Bridge completed', dueDate: '2150-01-01' }).expect(201)).body.milestoneId;
     await refused(`/milestones/${milestone}/reach`, { date: '2100-01-01', evidence: 'Report' }, 'PROJECT.DATE_IN_FUTURE');
@@ -441,20 +441,26 @@ describe('actual dates', () => {
       await post('/indicators', { title: 'Cattle', unit: 'head', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 120, date: '2150-01-01' } }).expect(201)
     ).body.indicatorId;
     await refused(`/indicators/${indicator}/measurements`, { value: 500, date: '2150-01-01' }, 'PROJECT.DATE_IN_FUTURE');
-    await refused(`/indicators/${indicator}/measurements`, { value: 500, date: isoDate(2), periodStart: '2025-06-01' }, 'PROJECT.DATE_IN_FUTURE');
+    await refused(`/indicators/${indicator}/measurements`, { value: 500, date: latestActualDate(1), periodStart: '2025-06-01' }, 'PROJECT.DATE_IN_FUTURE');
     // A measurement before the project's start (a baseline survey) is an actual date all the same.
     const measured = (await post(`/indicators/${indicator}/measurements`, { value: 10, date: '2024-12-01' }).expect(201)).body.measurementId;
     await refused(`/indicators/${indicator}/measurements/${measured}/correct`, { value: 12, date: '2150-01-01', reason: 'Miscounted' }, 'PROJECT.DATE_IN_FUTURE');
 
-    await post(`/indicators/${indicator}/measurements`, { value: 60, date: isoDate(1) }).expect(201);
-    await post(`/milestones/${milestone}/reach`, { date: isoDate(1), evidence: 'Report' }).expect(200);
-    await post('/suspend', { date: isoDate(1), reason: 'Floods' }).expect(200);
-    // Then a step without a date is dated today in UTC, before it: the refusal says so.
-    const undated = await refused('/resume', {}, 'PROJECT.INVALID_DATES');
-    expect(undated.detail).toMatch(new RegExp(`${isoDate(1)}.* No date was given, so today's in UTC \\(${isoDate(0)}\\) was taken: give the step's date\\.$`));
+    const latest = latestActualDate();
+    await post(`/indicators/${indicator}/measurements`, { value: 60, date: latest }).expect(201);
+    await post(`/milestones/${milestone}/reach`, { date: latest, evidence: 'Report' }).expect(200);
+    await post('/suspend', { date: latest, reason: 'Floods' }).expect(200);
+    // Then a step without a date is dated today in UTC. From 10:00 UTC, when the day after has begun in
+    // UTC+14, that is before the suspension and the refusal says so; earlier it is the suspension's day.
+    if (latest > isoDate(0)) {
+      const undated = await refused('/resume', {}, 'PROJECT.INVALID_DATES');
+      expect(undated.detail).toMatch(new RegExp(`${latest}.* No date was given, so today's in UTC \\(${isoDate(0)}\\) was taken: give the step's date\\.$`));
+    } else {
+      await post('/resume', {}).expect(200);
+    }
     await eventually(async () => (await readModelVersion(id)) === (await eventCount(id)), 5_000, 'read model caught up');
     const view = (await system.http.get(`/projects/${id}`).set(auth(auditor)).expect(200)).body;
-    expect(view.indicators[0]).toMatchObject({ latestActual: { value: 60, date: isoDate(1) } });
+    expect(view.indicators[0]).toMatchObject({ latestActual: { value: 60, date: latest } });
   });
 });
 

@@ -54,3 +54,11 @@ export class ProjectClient {
 export function isoDate(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
+
+/**
+ * The latest date an actual date may carry now (`days` after it): the date in UTC+14, where the day
+ * begins first (the UTC date until 10:00 UTC, the next day from then on).
+ */
+export function latestActualDate(days = 0): string {
+  return new Date(Date.now() + 14 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { AppConfig } from '@app/config';
 import { createDatabaseIfMissing, dropDatabaseIfExists, migrate } from '@app/database';
-import { decide, evolve, initialProjectState, PROJECT_EVENT_SCHEMA_VERSIONS, type ProjectCommand, type ProjectState } from '@app/domain';
+import { decide, decisionContextAt, evolve, initialProjectState, PROJECT_EVENT_SCHEMA_VERSIONS, type ProjectCommand, type ProjectState } from '@app/domain';
 import { defaultWorkers, verifyAllStreamsInParallel } from './parallel-verification.js';
 import {
   type CommandMetadata,
@@ -94,7 +94,7 @@ async function buildStream(store: PostgresEventStore, events: number): Promise<s
     batch = [];
   };
   for (const command of commandsOf(projectId, events)) {
-    const decided = decide(command, state, { today: new Date().toISOString().slice(0, 10) });
+    const decided = decide(command, state, decisionContextAt(new Date()));
     for (const event of decided) state = evolve(state, event);
     batch.push(...decided);
     if (batch.length >= 500) await flush();
@@ -141,7 +141,7 @@ async function verificationRuns(
  */
 function domainMicrosPerMeasurement(measurements: number): number {
   let state: ProjectState = initialProjectState;
-  const context = { today: new Date().toISOString().slice(0, 10) };
+  const context = decisionContextAt(new Date());
   const apply = (command: ProjectCommand) => {
     for (const event of decide(command, state, context)) state = evolve(state, event);
   };

@@ -78,6 +78,21 @@ describe('the command handler', () => {
     expect(loaded.state.status === 'implementation' && loaded.state.indicators['i']!.measurements.map((m) => m.measurementId)).toEqual(['m-0', 'x']);
   });
 
+  it('dates the occurrence of a fact dated today only east of UTC at its recording, never after it', async () => {
+    // 12:00 UTC on 2026-12-03 is 02:00 on 2026-12-04 in UTC+14: a measurement may be dated 2026-12-04.
+    const handler = createProjectCommandHandler(store, { clock: () => new Date('2026-12-03T12:00:00Z') });
+    const id = await project(handler, 0);
+    const recordedAs = metadata();
+    await handler.handle(id, { type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: 'east', value: 1, date: '2026-12-04' } }, { metadata: recordedAs });
+    await handler.handle(id, { type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: 'past', value: 2, date: '2026-12-02' } }, { metadata: metadata() });
+    const [east, past] = (await store.readStream(id)).slice(-2);
+    expect(east!.metadata.occurredAt).toBe(recordedAs.occurredAt);
+    expect(past!.metadata.occurredAt).toBe('2026-12-02T00:00:00.000Z');
+    await expect(
+      handler.handle(id, { type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: 'ahead', value: 3, date: '2026-12-05' } }, { metadata: metadata() }),
+    ).rejects.toMatchObject({ code: 'PROJECT.DATE_IN_FUTURE' });
+  });
+
   it('refuses a command on a stream whose last event was removed by hand, rather than retry it as a race', async () => {
     const id = await project(createProjectCommandHandler(store), 1);
     await asSuperuser(pool, 'DELETE FROM events WHERE stream_id = $1 AND stream_version = 5', [id]);

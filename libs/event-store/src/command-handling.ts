@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { DecisionContext } from '@app/domain';
+import { type DecisionContext, decisionContextAt } from '@app/domain';
 import { GENESIS_HASH } from './event-hash.js';
 import { StreamEventsMissing, StreamVersionConflict, TooManyWaitingCommands, UnreadableEvent } from './event-store.errors.js';
 import { requireEveryVersion } from './stream-versions.js';
@@ -147,7 +147,7 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
 
   private async decideAndAppend(streamId: string, command: Command, options: HandleOptions): Promise<AppendResult & { state: State }> {
     // Read once: every retry of one command decides on the same day.
-    const context: DecisionContext = { today: (this.options.clock?.() ?? new Date()).toISOString().slice(0, 10) };
+    const context = decisionContextAt(this.options.clock?.() ?? new Date());
     // The head's version the last refused append reported: a read after it cannot end before it.
     let headSeen = 0;
     for (let attempt = 1; ; attempt++) {
@@ -202,11 +202,12 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
 
   /**
    * When an event occurred: the start of the business day it records (a milestone reached on 2018-05-20),
-   * or `otherwise` (the command's own time) for an event that records none or records today.
+   * or `otherwise` (the command's own time) for an event that records none, or records today or a day
+   * that is today only east of UTC (never a time after the event was recorded).
    */
   private occurredAt(event: Event, otherwise: string, today: string): string {
     const date = this.decider.businessDateOf?.(event);
-    return date !== undefined && date !== today ? `${date}T00:00:00.000Z` : otherwise;
+    return date !== undefined && date < today ? `${date}T00:00:00.000Z` : otherwise;
   }
 
   private decideAt(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ProjectCommand, type ProjectState, decide, evolve, initialProjectState } from '@app/domain';
+import { type ProjectCommand, type ProjectState, decide, decisionContextAt, evolve, initialProjectState } from '@app/domain';
 import type { NewEvent, PostgresEventStore } from '@app/event-store';
 
 /**
@@ -62,7 +62,7 @@ function syntheticHistory(projectId: string, index: number, length: number): New
   }
   let state: ProjectState = initialProjectState;
   const events: NewEvent[] = [];
-  const context = { today: new Date().toISOString().slice(0, 10) };
+  const context = decisionContextAt(new Date());
   for (const command of commands) {
     for (const event of decide(command, state, context)) {
       state = evolve(state, event);

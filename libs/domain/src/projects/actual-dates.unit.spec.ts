@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import type { ProjectCommand } from './project.commands.js';
-import { decide, latestActualDate } from './project.decider.js';
+import { decide, decisionContextAt } from './project.decider.js';
 import { DateInFuture, InvalidTransition, LifecycleDateOutOfOrder } from './project.errors.js';
 import type { ProjectEvent } from './project.events.js';
 import { rebuildProjectState } from './project.evolve.js';
@@ -21,27 +21,26 @@ import {
  * steps never go back in time. Planned dates are free to lie ahead.
  */
 
-const on = (today: string) => ({ today });
-/** A day that is today in UTC: the next day is still allowed (UTC+14), the one after is not. */
+/** The context of a command decided at noon UTC on `today`: 02:00 the next day in UTC+14. */
+const on = (today: string) => decisionContextAt(new Date(`${today}T12:00:00Z`));
+/** A day that is today in UTC, at noon: the next day is allowed (already today in UTC+14), the one after is not. */
 const TODAY = on('2026-12-03');
 
-describe('latestActualDate', () => {
+describe('decisionContextAt', () => {
   it.each([
-    ['2026-12-03', '2026-12-04'],
-    ['2026-12-31', '2027-01-01'],
-    ['2028-02-28', '2028-02-29'],
-    ['2027-02-28', '2027-03-01'],
-  ])('on %s (UTC) is %s, today in UTC+14', (today, latest) => {
-    expect(latestActualDate(today)).toBe(latest);
+    ['2026-12-03T12:00:00Z', '2026-12-03', '2026-12-04'],
+    ['2026-12-31T23:59:59.999Z', '2026-12-31', '2027-01-01'],
+    ['2028-02-28T10:00:00Z', '2028-02-28', '2028-02-29'],
+    ['2027-02-28T18:30:00Z', '2027-02-28', '2027-03-01'],
+  ])('at %s: today (UTC) is %s, and the latest actual date %s, already today in UTC+14', (instant, today, latest) => {
+    expect(decisionContextAt(new Date(instant))).toEqual({ today, latestActualDate: latest });
   });
 
-  it('answers each day for that day, asked about in any order (it remembers the last day asked)', () => {
-    expect([latestActualDate('2027-02-28'), latestActualDate('2027-02-28'), latestActualDate('2026-12-31'), latestActualDate('2027-02-28')]).toEqual([
-      '2027-03-01',
-      '2027-03-01',
-      '2027-01-01',
-      '2027-03-01',
-    ]);
+  it('keeps the latest actual date at the UTC date until 10:00 UTC, when the day begins in UTC+14', () => {
+    expect(decisionContextAt(new Date('2026-12-06T07:15:00Z'))).toEqual({ today: '2026-12-06', latestActualDate: '2026-12-06' });
+    expect(decisionContextAt(new Date('2026-12-06T09:59:59.999Z')).latestActualDate).toBe('2026-12-06');
+    expect(decisionContextAt(new Date('2026-12-06T10:00:00Z')).latestActualDate).toBe('2026-12-07');
+    expect(decisionContextAt(new Date('2026-12-31T00:00:00Z'))).toEqual({ today: '2026-12-31', latestActualDate: '2026-12-31' });
   });
 });
 
@@ -70,6 +69,13 @@ describe('a lifecycle step dated in the future', () => {
       expect(error.message).toContain(`(${date}) is in the future`);
       expect(error.message).toContain('2026-12-04 at the latest');
     }
+  });
+
+  it.each(LIFECYCLE)('%s: refused the day after today (UTC) before 10:00 UTC, when that day has begun nowhere yet', (_type, history, command) => {
+    const morning = decisionContextAt(new Date('2026-12-03T07:15:00Z'));
+    const error = given(...history).when(command('2026-12-04'), morning).thenThrows(DateInFuture, 'PROJECT.DATE_IN_FUTURE', ['date']);
+    expect(error.message).toContain('2026-12-03 at the latest');
+    expect(decide(command('2026-12-03'), rebuildProjectState(history), morning)).toHaveLength(1);
   });
 
   it('refuses the transition before the date', () => {

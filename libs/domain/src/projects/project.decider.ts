@@ -44,12 +44,29 @@ import { entryOf, withoutUndefined } from './records.js';
 export interface DecisionContext {
   /** The day the command is decided on, in UTC (ISO `YYYY-MM-DD`). */
   today: string;
+  /**
+   * The latest date something that happened may carry: the day it is at that instant where the clock is
+   * furthest ahead (UTC+14), so a caller anywhere may date a fact by its own calendar. The UTC date until
+   * 10:00 UTC, the next day from then on.
+   */
+  latestActualDate: string;
+}
+
+const UTC_PLUS_14_MS = 14 * 60 * 60 * 1000;
+
+/** The context of a command decided at `instant`. */
+export function decisionContextAt(instant: Date): DecisionContext {
+  const at = instant.getTime();
+  return {
+    today: new Date(at).toISOString().slice(0, 10),
+    latestActualDate: new Date(at + UTC_PLUS_14_MS).toISOString().slice(0, 10),
+  };
 }
 
 /**
  * The events a command produces on a project in `state`, or a typed `DomainError` saying why it is
- * refused. Pure: ids and dates come in the command and today's date in `context`, so the same command
- * on the same state on the same day always decides the same.
+ * refused. Pure: ids and dates come in the command and the day in `context`, so the same command on the
+ * same state in the same context always decides the same.
  *
  * Refusals are checked from the project's status down to the input: a command the current status does
  * not allow (409) is refused as such even when its input is also wrong (400).
@@ -199,26 +216,9 @@ function optionalReason(reason: string | undefined): string | undefined {
   return reason === undefined || isBlank(reason) ? undefined : reason;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The last day `latestActualDate` was asked about, and its answer. */
-let latestKnown = { today: '', latest: '' };
-
-/**
- * The latest date something that happened may carry, on a day that is `today` in UTC: the next day,
- * which is already today where the clock is furthest ahead (UTC+14), so a caller anywhere may date a
- * fact by its own calendar.
- */
-export function latestActualDate(today: string): string {
-  // Asked for every dated command with the same day all day long: worked out once a day.
-  if (today !== latestKnown.today) latestKnown = { today, latest: new Date(Date.parse(`${today}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10) };
-  return latestKnown.latest;
-}
-
 /** Refuses an actual date (not a planned one) that is not yet today anywhere on earth. */
 function requireNotInFuture(date: string, what: string, field: string, context: DecisionContext): void {
-  const latest = latestActualDate(context.today);
-  if (date > latest) throw new DateInFuture(what, date, latest, field);
+  if (date > context.latestActualDate) throw new DateInFuture(what, date, context.latestActualDate, field);
 }
 
 /** What the step that brought a project to its status did, for refusals that name it. */

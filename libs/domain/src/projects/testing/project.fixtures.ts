@@ -26,7 +26,7 @@ import type { ProjectStatus } from '../project.values.js';
 export const PROJECT_ID = 'prj-bansuo';
 
 /** The day specs decide on, unless they say otherwise: well after every date of the fixtures. */
-export const DECIDED_ON: DecisionContext = { today: '2024-01-15' };
+export const DECIDED_ON: DecisionContext = { today: '2024-01-15', latestActualDate: '2024-01-16' };
 
 export const proposeProject: ProposeProject = {
   type: 'ProposeProject',
