@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { PROJECT_EVENT_SCHEMA_VERSIONS, type ProjectCommand, type ProjectEventType } from '@app/domain';
+import { PROJECT_EVENT_SCHEMA_VERSIONS, type ProjectCommand, type ProjectEventType, type ProjectState } from '@app/domain';
 import { openStoreDatabase } from '../../../test/support/store-database.js';
 import { asSuperuser } from '../../../test/support/tamper.js';
 import { StreamEventsMissing, StreamVersionGap, TooManyWaitingCommands } from './event-store.errors.js';
@@ -76,6 +76,44 @@ describe('the command handler', () => {
     const loaded = await mine.load(id);
     expect(loaded.version).toBe(6);
     expect(loaded.state.status === 'implementation' && loaded.state.indicators['i']!.measurements.map((m) => m.measurementId)).toEqual(['m-0', 'x']);
+  });
+
+  it('forgets a cached state the store was set back past (a restore, a failover), for reads and for commands', async () => {
+    const mine = createProjectCommandHandler(store);
+    const id = await project(mine, 1);
+    await mine.handle(id, measure('i', 'lost', 7), { metadata: metadata() });
+    // Restored to a backup taken at version 5: event 6 and the stream's head with it are gone.
+    const setBackTo5 = () =>
+      asSuperuser(
+        pool,
+        `WITH gone AS (DELETE FROM events WHERE stream_id = $1 AND stream_version > 5)
+         UPDATE event_streams SET version = 5, head_hash = (SELECT hash FROM events WHERE stream_id = $1 AND stream_version = 5) WHERE stream_id = $1`,
+        [id],
+      );
+    await setBackTo5();
+    const measured = async (loaded: Promise<{ state: ProjectState; version: number }>) => {
+      const { state, version } = await loaded;
+      return { version, measurements: state.status === 'implementation' ? state.indicators['i']!.measurements.map((m) => m.measurementId) : [] };
+    };
+    expect(await measured(mine.load(id))).toEqual({ version: 5, measurements: ['m-0'] });
+    // A command decided on the cache meets the stream below its version, and is decided again on the store's.
+    await mine.handle(id, measure('i', 'lost again', 8), { metadata: metadata() });
+    await setBackTo5();
+    await expect(mine.handle(id, measure('i', 'kept', 9), { metadata: metadata() })).resolves.toMatchObject({ version: 6 });
+    expect(await measured(mine.load(id))).toEqual({ version: 6, measurements: ['m-0', 'kept'] });
+    // Set back, then moved on by another process to the same version with another event: the cached head
+    // hash is not the stream's, which is not tampering but a history this process alone remembers.
+    await mine.handle(id, measure('i', 'lost once more', 10), { metadata: metadata() });
+    await asSuperuser(
+      pool,
+      `WITH gone AS (DELETE FROM events WHERE stream_id = $1 AND stream_version > 6)
+       UPDATE event_streams SET version = 6, head_hash = (SELECT hash FROM events WHERE stream_id = $1 AND stream_version = 6) WHERE stream_id = $1`,
+      [id],
+    );
+    await createProjectCommandHandler(store).handle(id, measure('i', 'theirs', 11), { metadata: metadata() });
+    await expect(mine.handle(id, measure('i', 'mine', 12), { metadata: metadata() })).resolves.toMatchObject({ version: 8 });
+    expect(await measured(mine.load(id))).toEqual({ version: 8, measurements: ['m-0', 'kept', 'theirs', 'mine'] });
+    expect(await measured(createProjectCommandHandler(store).load(id))).toEqual({ version: 8, measurements: ['m-0', 'kept', 'theirs', 'mine'] });
   });
 
   it('dates the occurrence of a fact dated today only east of UTC at its recording, never after it', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { type DecisionContext, decisionContextAt } from '@app/domain';
 import { GENESIS_HASH } from './event-hash.js';
-import { StreamEventsMissing, StreamVersionConflict, TooManyWaitingCommands, UnreadableEvent } from './event-store.errors.js';
+import { StreamEventsMissing, StreamHeadMismatch, StreamVersionConflict, TooManyWaitingCommands, UnreadableEvent } from './event-store.errors.js';
 import { requireEveryVersion } from './stream-versions.js';
 import type { AppendCondition, AppendResult, PostgresEventStore } from './postgres-event-store.js';
 import type { SnapshotStore } from './snapshot-store.js';
@@ -57,8 +57,8 @@ export interface CommandHandlerOptions<State> {
   /**
    * How many streams' latest states this handler keeps in memory (default 128; 0 keeps none). A cached
    * state is only a starting point: a command decided on it appends only if the stream is still at its
-   * version, and a load reads the events after it, so another process appending to the stream never
-   * makes an answer stale.
+   * version and head hash, and a load reads the events from its version on, so another process appending
+   * to the stream never makes an answer stale, nor does a store set back below it (a restore, a failover).
    */
   cachedStreams?: number;
   /**
@@ -104,6 +104,11 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     // A load that read the stream while a concurrent command appended to it must not set it back.
     this.recent.set(streamId, known && known.version > version ? known : { version, state, headHash });
     if (this.recent.size > limit) this.recent.delete(this.recent.keys().next().value!);
+  }
+
+  /** Forgets a stream's cached state, unless a later command or load has replaced it meanwhile. */
+  private forget(streamId: string, known: { version: number; state: State; headHash: string }): void {
+    if (this.recent.get(streamId) === known) this.recent.delete(streamId);
   }
 
   private get snapshotEvery(): number {
@@ -188,6 +193,14 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
         }
         return { ...result, state: next };
       } catch (error) {
+        if (error instanceof StreamHeadMismatch && cached) {
+          // The stream stands at the cached version with another event there: the store was set back
+          // (restored from a backup, or failed over to a replica the last commits had not reached) and
+          // another process appended since. What this process remembers never happened: decide again on
+          // the store's history, which the next load checks.
+          this.forget(streamId, cached);
+          continue;
+        }
         if (!(error instanceof StreamVersionConflict)) throw error;
         if (options.expectedVersion !== undefined) {
           throw new ExpectedVersionMismatch(options.expectedVersion, error.actualVersion);
@@ -231,19 +244,26 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
    */
   async load(streamId: string, toVersion?: number): Promise<LoadedState<State>> {
     const cached = this.recent.get(streamId);
-    const start =
-      cached && (toVersion === undefined || cached.version <= toVersion)
-        ? cached
-        : await this.options.snapshots?.latest(streamId, toVersion);
+    const fromCache = cached !== undefined && (toVersion === undefined || cached.version <= toVersion);
+    const start = fromCache ? cached : await this.options.snapshots?.latest(streamId, toVersion);
     const startVersion = start?.version ?? 0;
-    // A snapshot holds no hash: its own event is read again for the head hash the next append names.
-    const knownHead: string | undefined = cached && start === cached ? cached.headHash : startVersion === 0 ? GENESIS_HASH : undefined;
-    const read = await this.store.readStream(streamId, { fromVersion: knownHead === undefined ? startVersion : startVersion + 1, toVersion });
-    const events = knownHead === undefined && read[0]?.version === startVersion ? read.slice(1) : read;
+    // The start's own event is read again: for a snapshot, which holds no hash, the head hash the next
+    // append names; for the cache, to check that the store still holds the event it was folded up to.
+    const read = await this.store.readStream(streamId, { fromVersion: startVersion === 0 ? 1 : startVersion, toVersion });
+    const own = startVersion > 0 && read[0]?.version === startVersion ? read[0] : undefined;
+    if (fromCache && own?.hash !== cached.headHash) {
+      // The store was set back past what this process appended or read (restored from a backup, or
+      // failed over to a replica the last commits had not reached): that history is gone, and so is
+      // the state folded from it. Load from the store's own.
+      this.forget(streamId, cached);
+      return this.load(streamId, toVersion);
+    }
+    const events = own ? read.slice(1) : read;
+    const knownHead = own?.hash ?? (startVersion === 0 ? GENESIS_HASH : undefined);
     requireEveryVersion(streamId, startVersion, events);
     const state = this.replay(start?.state ?? this.decider.initialState, events);
     const version = events.at(-1)?.version ?? startVersion;
-    const headHash = read.at(-1)?.hash ?? knownHead;
+    const headHash = events.at(-1)?.hash ?? knownHead;
     if (this.options.snapshots && events.length >= this.snapshotEvery) {
       // A lost snapshot only costs a longer fold next time: never fail the load for it.
       await this.options.snapshots.save({ streamId, version, state }).catch(() => undefined);
