@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { auth, createKey, isoDate, latestActualDate, ProjectClient, startedProject } from './support/api-helpers.js';
@@ -110,12 +111,23 @@ describe('a project from proposal to closure', () => {
     const closing = await system.http.post(`/projects/${id}/close`).set(auth(manager)).send({}).expect(409);
     expect(closing.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(closing.body).toMatchObject({ status: 409, code: 'PROJECT.INVALID_TRANSITION' });
-    await system.http
+    // An indicator the project has: not measured before the start. One it does not have: not found, first.
+    const indicator = (
+      await system.http
+        .post(`/projects/${id}/indicators`)
+        .set(auth(manager))
+        .send({ title: 'Cattle', unit: 'head', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 120 } })
+        .expect(201)
+    ).body.indicatorId;
+    const early = await system.http.post(`/projects/${id}/indicators/${indicator}/measurements`).set(auth(manager)).send({ value: 3 }).expect(409);
+    expect(early.body).toMatchObject({ code: 'PROJECT.NOT_STARTED' });
+    const unknown = await system.http
       .post(`/projects/${id}/indicators/7d0f0f44-93a4-4c57-9b1e-8f3a6f1f4a10/measurements`)
       .set(auth(manager))
       .send({ value: 3 })
-      .expect(409);
-    expect(await eventCount(id)).toBe(before);
+      .expect(404);
+    expect(unknown.body).toMatchObject({ code: 'INDICATOR.NOT_FOUND' });
+    expect(await eventCount(id)).toBe(before + 1);
   });
 
   it('answers 404 for unknown projects and milestones', async () => {
@@ -676,6 +688,9 @@ describe('concurrency, preconditions and idempotency', () => {
     expect(stale.body.code).toBe('PROJECT.VERSION_MISMATCH');
     expect(await eventCount(id)).toBe(2);
     await system.http.post(`/projects/${id}/start`).set(auth(manager)).set('If-Match', 'not-a-version').send({}).expect(400);
+    // A project that is not there is not found, whatever version the caller names.
+    const unknown = await system.http.post(`/projects/${randomUUID()}/start`).set(auth(manager)).set('If-Match', '"1"').send({}).expect(404);
+    expect(unknown.body.code).toBe('PROJECT.NOT_FOUND');
   });
 
   it('compares If-Match strongly: a weak tag never matches, * matches any version, an unquoted version is not a tag', async () => {

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { PROJECT_EVENT_SCHEMA_VERSIONS, type ProjectCommand, type ProjectEventType, type ProjectState } from '@app/domain';
 import { openStoreDatabase } from '../../../test/support/store-database.js';
 import { asSuperuser } from '../../../test/support/tamper.js';
 import { StreamEventsMissing, StreamVersionGap, TooManyWaitingCommands } from './event-store.errors.js';
+import { ExpectedVersionMismatch } from './command-handling.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 import { createProjectCommandHandler } from './projects/project-command-handling.js';
 import { metadata, startedProject as project } from './testing/project-streams.js';
@@ -149,6 +151,19 @@ describe('the command handler', () => {
     await expect(fresh.handle(id, measure('i', 'x', 7), { metadata: metadata() })).rejects.toThrow(new StreamVersionGap(id, 3));
     await expect(fresh.load(id, 4)).rejects.toThrow(new StreamVersionGap(id, 3));
     expect((await store.readStream(id)).map((event) => event.version)).toEqual([1, 2, 4, 5]);
+  });
+
+  it('refuses a command with If-Match on a stream that is not there as the decider does (not found), not as a version mismatch', async () => {
+    const handler = createProjectCommandHandler(store);
+    await expect(handler.handle(randomUUID(), measure('i', 'x'), { metadata: metadata(), expectedVersion: 3 })).rejects.toMatchObject({ code: 'PROJECT.NOT_FOUND' });
+    // A command that would create the stream still needs the version it names.
+    const projectId = randomUUID();
+    const propose: ProjectCommand = {
+      type: 'ProposeProject',
+      data: { projectId, code: `N-${projectId.slice(0, 8)}`, title: 'T', description: 'D', country: 'LA', location: {}, sector: '43040', participatingOrganisations: [{ name: 'O', role: 1 }] },
+    };
+    await expect(handler.handle(projectId, propose, { metadata: metadata(), expectedVersion: 3 })).rejects.toThrow(ExpectedVersionMismatch);
+    expect(await store.readStream(projectId)).toEqual([]);
   });
 
   it('writes each event with the schema version of its type', async () => {

@@ -230,6 +230,9 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     context: DecisionContext,
   ): Event[] {
     if (expectedVersion !== undefined && expectedVersion !== current.version) {
+      // A stream without events is not there, whatever version the caller expected: the decider refuses
+      // the command as it refuses any on nothing (not found), rather than as a version mismatch.
+      if (current.version === 0) this.decider.decide(command, current.state, context);
       throw new ExpectedVersionMismatch(expectedVersion, current.version);
     }
     return this.decider.decide(command, current.state, context);

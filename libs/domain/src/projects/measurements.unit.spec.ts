@@ -175,6 +175,22 @@ describe('RecordMeasurement', () => {
       .thenThrows(IndicatorNotFound, 'INDICATOR.NOT_FOUND');
   });
 
+  it.each(['proposed', 'approved', 'closed'] as const)('refuses an unknown indicator or measurement of a %s project as not found, before its status', (status) => {
+    const history = historyWithContentIn(status);
+    given(...history)
+      .when({ type: 'RecordMeasurement', data: { indicatorId: 'ind-looms', measurementId: 'msr-9', value: 1, date: '2017-02-01' } })
+      .thenThrows(IndicatorNotFound, 'INDICATOR.NOT_FOUND');
+    given(...history)
+      .when({ type: 'ReviseIndicatorTarget', data: { indicatorId: 'ind-looms', target: { value: 9 }, reason: 'Fewer.' } })
+      .thenThrows(IndicatorNotFound, 'INDICATOR.NOT_FOUND');
+    given(...history)
+      .when({ type: 'CorrectMeasurement', data: { indicatorId: 'ind-looms', measurementId: 'msr-9', correctsMeasurementId: 'msr-1', value: 1, reason: 'Recount.' } })
+      .thenThrows(IndicatorNotFound, 'INDICATOR.NOT_FOUND');
+    given(...history)
+      .when({ type: 'CorrectMeasurement', data: { indicatorId: 'ind-cattle', measurementId: 'msr-9', correctsMeasurementId: 'msr-none', value: 1, reason: 'Recount.' } })
+      .thenThrows(MeasurementNotFound, 'MEASUREMENT.NOT_FOUND');
+  });
+
   it.each(['ind-cattle', 'ind-households'])('refuses a measurement id already used, here on %s', (indicatorId) => {
     given(...measured)
       .when({ type: 'RecordMeasurement', data: { indicatorId, measurementId: 'msr-1', value: 1, date: '2018-04-30' } })
@@ -647,7 +663,7 @@ describe('CorrectMeasurement', () => {
       .thenThrows(InvalidInput, 'MEASUREMENT.INVALID_PERIOD', ['periodStart']);
   });
 
-  it.each(['proposed', 'approved'] as const)('refuses a correction on a %s project, not started yet', (status) => {
+  it.each(['proposed', 'approved'] as const)('refuses a correction on a %s project as not found: nothing is measured before the start', (status) => {
     given(...historyWithContentIn(status))
       .when({
         type: 'CorrectMeasurement',
@@ -659,7 +675,7 @@ describe('CorrectMeasurement', () => {
           reason: 'Recount.',
         },
       })
-      .thenThrows(NotStarted, 'PROJECT.NOT_STARTED');
+      .thenThrows(MeasurementNotFound, 'MEASUREMENT.NOT_FOUND');
   });
 
   it.each(finalHistories)('refuses a correction on a %s project', (_status, history) => {

@@ -150,6 +150,16 @@ describe('ReachMilestone', () => {
       .thenThrows(MilestoneNotFound, 'MILESTONE.NOT_FOUND');
   });
 
+  it.each(['proposed', 'approved', 'closed'] as const)('refuses an unknown milestone of a %s project as not found, before its status', (status) => {
+    for (const command of [
+      { type: 'ReachMilestone', data: { milestoneId: 'ms-looms', date: '2017-02-01', evidence: 'Looms.' } },
+      { type: 'RescheduleMilestone', data: { milestoneId: 'ms-looms', dueDate: '2018-05-31', reason: 'Late.' } },
+      { type: 'WaiveMilestone', data: { milestoneId: 'ms-looms', reason: 'Not needed.' } },
+    ] as const) {
+      given(...historyWithContentIn(status)).when(command).thenThrows(MilestoneNotFound, 'MILESTONE.NOT_FOUND');
+    }
+  });
+
   it.each([
     ['reached', handoverReached],
     ['waived', handoverWaived],

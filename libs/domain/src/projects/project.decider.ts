@@ -68,8 +68,9 @@ export function decisionContextAt(instant: Date): DecisionContext {
  * refused. Pure: ids and dates come in the command and the day in `context`, so the same command on the
  * same state in the same context always decides the same.
  *
- * Refusals are checked from the project's status down to the input: a command the current status does
- * not allow (409) is refused as such even when its input is also wrong (400).
+ * Refusals are checked from what the command names down to its input: a project, milestone, indicator
+ * or measurement that is not there (404) first, then a command the current status does not allow (409),
+ * which is refused as such even when its input is also wrong (400).
  */
 export function decide(command: ProjectCommand, state: ProjectState, context: DecisionContext): ProjectEvent[] {
   switch (command.type) {
@@ -151,19 +152,23 @@ export function decide(command: ProjectCommand, state: ProjectState, context: De
     case 'PlanMilestone':
       return planMilestone(command, open(state));
     case 'ReachMilestone':
-      return reachMilestone(command, started(state, 'A milestone can be reached'), context);
+      return reachMilestone(command, started(withMilestone(state, command.data.milestoneId), 'A milestone can be reached'), context);
     case 'RescheduleMilestone':
-      return rescheduleMilestone(command, open(state));
+      return rescheduleMilestone(command, open(withMilestone(state, command.data.milestoneId)));
     case 'WaiveMilestone':
-      return waiveMilestone(command, open(state));
+      return waiveMilestone(command, open(withMilestone(state, command.data.milestoneId)));
     case 'DefineIndicator':
       return defineIndicator(command, open(state));
     case 'ReviseIndicatorTarget':
-      return reviseIndicatorTarget(command, open(state));
+      return reviseIndicatorTarget(command, open(withIndicator(state, command.data.indicatorId)));
     case 'RecordMeasurement':
-      return recordMeasurement(command, started(state, 'A measurement can be recorded'), context);
+      return recordMeasurement(command, started(withIndicator(state, command.data.indicatorId), 'A measurement can be recorded'), context);
     case 'CorrectMeasurement':
-      return correctMeasurement(command, started(state, 'A measurement can be corrected'), context);
+      return correctMeasurement(
+        command,
+        started(withIndicator(state, command.data.indicatorId, command.data.correctsMeasurementId), 'A measurement can be corrected'),
+        context,
+      );
 
     default: {
       const unhandled: never = command;
@@ -204,6 +209,26 @@ function started(state: ProjectState, action: string): StartedProject {
   const project = open(state);
   if (project.status === 'proposed' || project.status === 'approved') throw new NotStarted(action, project.status);
   return project;
+}
+
+/**
+ * The state, once the project is known to have the milestone. A command on a milestone, an indicator or
+ * a measurement the project does not have is refused as not found (404) before the project's status is
+ * looked at: the caller named something that is not there, and "start the project first" (409) would
+ * send it the wrong way.
+ */
+function withMilestone(state: ProjectState, milestoneId: string): ProjectState {
+  if (entryOf(existing(state).milestones, milestoneId) === undefined) throw new MilestoneNotFound(milestoneId);
+  return state;
+}
+
+/** The state, once the project is known to have the indicator (and on it the measurement, when named). */
+function withIndicator(state: ProjectState, indicatorId: string, measurementId?: string): ProjectState {
+  const indicator = existingIndicator(existing(state), indicatorId);
+  if (measurementId !== undefined && !indicator.measurements.some((measurement) => measurement.measurementId === measurementId)) {
+    throw new MeasurementNotFound(measurementId);
+  }
+  return state;
 }
 
 function requiredReason(reason: string | undefined, command: string, subject?: string): string {
