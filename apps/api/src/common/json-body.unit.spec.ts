@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { findHostileJson, MAX_JSON_DEPTH } from './json-body.js';
+import { findHostileJson, MAX_JSON_DEPTH, MAX_JSON_ITEMS, MAX_JSON_KEYS } from './json-body.js';
 
 const nested = (depth: number): unknown => {
   let value: unknown = 1;
@@ -50,5 +50,14 @@ describe('findHostileJson', () => {
       message: 'must not have a key that contains the NUL character (U+0000)',
     });
     expect(findHostileJson({ note: 'U+0000 written out, \\u0000 escaped twice, and \u0001' })).toBeUndefined();
+  });
+
+  it('takes as many keys and items as allowed, and refuses one more, naming where', () => {
+    const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+    const items = (n: number) => Array.from({ length: n }, () => ({}));
+    expect(findHostileJson({ a: keys(MAX_JSON_KEYS), b: items(MAX_JSON_ITEMS) })).toBeUndefined();
+    expect(findHostileJson(keys(MAX_JSON_KEYS + 1))).toEqual({ code: 'REQUEST.INVALID', field: 'body', message: `has more than ${MAX_JSON_KEYS} keys` });
+    expect(findHostileJson({ a: [{ b: keys(MAX_JSON_KEYS + 1) }] })).toMatchObject({ field: 'a.0.b', message: `has more than ${MAX_JSON_KEYS} keys` });
+    expect(findHostileJson({ list: items(MAX_JSON_ITEMS + 1) })).toEqual({ code: 'REQUEST.INVALID', field: 'list', message: `has more than ${MAX_JSON_ITEMS} items` });
   });
 });

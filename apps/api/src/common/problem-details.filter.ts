@@ -6,6 +6,7 @@ import { ExpectedVersionMismatch, StreamVersionConflict } from '@app/event-store
 import { KeyConfirmation } from '../auth/key-confirmation.js';
 import type { AuthenticatedRequest } from '../auth/auth.decorators.js';
 import { allowedMethods, reachedRoute } from './allowed-methods.js';
+import { NOT_UTF8 } from './json-body.js';
 import { isOverload } from './overload.js';
 import { unreadableHistory } from './unreadable-history.js';
 import { bodyTooLarge, PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, problemType } from './problem.js';
@@ -198,6 +199,7 @@ function bodyParserProblem(cause: unknown): ProblemDetails | undefined {
   const error = cause as { type?: unknown; message?: unknown } | undefined;
   switch (error?.type) {
     case 'entity.parse.failed':
+    case NOT_UTF8:
       return problem(400, 'REQUEST.MALFORMED_JSON', `The body is not valid JSON: ${String(error.message)}`, [
         { field: 'body', message: 'must be a JSON object' },
       ]);

@@ -29,6 +29,8 @@ export class ListProjectsQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(64)
+  // PostgreSQL's text cannot hold it: the comparison with the codes would fail in the driver (a 500).
+  @Matches(/^[^\u0000]*$/, { message: 'after must not contain the NUL character (U+0000)' })
   after?: string;
 }
 
