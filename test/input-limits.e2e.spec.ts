@@ -333,6 +333,9 @@ describe('unknown fields, wrong types and invalid dates', () => {
     ['an object for a string', { ...bansuoProposal(), title: { text: 'x' } }, ['title']],
     ['2019-02-30', { ...bansuoProposal(), plannedStart: '2019-02-30' }, ['plannedStart']],
     ['a date with a time', { ...bansuoProposal(), plannedEnd: '2019-02-01T00:00:00Z' }, ['plannedEnd']],
+    ['an organisation ref with a space', { ...bansuoProposal(), participatingOrganisations: [{ name: 'x', role: 4, ref: 'CN IPRCC' }] }, ['participatingOrganisations.0.ref']],
+    ['an organisation ref with / and &', { ...bansuoProposal(), participatingOrganisations: [{ name: 'x', role: 4, ref: 'bad ref/&' }] }, ['participatingOrganisations.0.ref']],
+    ['an organisation ref with ? or |', { ...bansuoProposal(), participatingOrganisations: [{ name: 'x', role: 4, ref: 'XM-DAC?1' }, { name: 'y', role: 1, ref: 'A|B' }] }, ['participatingOrganisations.0.ref', 'participatingOrganisations.1.ref']],
   ])('refuses %s, naming the field', async (_name, body, fields) => {
     const problem = expectProblem(await system.http.post('/projects').set(admin).send(body), 400);
     expect([...new Set((problem.errors as { field: string }[]).map((e) => e.field))]).toEqual(fields);

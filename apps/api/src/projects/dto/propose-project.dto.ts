@@ -33,7 +33,13 @@ export class ParticipatingOrganisationDto {
   @ApiProperty({ enum: ORGANISATION_ROLES, description: 'IATI role: 1 funding, 2 accountable, 3 extending, 4 implementing' })
   @IsIn(ORGANISATION_ROLES)
   role!: OrganisationRole;
-  @ApiPropertyOptional({ description: 'IATI organisation identifier' }) @IsOptional() @IsString() @IsNotBlank() @MaxLength(150) ref?: string;
+  @ApiPropertyOptional({ description: 'IATI organisation identifier (like XM-DAC-41114): no spaces, /, &, | or ?', maxLength: 150, pattern: '^[^\\s/&|?]+$' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(150)
+  // The IATI Standard's rule for identifiers: an export naming one with these would be flagged by its validator.
+  @Matches(/^[^\s/&|?]+$/, { message: 'ref must be an IATI organisation identifier (like XM-DAC-41114): no spaces, /, &, | or ?' })
+  ref?: string;
 }
 
 // The codelists the IATI export checks against: a project proposed with a code outside them could never
