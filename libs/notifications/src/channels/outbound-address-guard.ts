@@ -19,6 +19,7 @@ const IPV4_BLOCKED: [string, number][] = [
   ['172.16.0.0', 12], // private
   ['192.0.0.0', 24], // IETF protocol assignments
   ['192.0.2.0', 24], // documentation
+  ['192.88.99.0', 24], // 6to4 relay anycast (deprecated, RFC 7526)
   ['192.168.0.0', 16], // private
   ['198.18.0.0', 15], // benchmarking
   ['198.51.100.0', 24], // documentation
@@ -29,7 +30,9 @@ const IPV4_BLOCKED: [string, number][] = [
 
 const IPV6_BLOCKED: [string, number][] = [
   ['::', 96], // unspecified, loopback and the deprecated IPv4-compatible block
+  ['64:ff9b:1::', 48], // local-use IPv4/IPv6 translation (RFC 8215): a private IPv4 inside, wherever its prefix puts it
   ['100::', 64], // discard-only
+  ['2001::', 23], // IETF protocol assignments: Teredo (2001::/32, an IPv4 inside), benchmarking, ORCHID
   ['2001:db8::', 32], // documentation
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
