@@ -122,6 +122,8 @@ describe('webhook deliveries', () => {
     expect(recorded[2].responseExcerpt.length).toBeLessThanOrEqual(501);
     for (const attempt of recorded) {
       expect(attempt).toMatchObject({ notificationId: ids[0], notificationType: 'milestone.reached', latencyMs: expect.any(Number) });
+      // Each attempt says where its delivery stands now: through, at the third.
+      expect(attempt.delivery).toEqual({ status: 'delivered', nextAttemptAt: null });
       expect(Date.parse(attempt.attemptedAt)).not.toBeNaN();
     }
     expect(recorded[1].latencyMs).toBeGreaterThanOrEqual(990);
@@ -137,7 +139,7 @@ describe('webhook deliveries', () => {
       const response = await system.http.get(`/subscriptions/${gone.id}`).set(auth(manager)).expect(200);
       return response.body.status === 'disabled' && response.body;
     }, 10_000, 'the subscription disabled');
-    expect((await attempts(gone.id)).map((a) => [a.status, a.statusCode])).toEqual([['failed', 410]]);
+    expect((await attempts(gone.id)).map((a) => [a.status, a.statusCode, a.delivery])).toEqual([['failed', 410, { status: 'failed', nextAttemptAt: null }]]);
 
     await project.post('/resume');
     await eventually(async () => receiver.on('/control').length === 2, 10_000, 'the resumption at the control receiver');
@@ -163,14 +165,17 @@ describe('webhook deliveries', () => {
     }, 10_000, 'the redirected attempt');
     expect(attempt).toMatchObject({ status: 'failed', statusCode: 302 });
     expect(attempt.error).toMatch(/redirect.*not followed/);
+    // Failed, and to be tried again: the attempt says when.
+    expect(attempt.delivery).toEqual({ status: 'pending', nextAttemptAt: expect.any(String) });
+    expect(Date.parse(attempt.delivery.nextAttemptAt)).toBeGreaterThan(Date.parse(attempt.attemptedAt));
     expect(receiver.on('/elsewhere')).toHaveLength(0);
 
     await system.http.delete(`/subscriptions/${moved.id}`).set(auth(manager)).expect(204);
     const pending = await db.query('SELECT status FROM deliveries WHERE subscription_id = $1', [moved.id]);
     expect(pending.rows).toEqual([{ status: 'cancelled' }]);
     await system.http.get(`/subscriptions/${moved.id}`).set(auth(manager)).expect(404);
-    // The attempts stay on record, for its owner only.
-    expect(await attempts(moved.id)).toEqual([attempt]);
+    // The attempts stay on record, for its owner only, their delivery cancelled.
+    expect(await attempts(moved.id)).toEqual([{ ...attempt, delivery: { status: 'cancelled', nextAttemptAt: null } }]);
     await system.http.get(`/subscriptions/${moved.id}/deliveries`).set(auth(await createKey(system, 'manager'))).expect(404);
   });
 });

@@ -48,6 +48,10 @@ export const DELIVERY_ATTEMPTS = apiSchema(
         latencyMs: integer(),
         error: nullable(string()),
         responseExcerpt: nullable(string()),
+        delivery: closed({
+          status: oneOfValues(['pending', 'delivered', 'failed', 'cancelled']),
+          nextAttemptAt: nullable(dateTime('When the delivery is tried next, while it is pending')),
+        }),
       }),
     ),
     nextBefore: nullable(integer('The `before` of the next page; null at the end')),

@@ -138,10 +138,12 @@ export class SubscriptionStore {
       latency_ms: number;
       error: string | null;
       response_excerpt: string | null;
+      delivery_status: DeliveryAttempt['delivery']['status'];
+      next_attempt_at: Date;
     }>(
       `SELECT a.id, a.delivery_id, a.notification_id, n.type, a.attempt, a.attempted_at, a.outcome, a.status_code, a.latency_ms,
-         a.error, a.response_excerpt
-       FROM delivery_attempts a JOIN notifications n ON n.id = a.notification_id
+         a.error, a.response_excerpt, d.status AS delivery_status, d.next_attempt_at
+       FROM delivery_attempts a JOIN notifications n ON n.id = a.notification_id JOIN deliveries d ON d.id = a.delivery_id
        WHERE a.subscription_id = $1 AND ($2::bigint IS NULL OR a.id < $2)
        ORDER BY a.id DESC LIMIT $3`,
       [subscriptionId, page.before ?? null, page.limit + 1],
@@ -160,6 +162,7 @@ export class SubscriptionStore {
         latencyMs: row.latency_ms,
         error: row.error,
         responseExcerpt: row.response_excerpt,
+        delivery: { status: row.delivery_status, nextAttemptAt: row.delivery_status === 'pending' ? row.next_attempt_at.toISOString() : null },
       })),
       nextBefore: result.rows.length > page.limit ? Number(rows.at(-1)!.id) : null,
     };

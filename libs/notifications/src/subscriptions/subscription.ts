@@ -40,4 +40,11 @@ export interface DeliveryAttempt {
   latencyMs: number;
   error: string | null;
   responseExcerpt: string | null;
+  /**
+   * Where the attempt's delivery stands now: `pending` with the time of its next attempt (a failed
+   * attempt that will be tried again, or one waiting its turn in the subscription's line), `delivered`,
+   * `failed` (given up after its last retry, or refused for good), or `cancelled` (the subscription was
+   * deleted or disabled, or its owner's key revoked, before it got through).
+   */
+  delivery: { status: 'pending' | 'delivered' | 'failed' | 'cancelled'; nextAttemptAt: string | null };
 }
