@@ -147,6 +147,8 @@ describe('the OpenAPI document', () => {
     expect(schemas.RecordMeasurementDto!.properties.value).toMatchObject({ type: 'number', minimum: -1e12, maximum: 1e12 });
     expect(schemas.ReachMilestoneDto!.properties.documentLinks).toMatchObject({ type: 'array', maxItems: 20 });
     expect(schemas.SubscriptionFilterDto!.properties.countries).toMatchObject({ type: 'array', maxItems: 300 });
+    expect(schemas.CorrectMeasurementDto!.properties.reason).toMatchObject({ type: 'string', minLength: 1, maxLength: 2000 });
+    expect(schemas.RevisePlannedDatesDto!.properties.reason).toMatchObject({ type: 'string', minLength: 1, maxLength: 2000 });
   });
 
   it('declares each id in a path with its format, and each query parameter with its type', () => {

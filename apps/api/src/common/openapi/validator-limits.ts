@@ -9,14 +9,19 @@ interface Check {
   each?: boolean;
 }
 
-/** The checks that bound a value, and the schema keyword each one is. */
-const KEYWORDS: Record<string, (schema: SchemaObject, constraint: unknown) => void> = {
-  maxLength: (schema, n) => (schema.maxLength ??= Number(n)),
-  minLength: (schema, n) => (schema.minLength ??= Number(n)),
-  max: (schema, n) => (schema.maximum ??= Number(n)),
-  min: (schema, n) => (schema.minimum ??= Number(n)),
-  arrayMaxSize: (schema, n) => (schema.maxItems ??= Number(n)),
-  arrayMinSize: (schema, n) => (schema.minItems ??= Number(n)),
+/** The checks that bound a value, and the schema keywords each one is (from the check's constraints). */
+const KEYWORDS: Record<string, (schema: SchemaObject, constraints: unknown[]) => void> = {
+  maxLength: (schema, [n]) => (schema.maxLength ??= Number(n)),
+  minLength: (schema, [n]) => (schema.minLength ??= Number(n)),
+  // @Length(min, max): a reason's 1 to 2,000 characters.
+  isLength: (schema, [min, max]) => {
+    schema.minLength ??= Number(min);
+    if (max !== undefined) schema.maxLength ??= Number(max);
+  },
+  max: (schema, [n]) => (schema.maximum ??= Number(n)),
+  min: (schema, [n]) => (schema.minimum ??= Number(n)),
+  arrayMaxSize: (schema, [n]) => (schema.maxItems ??= Number(n)),
+  arrayMinSize: (schema, [n]) => (schema.minItems ??= Number(n)),
   isInt: (schema) => {
     if (schema.type === 'number') schema.type = 'integer';
   },
@@ -38,7 +43,7 @@ export function addValidatorLimits(schemas: Record<string, SchemaObject | Refere
       const property = schema.properties[check.propertyName];
       if (!apply || !property || '$ref' in property) continue;
       const bounded = check.each ? property.items : property;
-      if (bounded && !('$ref' in bounded)) apply(bounded, check.constraints?.[0]);
+      if (bounded && !('$ref' in bounded)) apply(bounded, check.constraints ?? []);
     }
   }
 }
