@@ -407,6 +407,21 @@ describe('CorrectMeasurement', () => {
     },
   );
 
+  it('refuses a correction that says what the measurement already says, as other commands that change nothing are', () => {
+    const same = (data: object) =>
+      given(...measured).when({
+        type: 'CorrectMeasurement',
+        data: { indicatorId: 'ind-cattle', measurementId: 'msr-2', correctsMeasurementId: 'msr-1', value: 60, reason: 'Checked again.', ...data },
+      });
+    const error = same({}).thenThrows(InvalidInput, 'MEASUREMENT.SAME_VALUE', ['value']);
+    expect(error.message).toBe('Measurement msr-1 already says this (60 on 2018-03-31); a correction gives a different value, date, period or breakdown.');
+    same({ date: '2018-03-31', periodStart: '2018-01-01' }).thenThrows(InvalidInput, 'MEASUREMENT.SAME_VALUE', ['value']);
+    // Any one thing different is a correction.
+    for (const data of [{ value: 61 }, { date: '2018-03-30' }, { date: '2018-03-31', periodStart: '2018-02-01' }, { disaggregation: { female: 20 } }]) {
+      expect(decide({ type: 'CorrectMeasurement', data: { indicatorId: 'ind-cattle', measurementId: 'msr-2', correctsMeasurementId: 'msr-1', value: 60, reason: 'Checked again.', ...data } }, rebuildProjectState(measured), DECIDED_ON)).toHaveLength(1);
+    }
+  });
+
   it("takes the date given, keeping the corrected period's start when the date is not before it", () => {
     given(...measured)
       .when({

@@ -728,6 +728,11 @@ function inheritedPeriodStart(corrected: Measurement, date: string): string | un
   return corrected.periodStart;
 }
 
+/** Whether two sex breakdowns (either possibly absent) say the same. */
+function sameBreakdown(a: SexDisaggregation | undefined, b: SexDisaggregation | undefined): boolean {
+  return a?.female === b?.female && a?.male === b?.male && a?.unknown === b?.unknown && (a === undefined) === (b === undefined);
+}
+
 function correctMeasurement(command: CorrectMeasurement, project: StartedProject, context: DecisionContext): ProjectEvent[] {
   const { indicatorId, measurementId, correctsMeasurementId, value } = command.data;
   const indicator = existingIndicator(project, indicatorId);
@@ -746,6 +751,13 @@ function correctMeasurement(command: CorrectMeasurement, project: StartedProject
   requirePeriodEndsAfterStart(periodStart, date);
   requireBreakdownFitsMeasure(indicator, command.data.disaggregation);
   const disaggregation = completeDisaggregation(value, command.data.disaggregation, indicator.sexBreakdown);
+  if (value === corrected.value && date === corrected.date && periodStart === corrected.periodStart && sameBreakdown(disaggregation, corrected.disaggregation)) {
+    throw new InvalidInput(
+      'MEASUREMENT.SAME_VALUE',
+      `Measurement ${correctsMeasurementId} already says this (${value} on ${date}); a correction gives a different value, date, period or breakdown.`,
+      ['value'],
+    );
+  }
   return [
     {
       type: 'MeasurementCorrected',
