@@ -115,6 +115,10 @@ describe('tamper evidence', () => {
       reason: expect.stringContaining('no longer hash'),
     });
     expect(after.body.brokenAt.checkpointId).toBeLessThanOrEqual(held.id);
+    // It names the span of the feed the broken checkpoint covers, and the rewritten event is in it.
+    const [, spanAfter, spanUpTo] = /in the feed after position (\d+), up to position (\d+)/.exec(after.body.reason)!.map(Number);
+    const changed = Number(rows[1].position);
+    expect(spanAfter! < changed && changed <= spanUpTo!).toBe(true);
     // The held hash in capitals is the same hash.
     const upper = await system.http.get(`/audit/checkpoints/${held.id}/verify?hash=${held.hash.toUpperCase()}`).set(auth(admin)).expect(200);
     expect(upper.body).toEqual(after.body);

@@ -141,9 +141,12 @@ export class AuditCheckpoints {
     // Typed by assertion: set inside the scan's callback, which TypeScript's narrowing does not follow.
     let tamperedEvent = null as { streamId: string; version: number; position: number } | null;
     let brokenAt: { checkpointId: number; expectedHash: string; computedHash: string } | null = null;
+    // The feed positions the broken checkpoint covers: after the checkpoint before it (0: from the first event), up to its own.
+    let brokenSpan = { after: 0, upTo: 0 };
     let previous = GENESIS_HASH;
     let cursor = FEED_START;
     for (const checkpoint of checkpoints) {
+      const segmentStart = cursor.position;
       const hasher = new CheckpointHasher(previous);
       for (;;) {
         const read = await this.reader.scanFeed(cursor, PAGE, checkpoint.upTo, (event) => {
@@ -159,6 +162,7 @@ export class AuditCheckpoints {
       const expected = checkpoint.id === options.upToId && options.heldHash ? options.heldHash : checkpoint.hash;
       if (brokenAt === null && (computed !== expected || checkpoint.previousHash !== previous)) {
         brokenAt = { checkpointId: checkpoint.id, expectedHash: expected, computedHash: computed };
+        brokenSpan = { after: segmentStart, upTo: checkpoint.upTo.position };
       }
       previous = computed;
     }
@@ -179,7 +183,8 @@ export class AuditCheckpoints {
     if (brokenAt) {
       reasons.push(
         `The events up to checkpoint ${brokenAt.checkpointId} no longer hash to ${brokenAt.expectedHash}: ` +
-          `an event before it was changed, removed or inserted, or the checkpoint itself was rewritten.`,
+          `an event it covers (in the feed after position ${brokenSpan.after}, up to position ${brokenSpan.upTo}) ` +
+          `was changed, removed, inserted or moved, or the checkpoint itself was rewritten.`,
       );
     }
     if (tamperedEvent) {
