@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
+import { dropDatabaseIfExists } from '@app/database';
 import { PostgresEventStore } from '@app/event-store';
 import { REBUILD_LOCK_KEY } from '@app/read-models';
 import { newEvent } from '../../libs/event-store/src/testing/project-streams.js';
+import { SEED_PROJECTS } from '../../seeds/index.js';
 import { freePort } from '../support/processes.js';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment.js';
 
@@ -154,5 +156,65 @@ describe('the CLI when PostgreSQL fails it', () => {
     expect(outcome.stderr).not.toMatch(/\n\s+at /);
     expect(outcome.stdout).not.toMatch(/VALID|BROKEN/);
     expect(outcome.code).toBe(COULD_NOT_RUN);
+  });
+});
+
+describe('the CLI started by several processes at once, as replicas that migrate and seed as they start', () => {
+  it('migrates a database that does not exist yet from three processes, which take turns', async () => {
+    const race = Object.assign(new URL(env.config.databaseUrl), { pathname: `/${databaseName}_race` }).toString();
+    try {
+      const migrations = await Promise.all([1, 2, 3].map(() => runCli(['migrate'], race).done));
+      expect(migrations.map((outcome) => [outcome.code, outcome.stderr])).toEqual([
+        [0, ''],
+        [0, ''],
+        [0, ''],
+      ]);
+      const said = migrations.map((outcome) => outcome.stdout);
+      expect(said.filter((out) => out.includes('Created the database.')).length).toBeLessThanOrEqual(1);
+      expect(said.filter((out) => out.includes('Applied migrations: '))).toHaveLength(1);
+      expect(said.filter((out) => out.includes('The database schema is up to date.'))).toHaveLength(2);
+
+      // Then seeded by three at once: each project recorded once, by one of them; the others find it there.
+      const seeds = await Promise.all([1, 2, 3].map(() => runCli(['seed'], race).done));
+      expect(seeds.map((outcome) => [outcome.code, outcome.stderr])).toEqual([
+        [0, ''],
+        [0, ''],
+        [0, ''],
+      ]);
+      const lines = seeds.flatMap((outcome) => outcome.stdout.trim().split('\n'));
+      const seeded = lines.filter((line) => line.startsWith('Seeded '));
+      expect(seeded).toHaveLength(SEED_PROJECTS.length);
+      expect(lines.filter((line) => line.endsWith('is already seeded: nothing recorded.'))).toHaveLength(2 * SEED_PROJECTS.length);
+      const pool = new pg.Pool({ connectionString: race, max: 1 });
+      try {
+        const streams = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM event_streams');
+        expect(streams.rows[0]!.n).toBe(SEED_PROJECTS.length);
+      } finally {
+        await pool.end();
+      }
+    } finally {
+      await dropDatabaseIfExists(race);
+    }
+  });
+});
+
+describe('the CLI and its arguments', () => {
+  it('prints its usage for --help on stdout and exits 0', async () => {
+    for (const help of ['--help', '-h', 'help']) {
+      const outcome = await runCli([help]).done;
+      expect(outcome).toMatchObject({ code: 0, stderr: '' });
+      expect(outcome.stdout).toMatch(/^Usage: cli <command> \[arguments\]\n\n {2}migrate {2,}create the database/);
+      expect(outcome.stdout).toContain('audit:verify');
+    }
+  });
+
+  it('refuses an unknown command, and an argument to a command that takes none, with exit 2', async () => {
+    const unknown = await runCli(['migrat']).done;
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^Unknown command "migrat"\.\n\nUsage: cli <command>/);
+    for (const args of [['seed', '--foo'], ['migrate', 'extra'], ['projections:verify', '--bogus']]) {
+      const outcome = await runCli(args).done;
+      expect(outcome).toMatchObject({ code: 2, stdout: '', stderr: `${args[0]} takes no arguments (got ${args[1]}).\n` });
+    }
   });
 });

@@ -53,15 +53,45 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   },
 };
 
+/** What each command does, for --help. */
+const SUMMARIES: Record<keyof typeof COMMANDS, string> = {
+  migrate: 'create the database if it is missing and apply every pending migration',
+  'projections:rebuild': 'rebuild the read models from the event store',
+  'projections:verify': 'compare the read models with a rebuild from the event store (exit 1: drift)',
+  'bench:rebuild': 'benchmark: rebuild of synthetic projects [events]',
+  'bench:append': 'benchmark: the event store append [seconds] [writers]',
+  'bench:lag': 'benchmark: commit-to-visible latency [commands]',
+  seed: 'record the demonstration projects of seeds/ (safe to run twice)',
+  tour: 'the guided tour of a running API: curl commands per role',
+  'audit:verify': 'verify hash chains and checkpoints: [projectId] [--workers=N] [--checkpoint=ID [--hash=HEX]] (exit 1: broken)',
+  'bench:long-stream': 'benchmark: long streams, state-as-of and verification',
+};
+
+/** Commands that take arguments; any other is refused one (exit 2) rather than run as if none were given. */
+const TAKES_ARGUMENTS = new Set(['bench:rebuild', 'bench:append', 'bench:lag', 'audit:verify']);
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  return ['Usage: cli <command> [arguments]', '', ...Object.keys(COMMANDS).map((name) => `  ${name.padEnd(width)}  ${SUMMARIES[name]}`)].join('\n');
+}
+
 async function main(): Promise<void> {
   loadDotEnv();
-  const name = process.argv[2] ?? '';
+  const [name = '', ...args] = process.argv.slice(2);
+  if (name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return;
+  }
   const command = COMMANDS[name];
   if (!command) {
-    console.error(`Usage: cli <${Object.keys(COMMANDS).join('|')}>`);
+    console.error(name ? `Unknown command "${name}".\n\n${usage()}` : usage());
     process.exit(2);
   }
-  await command(process.argv.slice(3));
+  if (args.length > 0 && !TAKES_ARGUMENTS.has(name)) {
+    console.error(`${name} takes no arguments (got ${args.join(' ')}).`);
+    process.exit(2);
+  }
+  await command(args);
 }
 
 /**
