@@ -25,8 +25,19 @@ export async function verifyCommand(config: AppConfig): Promise<number> {
   try {
     const report = await new ProjectViewsRebuild(pool).verify(progress('Verifying'));
     console.error(`\nCompared ${report.compared} of ${report.projects} projects (${report.events} events) in ${report.durationMs} ms.`);
+    if (report.behind.length > 0) {
+      const named = report.behind.slice(0, 10).join(', ') + (report.behind.length > 10 ? `, and ${report.behind.length - 10} more` : '');
+      console.log(
+        `NOT COMPARED: ${report.behind.length} project(s) whose read model is behind its events (being projected, or held up: ` +
+          `is the worker running? see /health/ready and GET /admin/dead-letters): ${named}.`,
+      );
+    }
     if (report.differing.length === 0) {
-      console.log('No drift: the read model equals a rebuild from the event store.');
+      console.log(
+        report.behind.length === 0
+          ? 'No drift: the read model equals a rebuild from the event store.'
+          : `No drift in the ${report.compared} project(s) compared; run it again once the worker has caught up to compare the others.`,
+      );
       return 0;
     }
     for (const drift of report.differing) console.log(`DRIFT project ${drift.projectId} in ${drift.table}`);

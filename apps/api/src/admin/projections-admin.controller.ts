@@ -17,6 +17,7 @@ const DRIFT = apiSchema(
   closed({
     ...BUILD_MEMBERS,
     compared: integer('Projects at the same version in the live and the rebuilt model'),
+    behind: arrayOf(uuid(), 'Projects whose live view is behind its events (being projected, or held up): not compared'),
     differing: arrayOf(closed({ projectId: uuid(), table: oneOfValues(VIEW_TABLES) }), 'Empty when the read model holds what the events say'),
   }),
 );

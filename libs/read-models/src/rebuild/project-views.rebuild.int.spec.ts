@@ -204,6 +204,25 @@ describe('rebuilding the project read model', () => {
     expect(report.differing).toEqual([]);
   });
 
+  it('names the projects whose views are behind their events, and compares them only once caught up', async () => {
+    const moved = await recordBusyProject(20);
+    await syncAll();
+    // One project moves on without being projected (no worker here); another's view is lost.
+    await run(moved, { type: 'AddComponent', data: { componentId: randomUUID(), name: 'Not projected yet', kind: 'industry' } });
+    const lost = (await pool.query<{ id: string }>('SELECT id FROM project_views WHERE id <> $1 ORDER BY id LIMIT 1', [moved])).rows[0]!.id;
+    const saved = (await pool.query('SELECT * FROM project_views WHERE id = $1', [lost])).rows[0];
+    await pool.query('DELETE FROM project_views WHERE id = $1', [lost]);
+    const report = await new ProjectViewsRebuild(pool).verify();
+    expect(report.behind).toEqual([moved, lost].sort());
+    expect(report.compared).toBe(report.projects - 2);
+    expect(report.differing).toEqual([]);
+    // Put back and projected: every project compared again.
+    await pool.query('INSERT INTO project_views SELECT * FROM json_populate_record(NULL::project_views, $1::json)', [JSON.stringify(saved)]);
+    await syncAll();
+    const after = await new ProjectViewsRebuild(pool).verify();
+    expect(after).toMatchObject({ behind: [], compared: after.projects, differing: [] });
+  });
+
   it('lets only one rebuild run at a time', async () => {
     const results = await Promise.allSettled([new ProjectViewsRebuild(pool).verify(), new ProjectViewsRebuild(pool).verify()]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);

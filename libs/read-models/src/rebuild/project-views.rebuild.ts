@@ -22,8 +22,14 @@ export interface ShadowBuild {
 }
 
 export interface DriftReport extends ShadowBuild {
-  /** Projects at the same version in the live and the rebuilt model (the others are still being projected). */
+  /** Projects at the same version in the live and the rebuilt model. */
   compared: number;
+  /**
+   * Projects whose live view is behind the rebuild (or missing): not compared. Being projected, or held
+   * up (a dead letter, no worker running): readiness and GET /admin/dead-letters tell which. (A project
+   * whose live view moved on past the rebuild's snapshot is neither compared nor behind.)
+   */
+  behind: string[];
   differing: { projectId: string; table: ViewTable }[];
 }
 
@@ -202,6 +208,9 @@ export class ProjectViewsRebuild {
       `SELECT l.id FROM project_views l JOIN project_views${suffix} s USING (id) WHERE l.version = s.version`,
     );
     const ids = same.rows.map((row) => row.id);
+    const behind = await this.pool.query<{ id: string }>(
+      `SELECT s.id FROM project_views${suffix} s LEFT JOIN project_views l USING (id) WHERE l.id IS NULL OR l.version < s.version ORDER BY s.id`,
+    );
     const differing: DriftReport['differing'] = [];
     for (const table of VIEW_TABLES) {
       const key = table === 'project_views' ? 'id' : 'project_id';
@@ -218,7 +227,7 @@ export class ProjectViewsRebuild {
       );
       for (const row of result.rows) differing.push({ projectId: row.project_id, table });
     }
-    return { compared: ids.length, differing };
+    return { compared: ids.length, behind: behind.rows.map((row) => row.id), differing };
   }
 
   private async dropShadow(suffix: string): Promise<void> {
