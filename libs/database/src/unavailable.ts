@@ -4,7 +4,7 @@
 const UNAVAILABLE_SQLSTATES = ['57P01', '57P02', '57P03', '53300', '57014', '08000', '08001', '08003', '08006'];
 const UNAVAILABLE_ERRNOS = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE'];
 const UNAVAILABLE_MESSAGES =
-  /timeout exceeded when trying to connect|Connection terminated|connection is closed|Query read timeout|Client has encountered a connection error|Stream isn't writeable/i;
+  /timeout exceeded when trying to connect|Connection terminated|connection is closed|Query read timeout|Client has encountered a connection error|Stream isn't writeable|Reached the max retries per request limit/i;
 
 /**
  * A dependency that cannot be reached (connection refused, pool timeout, statement timeout, Redis down):
