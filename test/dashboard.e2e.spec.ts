@@ -224,6 +224,64 @@ describe('the manager dashboard at /dashboard', () => {
     expect(await revisions.textContent()).toBe(`${new Date().toISOString().slice(0, 10)}: planned end open \u2192 2031-06-30 (No-cost extension agreed)`);
   });
 
+  it('says why a project cannot be shown, with the API\'s own words, and offers to try the portfolio again when it fails', async () => {
+    await page.evaluate(`location.hash = ${JSON.stringify('project=7d0f0f44-93a4-4c57-9b1e-8f3a6f1f4a10')}`);
+    const refusal = page.locator('#project').getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/not found|does not exist|no project/i);
+    // The portfolio when the API fails it (a 503 while PostgreSQL is away): the problem's detail and a way to try again.
+    await page.route('**/portfolio', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ status: 503, title: 'Service Unavailable', detail: 'PostgreSQL is away; try again shortly.' }) }),
+    );
+    try {
+      await page.reload();
+      const failed = page.locator('#portfolio').getByRole('alert');
+      await failed.waitFor();
+      expect(await failed.textContent()).toBe('PostgreSQL is away; try again shortly.');
+      await page.unroute('**/portfolio');
+      await page.locator('#portfolio').getByRole('button', { name: 'Try again' }).click();
+      await page.locator('dl[aria-label="Portfolio totals"]').waitFor();
+    } finally {
+      await page.unroute('**/portfolio');
+    }
+  });
+
+  it('lists every project the filters match, however many, a page at a time, with the statuses in lifecycle order', async () => {
+    const key = system.adminKey;
+    // More projects than a page holds, whose codes sort before every other: the first page is all theirs.
+    const codes = Array.from({ length: 505 }, (_, n) => `AA-${String(n).padStart(4, '0')}`);
+    for (let start = 0; start < codes.length; start += 16) {
+      await Promise.all(
+        codes.slice(start, start + 16).map((code) => system.http.post('/projects').set(auth(key)).send({ ...bansuoProposal(code), country: 'TH' }).expect(201)),
+      );
+    }
+    const all = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM event_streams')).rows[0]!.n;
+    await eventually(async () => (await system.http.get('/projects?limit=1').set(auth(key))).body.total === all, 30_000, 'the views of all of them');
+    const lao = (await system.http.get('/projects?limit=500&country=LA').set(auth(key)).expect(200)).body;
+    await page.reload();
+    const count = page.locator('#portfolio p[role=status]');
+    const counted = (text: string) => eventually(async () => (await count.textContent()) === text, 15_000, `the list's count to read "${text}"`);
+    await counted(`500 of ${all} projects shown`);
+    await page.locator('#portfolio').getByRole('button', { name: 'Show more' }).click();
+    await counted(`${all} projects`);
+    expect(await page.locator('#portfolio tbody tr[data-project-id]').count()).toBe(all);
+    expect(await page.locator('#portfolio').getByRole('button', { name: 'Show more' }).isVisible()).toBe(false);
+    // A country none of the first page is in: asked of the API, not looked for among what was loaded.
+    await page.locator('#filter-country').selectOption('LA');
+    await counted(`${lao.total} projects`);
+    expect(await page.locator('#portfolio tbody tr[data-project-id]').count()).toBe(lao.items.length);
+    await page.getByRole('button', { name: /Bansuo/ }).first().waitFor();
+    expect(await count.textContent()).toBe(`${lao.total} projects`);
+    const columns = await page.getByRole('table', { name: 'Projects by country and status' }).locator('thead th').allTextContents();
+    expect([columns[0], columns.at(-1)]).toEqual(['Country', 'total']);
+    const order = ['proposed', 'approved', 'implementation', 'suspended', 'finalisation', 'closed', 'cancelled'];
+    const statuses = columns.slice(1, -1);
+    // The earlier specs left projects proposed, suspended (Bansuo) and cancelled.
+    expect(statuses).toEqual(expect.arrayContaining(['proposed', 'suspended', 'cancelled']));
+    expect(statuses).toEqual([...statuses].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
+    await page.evaluate(`location.hash = ${JSON.stringify(`project=${bansuo.projectId}`)}`);
+  }, 90_000);
+
   it('ran without CSP violations or script errors, and leaves a screenshot', async () => {
     await page.getByRole('heading', { level: 2, name: /Bansuo/ }).scrollIntoViewIfNeeded();
     mkdirSync(ARTIFACTS, { recursive: true });

@@ -10,6 +10,10 @@ export const DASHBOARD_SCRIPT = String.raw`
 (function () {
   var KEY = 'project-tracker.api-key';
   var UPCOMING_DAYS = 30;
+  /** The list's page size: the most GET /projects gives at once; more come with "Show more". */
+  var PAGE = 500;
+  /** Statuses in the order a project goes through them. */
+  var LIFECYCLE = ['proposed', 'approved', 'implementation', 'suspended', 'finalisation', 'closed', 'cancelled'];
   var main = document.getElementById('main');
   var who = document.getElementById('who');
   var stream = null;
@@ -27,10 +31,14 @@ export const DASHBOARD_SCRIPT = String.raw`
     for (var i = 2; i < arguments.length; i++) append(element, arguments[i]);
     return element;
   }
-  function append(parent, child) {
-    if (child === null || child === undefined || child === false) return;
-    if (Array.isArray(child)) { child.forEach(function (c) { append(parent, c); }); return; }
-    parent.appendChild(typeof child === 'object' ? child : document.createTextNode(String(child)));
+  // Appends every child after the parent (arrays flattened; null, undefined and false skipped).
+  function append(parent) {
+    for (var i = 1; i < arguments.length; i++) {
+      var child = arguments[i];
+      if (child === null || child === undefined || child === false) continue;
+      if (Array.isArray(child)) { child.forEach(function (c) { append(parent, c); }); continue; }
+      parent.appendChild(typeof child === 'object' ? child : document.createTextNode(String(child)));
+    }
   }
   function clear(element) { while (element.firstChild) element.removeChild(element.firstChild); return element; }
   function number(value) { return value === null || value === undefined ? '-' : Number(value).toLocaleString('en'); }
@@ -38,6 +46,12 @@ export const DASHBOARD_SCRIPT = String.raw`
   function today() { return new Date().toISOString().slice(0, 10); }
   function inDays(days) { return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10); }
   function label(status) { return String(status).replace(/_/g, ' '); }
+  function inLifecycleOrder(statuses) {
+    return statuses.slice().sort(function (a, b) { return rank(a) - rank(b); });
+    function rank(s) { var at = LIFECYCLE.indexOf(s); return at < 0 ? LIFECYCLE.length : at; }
+  }
+  // A table in a box of its own that scrolls sideways when its columns are wider than the panel.
+  function scrolling(table) { return h('div', { class: 'scroll' }, table); }
 
   function key() { return sessionStorage.getItem(KEY); }
 
@@ -103,7 +117,7 @@ export const DASHBOARD_SCRIPT = String.raw`
   // Portfolio ------------------------------------------------------------------------------------
   function loadPortfolio() {
     var section = document.getElementById('portfolio');
-    return Promise.all([api('/portfolio'), api('/projects?limit=500')]).then(function (answers) {
+    return Promise.all([api('/portfolio'), api('/projects?limit=' + PAGE)]).then(function (answers) {
       renderPortfolio(section, answers[0], answers[1]);
     }, function (error) {
       if (error instanceof ApiError && error.status === 401) throw error;
@@ -119,7 +133,7 @@ export const DASHBOARD_SCRIPT = String.raw`
 
   function renderPortfolio(section, portfolio, projects) {
     section.removeAttribute('aria-busy');
-    var statuses = Object.keys(portfolio.projects.byStatus);
+    var statuses = inLifecycleOrder(Object.keys(portfolio.projects.byStatus));
     var countries = Object.keys(portfolio.projects.byCountry).sort();
     var byCountry = h('table', null,
       h('caption', { text: 'Projects by country and status' }),
@@ -134,17 +148,39 @@ export const DASHBOARD_SCRIPT = String.raw`
     var status = h('select', { id: 'filter-status' }, h('option', { value: '', text: 'All statuses' }), statuses.map(function (s) { return h('option', { value: s, text: label(s) }); }));
     var body = h('tbody');
     var count = h('p', { class: 'muted', role: 'status' });
+    var more = h('button', { type: 'button', class: 'secondary', onclick: function () { list(true); }, text: 'Show more' });
+    // The list as the API filters and pages it (by code): the filters ask the API, so every project
+    // matching them can be reached however many there are, a page of PAGE at a time.
+    var shown = projects;
+    var asked = 0;
     function fill() {
-      var shown = projects.items.filter(function (p) { return (!country.value || p.country === country.value) && (!status.value || p.status === status.value); });
-      count.textContent = shown.length + ' of ' + projects.total + ' projects' + (projects.total > projects.items.length ? ' (the first ' + projects.items.length + ' loaded)' : '');
-      append(clear(body), shown.map(function (p) {
+      count.textContent = shown.items.length < shown.total ? shown.items.length + ' of ' + shown.total + ' projects shown' : shown.total + ' projects';
+      more.hidden = shown.nextAfter === null;
+      append(clear(body), shown.items.map(function (p) {
         return h('tr', { 'data-project-id': p.id, 'aria-current': p.id === selectedId ? 'true' : null },
           h('td', null, h('button', { type: 'button', class: 'link', onclick: function () { loadProject(p.id, true); }, text: p.title })),
           h('td', { text: p.code }), h('td', { text: p.country }), h('td', { text: label(p.status) }));
       }));
     }
-    country.addEventListener('change', fill);
-    status.addEventListener('change', fill);
+    function list(next) {
+      var query = ['limit=' + PAGE];
+      if (country.value) query.push('country=' + encodeURIComponent(country.value));
+      if (status.value) query.push('status=' + encodeURIComponent(status.value));
+      if (next) query.push('after=' + encodeURIComponent(shown.nextAfter));
+      var mine = ++asked;
+      count.textContent = 'Loading...';
+      api('/projects?' + query.join('&')).then(function (page) {
+        // A later change of the filters has asked again: its answer is the one to show.
+        if (mine !== asked) return;
+        shown = next ? { items: shown.items.concat(page.items), total: page.total, nextAfter: page.nextAfter } : page;
+        fill();
+      }, function (error) {
+        if (mine !== asked || (error instanceof ApiError && error.status === 401)) return;
+        count.textContent = problemText(error);
+      });
+    }
+    country.addEventListener('change', function () { list(false); });
+    status.addEventListener('change', function () { list(false); });
     fill();
     append(clear(section), [
       h('h2', { id: 'portfolio-heading', text: 'Portfolio' }),
@@ -152,15 +188,16 @@ export const DASHBOARD_SCRIPT = String.raw`
         stat('Projects', portfolio.projects.total), stat('Milestones reached', m.reached), stat('Milestones overdue', m.overdue),
         stat('Upcoming (30 days)', m.upcoming), stat('Indicators on track', i.onTrack), stat('Indicators behind', i.behind)),
       h('p', { class: 'muted', text: number(m.planned) + ' milestones still planned, ' + number(m.waived) + ' waived; ' + number(i.measured) + ' of ' + number(i.total) + ' indicators measured, ' + number(i.targetReached) + ' at target.' }),
-      byCountry,
+      scrolling(byCountry),
       h('h3', { id: 'projects-heading', text: 'Projects' }),
       h('div', { class: 'filters' },
         h('div', null, h('label', { for: 'filter-country', text: 'Country' }), country),
         h('div', null, h('label', { for: 'filter-status', text: 'Status' }), status)),
       count,
-      h('table', { 'aria-labelledby': 'projects-heading' },
+      scrolling(h('table', { 'aria-labelledby': 'projects-heading' },
         h('thead', null, h('tr', null, h('th', { scope: 'col', text: 'Project' }), h('th', { scope: 'col', text: 'Code' }), h('th', { scope: 'col', text: 'Country' }), h('th', { scope: 'col', text: 'Status' }))),
-        body)
+        body)),
+      more
     ]);
   }
 
@@ -222,7 +259,7 @@ export const DASHBOARD_SCRIPT = String.raw`
       h('dl', { class: 'stats', 'aria-label': 'Milestones of this project' },
         stat('Reached', tally('reached')), stat('Overdue', tally('overdue')), stat('Upcoming (30 days)', tally('upcoming')), stat('Later', tally('planned')), stat('Waived', tally('waived')),
         tally('unreached') ? stat('Not reached (project ' + label(p.status) + ')', tally('unreached')) : null),
-      p.milestones.length === 0 ? h('p', { class: 'muted', text: 'No milestones planned yet.' }) :
+      p.milestones.length === 0 ? h('p', { class: 'muted', text: 'No milestones planned yet.' }) : scrolling(
         h('table', { 'aria-labelledby': 'milestones-heading' },
           h('thead', null, h('tr', null, h('th', { scope: 'col', text: 'Milestone' }), h('th', { scope: 'col', text: 'Due' }), h('th', { scope: 'col', text: 'State' }), h('th', { scope: 'col', text: 'Reached' }))),
           h('tbody', null, p.milestones.map(function (m, index) {
@@ -231,7 +268,7 @@ export const DASHBOARD_SCRIPT = String.raw`
               h('td', { text: m.title }), h('td', { text: m.dueDate + (m.timesRescheduled ? ' (moved ' + m.timesRescheduled + '\u00d7)' : '') }),
               h('td', null, badge(state)),
               h('td', { text: m.reachedOn || (m.waiveReason ? 'waived: ' + m.waiveReason : '') }));
-          }))),
+          })))),
       h('h3', { id: 'indicators-heading', text: 'Indicators against target' }),
       p.indicators.length === 0 ? h('p', { class: 'muted', text: 'No indicators defined yet.' }) :
         h('ul', { class: 'indicators', 'aria-labelledby': 'indicators-heading' }, p.indicators.map(renderIndicator)),

@@ -11,6 +11,7 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 6px; p
 h2 { font-size: 1.15rem; margin: 0 0 .75rem; }
 h3 { font-size: 1rem; margin: 1.25rem 0 .5rem; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
+.scroll { overflow-x: auto; max-width: 100%; margin-bottom: .75rem; }
 caption { text-align: left; font-weight: 600; padding-bottom: .25rem; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th[scope=col] { color: var(--muted); font-weight: 600; }
