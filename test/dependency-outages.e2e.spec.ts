@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { appendsChannel } from '@app/event-store';
@@ -191,6 +192,43 @@ describe('Redis unreachable', () => {
     await redis.start();
     await eventually(async () => (await http.get('/health/ready')).status === 200, 10_000, 'ready after Redis is back');
     await eventually(async () => remaining(await http.get('/projects').set(admin)) < 100, 10_000, 'counting again');
+  });
+});
+
+describe('Redis that takes connections and never answers', () => {
+  let silent: Server;
+  const sockets = new Set<Socket>();
+  let env: TestEnvironment;
+  let api: INestApplication;
+
+  beforeAll(async () => {
+    // A server that accepts and then says nothing: ioredis holds each command, waiting for an answer.
+    silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    env = await createTestEnvironment('redis_silent', { REDIS_URL: `redis://127.0.0.1:${port}` });
+    api = await createApiApplication(env.config);
+    await api.init();
+  });
+
+  afterAll(async () => {
+    // Refused from now on, so that the API's clients give up their commands and it can close.
+    silent?.close();
+    for (const socket of sockets) socket.destroy();
+    await api?.close();
+    await env?.dispose();
+  });
+
+  it('still answers /metrics, with the figures Redis would give as NaN', async () => {
+    const { response, ms } = await timed(() => request(api.getHttpServer()).get('/metrics'));
+    expect(response.status).toBe(200);
+    expect(ms).toBeLessThan(10_000);
+    // prom-client writes NaN as Nan.
+    expect(response.text).toMatch(/^project_tracker_projection_jobs\{state="waiting"\} Nan$/m);
+    expect(response.text).toMatch(/^project_tracker_rate_limit_storage_failures_total \d+$/m);
   });
 });
 

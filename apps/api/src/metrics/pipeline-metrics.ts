@@ -8,7 +8,29 @@ import { notifierLagSeconds } from '@app/notifications';
 import { PROJECTIONS_QUEUE, projectionLagSeconds } from '@app/read-models';
 import { registry } from './metrics.js';
 
-/** Figures read at scrape time from PostgreSQL (projection and notifier lag) and Redis (the projection queue). */
+/**
+ * How long a scrape waits for one figure. Redis that does not answer holds a command (ioredis queues it
+ * until it reconnects): without a bound, /metrics hung for as long as Redis was away, and with it the
+ * counters of that very outage (project_tracker_rate_limit_storage_failures_total).
+ */
+const FIGURE_TIMEOUT_MS = 2_000;
+
+/** What `work` answers, or undefined when it fails or takes longer than FIGURE_TIMEOUT_MS. */
+async function figure<T>(work: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), FIGURE_TIMEOUT_MS)))]);
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Figures read at scrape time from PostgreSQL (projection and notifier lag) and Redis (the projection
+ * queue); one that cannot be read in time is NaN, and the rest of the scrape is answered.
+ */
 @Injectable()
 export class PipelineMetrics implements OnModuleInit {
   constructor(
@@ -28,7 +50,7 @@ export class PipelineMetrics implements OnModuleInit {
       labelNames: ['read_model'] as const,
       registers: [registry],
       async collect() {
-        this.set({ read_model: 'project_detail' }, await projectionLagSeconds(pool).catch(() => Number.NaN));
+        this.set({ read_model: 'project_detail' }, (await figure(projectionLagSeconds(pool))) ?? Number.NaN);
       },
     });
     new Gauge({
@@ -36,7 +58,7 @@ export class PipelineMetrics implements OnModuleInit {
       help: 'Seconds the notifier is behind the event store (age of the oldest event it has not followed); it follows the feed in order, so one event it cannot get past holds back every notification',
       registers: [registry],
       async collect() {
-        this.set(await notifierLagSeconds(pool).catch(() => Number.NaN));
+        this.set((await figure(notifierLagSeconds(pool))) ?? Number.NaN);
       },
     });
     new Gauge({
@@ -45,7 +67,7 @@ export class PipelineMetrics implements OnModuleInit {
       labelNames: ['state'] as const,
       registers: [registry],
       async collect() {
-        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => undefined);
+        const counts = await figure(queue.getJobCounts('waiting', 'active', 'delayed', 'failed'));
         for (const state of ['waiting', 'active', 'delayed', 'failed']) this.set({ state }, counts?.[state] ?? Number.NaN);
       },
     });
