@@ -135,6 +135,14 @@ export const CONFIG_DEFAULTS = {
 export const DEVELOPMENT_SECRETS_KEY = 'development-only-secrets-key-not-for-production-use';
 
 /**
+ * Whether a secret is one this repository publishes (a placeholder of .env.example, `change-me-…`, or
+ * the development SECRETS_KEY): every copy of the code knows it, so production refuses it whatever its length.
+ */
+function isPublishedSecret(value: string): boolean {
+  return /^change-me/i.test(value) || value === DEVELOPMENT_SECRETS_KEY;
+}
+
+/**
  * Reads `.env` (if present) under the process environment: a variable already set in the environment
  * wins over the file.
  */
@@ -178,6 +186,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (adminApiKey === undefined && nodeEnv === 'production') {
     problems.push('ADMIN_API_KEY is required in production: it is the first admin key');
+  }
+  if (adminApiKey !== undefined && nodeEnv === 'production' && isPublishedSecret(adminApiKey)) {
+    problems.push('ADMIN_API_KEY is the placeholder of .env.example, which anyone can read: set a random one in production (openssl rand -hex 24)');
   }
 
   const queuePrefix = read('QUEUE_PREFIX');
@@ -360,6 +371,9 @@ function readNotificationsConfig(
   }
   if (secretsKey === undefined && nodeEnv === 'production') {
     problems.push('SECRETS_KEY is required in production: it encrypts webhook signing secrets');
+  }
+  if (secretsKey !== undefined && nodeEnv === 'production' && isPublishedSecret(secretsKey)) {
+    problems.push('SECRETS_KEY is a value this repository publishes (.env.example or the development default): set a random one in production (openssl rand -hex 32)');
   }
 
   const smtpUrl = read('SMTP_URL');

@@ -132,6 +132,18 @@ describe('loadConfig', () => {
     expect(message).not.toContain('secret');
   });
 
+  it('refuses in production the secrets this repository publishes, whatever their length', () => {
+    const production = { NODE_ENV: 'production', ADMIN_API_KEY: 'a'.repeat(20), SECRETS_KEY: 's'.repeat(32) };
+    expect(() => loadConfig({ ...production, ADMIN_API_KEY: 'change-me-to-a-long-random-secret' })).toThrow(/ADMIN_API_KEY is the placeholder of \.env\.example/);
+    expect(() => loadConfig({ ...production, SECRETS_KEY: 'change-me-to-another-long-random-secret-of-32-chars' })).toThrow(/SECRETS_KEY is a value this repository publishes/);
+    expect(() => loadConfig({ ...production, SECRETS_KEY: 'development-only-secrets-key-not-for-production-use' })).toThrow(/SECRETS_KEY is a value this repository publishes/);
+    // Outside production the placeholders are fine, as .env.example sets them.
+    expect(loadConfig({ ADMIN_API_KEY: 'change-me-to-a-long-random-secret', SECRETS_KEY: 'change-me-to-another-long-random-secret-of-32-chars' }).adminApiKey).toBe(
+      'change-me-to-a-long-random-secret',
+    );
+    expect(loadConfig(production).adminApiKey).toBe('a'.repeat(20));
+  });
+
   it('requires ADMIN_API_KEY in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', SECRETS_KEY: 's'.repeat(32) })).toThrow(/ADMIN_API_KEY is required in production/);
   });
