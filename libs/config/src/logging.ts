@@ -9,9 +9,32 @@ const PINO_LEVELS = { error: 'error', warn: 'warn', log: 'info', debug: 'debug',
  */
 const REDACTED = {
   paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'req.url', 'req.query.token'],
-  censor: (value: unknown, path: string[]) =>
-    path.at(-1) === 'url' && typeof value === 'string' ? value.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]') : '[redacted]',
+  censor: (value: unknown, path: string[]) => (path.at(-1) === 'url' && typeof value === 'string' ? withoutToken(value) : '[redacted]'),
 };
+
+/**
+ * The URL with the value of every query parameter the API reads as `token` redacted: named as the query
+ * parser reads names, percent-decoded (`tok%65n`) and with any brackets after it (`token[]`), since
+ * each of those reaches the unsubscribe link as its token too.
+ */
+export function withoutToken(url: string): string {
+  const start = url.indexOf('?');
+  if (start < 0) return url;
+  const end = url.indexOf('#', start);
+  const query = url.slice(start + 1, end < 0 ? undefined : end);
+  const parts = query.split('&').map((part) => {
+    const equals = part.indexOf('=');
+    const rawName = equals < 0 ? part : part.slice(0, equals);
+    let name = rawName;
+    try {
+      name = decodeURIComponent(rawName.replaceAll('+', ' '));
+    } catch {
+      // A malformed escape: the parser keeps the name as written.
+    }
+    return /^token(\[|$)/i.test(name) ? `${rawName}=[redacted]` : part;
+  });
+  return `${url.slice(0, start + 1)}${parts.join('&')}${end < 0 ? '' : url.slice(end)}`;
+}
 
 /**
  * The headers a request line keeps: what was sent and by whom, and the headers that shaped a command.
