@@ -11,6 +11,7 @@ import { PG_POOL } from '@app/database';
 import { projectionLagSeconds } from '@app/read-models';
 import { Public } from '../auth/auth.decorators.js';
 import { PROBLEM_CONTENT_TYPE, problemType } from '../common/problem.js';
+import { within } from '../common/within.js';
 import { ShutdownDrain } from './shutdown-drain.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -111,18 +112,10 @@ export class HealthController implements OnApplicationShutdown {
 }
 
 async function check(probe: () => Promise<unknown>): Promise<{ status: 'up' | 'down'; error?: string }> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      probe(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-      }),
-    ]);
+    await within(CHECK_TIMEOUT_MS, probe());
     return { status: 'up' };
   } catch (error) {
     return { status: 'down', error: error instanceof Error ? error.message : String(error) };
-  } finally {
-    clearTimeout(timer);
   }
 }

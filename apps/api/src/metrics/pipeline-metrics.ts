@@ -6,6 +6,7 @@ import { Gauge } from 'prom-client';
 import { PG_POOL } from '@app/database';
 import { notifierLagSeconds } from '@app/notifications';
 import { PROJECTIONS_QUEUE, projectionLagSeconds } from '@app/read-models';
+import { within } from '../common/within.js';
 import { registry } from './metrics.js';
 
 /**
@@ -17,14 +18,7 @@ const FIGURE_TIMEOUT_MS = 2_000;
 
 /** What `work` answers, or undefined when it fails or takes longer than FIGURE_TIMEOUT_MS. */
 async function figure<T>(work: Promise<T>): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([work, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), FIGURE_TIMEOUT_MS)))]);
-  } catch {
-    return undefined;
-  } finally {
-    clearTimeout(timer);
-  }
+  return within(FIGURE_TIMEOUT_MS, work).catch(() => undefined);
 }
 
 /**

@@ -151,24 +151,36 @@ export function decide(command: ProjectCommand, state: ProjectState, context: De
       return addComponent(command, open(state));
     case 'PlanMilestone':
       return planMilestone(command, open(state));
-    case 'ReachMilestone':
-      return reachMilestone(command, started(withMilestone(state, command.data.milestoneId), 'A milestone can be reached'), context);
-    case 'RescheduleMilestone':
-      return rescheduleMilestone(command, open(withMilestone(state, command.data.milestoneId)));
-    case 'WaiveMilestone':
-      return waiveMilestone(command, open(withMilestone(state, command.data.milestoneId)));
+    // A command on a milestone, an indicator or a measurement the project does not have is refused as
+    // not found (404) before the project's status is looked at: the caller named something that is not
+    // there, and "start the project first" (409) would send it the wrong way.
+    case 'ReachMilestone': {
+      const milestone = milestoneOf(state, command.data.milestoneId);
+      return reachMilestone(command, started(state, 'A milestone can be reached'), milestone, context);
+    }
+    case 'RescheduleMilestone': {
+      const milestone = milestoneOf(state, command.data.milestoneId);
+      return rescheduleMilestone(command, open(state), milestone);
+    }
+    case 'WaiveMilestone': {
+      const milestone = milestoneOf(state, command.data.milestoneId);
+      return waiveMilestone(command, open(state), milestone);
+    }
     case 'DefineIndicator':
       return defineIndicator(command, open(state));
-    case 'ReviseIndicatorTarget':
-      return reviseIndicatorTarget(command, open(withIndicator(state, command.data.indicatorId)));
-    case 'RecordMeasurement':
-      return recordMeasurement(command, started(withIndicator(state, command.data.indicatorId), 'A measurement can be recorded'), context);
-    case 'CorrectMeasurement':
-      return correctMeasurement(
-        command,
-        started(withIndicator(state, command.data.indicatorId, command.data.correctsMeasurementId), 'A measurement can be corrected'),
-        context,
-      );
+    case 'ReviseIndicatorTarget': {
+      const indicator = indicatorOf(state, command.data.indicatorId);
+      return reviseIndicatorTarget(command, open(state), indicator);
+    }
+    case 'RecordMeasurement': {
+      const indicator = indicatorOf(state, command.data.indicatorId);
+      return recordMeasurement(command, started(state, 'A measurement can be recorded'), indicator, context);
+    }
+    case 'CorrectMeasurement': {
+      const indicator = indicatorOf(state, command.data.indicatorId);
+      const corrected = measurementOf(indicator, command.data.correctsMeasurementId);
+      return correctMeasurement(command, started(state, 'A measurement can be corrected'), indicator, corrected, context);
+    }
 
     default: {
       const unhandled: never = command;
@@ -211,24 +223,22 @@ function started(state: ProjectState, action: string): StartedProject {
   return project;
 }
 
-/**
- * The state, once the project is known to have the milestone. A command on a milestone, an indicator or
- * a measurement the project does not have is refused as not found (404) before the project's status is
- * looked at: the caller named something that is not there, and "start the project first" (409) would
- * send it the wrong way.
- */
-function withMilestone(state: ProjectState, milestoneId: string): ProjectState {
-  if (entryOf(existing(state).milestones, milestoneId) === undefined) throw new MilestoneNotFound(milestoneId);
-  return state;
+function milestoneOf(state: ProjectState, milestoneId: string): Milestone {
+  const milestone = entryOf(existing(state).milestones, milestoneId);
+  if (milestone === undefined) throw new MilestoneNotFound(milestoneId);
+  return milestone;
 }
 
-/** The state, once the project is known to have the indicator (and on it the measurement, when named). */
-function withIndicator(state: ProjectState, indicatorId: string, measurementId?: string): ProjectState {
-  const indicator = existingIndicator(existing(state), indicatorId);
-  if (measurementId !== undefined && !indicator.measurements.some((measurement) => measurement.measurementId === measurementId)) {
-    throw new MeasurementNotFound(measurementId);
-  }
-  return state;
+function indicatorOf(state: ProjectState, indicatorId: string): Indicator {
+  const indicator = entryOf(existing(state).indicators, indicatorId);
+  if (indicator === undefined) throw new IndicatorNotFound(indicatorId);
+  return indicator;
+}
+
+function measurementOf(indicator: Indicator, measurementId: string): Measurement {
+  const measurement = indicator.measurements.find((candidate) => candidate.measurementId === measurementId);
+  if (measurement === undefined) throw new MeasurementNotFound(measurementId);
+  return measurement;
 }
 
 function requiredReason(reason: string | undefined, command: string, subject?: string): string {
@@ -391,17 +401,14 @@ function planMilestone(command: PlanMilestone, project: OpenProject): ProjectEve
   ];
 }
 
-/** The milestone, when it exists and is still planned: reached and waived milestones are settled. */
-function plannedMilestone(project: Project, milestoneId: string): Milestone {
-  const milestone = entryOf(project.milestones, milestoneId);
-  if (milestone === undefined) throw new MilestoneNotFound(milestoneId);
+/** Reached and waived milestones are settled: only a planned one takes a change. */
+function requirePlanned(milestoneId: string, milestone: Milestone): void {
   if (milestone.status !== 'planned') throw new MilestoneClosed(milestoneId, milestone.status);
-  return milestone;
 }
 
-function reachMilestone(command: ReachMilestone, project: StartedProject, context: DecisionContext): ProjectEvent[] {
+function reachMilestone(command: ReachMilestone, project: StartedProject, milestone: Milestone, context: DecisionContext): ProjectEvent[] {
   const { milestoneId, date, evidence, documentLinks } = command.data;
-  plannedMilestone(project, milestoneId);
+  requirePlanned(milestoneId, milestone);
   requireNotInFuture(date, 'The date the milestone was reached', 'date', context);
   return [
     {
@@ -417,9 +424,9 @@ function reachMilestone(command: ReachMilestone, project: StartedProject, contex
   ];
 }
 
-function rescheduleMilestone(command: RescheduleMilestone, project: OpenProject): ProjectEvent[] {
+function rescheduleMilestone(command: RescheduleMilestone, project: OpenProject, milestone: Milestone): ProjectEvent[] {
   const { milestoneId, dueDate } = command.data;
-  const milestone = plannedMilestone(project, milestoneId);
+  requirePlanned(milestoneId, milestone);
   const reason = requiredReason(command.data.reason, 'reschedule', 'a milestone');
   if (dueDate === milestone.dueDate) {
     throw new InvalidInput(
@@ -436,9 +443,9 @@ function rescheduleMilestone(command: RescheduleMilestone, project: OpenProject)
   ];
 }
 
-function waiveMilestone(command: WaiveMilestone, project: OpenProject): ProjectEvent[] {
+function waiveMilestone(command: WaiveMilestone, project: OpenProject, milestone: Milestone): ProjectEvent[] {
   const { milestoneId } = command.data;
-  plannedMilestone(project, milestoneId);
+  requirePlanned(milestoneId, milestone);
   const reason = requiredReason(command.data.reason, 'waive', 'a milestone');
   return [{ type: 'MilestoneWaived', data: { projectId: project.projectId, milestoneId, reason } }];
 }
@@ -505,20 +512,13 @@ function defineIndicator(command: DefineIndicator, project: OpenProject): Projec
   ];
 }
 
-function existingIndicator(project: Project, indicatorId: string): Indicator {
-  const indicator = entryOf(project.indicators, indicatorId);
-  if (indicator === undefined) throw new IndicatorNotFound(indicatorId);
-  return indicator;
-}
-
 /** A target as a sentence names it: `40`, or `40 by 2027-12-31`. */
 function describeDatedValue({ value, date }: DatedValue): string {
   return date === undefined ? String(value) : `${value} by ${date}`;
 }
 
-function reviseIndicatorTarget(command: ReviseIndicatorTarget, project: OpenProject): ProjectEvent[] {
+function reviseIndicatorTarget(command: ReviseIndicatorTarget, project: OpenProject, indicator: Indicator): ProjectEvent[] {
   const { indicatorId, target } = command.data;
-  const indicator = existingIndicator(project, indicatorId);
   const reason = requiredReason(command.data.reason, 'revise the target of', 'an indicator');
   if (target.value === indicator.target.value && target.date === indicator.target.date) {
     throw new InvalidInput(
@@ -685,9 +685,8 @@ function perGroupDisaggregation(input: SexDisaggregationInput): SexDisaggregatio
   return given;
 }
 
-function recordMeasurement(command: RecordMeasurement, project: StartedProject, context: DecisionContext): ProjectEvent[] {
+function recordMeasurement(command: RecordMeasurement, project: StartedProject, indicator: Indicator, context: DecisionContext): ProjectEvent[] {
   const { indicatorId, measurementId, value, date, periodStart, note } = command.data;
-  const indicator = existingIndicator(project, indicatorId);
   requireNewMeasurementId(project, measurementId);
   requireNotInFuture(date, 'The date of the measurement', 'date', context);
   requirePeriodEndsAfterStart(periodStart, date);
@@ -733,12 +732,15 @@ function sameBreakdown(a: SexDisaggregation | undefined, b: SexDisaggregation | 
   return a?.female === b?.female && a?.male === b?.male && a?.unknown === b?.unknown && (a === undefined) === (b === undefined);
 }
 
-function correctMeasurement(command: CorrectMeasurement, project: StartedProject, context: DecisionContext): ProjectEvent[] {
+function correctMeasurement(
+  command: CorrectMeasurement,
+  project: StartedProject,
+  indicator: Indicator,
+  corrected: Measurement,
+  context: DecisionContext,
+): ProjectEvent[] {
   const { indicatorId, measurementId, correctsMeasurementId, value } = command.data;
-  const indicator = existingIndicator(project, indicatorId);
   requireNewMeasurementId(project, measurementId);
-  const corrected = indicator.measurements.find((measurement) => measurement.measurementId === correctsMeasurementId);
-  if (corrected === undefined) throw new MeasurementNotFound(correctsMeasurementId);
   if (corrected.supersededBy !== undefined) {
     throw new MeasurementAlreadyCorrected(correctsMeasurementId, corrected.supersededBy);
   }
