@@ -157,6 +157,53 @@ describe('POST /subscriptions with Idempotency-Key', () => {
   });
 });
 
+describe('POST /subscriptions/{id}/rotate-secret with Idempotency-Key', () => {
+  const rotate = (id: string, idempotencyKey: string, body: object = {}) =>
+    system.http.post(`/subscriptions/${id}/rotate-secret`).set(manager).set('Idempotency-Key', idempotencyKey).send(body);
+  const sealed = async (id: string) =>
+    (await system.db.query('SELECT secret_sealed, previous_secret_sealed, secret_rotated_at FROM subscriptions WHERE id = $1', [id])).rows[0];
+
+  it('rotates once for a retry and for concurrent requests with one key, refusing the others 409 rather than show a secret again', async () => {
+    const webhook = await system.http.post('/subscriptions').set(manager).send({ channel: 'webhook', url: 'http://127.0.0.1:9/hooks/rotated' }).expect(201);
+    secrets.push(webhook.body.secret);
+    const key = `rotate-webhook-${unique()}`;
+    const first = await rotate(webhook.body.id, key, { gracePeriodSeconds: 0 }).expect(200);
+    expect(first.body.secret).toMatch(/^whsec_/);
+    secrets.push(first.body.secret);
+    const afterFirst = await sealed(webhook.body.id);
+
+    const again = await rotate(webhook.body.id, key, { gracePeriodSeconds: 0 });
+    expect(expectProblem(again, 409)).toMatchObject({ code: 'IDEMPOTENCY_KEY.SECRET_SHOWN_ONCE', resourceId: webhook.body.id });
+    expect(again.headers.location).toBe(`/subscriptions/${webhook.body.id}`);
+    expect(again.text).not.toContain('whsec_');
+    expect(await sealed(webhook.body.id)).toEqual(afterFirst);
+    expect(expectProblem(await rotate(webhook.body.id, key, { gracePeriodSeconds: 60 }), 422).code).toBe('IDEMPOTENCY_KEY.REUSED');
+
+    const concurrentKey = `rotate-webhook-${unique()}`;
+    const answers = await concurrently(6, () => rotate(webhook.body.id, concurrentKey));
+    const rotated = answers.filter((a) => a.status === 200);
+    expect(rotated).toHaveLength(1);
+    secrets.push(rotated[0]!.body.secret);
+    expect(answers.filter((a) => a.status !== 200).map((a) => [a.status, a.body.code, a.body.resourceId])).toEqual(
+      Array(5).fill([409, 'IDEMPOTENCY_KEY.SECRET_SHOWN_ONCE', webhook.body.id]),
+    );
+    // One rotation, not six: the secret the first rotation gave is now the previous one, in its grace.
+    const afterConcurrent = await sealed(webhook.body.id);
+    expect(afterConcurrent.previous_secret_sealed).toBe(afterFirst.secret_sealed);
+    expect(afterConcurrent.secret_sealed).not.toBe(afterFirst.secret_sealed);
+  });
+
+  it('stores nothing for a refused rotation: a retry is refused again', async () => {
+    const key = `rotate-webhook-${unique()}`;
+    const inbox = await system.http.post('/subscriptions').set(manager).send({ channel: 'inbox' }).expect(201);
+    expect(expectProblem(await rotate(inbox.body.id, key), 409).code).toBe('SUBSCRIPTION.NOT_WEBHOOK');
+    expect(expectProblem(await rotate(inbox.body.id, key), 409).code).toBe('SUBSCRIPTION.NOT_WEBHOOK');
+    expect(expectProblem(await rotate('0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f', key), 404).code).toBe('SUBSCRIPTION.NOT_FOUND');
+    expect(await records(key)).toBe(0);
+    expect(await sealed(inbox.body.id)).toEqual({ secret_sealed: null, previous_secret_sealed: null, secret_rotated_at: null });
+  });
+});
+
 describe('POST /api-keys and /api-keys/{id}/rotate with Idempotency-Key', () => {
   const createKey = (by: Record<string, string>, idempotencyKey: string, body: object) =>
     system.http.post('/api-keys').set(by).set('Idempotency-Key', idempotencyKey).send(body);
@@ -266,7 +313,7 @@ describe('POST /api-keys and /api-keys/{id}/rotate with Idempotency-Key', () => 
 
 describe('secrets at rest', () => {
   it('keeps no secret in clear in the idempotency records, nor anywhere in a pg_dump', async () => {
-    expect(secrets.filter((s) => s.startsWith('whsec_')).length).toBeGreaterThanOrEqual(2);
+    expect(secrets.filter((s) => s.startsWith('whsec_')).length).toBeGreaterThanOrEqual(5);
     expect(secrets.filter((s) => s.startsWith('ptk_')).length).toBeGreaterThanOrEqual(5);
     const stored = await system.db.query<{ response: string; secret_withheld: boolean }>(
       `SELECT response::text, secret_withheld FROM idempotency_records WHERE idempotency_key ~ '^(sub|key|rotate)-'`,

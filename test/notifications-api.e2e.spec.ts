@@ -41,6 +41,8 @@ describe('subscriptions', () => {
       id: expect.any(String),
       channel: 'webhook',
       url: 'http://127.0.0.1:9/hooks/project-tracker',
+      secretRotatedAt: null,
+      previousSecretValidUntil: null,
       filter: { projectIds: [project.id], countries: ['LA'], types: ['milestone.reached', 'milestone.overdue'] },
       status: 'active',
       statusReason: null,
@@ -123,6 +125,69 @@ describe('subscriptions', () => {
     await system.http.delete(`/subscriptions/${mine.body.id}`).set(auth(manager)).expect(204);
     await system.http.get(`/subscriptions/${mine.body.id}`).set(auth(manager)).expect(404);
     await system.http.delete(`/subscriptions/${mine.body.id}`).set(auth(manager)).expect(404);
+  });
+
+  it("rotates a webhook's secret for its owner or an admin, the old one in a grace period; refuses other channels, other owners and bad grace periods", async () => {
+    const rotate = (key: string, id: string, body?: object) => {
+      const request = system.http.post(`/subscriptions/${id}/rotate-secret`).set(auth(key));
+      return body === undefined ? request : request.send(body);
+    };
+    const sealed = async (id: string) => (await db.query('SELECT secret_sealed, previous_secret_sealed FROM subscriptions WHERE id = $1', [id])).rows[0];
+    const webhook = (await subscribe(manager, { channel: 'webhook', url: 'http://127.0.0.1:9/hooks/rotation' }).expect(201)).body;
+
+    // No body: the default grace of a day.
+    const before = Date.now();
+    const rotated = await rotate(manager, webhook.id).expect(200);
+    expect(rotated.body).toEqual({
+      ...webhook,
+      secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
+      secretRotatedAt: expect.any(String),
+      previousSecretValidUntil: expect.any(String),
+    });
+    expect(rotated.body.secret).not.toBe(webhook.secret);
+    const rotatedAt = Date.parse(rotated.body.secretRotatedAt);
+    expect(rotatedAt).toBeGreaterThanOrEqual(before - 1_000);
+    expect(Date.parse(rotated.body.previousSecretValidUntil) - rotatedAt).toBe(86_400_000);
+    const fetched = (await system.http.get(`/subscriptions/${webhook.id}`).set(auth(manager)).expect(200)).body;
+    expect(fetched).toEqual({ ...rotated.body, secret: undefined });
+    const afterFirst = await sealed(webhook.id);
+    expect(afterFirst.secret_sealed).not.toContain(rotated.body.secret.slice(6));
+
+    // An admin may rotate it too; a grace of 0 drops the previous secret at once.
+    const again = await rotate(system.adminKey, webhook.id, { gracePeriodSeconds: 0 }).expect(200);
+    expect(again.body.previousSecretValidUntil).toBeNull();
+    expect(await sealed(webhook.id)).toEqual({ secret_sealed: expect.any(String), previous_secret_sealed: null });
+
+    const unchanged = await sealed(webhook.id);
+    const refusals: [string, string, object | undefined, number, string | undefined][] = [
+      [otherManager, webhook.id, {}, 404, 'SUBSCRIPTION.NOT_FOUND'],
+      [manager, '0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f', {}, 404, 'SUBSCRIPTION.NOT_FOUND'],
+      [manager, webhook.id, { gracePeriodSeconds: -1 }, 400, 'REQUEST.INVALID'],
+      [manager, webhook.id, { gracePeriodSeconds: 1.5 }, 400, 'REQUEST.INVALID'],
+      [manager, webhook.id, { gracePeriodSeconds: '60' }, 400, 'REQUEST.INVALID'],
+      [manager, webhook.id, { gracePeriodSeconds: 30 * 86_400 + 1 }, 400, 'REQUEST.INVALID'],
+      [manager, webhook.id, { secret: 'whsec_chosen' }, 400, 'REQUEST.INVALID'],
+      [await createKey(system, 'auditor'), webhook.id, {}, 403, undefined],
+      [await createKey(system, 'team', [project.id]), webhook.id, {}, 403, undefined],
+    ];
+    for (const [key, id, body, status, code] of refusals) {
+      const response = await rotate(key, id, body);
+      expect({ body, status: response.status, code: response.body.code }).toEqual({ body, status, code: code ?? expect.any(String) });
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    expect(await sealed(webhook.id)).toEqual(unchanged);
+    expect((await system.http.post(`/subscriptions/${webhook.id}/rotate-secret`)).status).toBe(401);
+
+    for (const channel of [{ channel: 'email', address: 'office@example.org' }, { channel: 'inbox' }]) {
+      const other = (await subscribe(manager, channel).expect(201)).body;
+      const refused = await rotate(manager, other.id, {});
+      expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 409, code: 'SUBSCRIPTION.NOT_WEBHOOK' });
+      expect(refused.body.detail).toContain('only webhooks have a signing secret');
+      expect(await sealed(other.id)).toEqual({ secret_sealed: null, previous_secret_sealed: null });
+    }
+
+    await system.http.delete(`/subscriptions/${webhook.id}`).set(auth(manager)).expect(204);
+    expect((await rotate(manager, webhook.id, {})).status).toBe(404);
   });
 
   it('refuses webhooks to private networks when they are not allowed', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Job, Queue } from 'bullmq';
 import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
+import { newWebhookSecret } from '@app/notifications';
 import { workerRegistry } from '../apps/worker/src/metrics/worker-metrics.js';
 import { DELIVERIES_QUEUE } from '../apps/worker/src/notifications/notification-queues.js';
 import { auth, createKey, type ProjectClient, startedProject } from './support/api-helpers.js';
@@ -177,6 +178,51 @@ describe('webhook deliveries', () => {
     // The attempts stay on record, for its owner only, their delivery cancelled.
     expect(await attempts(moved.id)).toEqual([{ ...attempt, delivery: { status: 'cancelled', nextAttemptAt: null } }]);
     await system.http.get(`/subscriptions/${moved.id}/deliveries`).set(auth(await createKey(system, 'manager'))).expect(404);
+  });
+});
+
+describe("rotating a webhook's signing secret", () => {
+  const rotate = async (id: string, body: object = {}): Promise<string> =>
+    (await system.http.post(`/subscriptions/${id}/rotate-secret`).set(auth(manager)).send(body).expect(200)).body.secret;
+  /** Reaches a new milestone and answers the delivery the receiver got for it. */
+  async function delivered(path: string, title: string) {
+    const milestoneId = await project.planMilestone(title, '2018-09-30');
+    await project.post(`/milestones/${milestoneId}/reach`, { date: '2018-08-01', evidence: 'Site visit report' });
+    const call = await eventually(async () => receiver.on(path).find((c) => JSON.parse(c.body).subject === `milestones/${milestoneId}`), 20_000, `the delivery for ${title}`);
+    return { ...call, signatures: String(call.headers['webhook-signature']).split(' ') };
+  }
+  const verifies = (secret: string, call: { body: string; headers: object }) => {
+    try {
+      new Webhook(secret).verify(call.body, call.headers as Record<string, string>);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('signs with the new and the old secret while the grace lasts, then with the new one only', async () => {
+    const path = '/rotating';
+    const { id, secret: first } = await subscribe(path, { projectIds: [project.id], types: ['milestone.reached'] });
+
+    const second = await rotate(id);
+    const inGrace = await delivered(path, 'Weaving looms installed');
+    expect(inGrace.signatures).toHaveLength(2);
+    expect([verifies(second, inGrace), verifies(first, inGrace), verifies(newWebhookSecret(), inGrace)]).toEqual([true, true, false]);
+
+    // A rotation without grace ends the old secret at once, and with it the one before.
+    const third = await rotate(id, { gracePeriodSeconds: 0 });
+    const afterNoGrace = await delivered(path, 'Training in disease prevention held');
+    expect(afterNoGrace.signatures).toHaveLength(1);
+    expect([verifies(third, afterNoGrace), verifies(second, afterNoGrace), verifies(first, afterNoGrace)]).toEqual([true, false, false]);
+
+    // A grace that has ended signs no more.
+    const fourth = await rotate(id, { gracePeriodSeconds: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const afterGrace = await delivered(path, 'Cattle vaccinated');
+    expect(afterGrace.signatures).toHaveLength(1);
+    expect([verifies(fourth, afterGrace), verifies(third, afterGrace)]).toEqual([true, false]);
+    const view = (await system.http.get(`/subscriptions/${id}`).set(auth(manager)).expect(200)).body;
+    expect(view.previousSecretValidUntil).toBeNull();
   });
 });
 

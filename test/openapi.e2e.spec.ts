@@ -135,7 +135,7 @@ describe('the OpenAPI document', () => {
     for (const name of read) expect({ name, additionalProperties: schemas[name]!.additionalProperties }).toEqual({ name, additionalProperties: false });
     // A command without a body is read as {}.
     const optional = ['approve', 'start', 'suspend', 'resume', 'finalise', 'close', 'cancel'].map((step) => `POST /projects/{projectId}/${step}`);
-    expect(bodies.filter(({ required }) => !required).map(({ operation }) => operation).sort()).toEqual([...optional, 'POST /api-keys/{keyId}/rotate'].sort());
+    expect(bodies.filter(({ required }) => !required).map(({ operation }) => operation).sort()).toEqual([...optional, 'POST /api-keys/{keyId}/rotate', 'POST /subscriptions/{subscriptionId}/rotate-secret'].sort());
     // The limits the validators enforce.
     expect(schemas.CreateApiKeyDto!.properties.name).toMatchObject({ type: 'string', maxLength: 200 });
     expect(schemas.CreateApiKeyDto!.properties.projectIds).toMatchObject({ type: 'array', maxItems: 1000, items: { type: 'string', format: 'uuid' } });
@@ -342,6 +342,8 @@ describe('every route answers as the document says', () => {
       return page.items.length > 0;
     }, 15_000, 'an inbox delivery');
     await ok('post', '/subscriptions/{subscriptionId}/enable', { key: manager, params: { subscriptionId: created.webhookSubscriptionId! } });
+    await ok('post', '/subscriptions/{subscriptionId}/rotate-secret', { key: manager, params: { subscriptionId: created.webhookSubscriptionId! }, body: { gracePeriodSeconds: 60 } });
+    await problem(409, 'post', '/subscriptions/{subscriptionId}/rotate-secret', { key: manager, params: { subscriptionId: created.inboxSubscriptionId! } });
     await ok('delete', '/subscriptions/{subscriptionId}', { key: manager, params: { subscriptionId: created.emailSubscriptionId! } });
   });
 

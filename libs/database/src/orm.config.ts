@@ -17,6 +17,7 @@ import { DeliveriesInLine } from './migrations/migration-2026-12-04-deliveries-i
 import { IndicatorsWithoutBreakdown } from './migrations/migration-2026-12-04-indicators-without-breakdown.js';
 import { PlannedDateRevisions } from './migrations/migration-2026-12-04-planned-date-revisions.js';
 import { SnapshotsAsText } from './migrations/migration-2026-12-06-snapshots-as-text.js';
+import { WebhookSecretRotation } from './migrations/migration-2026-12-06-webhook-secret-rotation.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
 export const MIGRATIONS = [
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   { name: 'migration-2026-12-04-indicators-without-breakdown', class: IndicatorsWithoutBreakdown },
   { name: 'migration-2026-12-04-planned-date-revisions', class: PlannedDateRevisions },
   { name: 'migration-2026-12-06-snapshots-as-text', class: SnapshotsAsText },
+  { name: 'migration-2026-12-06-webhook-secret-rotation', class: WebhookSecretRotation },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -5,6 +5,10 @@ const SUBSCRIPTION_MEMBERS = {
   id: uuid(),
   channel: oneOfValues(SUBSCRIPTION_CHANNELS),
   url: string('For webhooks: where the CloudEvents are POSTed'),
+  secretRotatedAt: nullable(dateTime('For webhooks: when its signing secret was last rotated; null if never')),
+  previousSecretValidUntil: nullable(
+    dateTime('For webhooks: until when the secret the last rotation replaced still signs deliveries, beside the new one; null once that is over'),
+  ),
   address: string('For e-mail: where the messages go'),
   filter: closed(
     {
@@ -18,7 +22,7 @@ const SUBSCRIPTION_MEMBERS = {
   statusReason: nullable(string()),
   createdAt: dateTime(),
 };
-const BY_CHANNEL = ['url', 'address'];
+const BY_CHANNEL = ['url', 'secretRotatedAt', 'previousSecretValidUntil', 'address'];
 
 export const SUBSCRIPTION = apiSchema('Subscription', closed(SUBSCRIPTION_MEMBERS, BY_CHANNEL));
 

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
-import { checkWebhookUrl, type NewSubscription, type Subscription, SubscriptionStore } from '@app/notifications';
+import { checkWebhookUrl, type NewSubscription, type SecretRotation, type Subscription, SubscriptionStore } from '@app/notifications';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { NoQueryGuard } from '../common/no-query.guard.js';
@@ -19,6 +19,7 @@ import type { IdempotentRequest } from '../idempotency/idempotent-request.js';
 import { answered } from '../idempotency/answered.js';
 import { IdempotentRequests } from '../idempotency/idempotent-requests.service.js';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto.js';
+import { RotateWebhookSecretDto, WEBHOOK_SECRET_GRACE_SECONDS } from './dto/rotate-webhook-secret.dto.js';
 import { ListDeliveriesQueryDto, ListSubscriptionsQueryDto } from './dto/subscription-queries.dto.js';
 import { CREATED_SUBSCRIPTION, DELIVERY_ATTEMPTS, SUBSCRIPTION, SUBSCRIPTION_LIST } from './subscription.schemas.js';
 
@@ -114,6 +115,46 @@ export class SubscriptionsController {
     return enabled;
   }
 
+  @Post(':subscriptionId/rotate-secret')
+  @HttpCode(200)
+  @UseGuards(NoQueryGuard)
+  @ApiOperation({
+    summary: "Give a webhook a new signing secret, shown once; the old one keeps signing beside it for a grace period",
+    description:
+      'While the grace lasts, every delivery carries two signatures in `webhook-signature` (Standard Webhooks: space-separated), ' +
+      'one by each secret, so the receiver verifies with whichever it holds and can change over without refusing a delivery.',
+  })
+  @ApiOkResponse({ schema: CREATED_SUBSCRIPTION })
+  @ApiProblemResponses([409, `SUBSCRIPTION.NOT_WEBHOOK (only webhooks are signed); or ${SECRET_SHOWN_ONCE}`])
+  @ApiIdempotencyKey('the new secret')
+  // No body is read as {}: the default grace period.
+  @ApiBody({ required: false, type: RotateWebhookSecretDto })
+  async rotateSecret(
+    @UuidParam('subscriptionId') id: string,
+    @Body() body: RotateWebhookSecretDto,
+    @CurrentActor() actor: Actor,
+    @IdempotentRequestParam() idempotency: IdempotentRequest | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    await this.owned(id, actor);
+    const answer = await this.idempotent.run(actor.keyId, idempotency, {
+      status: 200,
+      prepare: async () => undefined,
+      // A refusal throws inside the transaction: nothing is recorded, so a retry is refused again.
+      write: async (client) => {
+        const { subscription, secret } = rotated(id, await this.subscriptions.rotateSecret(id, body.gracePeriodSeconds ?? WEBHOOK_SECRET_GRACE_SECONDS, client));
+        return { body: subscription, secret };
+      },
+      secretShownOnce: (first) =>
+        secretShownOnce(
+          idempotency!.key,
+          { what: 'the secret rotation of the webhook subscription', id: first.id, location: `/subscriptions/${first.id}` },
+          "If that answer was lost, rotate again with a new Idempotency-Key: its answer shows a new secret (the one from before the lost rotation signs until that rotation's grace ends).",
+        ),
+    });
+    return answered(response, answer);
+  }
+
   @Get(':subscriptionId/deliveries')
   @ApiOperation({ summary: 'Every delivery attempt of the subscription, newest first: time, status, latency, error (a deleted one\'s too)' })
   @ApiOkResponse({ schema: DELIVERY_ATTEMPTS })
@@ -171,6 +212,23 @@ export class SubscriptionsController {
         { field: 'filter.projectIds', message: `names unknown projects: ${unknown.join(', ')}` },
       ]);
     }
+  }
+}
+
+/** The rotated subscription and its new secret, or the refusal of a rotation. */
+function rotated(id: string, result: SecretRotation): { subscription: Subscription; secret: string } {
+  switch (result.outcome) {
+    case 'rotated':
+      return result;
+    case 'not_found':
+      throw notFound(id);
+    case 'not_webhook':
+      throw new ProblemException(
+        409,
+        'SUBSCRIPTION.NOT_WEBHOOK',
+        'Conflict',
+        `Subscription ${id} is an ${result.channel === 'email' ? 'e-mail' : 'inbox'} subscription; only webhooks have a signing secret to rotate.`,
+      );
   }
 }
 

@@ -7,8 +7,11 @@ export interface DeliveryTarget {
   ownerKeyId: string;
   /** The webhook URL or e-mail address; null for the inbox. */
   target: string | null;
-  /** The webhook signing secret (`whsec_...`), decrypted; only for webhooks. */
-  secret: string | null;
+  /**
+   * The webhook's signing secrets (`whsec_...`), decrypted: its secret, then the one a rotation replaced
+   * while that rotation's grace lasts. Empty for other channels.
+   */
+  secrets: string[];
 }
 
 /** What one attempt to deliver came to; every attempt is recorded with it. */

@@ -18,3 +18,14 @@ export function signWebhook(secret: string, webhookId: string, timestampSeconds:
   const signature = createHmac('sha256', key).update(`${webhookId}.${timestampSeconds}.${body}`, 'utf8').digest('base64');
   return `v1,${signature}`;
 }
+
+/**
+ * The `webhook-signature` header of a delivery signed by each of `secrets`: Standard Webhooks' list of
+ * signatures separated by spaces, of which a receiver needs to verify one. While a rotation's grace
+ * lasts, a delivery is signed by the new secret and the previous one, so the receiver verifies it with
+ * whichever it holds.
+ */
+export function webhookSignatures(secrets: readonly string[], webhookId: string, timestampSeconds: number, body: string): string {
+  if (secrets.length === 0) throw new Error('A webhook is signed by at least one secret');
+  return secrets.map((secret) => signWebhook(secret, webhookId, timestampSeconds, body)).join(' ');
+}

@@ -22,7 +22,7 @@ const notification: StoredNotification = {
 
 let receiver: WebhookReceiver;
 const secret = newWebhookSecret();
-const target = (url: string): DeliveryTarget => ({ subscriptionId: 's-1', ownerKeyId: 'k-1', target: url, secret });
+const target = (url: string): DeliveryTarget => ({ subscriptionId: 's-1', ownerKeyId: 'k-1', target: url, secrets: [secret] });
 
 beforeAll(async () => {
   receiver = await WebhookReceiver.start();

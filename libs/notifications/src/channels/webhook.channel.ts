@@ -6,7 +6,7 @@ import { CLOUD_EVENTS_CONTENT_TYPE, toCloudEvent } from '../cloud-event.js';
 import type { StoredNotification } from '../notification.js';
 import { describeError, excerpt, type DeliveryOutcome, type DeliveryTarget, type NotificationChannel } from './notification-channel.js';
 import { guardedLookup, hostOf, isPrivateAddress, OutboundAddressRefused } from './outbound-address-guard.js';
-import { signWebhook } from './webhook-signature.js';
+import { webhookSignatures } from './webhook-signature.js';
 
 export interface WebhookChannelOptions {
   allowPrivateNetworks: boolean;
@@ -33,7 +33,7 @@ export class WebhookChannel implements NotificationChannel {
   }
 
   async send(notification: StoredNotification, target: DeliveryTarget): Promise<DeliveryOutcome> {
-    if (!target.target || !target.secret) throw new Error(`Subscription ${target.subscriptionId} has no webhook URL or secret`);
+    if (!target.target || target.secrets.length === 0) throw new Error(`Subscription ${target.subscriptionId} has no webhook URL or secret`);
     const body = JSON.stringify(toCloudEvent(notification));
     const timestamp = Math.floor(Date.now() / 1000);
     const headers = {
@@ -41,7 +41,7 @@ export class WebhookChannel implements NotificationChannel {
       'user-agent': USER_AGENT,
       'webhook-id': notification.id,
       'webhook-timestamp': String(timestamp),
-      'webhook-signature': signWebhook(target.secret, notification.id, timestamp, body),
+      'webhook-signature': webhookSignatures(target.secrets, notification.id, timestamp, body),
     };
     const started = performance.now();
     const latency = () => Math.round(performance.now() - started);

@@ -67,6 +67,8 @@ interface ClaimRow extends NotificationRow {
   channel: SubscriptionChannel;
   target: string | null;
   secret_sealed: string | null;
+  /** Only while the last rotation's grace lasts. */
+  previous_secret_sealed: string | null;
   status: string;
   key_valid: boolean;
 }
@@ -158,6 +160,7 @@ export class DeliveryRunner {
          RETURNING d.id, d.attempts, d.notification_id, d.subscription_id
        )
        SELECT c.id AS delivery_id, c.attempts, c.notification_id, c.subscription_id, s.owner_key_id, s.channel, s.target, s.secret_sealed, s.status,
+         CASE WHEN s.previous_secret_valid_until > now() THEN s.previous_secret_sealed END AS previous_secret_sealed,
          (k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())) AS key_valid,
          ${NOTIFICATION_COLUMNS.split(', ').map((column) => `n.${column}`).join(', ')}
        FROM claimed c
@@ -185,7 +188,7 @@ export class DeliveryRunner {
       subscriptionId: claim.subscription_id,
       ownerKeyId: claim.owner_key_id,
       target: claim.target,
-      secret: claim.secret_sealed ? this.secrets.open(claim.secret_sealed) : null,
+      secrets: [claim.secret_sealed, claim.previous_secret_sealed].filter((sealed) => sealed !== null).map((sealed) => this.secrets.open(sealed)),
     };
     const attemptedAt = new Date();
     const outcome = await this.channels[claim.channel].send(notification, target);

@@ -25,9 +25,20 @@ interface SubscriptionRow {
   status: 'active' | 'disabled';
   status_reason: string | null;
   created_at: Date;
+  secret_rotated_at: Date | null;
+  /** Null once the grace is over. */
+  previous_secret_valid_until: Date | null;
 }
 
-const COLUMNS = 'id, owner_key_id, channel, target, project_ids, countries, types, status, status_reason, created_at';
+/** Every column but the secrets, with the previous secret's deadline as of now. */
+const COLUMNS = `id, owner_key_id, channel, target, project_ids, countries, types, status, status_reason, created_at, secret_rotated_at,
+  CASE WHEN previous_secret_valid_until > now() THEN previous_secret_valid_until END AS previous_secret_valid_until`;
+
+/** What a webhook secret rotation came to. */
+export type SecretRotation =
+  | { outcome: 'rotated'; subscription: Subscription; secret: string }
+  | { outcome: 'not_found' }
+  | { outcome: 'not_webhook'; channel: SubscriptionChannel };
 
 /** Subscriptions and their delivery records. Deleted ones are kept (their history) but never shown. */
 export class SubscriptionStore {
@@ -124,6 +135,31 @@ export class SubscriptionStore {
     return row ? toSubscription(row) : undefined;
   }
 
+  /**
+   * Gives a webhook a new signing secret, answered this once and stored sealed. The secret it replaces
+   * keeps signing deliveries beside the new one for `graceSeconds` (none when 0), so the receiver can
+   * change over without refusing one; a rotation during another's grace ends that grace: the secret
+   * before it stops at once. `db` is a transaction's client when the rotation must commit with
+   * something else (its Idempotency-Key record).
+   */
+  async rotateSecret(id: string, graceSeconds: number, db: pg.Pool | pg.PoolClient = this.pool): Promise<SecretRotation> {
+    const secret = newWebhookSecret();
+    const result = await db.query<SubscriptionRow>(
+      `UPDATE subscriptions
+         SET previous_secret_sealed = CASE WHEN $3::int > 0 THEN secret_sealed END,
+             previous_secret_valid_until = CASE WHEN $3::int > 0 THEN now() + make_interval(secs => $3::int) END,
+             secret_sealed = $2,
+             secret_rotated_at = now()
+       WHERE id = $1 AND channel = 'webhook' AND status <> 'deleted'
+       RETURNING ${COLUMNS}`,
+      [id, this.secrets.seal(secret), graceSeconds],
+    );
+    const row = result.rows[0];
+    if (row) return { outcome: 'rotated', subscription: toSubscription(row), secret };
+    const other = await db.query<{ channel: SubscriptionChannel }>(`SELECT channel FROM subscriptions WHERE id = $1 AND status <> 'deleted'`, [id]);
+    return other.rows[0] ? { outcome: 'not_webhook', channel: other.rows[0].channel } : { outcome: 'not_found' };
+  }
+
   /** Every recorded attempt for the subscription, newest first, paged by attempt id (`before`). */
   async attempts(subscriptionId: string, page: { limit: number; before?: number }): Promise<{ items: DeliveryAttempt[]; nextBefore: number | null }> {
     const result = await this.pool.query<{
@@ -173,7 +209,13 @@ function toSubscription(row: SubscriptionRow): Subscription {
   return {
     id: row.id,
     channel: row.channel,
-    ...(row.channel === 'webhook' ? { url: row.target! } : {}),
+    ...(row.channel === 'webhook'
+      ? {
+          url: row.target!,
+          secretRotatedAt: row.secret_rotated_at?.toISOString() ?? null,
+          previousSecretValidUntil: row.previous_secret_valid_until?.toISOString() ?? null,
+        }
+      : {}),
     ...(row.channel === 'email' ? { address: row.target! } : {}),
     filter: { projectIds: row.project_ids, countries: row.countries, types: row.types },
     status: row.status,

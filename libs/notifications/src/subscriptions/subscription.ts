@@ -17,6 +17,10 @@ export interface Subscription {
   channel: SubscriptionChannel;
   /** For webhooks. */
   url?: string;
+  /** For webhooks: when its signing secret was last rotated; null if never. */
+  secretRotatedAt?: string | null;
+  /** For webhooks: until when the secret the last rotation replaced still signs deliveries; null once that is over. */
+  previousSecretValidUntil?: string | null;
   /** For e-mail. */
   address?: string;
   filter: SubscriptionFilter;
