@@ -63,6 +63,15 @@ describe('dead letters', () => {
     expect(parked.error).toMatch(/MilestoneView|not found/i);
     await eventually(async () => (await viewVersion(healthy)) === 2, 5_000, 'the healthy project to go on');
     expect(await viewVersion(poisoned)).toBe(1);
+    // Commands go on being recorded on it (the decider reads the stream, not the view), through batches
+    // and reconciles: they wait behind the one dead letter instead of parking one more each.
+    for (const name of ['Later one', 'Later two']) {
+      await system.http.post(`/projects/${poisoned}/components`).set(auth(admin)).send({ name, kind: 'industry' }).expect(201);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    const letters = (await system.http.get('/admin/dead-letters').set(auth(admin)).expect(200)).body.items;
+    expect(letters.filter((item: { projectId: string }) => item.projectId === poisoned).map((item: { jobId: string }) => item.jobId)).toEqual([parked.jobId]);
+    expect(parked.jobId).toBe(`${poisoned}-v2`);
 
     // The operator repairs what the projection needed, then replays.
     await db.query(
@@ -72,8 +81,10 @@ describe('dead letters', () => {
     );
     const replayed = await system.http.post(`/admin/dead-letters/${parked.jobId}/replay`).set(auth(admin)).expect(200);
     expect(replayed.body.jobId).toBe(parked.jobId);
-    await eventually(async () => (await viewVersion(poisoned)) === 3, 10_000, 'the poisoned project to catch up');
+    await eventually(async () => (await viewVersion(poisoned)) === 5, 10_000, 'the poisoned project to catch up, later commands and all');
     await system.http.post(`/admin/dead-letters/${parked.jobId}/replay`).set(auth(admin)).expect((r) => expect([404, 409]).toContain(r.status));
+    const after = (await system.http.get('/admin/dead-letters').set(auth(admin)).expect(200)).body.items;
+    expect(after.filter((item: { projectId: string }) => item.projectId === poisoned)).toEqual([]);
   });
 
   it('is for admins only', async () => {

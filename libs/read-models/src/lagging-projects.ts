@@ -2,7 +2,10 @@ import type pg from 'pg';
 
 export interface LaggingProject {
   streamId: string;
+  /** The stream's version. */
   version: number;
+  /** The version its view is at (0 without a view). */
+  viewVersion: number;
 }
 
 /**
@@ -10,15 +13,23 @@ export interface LaggingProject {
  * (a crash after commit, Redis losing its queues), this finds it again from PostgreSQL alone.
  */
 export async function findLaggingProjects(pool: pg.Pool, limit = 1000): Promise<LaggingProject[]> {
-  const result = await pool.query<{ stream_id: string; version: number }>(
-    `SELECT s.stream_id, s.version FROM event_streams s
+  const result = await pool.query<{ stream_id: string; version: number; view_version: number }>(
+    `SELECT s.stream_id, s.version, COALESCE(v.version, 0) AS view_version FROM event_streams s
      LEFT JOIN project_views v ON v.id = s.stream_id
      WHERE s.stream_type = 'project' AND s.version > COALESCE(v.version, 0)
      ORDER BY s.updated_at
      LIMIT $1`,
     [limit],
   );
-  return result.rows.map((row) => ({ streamId: row.stream_id, version: row.version }));
+  return result.rows.map((row) => ({ streamId: row.stream_id, version: row.version, viewVersion: row.view_version }));
+}
+
+/** The version each project's view is at (0 for one without a view), by project id as PostgreSQL writes it. */
+export async function viewVersions(pool: pg.Pool, streamIds: readonly string[]): Promise<Map<string, number>> {
+  const result = await pool.query<{ id: string; version: number }>('SELECT id, version FROM project_views WHERE id = ANY($1::uuid[])', [streamIds]);
+  const versions = new Map(streamIds.map((streamId) => [streamId.toLowerCase(), 0]));
+  for (const row of result.rows) versions.set(row.id, row.version);
+  return versions;
 }
 
 /**

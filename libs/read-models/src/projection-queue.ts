@@ -26,9 +26,15 @@ export function projectsOfJob(job: { name: string; data: unknown }): ProjectionJ
   return job.name === SYNC_BATCH_JOB ? (job.data as ProjectionBatchJob).projects : [job.data as ProjectionJob];
 }
 
-/** Job ids may not contain ':' in BullMQ; one id per stream version dedupes the relay's repeated offers. */
-export function projectionJobId(job: ProjectionJob): string {
-  return `${job.streamId}-v${job.version}`;
+/**
+ * The id of a project's own sync job: the project and the first version its view lacks (`-v<n>`; BullMQ
+ * ids may not contain ':'). Offers made while the view stays where it is share it, however many events
+ * come meanwhile: the relay's repeated offers are one job, and a project whose events do not fold is
+ * parked as one dead letter, which keeps its id taken until an operator replays or removes it, not one
+ * more for every command recorded on it since.
+ */
+export function projectionJobId(streamId: string, viewVersion: number): string {
+  return `${streamId}-v${viewVersion + 1}`;
 }
 
 /** How the failure of a sync that could not reach PostgreSQL begins (the job's failed reason). */

@@ -13,6 +13,7 @@ import {
   SYNC_BATCH_JOB,
   SYNC_JOB,
   type SyncResult,
+  viewVersions,
 } from '@app/read-models';
 import { commitToVisible, eventsProjected, projectionJobsFailed } from '../metrics/worker-metrics.js';
 import { syncJobOptions } from '../relay/projection-offers.js';
@@ -75,30 +76,35 @@ export class ProjectionsProcessor extends DrainedWorkerHost implements OnApplica
 
   /**
    * The projects announced together, synced in one go. A project that cannot be synced (its events do
-   * not fold; PostgreSQL unreachable for all of them) is handed on to a job of its own, which retries
-   * it with backoff and parks it as a dead letter when its tries run out, as if the relay had offered
-   * it alone. Only if that hand-over fails too does the batch fail; the reconcile loop then finds
-   * those projects behind.
+   * not fold; the batch's statements fail for all of them) is handed on to a job of its own, named by
+   * the version its view is at, which retries it with backoff and parks it as a dead letter when its
+   * tries run out, as if the relay had offered it alone. Only if that hand-over fails too (the views'
+   * versions cannot be read, Redis is gone) does the batch fail; the reconcile loop then finds those
+   * projects behind.
    */
   private async processBatch(job: Job<ProjectionBatchJob>): Promise<BatchResult> {
     const { projects } = job.data;
-    let handedOn: ProjectionJob[];
+    let handedOn: { project: ProjectionJob; viewVersion: number }[];
     let synced = 0;
     try {
       const outcome = await this.batches.sync(projects.map(({ streamId }) => streamId));
       for (const result of outcome.synced) this.synced(result, job.id);
       synced = outcome.synced.length;
-      const failed = new Set(outcome.failed.map(({ streamId }) => streamId));
-      handedOn = projects.filter(({ streamId }) => failed.has(streamId.toLowerCase()));
+      const failed = new Map(outcome.failed.map(({ streamId, viewVersion }) => [streamId, viewVersion]));
+      handedOn = projects.filter(({ streamId }) => failed.has(streamId.toLowerCase())).map((project) => ({ project, viewVersion: failed.get(project.streamId.toLowerCase())! }));
       for (const { streamId, error } of outcome.failed) this.logger.warn(`Sync of project ${streamId} failed in a batch (handed on to a job of its own): ${error.message}`);
     } catch (error) {
-      handedOn = projects;
+      // Read to name their jobs; when this fails too (PostgreSQL unreachable), so does the batch.
+      const versions = await viewVersions(this.pool, projects.map(({ streamId }) => streamId));
+      handedOn = projects.map((project) => ({ project, viewVersion: versions.get(project.streamId.toLowerCase()) ?? 0 }));
       this.logger.warn(`A batch of ${projects.length} project syncs failed (handed on to jobs of their own): ${error instanceof Error ? error.message : String(error)}`);
     }
     if (handedOn.length > 0) {
-      await this.queue.addBulk(handedOn.map((project) => ({ name: SYNC_JOB, data: project, opts: syncJobOptions(this.config, project) })));
+      await this.queue.addBulk(
+        handedOn.map(({ project, viewVersion }) => ({ name: SYNC_JOB, data: project, opts: syncJobOptions(this.config, project, viewVersion) })),
+      );
     }
-    return { synced, handedOn: handedOn.map(({ streamId }) => streamId) };
+    return { synced, handedOn: handedOn.map(({ project }) => project.streamId) };
   }
 
   private synced(result: SyncResult, jobId: string | undefined): void {

@@ -9,6 +9,7 @@ import { AppendListener, appendsChannel } from '@app/event-store';
 import {
   failedForUnavailableDatabase,
   findLaggingProjects,
+  type LaggingProject,
   PROJECTIONS_QUEUE,
   type ProjectionBatchJob,
   type ProjectionJob,
@@ -157,7 +158,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async reconcileOnce(): Promise<void> {
     if (this.stopping) return;
     try {
-      let lagging: ProjectionJob[];
+      let lagging: LaggingProject[];
       try {
         lagging = await findLaggingProjects(this.pool);
       } catch (error) {
@@ -175,10 +176,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       lagging = lagging.filter((job) => !(this.window.holds(job.streamId) || this.inFlight.covers(job)));
       if (lagging.length > 0) {
         await this.queue.addBulk(
-          lagging.map((job) => ({
+          lagging.map(({ streamId, version, viewVersion }) => ({
             name: SYNC_JOB,
-            data: job,
-            opts: syncJobOptions(this.config, job),
+            data: { streamId, version },
+            opts: syncJobOptions(this.config, { streamId, version }, viewVersion),
           })),
         );
       }

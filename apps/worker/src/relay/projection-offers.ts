@@ -3,15 +3,19 @@ import type { AppConfig } from '@app/config';
 import { type ProjectionJob, projectionJobId } from '@app/read-models';
 
 /**
- * How a project's own sync job is offered. Its id dedupes offers of the same version. Offers of one
+ * How a project's own sync job is offered, its view being at `viewVersion`. Its id (projectionJobId)
+ * dedupes offers made while the view stays there: BullMQ drops an offer whose id is taken. Offers of one
  * project share a deduplication id besides: while its job waits, later offers join it (it has not read
- * the stream yet, so it will see their events); while its job runs, one more is kept to run after it. A
- * job that keeps failing is parked in the failed set (a dead letter) for an operator to see and replay;
- * its id stays taken, so the reconcile loop does not offer it again behind their back.
+ * the stream yet, so it will see their events); while it runs, one made once the view has moved (a new
+ * id) is kept to run after it, and what an offer it dropped stood for is offered again by the next
+ * batch or reconcile. A job that keeps failing is parked in the failed set (a dead letter) for an
+ * operator to see and replay; its id stays taken while the view waits behind it, so neither the
+ * reconcile loop nor a batch offers that project again behind the operator's back, whatever is
+ * recorded on it meanwhile.
  */
-export function syncJobOptions(config: AppConfig, job: ProjectionJob): JobsOptions {
+export function syncJobOptions(config: AppConfig, job: ProjectionJob, viewVersion: number): JobsOptions {
   return {
-    jobId: projectionJobId(job),
+    jobId: projectionJobId(job.streamId, viewVersion),
     deduplication: { id: job.streamId, keepLastIfActive: true },
     attempts: config.projectionAttempts,
     backoff: { type: 'exponential', delay: config.projectionBackoffMs },

@@ -20,6 +20,8 @@ export interface SyncResult {
 /** A project whose events could not be folded (a poison event): nothing of it was written. */
 export interface SyncFailure {
   streamId: string;
+  /** The version its view stays at. */
+  viewVersion: number;
   error: Error;
 }
 
@@ -70,7 +72,7 @@ interface PendingOfProject {
 type StepOutcome =
   | { kind: 'applied'; current: number; events: StoredEvent[] }
   | { kind: 'raced' }
-  | { kind: 'failed'; error: Error };
+  | { kind: 'failed'; current: number; error: Error };
 
 /**
  * Brings projects' views up to their streams. A view's own version says which events are new; the fold
@@ -114,7 +116,7 @@ export class ProjectDetailSync {
       for (const streamId of todo) {
         const outcome = outcomes.get(streamId)!;
         if (outcome.kind === 'failed') {
-          failed.push({ streamId, error: outcome.error });
+          failed.push({ streamId, viewVersion: outcome.current, error: outcome.error });
           progress.delete(streamId);
           continue;
         }
@@ -162,7 +164,7 @@ export class ProjectDetailSync {
         const [row, ...others] = changes.project_views;
         if (row?.id !== streamId || others.length > 0) throw new Error(`the events of ${streamId} fold into the view of project ${String(row?.id)}`);
       } catch (error) {
-        outcomes.set(streamId, { kind: 'failed', error: error instanceof Error ? error : new Error(String(error)) });
+        outcomes.set(streamId, { kind: 'failed', current, error: error instanceof Error ? error : new Error(String(error)) });
         continue;
       }
       writes.push({ projectId: streamId, changes, expectedVersion: current, events });
