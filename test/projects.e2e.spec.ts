@@ -476,6 +476,77 @@ describe('actual dates', () => {
   });
 });
 
+describe('reading one\'s own write (minVersion)', () => {
+  const read = (path: string, minVersion: unknown, key = manager) => system.http.get(path).query({ minVersion }).set(auth(key));
+
+  it('waits for the view to hold the version a write answered, then answers it; 503 with Retry-After when it does not come', async () => {
+    const id = await propose();
+    await eventually(async () => (await readModelVersion(id)) === 1, 5_000, 'the proposal in the view');
+    // With the worker stopped, the view cannot move: a read with minVersion waits for it.
+    await system.stopWorker();
+    try {
+      const approved = (await system.http.post(`/projects/${id}/approve`).set(auth(manager)).send({ date: '2017-08-20' }).expect(200)).body.version as number;
+      expect((await system.http.get(`/projects/${id}`).set(auth(manager)).expect(200)).body).toMatchObject({ version: 1, status: 'proposed' });
+
+      const started = Date.now();
+      const waiting = read(`/projects/${id}`, approved);
+      const waitingTimeline = read(`/projects/${id}/timeline`, approved);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await system.startWorker();
+      const [project, timeline] = await Promise.all([waiting, waitingTimeline]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+      expect({ status: project.status, version: project.body.version, projectStatus: project.body.status, etag: project.headers.etag }).toEqual({
+        status: 200,
+        version: 2,
+        projectStatus: 'approved',
+        etag: '"2"',
+      });
+      expect({ status: timeline.status, version: timeline.body.version }).toEqual({ status: 200, version: 2 });
+      // Once there, it answers at once; an older version is held already.
+      expect((await read(`/projects/${id}`, 1).expect(200)).body.version).toBe(2);
+    } finally {
+      if (system.workers.length === 0) await system.startWorker();
+    }
+
+    await system.stopWorker();
+    try {
+      const startedVersion = (await system.http.post(`/projects/${id}/start`).set(auth(manager)).send({ date: '2017-09-15' }).expect(200)).body.version as number;
+      const started = Date.now();
+      const behind = await read(`/projects/${id}`, startedVersion);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
+      expect({ status: behind.status, code: behind.body.code, retryAfter: behind.headers['retry-after'] }).toEqual({ status: 503, code: 'READ_MODEL.BEHIND', retryAfter: '1' });
+      expect(behind.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(behind.body.detail).toContain('is at version 2 and did not reach version 3');
+    } finally {
+      await system.startWorker();
+    }
+    expect((await read(`/projects/${id}`, 3).expect(200)).body).toMatchObject({ version: 3, status: 'implementation' });
+  }, 30_000);
+
+  it('refuses a version never written (400), an unknown project (404), a bad minVersion (400) and a project out of scope (403), at once', async () => {
+    const id = await propose();
+    await eventually(async () => (await readModelVersion(id)) === 1, 5_000, 'the proposal in the view');
+    const started = Date.now();
+    for (const path of [`/projects/${id}`, `/projects/${id}/timeline`]) {
+      const beyond = await read(path, 2);
+      expect({ status: beyond.status, code: beyond.body.code, errors: beyond.body.errors }).toEqual({
+        status: 400,
+        code: 'REQUEST.INVALID',
+        errors: [{ field: 'minVersion', message: "is beyond the project's version, 1: no such version was written" }],
+      });
+      for (const bad of [0, -1, 1.5, 'latest', '']) {
+        const response = await read(path, bad);
+        expect({ bad, status: response.status, fields: response.body.errors?.map((e: { field: string }) => e.field) }).toEqual({ bad, status: 400, fields: ['minVersion'] });
+      }
+    }
+    expect((await read(`/projects/${randomUUID()}`, 1)).body.code).toBe('PROJECT.NOT_FOUND');
+    expect((await read(`/projects/${randomUUID()}/timeline`, 1)).status).toBe(404);
+    const team = await createKey(system, 'team', [await propose()]);
+    expect((await read(`/projects/${id}`, 1, team)).status).toBe(403);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+});
+
 describe("revising a project's planned dates", () => {
   const revise = (id: string, body: object, key = manager) => system.http.post(`/projects/${id}/planned-dates`).set(auth(key)).send(body);
 
@@ -891,7 +962,9 @@ describe('operations', () => {
     );
     // Endpoints that refuse every query parameter document none.
     const queryOf = (path: string) => (docs.body.paths[path].get.parameters ?? []).filter((p: { in: string }) => p.in === 'query');
-    expect(queryOf('/projects/{projectId}')).toEqual([]);
+    expect(queryOf('/projects/{projectId}').map((p: { name: string; schema: object }) => [p.name, p.schema])).toEqual([
+      ['minVersion', expect.objectContaining({ type: 'integer', minimum: 1 })],
+    ]);
     expect(queryOf('/portfolio')).toEqual([]);
     expect(queryOf('/projects').map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['country', 'status']));
   });

@@ -3,17 +3,19 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTag
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
+import { PG_POOL } from '@app/database';
 import { PROJECT_STATUSES } from '@app/domain';
 import { ProjectDetailReader } from '@app/read-models';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { assertMayRead } from '../auth/project-access.js';
-import { NO_QUERY, noQuery } from '../common/no-query.pipe.js';
 import { ProblemException } from '../common/problem.js';
 import { invalidRequest, MAX_COUNTER, today } from '../common/validation.js';
 import { UuidParam } from '../common/path-params.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
 import { QueryInteger } from '../common/query-integer.js';
+import { awaitOwnWrite } from './own-writes.js';
 import { MILESTONE_TIMELINE, PROJECT_DETAIL, PROJECT_LIST } from './project.schemas.js';
 
 const VERSION_TAG = { ETag: { description: 'The project version, quoted, for If-Match', schema: { type: 'string' } } };
@@ -34,6 +36,20 @@ export class ListProjectsQueryDto {
   after?: string;
 }
 
+export class ReadProjectQueryDto {
+  @QueryInteger({
+    min: 1,
+    max: MAX_COUNTER,
+    description:
+      'Read your own write: the version a write of yours answered. The answer waits (up to 5 s) until the view holds it or a later one; ' +
+      'without it, a read right after a write may show the project as it was a moment before (the views follow the event store)',
+  })
+  minVersion?: number;
+}
+
+const VIEW_BEHIND =
+  'READ_MODEL.BEHIND: `minVersion` was given and the view did not reach it within 5 s (the worker stopped, the project held back); `Retry-After` says when to try again. Also PostgreSQL unreachable, or the API overloaded';
+
 /** Reads of the project read model (a project's events and history are in the audit context). */
 @ApiTags('projects')
 @ApiBearerAuth()
@@ -41,7 +57,10 @@ export class ListProjectsQueryDto {
 export class ProjectQueriesController {
   private readonly reader: ProjectDetailReader;
 
-  constructor(@Inject(EntityManager) em: EntityManager) {
+  constructor(
+    @Inject(EntityManager) em: EntityManager,
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+  ) {
     this.reader = new ProjectDetailReader(em);
   }
 
@@ -65,9 +84,10 @@ export class ProjectQueriesController {
   @Get(':projectId')
   @ApiOperation({ summary: 'One project with components, milestones, indicators and progress; ETag is its version' })
   @ApiOkResponse({ description: 'The project read model', schema: PROJECT_DETAIL, headers: VERSION_TAG })
-  @ApiProblemResponses(NO_QUERY)
-  async get(@UuidParam('projectId') id: string, @Query(noQuery) _query: object, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
+  @ApiProblemResponses([503, VIEW_BEHIND])
+  async get(@UuidParam('projectId') id: string, @Query() query: ReadProjectQueryDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
     assertMayRead(actor, id);
+    if (query.minVersion !== undefined) await awaitOwnWrite(this.pool, id, query.minVersion, () => notFound(id));
     const project = await this.reader.get(id, today());
     if (!project) throw notFound(id);
     response.setHeader('ETag', `"${project.version}"`);
@@ -79,9 +99,10 @@ export class ProjectQueriesController {
     summary: "The project's milestones in due-date order, each with its history (planned, rescheduled, reached, waived), and the revisions of its planned dates",
   })
   @ApiOkResponse({ schema: MILESTONE_TIMELINE, headers: VERSION_TAG })
-  @ApiProblemResponses(NO_QUERY)
-  async timeline(@UuidParam('projectId') id: string, @Query(noQuery) _query: object, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
+  @ApiProblemResponses([503, VIEW_BEHIND])
+  async timeline(@UuidParam('projectId') id: string, @Query() query: ReadProjectQueryDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
     assertMayRead(actor, id);
+    if (query.minVersion !== undefined) await awaitOwnWrite(this.pool, id, query.minVersion, () => notFound(id));
     const timeline = await this.reader.timeline(id, today());
     if (!timeline) throw notFound(id);
     response.setHeader('ETag', `"${timeline.version}"`);
