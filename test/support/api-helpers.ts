@@ -4,7 +4,7 @@ import type { RunningSystem } from './running-system.js';
 export const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 /** A new API key of `role`, created by the admin. */
-export async function createKey(system: RunningSystem, role: 'admin' | 'manager' | 'team' | 'auditor', projectIds?: string[]): Promise<string> {
+export async function createKey(system: Pick<RunningSystem, 'http' | 'adminKey'>, role: 'admin' | 'manager' | 'team' | 'auditor', projectIds?: string[]): Promise<string> {
   const response = await system.http
     .post('/api-keys')
     .set(auth(system.adminKey))

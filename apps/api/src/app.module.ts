@@ -60,7 +60,8 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
     ProjectionQueueCloser,
     ShutdownDrain,
     // Global guards run in this order: count the address (unknown keys too), authenticate, count the key,
-    // authorise a project command (before any pipe validates its body).
+    // authorise a project command; then JsonBodyGuard (bootstrap.ts) reads and checks the body, so that
+    // a caller refused here is 401 or 403 whatever its body, and no pipe sees a body it did not check.
     { provide: APP_GUARD, useClass: AddressRateLimitGuard },
     ...AUDIT_PROVIDERS,
     { provide: APP_GUARD, useClass: ApiKeyGuard },

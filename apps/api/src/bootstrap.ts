@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { type AbstractHttpAdapter, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { type Express, json, type Request } from 'express';
+import type { Express, Request } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import helmet from 'helmet';
@@ -13,7 +13,8 @@ import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
 import { answerOptions } from './common/allowed-methods.js';
 import { completeOpenApiDocument } from './common/openapi/complete-document.js';
-import { inspectJsonBody, refuseOversizeBody, requireJsonBody, requireUtf8 } from './common/json-body.js';
+import { jsonBodyChecks, refuseOversizeBody } from './common/json-body.js';
+import { JsonBodyGuard } from './common/json-body.guard.js';
 import { neverNotModified } from './common/no-not-modified.js';
 import { requestContext } from './common/request-context.middleware.js';
 import { ShutdownDrain } from './health/shutdown-drain.js';
@@ -62,14 +63,10 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
   }
   app.use(answerOptions);
   neverNotModified(app.getHttpAdapter().getInstance() as Express);
-  app.use(requireJsonBody);
   app.use(refuseOversizeBody(config.bodyLimitBytes));
-  // Not strict: the parser's strict mode calls a body of `null` or `5` "not valid JSON", which it is;
-  // inspectJsonBody refuses it for what it is, valid JSON that is not an object.
-  // Express's JSON parser as useBodyParser would mount it, with the check of its bytes that Nest's
-  // options type leaves out (`verify`, which Nest keeps for its rawBody option, not used here).
-  app.use(json({ limit: config.bodyLimitBytes, strict: false, verify: requireUtf8 }));
-  app.use(inspectJsonBody);
+  // The body is read once the caller is known: after AppModule's guards, which this one follows.
+  const bodyChecks = jsonBodyChecks(config.bodyLimitBytes);
+  app.useGlobalGuards(new JsonBodyGuard(bodyChecks, app.getHttpAdapter() as AbstractHttpAdapter));
   app.useGlobalPipes(createValidationPipe());
   app.disable('x-powered-by');
   // Express would tag every answer (errors and 201s included) with a hash of its body. The ETags the API
@@ -100,6 +97,6 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
       .build(),
   ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  mountQueueBoard(app);
+  mountQueueBoard(app, bodyChecks);
   return app;
 }

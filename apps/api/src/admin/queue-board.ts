@@ -4,7 +4,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { PROJECTIONS_QUEUE } from '@app/read-models';
 import { ApiKeysService } from '../auth/api-keys.service.js';
 
@@ -16,9 +16,10 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
  * Basic credentials by itself, as it sends cookies, so a change (any method but GET and HEAD) sent by a
  * page of another site is refused (`crossSite`): else a form elsewhere could add or remove jobs through
  * an admin's signed-in browser. Refusals are the API's own problems (ProblemDetailsFilter), with a Basic
- * challenge for the browser to ask for the key.
+ * challenge for the browser to ask for the key. A body is read and checked as the API's own routes
+ * check theirs (`bodyChecks`), once the key is known to be an admin's.
  */
-export function mountQueueBoard(app: INestApplication, queueNames: string[] = [PROJECTIONS_QUEUE]): void {
+export function mountQueueBoard(app: INestApplication, bodyChecks: RequestHandler[], queueNames: string[] = [PROJECTIONS_QUEUE]): void {
   const adapter = new ExpressAdapter();
   adapter.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
@@ -26,7 +27,7 @@ export function mountQueueBoard(app: INestApplication, queueNames: string[] = [P
     serverAdapter: adapter,
   });
   const keys = app.get(ApiKeysService);
-  app.use(QUEUE_BOARD_PATH, adminOnly(keys), adapter.getRouter());
+  app.use(QUEUE_BOARD_PATH, adminOnly(keys), ...bodyChecks, adapter.getRouter());
 }
 
 function adminOnly(keys: ApiKeysService) {

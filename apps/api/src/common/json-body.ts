@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { NextFunction, Request, Response } from 'express';
+import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { bodyTooLarge, type FieldError, ProblemException } from './problem.js';
 
 /**
@@ -92,7 +92,7 @@ export const NOT_UTF8 = 'entity.not.utf8';
  * log would then keep for good in place of what was sent. Thrown here, the parser answers
  * REQUEST.MALFORMED_JSON (ProblemDetailsFilter).
  */
-export function requireUtf8(_request: Request, _response: Response, body: Buffer): void {
+function requireUtf8(_request: Request, _response: Response, body: Buffer): void {
   if (!isUtf8(body)) throw Object.assign(new Error('it is not UTF-8, as JSON text must be.'), { type: NOT_UTF8 });
 }
 
@@ -105,11 +105,13 @@ const UNSUBSCRIBE_LINK = /^\/unsubscribe\/[^/]+\/?$/;
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
 
 /**
- * Before the JSON parser: a body whose declared length is over the limit is 413 at once, and the
- * connection closed. The parser decides the same before reading a byte, but then reads the whole body
- * to discard it before it answers: a client declaring 100 MB and sending little waited for Node's
- * request timeout (five minutes) to hear anything. A body in a content encoding is left to the parser,
- * which counts it as it inflates.
+ * Before anything else reads the request: a body whose declared length is over the limit is 413 at
+ * once, and the connection closed. The parser decides the same before reading a byte, but then reads
+ * the whole body to discard it before it answers: a client declaring 100 MB and sending little waited
+ * for Node's request timeout (five minutes) to hear anything. Unlike the other checks of the body it
+ * comes before authentication: it reads nothing, tells only the documented BODY_LIMIT, and deferred,
+ * a refusal by the guards would leave the declared body to be read off the connection to discard it.
+ * A body in a content encoding is left to the parser, which counts it as it inflates.
  */
 export function refuseOversizeBody(limitBytes: number) {
   return (request: Request, response: Response, next: NextFunction): void => {
@@ -122,7 +124,7 @@ export function refuseOversizeBody(limitBytes: number) {
 }
 
 /** Before the JSON parser: a body in any other media type is 415, not silently ignored. */
-export function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
+function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
   if (!METHODS_WITH_BODY.has(request.method) || !hasBody(request)) return next();
   // The one form the API takes: a mail client's one-click unsubscribe (RFC 8058) POSTs
   // `List-Unsubscribe=One-Click` to the link, as either form media type. Its body is never read.
@@ -148,7 +150,7 @@ export function requireJsonBody(request: Request, _response: Response, next: Nex
  * array or scalar (every write takes an object), and reads a missing body as `{}` so that
  * `POST /projects/{id}/resume` without a body means the same as with `{}`.
  */
-export function inspectJsonBody(request: Request, _response: Response, next: NextFunction): void {
+function inspectJsonBody(request: Request, _response: Response, next: NextFunction): void {
   if (!METHODS_WITH_BODY.has(request.method)) return next();
   if (request.body === undefined) {
     request.body = {};
@@ -165,6 +167,18 @@ export function inspectJsonBody(request: Request, _response: Response, next: Nex
   if (!hostile) return next();
   const { code, ...error } = hostile;
   next(new ProblemException(400, code, 'Bad Request', `The request is invalid: ${error.field}: ${error.message}.`, [error]));
+}
+
+/**
+ * The checks of a body, as Express middleware in their order: its media type (415), the JSON parser
+ * (413 past `limitBytes` as it counts them, inflated; 400 for bad syntax or bytes that are not UTF-8)
+ * and its shape (400). Not strict: the parser's strict mode calls a body of `null` or `5` "not valid
+ * JSON", which it is; inspectJsonBody refuses it for what it is, valid JSON that is not an object.
+ * `verify` is the check of its bytes that Nest's body parser options leave out (Nest keeps it for
+ * its rawBody option, not used here). Run by JsonBodyGuard once the caller is known to be allowed.
+ */
+export function jsonBodyChecks(limitBytes: number): RequestHandler[] {
+  return [requireJsonBody, json({ limit: limitBytes, strict: false, verify: requireUtf8 }), inspectJsonBody];
 }
 
 function truncate(text: string, max = 200): string {
