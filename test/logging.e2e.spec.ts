@@ -57,6 +57,28 @@ it('logs JSON lines that carry a correlation id from the request to the event to
   expect(job).toMatchObject({ service: 'worker', projectId: id, fromVersion: 0, toVersion: 1 });
 }, 60_000);
 
+it('logs a bad body under the status it was answered with: 401 without a key, 400 with one', async () => {
+  const api = await harness.api();
+  const correlationId = `bad-body-${Date.now()}`;
+  for (const [authorization, status] of [[undefined, 401], [`Bearer ${harness.adminKey}`, 400]] as const) {
+    const response = await fetch(`${api.url}/projects`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId, ...(authorization ? { authorization } : {}) },
+      body: '{"code": ',
+    });
+    expect(response.status).toBe(status);
+  }
+  const lines = await eventually(
+    async () => {
+      const found = jsonLines(api.logs()).filter((line) => line.correlationId === correlationId && line.msg === 'request completed');
+      return found.length === 2 && found;
+    },
+    5_000,
+    'the two request log lines',
+  );
+  expect(lines.map((line) => (line.res as { statusCode: number }).statusCode)).toEqual([401, 400]);
+});
+
 it("keeps an unsubscribe link's token out of the request log, as it keeps keys out", async () => {
   const api = await harness.api();
   const subscriptionId = '0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f';
