@@ -94,6 +94,60 @@ describe('dead letters', () => {
   });
 });
 
+describe('a dead letter far past the view', () => {
+  it('parks one letter when the events that do not fold lie more than a thousand past the view, and concurrent replays replay it once', async () => {
+    const store = new PostgresEventStore(db);
+    const poisoned = (await system.http.post('/projects').set(auth(admin)).send(bansuoProposal()).expect(201)).body.id as string;
+    await eventually(async () => (await viewVersion(poisoned)) === 1, 5_000, 'first projection');
+    const metadata = () => ({ eventId: randomUUID(), actor: { keyId: 'ops', role: 'admin' }, commandType: 'Manual', correlationId: 'far-poison', occurredAt: new Date().toISOString() });
+    // With the worker stopped, 1,005 components pile up before the poison: a sync applies a thousand a step.
+    await system.stopWorker();
+    const ghost = randomUUID();
+    try {
+      const components = Array.from({ length: 1_005 }, (_, n) => ({
+        type: 'ComponentAdded',
+        data: { projectId: poisoned, componentId: randomUUID(), name: `Component ${n}`, kind: 'industry' },
+        schemaVersion: 1,
+        metadata: metadata(),
+      }));
+      await store.append(poisoned, 1, components, { streamType: 'project' });
+      await store.append(
+        poisoned,
+        1_006,
+        [{ type: 'MilestoneReached', data: { projectId: poisoned, milestoneId: ghost, reachedOn: '2020-01-01', evidence: 'x', documentLinks: [] }, schemaVersion: 1, metadata: metadata() }],
+        { streamType: 'project' },
+      );
+    } finally {
+      await system.startWorker();
+    }
+    await system.http.post(`/projects/${poisoned}/components`).set(auth(admin)).send({ name: 'After the poison', kind: 'industry' }).expect(201);
+
+    const lettersOf = async () =>
+      (await system.http.get('/admin/dead-letters').set(auth(admin)).expect(200)).body.items.filter((item: { projectId: string }) => item.projectId === poisoned);
+    const [parked] = await eventually(async () => {
+      const letters = await lettersOf();
+      return letters.length > 0 && letters;
+    }, 20_000, 'the poisoned project to be parked');
+    // The first thousand applied, the rest waits behind one letter named by the first version the view lacks.
+    expect(await viewVersion(poisoned)).toBe(1_001);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await lettersOf()).map((letter: { jobId: string }) => letter.jobId)).toEqual([`${poisoned}-v1002`]);
+    expect(parked.jobId).toBe(`${poisoned}-v1002`);
+
+    await db.query(
+      `INSERT INTO milestone_views (id, project_id, title, due_date, status, document_links, times_rescheduled, position)
+       VALUES ($1, $2, 'Repaired by an operator', '2020-01-01', 'planned', '[]', 0, 2)`,
+      [ghost, poisoned],
+    );
+    const replays = await Promise.all(Array.from({ length: 6 }, () => system.http.post(`/admin/dead-letters/${parked.jobId}/replay`).set(auth(admin))));
+    // One replays it; the others find it waiting or running (409), or already done and gone (404).
+    expect(replays.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(replays.filter((r) => r.status !== 200).map((r) => r.body.code)).toEqual(Array(5).fill(expect.stringMatching(/^DEAD_LETTER\.NOT_(PARKED|FOUND)$/)));
+    await eventually(async () => (await viewVersion(poisoned)) === 1_008, 15_000, 'the poisoned project to catch up');
+    expect(await lettersOf()).toEqual([]);
+  }, 60_000);
+});
+
 describe('queue board', () => {
   it('asks a browser for an admin key and shows the queues to admins only', async () => {
     const anonymous = await system.http.get('/admin/queues').expect(401);

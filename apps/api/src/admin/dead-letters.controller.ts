@@ -23,7 +23,7 @@ const DEAD_LETTERS = apiSchema(
         jobId: string(),
         queue: string(),
         projectId: uuid(),
-        version: integer('The stream version that prompted the job'),
+        version: integer('The latest stream version offered to the job (later offers join a parked job); its id names the first version the view lacks'),
         error: string(),
         attempts: integer(),
         failedAt: nullable(dateTime()),
@@ -62,8 +62,9 @@ export class DeadLettersController {
   @ApiOperation({
     summary: 'Replay a parked projection job (admin)',
     description:
-      'Idempotent by nature (Idempotency-Key is not needed): a retry finds the job no longer parked (409 DEAD_LETTER.NOT_PARKED), ' +
-      'and projection jobs apply each event once in effect however often they run.',
+      'Idempotent by nature (Idempotency-Key is not needed): a retry finds the job no longer parked (409 DEAD_LETTER.NOT_PARKED ' +
+      'while it waits or runs; 404 once it has run and succeeded, as a completed sync is not kept), and projection jobs apply each ' +
+      'event once in effect however often they run. Of concurrent replays of one job, one replays it and the others are 409.',
   })
   @ApiParam({ name: 'jobId', description: 'The `jobId` of a parked job', schema: { type: 'string' } })
   @ApiOkResponse({ schema: REPLAYED_JOB })
@@ -71,10 +72,15 @@ export class DeadLettersController {
   async replay(@Param('jobId') jobId: string) {
     const job = await this.projections.getJob(jobId);
     if (!job) throw new ProblemException(404, 'DEAD_LETTER.NOT_FOUND', 'Not Found', `No projection job ${jobId}.`);
-    if (!(await job.isFailed())) {
-      throw new ProblemException(409, 'DEAD_LETTER.NOT_PARKED', 'Conflict', `Projection job ${jobId} is not parked; it is ${await job.getState()}.`);
-    }
-    await job.retry('failed');
+    const notParked = async () =>
+      new ProblemException(409, 'DEAD_LETTER.NOT_PARKED', 'Conflict', `Projection job ${jobId} is not parked; it is ${await job.getState()}.`);
+    if (!(await job.isFailed())) throw await notParked();
+    // Another replay may take it between the check and this (BullMQ refuses to move a job that is no
+    // longer failed): that request replayed it, and this one is answered as a retry.
+    await job.retry('failed').catch(async (error: unknown) => {
+      if (await job.isFailed()) throw error;
+      throw await notParked();
+    });
     return { jobId, state: await job.getState() };
   }
 }

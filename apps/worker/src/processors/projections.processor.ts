@@ -12,6 +12,7 @@ import {
   type ProjectionJob,
   SYNC_BATCH_JOB,
   SYNC_JOB,
+  projectionJobId,
   type SyncResult,
   viewVersions,
 } from '@app/read-models';
@@ -66,12 +67,27 @@ export class ProjectionsProcessor extends DrainedWorkerHost implements OnApplica
 
   async process(job: Job<ProjectionJob | ProjectionBatchJob>): Promise<SyncResult | BatchResult> {
     if (job.name === SYNC_BATCH_JOB) return this.processBatch(job as Job<ProjectionBatchJob>);
-    const result = await this.projectDetail.sync((job.data as ProjectionJob).streamId).catch((error: unknown) => {
+    const project = job.data as ProjectionJob;
+    const { synced, failed } = await this.projectDetail.syncMany([project.streamId]).catch((error: unknown) => {
       // Marked, so that the relay runs it again as soon as PostgreSQL answers instead of after its backoff.
       throw isUnavailable(error) ? databaseUnavailable(error) : error;
     });
-    this.synced(result, job.id);
-    return result;
+    const failure = failed[0];
+    if (!failure) {
+      this.synced(synced[0]!, job.id);
+      return synced[0]!;
+    }
+    // The view moved before the events that do not fold (a sync applies at most a thousand events a
+    // step, and commits each): this job's id names a version the view no longer lacks, and the
+    // reconcile's next offer, named by the view's new version, would park a second letter beside it.
+    // So the job ends here, having done what it could, and hands the project on to a job of that name,
+    // which retries and parks as one letter.
+    if (job.id !== projectionJobId(project.streamId, failure.viewVersion)) {
+      this.logger.warn(`Sync of project ${project.streamId} stopped at version ${failure.viewVersion} (handed on to a job of its own): ${failure.error.message}`);
+      await this.queue.add(SYNC_JOB, project, syncJobOptions(this.config, project, failure.viewVersion));
+      return { synced: 0, handedOn: [project.streamId] };
+    }
+    throw failure.error;
   }
 
   /**
