@@ -12,41 +12,83 @@ export const OWN_WRITE_WAIT_MS = 5_000;
 
 /** Pauses between looks at the view: short at first, as it is usually there within a few. */
 const FIRST_PAUSE_MS = 5;
-const LONGEST_PAUSE_MS = 100;
+const LONGEST_PAUSE_MS = 200;
+
+/** The request a read waits for, and when its caller gave up on it (the connection closed). */
+export interface OwnWriteRead<T extends { version: number }> {
+  projectId: string;
+  minVersion: number;
+  /** Reads the answer from the views; undefined when the project has none. */
+  read: () => Promise<T | undefined>;
+  notFound: () => Error;
+  /** Aborted when the caller has gone: no one is left to answer. */
+  signal: AbortSignal;
+  waitMs?: number;
+}
 
 /**
- * Returns once the project's view holds version `minVersion` or later, so that a client that has just
- * written that version reads its own write (the views follow the event store a moment later).
- * Refuses, rather than wait for nothing, a version the project's stream has not reached (400) and a
- * project that does not exist (`notFound`); answers 503 with Retry-After when the view is still behind
- * after OWN_WRITE_WAIT_MS.
+ * What `read` answers once the project's view holds version `minVersion` or later, so that a client
+ * that has just written that version reads its own write (the views follow the event store a moment
+ * later). The answer itself is checked: a rebuild swapping its tables in between hands back views a
+ * little behind, and the wait goes on. Refuses, rather than wait for nothing, a version the project's
+ * stream has not reached (400) and a project that does not exist (`notFound`); answers 503 with
+ * Retry-After when the view is still behind after OWN_WRITE_WAIT_MS. Stops looking once the caller
+ * has gone.
  */
-export async function awaitOwnWrite(pool: pg.Pool, projectId: string, minVersion: number, notFound: () => Error, waitMs = OWN_WRITE_WAIT_MS): Promise<void> {
+export async function readOwnWrite<T extends { version: number }>(pool: pg.Pool, request: OwnWriteRead<T>): Promise<T> {
+  const { projectId, minVersion, read, notFound, signal, waitMs = OWN_WRITE_WAIT_MS } = request;
+  const deadline = Date.now() + waitMs;
   let viewVersion = await viewVersionOf(pool, projectId);
-  if (viewVersion >= minVersion) return;
+  if (viewVersion < minVersion) await requireWritten(pool, projectId, minVersion, notFound);
+  for (;;) {
+    for (let pause = FIRST_PAUSE_MS; viewVersion < minVersion; pause = Math.min(pause * 2, LONGEST_PAUSE_MS)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw behind(viewVersion, minVersion, `did not reach version ${minVersion} within ${waitMs / 1000} s`);
+      await pauseFor(Math.min(pause, left), signal);
+      if (signal.aborted) throw behind(viewVersion, minVersion, 'was still behind when the client closed the connection');
+      viewVersion = await viewVersionOf(pool, projectId);
+    }
+    const answer = await read();
+    if (answer === undefined) throw notFound();
+    if (answer.version >= minVersion) return answer;
+    viewVersion = answer.version;
+  }
+}
+
+/** Refuses a version the project's stream has not reached, and a project that has no stream. */
+async function requireWritten(pool: pg.Pool, projectId: string, minVersion: number, notFound: () => Error): Promise<void> {
   const stream = await pool.query<{ version: number }>(`SELECT version FROM event_streams WHERE stream_id = $1 AND stream_type = 'project'`, [projectId]);
   const streamVersion = stream.rows[0]?.version;
   if (streamVersion === undefined) throw notFound();
   if (streamVersion < minVersion) {
     throw invalidRequest([{ field: 'minVersion', message: `is beyond the project's version, ${streamVersion}: no such version was written` }]);
   }
-  const deadline = Date.now() + waitMs;
-  for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(pause * 2, LONGEST_PAUSE_MS)) {
-    const left = deadline - Date.now();
-    if (left <= 0) break;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
-    viewVersion = await viewVersionOf(pool, projectId);
-    if (viewVersion >= minVersion) return;
-  }
-  throw new ProblemException(
+}
+
+function behind(viewVersion: number, minVersion: number, what: string): ProblemException {
+  return new ProblemException(
     503,
     'READ_MODEL.BEHIND',
     'Service Unavailable',
-    `The project's view is at version ${viewVersion} and did not reach version ${minVersion} within ${waitMs / 1000} s ` +
+    `The project's view is at version ${viewVersion} and ${what} ` +
       '(the worker may be stopped or the project held back); the events are stored: try again shortly, or read them at /projects/{id}/events.',
     undefined,
     { 'Retry-After': '1' },
   );
+}
+
+/** Waits `ms`, or less if `signal` is aborted meanwhile. */
+function pauseFor(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** The version the project's view is at; 0 when it has none yet. */

@@ -15,7 +15,7 @@ import { invalidRequest, MAX_COUNTER, today } from '../common/validation.js';
 import { UuidParam } from '../common/path-params.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
 import { QueryInteger } from '../common/query-integer.js';
-import { awaitOwnWrite } from './own-writes.js';
+import { readOwnWrite } from './own-writes.js';
 import { MILESTONE_TIMELINE, PROJECT_DETAIL, PROJECT_LIST } from './project.schemas.js';
 
 const VERSION_TAG = { ETag: { description: 'The project version, quoted, for If-Match', schema: { type: 'string' } } };
@@ -87,8 +87,8 @@ export class ProjectQueriesController {
   @ApiProblemResponses([503, VIEW_BEHIND])
   async get(@UuidParam('projectId') id: string, @Query() query: ReadProjectQueryDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
     assertMayRead(actor, id);
-    if (query.minVersion !== undefined) await awaitOwnWrite(this.pool, id, query.minVersion, () => notFound(id));
-    const project = await this.reader.get(id, today());
+    const read = () => this.reader.get(id, today());
+    const project = query.minVersion === undefined ? await read() : await this.ownWrite(id, query.minVersion, read, response);
     if (!project) throw notFound(id);
     response.setHeader('ETag', `"${project.version}"`);
     return project;
@@ -102,11 +102,21 @@ export class ProjectQueriesController {
   @ApiProblemResponses([503, VIEW_BEHIND])
   async timeline(@UuidParam('projectId') id: string, @Query() query: ReadProjectQueryDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response) {
     assertMayRead(actor, id);
-    if (query.minVersion !== undefined) await awaitOwnWrite(this.pool, id, query.minVersion, () => notFound(id));
-    const timeline = await this.reader.timeline(id, today());
+    const read = () => this.reader.timeline(id, today());
+    const timeline = query.minVersion === undefined ? await read() : await this.ownWrite(id, query.minVersion, read, response);
     if (!timeline) throw notFound(id);
     response.setHeader('ETag', `"${timeline.version}"`);
     return { projectId: id, ...timeline };
+  }
+
+  /** What `read` answers once the view holds `minVersion` (readOwnWrite), given up if the caller goes. */
+  private ownWrite<T extends { version: number }>(id: string, minVersion: number, read: () => Promise<T | undefined>, response: Response): Promise<T> {
+    const gone = new AbortController();
+    const hangUp = () => {
+      if (!response.writableFinished) gone.abort();
+    };
+    response.once('close', hangUp);
+    return readOwnWrite(this.pool, { projectId: id, minVersion, read, notFound: () => notFound(id), signal: gone.signal }).finally(() => response.off('close', hangUp));
   }
 }
 

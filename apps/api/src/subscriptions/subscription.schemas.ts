@@ -34,6 +34,15 @@ export const CREATED_SUBSCRIPTION = apiSchema(
   ),
 );
 
+/** A webhook subscription with the new secret its rotation gives: the secret is always there. */
+export const ROTATED_SUBSCRIPTION = apiSchema(
+  'RotatedSubscription',
+  closed(
+    { ...SUBSCRIPTION_MEMBERS, secret: { type: 'string', pattern: '^whsec_', description: 'The new signing secret, shown this once' } },
+    ['address'],
+  ),
+);
+
 export const SUBSCRIPTION_LIST = apiSchema('SubscriptionList', closed({ items: arrayOf(SUBSCRIPTION), total: integer() }));
 
 export const DELIVERY_ATTEMPTS = apiSchema(

@@ -21,7 +21,7 @@ import { IdempotentRequests } from '../idempotency/idempotent-requests.service.j
 import { CreateSubscriptionDto } from './dto/create-subscription.dto.js';
 import { RotateWebhookSecretDto, WEBHOOK_SECRET_GRACE_SECONDS } from './dto/rotate-webhook-secret.dto.js';
 import { ListDeliveriesQueryDto, ListSubscriptionsQueryDto } from './dto/subscription-queries.dto.js';
-import { CREATED_SUBSCRIPTION, DELIVERY_ATTEMPTS, SUBSCRIPTION, SUBSCRIPTION_LIST } from './subscription.schemas.js';
+import { CREATED_SUBSCRIPTION, DELIVERY_ATTEMPTS, ROTATED_SUBSCRIPTION, SUBSCRIPTION, SUBSCRIPTION_LIST } from './subscription.schemas.js';
 
 /** A manager's notification subscriptions: each sees and changes only its own; an admin may reach any by id. */
 @ApiTags('subscriptions')
@@ -124,7 +124,7 @@ export class SubscriptionsController {
       'While the grace lasts, every delivery carries two signatures in `webhook-signature` (Standard Webhooks: space-separated), ' +
       'one by each secret, so the receiver verifies with whichever it holds and can change over without refusing a delivery.',
   })
-  @ApiOkResponse({ schema: CREATED_SUBSCRIPTION })
+  @ApiOkResponse({ schema: ROTATED_SUBSCRIPTION })
   @ApiProblemResponses([409, `SUBSCRIPTION.NOT_WEBHOOK (only webhooks are signed); or ${SECRET_SHOWN_ONCE}`])
   @ApiIdempotencyKey('the new secret')
   // No body is read as {}: the default grace period.
