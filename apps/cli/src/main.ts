@@ -17,7 +17,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   },
   async 'projections:rebuild'() {
     const { rebuildCommand } = await import('./projections.command.js');
-    await rebuildCommand(loadConfig());
+    process.exitCode = await rebuildCommand(loadConfig());
   },
   async 'projections:verify'() {
     const { verifyCommand } = await import('./projections.command.js');

@@ -1,30 +1,36 @@
 import pg from 'pg';
 import type { AppConfig } from '@app/config';
 import { survivesLostConnections } from '@app/database';
-import { ProjectViewsRebuild, REBUILD_CONNECTIONS } from '@app/read-models';
+import { ProjectViewsRebuild, REBUILD_CONNECTIONS, type UnreadableProject } from '@app/read-models';
 
 function progress(label: string): (events: number) => void {
   return (events) => process.stderr.write(`\r${label}: ${events.toLocaleString('en')} events read`);
 }
 
-/** `projections:rebuild`: rebuilds every read model from the event store and swaps it in. */
-export async function rebuildCommand(config: AppConfig): Promise<void> {
+/**
+ * `projections:rebuild`: rebuilds every read model from the event store and swaps it in; exit code 1 when
+ * a project's history could not be replayed (the others are rebuilt all the same).
+ */
+export async function rebuildCommand(config: AppConfig): Promise<number> {
   const pool = survivesLostConnections(new pg.Pool({ connectionString: config.databaseUrl, max: REBUILD_CONNECTIONS }));
   try {
     const result = await new ProjectViewsRebuild(pool).rebuild(progress('Rebuilding'));
     const rate = Math.round(result.events / Math.max(result.durationMs / 1000, 0.001));
     console.error(`\nRebuilt ${result.projects} projects from ${result.events} events in ${result.durationMs} ms (${rate} events/s).`);
+    reportUnreadable(result.unreadable, 'not rebuilt: its views are kept as they were');
+    return result.unreadable.length === 0 ? 0 : 1;
   } finally {
     await pool.end();
   }
 }
 
-/** `projections:verify`: rebuilds in shadow tables and reports drift; exit code 1 when any is found. */
+/** `projections:verify`: rebuilds in shadow tables and reports drift; exit code 1 when any is found, or a history that cannot be replayed. */
 export async function verifyCommand(config: AppConfig): Promise<number> {
   const pool = survivesLostConnections(new pg.Pool({ connectionString: config.databaseUrl, max: REBUILD_CONNECTIONS }));
   try {
     const report = await new ProjectViewsRebuild(pool).verify(progress('Verifying'));
     console.error(`\nCompared ${report.compared} of ${report.projects} projects (${report.events} events) in ${report.durationMs} ms.`);
+    reportUnreadable(report.unreadable, 'not compared');
     if (report.behind.length > 0) {
       const named = report.behind.slice(0, 10).join(', ') + (report.behind.length > 10 ? `, and ${report.behind.length - 10} more` : '');
       console.log(
@@ -32,6 +38,7 @@ export async function verifyCommand(config: AppConfig): Promise<number> {
           `is the worker running? see /health/ready and GET /admin/dead-letters): ${named}.`,
       );
     }
+    if (report.unreadable.length > 0) return 1;
     if (report.differing.length === 0) {
       console.log(
         report.behind.length === 0
@@ -44,5 +51,12 @@ export async function verifyCommand(config: AppConfig): Promise<number> {
     return 1;
   } finally {
     await pool.end();
+  }
+}
+
+/** One line a project whose stored history the rebuild could not replay. */
+function reportUnreadable(unreadable: readonly UnreadableProject[], outcome: string): void {
+  for (const project of unreadable) {
+    console.log(`UNREADABLE project ${project.projectId} at version ${project.version}, ${outcome}: ${project.reason} (its audit says what was altered).`);
   }
 }

@@ -7,10 +7,22 @@ import { Roles } from '../auth/auth.decorators.js';
 import { NoQueryGuard } from '../common/no-query.guard.js';
 import { ProblemException } from '../common/problem.js';
 import { problemResponse } from '../common/problem-responses.js';
-import { apiSchema, arrayOf, closed, integer, oneOfValues, uuid } from '../common/openapi/api-schema.js';
+import { apiSchema, arrayOf, closed, integer, oneOfValues, string, uuid } from '../common/openapi/api-schema.js';
 import { VIEW_TABLES } from '@app/read-models';
 
-const BUILD_MEMBERS = { events: integer('Events folded'), projects: integer(), durationMs: integer() };
+const BUILD_MEMBERS = {
+  events: integer('Events read'),
+  projects: integer('Projects folded from their events'),
+  durationMs: integer(),
+  unreadable: arrayOf(
+    closed({
+      projectId: uuid(),
+      version: integer('The version it stops at: the event it cannot take, or the one missing'),
+      reason: string(),
+    }),
+    'Projects whose stored history cannot be replayed (changed by hand; GET /projects/{id}/audit says how): not rebuilt, their views kept as they were. Empty when every history could be folded',
+  ),
+};
 const REBUILD = apiSchema('ProjectionsRebuild', closed(BUILD_MEMBERS));
 const DRIFT = apiSchema(
   'ProjectionsDrift',
@@ -49,6 +61,7 @@ export class ProjectionsAdminController {
     summary: 'Drop and rebuild every read model from the event store (admin)',
     description:
       'Builds into shadow tables and swaps them in; reads stay available and commands keep being accepted. ' +
+      'A project whose stored history cannot be replayed is named in `unreadable` and keeps the views it had; the others are rebuilt. ' +
       'Idempotent by nature (Idempotency-Key is not needed): the event store decides the result, so a retry builds the same read models.',
   })
   @ApiOkResponse({ schema: REBUILD })
@@ -61,7 +74,8 @@ export class ProjectionsAdminController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Rebuild into shadow tables and report any difference from the live read model (admin)',
-    description: 'Changes no read model: idempotent by nature (Idempotency-Key is not needed).',
+    description:
+      'Changes no read model: idempotent by nature (Idempotency-Key is not needed). A project whose stored history cannot be replayed is named in `unreadable` and not compared.',
   })
   @ApiOkResponse({ schema: DRIFT })
   @REBUILD_RUNNING

@@ -114,10 +114,11 @@ export class ProjectDetailFolder {
       return;
     }
     const project = this.project;
+    // An event deleted by hand from the stream: folding on would show a state that never was (the sync
+    // fails the project; a rebuild leaves it out and keeps its views as they were). The proposal deleted
+    // is one too.
+    requireEveryVersion(stored.streamId, (project?.version as number | undefined) ?? 0, [stored]);
     if (!project) throw new Error(`${event.type} at version ${stored.version} of ${stored.streamId} has no project to apply to`);
-    // An event deleted by hand from the middle of the stream: folding on would show a state that never
-    // was (the sync fails the project; a rebuild stops and keeps the views it would have replaced).
-    requireEveryVersion(stored.streamId, project.version as number, [stored]);
     this.changed.add(project);
     project.version = stored.version;
     project.updated_at = at;

@@ -9,6 +9,8 @@ import { SEED_PROJECTS, seedProjects } from '../../../../seeds/index.js';
 import { createTestEnvironment, type TestEnvironment } from '../../../../test/support/test-environment.js';
 import { findLaggingProjects } from '../lagging-projects.js';
 import { ProjectDetailSync } from '../project-detail/project-detail.sync.js';
+import { asSuperuser } from '../../../../test/support/tamper.js';
+import { VIEW_TABLES } from '../project-detail/project-detail.rows.js';
 import { ProjectViewsRebuild } from './project-views.rebuild.js';
 
 let env: TestEnvironment;
@@ -105,6 +107,16 @@ async function syncAll(): Promise<void> {
     if (lagging.length === 0) return;
     for (const project of lagging) await sync.sync(project.streamId);
   }
+}
+
+/** A project's rows in every view table. */
+async function viewsOf(projectId: string): Promise<Record<string, unknown[]>> {
+  const result: Record<string, unknown[]> = {};
+  for (const table of VIEW_TABLES) {
+    const key = table === 'project_views' ? 'id' : 'project_id';
+    result[table] = (await pool.query(`SELECT * FROM ${table} WHERE ${key} = $1 ORDER BY id`, [projectId])).rows;
+  }
+  return result;
 }
 
 async function snapshotOfViews(): Promise<Record<string, unknown[]>> {
@@ -221,6 +233,33 @@ describe('rebuilding the project read model', () => {
     await syncAll();
     const after = await new ProjectViewsRebuild(pool).verify();
     expect(after).toMatchObject({ behind: [], compared: after.projects, differing: [] });
+  });
+
+  it('rebuilds the other projects when one history cannot be replayed, and keeps that project\'s views as they were', async () => {
+    const poisoned = await recordBusyProject(30);
+    const drifted = await recordBusyProject(31);
+    await syncAll();
+    const before = await viewsOf(poisoned);
+    const component = (await pool.query('SELECT data FROM events WHERE stream_id = $1 AND stream_version = 6', [poisoned])).rows[0].data;
+    await asSuperuser(pool, `UPDATE events SET data = 'null' WHERE stream_id = $1 AND stream_version = 6`, [poisoned]);
+    await pool.query(`UPDATE project_views SET title = 'Changed by hand' WHERE id = $1`, [drifted]);
+    const projects = Number((await pool.query(`SELECT count(*) FROM event_streams WHERE stream_type = 'project'`)).rows[0].count);
+
+    const verified = await new ProjectViewsRebuild(pool).verify();
+    const unreadable = [
+      { projectId: poisoned, version: 6, reason: expect.stringMatching(new RegExp(`^event 6 \\(ComponentAdded\\) of stream ${poisoned} cannot be replayed: .+`)) },
+    ];
+    expect(verified).toMatchObject({ projects: projects - 1, compared: projects - 1, behind: [], unreadable });
+    expect(verified.differing).toEqual([{ projectId: drifted, table: 'project_views' }]);
+
+    const rebuilt = await new ProjectViewsRebuild(pool).rebuild();
+    expect(rebuilt).toMatchObject({ projects: projects - 1, unreadable });
+    expect(await viewsOf(poisoned)).toEqual(before);
+    expect((await pool.query('SELECT title FROM project_views WHERE id = $1', [drifted])).rows[0].title).toBe('Busy 31');
+
+    // Its history put back, the views it kept are the ones a rebuild gives.
+    await asSuperuser(pool, 'UPDATE events SET data = $2 WHERE stream_id = $1 AND stream_version = 6', [poisoned, component]);
+    expect(await new ProjectViewsRebuild(pool).verify()).toMatchObject({ projects, compared: projects, behind: [], differing: [], unreadable: [] });
   });
 
   it('lets only one rebuild run at a time', async () => {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { eachRow, type EventMetadata, inTransaction } from '@app/event-store';
+import { eachRow, type EventMetadata, inTransaction, StreamVersionGap, UnreadableEvent } from '@app/event-store';
 import { foldedEvent } from '../event-rows.js';
 import { ProjectDetailFolder, type ProjectDetailRows, VIEW_COLUMNS, VIEW_TABLES, type ViewTable } from '../project-detail/project-detail.rows.js';
 import { nonFiniteAsText } from '../project-detail/view-rows.sql.js';
@@ -17,8 +17,22 @@ export const REBUILD_LOCK_KEY = 7_347_001;
 
 export interface ShadowBuild {
   events: number;
+  /** Projects folded from their events (the unreadable ones not counted). */
   projects: number;
   durationMs: number;
+  /**
+   * Projects whose stored history cannot be replayed (changed by hand: an event removed, renamed or
+   * emptied): not rebuilt. A rebuild keeps each one's views as they were; a verification compares none.
+   */
+  unreadable: UnreadableProject[];
+}
+
+/** A project the rebuild could not fold, where and why: its audit (GET /projects/{id}/audit) says what was altered. */
+export interface UnreadableProject {
+  projectId: string;
+  /** The version it stops at: the event it cannot take, or the one missing. */
+  version: number;
+  reason: string;
 }
 
 export interface DriftReport extends ShadowBuild {
@@ -44,7 +58,9 @@ export class RebuildInProgress extends Error {
  * Rebuilds the project read model from the event store: every project's events are folded in memory
  * (read in batches from one REPEATABLE READ snapshot) and written in bulk to shadow tables, which are
  * then swapped in by renaming. Reads stay available throughout; projects that changed after the
- * snapshot are behind by version after the swap, and the worker's reconcile brings them up.
+ * snapshot are behind by version after the swap, and the worker's reconcile brings them up. A project
+ * whose history cannot be replayed does not stop the others: it is named, and its views are carried
+ * over as they were (the worker parks its sync as a dead letter likewise).
  */
 export class ProjectViewsRebuild {
   constructor(private readonly pool: pg.Pool) {}
@@ -52,7 +68,7 @@ export class ProjectViewsRebuild {
   async rebuild(onProgress?: (events: number) => void): Promise<ShadowBuild> {
     return this.exclusively(async () => {
       const build = await this.buildShadow('_rebuild', onProgress);
-      await this.swap('_rebuild');
+      await this.swap('_rebuild', build.unreadable.map((project) => project.projectId));
       return build;
     });
   }
@@ -95,6 +111,7 @@ export class ProjectViewsRebuild {
     const buffer = emptyRows();
     let events = 0;
     let projects = 0;
+    const unreadable: UnreadableProject[] = [];
     // Batches are written while the reader goes on, by WRITERS chains of writes on connections of
     // their own, a batch on each in turn (the shadow tables have no keys yet to contend for).
     const writers: Promise<void>[] = Array.from({ length: WRITERS }, () => Promise.resolve());
@@ -119,7 +136,8 @@ export class ProjectViewsRebuild {
     try {
       await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       let after = { streamId: '00000000-0000-0000-0000-000000000000', version: 0 };
-      let current: { streamId: string; folder: ProjectDetailFolder } | undefined;
+      // A project's folder, or none once one of its events could not be folded: its later ones are skipped.
+      let current: { streamId: string; folder: ProjectDetailFolder | undefined } | undefined;
       for (;;) {
         let last: EventRow | undefined;
         // The writes of the page before this one: they run while this page is read and folded.
@@ -134,11 +152,17 @@ export class ProjectViewsRebuild {
           [after.streamId, after.version, READ_BATCH],
           (row) => {
             if (current?.streamId !== row[0]) {
-              if (current) finish(current.folder);
+              if (current?.folder) finish(current.folder);
               current = { streamId: row[0], folder: new ProjectDetailFolder() };
             }
-            current.folder.apply(foldedEvent({ stream_id: row[0], stream_version: row[1], type: row[2], data: row[3], metadata: row[4] }));
             last = row;
+            if (!current.folder) return;
+            try {
+              current.folder.apply(foldedEvent({ stream_id: row[0], stream_version: row[1], type: row[2], data: row[3], metadata: row[4] }));
+            } catch (error) {
+              unreadable.push(unreadableProject(row, error));
+              current.folder = undefined;
+            }
           },
         );
         events += read;
@@ -148,7 +172,7 @@ export class ProjectViewsRebuild {
         if (!last || read < READ_BATCH) break;
         after = { streamId: last[0], version: last[1] };
       }
-      if (current) finish(current.folder);
+      if (current?.folder) finish(current.folder);
       for (const table of VIEW_TABLES) if (buffer[table].length > 0) write(table);
       await writing();
       await reader.query('COMMIT');
@@ -168,7 +192,7 @@ export class ProjectViewsRebuild {
     } finally {
       reader.release();
     }
-    return { events, projects, durationMs: Date.now() - started };
+    return { events, projects, durationMs: Date.now() - started, unreadable };
   }
 
   /** Gives `shadow` the keys and indexes `table` has (the names PostgreSQL chooses for a new table). */
@@ -191,10 +215,21 @@ export class ProjectViewsRebuild {
     }
   }
 
-  /** Swaps the shadow tables in, all at once; readers wait only for the renames. */
-  private async swap(suffix: string): Promise<void> {
+  /**
+   * Swaps the shadow tables in, all at once; readers wait only for the renames. The views of the
+   * projects `kept` (not rebuilt) are carried over from the live tables first, under the same lock.
+   */
+  private async swap(suffix: string, kept: readonly string[]): Promise<void> {
     await inTransaction(this.pool, async (client) => {
       await client.query(`LOCK TABLE ${VIEW_TABLES.join(', ')} IN ACCESS EXCLUSIVE MODE`);
+      if (kept.length > 0) {
+        for (const table of VIEW_TABLES) {
+          const columns = VIEW_COLUMNS[table].join(', ');
+          await client.query(`INSERT INTO ${table}${suffix} (${columns}) SELECT ${columns} FROM ${table} WHERE ${projectKey(table)} = ANY($1::uuid[])`, [
+            kept,
+          ]);
+        }
+      }
       for (const table of VIEW_TABLES) {
         await client.query(`ALTER TABLE ${table} RENAME TO ${table}_replaced`);
         await client.query(`ALTER TABLE ${table}${suffix} RENAME TO ${table}`);
@@ -213,7 +248,7 @@ export class ProjectViewsRebuild {
     );
     const differing: DriftReport['differing'] = [];
     for (const table of VIEW_TABLES) {
-      const key = table === 'project_views' ? 'id' : 'project_id';
+      const key = projectKey(table);
       const columns = VIEW_COLUMNS[table].join(', ');
       const result = await this.pool.query<{ project_id: string }>(
         `SELECT DISTINCT d.${key} AS project_id FROM (
@@ -249,6 +284,17 @@ export class ProjectViewsRebuild {
       ]);
     }
   }
+}
+
+/** The column naming the project a row of `table` belongs to. */
+function projectKey(table: ViewTable): string {
+  return table === 'project_views' ? 'id' : 'project_id';
+}
+
+/** Where and why a project's history stops being foldable: a version missing, or an event it cannot take. */
+function unreadableProject([projectId, version, type]: EventRow, error: unknown): UnreadableProject {
+  if (error instanceof StreamVersionGap) return { projectId, version: error.missingVersion, reason: error.message };
+  return { projectId, version, reason: new UnreadableEvent(projectId, version, type, error).message };
 }
 
 function emptyRows(): ProjectDetailRows {
