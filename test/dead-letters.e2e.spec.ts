@@ -5,6 +5,7 @@ import { PostgresEventStore } from '@app/event-store';
 import { auth } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
+import { appendPoison } from './support/tamper.js';
 import { eventually } from './support/test-environment.js';
 
 let system: RunningSystem;
@@ -34,20 +35,7 @@ describe('dead letters', () => {
     await eventually(async () => (await viewVersion(poisoned)) === 1, 5_000, 'first projection');
 
     // Bad data behind the decider's back: a milestone reached that was never planned.
-    const ghost = randomUUID();
-    await new PostgresEventStore(db).append(
-      poisoned,
-      1,
-      [
-        {
-          type: 'MilestoneReached',
-          data: { projectId: poisoned, milestoneId: ghost, reachedOn: '2020-01-01', evidence: 'x', documentLinks: [] },
-          schemaVersion: 1,
-          metadata: { eventId: randomUUID(), actor: { keyId: 'ops', role: 'admin' }, commandType: 'Manual', correlationId: 'poison', occurredAt: new Date().toISOString() },
-        },
-      ],
-      { streamType: 'project' },
-    );
+    const ghost = await appendPoison(db, poisoned, 1);
     await system.http.post(`/projects/${poisoned}/components`).set(auth(admin)).send({ name: 'After the poison', kind: 'industry' }).expect(201);
     await system.http.post(`/projects/${healthy}/approve`).set(auth(admin)).send({}).expect(200);
 

@@ -3,11 +3,11 @@ import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import type request from 'supertest';
-import { PostgresEventStore } from '@app/event-store';
 import { auth } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { OpenApiContract } from './support/openapi-answers.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
+import { appendPoison } from './support/tamper.js';
 import { eventually } from './support/test-environment.js';
 
 /**
@@ -357,19 +357,7 @@ describe('every route answers as the document says', () => {
     // A dead letter: an event the projection cannot apply, stored behind the decider's back.
     const poisoned = (await ok('post', '/projects', { body: bansuoProposal() })).id as string;
     await eventually(async () => (await system.http.get(`/projects/${poisoned}`).set(auth(admin))).status === 200, 10_000, 'the projection');
-    await new PostgresEventStore(db).append(
-      poisoned,
-      1,
-      [
-        {
-          type: 'MilestoneReached',
-          data: { projectId: poisoned, milestoneId: randomUUID(), reachedOn: '2020-01-01', evidence: 'x', documentLinks: [] },
-          schemaVersion: 1,
-          metadata: { eventId: randomUUID(), actor: { keyId: 'ops', role: 'admin' }, commandType: 'Manual', correlationId: 'poison', occurredAt: new Date().toISOString() },
-        },
-      ],
-      { streamType: 'project' },
-    );
+    await appendPoison(db, poisoned, 1);
     const parked = await eventually(async () => {
       const page = await ok('get', '/admin/dead-letters', { query: { limit: 10 } });
       return page.items.find((item: { projectId: string }) => item.projectId === poisoned);

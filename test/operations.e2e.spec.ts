@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { auth } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { freePort } from './support/processes.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
+import { appendPoison } from './support/tamper.js';
 import { eventually } from './support/test-environment.js';
 
 let system: RunningSystem;
@@ -61,5 +63,30 @@ describe('pipeline metrics and readiness', () => {
     await system.startWorker();
     await eventually(async () => (await system.http.get(`/projects/${id}`).set(auth(system.adminKey))).status === 200, 10_000, 'catch up');
     await eventually(async () => (await system.http.get('/health/ready')).status === 200, 5_000, 'ready again');
+  });
+
+  it('stays ready while a dead letter holds a project back past the limit, and says how many are parked', async () => {
+    const admin = system.adminKey;
+    const poisoned = (await system.http.post('/projects').set(auth(admin)).send(bansuoProposal()).expect(201)).body.id as string;
+    await system.http.get(`/projects/${poisoned}?minVersion=1`).set(auth(admin)).expect(200);
+    // An event the projection cannot apply, behind the decider's back.
+    const db = new pg.Pool({ connectionString: system.env.config.databaseUrl });
+    try {
+      await appendPoison(db, poisoned, 1);
+    } finally {
+      await db.end();
+    }
+    const appendedAt = Date.now();
+    await eventually(
+      async () => ((await system.http.get('/admin/dead-letters').set(auth(admin)).expect(200)).body.items as { projectId: string }[]).some((l) => l.projectId === poisoned),
+      15_000,
+      'the poisoned sync to be parked',
+    );
+    // Past the limit (2 s): the project's view is behind by more, and readiness leaves it to the operator.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, appendedAt + 3_000 - Date.now())));
+    const text = (await system.http.get('/metrics').expect(200)).text;
+    expect(metric(text, 'project_tracker_projection_lag_seconds', '{read_model="project_detail"}')).toBeGreaterThan(2);
+    const ready = await system.http.get('/health/ready').expect(200);
+    expect(ready.body.checks.projections).toEqual({ status: 'up', deadLetters: 1 });
   });
 });

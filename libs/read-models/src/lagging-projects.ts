@@ -34,15 +34,17 @@ export async function viewVersions(pool: pg.Pool, streamIds: readonly string[]):
 
 /**
  * How far the project read model is behind the event store, in seconds: the age of the oldest event
- * not yet applied to its project's view (0 when every view is at its stream's version).
+ * not yet applied to its project's view (0 when every view is at its stream's version), leaving out
+ * the projects `excluded` (those a parked dead letter holds back, for readiness).
  */
-export async function projectionLagSeconds(pool: pg.Pool): Promise<number> {
+export async function projectionLagSeconds(pool: pg.Pool, excluded: readonly string[] = []): Promise<number> {
   const result = await pool.query<{ lag: string | null }>(
     `SELECT EXTRACT(EPOCH FROM now() - min(e.recorded_at)) AS lag
      FROM event_streams s
      LEFT JOIN project_views v ON v.id = s.stream_id
      JOIN events e ON e.stream_id = s.stream_id AND e.stream_version = COALESCE(v.version, 0) + 1
-     WHERE s.stream_type = 'project' AND s.version > COALESCE(v.version, 0)`,
+     WHERE s.stream_type = 'project' AND s.version > COALESCE(v.version, 0) AND s.stream_id <> ALL($1::uuid[])`,
+    [excluded],
   );
   return Math.max(Number(result.rows[0]?.lag ?? 0), 0);
 }

@@ -1,6 +1,8 @@
 import { Controller, Get, Inject, type OnApplicationShutdown, Res } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { apiSchema, closed, oneOfValues, string } from '../common/openapi/api-schema.js';
+import { apiSchema, closed, integer, oneOfValues, string } from '../common/openapi/api-schema.js';
 import { notReadyProblem, PROBLEM_HEADERS } from '../common/problem-responses.js';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
@@ -8,17 +10,30 @@ import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
-import { projectionLagSeconds } from '@app/read-models';
+import { PROJECTIONS_QUEUE, projectionLagSeconds } from '@app/read-models';
 import { Public } from '../auth/auth.decorators.js';
 import { PROBLEM_CONTENT_TYPE, problemType } from '../common/problem.js';
 import { within } from '../common/within.js';
+import { type ParkedProjects, parkedProjects } from './parked-projects.js';
 import { ShutdownDrain } from './shutdown-drain.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
+/** How long the projections check waits for the dead letters before it judges the lag without them. */
+const LETTERS_TIMEOUT_MS = 500;
 
 /** A dependency's state; `error` says why it is down, outside production. */
 const CHECK = closed({ status: oneOfValues(['up', 'down']), error: string() }, ['error']);
-const CHECKS = closed({ postgres: CHECK, redis: CHECK, projections: CHECK });
+const PROJECTIONS_CHECK = closed(
+  {
+    status: oneOfValues(['up', 'down']),
+    error: string(),
+    deadLetters: integer(
+      'Parked projection jobs (GET /admin/dead-letters), outside production: the projects they hold back are an operator\'s matter and do not count towards the lag',
+    ),
+  },
+  ['error', 'deadLetters'],
+);
+const CHECKS = closed({ postgres: CHECK, redis: CHECK, projections: PROJECTIONS_CHECK });
 const LIVE = apiSchema('Liveness', closed({ status: oneOfValues(['ok']) }));
 const READY = apiSchema('Readiness', closed({ status: oneOfValues(['ready']), checks: CHECKS }));
 
@@ -34,6 +49,7 @@ export class HealthController implements OnApplicationShutdown {
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly drain: ShutdownDrain,
+    @InjectQueue(PROJECTIONS_QUEUE) private readonly projectionsQueue: Queue,
   ) {
     this.redis = new Redis(config.redisUrl, {
       lazyConnect: true,
@@ -58,7 +74,7 @@ export class HealthController implements OnApplicationShutdown {
   @Public()
   @ApiOperation({
     summary:
-      'Readiness: PostgreSQL and Redis answer, the read models are not too far behind and the API is not stopping (503 problem+json with Retry-After otherwise)',
+      'Readiness: PostgreSQL and Redis answer, the read models are not too far behind (projects held back by a dead letter aside) and the API is not stopping (503 problem+json with Retry-After otherwise)',
   })
   @ApiOkResponse({ schema: READY })
   @ApiResponse({
@@ -68,16 +84,22 @@ export class HealthController implements OnApplicationShutdown {
     headers: PROBLEM_HEADERS[503],
   })
   async ready(@Res({ passthrough: true }) response: Response) {
-    const [postgres, redis, projections] = await Promise.all([
+    // A project whose sync is parked as a dead letter stays behind until an operator replays it: one
+    // poisoned project would otherwise take every API out of its load balancer once the limit passed.
+    // Without Redis the letters are unknown and every project counts (Redis down fails readiness anyway).
+    const parked = within(LETTERS_TIMEOUT_MS, parkedProjects(this.projectionsQueue)).catch((): ParkedProjects | undefined => undefined);
+    const [postgres, redis, lag] = await Promise.all([
       check(() => this.pool.query('SELECT 1')),
       check(() => this.redis.ping()),
       check(async () => {
-        const lag = await projectionLagSeconds(this.pool);
+        const lag = await projectionLagSeconds(this.pool, (await parked)?.projectIds);
         if (lag > this.config.projectionMaxLagSeconds) {
           throw new Error(`the read model is ${Math.round(lag)} s behind (limit ${this.config.projectionMaxLagSeconds} s)`);
         }
       }),
     ]);
+    const letters = (await parked)?.letters;
+    const projections = letters === undefined ? lag : { ...lag, deadLetters: letters };
     // Outside production the reason helps whoever runs the service; in production it would tell any
     // caller the addresses of internal servers.
     const checks =
