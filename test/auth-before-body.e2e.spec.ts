@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { bansuoProposal } from './support/bansuo.js';
@@ -157,6 +159,39 @@ describe('a declared length over the limit', () => {
     for (const key of [{}, auth(UNKNOWN_KEY), auth(auditorKey), admin]) {
       const response = await system.http.post(components()).set(key).set('Content-Type', 'application/json').send(big);
       expect(expectProblem(response, 413).code).toBe('REQUEST.TOO_LARGE');
+    }
+  });
+});
+
+describe('a body still arriving when the request is refused', () => {
+  it('is not read to its end: the connection closes after the 401 or 403', async () => {
+    const server = system.api.getHttpServer() as Server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      for (const [key, status] of [[undefined, 401], [auditorKey, 403]] as const) {
+        const socket = connect(port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        const authorization = key ? `Authorization: Bearer ${key}\r\n` : '';
+        socket.write(`POST ${components()} HTTP/1.1\r\nHost: 127.0.0.1\r\n${authorization}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+        // A body that never ends: a chunk every 10 ms, for as long as the connection is open.
+        const chunk = `400\r\n${' '.repeat(1024)}\r\n`;
+        socket.write(`1\r\n{\r\n`);
+        const sending = setInterval(() => socket.writable && socket.write(chunk), 10);
+        let received = '';
+        socket.on('data', (data: Buffer) => (received += data.toString()));
+        const ended = await new Promise<boolean>((resolve) => {
+          socket.once('end', () => resolve(true));
+          socket.once('close', () => resolve(true));
+          setTimeout(() => resolve(false), 3_000);
+        });
+        clearInterval(sending);
+        socket.destroy();
+        expect({ status: Number(received.split(' ')[1]), ended }).toEqual({ status, ended: true });
+        expect(received).toMatch(/\r\nconnection: close\r\n/i);
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

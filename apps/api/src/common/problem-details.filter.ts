@@ -83,6 +83,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (response.headersSent) return;
     response.status(problem.status);
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    // Refused before its body was read (401, 403, 404, 429...): Node would read the rest off the
+    // connection to discard it, however long a chunked body goes on. The connection ends instead.
+    if (!request.complete) response.setHeader('Connection', 'close');
     // A route that takes other credentials (the queue board's Basic) has set its own challenge.
     if (problem.status === 401 && !response.hasHeader('WWW-Authenticate')) response.setHeader('WWW-Authenticate', bearerChallenge(request));
     response.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
