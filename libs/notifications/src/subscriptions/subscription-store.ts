@@ -140,16 +140,18 @@ export class SubscriptionStore {
    * keeps signing deliveries beside the new one for `graceSeconds` (none when 0), so the receiver can
    * change over without refusing one; a rotation during another's grace ends that grace: the secret
    * before it stops at once. `db` is a transaction's client when the rotation must commit with
-   * something else (its Idempotency-Key record).
+   * something else (its Idempotency-Key record). Dated no earlier than the rotation before it: now()
+   * is when the transaction began, and a rotation that waited for another's lock would otherwise be
+   * dated before the one whose secret it replaced.
    */
   async rotateSecret(id: string, graceSeconds: number, db: pg.Pool | pg.PoolClient = this.pool): Promise<SecretRotation> {
     const secret = newWebhookSecret();
     const result = await db.query<SubscriptionRow>(
       `UPDATE subscriptions
          SET previous_secret_sealed = CASE WHEN $3::int > 0 THEN secret_sealed END,
-             previous_secret_valid_until = CASE WHEN $3::int > 0 THEN now() + make_interval(secs => $3::int) END,
+             previous_secret_valid_until = CASE WHEN $3::int > 0 THEN greatest(now(), secret_rotated_at) + make_interval(secs => $3::int) END,
              secret_sealed = $2,
-             secret_rotated_at = now()
+             secret_rotated_at = greatest(now(), secret_rotated_at)
        WHERE id = $1 AND channel = 'webhook' AND status <> 'deleted'
        RETURNING ${COLUMNS}`,
       [id, this.secrets.seal(secret), graceSeconds],
