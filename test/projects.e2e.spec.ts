@@ -953,7 +953,7 @@ describe('operations', () => {
   it('reports liveness, readiness, metrics and the OpenAPI document', async () => {
     await system.http.get('/health').expect(200, { status: 'ok' });
     const ready = await system.http.get('/health/ready').expect(200);
-    expect(ready.body.checks).toEqual({ postgres: { status: 'up' }, redis: { status: 'up' }, projections: { status: 'up' } });
+    expect(ready.body.checks).toEqual({ postgres: { status: 'up' }, redis: { status: 'up' }, projections: { status: 'up', deadLetters: 0 } });
     const metrics = await system.http.get('/metrics').expect(200);
     expect(metrics.text).toContain('project_tracker_http_request_duration_seconds');
     const docs = await system.http.get('/docs-json').expect(200);
