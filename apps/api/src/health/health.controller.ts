@@ -22,11 +22,11 @@ const CHECK_TIMEOUT_MS = 2_000;
 const LETTERS_TIMEOUT_MS = 500;
 
 /** A dependency's state; `error` says why it is down, outside production. */
-const CHECK = closed({ status: oneOfValues(['up', 'down']), error: string() }, ['error']);
+const CHECK_MEMBERS = { status: oneOfValues(['up', 'down']), error: string() };
+const CHECK = closed(CHECK_MEMBERS, ['error']);
 const PROJECTIONS_CHECK = closed(
   {
-    status: oneOfValues(['up', 'down']),
-    error: string(),
+    ...CHECK_MEMBERS,
     deadLetters: integer(
       'Parked projection jobs (GET /admin/dead-letters), outside production: the projects they hold back are an operator\'s matter and do not count towards the lag',
     ),
