@@ -3,7 +3,6 @@
 // Usage: node verify-ndjson.mjs export.ndjson   (exit 0: the chain holds; 1: it breaks; 2: unreadable)
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 
 const GENESIS_HASH = '0'.repeat(64);
 
@@ -13,6 +12,23 @@ function canonicalJson(value) {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const keys = Object.keys(value).filter((key) => value[key] !== undefined).sort();
   return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+}
+
+// The file's lines, ended by "\n" alone (and a "\r" before it dropped). Not node:readline: it also ends a
+// line at U+2028 and U+2029, which JSON strings may hold as they are (a note with a line separator
+// pasted in), and so it cut an unaltered event in two.
+async function* ndjsonLines(input) {
+  let rest = '';
+  for await (const chunk of input) {
+    rest += chunk;
+    let start = 0;
+    for (let end = rest.indexOf('\n'); end !== -1; end = rest.indexOf('\n', start)) {
+      yield rest.slice(start, end).replace(/\r$/, '');
+      start = end + 1;
+    }
+    rest = rest.slice(start);
+  }
+  if (rest !== '') yield rest.replace(/\r$/, '');
 }
 
 function fail(line, event, reason) {
@@ -25,16 +41,15 @@ if (!file) {
   console.error('Usage: node verify-ndjson.mjs export.ndjson');
   process.exit(2);
 }
-const input = createReadStream(file);
-// Before readline's own listener: a file that cannot be read is exit 2, not a stack and the chain's exit 1.
+const input = createReadStream(file, { encoding: 'utf8' });
+// A file that cannot be read is exit 2, not a stack and the chain's exit 1.
 input.on('error', (error) => {
   console.error(`Cannot read ${file}: ${error.message}`);
   process.exit(2);
 });
-const lines = createInterface({ input, crlfDelay: Infinity });
 let previous = null;
 let count = 0;
-for await (const text of lines) {
+for await (const text of ndjsonLines(input)) {
   if (text.trim() === '') continue;
   const line = count + 1;
   let event;

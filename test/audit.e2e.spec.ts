@@ -378,6 +378,22 @@ describe('exports', () => {
     expect(broken.stdout).toMatch(/^BROKEN at line 9, version 9/);
   });
 
+  it('verifies offline a history whose text holds line separators, which JSON strings carry as they are', async () => {
+    const { id, indicatorId } = await richProject();
+    // A note pasted from a word processor: U+2028 and U+2029 (readline ends a line at each), and \r.
+    await post(id, `/indicators/${indicatorId}/measurements`, { value: 30, date: '2018-09-30', note: 'Counted\u2028at the\u2029village hall\r\n(second session)' }).expect(201);
+    const response = await system.http.get(`/projects/${id}/events.ndjson`).set(auth(auditor)).expect(200);
+    expect(response.text).toContain('\u2028');
+    const dir = mkdtempSync(join(tmpdir(), 'pt-export-'));
+    const file = join(dir, 'export.ndjson');
+    writeFileSync(file, response.text);
+    const ok = spawnSync(process.execPath, ['scripts/verify-ndjson.mjs', file], { encoding: 'utf8' });
+    expect({ status: ok.status, stdout: ok.stdout }).toEqual({ status: 0, stdout: `OK: 11 events of project ${id}, versions 1-11; head hash ${response.headers['x-stream-head-hash']}\n` });
+    // Written with CRLF line ends, as a Windows editor saves it, it is the same history.
+    writeFileSync(file, response.text.replaceAll('\n', '\r\n'));
+    expect(spawnSync(process.execPath, ['scripts/verify-ndjson.mjs', file], { encoding: 'utf8' }).status).toBe(0);
+  });
+
   it('exports the seeded Bansuo project as IATI 2.03 that passes the official schema', async () => {
     await seedProjects(new PostgresEventStore(db), [bansuo]);
     const response = await system.http.get(`/projects/${bansuo.projectId}/iati`).set(auth(auditor)).expect(200);
