@@ -42,10 +42,6 @@ async function checkpointed(id: string) {
   );
 }
 
-function byVersion(a: { version: number }, b: { version: number }): number {
-  return a.version - b.version;
-}
-
 async function position(id: string, version: number): Promise<number> {
   const result = await db.query('SELECT position FROM events WHERE stream_id = $1 AND stream_version = $2', [id, version]);
   return Number(result.rows[0].position);
@@ -222,10 +218,13 @@ describe('tamper evidence', () => {
   it('answers reads of a history that cannot be replayed with what is wrong and where to look, not a bare 500', async () => {
     const renamed = await project(3);
     const emptied = await project(2);
+    const stripped = await project(2);
     const headless = await project(2);
     await checkpointed(headless);
     await asSuperuser(db, `UPDATE events SET type = 'ProjectExploded' WHERE stream_id = $1 AND stream_version = 3`, [renamed]);
     await asSuperuser(db, `UPDATE events SET data = 'null' WHERE stream_id = $1 AND stream_version = 2`, [emptied]);
+    // Its data left with nothing but the project's id: no component id, name or kind.
+    await asSuperuser(db, `UPDATE events SET data = jsonb_build_object('projectId', stream_id) WHERE stream_id = $1 AND stream_version = 2`, [stripped]);
     await asSuperuser(db, 'DELETE FROM events WHERE stream_id = $1 AND stream_version = 1', [headless]);
     const unreadable = async (path: string, where: string) => {
       const answer = await system.http.get(path).set(auth(admin));
@@ -241,6 +240,9 @@ describe('tamper evidence', () => {
     await unreadable(`/projects/${renamed}/state?version=3`, 'at version 3 (ProjectExploded)');
     await unreadable(`/projects/${renamed}/iati?version=3`, 'at version 3 (ProjectExploded)');
     await unreadable(`/projects/${emptied}/state?version=2`, 'at version 2 (ComponentAdded)');
+    // It answered 200 with a component keyed "undefined".
+    await unreadable(`/projects/${stripped}/state?version=2`, 'at version 2 (ComponentAdded)');
+    await unreadable(`/projects/${stripped}/iati?version=2`, 'at version 2 (ComponentAdded)');
     // Without its first event, the project is not there to replay at all: its head counts one that is missing.
     await unreadable(`/projects/${headless}/iati?version=3`, 'at version 1: its head counts the event, which is missing');
     await unreadable(`/projects/${headless}/state?version=1`, 'at version 1: its head counts the event, which is missing');
@@ -253,15 +255,18 @@ describe('tamper evidence', () => {
     expect(country.text).toContain('<iati-activity ');
     // A drift check names each, where it stops and why, and compares none of them.
     const verified = (await system.http.post('/admin/projections/verify').set(auth(admin)).expect(200)).body;
-    const ours = [renamed, emptied, headless];
-    expect(verified.unreadable.filter((u: { projectId: string }) => ours.includes(u.projectId)).sort(byVersion)).toEqual([
+    const ours = [renamed, emptied, stripped, headless];
+    const named = verified.unreadable.filter((u: { projectId: string }) => ours.includes(u.projectId));
+    expect(named).toHaveLength(ours.length);
+    expect(named).toEqual(expect.arrayContaining([
       { projectId: headless, version: 1, reason: `Stream ${headless} has no event at version 1, though it holds later ones.` },
-      { projectId: emptied, version: 2, reason: expect.stringMatching(new RegExp(`^event 2 \\(ComponentAdded\\) of stream ${emptied} cannot be replayed: `)) },
+      { projectId: emptied, version: 2, reason: `event 2 (ComponentAdded) of stream ${emptied} cannot be replayed: its data is null, not an object` },
+      { projectId: stripped, version: 2, reason: `event 2 (ComponentAdded) of stream ${stripped} cannot be replayed: its data's componentId is missing` },
       { projectId: renamed, version: 3, reason: expect.stringMatching(new RegExp(`^event 3 \\(ProjectExploded\\) of stream ${renamed} cannot be replayed: `)) },
-    ]);
+    ]));
     expect([...verified.behind, ...verified.differing.map((d: { projectId: string }) => d.projectId)].filter((id: string) => ours.includes(id))).toEqual([]);
     // The audit says what happened to each.
-    for (const id of [renamed, emptied, headless]) {
+    for (const id of ours) {
       expect((await system.http.get(`/projects/${id}/audit`).set(auth(admin)).expect(200)).body.valid).toBe(false);
     }
   });

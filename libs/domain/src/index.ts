@@ -1,6 +1,7 @@
 export * from './projects/project.values.js';
 export * from './projects/blank-text.js';
 export * from './projects/project.events.js';
+export * from './projects/project.event-data.js';
 export * from './projects/project.commands.js';
 export * from './projects/project.errors.js';
 export * from './projects/project.state.js';

@@ -1,3 +1,4 @@
+import { requireEventData } from './project.event-data.js';
 import type { ProjectEvent } from './project.events.js';
 import {
   initialProjectState,
@@ -18,6 +19,8 @@ import { entryOf, withoutUndefined } from './records.js';
  * as it is rather than throwing: a history that was once stored must always rebuild.
  */
 export function evolve(state: ProjectState, event: ProjectEvent): ProjectState {
+  // Not a judgement of the event but of its storage: data without what its type always has was changed by hand.
+  requireEventData(event);
   switch (event.type) {
     case 'ProjectProposed': {
       const { projectId, code, title, description, country, location, sector, participatingOrganisations } = event.data;

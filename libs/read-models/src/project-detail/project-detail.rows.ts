@@ -1,4 +1,4 @@
-import { actualEndOf, type ProjectEvent } from '@app/domain';
+import { actualEndOf, type ProjectEvent, requireEventData } from '@app/domain';
 import { requireEveryVersion, type StoredEvent } from '@app/event-store';
 
 /**
@@ -100,7 +100,8 @@ export class ProjectDetailFolder {
   }
 
   apply(stored: StoredEvent): void {
-    const event = { type: stored.type, data: stored.data } as ProjectEvent;
+    const event = { type: stored.type, data: stored.data };
+    requireEventData(event);
     const at = stored.metadata.recordedAt;
     if (event.type === 'ProjectProposed') {
       const d = event.data;
