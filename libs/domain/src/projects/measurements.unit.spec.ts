@@ -531,6 +531,45 @@ describe('CorrectMeasurement', () => {
       });
   });
 
+  describe('a correction that gives no breakdown, of a measurement broken down by sex', () => {
+    const householdsMeasured: ProjectEvent = {
+      type: 'MeasurementRecorded',
+      data: { projectId: PROJECT_ID, indicatorId: 'ind-households', measurementId: 'msr-7', value: 40, date: '2018-03-31', disaggregation: { female: 15, male: 25, unknown: 0 } },
+    };
+    const correction = (data: Record<string, unknown>) =>
+      given(...measured, householdsMeasured).when({
+        type: 'CorrectMeasurement',
+        data: { indicatorId: 'ind-households', measurementId: 'msr-8', correctsMeasurementId: 'msr-7', reason: 'Retyped.', ...data } as never,
+      });
+
+    it('keeps its breakdown for the same value, as it keeps its date (it dropped it)', () => {
+      correction({ value: 40, date: '2018-03-30' }).then({
+        type: 'MeasurementCorrected',
+        data: {
+          projectId: PROJECT_ID, indicatorId: 'ind-households', measurementId: 'msr-8', correctsMeasurementId: 'msr-7', value: 40, date: '2018-03-30',
+          disaggregation: { female: 15, male: 25, unknown: 0 }, reason: 'Retyped.',
+        },
+      });
+      // Nothing else given, it is the same measurement: nothing to correct.
+      correction({ value: 40 }).thenThrows(InvalidInput, 'MEASUREMENT.SAME_VALUE', ['value']);
+    });
+
+    it('refuses another value, naming the breakdown that does not carry over, and takes {} for none known', () => {
+      const error = correction({ value: 45 }).thenThrows(InvalidInput, 'MEASUREMENT.BREAKDOWN_REQUIRED', ['disaggregation']);
+      expect(error.message).toBe(
+        'Measurement msr-7 of 40 is broken down by sex (female 15, male 25, unknown 0), and a breakdown does not carry over to another value: ' +
+          'give the breakdown of 45 in "disaggregation" ({} when none is known).',
+      );
+      correction({ value: 45, disaggregation: {} }).then({
+        type: 'MeasurementCorrected',
+        data: {
+          projectId: PROJECT_ID, indicatorId: 'ind-households', measurementId: 'msr-8', correctsMeasurementId: 'msr-7', value: 45, date: '2018-03-31',
+          disaggregation: { unknown: 45 }, reason: 'Retyped.',
+        },
+      });
+    });
+  });
+
   it('refuses a disaggregation that exceeds the corrected value', () => {
     given(...measured)
       .when({

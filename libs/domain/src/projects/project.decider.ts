@@ -732,6 +732,26 @@ function sameBreakdown(a: SexDisaggregation | undefined, b: SexDisaggregation | 
   return a?.female === b?.female && a?.male === b?.male && a?.unknown === b?.unknown && (a === undefined) === (b === undefined);
 }
 
+/**
+ * The sex breakdown a correction that gives none takes from the measurement it corrects, as it takes
+ * its date: the same parts for the same value (a correction of the date or period keeps who was
+ * counted). For another value the parts do not carry over (which of them changed?), and leaving them
+ * out dropped them without a word: the correction must give the new value's, `{}` when none is known.
+ */
+function inheritedBreakdown(corrected: Measurement, value: number): SexDisaggregation | undefined {
+  const breakdown = corrected.disaggregation;
+  if (breakdown === undefined || value === corrected.value) return breakdown;
+  const parts = SEX_PARTS.filter((part) => breakdown[part] !== undefined)
+    .map((part) => `${part} ${breakdown[part]}`)
+    .join(', ');
+  throw new InvalidInput(
+    'MEASUREMENT.BREAKDOWN_REQUIRED',
+    `Measurement ${corrected.measurementId} of ${corrected.value} is broken down by sex (${parts}), and a breakdown does not carry over to another value: ` +
+      `give the breakdown of ${value} in "disaggregation" ({} when none is known).`,
+    ['disaggregation'],
+  );
+}
+
 function correctMeasurement(
   command: CorrectMeasurement,
   project: StartedProject,
@@ -752,7 +772,10 @@ function correctMeasurement(
   const periodStart = command.data.periodStart ?? inheritedPeriodStart(corrected, date);
   requirePeriodEndsAfterStart(periodStart, date);
   requireBreakdownFitsMeasure(indicator, command.data.disaggregation);
-  const disaggregation = completeDisaggregation(value, command.data.disaggregation, indicator.sexBreakdown);
+  const disaggregation =
+    command.data.disaggregation === undefined
+      ? inheritedBreakdown(corrected, value)
+      : completeDisaggregation(value, command.data.disaggregation, indicator.sexBreakdown);
   if (value === corrected.value && date === corrected.date && periodStart === corrected.periodStart && sameBreakdown(disaggregation, corrected.disaggregation)) {
     throw new InvalidInput(
       'MEASUREMENT.SAME_VALUE',

@@ -111,7 +111,7 @@ describe('project detail projection', () => {
     const correction = 'a2b6c1de-0000-4000-8000-000000000004';
     await run({ type: 'RecordMeasurement', data: { indicatorId, measurementId: first, value: 14, date: '2018-03-31', periodStart: '2018-01-01', disaggregation: { female: 5, male: 7 }, note: 'First count' } });
     await run({ type: 'RecordMeasurement', data: { indicatorId, measurementId: second, value: 20, date: '2018-06-30' } });
-    await run({ type: 'CorrectMeasurement', data: { indicatorId, measurementId: correction, correctsMeasurementId: first, value: 13, date: '2018-03-31', reason: 'One household counted twice' } });
+    await run({ type: 'CorrectMeasurement', data: { indicatorId, measurementId: correction, correctsMeasurementId: first, value: 13, date: '2018-03-31', disaggregation: { female: 5, male: 7 }, reason: 'One household counted twice' } });
     await new ProjectDetailSync(pool).sync(projectId);
 
     const measurements = await measurementsOfViewAndState(projectId);
@@ -120,7 +120,7 @@ describe('project detail projection', () => {
       { id: first, value: 14, date: '2018-03-31', periodStart: '2018-01-01', disaggregation: { female: 5, male: 7, unknown: 2 }, note: 'First count', correctsMeasurementId: null, correctionReason: null, supersededBy: correction },
       { id: second, value: 20, date: '2018-06-30', periodStart: null, disaggregation: null, note: null, correctsMeasurementId: null, correctionReason: null, supersededBy: null },
       // A new date without a period start keeps the corrected period's start.
-      { id: correction, value: 13, date: '2018-03-31', periodStart: '2018-01-01', disaggregation: null, note: null, correctsMeasurementId: first, correctionReason: 'One household counted twice', supersededBy: null },
+      { id: correction, value: 13, date: '2018-03-31', periodStart: '2018-01-01', disaggregation: { female: 5, male: 7, unknown: 1 }, note: null, correctsMeasurementId: first, correctionReason: 'One household counted twice', supersededBy: null },
     ]);
   });
 

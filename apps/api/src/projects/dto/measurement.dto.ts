@@ -83,7 +83,11 @@ export class CorrectMeasurementDto {
   @IsCalendarDate()
   periodStart?: string;
 
-  @ApiPropertyOptional({ type: SexDisaggregationDto })
+  @ApiPropertyOptional({
+    type: SexDisaggregationDto,
+    description:
+      "Left out, the corrected measurement's breakdown is kept for the same value; for another value it must be given (400 MEASUREMENT.BREAKDOWN_REQUIRED), {} when none is known",
+  })
   @IsOptional()
   @IsObject()
   @ValidateNested()
