@@ -317,8 +317,16 @@ describe('time travel', () => {
     expect(correctionOnly.body.changes.map((change: { type: string }) => change.type)).toEqual(['MeasurementCorrected', 'LatestActualChanged']);
     expect(correctionOnly.body.changes[1]).toMatchObject({ from: { value: 20 }, to: { value: 25 } });
 
+    // A suspension resumed within the range changes no status from end to end, yet each step is named.
+    await post(id, '/resume', {}).expect(200);
+    const interrupted = await system.http.get(`/projects/${id}/diff?from=9&to=11`).set(auth(auditor)).expect(200);
+    expect(interrupted.body.changes).toEqual([
+      expect.objectContaining({ type: 'StatusChanged', from: 'implementation', to: 'suspended', reason: 'Flooding', date: isoDate(0) }),
+      expect.objectContaining({ type: 'StatusChanged', from: 'suspended', to: 'implementation', date: isoDate(0) }),
+    ]);
+
     const byTime = await system.http.get(`/projects/${id}/diff?to=2999-01-01`).set(auth(auditor)).expect(200);
-    expect(byTime.body).toMatchObject({ from: { version: 0 }, to: { version: 10 } });
+    expect(byTime.body).toMatchObject({ from: { version: 0 }, to: { version: 11 } });
     expect(byTime.body.changes[0].type).toBe('ProjectProposed');
     await system.http.get(`/projects/${id}/diff?from=9&to=3`).set(auth(auditor)).expect(400);
   });

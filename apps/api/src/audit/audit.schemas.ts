@@ -194,7 +194,7 @@ export const PROJECT_CHANGE = apiSchema('ProjectChange', {
   description: 'One thing that changed, in the project\'s own terms; `type` says which',
   oneOf: [
     change('ProjectProposed', { code: string(), title: string() }),
-    change('StatusChanged', { from: STATE_STATUS, to: STATE_STATUS, reason: string() }, ['reason']),
+    change('StatusChanged', { from: STATE_STATUS, to: STATE_STATUS, date: date('The date of the step'), reason: string() }, ['date', 'reason']),
     change('DateRecorded', { field: oneOfValues(['approvedOn', 'actualStart', 'actualEnd', 'closedOn', 'cancelledOn']), date: date() }),
     change('PlannedDatesRevised', { from: PLANNED_DATES, to: PLANNED_DATES, reason: string() }, ['reason']),
     change('ComponentAdded', { componentId: uuid(), name: string(), kind: string() }),

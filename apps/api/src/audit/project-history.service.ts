@@ -1,6 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { diffProjectStates, eventsOccurredBy, initialProjectState, type ProjectChange, type ProjectEvent, type ProjectState } from '@app/domain';
-import { PostgresAuditReader, PostgresEventStore, type ProjectCommandHandler, requireEveryVersion, type StoredEvent } from '@app/event-store';
+import {
+  diffProjectStates,
+  eventsOccurredBy,
+  initialProjectState,
+  PROJECT_EVENT_TYPES,
+  type ProjectChange,
+  type ProjectEvent,
+  type ProjectState,
+  requireEventData,
+  statusSteps,
+} from '@app/domain';
+import { PostgresAuditReader, PostgresEventStore, type ProjectCommandHandler, requireEveryVersion, type StoredEvent, UnreadableEvent } from '@app/event-store';
 import { historyUnreadable, ProblemException } from '../common/problem.js';
 import { PROJECT_COMMAND_HANDLER } from '../projects/run-project-command.handler.js';
 import { toInstant } from './dto/audit-queries.dto.js';
@@ -117,11 +127,13 @@ export class ProjectHistoryService {
     if (fromVersion > toVersion) {
       throw invalid('from', `from (version ${fromVersion}) is after to (version ${toVersion}); a diff runs forwards.`);
     }
-    const [before, after] = await Promise.all([
+    const [before, after, between] = await Promise.all([
       fromVersion === 0 ? Promise.resolve({ state: initialProjectState }) : this.handler.load(projectId, fromVersion),
       this.handler.load(projectId, toVersion),
+      fromVersion === toVersion ? Promise.resolve([]) : this.store.readStream(projectId, { fromVersion: fromVersion + 1, toVersion }),
     ]);
-    const changes: ProjectChange[] = diffProjectStates(before.state, after.state);
+    requireEveryVersion(projectId, fromVersion, between);
+    const changes: ProjectChange[] = diffProjectStates(before.state, after.state, statusSteps(before.state, foldable(between)));
     const point = async (version: number) => {
       if (version === 0) return { version: 0 };
       const event = await this.eventAt(projectId, version);
@@ -170,7 +182,11 @@ export class ProjectHistoryService {
       from: point(fromAt, before),
       to: point(toAt, after),
       events: after.filter((event) => !folded.has(event.version)).length,
-      changes: diffProjectStates(stateOf(before), stateOf(after)),
+      changes: diffProjectStates(
+        stateOf(before),
+        stateOf(after),
+        statusSteps(initialProjectState, foldable(after), (index) => !folded.has(after[index]!.version)),
+      ),
     };
   }
 
@@ -207,6 +223,23 @@ export class ProjectHistoryService {
 }
 
 /** The events of `stream` that had happened by `at` by business date, with the parts they need (eventsOccurredBy). */
+/**
+ * Stored events as the domain folds them, each checked as the handler's own fold checks it: one it
+ * cannot take (an unknown type, data without what its type has) is the UnreadableEvent naming it.
+ */
+function foldable(stored: readonly StoredEvent[]): ProjectEvent[] {
+  return stored.map((event) => {
+    try {
+      if (!(PROJECT_EVENT_TYPES as readonly string[]).includes(event.type)) throw new Error(`${event.type} is no project event`);
+      const folded = { type: event.type, data: event.data };
+      requireEventData(folded);
+      return folded;
+    } catch (error) {
+      throw new UnreadableEvent(event.streamId, event.version, event.type, error);
+    }
+  });
+}
+
 function occurredBy(stream: StoredEvent[], at: string): StoredEvent[] {
   const dated = stream.map((event) => ({ type: event.type as ProjectEvent['type'], data: event.data, occurredAt: event.metadata.occurredAt, event }));
   return eventsOccurredBy(dated, at).map(({ event }) => event);

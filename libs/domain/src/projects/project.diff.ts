@@ -1,10 +1,12 @@
+import type { ProjectEvent } from './project.events.js';
+import { evolve } from './project.evolve.js';
 import { type Indicator, latestActual, type Project, type ProjectState } from './project.state.js';
 import type { DatedValue } from './project.values.js';
 
 /** One thing that changed between two states of a project, in the project's own terms. */
 export type ProjectChange = { summary: string } & (
   | { type: 'ProjectProposed'; code: string; title: string }
-  | { type: 'StatusChanged'; from: ProjectState['status']; to: ProjectState['status']; reason?: string }
+  | { type: 'StatusChanged'; from: ProjectState['status']; to: ProjectState['status']; date?: string; reason?: string }
   | { type: 'DateRecorded'; field: 'approvedOn' | 'actualStart' | 'actualEnd' | 'closedOn' | 'cancelledOn'; date: string }
   | { type: 'PlannedDatesRevised'; from: PlannedDates; to: PlannedDates; reason?: string }
   | { type: 'ComponentAdded'; componentId: string; name: string; kind: string }
@@ -49,12 +51,45 @@ const DATE_LABELS = {
   cancelledOn: 'cancelled on',
 } as const;
 
+/** A lifecycle step: the status left and the one entered, with the step's date (none for a proposal) and reason. */
+export interface StatusStep {
+  from: ProjectState['status'];
+  to: ProjectState['status'];
+  date?: string;
+  reason?: string;
+}
+
+/**
+ * The lifecycle steps `events` take from `state`, in order; only those of the events `counted` (all by
+ * default: a diff by business date folds every event of its later side and counts those its earlier
+ * side lacks). The proposal, from nothing, is not a step.
+ */
+export function statusSteps(state: ProjectState, events: readonly ProjectEvent[], counted: (index: number) => boolean = () => true): StatusStep[] {
+  const steps: StatusStep[] = [];
+  let current = state;
+  events.forEach((event, index) => {
+    const next = evolve(current, event);
+    if (next.status !== current.status && current.status !== 'none' && next.status !== 'none' && counted(index)) {
+      steps.push({
+        from: current.status,
+        to: next.status,
+        ...(next.statusSince ? { date: next.statusSince } : {}),
+        ...(next.lastReason ? { reason: next.lastReason } : {}),
+      });
+    }
+    current = next;
+  });
+  return steps;
+}
+
 /**
  * What changed from `before` to `after` (an earlier and a later state of one project): its status and
  * dates, components, milestones, indicators and their measurements and latest actuals. Pure; the
- * order is the project's own (lifecycle first, then components, milestones, indicators).
+ * order is the project's own (lifecycle first, then components, milestones, indicators). Given the
+ * `steps` between them (statusSteps), each lifecycle step is a change: a suspension resumed before
+ * `after` changes no status from one end to the other, yet it happened.
  */
-export function diffProjectStates(before: ProjectState, after: ProjectState): ProjectChange[] {
+export function diffProjectStates(before: ProjectState, after: ProjectState, steps?: readonly StatusStep[]): ProjectChange[] {
   if (after.status === 'none') return [];
   const changes: ProjectChange[] = [];
   const old: Project | undefined = before.status === 'none' ? undefined : before;
@@ -62,13 +97,15 @@ export function diffProjectStates(before: ProjectState, after: ProjectState): Pr
   if (!old) {
     changes.push({ type: 'ProjectProposed', code: after.code, title: after.title, summary: `Project ${after.code} proposed: ${after.title}.` });
   }
-  if (before.status !== after.status && old) {
+  const netStep: StatusStep[] =
+    before.status !== after.status && old
+      ? [{ from: before.status, to: after.status, ...(after.statusSince ? { date: after.statusSince } : {}), ...(after.lastReason ? { reason: after.lastReason } : {}) }]
+      : [];
+  for (const step of steps ?? netStep) {
     changes.push({
       type: 'StatusChanged',
-      from: before.status,
-      to: after.status,
-      ...(after.lastReason ? { reason: after.lastReason } : {}),
-      summary: `Status changed from ${before.status} to ${after.status}${after.lastReason ? ` (${after.lastReason})` : ''}.`,
+      ...step,
+      summary: `Status changed from ${step.from} to ${step.to}${step.date ? ` on ${step.date}` : ''}${step.reason ? ` (${step.reason})` : ''}.`,
     });
   }
   for (const field of DATE_FIELDS) {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { diffProjectStates } from './project.diff.js';
+import { diffProjectStates, statusSteps } from './project.diff.js';
 import { rebuildProjectState } from './project.evolve.js';
 import type { ProjectEvent } from './project.events.js';
 import { initialProjectState } from './project.state.js';
-import { projectApproved, projectProposed, projectStarted, projectSuspended } from './testing/project.fixtures.js';
+import { projectApproved, projectProposed, projectResumed, projectStarted, projectSuspended } from './testing/project.fixtures.js';
 
 const P = projectProposed.data.projectId;
 const milestone: ProjectEvent = { type: 'MilestonePlanned', data: { projectId: P, milestoneId: 'm', title: 'Cattle handed over', dueDate: '2018-01-31' } };
@@ -29,6 +29,27 @@ describe('diffProjectStates', () => {
       expect.objectContaining({ type: 'MilestoneReached', reachedOn: '2018-03-20', summary: 'Milestone reached: Cattle handed over, on 2018-03-20.' }),
     ]);
     expect(diffProjectStates(after, after)).toEqual([]);
+  });
+
+  it('names each lifecycle step between the two, given the steps: a suspension resumed changes no status from end to end', () => {
+    const base = [projectProposed, projectApproved, projectStarted];
+    const before = rebuildProjectState(base);
+    const after = rebuildProjectState([...base, projectSuspended, projectResumed]);
+    expect(diffProjectStates(before, after)).toEqual([]);
+    const steps = statusSteps(before, [projectSuspended, projectResumed]);
+    expect(diffProjectStates(before, after, steps)).toEqual([
+      {
+        type: 'StatusChanged', from: 'implementation', to: 'suspended', date: projectSuspended.data.date, reason: projectSuspended.data.reason,
+        summary: `Status changed from implementation to suspended on ${projectSuspended.data.date} (${projectSuspended.data.reason}).`,
+      },
+      expect.objectContaining({ type: 'StatusChanged', from: 'suspended', to: 'implementation', date: projectResumed.data.date }),
+    ]);
+  });
+
+  it('counts only the steps of the events it is told to count, and not the proposal', () => {
+    const history = [projectProposed, projectApproved, projectStarted, projectSuspended];
+    expect(statusSteps(initialProjectState, history).map((step) => `${step.from}>${step.to}`)).toEqual(['proposed>approved', 'approved>implementation', 'implementation>suspended']);
+    expect(statusSteps(initialProjectState, history, (index) => index >= 2).map((step) => step.to)).toEqual(['implementation', 'suspended']);
   });
 
   it('names a revision of the planned dates, before and after, with its reason', () => {
