@@ -314,6 +314,20 @@ describe('query parameters', () => {
     );
   });
 
+  it('refuses a body member no route takes, on every POST of the OpenAPI document, before it runs', async () => {
+    const document = (await system.http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    // The one-click unsubscribe takes the form a mail client sends, whatever else the form holds (RFC 8058).
+    const posts = Object.entries(document.paths).filter(([path, item]) => 'post' in item && !path.startsWith('/unsubscribe/')).map(([path]) => path);
+    expect(posts.length).toBeGreaterThan(25);
+    const answers = [];
+    for (const path of posts) {
+      const url = path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'jobId' ? 'job-1' : projectId));
+      const response = await system.http.post(url).set(admin).send({ bogus: 1 });
+      answers.push({ path, status: response.status, bogus: (response.body?.errors ?? []).some((e: { field: string }) => e.field === 'bogus') });
+    }
+    expect(answers).toEqual(posts.map((path) => ({ path, status: 400, bogus: true })));
+  });
+
   it('answers the endpoints that take none when none is given', async () => {
     await system.http.get(`/projects/${projectId}/events.ndjson`).set(admin).expect(200);
     await system.http.get('/portfolio').set(admin).expect(200);

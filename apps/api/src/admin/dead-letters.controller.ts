@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { EmptyBody } from '../common/empty-body.pipe.js';
 import { InjectQueue } from '@nestjs/bullmq';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Job, Queue } from 'bullmq';
@@ -69,7 +70,7 @@ export class DeadLettersController {
   @ApiParam({ name: 'jobId', description: 'The `jobId` of a parked job', schema: { type: 'string' } })
   @ApiOkResponse({ schema: REPLAYED_JOB })
   @ApiProblemResponses([404, 'No projection job has this id'], [409, 'DEAD_LETTER.NOT_PARKED: the job is not parked (a retry of a replay)'])
-  async replay(@Param('jobId') jobId: string) {
+  async replay(@Param('jobId') jobId: string, @Body(EmptyBody) _body: object) {
     const job = await this.projections.getJob(jobId);
     if (!job) throw new ProblemException(404, 'DEAD_LETTER.NOT_FOUND', 'Not Found', `No projection job ${jobId}.`);
     const notParked = async () =>

@@ -1,4 +1,5 @@
-import { Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { EmptyBody } from '../common/empty-body.pipe.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type pg from 'pg';
 import { PG_POOL } from '@app/database';
@@ -66,7 +67,7 @@ export class ProjectionsAdminController {
   })
   @ApiOkResponse({ schema: REBUILD })
   @REBUILD_RUNNING
-  rebuild() {
+  rebuild(@Body(EmptyBody) _body: object) {
     return this.exclusive(() => this.rebuilds.rebuild());
   }
 
@@ -79,7 +80,7 @@ export class ProjectionsAdminController {
   })
   @ApiOkResponse({ schema: DRIFT })
   @REBUILD_RUNNING
-  async verify() {
+  async verify(@Body(EmptyBody) _body: object) {
     const report = await this.exclusive(() => this.rebuilds.verify());
     projectionDriftProjects.set(new Set(report.differing.map((d) => d.projectId)).size);
     return report;

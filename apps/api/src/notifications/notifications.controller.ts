@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { EmptyBody } from '../common/empty-body.pipe.js';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
@@ -118,7 +119,7 @@ export class NotificationsController {
     description: 'Idempotent by nature (Idempotency-Key is not needed): a retry marks nothing more and answers `marked: 0`.',
   })
   @ApiOkResponse({ schema: MARKED_READ })
-  async readAll(@CurrentActor() actor: Actor) {
+  async readAll(@CurrentActor() actor: Actor, @Body(EmptyBody) _body: object) {
     return { marked: await this.inbox.markAllRead(actor.keyId), unreadCount: 0 };
   }
 
@@ -127,7 +128,7 @@ export class NotificationsController {
   @UseGuards(NoQueryGuard)
   @ApiOperation({ summary: 'Mark one notification read', description: 'Idempotent by nature (Idempotency-Key is not needed): a retry answers the entry as it is.' })
   @ApiOkResponse({ schema: INBOX_ENTRY })
-  async read(@UuidParam('notificationId') id: string, @CurrentActor() actor: Actor) {
+  async read(@UuidParam('notificationId') id: string, @CurrentActor() actor: Actor, @Body(EmptyBody) _body: object) {
     const entry = await this.inbox.markRead(actor.keyId, id);
     if (!entry) throw new ProblemException(404, 'NOTIFICATION.NOT_FOUND', 'Not Found', `Notification ${id} is not in your inbox.`);
     return entry;

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
+import { EmptyBody } from '../common/empty-body.pipe.js';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
@@ -107,7 +108,7 @@ export class SubscriptionsController {
     description: 'Idempotent by nature (Idempotency-Key is not needed): enabling an active subscription changes nothing.',
   })
   @ApiOkResponse({ schema: SUBSCRIPTION })
-  async enable(@UuidParam('subscriptionId') id: string, @CurrentActor() actor: Actor) {
+  async enable(@UuidParam('subscriptionId') id: string, @CurrentActor() actor: Actor, @Body(EmptyBody) _body: object) {
     await this.owned(id, actor);
     // Deleted between the check and the update: as missing as it would have been a moment later.
     const enabled = await this.subscriptions.enable(id);
