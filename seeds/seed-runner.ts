@@ -25,7 +25,7 @@ export async function seedProjects(store: PostgresEventStore, projects: readonly
     const pending = project.steps.slice(done);
     for (const [index, step] of pending.entries()) {
       await handler.handle(project.projectId, step.command, {
-        expectedVersion: (await store.streamVersion(project.projectId)) ?? 0,
+        expectedVersions: [(await store.streamVersion(project.projectId)) ?? 0],
         metadata: {
           actor: SEED_ACTOR,
           commandType: step.command.type,

@@ -775,6 +775,24 @@ describe('concurrency, preconditions and idempotency', () => {
     expect(await eventCount(id)).toBe(2);
   });
 
+  it('takes a list of tags in If-Match, any of which may match, and answers 412 for tags no version has', async () => {
+    const id = await propose();
+    const command = (path: string, ifMatch: string) => system.http.post(`/projects/${id}${path}`).set(auth(manager)).set('If-Match', ifMatch).send({});
+    // Well-formed tags of no version: a number past any version, a word, and a list of only such tags.
+    for (const tag of ['"9999999999"', '"abc"', '"02", W/"1"']) {
+      expect((await command('/approve', tag).expect(412)).body).toMatchObject({ code: 'PROJECT.VERSION_MISMATCH', detail: expect.stringContaining(tag.includes(',') ? 'None of the tags' : 'the tag of no version') });
+    }
+    // A list that names versions the project is not at.
+    expect((await command('/approve', '"5", "6"').expect(412)).body.detail).toBe('The project is at version 1, not any of the versions 5, 6 given in If-Match.');
+    expect(await eventCount(id)).toBe(1);
+    // One of them is its version: it runs (RFC 9110 §13.1.1).
+    await command('/approve', '"7", "1"').expect(200);
+    await command('/start', ' W/"2" , "2" ,').expect(200);
+    expect(await eventCount(id)).toBe(3);
+    // Not a list of tags: 400.
+    for (const header of ['"1" "2"', '"1", 2']) expect((await command('/suspend', header).expect(400)).body.errors).toEqual([expect.objectContaining({ field: 'header:If-Match' })]);
+  });
+
   it('answers a conditional GET in full, never 304: the same version can be overdue tomorrow', async () => {
     const id = await propose();
     await eventually(async () => (await readModelVersion(id)) === 1, 5_000, 'read model');

@@ -61,8 +61,8 @@ describe('the command handler', () => {
       // A refusal the store confirms stands; a stale If-Match is told the stream's real version.
       await expect(mine.handle(id, measure('k', 'u', 5), { metadata: metadata() })).rejects.toMatchObject({ code: 'INDICATOR.NOT_FOUND' });
       await theirs.handle(id, measure('i', 't', 6), { metadata: metadata() });
-      await expect(mine.handle(id, measure('i', 's', 7), { metadata: metadata(), expectedVersion: 11 })).resolves.toMatchObject({ version: 12 });
-      await expect(mine.handle(id, measure('i', 'r', 8), { metadata: metadata(), expectedVersion: 11 })).rejects.toMatchObject({ actualVersion: 12 });
+      await expect(mine.handle(id, measure('i', 's', 7), { metadata: metadata(), expectedVersions: [11] })).resolves.toMatchObject({ version: 12 });
+      await expect(mine.handle(id, measure('i', 'r', 8), { metadata: metadata(), expectedVersions: [11] })).rejects.toMatchObject({ actualVersion: 12 });
     } finally {
       reads.restore();
     }
@@ -155,14 +155,14 @@ describe('the command handler', () => {
 
   it('refuses a command with If-Match on a stream that is not there as the decider does (not found), not as a version mismatch', async () => {
     const handler = createProjectCommandHandler(store);
-    await expect(handler.handle(randomUUID(), measure('i', 'x'), { metadata: metadata(), expectedVersion: 3 })).rejects.toMatchObject({ code: 'PROJECT.NOT_FOUND' });
+    await expect(handler.handle(randomUUID(), measure('i', 'x'), { metadata: metadata(), expectedVersions: [3] })).rejects.toMatchObject({ code: 'PROJECT.NOT_FOUND' });
     // A command that would create the stream still needs the version it names.
     const projectId = randomUUID();
     const propose: ProjectCommand = {
       type: 'ProposeProject',
       data: { projectId, code: `N-${projectId.slice(0, 8)}`, title: 'T', description: 'D', country: 'LA', location: {}, sector: '43040', participatingOrganisations: [{ name: 'O', role: 1 }] },
     };
-    await expect(handler.handle(projectId, propose, { metadata: metadata(), expectedVersion: 3 })).rejects.toThrow(ExpectedVersionMismatch);
+    await expect(handler.handle(projectId, propose, { metadata: metadata(), expectedVersions: [3] })).rejects.toThrow(ExpectedVersionMismatch);
     expect(await store.readStream(projectId)).toEqual([]);
   });
 

@@ -21,21 +21,25 @@ export interface Decider<Command, Event extends { type: string; data: unknown },
 export type CommandMetadata = Omit<EventMetadata, 'eventId' | 'recordedAt'>;
 
 export interface HandleOptions {
-  /** From `If-Match`: the version the caller saw. A stale one fails at once instead of being retried. */
-  expectedVersion?: number;
+  /**
+   * From `If-Match`: the versions the caller will act on (the one it saw; a list names several). Another
+   * fails at once instead of being retried.
+   */
+  expectedVersions?: readonly number[];
   metadata: CommandMetadata;
   withinTransaction?: (client: pg.PoolClient, result: AppendResult) => Promise<void>;
   /** Must hold when the events are appended (checked by the append statement itself). */
   condition?: AppendCondition;
 }
 
-/** `If-Match` named a version the stream is not at. */
+/** `If-Match` named versions the stream is not at. */
 export class ExpectedVersionMismatch extends Error {
   constructor(
-    readonly expectedVersion: number,
+    readonly expectedVersions: readonly number[],
     readonly actualVersion: number,
   ) {
-    super(`The project is at version ${actualVersion}, not the version ${expectedVersion} given in If-Match.`);
+    const named = expectedVersions.length === 1 ? `the version ${expectedVersions[0]}` : `any of the versions ${expectedVersions.join(', ')}`;
+    super(`The project is at version ${actualVersion}, not ${named} given in If-Match.`);
     this.name = 'ExpectedVersionMismatch';
   }
 }
@@ -161,11 +165,11 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
       if (current.version < headSeen) throw new StreamEventsMissing(streamId, headSeen, current.version);
       let events: Event[];
       try {
-        events = this.decideAt(command, current, options.expectedVersion, context);
+        events = this.decideAt(command, current, options.expectedVersions, context);
       } catch (error) {
         if (!cached) throw error;
         current = await this.load(streamId);
-        events = this.decideAt(command, current, options.expectedVersion, context);
+        events = this.decideAt(command, current, options.expectedVersions, context);
       }
       const { state, version, headHash } = current;
       try {
@@ -202,8 +206,9 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
           continue;
         }
         if (!(error instanceof StreamVersionConflict)) throw error;
-        if (options.expectedVersion !== undefined) {
-          throw new ExpectedVersionMismatch(options.expectedVersion, error.actualVersion);
+        // Another writer moved the stream on: to a version the caller did not name, the precondition fails.
+        if (options.expectedVersions !== undefined && !options.expectedVersions.includes(error.actualVersion)) {
+          throw new ExpectedVersionMismatch(options.expectedVersions, error.actualVersion);
         }
         headSeen = error.actualVersion;
         if (attempt >= MAX_ATTEMPTS) throw error;
@@ -226,14 +231,14 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
   private decideAt(
     command: Command,
     current: { state: State; version: number },
-    expectedVersion: number | undefined,
+    expectedVersions: readonly number[] | undefined,
     context: DecisionContext,
   ): Event[] {
-    if (expectedVersion !== undefined && expectedVersion !== current.version) {
+    if (expectedVersions !== undefined && !expectedVersions.includes(current.version)) {
       // A stream without events is not there, whatever version the caller expected: the decider refuses
       // the command as it refuses any on nothing (not found), rather than as a version mismatch.
       if (current.version === 0) this.decider.decide(command, current.state, context);
-      throw new ExpectedVersionMismatch(expectedVersion, current.version);
+      throw new ExpectedVersionMismatch(expectedVersions, current.version);
     }
     return this.decider.decide(command, current.state, context);
   }

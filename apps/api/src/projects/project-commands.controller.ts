@@ -37,7 +37,7 @@ import { COMMAND_ANSWER } from './project.schemas.js';
 
 const COMMAND_HEADERS = [
   ApiIdempotencyKey(),
-  ApiHeader({ name: 'If-Match', required: false, description: 'Quoted project version, e.g. "3"; another version gives 412' }),
+  ApiHeader({ name: 'If-Match', required: false, description: 'Quoted project version, e.g. "3", or a list of them ("3", "4"); another version gives 412' }),
   ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Kept in the event metadata; the request id when left out' }),
   ApiHeader({
     name: 'X-Causation-Id',
@@ -265,7 +265,7 @@ export class ProjectCommandsController {
     const answer = await this.commands.execute(
       new RunProjectCommand(projectId, command, {
         actor,
-        expectedVersion: headers.expectedVersion,
+        expectedVersions: headers.expectedVersions,
         idempotency: headers.idempotencyKey === undefined ? undefined : { key: headers.idempotencyKey, requestHash: requestHash(request) },
         correlationId: headers.correlationId ?? (request as CorrelatedRequest).correlationId,
         causationId: headers.causationId ?? (request as CorrelatedRequest).requestId,

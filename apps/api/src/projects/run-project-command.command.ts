@@ -6,7 +6,7 @@ import type { IdempotentRequest } from '../idempotency/idempotent-request.js';
 
 export interface CommandContext {
   actor: Actor;
-  expectedVersion?: number;
+  expectedVersions?: readonly number[];
   /** From `Idempotency-Key`, with the hash of the request that tells a replay from a different request under one key. */
   idempotency?: IdempotentRequest;
   correlationId: string;

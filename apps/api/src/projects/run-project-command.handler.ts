@@ -61,7 +61,7 @@ export class RunProjectCommandHandler implements ICommandHandler<RunProjectComma
     const status = createsSomething(command) ? 201 : 200;
     try {
       const result = await this.handler.handle(projectId, command, {
-        expectedVersion: context.expectedVersion,
+        expectedVersions: context.expectedVersions,
         metadata: {
           actor: { keyId: actor.keyId, role: actor.role },
           commandType: command.type,
