@@ -352,6 +352,14 @@ describe('time travel', () => {
     expect(types).not.toContain('StatusChanged');
     expect(occurred.body.changes.find((change: { type: string }) => change.type === 'LatestActualChanged')).toMatchObject({ indicatorId, from: null, to: { value: 25 } });
 
+    // Before anything had happened the project was not there, as its state then is not (404): a diff from then starts from nothing.
+    await system.http.get(`/projects/${id}/state?at=2010-01-01&basis=occurred`).set(auth(auditor)).expect(404);
+    const fromNothing = await system.http.get(path('from=2010-01-01&to=2017-12-31&basis=occurred')).set(auth(auditor)).expect(200);
+    expect(fromNothing.body).toMatchObject({ from: { version: 0, eventsFolded: 0 }, to: { version: 3, eventsFolded: 3 }, events: 3 });
+    expect(fromNothing.body.changes[0]).toMatchObject({ type: 'ProjectProposed' });
+    const beforeAll = await system.http.get(path('from=2009-01-01&to=2010-01-01&basis=occurred')).set(auth(auditor)).expect(200);
+    expect(beforeAll.body).toMatchObject({ from: { version: 0 }, to: { version: 0, eventsFolded: 0 }, events: 0, changes: [] });
+
     const toToday = await system.http.get(path('from=2018-12-31&basis=occurred')).set(auth(auditor)).expect(200);
     expect(toToday.body).toMatchObject({ events: 1, changes: [expect.objectContaining({ type: 'StatusChanged', to: 'suspended' })] });
     const version = await system.http.get(path('from=3&basis=occurred')).set(auth(auditor)).expect(400);

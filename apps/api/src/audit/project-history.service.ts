@@ -93,10 +93,10 @@ export class ProjectHistoryService {
   private async stateOccurredBy(projectId: string, at: string, currentVersion: number): Promise<StateAt> {
     const stream = await this.store.readStream(projectId, { toVersion: currentVersion });
     requireEveryVersion(projectId, 0, stream);
-    if (!stream.some((event) => Date.parse(event.metadata.occurredAt) <= Date.parse(at))) {
+    const events = occurredBy(stream, at);
+    if (events.length === 0) {
       throw new ProblemException(404, 'PROJECT.NOT_FOUND_AT', 'Not Found', `Project ${projectId} records nothing that occurred by ${at}.`);
     }
-    const events = occurredBy(stream, at);
     const { state } = this.handler.fold(events);
     const last = events.at(-1)!;
     // Not a prefix of the stream: the latest of what was folded is not the last event's. The parts brought
@@ -222,7 +222,6 @@ export class ProjectHistoryService {
   }
 }
 
-/** The events of `stream` that had happened by `at` by business date, with the parts they need (eventsOccurredBy). */
 /**
  * Stored events as the domain folds them, each checked as the handler's own fold checks it: one it
  * cannot take (an unknown type, data without what its type has) is the UnreadableEvent naming it.
@@ -240,7 +239,13 @@ function foldable(stored: readonly StoredEvent[]): ProjectEvent[] {
   });
 }
 
+/**
+ * The events of `stream` that had happened by `at` by business date, with the parts they need
+ * (eventsOccurredBy); none when nothing had: the proposal counts only beside a fact that had happened
+ * (a state is then 404 PROJECT.NOT_FOUND_AT, and a diff's side is before the project).
+ */
 function occurredBy(stream: StoredEvent[], at: string): StoredEvent[] {
+  if (!stream.some((event) => Date.parse(event.metadata.occurredAt) <= Date.parse(at))) return [];
   const dated = stream.map((event) => ({ type: event.type as ProjectEvent['type'], data: event.data, occurredAt: event.metadata.occurredAt, event }));
   return eventsOccurredBy(dated, at).map(({ event }) => event);
 }
