@@ -1,6 +1,6 @@
 import type { ProjectEvent } from './project.events.js';
 import { evolve } from './project.evolve.js';
-import { type Indicator, latestActual, type Project, type ProjectState } from './project.state.js';
+import { type Indicator, latestActual, type Measurement, type Project, type ProjectState } from './project.state.js';
 import type { DatedValue } from './project.values.js';
 
 /** One thing that changed between two states of a project, in the project's own terms. */
@@ -201,20 +201,20 @@ function indicatorChanges(was: Indicator | undefined, indicator: Indicator): Pro
     });
   }
   const known = new Set((was?.measurements ?? []).map((measurement) => measurement.measurementId));
-  const values = new Map(indicator.measurements.map((measurement) => [measurement.measurementId, measurement.value]));
+  const byId = new Map([...(was?.measurements ?? []), ...indicator.measurements].map((measurement) => [measurement.measurementId, measurement]));
   for (const measurement of indicator.measurements) {
     if (known.has(measurement.measurementId)) continue;
     const base = { ...ids, indicator: indicator.title, measurementId: measurement.measurementId };
     if (measurement.correctsMeasurementId) {
-      const from = values.get(measurement.correctsMeasurementId) ?? null;
+      const corrected = byId.get(measurement.correctsMeasurementId);
       changes.push({
         type: 'MeasurementCorrected',
         ...base,
         correctsMeasurementId: measurement.correctsMeasurementId,
-        from,
+        from: corrected?.value ?? null,
         to: measurement.value,
         ...(measurement.reason ? { reason: measurement.reason } : {}),
-        summary: `Measurement of ${indicator.title} corrected from ${from ?? 'an unknown value'} to ${measurement.value} ${indicator.unit}${measurement.reason ? ` (${measurement.reason})` : ''}.`,
+        summary: `Measurement of ${indicator.title} corrected ${correctionInWords(corrected, measurement, indicator.unit)}${measurement.reason ? ` (${measurement.reason})` : ''}.`,
       });
     } else {
       changes.push({
@@ -239,6 +239,32 @@ function indicatorChanges(was: Indicator | undefined, indicator: Indicator): Pro
     });
   }
   return changes;
+}
+
+/**
+ * What a correction changed, in words: the value, and the date or period and the sex breakdown where
+ * those changed too ("corrected from 20 to 20 people" said nothing of a date moved or a breakdown dropped).
+ */
+function correctionInWords(corrected: Measurement | undefined, correction: Measurement, unit: string): string {
+  if (!corrected) return `from an unknown value to ${correction.value} ${unit}`;
+  const words = [corrected.value === correction.value ? `keeping ${correction.value} ${unit}` : `from ${corrected.value} to ${correction.value} ${unit}`];
+  const period = periodInWords(correction);
+  if (period !== periodInWords(corrected)) words.push(`for ${period} instead of ${periodInWords(corrected)}`);
+  const breakdown = breakdownInWords(correction);
+  if (breakdown !== breakdownInWords(corrected)) words.push(`its breakdown ${breakdownInWords(corrected) ?? 'none'} now ${breakdown ?? 'none'}`);
+  return words.join(', ');
+}
+
+function periodInWords(measurement: Measurement): string {
+  return measurement.periodStart ? `${measurement.periodStart} to ${measurement.date}` : measurement.date;
+}
+
+function breakdownInWords({ disaggregation }: Measurement): string | undefined {
+  if (!disaggregation) return undefined;
+  return (['female', 'male', 'unknown'] as const)
+    .filter((part) => disaggregation[part] !== undefined)
+    .map((part) => `${part} ${disaggregation[part]}`)
+    .join(', ');
 }
 
 function actual(indicator: Indicator): { value: number; date: string } | null {

@@ -52,6 +52,31 @@ describe('diffProjectStates', () => {
     expect(statusSteps(initialProjectState, history, (index) => index >= 2).map((step) => step.to)).toEqual(['implementation', 'suspended']);
   });
 
+  it('says what a correction changed beside its value: the date or period, and the breakdown', () => {
+    const indicator: ProjectEvent = {
+      type: 'IndicatorDefined',
+      data: { projectId: P, indicatorId: 'i', title: 'People trained', unit: 'people', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 40 } },
+    };
+    const recorded: ProjectEvent = {
+      type: 'MeasurementRecorded',
+      data: { projectId: P, indicatorId: 'i', measurementId: 'm1', value: 20, date: '2020-03-15', disaggregation: { female: 7, unknown: 13 } },
+    };
+    const corrected: ProjectEvent = {
+      type: 'MeasurementCorrected',
+      data: { projectId: P, indicatorId: 'i', measurementId: 'm2', correctsMeasurementId: 'm1', value: 20, date: '2020-03-10', reason: 'Wrong day' },
+    };
+    const base = [projectProposed, projectApproved, projectStarted, indicator, recorded];
+    const [change] = diffProjectStates(rebuildProjectState(base), rebuildProjectState([...base, corrected]));
+    expect(change).toMatchObject({
+      type: 'MeasurementCorrected', from: 20, to: 20,
+      summary: 'Measurement of People trained corrected keeping 20 people, for 2020-03-10 instead of 2020-03-15, its breakdown female 7, unknown 13 now none (Wrong day).',
+    });
+    const revalued = { ...corrected, data: { ...corrected.data, value: 25, date: '2020-03-15', disaggregation: { female: 7, unknown: 18 } } } as ProjectEvent;
+    expect(diffProjectStates(rebuildProjectState(base), rebuildProjectState([...base, revalued]))[0]).toMatchObject({
+      summary: 'Measurement of People trained corrected from 20 to 25 people, its breakdown female 7, unknown 13 now female 7, unknown 18 (Wrong day).',
+    });
+  });
+
   it('names a revision of the planned dates, before and after, with its reason', () => {
     const base = [projectProposed, projectApproved, projectStarted];
     const after = rebuildProjectState([...base, { type: 'PlannedDatesRevised', data: { projectId: P, plannedEnd: '2021-06-30', reason: 'No-cost extension' } }]);
