@@ -329,6 +329,10 @@ describe('time travel', () => {
     expect(byTime.body).toMatchObject({ from: { version: 0 }, to: { version: 11 } });
     expect(byTime.body.changes[0].type).toBe('ProjectProposed');
     await system.http.get(`/projects/${id}/diff?from=9&to=3`).set(auth(auditor)).expect(400);
+    // A version past the project's, up to the largest a version can be, is one it does not have (as state?version= says); beyond, no version.
+    expect((await system.http.get(`/projects/${id}/diff?to=2147483647`).set(auth(auditor)).expect(404)).body.code).toBe('PROJECT.VERSION_NOT_FOUND');
+    expect((await system.http.get(`/projects/${id}/state?version=2147483647`).set(auth(auditor)).expect(404)).body.code).toBe('PROJECT.VERSION_NOT_FOUND');
+    await system.http.get(`/projects/${id}/diff?to=2147483648`).set(auth(auditor)).expect(400);
   });
 
   it('compares two business dates with basis=occurred, for a history recorded long after it happened', async () => {
@@ -467,6 +471,12 @@ describe('exports', () => {
     // A code IATI would refuse no longer gets in (propose checks the same codelists); what can still be
     // missing is an activity date: proposed without a planned start and never started.
     await system.http.post('/projects').set(auth(manager)).send({ ...bansuoProposal(), country: 'XX' }).expect(400);
+    // Nor does a filter take a code no project can have: 400 naming it, not an empty list or 404 IATI.NO_PROJECTS.
+    for (const path of ['/iati?country=ZZ', '/projects?country=ZZ']) {
+      expect((await system.http.get(path).set(auth(auditor)).expect(400)).body.errors).toEqual([
+        { field: 'country', message: 'country must be an ISO 3166-1 alpha-2 country code in capitals, like LA' },
+      ]);
+    }
     const { plannedStart: _left, ...undated } = bansuoProposal();
     const bad = await propose({ ...undated, country: 'MN' });
     const refused = await system.http.get(`/projects/${bad}/iati`).set(auth(manager)).expect(409);
@@ -489,8 +499,9 @@ describe('exports', () => {
       detail: `The page starting at offset ${count} is past the last of the ${count} projects with the recipient country LA.`,
     });
     await system.http.get('/iati?country=MN').set(auth(auditor)).expect(409);
-    await system.http.get('/iati?country=XX').set(auth(auditor)).expect(404);
-    await system.http.get('/iati?country=ZZ').set(auth(auditor)).expect(404);
+    // A country no project is in.
+    expect((await system.http.get('/iati?country=IS').set(auth(auditor)).expect(404)).body.code).toBe('IATI.NO_PROJECTS');
+    await system.http.get('/iati?country=XX').set(auth(auditor)).expect(400);
     await system.http.get('/iati?country=la').set(auth(auditor)).expect(400);
 
     // Without a country, the publisher's whole activity file: every project, the undated one named and left out.

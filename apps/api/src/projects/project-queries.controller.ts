@@ -10,6 +10,7 @@ import { ProjectDetailReader } from '@app/read-models';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { assertMayRead } from '../auth/project-access.js';
+import { IsCountryCode } from '../common/country-code.js';
 import { ProblemException } from '../common/problem.js';
 import { invalidRequest, MAX_COUNTER, today } from '../common/validation.js';
 import { UuidParam } from '../common/path-params.js';
@@ -23,7 +24,7 @@ const VERSION_TAG = { ETag: { description: 'The project version, quoted, for If-
 
 export class ListProjectsQueryDto {
   @ApiPropertyOptional({ description: 'ISO 3166-1 alpha-2 country code, in capitals', pattern: '^[A-Z]{2}$', example: 'LA' })
-  @IsOptional() @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code in capitals' }) country?: string;
+  @IsOptional() @IsCountryCode() country?: string;
   @ApiPropertyOptional({ enum: PROJECT_STATUSES }) @IsOptional() @IsIn(PROJECT_STATUSES) status?: string;
   @QueryInteger({ min: 1, max: 500, default: 50 }) limit?: number;
   @QueryInteger({ min: 0, max: MAX_COUNTER, default: 0 }) offset?: number;

@@ -5,6 +5,7 @@ import { PROJECT_EVENT_TYPES } from '@app/domain';
 import type { EventFilter } from '@app/event-store';
 import { ProblemException } from '../../common/problem.js';
 import { QueryInteger } from '../../common/query-integer.js';
+import { IsCountryCode } from '../../common/country-code.js';
 import { IsUuid } from '../../common/uuid.js';
 import { isInstant as isDateTime, isRealDate, MAX_COUNTER, MAX_VERSION } from '../../common/validation.js';
 
@@ -101,9 +102,9 @@ export class StateQueryDto {
   @IsOptional() @IsIn(['recorded', 'occurred']) basis?: 'recorded' | 'occurred';
 }
 
-/** A point in a project's history: a version number, or an ISO date or date-time (as recorded by then). */
+/** A point in a project's history: a version number (up to the largest, as `state?version=` takes), or an ISO date or date-time (as recorded by then). */
 function isPoint(value: unknown): boolean {
-  return (typeof value === 'string' && /^\d{1,9}$/.test(value)) || isInstant(value);
+  return (typeof value === 'string' && /^\d{1,10}$/.test(value) && Number(value) <= MAX_VERSION) || isInstant(value);
 }
 
 function IsPoint(): PropertyDecorator {
@@ -143,7 +144,7 @@ export class IatiQueryDto {
 export class IatiListQueryDto {
   @ApiPropertyOptional({ example: 'LA', pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 recipient country, in capitals; absent: every project' })
   @IsOptional()
-  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code in capitals, like LA' })
+  @IsCountryCode()
   country?: string;
 
   @QueryInteger({ min: 1, max: 500, default: 100 }) limit?: number;

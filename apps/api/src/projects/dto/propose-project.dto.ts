@@ -16,7 +16,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ORGANISATION_ROLES, type OrganisationRole } from '@app/domain';
-import { COUNTRY_CODES, DAC_SECTOR_CODES } from '@app/iati';
+import { DAC_SECTOR_CODES } from '@app/iati';
+import { IsCountryCode } from '../../common/country-code.js';
 import { IsCalendarDate, IsNotBlank } from '../../common/validation.js';
 
 export class LocationDto {
@@ -44,7 +45,6 @@ export class ParticipatingOrganisationDto {
 
 // The codelists the IATI export checks against: a project proposed with a code outside them could never
 // be exported, and no command amends a project's identity afterwards.
-const COUNTRIES = [...COUNTRY_CODES];
 const SECTORS = [...DAC_SECTOR_CODES];
 
 export class ProposeProjectDto {
@@ -58,7 +58,7 @@ export class ProposeProjectDto {
 
   @ApiProperty({ example: 'LA', description: 'ISO 3166-1 alpha-2 (the IATI Country codelist, with XK)' })
   @IsString()
-  @IsIn(COUNTRIES, { message: 'country must be an ISO 3166-1 alpha-2 country code in capitals, like LA' })
+  @IsCountryCode()
   country!: string;
 
   @ApiProperty({ type: LocationDto }) @IsObject() @ValidateNested() @Type(() => LocationDto) location!: LocationDto;

@@ -1,11 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import { COUNTRY_CODES } from '@app/iati';
 import { NOTIFICATION_TYPES, type NotificationType, SUBSCRIPTION_CHANNELS, type SubscriptionChannel } from '@app/notifications';
+import { IsCountryCode } from '../../common/country-code.js';
 import { IsUuid } from '../../common/uuid.js';
-
-const COUNTRIES = [...COUNTRY_CODES];
 
 /**
  * What an address's local part may not hold here (a character class for validator.js): quotes and
@@ -27,7 +25,7 @@ export class SubscriptionFilterDto {
   @IsArray()
   @ArrayMaxSize(300)
   // The country codes a project may have: a filter on any other would be kept and never match anything.
-  @IsIn(COUNTRIES, { each: true, message: 'each value in countries must be an ISO 3166-1 alpha-2 country code in capitals, like LA' })
+  @IsCountryCode({ each: true })
   countries?: string[];
 
   @ApiPropertyOptional({ enum: NOTIFICATION_TYPES, isArray: true, description: 'Only these notification types; empty or absent for all' })
