@@ -142,7 +142,8 @@ export class AuditCheckpoints {
     let tamperedEvent = null as { streamId: string; version: number; position: number } | null;
     let brokenAt: { checkpointId: number; expectedHash: string; computedHash: string } | null = null;
     // The feed positions the broken checkpoint covers: after the checkpoint before it (0: from the first event), up to its own.
-    let brokenSpan = { after: 0, upTo: 0 };
+    // `rewritten`: only the held hash disagrees, the table's own checkpoints agreeing with the events.
+    let brokenSpan = { after: 0, upTo: 0, rewritten: false };
     let previous = GENESIS_HASH;
     let cursor = FEED_START;
     for (const checkpoint of checkpoints) {
@@ -162,7 +163,11 @@ export class AuditCheckpoints {
       const expected = checkpoint.id === options.upToId && options.heldHash ? options.heldHash : checkpoint.hash;
       if (brokenAt === null && (computed !== expected || checkpoint.previousHash !== previous)) {
         brokenAt = { checkpointId: checkpoint.id, expectedHash: expected, computedHash: computed };
-        brokenSpan = { after: segmentStart, upTo: checkpoint.upTo.position };
+        // The held hash chains every checkpoint before it. When the table's checkpoint agrees with the
+        // events and only the held hash does not, the table was rewritten with them: the change may be
+        // anywhere before, and this checkpoint's own span would point the search to the wrong place.
+        const rewritten = expected !== checkpoint.hash && computed === checkpoint.hash && checkpoint.previousHash === previous;
+        brokenSpan = { after: rewritten ? 0 : segmentStart, upTo: checkpoint.upTo.position, rewritten };
       }
       previous = computed;
     }
@@ -180,7 +185,13 @@ export class AuditCheckpoints {
       return { valid: true, checkpoints: checkpoints.length, events, head: checkpoints.at(-1) ?? null };
     }
     const reasons: string[] = [];
-    if (brokenAt) {
+    if (brokenAt && brokenSpan.rewritten) {
+      reasons.push(
+        `The events up to checkpoint ${brokenAt.checkpointId} no longer hash to ${brokenAt.expectedHash}, the hash held, though they hash to ` +
+          `the one the checkpoint table now gives: the table was rewritten to match events changed, removed, inserted or moved ` +
+          `anywhere in the feed up to position ${brokenSpan.upTo}. A hash held of an earlier checkpoint narrows where.`,
+      );
+    } else if (brokenAt) {
       reasons.push(
         `The events up to checkpoint ${brokenAt.checkpointId} no longer hash to ${brokenAt.expectedHash}: ` +
           `an event it covers (in the feed after position ${brokenSpan.after}, up to position ${brokenSpan.upTo}) ` +
