@@ -161,14 +161,14 @@ describe('the CLI when PostgreSQL fails it', () => {
 
 describe("the CLI's verdict on the read models", () => {
   it('names each project whose history cannot be replayed, in a verification and a rebuild, and exits 1', async () => {
-    // The spec's log is 60 streams of measurements without a proposal (valid chains, the first case
-    // shows): none is a project a view can be folded from.
+    // The spec's log is 60 streams of bare measurements, without a proposal or the data a project's
+    // measurement has (valid chains, the first case shows): none is a project a view can be folded from.
     for (const command of ['projections:verify', 'projections:rebuild']) {
       const outcome = await runCli([command]).done;
       const lines = outcome.stdout.trim().split('\n').filter((line) => line.startsWith('UNREADABLE'));
       expect({ command, lines: lines.length, code: outcome.code }).toEqual({ command, lines: 60, code: 1 });
       expect(lines[0]).toMatch(
-        /^UNREADABLE project [0-9a-f-]{36} at version 1, not (compared|rebuilt: its views are kept as they were): event 1 \(MeasurementRecorded\) of stream [0-9a-f-]{36} cannot be replayed: .* has no project to apply to \(its audit says what was altered\)\.$/,
+        /^UNREADABLE project [0-9a-f-]{36} at version 1, not (compared|rebuilt: its views are kept as they were): event 1 \(MeasurementRecorded\) of stream [0-9a-f-]{36} cannot be replayed: its data's projectId is missing \(its audit says what was altered\)\.$/,
       );
     }
   });
