@@ -10,6 +10,7 @@ import {
   initialProjectState,
   isMilestoneOverdue,
   latestActual,
+  progressShare,
   type Indicator,
   type Milestone,
   type ProjectState,
@@ -487,3 +488,18 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+describe('progressShare', () => {
+  it('is the share of the way from baseline to target, beyond 1 past it and below 0 away from it, null without a way', () => {
+    expect(progressShare(30, 0, 120)).toBe(0.25);
+    expect(progressShare(150, 0, 120)).toBe(1.25);
+    expect(progressShare(40, 50, 10)).toBe(0.25);
+    expect(progressShare(7, 5, 5)).toBeNull();
+  });
+
+  it('holds a share too large for a number to the largest one, either way, so that JSON and the views keep it', () => {
+    expect(progressShare(1e12, 0, 1e-300)).toBe(Number.MAX_VALUE);
+    expect(progressShare(-1e12, 0, 1e-300)).toBe(-Number.MAX_VALUE);
+    expect(JSON.stringify({ progress: progressShare(1e12, 0, 1e-300) })).not.toContain('null');
+  });
+});

@@ -246,7 +246,18 @@ function originalPosition(measurements: readonly Measurement[], positions: Reado
  */
 export function indicatorProgress(indicator: Indicator): number | null {
   const actual = latestActual(indicator);
-  const distance = indicator.target.value - indicator.baseline.value;
-  if (actual === null || distance === 0) return null;
-  return (actual.value - indicator.baseline.value) / distance;
+  return actual === null ? null : progressShare(actual.value, indicator.baseline.value, indicator.target.value);
+}
+
+/**
+ * `actual`'s share of the way from `baseline` to `target` (indicatorProgress), null when they coincide.
+ * Held to the largest finite number either way: a target a hair from its baseline (1e-300 from 0)
+ * made the share Infinity, which JSON writes as null ("not measured") while a count of targets reached
+ * counted it.
+ */
+export function progressShare(actual: number, baseline: number, target: number): number | null {
+  const distance = target - baseline;
+  if (distance === 0) return null;
+  const share = (actual - baseline) / distance;
+  return Number.isFinite(share) ? share : Math.sign(share) * Number.MAX_VALUE;
 }

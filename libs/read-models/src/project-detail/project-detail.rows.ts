@@ -1,4 +1,4 @@
-import { actualEndOf, type ProjectEvent, requireEventData } from '@app/domain';
+import { actualEndOf, type ProjectEvent, progressShare, requireEventData } from '@app/domain';
 import { requireEveryVersion, type StoredEvent } from '@app/event-store';
 
 /**
@@ -328,8 +328,7 @@ export class ProjectDetailFolder {
     indicator.latest_actual = latest?.value ?? null;
     indicator.latest_actual_date = latest?.date ?? null;
     indicator.latest_disaggregation = latest?.disaggregation ?? null;
-    const span = (indicator.target_value as number) - (indicator.baseline_value as number);
-    indicator.progress = latest && span !== 0 ? ((latest.value as number) - (indicator.baseline_value as number)) / span : null;
+    indicator.progress = latest ? progressShare(latest.value as number, indicator.baseline_value as number, indicator.target_value as number) : null;
   }
 
   private must(map: Map<string, Row>, id: string, stored: StoredEvent): Row {
