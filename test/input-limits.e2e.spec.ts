@@ -75,6 +75,30 @@ describe('body size', () => {
     expect(answer).toContain('"code":"REQUEST.TOO_LARGE"');
   });
 
+  it('answers what the HTTP parser refuses as problem+json: headers past its limit, and bytes that are no HTTP', async () => {
+    const server = system.api.getHttpServer() as Server;
+    if (!server.listening) await system.api.listen(0, '127.0.0.1');
+    const { port } = server.address() as AddressInfo;
+    const exchange = (bytes: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        let answer = '';
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(answer));
+        socket.write(bytes);
+      });
+    const problemOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    // A query of 20 KB: Node's parser takes 16 KB of request line and headers.
+    const long = await exchange(`GET /projects?country=${'L'.repeat(20_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+    expect(long).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    expect(long).toMatch(/\r\ncontent-type: application\/problem\+json\r\n/i);
+    expect(problemOf(long)).toMatchObject({ status: 431, code: 'REQUEST.HEADERS_TOO_LARGE', detail: expect.stringContaining('16 KB') });
+    const garbage = await exchange('HELLO THERE\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(problemOf(garbage)).toMatchObject({ status: 400, code: 'REQUEST.MALFORMED' });
+  });
+
   it('counts a compressed body by its inflated size', async () => {
     const bomb = gzipSync(JSON.stringify({ ...bansuoProposal(), description: '0'.repeat(10 * 1024 * 1024) }));
     expect(bomb.length).toBeLessThan(100_000);

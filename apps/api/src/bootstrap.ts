@@ -17,6 +17,7 @@ import { jsonBodyChecks, refuseOversizeBody } from './common/json-body.js';
 import { JsonBodyGuard } from './common/json-body.guard.js';
 import { neverNotModified } from './common/no-not-modified.js';
 import { requestContext } from './common/request-context.middleware.js';
+import { answerMalformedRequests } from './common/malformed-requests.js';
 import { ShutdownDrain } from './health/shutdown-drain.js';
 import { requestLogging } from './common/request-logging.middleware.js';
 
@@ -80,6 +81,7 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
   server.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
   // Node ends a connection that has not finished sending headers within this; it must exceed the above.
   server.headersTimeout = config.httpKeepAliveTimeoutMs + 1_000;
+  answerMalformedRequests(server);
 
   const document = completeOpenApiDocument(SwaggerModule.createDocument(
     app,
