@@ -1,4 +1,4 @@
-import type { Provider } from '@nestjs/common';
+import { Logger, type Provider } from '@nestjs/common';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
@@ -22,7 +22,16 @@ export const EMAIL_CHANNEL = Symbol('EMAIL_CHANNEL');
 const LEASE_MARGIN_MS = 30_000;
 
 export const notificationProviders: Provider[] = [
-  { provide: Notifier, inject: [PG_POOL, PostgresEventStore], useFactory: (pool: pg.Pool, store: PostgresEventStore) => new Notifier(pool, store) },
+  {
+    provide: Notifier,
+    inject: [PG_POOL, PostgresEventStore],
+    useFactory: (pool: pg.Pool, store: PostgresEventStore) => {
+      const logger = new Logger('Notifier');
+      return new Notifier(pool, store, undefined, (error) =>
+        logger.error(`${error.message}: its project is notified of nothing more until its history is repaired (GET /projects/${error.streamId}/audit)`),
+      );
+    },
+  },
   { provide: OverdueScan, inject: [PG_POOL], useFactory: (pool: pg.Pool) => new OverdueScan(pool) },
   { provide: DigestRun, inject: [PG_POOL], useFactory: (pool: pg.Pool) => new DigestRun(pool) },
   {

@@ -2,19 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import type { ProjectCommand } from '@app/domain';
-import { createProjectCommandHandler } from '@app/event-store';
-import { metadata, startedProject } from '../../../event-store/src/testing/project-streams.js';
+import { createProjectCommandHandler, type PostgresEventStore, type UnreadableEvent } from '@app/event-store';
+import { metadata, newEvent, startedProject } from '../../../event-store/src/testing/project-streams.js';
 import { openStoreDatabase } from '../../../../test/support/store-database.js';
 import { followFeed } from '../testing/follow-feed.js';
 import { Notifier } from './notifier.js';
 
 let pool: pg.Pool;
+let store: PostgresEventStore;
 let handler: ReturnType<typeof createProjectCommandHandler>;
 let notifier: Notifier;
+/** The events the notifier could not fold, as it reported them. */
+const unreadable: UnreadableEvent[] = [];
 openStoreDatabase('notifier_memory', 4, (opened) => {
   pool = opened.pool;
+  store = opened.store;
   handler = createProjectCommandHandler(opened.store);
-  notifier = new Notifier(opened.pool, opened.store);
+  notifier = new Notifier(opened.pool, opened.store, undefined, (error) => unreadable.push(error));
 });
 
 const run = (projectId: string, command: ProjectCommand) => handler.handle(projectId, command, { metadata: metadata() });
@@ -97,5 +101,25 @@ describe("the notifier's memory of projects", () => {
     expect(batch.events).toBe(expected);
     expect(await Promise.all(projects.map(rememberedVersion))).toEqual([5, 5, 6, 7, 8]);
     expect((await milestoneRows(planned)).map((row) => [row.title, row.project_status])).toEqual([['Cattle distributed', 'implementation']]);
+  });
+});
+
+describe('an event the notifier cannot fold', () => {
+  it('is stepped over with its project, and every other project is still notified', async () => {
+    const poisoned = await startedProject(handler, 0);
+    const healthy = await startedProject(handler, 0);
+    await followFeed(notifier, 8);
+    // Data changed by hand, appended behind the decider's back: a component without id, name or kind.
+    await store.append(poisoned, 4, [newEvent('ComponentAdded', { projectId: poisoned })], { streamType: 'project' });
+    await run(healthy, { type: 'SuspendProject', data: { date: '2020-01-05', reason: 'Floods' } });
+    await run(healthy, { type: 'ResumeProject', data: { date: '2020-01-06' } });
+
+    const batch = await followFeed(notifier, 3);
+    expect(batch.notifications.filter((n) => n.type === 'project.status_changed').map((n) => n.projectId)).toEqual([healthy, healthy]);
+    expect(unreadable.map((error) => [error.streamId, error.version, error.message])).toEqual([
+      [poisoned, 5, `event 5 (ComponentAdded) of stream ${poisoned} cannot be replayed: its data's componentId is missing`],
+    ]);
+    expect(await rememberedVersion(poisoned)).toBe(4);
+    expect(await rememberedVersion(healthy)).toBe(6);
   });
 });

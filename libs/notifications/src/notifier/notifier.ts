@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { evolve, initialProjectState, PROJECT_EVENT_TYPES, type ProjectEvent, type ProjectState, rebuildProjectState } from '@app/domain';
-import { type FeedCursor, inTransaction, type PostgresEventStore, type StoredEvent } from '@app/event-store';
+import { type FeedCursor, inTransaction, type PostgresEventStore, type StoredEvent, UnreadableEvent } from '@app/event-store';
 import type { NotificationDraft, StoredNotification } from '../notification.js';
 import type { AnnouncedThresholds } from '../rules/indicator-threshold-reached.rule.js';
 import { hasMilestoneAnnouncedOverdue } from '../rules/milestone-overdue.rule.js';
@@ -60,6 +60,8 @@ export class Notifier {
     private readonly pool: pg.Pool,
     private readonly store: PostgresEventStore,
     private readonly batchSize = 200,
+    /** Told of each event the domain cannot fold, which the notifier steps over with its project. */
+    private readonly onUnreadable: (error: UnreadableEvent) => void = () => undefined,
   ) {}
 
   /** Batches until the feed has nothing new; answers the totals. */
@@ -88,11 +90,19 @@ export class Notifier {
         if (!PROJECT_EVENTS.has(event.type)) continue;
         const memory = memories.get(event.streamId)!;
         if (event.version <= memory.version) continue;
-        if (event.version > memory.version + 1) {
-          const missing = await this.store.readStream(event.streamId, { fromVersion: memory.version + 1, toVersion: event.version - 1 });
-          for (const earlier of missing) drafts.push(...(await this.apply(memory, earlier)));
+        try {
+          if (event.version > memory.version + 1) {
+            const missing = await this.store.readStream(event.streamId, { fromVersion: memory.version + 1, toVersion: event.version - 1 });
+            for (const earlier of missing) drafts.push(...(await this.apply(memory, earlier)));
+          }
+          drafts.push(...(await this.apply(memory, event)));
+        } catch (error) {
+          if (!(error instanceof UnreadableEvent)) throw error;
+          // A history changed by hand (its audit says how): the project stays where it was, each later
+          // event of it meets the same event again, and the feed goes on for every other project. It
+          // stopped every notification of every project at that event.
+          this.onUnreadable(error);
         }
-        drafts.push(...(await this.apply(memory, event)));
       }
 
       await this.saveMemories(client, memories);
@@ -112,9 +122,9 @@ export class Notifier {
   private async apply(memory: ProjectMemory, event: StoredEvent): Promise<NotificationDraft[]> {
     if (needsWholeState(memory.state, event as ProjectEvent)) {
       const earlier = await this.store.readStream(event.streamId, { toVersion: event.version - 1 });
-      memory.state = rebuildProjectState(earlier.map((stored) => ({ type: stored.type, data: stored.data }) as ProjectEvent));
+      memory.state = foldingIt(event, () => rebuildProjectState(earlier.map((stored) => ({ type: stored.type, data: stored.data }) as ProjectEvent)));
     }
-    return evolveMemory(memory, event);
+    return foldingIt(event, () => evolveMemory(memory, event));
   }
 
   private async loadMemories(client: pg.PoolClient, events: StoredEvent[]): Promise<Map<string, ProjectMemory>> {
@@ -190,6 +200,15 @@ export async function lockCursor(client: pg.PoolClient): Promise<FeedCursor> {
   const row = result.rows[0];
   if (!row) throw new Error('The notifier cursor is missing: run the migrations (npm run db:migrate)');
   return { transactionId: row.transaction_id, position: Number(row.position) };
+}
+
+/** What `fold` gives; what it throws (the domain's folding of stored data) as the UnreadableEvent naming `event`. */
+function foldingIt<T>(event: StoredEvent, fold: () => T): T {
+  try {
+    return fold();
+  } catch (error) {
+    throw new UnreadableEvent(event.streamId, event.version, event.type, error);
+  }
 }
 
 function evolveMemory(memory: ProjectMemory, event: StoredEvent): NotificationDraft[] {
