@@ -483,6 +483,14 @@ describe('integers in queries', () => {
     expect(problem).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field, message: `${field} must be an integer number` }] });
   });
 
+  it.each([
+    ['/projects/{id}?minVersion=1&minVersion=2', 'minVersion'],
+    ['/projects?limit=5&limit=5', 'limit'],
+  ])('answers GET %s with 400 saying %s is given twice', async (path, field) => {
+    const problem = expectProblem(await system.http.get(path.replace('{id}', projectId)).set(admin), 400);
+    expect(problem).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field, message: `${field} is given more than once; give it once` }] });
+  });
+
   it('refuses a NUL character in the cursor of the project list, which PostgreSQL could not compare', async () => {
     const problem = expectProblem(await system.http.get('/projects?after=a%00b').set(admin), 400);
     expect(problem).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field: 'after', message: 'after must not contain the NUL character (U+0000)' }] });

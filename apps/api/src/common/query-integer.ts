@@ -28,7 +28,9 @@ export function QueryInteger(options: QueryIntegerOptions): PropertyDecorator {
     }),
     IsOptional(),
     Transform(({ value }: { value: unknown }) => toNumber(value)),
-    IsInt(),
+    IsInt({
+      message: ({ property, value }) => (Array.isArray(value) ? `${property} is given more than once; give it once` : `${property} must be an integer number`),
+    }),
     Min(options.min),
     Max(options.max),
   ];
