@@ -20,6 +20,11 @@ import { ShutdownDrain } from './shutdown-drain.js';
 const CHECK_TIMEOUT_MS = 2_000;
 /** How long the projections check waits for the dead letters before it judges the lag without them. */
 const LETTERS_TIMEOUT_MS = 500;
+/**
+ * How long a read of the dead letters answers the probes that follow: the probe is public and not rate
+ * limited, and reading a thousand parked jobs a probe would let anyone keep Redis busy.
+ */
+const LETTERS_REUSED_MS = 2_000;
 
 /** A dependency's state; `error` says why it is down, outside production. */
 const CHECK_MEMBERS = { status: oneOfValues(['up', 'down']), error: string() };
@@ -44,6 +49,7 @@ const READY = apiSchema('Readiness', closed({ status: oneOfValues(['ready']), ch
 @Controller('health')
 export class HealthController implements OnApplicationShutdown {
   private readonly redis: Redis;
+  private letters?: { readAt: number; parked: Promise<ParkedProjects | undefined> };
 
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
@@ -87,7 +93,7 @@ export class HealthController implements OnApplicationShutdown {
     // A project whose sync is parked as a dead letter stays behind until an operator replays it: one
     // poisoned project would otherwise take every API out of its load balancer once the limit passed.
     // Without Redis the letters are unknown and every project counts (Redis down fails readiness anyway).
-    const parked = within(LETTERS_TIMEOUT_MS, parkedProjects(this.projectionsQueue)).catch((): ParkedProjects | undefined => undefined);
+    const parked = this.parkedProjects();
     const [postgres, redis, lag] = await Promise.all([
       check(() => this.pool.query('SELECT 1')),
       check(() => this.redis.ping()),
@@ -126,6 +132,15 @@ export class HealthController implements OnApplicationShutdown {
       requestId: response.getHeader('x-request-id'),
       checks,
     };
+  }
+
+  /** The dead letters, read at most once every LETTERS_REUSED_MS; undefined when Redis did not say in time. */
+  private parkedProjects(): Promise<ParkedProjects | undefined> {
+    if (!this.letters || Date.now() - this.letters.readAt >= LETTERS_REUSED_MS) {
+      const parked = within(LETTERS_TIMEOUT_MS, parkedProjects(this.projectionsQueue)).catch((): ParkedProjects | undefined => undefined);
+      this.letters = { readAt: Date.now(), parked };
+    }
+    return this.letters.parked;
   }
 
   onApplicationShutdown(): void {
