@@ -83,11 +83,13 @@ describe('rate limits across two API processes', () => {
     expect((await send(second, '/projects', other)).status).toBe(200);
   });
 
-  it('counts every request of an address before authentication, and exempts health and metrics', async () => {
+  it('counts every request of an address before authentication, the queue board\'s too, and exempts health and metrics', async () => {
     const statuses: number[] = [];
     let firstRefusal: number | undefined;
     while (firstRefusal === undefined && counted < PER_ADDRESS + 10) {
-      const response = await send(counted % 2 === 0 ? first : second, '/projects', 'ptk_unknown');
+      // A guess at the admin key on the queue board every third request: it counts as one on the API does.
+      const path = counted % 3 === 0 ? '/admin/queues/api/queues' : '/projects';
+      const response = await send(counted % 2 === 0 ? first : second, path, 'ptk_unknown');
       statuses.push(response.status);
       if (response.status === 429) firstRefusal = counted;
     }
@@ -95,6 +97,9 @@ describe('rate limits across two API processes', () => {
     expect(new Set(statuses.slice(0, -1))).toEqual(new Set([401]));
     const refused = await send(first, '/projects', env.config.adminApiKey);
     expect(expectProblem(refused, 429).detail).toMatch(/^This client address made more than 150 requests in a minute/);
+    const board = await send(second, '/admin/queues/api/queues', env.config.adminApiKey);
+    expect(expectProblem(board, 429)).toMatchObject({ code: 'RATE_LIMIT.EXCEEDED' });
+    expect(Number(board.headers['retry-after'])).toBeGreaterThan(0);
 
     for (const path of ['/health', '/health/ready', '/metrics']) {
       for (const app of [first, second]) expect((await request(app.getHttpServer()).get(path)).status).toBe(200);

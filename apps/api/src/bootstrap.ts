@@ -99,6 +99,6 @@ export async function createApiApplication(config: AppConfig): Promise<INestAppl
       .build(),
   ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  mountQueueBoard(app, bodyChecks);
+  mountQueueBoard(app, config, bodyChecks);
   return app;
 }

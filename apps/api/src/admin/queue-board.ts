@@ -6,7 +6,9 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { PROJECTIONS_QUEUE } from '@app/read-models';
+import type { AppConfig } from '@app/config';
 import { ApiKeysService } from '../auth/api-keys.service.js';
+import { addressRateLimit } from '../rate-limits/address-rate-limit.middleware.js';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
@@ -17,9 +19,10 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
  * page of another site is refused (`crossSite`): else a form elsewhere could add or remove jobs through
  * an admin's signed-in browser. Refusals are the API's own problems (ProblemDetailsFilter), with a Basic
  * challenge for the browser to ask for the key. A body is read and checked as the API's own routes
- * check theirs (`bodyChecks`), once the key is known to be an admin's.
+ * check theirs (`bodyChecks`), once the key is known to be an admin's. Every request counts against the
+ * per-address limit first, as on the API's routes: the board takes the admin key, the one worth guessing.
  */
-export function mountQueueBoard(app: INestApplication, bodyChecks: RequestHandler[], queueNames: string[] = [PROJECTIONS_QUEUE]): void {
+export function mountQueueBoard(app: INestApplication, config: AppConfig, bodyChecks: RequestHandler[], queueNames: string[] = [PROJECTIONS_QUEUE]): void {
   const adapter = new ExpressAdapter();
   adapter.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
@@ -27,7 +30,7 @@ export function mountQueueBoard(app: INestApplication, bodyChecks: RequestHandle
     serverAdapter: adapter,
   });
   const keys = app.get(ApiKeysService);
-  app.use(QUEUE_BOARD_PATH, adminOnly(keys), ...bodyChecks, adapter.getRouter());
+  app.use(QUEUE_BOARD_PATH, addressRateLimit(app, config), adminOnly(keys), ...bodyChecks, adapter.getRouter());
 }
 
 function adminOnly(keys: ApiKeysService) {

@@ -22,16 +22,21 @@ abstract class NamedRateLimitGuard extends ThrottlerGuard {
   }
 
   protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    const retryAfter = Math.max(1, detail.timeToBlockExpire);
-    throw new ProblemException(
-      429,
-      'RATE_LIMIT.EXCEEDED',
-      'Too Many Requests',
-      `${describeRateLimit(this.throttlerName, detail.limit)} Retry after ${retryAfter} seconds.`,
-      undefined,
-      { 'Retry-After': String(retryAfter) },
-    );
+    throw rateLimitExceeded(this.throttlerName, detail.limit, detail.timeToBlockExpire);
   }
+}
+
+/** 429 RATE_LIMIT.EXCEEDED for the limit `name`, with Retry-After: the seconds until its window ends. */
+export function rateLimitExceeded(name: RateLimitName, limit: number, secondsLeft: number): ProblemException {
+  const retryAfter = Math.max(1, secondsLeft);
+  return new ProblemException(
+    429,
+    'RATE_LIMIT.EXCEEDED',
+    'Too Many Requests',
+    `${describeRateLimit(name, limit)} Retry after ${retryAfter} seconds.`,
+    undefined,
+    { 'Retry-After': String(retryAfter) },
+  );
 }
 
 /** Requests per client address and minute; registered before the API key guard. */

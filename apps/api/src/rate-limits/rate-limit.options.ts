@@ -6,7 +6,8 @@ import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
 export type RateLimitName = 'address' | 'key';
 
-const WINDOW_MS = 60_000;
+/** Each limit counts requests in fixed windows of a minute. */
+export const WINDOW_MS = 60_000;
 
 export function describeRateLimit(name: RateLimitName, limit: number): string {
   return name === 'key'
