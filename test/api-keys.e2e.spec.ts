@@ -218,6 +218,17 @@ describe('revoking keys', () => {
     }
   });
 
+  it('refuses a name of more than one line, which the inbox stream would have sent as lines of its own', async () => {
+    const keysBefore = (await system.db.query('SELECT count(*)::int AS n FROM api_keys')).rows[0].n;
+    for (const name of ['Field office\n\nid: 999\nevent: notification\ndata: {}', 'Tab\there', 'Bell\u0007']) {
+      const problem = expectProblem(await system.http.post('/api-keys').set(admin).send({ name, role: 'manager' }), 400);
+      expect(problem.errors).toEqual([{ field: 'name', message: 'name must be one line, without control characters' }]);
+    }
+    expect((await system.db.query('SELECT count(*)::int AS n FROM api_keys')).rows[0].n).toBe(keysBefore);
+    // Letters of any script are names all the same.
+    await system.http.post('/api-keys').set(admin).send({ name: 'ຫ້ອງການ Bansuo – field office', role: 'manager' }).expect(201);
+  });
+
   it('answers 404 for an unknown key', async () => {
     const problem = expectProblem(await system.http.delete('/api-keys/0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f').set(admin), 404);
     expect(problem.code).toBe('API_KEY.NOT_FOUND');

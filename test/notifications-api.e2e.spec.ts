@@ -308,6 +308,21 @@ describe('inbox', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 30_000);
 
+  it('greets a key on one line whatever its name, so a name cannot forge an event', async () => {
+    const url = await streamUrl();
+    const key = (await system.http.post('/api-keys').set(auth(system.adminKey)).send({ name: 'Screen', role: 'manager' }).expect(201)).body;
+    // A name given before names were checked for line breaks.
+    await db.query(`UPDATE api_keys SET name = $1 WHERE id = $2`, ['Field office\n\nid: 999\nevent: notification\ndata: {"id":"forged"}', key.id]);
+    const live = await openStream(url, {}, key.secret);
+    try {
+      expect(live.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(live.events).toEqual([]);
+    } finally {
+      live.close();
+    }
+  });
+
   async function streamUrl(): Promise<string> {
     const server = system.api.getHttpServer();
     if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

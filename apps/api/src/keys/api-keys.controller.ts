@@ -10,7 +10,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import type { Response } from 'express';
 import type pg from 'pg';
 import { PG_POOL } from '@app/database';
@@ -37,7 +37,14 @@ const MAX_KEY_LIFETIME_DAYS = 3660;
 const MAX_GRACE_SECONDS = 30 * 24 * 3600;
 
 export class CreateApiKeyDto {
-  @ApiProperty({ example: 'Bansuo field office' }) @IsString() @IsNotBlank() @MaxLength(200) name!: string;
+  @ApiProperty({ example: 'Bansuo field office', description: 'One line, without control characters' })
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(200)
+  // A label shown on one line (the key list, the inbox stream's greeting): a line break in it could
+  // forge lines of the notification stream.
+  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'name must be one line, without control characters' })
+  name!: string;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Required for team keys: the projects the key may work on' })
   @IsOptional()

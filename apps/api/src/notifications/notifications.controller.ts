@@ -75,7 +75,8 @@ export class NotificationsController {
     response.setHeader('Connection', 'keep-alive');
     response.setHeader('X-Accel-Buffering', 'no');
     response.flushHeaders();
-    response.write(`retry: 3000\n: inbox of ${actor.name}\n\n`);
+    // A comment line: a key named before names were checked could hold a line break, which would end it.
+    response.write(`retry: 3000\n: inbox of ${actor.name.replaceAll(/[\r\n]+/g, ' ')}\n\n`);
 
     let closed = false;
     // Reads are chained, so entries go out once each and in order however the wake-ups interleave.
