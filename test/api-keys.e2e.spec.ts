@@ -125,6 +125,11 @@ describe('listing keys', () => {
     const nowhere = '0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f';
     const refused = expectProblem(await system.http.post('/api-keys').set(admin).send({ name: 'Field office', role: 'team', projectIds: [nowhere] }), 400);
     expect(refused).toMatchObject({ code: 'API_KEY.UNKNOWN_PROJECT', errors: [{ field: 'projectIds', message: `names unknown projects: ${nowhere}` }] });
+    // A thousand unknown ids: the first five named and how many more, not a 76 KB answer.
+    const many = Array.from({ length: 1_000 }, (_, n) => `0b9e7c52-8d4f-4d9b-a7a4-${String(n).padStart(12, '0')}`);
+    const long = expectProblem(await system.http.post('/api-keys').set(admin).send({ name: 'Field office', role: 'team', projectIds: many }), 400);
+    expect(long.errors).toEqual([{ field: 'projectIds', message: `names unknown projects: ${many.slice(0, 5).join(', ')} and 995 more` }]);
+    expect(long.detail).toBe(`No project has the id ${many.slice(0, 5).join(', ')} and 995 more.`);
     expect((await system.db.query('SELECT count(*)::int AS n FROM api_keys')).rows[0].n).toBe(keysBefore);
 
     const project = (await system.http.post('/projects').set(admin).send(bansuoProposal()).expect(201)).body.id as string;

@@ -30,7 +30,7 @@ import { SECRET_SHOWN_ONCE, secretShownOnce } from '../idempotency/idempotency.e
 import type { IdempotentRequest } from '../idempotency/idempotent-request.js';
 import { answered } from '../idempotency/answered.js';
 import { IdempotentRequests, type ShownOnce } from '../idempotency/idempotent-requests.service.js';
-import { unknownProjects } from '../projects/unknown-projects.js';
+import { unknownProjects, unknownProjectsProblem } from '../projects/unknown-projects.js';
 
 /** Longest lifetime a key may be given at creation. */
 const MAX_KEY_LIFETIME_DAYS = 3660;
@@ -223,11 +223,7 @@ export class ApiKeysController {
     if (body.expiresAt !== undefined) assertSensibleExpiry(body.expiresAt);
     // A key scoped to no project that exists could do nothing (project ids are given at proposal).
     const unknown = await unknownProjects(this.pool, projectIds);
-    if (unknown.length > 0) {
-      throw new ProblemException(400, 'API_KEY.UNKNOWN_PROJECT', 'Bad Request', `No project has the id ${unknown.join(', ')}.`, [
-        { field: 'projectIds', message: `names unknown projects: ${unknown.join(', ')}` },
-      ]);
-    }
+    if (unknown.length > 0) throw unknownProjectsProblem('API_KEY.UNKNOWN_PROJECT', 'projectIds', unknown);
     return { name: body.name, role: body.role, projectIds, expiresAt: body.expiresAt };
   }
 }

@@ -12,7 +12,7 @@ import { NoQueryGuard } from '../common/no-query.guard.js';
 import { NO_QUERY, noQuery } from '../common/no-query.pipe.js';
 import { UuidParam } from '../common/path-params.js';
 import { ProblemException } from '../common/problem.js';
-import { unknownProjects } from '../projects/unknown-projects.js';
+import { unknownProjects, unknownProjectsProblem } from '../projects/unknown-projects.js';
 import { ApiProblemResponses, problemResponse } from '../common/problem-responses.js';
 import { ApiIdempotencyKey, IdempotentRequestParam } from '../idempotency/idempotency-key.decorators.js';
 import { SECRET_SHOWN_ONCE, secretShownOnce } from '../idempotency/idempotency.errors.js';
@@ -208,11 +208,7 @@ export class SubscriptionsController {
 
   private async assertProjectsExist(projectIds: string[]): Promise<void> {
     const unknown = await unknownProjects(this.pool, projectIds);
-    if (unknown.length > 0) {
-      throw new ProblemException(400, 'SUBSCRIPTION.UNKNOWN_PROJECT', 'Bad Request', `No project has the id ${unknown.join(', ')}.`, [
-        { field: 'filter.projectIds', message: `names unknown projects: ${unknown.join(', ')}` },
-      ]);
-    }
+    if (unknown.length > 0) throw unknownProjectsProblem('SUBSCRIPTION.UNKNOWN_PROJECT', 'filter.projectIds', unknown);
   }
 }
 
