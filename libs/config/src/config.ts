@@ -142,6 +142,17 @@ function isPublishedSecret(value: string): boolean {
   return /^change-me/i.test(value) || value === DEVELOPMENT_SECRETS_KEY;
 }
 
+/** Distinct characters a production secret has at least: 16 of one letter is long enough and no secret. */
+const SECRET_VARIETY = 8;
+
+/**
+ * Whether a secret is too plain for production: fewer than SECRET_VARIETY distinct characters (`aaaa…`,
+ * `abababab…`), which no random value of its length has (hex of 24 random bytes has about 16).
+ */
+function isPlainSecret(value: string): boolean {
+  return new Set(value).size < SECRET_VARIETY;
+}
+
 /**
  * Reads `.env` (if present) under the process environment: a variable already set in the environment
  * wins over the file.
@@ -189,6 +200,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (adminApiKey !== undefined && nodeEnv === 'production' && isPublishedSecret(adminApiKey)) {
     problems.push('ADMIN_API_KEY is the placeholder of .env.example, which anyone can read: set a random one in production (openssl rand -hex 24)');
+  } else if (adminApiKey !== undefined && nodeEnv === 'production' && isPlainSecret(adminApiKey)) {
+    problems.push(`ADMIN_API_KEY has fewer than ${SECRET_VARIETY} different characters, which no random value has: set a random one in production (openssl rand -hex 24)`);
   }
 
   const queuePrefix = read('QUEUE_PREFIX');
@@ -374,6 +387,12 @@ function readNotificationsConfig(
   }
   if (secretsKey !== undefined && nodeEnv === 'production' && isPublishedSecret(secretsKey)) {
     problems.push('SECRETS_KEY is a value this repository publishes (.env.example or the development default): set a random one in production (openssl rand -hex 32)');
+  } else if (secretsKey !== undefined && nodeEnv === 'production' && isPlainSecret(secretsKey)) {
+    problems.push(`SECRETS_KEY has fewer than ${SECRET_VARIETY} different characters, which no random value has: set a random one in production (openssl rand -hex 32)`);
+  }
+  // Each guards something else (the first admin key; the webhook secrets at rest): one leaked must not give the other.
+  if (secretsKey !== undefined && secretsKey === env.ADMIN_API_KEY && nodeEnv === 'production') {
+    problems.push('SECRETS_KEY is the same as ADMIN_API_KEY: set a random one of its own in production (openssl rand -hex 32)');
   }
 
   const smtpUrl = read('SMTP_URL');

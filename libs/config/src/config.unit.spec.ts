@@ -4,6 +4,10 @@ import { describe, expect, it } from '@jest/globals';
 import { ConfigError, DEVELOPMENT_SECRETS_KEY, loadConfig, parseByteSize } from './config.js';
 import { loggingOptions } from './logging.js';
 
+/** Production secrets as random ones look: varied enough (a one-letter secret is refused there). */
+const ADMIN = 'v7Qm2xK9pL4tR8wZ';
+const SECRETS = 'c3N9bF1hJ6kT0yW5qE8rU2iO7pA4sD1g';
+
 describe('loadConfig', () => {
   it('uses the docker-compose defaults when nothing is set', () => {
     expect(loadConfig({})).toEqual({
@@ -66,7 +70,7 @@ describe('loadConfig', () => {
   });
 
   it('refuses webhooks to private networks in production unless told otherwise', () => {
-    const production = { NODE_ENV: 'production', ADMIN_API_KEY: 'a'.repeat(20), SECRETS_KEY: 's'.repeat(32) };
+    const production = { NODE_ENV: 'production', ADMIN_API_KEY: ADMIN, SECRETS_KEY: SECRETS };
     expect(loadConfig(production).notifications.webhookAllowPrivateNetworks).toBe(false);
     expect(loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }).notifications.webhookAllowPrivateNetworks).toBe(true);
     expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' }).notifications.webhookAllowPrivateNetworks).toBe(false);
@@ -112,7 +116,7 @@ describe('loadConfig', () => {
   });
 
   it('requires SECRETS_KEY in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', ADMIN_API_KEY: 'a'.repeat(20) })).toThrow(/SECRETS_KEY is required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', ADMIN_API_KEY: ADMIN })).toThrow(/SECRETS_KEY is required in production/);
   });
 
   it('stops with every problem named, and never prints a password', () => {
@@ -132,8 +136,17 @@ describe('loadConfig', () => {
     expect(message).not.toContain('secret');
   });
 
+  it('refuses in production a secret too plain to be random, and one secret used for both', () => {
+    const production = { NODE_ENV: 'production', ADMIN_API_KEY: ADMIN, SECRETS_KEY: SECRETS };
+    expect(() => loadConfig({ ...production, ADMIN_API_KEY: 'a'.repeat(16) })).toThrow(/ADMIN_API_KEY has fewer than 8 different characters/);
+    expect(() => loadConfig({ ...production, SECRETS_KEY: 'ab'.repeat(20) })).toThrow(/SECRETS_KEY has fewer than 8 different characters/);
+    expect(() => loadConfig({ ...production, SECRETS_KEY: `${ADMIN}${ADMIN}`, ADMIN_API_KEY: `${ADMIN}${ADMIN}` })).toThrow(/SECRETS_KEY is the same as ADMIN_API_KEY/);
+    // Outside production, as plain as one likes.
+    expect(loadConfig({ ADMIN_API_KEY: 'a'.repeat(16), SECRETS_KEY: 'a'.repeat(32) }).adminApiKey).toBe('a'.repeat(16));
+  });
+
   it('refuses in production the secrets this repository publishes, whatever their length', () => {
-    const production = { NODE_ENV: 'production', ADMIN_API_KEY: 'a'.repeat(20), SECRETS_KEY: 's'.repeat(32) };
+    const production = { NODE_ENV: 'production', ADMIN_API_KEY: ADMIN, SECRETS_KEY: SECRETS };
     expect(() => loadConfig({ ...production, ADMIN_API_KEY: 'change-me-to-a-long-random-secret' })).toThrow(/ADMIN_API_KEY is the placeholder of \.env\.example/);
     expect(() => loadConfig({ ...production, SECRETS_KEY: 'change-me-to-another-long-random-secret-of-32-chars' })).toThrow(/SECRETS_KEY is a value this repository publishes/);
     expect(() => loadConfig({ ...production, SECRETS_KEY: 'development-only-secrets-key-not-for-production-use' })).toThrow(/SECRETS_KEY is a value this repository publishes/);
@@ -141,11 +154,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ ADMIN_API_KEY: 'change-me-to-a-long-random-secret', SECRETS_KEY: 'change-me-to-another-long-random-secret-of-32-chars' }).adminApiKey).toBe(
       'change-me-to-a-long-random-secret',
     );
-    expect(loadConfig(production).adminApiKey).toBe('a'.repeat(20));
+    expect(loadConfig(production).adminApiKey).toBe(ADMIN);
   });
 
   it('requires ADMIN_API_KEY in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', SECRETS_KEY: 's'.repeat(32) })).toThrow(/ADMIN_API_KEY is required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', SECRETS_KEY: SECRETS })).toThrow(/ADMIN_API_KEY is required in production/);
   });
 
   it("takes LOG_LEVEL=info as Nest's log, which pino writes as info (30)", () => {
@@ -215,7 +228,7 @@ describe('hardening settings', () => {
 
   it('drains the API for 5 s on SIGTERM in production and not at all elsewhere, unless told', () => {
     expect(loadConfig({}).shutdownDrainMs).toBe(0);
-    expect(loadConfig({ NODE_ENV: 'production', ADMIN_API_KEY: 'a'.repeat(20), SECRETS_KEY: 'b'.repeat(32) }).shutdownDrainMs).toBe(5_000);
+    expect(loadConfig({ NODE_ENV: 'production', ADMIN_API_KEY: ADMIN, SECRETS_KEY: SECRETS }).shutdownDrainMs).toBe(5_000);
     expect(loadConfig({ SHUTDOWN_DRAIN_MS: '15000' }).shutdownDrainMs).toBe(15_000);
     expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '-1' })).toThrow(/SHUTDOWN_DRAIN_MS must be a whole number between 0 and 120000/);
     expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '600000' })).toThrow(/SHUTDOWN_DRAIN_MS/);
