@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { type INestApplication, Logger } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApplication } from '../apps/api/src/bootstrap.js';
 import { hashApiKeySecret } from '../apps/api/src/auth/api-key-secrets.js';
@@ -350,6 +350,21 @@ describe('the ADMIN_API_KEY key', () => {
       await request(newSetting.getHttpServer()).get('/projects').set(auth(system.adminKey)).expect(401);
     } finally {
       await newSetting.close();
+      process.env.ADMIN_API_KEY = system.adminKey;
+    }
+    // The setting removed does not retire the key its secret opens: a start says so, every time.
+    const warned = jest.spyOn(Logger.prototype, 'warn');
+    delete process.env.ADMIN_API_KEY;
+    const unset = await createApiApplication({ ...system.env.config, adminApiKey: undefined });
+    try {
+      await unset.init();
+      await request(unset.getHttpServer()).get('/projects').set(auth(`${system.adminKey}-replaced`)).expect(200);
+      expect(warned.mock.calls.map(([message]) => String(message))).toContainEqual(
+        `ADMIN_API_KEY is not set, and the bootstrap admin key it last set is still active: revoke it (DELETE /api-keys/${BOOTSTRAP_ADMIN_KEY_ID}) to retire it.`,
+      );
+    } finally {
+      warned.mockRestore();
+      await unset.close();
       process.env.ADMIN_API_KEY = system.adminKey;
     }
     // The ADMIN_API_KEY key is revoked: from here on the second admin manages keys.

@@ -101,7 +101,17 @@ export class ApiKeysService implements OnApplicationBootstrap {
    * again, which is how an operator recovers from a lost admin key.
    */
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.adminApiKey) return;
+    if (!this.config.adminApiKey) {
+      // The setting removed is not the key retired: the secret it last held still opens the API. Said
+      // at every start, since an operator who removed the setting to retire the key would expect otherwise.
+      const kept = await this.pool.query(`SELECT 1 FROM api_keys WHERE id = $1 AND revoked_at IS NULL`, [BOOTSTRAP_ADMIN_KEY_ID]);
+      if (kept.rowCount) {
+        this.logger.warn(
+          `ADMIN_API_KEY is not set, and the bootstrap admin key it last set is still active: revoke it (DELETE /api-keys/${BOOTSTRAP_ADMIN_KEY_ID}) to retire it.`,
+        );
+      }
+      return;
+    }
     // API processes starting together race on this row; a transaction-scoped advisory lock makes them
     // take turns (otherwise the loser can trip over the secret's unique index before ON CONFLICT applies).
     const secretHash = hashApiKeySecret(this.config.adminApiKey);
