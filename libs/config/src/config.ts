@@ -326,7 +326,9 @@ export function parseByteSize(value: string): number | undefined {
 }
 
 /** An origin as browsers send it: scheme, host and optional port, nothing else. */
+/** An origin as a browser sends it: scheme, host, port; no wildcard (`https://*.example.org` would match only itself). */
 function isOrigin(value: string): boolean {
+  if (value.includes('*')) return false;
   try {
     const url = new URL(value);
     return ['http:', 'https:'].includes(url.protocol) && url.origin === value;

@@ -209,6 +209,8 @@ describe('hardening settings', () => {
       'http://localhost:5173',
     ]);
     expect(() => loadConfig({ CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS must list origins/);
+    // A wildcard in a host is no pattern here: it would match only itself, and a typo would go unnoticed.
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://*.example.com' })).toThrow(/CORS_ORIGINS must list origins like https:\/\/tracker\.example\.org, separated by commas \(got "https:\/\/\*\.example\.com"\)/);
     expect(() => loadConfig({ CORS_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ORIGINS/);
   });
 
