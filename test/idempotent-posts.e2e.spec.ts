@@ -122,7 +122,7 @@ describe('POST /subscriptions with Idempotency-Key', () => {
 
   it("keeps one API key's Idempotency-Keys apart from another's", async () => {
     const key = `sub-${unique()}`;
-    const body = { channel: 'inbox' };
+    const body = { channel: 'inbox', filter: { countries: ['KH'] } };
     const mine = await subscribe(manager, key, body).expect(201);
     const theirs = await subscribe(otherManager, key, body).expect(201);
     expect(theirs.headers['idempotent-replayed']).toBeUndefined();
@@ -147,7 +147,7 @@ describe('POST /subscriptions with Idempotency-Key', () => {
     expect(expectProblem(await subscribe(manager, key, { channel: 'pigeon' }), 400).code).toBe('REQUEST.INVALID');
     expect(await records(key)).toBe(0);
     expect(await subscriptionsOf(managerId)).toBe(before);
-    const created = await subscribe(manager, key, { channel: 'inbox' }).expect(201);
+    const created = await subscribe(manager, key, { channel: 'inbox', filter: { countries: ['VN'] } }).expect(201);
     expect(created.headers['idempotent-replayed']).toBeUndefined();
     expect(await subscriptionsOf(managerId)).toBe(before + 1);
 
@@ -195,7 +195,7 @@ describe('POST /subscriptions/{id}/rotate-secret with Idempotency-Key', () => {
 
   it('stores nothing for a refused rotation: a retry is refused again', async () => {
     const key = `rotate-webhook-${unique()}`;
-    const inbox = await system.http.post('/subscriptions').set(manager).send({ channel: 'inbox' }).expect(201);
+    const inbox = await system.http.post('/subscriptions').set(manager).send({ channel: 'inbox', filter: { countries: ['TH'] } }).expect(201);
     expect(expectProblem(await rotate(inbox.body.id, key), 409).code).toBe('SUBSCRIPTION.NOT_WEBHOOK');
     expect(expectProblem(await rotate(inbox.body.id, key), 409).code).toBe('SUBSCRIPTION.NOT_WEBHOOK');
     expect(expectProblem(await rotate('0b9e7c52-8d4f-4d9b-a7a4-2b7f0c1d2e3f', key), 404).code).toBe('SUBSCRIPTION.NOT_FOUND');

@@ -102,8 +102,26 @@ describe('subscriptions', () => {
     expect((await db.query('SELECT count(*)::int AS n FROM subscriptions')).rows[0].n).toBe(before);
   });
 
+  it('refuses a second inbox subscription of the same filter, whose digests the one inbox would show twice', async () => {
+    const owner = await createKey(system, 'manager');
+    const first = (await subscribe(owner, { channel: 'inbox', filter: { countries: ['LA', 'KH'], types: ['project.digest', 'milestone.reached'] } }).expect(201)).body;
+    const count = async () => (await db.query('SELECT count(*)::int AS n FROM subscriptions')).rows[0].n;
+    const before = await count();
+    // The same filter in another order, with a value repeated.
+    const again = await subscribe(owner, { channel: 'inbox', filter: { types: ['milestone.reached', 'project.digest'], countries: ['KH', 'LA', 'KH'] } });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'SUBSCRIPTION.EXISTS', resourceId: first.id, detail: expect.stringContaining(`inbox subscription ${first.id}`) });
+    expect(again.headers.location).toBe(`/subscriptions/${first.id}`);
+    expect(await count()).toBe(before);
+    // Another filter is another inbox subscription; an e-mail of the same filter is another channel; once deleted, it may be made again.
+    await subscribe(owner, { channel: 'inbox', filter: { countries: ['LA'] } }).expect(201);
+    await subscribe(owner, { channel: 'email', address: 'office@example.org', filter: { countries: ['LA', 'KH'], types: ['project.digest', 'milestone.reached'] } }).expect(201);
+    await system.http.delete(`/subscriptions/${first.id}`).set(auth(owner)).expect(204);
+    await subscribe(owner, { channel: 'inbox', filter: { countries: ['KH', 'LA'], types: ['project.digest', 'milestone.reached'] } }).expect(201);
+  });
+
   it('lets managers and admins subscribe, each seeing only its own', async () => {
-    const mine = await subscribe(manager, { channel: 'inbox' }).expect(201);
+    const mine = await subscribe(manager, { channel: 'inbox', filter: { countries: ['MM'] } }).expect(201);
     const theirs = await subscribe(otherManager, { channel: 'inbox' }).expect(201);
     const listed = await system.http.get('/subscriptions').set(auth(otherManager)).expect(200);
     expect(listed.body.items.map((s: any) => s.id)).toEqual([theirs.body.id]);
@@ -178,7 +196,7 @@ describe('subscriptions', () => {
     expect(await sealed(webhook.id)).toEqual(unchanged);
     expect((await system.http.post(`/subscriptions/${webhook.id}/rotate-secret`)).status).toBe(401);
 
-    for (const channel of [{ channel: 'email', address: 'office@example.org' }, { channel: 'inbox' }]) {
+    for (const channel of [{ channel: 'email', address: 'office@example.org' }, { channel: 'inbox', filter: { countries: ['CN'] } }]) {
       const other = (await subscribe(manager, channel).expect(201)).body;
       const refused = await rotate(manager, other.id, {});
       expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 409, code: 'SUBSCRIPTION.NOT_WEBHOOK' });

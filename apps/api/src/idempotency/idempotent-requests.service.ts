@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { PG_POOL } from '@app/database';
-import { inTransaction, isUniqueViolation } from '@app/event-store';
-import type { ProblemException } from '../common/problem.js';
+import { inTransaction } from '@app/event-store';
+import { ProblemException } from '../common/problem.js';
 import { idempotencyKeyReused } from './idempotency.errors.js';
 import { IdempotencyStore } from './idempotency.store.js';
 import type { IdempotentRequest } from './idempotent-request.js';
@@ -87,7 +87,8 @@ export class IdempotentRequests {
   /**
    * Runs a write, or replays its first answer. Concurrent requests with one key may all get past the
    * first look-up; the idempotency record's primary key then lets one commit, and every other one rolls
-   * its write back and replays.
+   * its write back and replays. So does one whose write the first one's made fail (a refusal of what
+   * already exists, when the writes take turns): when its key has an answer by then, that is its answer.
    */
   async run<P, B extends object>(apiKeyId: string, request: IdempotentRequest | undefined, write: IdempotentWrite<P, B>): Promise<Answer<B & { secret?: string }>> {
     if (request) {
@@ -104,8 +105,12 @@ export class IdempotentRequests {
       const body = answer.secret === undefined ? answer.body : { ...answer.body, secret: answer.secret };
       return { status: write.status, body, replayed: false };
     } catch (error) {
-      if (request && isUniqueViolation(error, 'idempotency_records_pkey')) {
-        const first = await this.replay(apiKeyId, request, write.secretShownOnce);
+      if (request) {
+        // A look-up that cannot be made (PostgreSQL gone) leaves the write's own failure to answer.
+        const first = await this.replay(apiKeyId, request, write.secretShownOnce).catch((lookUp: unknown) => {
+          if (lookUp instanceof ProblemException) throw lookUp;
+          return undefined;
+        });
         if (first) return first;
       }
       throw error;

@@ -5,7 +5,7 @@ import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOk
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
-import { checkWebhookUrl, type NewSubscription, type SecretRotation, type Subscription, SubscriptionStore } from '@app/notifications';
+import { checkWebhookUrl, type NewSubscription, type SecretRotation, type Subscription, SubscriptionExists, SubscriptionStore } from '@app/notifications';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { NoQueryGuard } from '../common/no-query.guard.js';
@@ -47,7 +47,7 @@ export class SubscriptionsController {
   })
   @ApiResponse({
     status: 409,
-    ...problemResponse(409, SECRET_SHOWN_ONCE),
+    ...problemResponse(409, `${SECRET_SHOWN_ONCE}; SUBSCRIPTION.EXISTS: the caller has an inbox subscription of the same filter (its Location)`),
     headers: { Location: { description: 'The subscription the first request made', schema: { type: 'string' } } },
   })
   @ApiIdempotencyKey("a webhook's signing secret")
@@ -61,7 +61,9 @@ export class SubscriptionsController {
       status: 201,
       prepare: () => this.newSubscription(body),
       write: async (client, input) => {
-        const { subscription, secret } = await this.subscriptions.create(actor.keyId, input, client);
+        const { subscription, secret } = await this.subscriptions.create(actor.keyId, input, client).catch((error: unknown) => {
+          throw error instanceof SubscriptionExists ? subscriptionExists(error) : error;
+        });
         return { body: subscription, secret };
       },
       secretShownOnce: (first) =>
@@ -210,6 +212,20 @@ export class SubscriptionsController {
     const unknown = await unknownProjects(this.pool, projectIds);
     if (unknown.length > 0) throw unknownProjectsProblem('SUBSCRIPTION.UNKNOWN_PROJECT', 'filter.projectIds', unknown);
   }
+}
+
+/** 409 SUBSCRIPTION.EXISTS naming the inbox subscription that already has this filter, at its Location. */
+function subscriptionExists(error: SubscriptionExists): ProblemException {
+  const enable = error.status === 'disabled' ? `enable it (POST /subscriptions/${error.existingId}/enable)` : 'it is active';
+  return new ProblemException(
+    409,
+    'SUBSCRIPTION.EXISTS',
+    'Conflict',
+    `You already have inbox subscription ${error.existingId} with this filter (${enable}): both would fill the one inbox, each digest twice.`,
+    undefined,
+    { location: `/subscriptions/${error.existingId}` },
+    { resourceId: error.existingId },
+  );
 }
 
 /** The rotated subscription and its new secret, or the refusal of a rotation. */

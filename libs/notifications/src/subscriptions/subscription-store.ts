@@ -40,6 +40,17 @@ export type SecretRotation =
   | { outcome: 'not_found' }
   | { outcome: 'not_webhook'; channel: SubscriptionChannel };
 
+/** The owner already has an inbox subscription of the same filter (not deleted): see requireNoSameInbox. */
+export class SubscriptionExists extends Error {
+  constructor(
+    readonly existingId: string,
+    readonly status: string,
+  ) {
+    super(`Inbox subscription ${existingId} (${status}) already has this filter.`);
+    this.name = 'SubscriptionExists';
+  }
+}
+
 /** Subscriptions and their delivery records. Deleted ones are kept (their history) but never shown. */
 export class SubscriptionStore {
   constructor(
@@ -53,6 +64,8 @@ export class SubscriptionStore {
    * Idempotency-Key record).
    */
   async create(ownerKeyId: string, input: NewSubscription, db: pg.Pool | pg.PoolClient = this.pool): Promise<{ subscription: Subscription; secret?: string }> {
+    if (input.channel === 'inbox' && db === this.pool) return inTransaction(this.pool, (client) => this.create(ownerKeyId, input, client));
+    if (input.channel === 'inbox') await this.requireNoSameInbox(ownerKeyId, input, db);
     const secret = input.channel === 'webhook' ? newWebhookSecret() : undefined;
     const result = await db.query<SubscriptionRow>(
       `INSERT INTO subscriptions (id, owner_key_id, channel, target, secret_sealed, project_ids, countries, types)
@@ -69,6 +82,28 @@ export class SubscriptionStore {
       ],
     );
     return { subscription: toSubscription(result.rows[0]!), ...(secret ? { secret } : {}) };
+  }
+
+  /**
+   * Refuses a second inbox subscription of the same filter (SubscriptionExists): both deliver to the one
+   * inbox of their owner, which takes each event once whatever the subscriptions, but each subscription
+   * has its own digest, so the inbox showed every digest twice. (Two webhooks or e-mails to one target are
+   * each a delivery of their own, as their owner asked.) `db` is a transaction's client.
+   */
+  private async requireNoSameInbox(ownerKeyId: string, input: NewSubscription, db: pg.Pool | pg.PoolClient): Promise<void> {
+    // One owner's inbox subscriptions are created one at a time, so that two alike cannot both pass the
+    // check. Filters compare as sets (each contains the other): their order and repeats do not matter.
+    await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7347003))', [ownerKeyId]);
+    const same = await db.query<{ id: string; status: string }>(
+      `SELECT id, status FROM subscriptions
+       WHERE owner_key_id = $1 AND channel = 'inbox' AND status <> 'deleted'
+         AND project_ids @> $2::uuid[] AND project_ids <@ $2::uuid[]
+         AND countries @> $3::text[] AND countries <@ $3::text[]
+         AND types @> $4::text[] AND types <@ $4::text[]
+       ORDER BY created_at LIMIT 1`,
+      [ownerKeyId, input.filter.projectIds, input.filter.countries, input.filter.types],
+    );
+    if (same.rows[0]) throw new SubscriptionExists(same.rows[0].id, same.rows[0].status);
   }
 
   /** The owner's subscriptions, oldest first. */
