@@ -91,9 +91,7 @@ function failedConstraints(error: ValidationError): Record<string, string> {
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
-    // A value class-validator cannot place (its unknownValue) has no property: it is the body itself.
-    const property = error.property ?? 'body';
-    const field = parent ? `${parent}.${property}` : property;
+    const field = parent ? `${parent}.${error.property}` : error.property;
     const own = Object.values(failedConstraints(error)).map((message) => ({
       field,
       message: message.replace(/^property /, ''),
