@@ -65,7 +65,7 @@ export function tourSteps(context: TourContext): TourStep[] {
     },
     {
       role: 'manager',
-      what: 'Subscribe to progress notifications in your in-app inbox',
+      what: 'Subscribe to progress notifications in your in-app inbox (a second time answers 409: the inbox has that subscription)',
       command: `${curl} -X POST "$API/subscriptions" ${as('manager')} ${json} -d '{"channel":"inbox"}'`,
       expect: 'success',
     },
@@ -176,7 +176,7 @@ export function renderTour(context: TourContext): string {
   });
   lines.push(
     '',
-    `  Every answer is JSON; errors are application/problem+json with a code and a detail. OpenAPI: ${context.baseUrl}/docs`,
+    `  Answers are JSON (the IATI export XML); errors are application/problem+json with a code and a detail. OpenAPI: ${context.baseUrl}/docs`,
   );
   return lines.join('\n');
 }
