@@ -80,7 +80,7 @@ export class HealthController implements OnApplicationShutdown {
   @Public()
   @ApiOperation({
     summary:
-      'Readiness: PostgreSQL and Redis answer, the read models are not too far behind (projects held back by a dead letter aside) and the API is not stopping (503 problem+json with Retry-After otherwise)',
+      'Readiness: PostgreSQL and Redis answer, the read models are not too far behind (projects whose sync keeps failing, parked or retrying, aside) and the API is not stopping (503 problem+json with Retry-After otherwise)',
   })
   @ApiOkResponse({ schema: READY })
   @ApiResponse({
