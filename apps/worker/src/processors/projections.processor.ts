@@ -146,9 +146,16 @@ export class ProjectionsProcessor extends DrainedWorkerHost implements OnApplica
       this.logger.error(`A batch of project syncs (job ${job.id}) failed and could not hand its projects on (the reconcile loop will find them): ${error.message}`);
       return;
     }
+    const streamId = (job?.data as Partial<ProjectionJob> | undefined)?.streamId;
+    if (job && streamId === undefined) {
+      // Its keys were removed from Redis while it ran (Redis lost its data): nothing was parked, and the
+      // reconcile loop finds whatever project it was about again from PostgreSQL.
+      this.logger.warn(`A projection job (job ${job.id}) lost its data while it ran (Redis lost its keys); the reconcile loop finds its project again: ${error.message}`);
+      return;
+    }
     const parked = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
     projectionJobsFailed.inc({ outcome: parked ? 'parked' : 'retried' });
-    const where = job ? `project ${(job.data as ProjectionJob).streamId} (job ${job.id}, attempt ${job.attemptsMade})` : 'a projection job';
+    const where = job ? `project ${streamId} (job ${job.id}, attempt ${job.attemptsMade})` : 'a projection job';
     this.logger[parked ? 'error' : 'warn'](`${parked ? 'Parked' : 'Will retry'} ${where}: ${error.message}`);
   }
 }
