@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import { auth } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { freePort } from './support/processes.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
-import { appendPoison } from './support/tamper.js';
+import { poisonedProject } from './support/poisoned-project.js';
 import { eventually } from './support/test-environment.js';
 
 let system: RunningSystem;
@@ -67,16 +66,7 @@ describe('pipeline metrics and readiness', () => {
 
   it('stays ready while a dead letter holds a project back past the limit, and says how many are parked', async () => {
     const admin = system.adminKey;
-    const poisoned = (await system.http.post('/projects').set(auth(admin)).send(bansuoProposal()).expect(201)).body.id as string;
-    await system.http.get(`/projects/${poisoned}?minVersion=1`).set(auth(admin)).expect(200);
-    // An event the projection cannot apply, behind the decider's back.
-    const db = new pg.Pool({ connectionString: system.env.config.databaseUrl });
-    try {
-      await appendPoison(db, poisoned, 1);
-    } finally {
-      await db.end();
-    }
-    const appendedAt = Date.now();
+    const { id: poisoned, appendedAt } = await poisonedProject(system);
     await eventually(
       async () => ((await system.http.get('/admin/dead-letters').set(auth(admin)).expect(200)).body.items as { projectId: string }[]).some((l) => l.projectId === poisoned),
       15_000,

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import { auth } from './support/api-helpers.js';
-import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
-import { appendPoison } from './support/tamper.js';
+import { poisonedProject } from './support/poisoned-project.js';
 import { eventually } from './support/test-environment.js';
 
 /**
@@ -25,15 +23,7 @@ afterAll(async () => {
 describe('readiness while a sync keeps failing', () => {
   it('stays ready past the lag limit while the poisoned project is still retrying, before any dead letter', async () => {
     const admin = system.adminKey;
-    const poisoned = (await system.http.post('/projects').set(auth(admin)).send(bansuoProposal()).expect(201)).body.id as string;
-    await system.http.get(`/projects/${poisoned}?minVersion=1`).set(auth(admin)).expect(200);
-    const db = new pg.Pool({ connectionString: system.env.config.databaseUrl });
-    try {
-      await appendPoison(db, poisoned, 1);
-    } finally {
-      await db.end();
-    }
-    const appendedAt = Date.now();
+    const { appendedAt } = await poisonedProject(system);
     // Its sync has failed once and waits to try again.
     await eventually(
       async () => /project_tracker_projection_jobs\{state="delayed"\} [1-9]/.test((await system.http.get('/metrics').expect(200)).text),
