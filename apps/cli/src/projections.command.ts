@@ -32,16 +32,18 @@ export async function verifyCommand(config: AppConfig): Promise<number> {
     console.error(`\nCompared ${report.compared} of ${report.projects} projects (${report.events} events) in ${report.durationMs} ms.`);
     reportUnreadable(report.unreadable, 'not compared');
     if (report.behind.length > 0) {
-      const named = report.behind.slice(0, 10).join(', ') + (report.behind.length > 10 ? `, and ${report.behind.length - 10} more` : '');
       console.log(
         `NOT COMPARED: ${report.behind.length} project(s) whose read model is behind its events (being projected, or held up: ` +
-          `is the worker running? see /health/ready and GET /admin/dead-letters): ${named}.`,
+          `is the worker running? see /health/ready and GET /admin/dead-letters): ${named(report.behind)}.`,
       );
+    }
+    if (report.movedOn.length > 0) {
+      console.log(`NOT COMPARED: ${report.movedOn.length} project(s) written to while the verification ran (their views moved on past its snapshot): ${named(report.movedOn)}.`);
     }
     if (report.unreadable.length > 0) return 1;
     if (report.differing.length === 0) {
       console.log(
-        report.behind.length === 0
+        report.behind.length + report.movedOn.length === 0
           ? 'No drift: the read model equals a rebuild from the event store.'
           : `No drift in the ${report.compared} project(s) compared; run it again once the worker has caught up to compare the others.`,
       );
@@ -59,4 +61,9 @@ function reportUnreadable(unreadable: readonly UnreadableProject[], outcome: str
   for (const project of unreadable) {
     console.log(`UNREADABLE project ${project.projectId} at version ${project.version}, ${outcome}: ${project.reason} (its audit says what was altered).`);
   }
+}
+
+/** The first ten ids, and how many more. */
+function named(ids: readonly string[]): string {
+  return ids.slice(0, 10).join(', ') + (ids.length > 10 ? `, and ${ids.length - 10} more` : '');
 }

@@ -31,6 +31,7 @@ const DRIFT = apiSchema(
     ...BUILD_MEMBERS,
     compared: integer('Projects at the same version in the live and the rebuilt model'),
     behind: arrayOf(uuid(), 'Projects whose live view is behind its events (being projected, or held up): not compared'),
+    movedOn: arrayOf(uuid(), 'Projects whose live view moved on past the verification\'s snapshot (written to while it ran): not compared; run it again to compare them'),
     differing: arrayOf(closed({ projectId: uuid(), table: oneOfValues(VIEW_TABLES) }), 'Empty when the read model holds what the events say'),
   }),
 );

@@ -228,6 +228,7 @@ describe('rebuilding the project read model', () => {
     expect(report.behind).toEqual([moved, lost].sort());
     expect(report.compared).toBe(report.projects - 2);
     expect(report.differing).toEqual([]);
+    expect(report.movedOn).toEqual([]);
     // Put back and projected: every project compared again.
     await pool.query('INSERT INTO project_views SELECT * FROM json_populate_record(NULL::project_views, $1::json)', [JSON.stringify(saved)]);
     await syncAll();
@@ -260,6 +261,20 @@ describe('rebuilding the project read model', () => {
     // Its history put back, the views it kept are the ones a rebuild gives.
     await asSuperuser(pool, 'UPDATE events SET data = $2 WHERE stream_id = $1 AND stream_version = 6', [poisoned, component]);
     expect(await new ProjectViewsRebuild(pool).verify()).toMatchObject({ projects, compared: projects, behind: [], differing: [], unreadable: [] });
+  });
+
+  it('names the projects whose views moved on past its snapshot, which it does not compare', async () => {
+    const busy = await recordBusyProject(40);
+    await syncAll();
+    // As if the project had been written to and projected while the verification read its snapshot:
+    // its live view stands past the version the snapshot's events reach.
+    await pool.query('UPDATE project_views SET version = version + 1 WHERE id = $1', [busy]);
+    try {
+      const report = await new ProjectViewsRebuild(pool).verify();
+      expect(report).toMatchObject({ movedOn: [busy], behind: [], differing: [], compared: report.projects - 1 });
+    } finally {
+      await pool.query('UPDATE project_views SET version = version - 1 WHERE id = $1', [busy]);
+    }
   });
 
   it('lets only one rebuild run at a time', async () => {

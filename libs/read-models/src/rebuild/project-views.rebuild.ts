@@ -41,9 +41,14 @@ export interface DriftReport extends ShadowBuild {
   /**
    * Projects whose live view is behind the rebuild (or missing): not compared. Being projected, or held
    * up (a dead letter, no worker running): readiness and GET /admin/dead-letters tell which. (A project
-   * whose live view moved on past the rebuild's snapshot is neither compared nor behind.)
+   * whose live view moved on past the rebuild's snapshot is in `movedOn`.)
    */
   behind: string[];
+  /**
+   * Projects whose live view moved on past the rebuild's snapshot (written to while it ran): not
+   * compared either, and named so that an answer under load does not pass over its busiest projects.
+   */
+  movedOn: string[];
   differing: { projectId: string; table: ViewTable }[];
 }
 
@@ -246,6 +251,9 @@ export class ProjectViewsRebuild {
     const behind = await this.pool.query<{ id: string }>(
       `SELECT s.id FROM project_views${suffix} s LEFT JOIN project_views l USING (id) WHERE l.id IS NULL OR l.version < s.version ORDER BY s.id`,
     );
+    const movedOn = await this.pool.query<{ id: string }>(
+      `SELECT s.id FROM project_views${suffix} s JOIN project_views l USING (id) WHERE l.version > s.version ORDER BY s.id`,
+    );
     const differing: DriftReport['differing'] = [];
     for (const table of VIEW_TABLES) {
       const key = projectKey(table);
@@ -262,7 +270,7 @@ export class ProjectViewsRebuild {
       );
       for (const row of result.rows) differing.push({ projectId: row.project_id, table });
     }
-    return { compared: ids.length, behind: behind.rows.map((row) => row.id), differing };
+    return { compared: ids.length, behind: behind.rows.map((row) => row.id), movedOn: movedOn.rows.map((row) => row.id), differing };
   }
 
   private async dropShadow(suffix: string): Promise<void> {
