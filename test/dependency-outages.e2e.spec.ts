@@ -1,6 +1,6 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { type INestApplication, Logger } from '@nestjs/common';
 import { PROJECTIONS_QUEUE, SYNC_JOB } from '@app/read-models';
 import { Queue } from 'bullmq';
 import pg from 'pg';
@@ -271,10 +271,23 @@ describe('the worker across a PostgreSQL outage', () => {
 
     // The approval's sync waits in the paused queue until the database is gone, then meets the outage.
     await approvedWithSyncOffered(system, queue, id);
-    await postgres.stop();
-    await queue.resume();
-    const failed = await eventually(async () => (await queue.getDelayed()).find((job) => job.data.streamId === id && job.attemptsMade > 0), 15_000, 'the sync to fail and wait out its backoff');
-    expect(failed.failedReason).toMatch(/^PostgreSQL could not be reached: /);
+    const relayWarnings = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      await postgres.stop();
+      await queue.resume();
+      const failed = await eventually(async () => (await queue.getDelayed()).find((job) => job.data.streamId === id && job.attemptsMade > 0), 15_000, 'the sync to fail and wait out its backoff');
+      expect(failed.failedReason).toMatch(/^PostgreSQL could not be reached: /);
+      // The relay learns of an outage from a reconcile that cannot reach PostgreSQL: one must have run
+      // before the database comes back (an outage shorter than a reconcile's interval goes unseen, and the
+      // sync then waits out its backoff: short with the defaults, a minute in this spec).
+      await eventually(
+        async () => relayWarnings.mock.calls.some(([message]) => String(message).startsWith('reconcile failed')),
+        10_000,
+        'a reconcile to meet the outage',
+      );
+    } finally {
+      relayWarnings.mockRestore();
+    }
 
     await postgres.start();
     // The reconcile's offers have the waiting job's id (the view is still at 1): without the relay's
