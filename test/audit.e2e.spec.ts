@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -19,6 +19,8 @@ let db: pg.Pool;
 let admin: string;
 let manager: string;
 let auditor: string;
+/** Where the export specs write the files the offline verifier reads; removed at the end. */
+const exportDir = mkdtempSync(join(tmpdir(), 'pt-export-'));
 
 async function propose(body: object = bansuoProposal()): Promise<string> {
   return (await system.http.post('/projects').set(auth(manager)).send(body).expect(201)).body.id as string;
@@ -69,6 +71,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  rmSync(exportDir, { recursive: true, force: true });
   await db?.end();
   await system?.stop();
 });
@@ -384,8 +387,7 @@ describe('exports', () => {
     expect(lines.map((line) => line.type)).toContain('MeasurementRecorded');
     expect(response.headers['x-stream-head-hash']).toBe(lines[9].hash);
 
-    const dir = mkdtempSync(join(tmpdir(), 'pt-export-'));
-    const file = join(dir, 'export.ndjson');
+    const file = join(exportDir, `${id}.ndjson`);
     writeFileSync(file, response.text);
     const ok = spawnSync(process.execPath, ['scripts/verify-ndjson.mjs', file], { encoding: 'utf8' });
     expect(ok.stdout).toContain(`OK: 10 events of project ${id}`);
@@ -404,8 +406,7 @@ describe('exports', () => {
     await post(id, `/indicators/${indicatorId}/measurements`, { value: 30, date: '2018-09-30', note: 'Counted\u2028at the\u2029village hall\r\n(second session)' }).expect(201);
     const response = await system.http.get(`/projects/${id}/events.ndjson`).set(auth(auditor)).expect(200);
     expect(response.text).toContain('\u2028');
-    const dir = mkdtempSync(join(tmpdir(), 'pt-export-'));
-    const file = join(dir, 'export.ndjson');
+    const file = join(exportDir, `${id}.ndjson`);
     writeFileSync(file, response.text);
     const ok = spawnSync(process.execPath, ['scripts/verify-ndjson.mjs', file], { encoding: 'utf8' });
     expect({ status: ok.status, stdout: ok.stdout }).toEqual({ status: 0, stdout: `OK: 11 events of project ${id}, versions 1-11; head hash ${response.headers['x-stream-head-hash']}\n` });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +9,14 @@ export const IATI_SCHEMA = resolve(dirname(fileURLToPath(import.meta.url)), '../
 
 /** Validates a document with xmllint against the IATI schema; answers xmllint's exit code and messages. */
 export function validateIati(xml: string): { status: number | null; output: string } {
-  const file = join(mkdtempSync(join(tmpdir(), 'pt-iati-')), 'activities.xml');
-  writeFileSync(file, xml);
-  const result = spawnSync('xmllint', ['--noout', '--schema', IATI_SCHEMA, file], { encoding: 'utf8' });
-  if (result.error) throw new Error(`xmllint could not run (apt-get install libxml2-utils): ${result.error.message}`);
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  const dir = mkdtempSync(join(tmpdir(), 'pt-iati-'));
+  try {
+    const file = join(dir, 'activities.xml');
+    writeFileSync(file, xml);
+    const result = spawnSync('xmllint', ['--noout', '--schema', IATI_SCHEMA, file], { encoding: 'utf8' });
+    if (result.error) throw new Error(`xmllint could not run (apt-get install libxml2-utils): ${result.error.message}`);
+    return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
