@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { type DecisionContext, decisionContextAt } from '@app/domain';
 import { GENESIS_HASH } from './event-hash.js';
-import { StreamEventsMissing, StreamHeadMismatch, StreamVersionConflict, TooManyWaitingCommands, UnreadableEvent } from './event-store.errors.js';
+import { foldingStored, StreamEventsMissing, StreamHeadMismatch, StreamVersionConflict, TooManyWaitingCommands } from './event-store.errors.js';
 import { requireEveryVersion } from './stream-versions.js';
 import type { AppendCondition, AppendResult, PostgresEventStore } from './postgres-event-store.js';
 import type { SnapshotStore } from './snapshot-store.js';
@@ -287,13 +287,7 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
   /** Stored events applied in order; one the aggregate cannot take is an UnreadableEvent naming it. */
   private replay(from: State, events: readonly StoredEvent[]): State {
     let state = from;
-    for (const event of events) {
-      try {
-        state = this.decider.evolve(state, { type: event.type, data: event.data } as Event);
-      } catch (error) {
-        throw new UnreadableEvent(event.streamId, event.version, event.type, error);
-      }
-    }
+    for (const event of events) state = foldingStored(event, () => this.decider.evolve(state, { type: event.type, data: event.data } as Event));
     return state;
   }
 }

@@ -96,3 +96,12 @@ export class UnreadableEvent extends Error {
     this.name = 'UnreadableEvent';
   }
 }
+
+/** What `fold` answers; what it throws while folding the stored `event`, as the UnreadableEvent naming it. */
+export function foldingStored<T>(event: { streamId: string; version: number; type: string }, fold: () => T): T {
+  try {
+    return fold();
+  } catch (error) {
+    throw new UnreadableEvent(event.streamId, event.version, event.type, error);
+  }
+}

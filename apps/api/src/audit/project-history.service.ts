@@ -10,7 +10,7 @@ import {
   requireEventData,
   statusSteps,
 } from '@app/domain';
-import { PostgresAuditReader, PostgresEventStore, type ProjectCommandHandler, requireEveryVersion, type StoredEvent, UnreadableEvent } from '@app/event-store';
+import { foldingStored, PostgresAuditReader, PostgresEventStore, type ProjectCommandHandler, requireEveryVersion, type StoredEvent } from '@app/event-store';
 import { historyUnreadable, ProblemException } from '../common/problem.js';
 import { PROJECT_COMMAND_HANDLER } from '../projects/run-project-command.handler.js';
 import { toInstant } from './dto/audit-queries.dto.js';
@@ -227,16 +227,14 @@ export class ProjectHistoryService {
  * cannot take (an unknown type, data without what its type has) is the UnreadableEvent naming it.
  */
 function foldable(stored: readonly StoredEvent[]): ProjectEvent[] {
-  return stored.map((event) => {
-    try {
+  return stored.map((event) =>
+    foldingStored(event, () => {
       if (!(PROJECT_EVENT_TYPES as readonly string[]).includes(event.type)) throw new Error(`${event.type} is no project event`);
       const folded = { type: event.type, data: event.data };
       requireEventData(folded);
       return folded;
-    } catch (error) {
-      throw new UnreadableEvent(event.streamId, event.version, event.type, error);
-    }
-  });
+    }),
+  );
 }
 
 /**

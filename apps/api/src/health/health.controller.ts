@@ -14,15 +14,15 @@ import { PROJECTIONS_QUEUE, projectionLagSeconds } from '@app/read-models';
 import { Public } from '../auth/auth.decorators.js';
 import { PROBLEM_CONTENT_TYPE, problemType } from '../common/problem.js';
 import { within } from '../common/within.js';
-import { type ParkedProjects, parkedProjects } from './parked-projects.js';
+import { type FailingSyncs, failingSyncs } from './failing-syncs.js';
 import { ShutdownDrain } from './shutdown-drain.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
-/** How long the projections check waits for the dead letters before it judges the lag without them. */
+/** How long the projections check waits for the failing syncs before it judges the lag without them. */
 const LETTERS_TIMEOUT_MS = 500;
 /**
- * How long a read of the dead letters answers the probes that follow: the probe is public and not rate
- * limited, and reading a thousand parked jobs a probe would let anyone keep Redis busy.
+ * How long a read of the failing syncs answers the probes that follow: the probe is public and not rate
+ * limited, and reading a thousand parked or retrying jobs a probe would let anyone keep Redis busy.
  */
 const LETTERS_REUSED_MS = 2_000;
 
@@ -33,7 +33,7 @@ const PROJECTIONS_CHECK = closed(
   {
     ...CHECK_MEMBERS,
     deadLetters: integer(
-      'Parked projection jobs (GET /admin/dead-letters), outside production: the projects they hold back are an operator\'s matter and do not count towards the lag',
+      'Parked projection jobs (GET /admin/dead-letters), outside production. The projects they hold back, and those whose sync is retrying after a failure of its own, do not count towards the lag',
     ),
   },
   ['error', 'deadLetters'],
@@ -49,7 +49,7 @@ const READY = apiSchema('Readiness', closed({ status: oneOfValues(['ready']), ch
 @Controller('health')
 export class HealthController implements OnApplicationShutdown {
   private readonly redis: Redis;
-  private letters?: { readAt: number; parked: Promise<ParkedProjects | undefined> };
+  private failing?: { readAt: number; syncs: Promise<FailingSyncs | undefined> };
 
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
@@ -90,21 +90,22 @@ export class HealthController implements OnApplicationShutdown {
     headers: PROBLEM_HEADERS[503],
   })
   async ready(@Res({ passthrough: true }) response: Response) {
-    // A project whose sync is parked as a dead letter stays behind until an operator replays it: one
-    // poisoned project would otherwise take every API out of its load balancer once the limit passed.
-    // Without Redis the letters are unknown and every project counts (Redis down fails readiness anyway).
-    const parked = this.parkedProjects();
+    // A project whose sync keeps failing (parked as a dead letter for an operator, or retrying after a
+    // failure of its own) stays behind: one poisoned project would otherwise take every API out of its
+    // load balancer once the limit passed. Without Redis they are unknown and every project counts
+    // (Redis down fails readiness anyway).
+    const failing = this.failingSyncs();
     const [postgres, redis, lag] = await Promise.all([
       check(() => this.pool.query('SELECT 1')),
       check(() => this.redis.ping()),
       check(async () => {
-        const lag = await projectionLagSeconds(this.pool, (await parked)?.projectIds);
+        const lag = await projectionLagSeconds(this.pool, (await failing)?.projectIds);
         if (lag > this.config.projectionMaxLagSeconds) {
           throw new Error(`the read model is ${Math.round(lag)} s behind (limit ${this.config.projectionMaxLagSeconds} s)`);
         }
       }),
     ]);
-    const letters = (await parked)?.letters;
+    const letters = (await failing)?.letters;
     const projections = letters === undefined ? lag : { ...lag, deadLetters: letters };
     // Outside production the reason helps whoever runs the service; in production it would tell any
     // caller the addresses of internal servers.
@@ -134,13 +135,13 @@ export class HealthController implements OnApplicationShutdown {
     };
   }
 
-  /** The dead letters, read at most once every LETTERS_REUSED_MS; undefined when Redis did not say in time. */
-  private parkedProjects(): Promise<ParkedProjects | undefined> {
-    if (!this.letters || Date.now() - this.letters.readAt >= LETTERS_REUSED_MS) {
-      const parked = within(LETTERS_TIMEOUT_MS, parkedProjects(this.projectionsQueue)).catch((): ParkedProjects | undefined => undefined);
-      this.letters = { readAt: Date.now(), parked };
+  /** The failing syncs, read at most once every LETTERS_REUSED_MS; undefined when Redis did not say in time. */
+  private failingSyncs(): Promise<FailingSyncs | undefined> {
+    if (!this.failing || Date.now() - this.failing.readAt >= LETTERS_REUSED_MS) {
+      const syncs = within(LETTERS_TIMEOUT_MS, failingSyncs(this.projectionsQueue)).catch((): FailingSyncs | undefined => undefined);
+      this.failing = { readAt: Date.now(), syncs };
     }
-    return this.letters.parked;
+    return this.failing.syncs;
   }
 
   onApplicationShutdown(): void {

@@ -35,7 +35,7 @@ import {
 } from './project.errors.js';
 import type { ProjectEvent } from './project.events.js';
 import type { Indicator, Measurement, Milestone, Project, ProjectState } from './project.state.js';
-import type { DatedValue, ProjectLocation, ProjectStatus, SexBreakdown, SexDisaggregation } from './project.values.js';
+import { breakdownInWords, type DatedValue, type ProjectLocation, type ProjectStatus, type SexBreakdown, type SexDisaggregation } from './project.values.js';
 import { isBlank } from './blank-text.js';
 import { measurementIdsOf } from './measurement-log.js';
 import { entryOf, withoutUndefined } from './records.js';
@@ -640,9 +640,7 @@ export function completeDisaggregation(
   const female = input.female ?? 0;
   const male = input.male ?? 0;
   // The parts as given: one left out is not reported, not 0.
-  const parts = SEX_PARTS.filter((part) => input[part] !== undefined)
-    .map((part) => `${part} ${input[part]}`)
-    .join(', ');
+  const parts = breakdownInWords(input);
   const unreported = SEX_PARTS.filter((part) => input[part] === undefined);
   const given = unreported.length > 0 ? `${parts}; ${unreported.join(' and ')} not reported` : parts;
   if (input.unknown !== undefined) {
@@ -741,12 +739,9 @@ function sameBreakdown(a: SexDisaggregation | undefined, b: SexDisaggregation | 
 function inheritedBreakdown(corrected: Measurement, value: number): SexDisaggregation | undefined {
   const breakdown = corrected.disaggregation;
   if (breakdown === undefined || value === corrected.value) return breakdown;
-  const parts = SEX_PARTS.filter((part) => breakdown[part] !== undefined)
-    .map((part) => `${part} ${breakdown[part]}`)
-    .join(', ');
   throw new InvalidInput(
     'MEASUREMENT.BREAKDOWN_REQUIRED',
-    `Measurement ${corrected.measurementId} of ${corrected.value} is broken down by sex (${parts}), and a breakdown does not carry over to another value: ` +
+    `Measurement ${corrected.measurementId} of ${corrected.value} is broken down by sex (${breakdownInWords(breakdown)}), and a breakdown does not carry over to another value: ` +
       `give the breakdown of ${value} in "disaggregation" ({} when none is known).`,
     ['disaggregation'],
   );

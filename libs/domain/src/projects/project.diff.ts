@@ -1,6 +1,7 @@
 import type { ProjectEvent } from './project.events.js';
 import { evolve } from './project.evolve.js';
 import { type Indicator, latestActual, type Measurement, type Project, type ProjectState } from './project.state.js';
+import { breakdownInWords } from './project.values.js';
 import type { DatedValue } from './project.values.js';
 
 /** One thing that changed between two states of a project, in the project's own terms. */
@@ -69,17 +70,21 @@ export function statusSteps(state: ProjectState, events: readonly ProjectEvent[]
   let current = state;
   events.forEach((event, index) => {
     const next = evolve(current, event);
-    if (next.status !== current.status && current.status !== 'none' && next.status !== 'none' && counted(index)) {
-      steps.push({
-        from: current.status,
-        to: next.status,
-        ...(next.statusSince ? { date: next.statusSince } : {}),
-        ...(next.lastReason ? { reason: next.lastReason } : {}),
-      });
-    }
+    if (next.status !== current.status && current.status !== 'none' && next.status !== 'none' && counted(index)) steps.push(stepBetween(current, next));
     current = next;
   });
   return steps;
+}
+
+/** The step from one state's status to another's, dated and reasoned as the later state says. */
+function stepBetween(from: ProjectState, to: ProjectState): StatusStep {
+  const reached = to as Partial<Project>;
+  return {
+    from: from.status,
+    to: to.status,
+    ...(reached.statusSince ? { date: reached.statusSince } : {}),
+    ...(reached.lastReason ? { reason: reached.lastReason } : {}),
+  };
 }
 
 /**
@@ -97,10 +102,7 @@ export function diffProjectStates(before: ProjectState, after: ProjectState, ste
   if (!old) {
     changes.push({ type: 'ProjectProposed', code: after.code, title: after.title, summary: `Project ${after.code} proposed: ${after.title}.` });
   }
-  const netStep: StatusStep[] =
-    before.status !== after.status && old
-      ? [{ from: before.status, to: after.status, ...(after.statusSince ? { date: after.statusSince } : {}), ...(after.lastReason ? { reason: after.lastReason } : {}) }]
-      : [];
+  const netStep = before.status !== after.status && old ? [stepBetween(before, after)] : [];
   for (const step of steps ?? netStep) {
     changes.push({
       type: 'StatusChanged',
@@ -250,8 +252,9 @@ function correctionInWords(corrected: Measurement | undefined, correction: Measu
   const words = [corrected.value === correction.value ? `keeping ${correction.value} ${unit}` : `from ${corrected.value} to ${correction.value} ${unit}`];
   const period = periodInWords(correction);
   if (period !== periodInWords(corrected)) words.push(`for ${period} instead of ${periodInWords(corrected)}`);
-  const breakdown = breakdownInWords(correction);
-  if (breakdown !== breakdownInWords(corrected)) words.push(`its breakdown ${breakdownInWords(corrected) ?? 'none'} now ${breakdown ?? 'none'}`);
+  const was = corrected.disaggregation ? breakdownInWords(corrected.disaggregation) : 'none';
+  const now = correction.disaggregation ? breakdownInWords(correction.disaggregation) : 'none';
+  if (now !== was) words.push(`its breakdown ${was} now ${now}`);
   return words.join(', ');
 }
 
@@ -259,13 +262,6 @@ function periodInWords(measurement: Measurement): string {
   return measurement.periodStart ? `${measurement.periodStart} to ${measurement.date}` : measurement.date;
 }
 
-function breakdownInWords({ disaggregation }: Measurement): string | undefined {
-  if (!disaggregation) return undefined;
-  return (['female', 'male', 'unknown'] as const)
-    .filter((part) => disaggregation[part] !== undefined)
-    .map((part) => `${part} ${disaggregation[part]}`)
-    .join(', ');
-}
 
 function actual(indicator: Indicator): { value: number; date: string } | null {
   const latest = latestActual(indicator);

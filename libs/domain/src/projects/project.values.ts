@@ -83,3 +83,11 @@ export interface SexDisaggregation {
   /** Always there where the breakdown adds up; on a `per-group` indicator, only when given. */
   unknown?: number;
 }
+
+/** The sex parts a breakdown reports, in words: "female 7, unknown 13" (a part not reported left out). */
+export function breakdownInWords(breakdown: Partial<Record<'female' | 'male' | 'unknown', number>>): string {
+  return (['female', 'male', 'unknown'] as const)
+    .filter((part) => breakdown[part] !== undefined)
+    .map((part) => `${part} ${breakdown[part]}`)
+    .join(', ');
+}

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { evolve, initialProjectState, PROJECT_EVENT_TYPES, type ProjectEvent, type ProjectState, rebuildProjectState } from '@app/domain';
-import { type FeedCursor, inTransaction, type PostgresEventStore, type StoredEvent, UnreadableEvent } from '@app/event-store';
+import { type FeedCursor, foldingStored, inTransaction, type PostgresEventStore, type StoredEvent, UnreadableEvent } from '@app/event-store';
 import type { NotificationDraft, StoredNotification } from '../notification.js';
 import type { AnnouncedThresholds } from '../rules/indicator-threshold-reached.rule.js';
 import { hasMilestoneAnnouncedOverdue } from '../rules/milestone-overdue.rule.js';
@@ -122,9 +122,9 @@ export class Notifier {
   private async apply(memory: ProjectMemory, event: StoredEvent): Promise<NotificationDraft[]> {
     if (needsWholeState(memory.state, event as ProjectEvent)) {
       const earlier = await this.store.readStream(event.streamId, { toVersion: event.version - 1 });
-      memory.state = foldingIt(event, () => rebuildProjectState(earlier.map((stored) => ({ type: stored.type, data: stored.data }) as ProjectEvent)));
+      memory.state = foldingStored(event, () => rebuildProjectState(earlier.map((stored) => ({ type: stored.type, data: stored.data }) as ProjectEvent)));
     }
-    return foldingIt(event, () => evolveMemory(memory, event));
+    return foldingStored(event, () => evolveMemory(memory, event));
   }
 
   private async loadMemories(client: pg.PoolClient, events: StoredEvent[]): Promise<Map<string, ProjectMemory>> {
@@ -200,15 +200,6 @@ export async function lockCursor(client: pg.PoolClient): Promise<FeedCursor> {
   const row = result.rows[0];
   if (!row) throw new Error('The notifier cursor is missing: run the migrations (npm run db:migrate)');
   return { transactionId: row.transaction_id, position: Number(row.position) };
-}
-
-/** What `fold` gives; what it throws (the domain's folding of stored data) as the UnreadableEvent naming `event`. */
-function foldingIt<T>(event: StoredEvent, fold: () => T): T {
-  try {
-    return fold();
-  } catch (error) {
-    throw new UnreadableEvent(event.streamId, event.version, event.type, error);
-  }
 }
 
 function evolveMemory(memory: ProjectMemory, event: StoredEvent): NotificationDraft[] {

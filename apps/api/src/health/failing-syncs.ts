@@ -4,7 +4,7 @@ import { failedForUnavailableDatabase, projectsOfJob } from '@app/read-models';
 /** Jobs read of each kind: one a project, so more than readiness ever meets. */
 const MOST_JOBS_READ = 1_000;
 
-export interface ParkedProjects {
+export interface FailingSyncs {
   /** Parked projection jobs in all (GET /admin/dead-letters lists them). */
   letters: number;
   /**
@@ -17,7 +17,7 @@ export interface ParkedProjects {
 }
 
 /** The dead letters of the projections queue, and the projects failing syncs hold back. */
-export async function parkedProjects(queue: Queue): Promise<ParkedProjects> {
+export async function failingSyncs(queue: Queue): Promise<FailingSyncs> {
   const [letters, parked, retrying] = await Promise.all([
     queue.getFailedCount(),
     queue.getFailed(0, MOST_JOBS_READ - 1),
