@@ -253,6 +253,25 @@ describe('the worker across a PostgreSQL outage', () => {
 
   const viewVersion = async (id: string, admin: Record<string, string>, on = system) => (await on.http.get(`/projects/${id}`).set(admin)).body.version as number | undefined;
 
+  /**
+   * Stops PostgreSQL, runs `meanwhile`, then waits until the relays have met the outage: they learn of
+   * one from a reconcile that cannot reach PostgreSQL, every reconcile interval, so an outage shorter
+   * than that goes unseen and a failed sync then waits out its backoff (short with the defaults, a
+   * minute here). Four failed reconciles after `meanwhile`: two at least of each relay running here.
+   */
+  async function seenOutage<T>(meanwhile: () => Promise<T>): Promise<T> {
+    await postgres.stop();
+    const result = await meanwhile();
+    const warnings = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      const failedReconciles = () => warnings.mock.calls.filter(([message]) => String(message).startsWith('reconcile failed')).length;
+      await eventually(async () => failedReconciles() >= 4, 10_000, 'the relays to meet the outage');
+    } finally {
+      warnings.mockRestore();
+    }
+    return result;
+  }
+
   /** Approves the project with the queue paused, and waits for the reconcile to offer it a sync job of its own. */
   async function approvedWithSyncOffered(on: RunningSystem, projections: Queue, id: string): Promise<void> {
     await projections.pause();
@@ -271,23 +290,11 @@ describe('the worker across a PostgreSQL outage', () => {
 
     // The approval's sync waits in the paused queue until the database is gone, then meets the outage.
     await approvedWithSyncOffered(system, queue, id);
-    const relayWarnings = jest.spyOn(Logger.prototype, 'warn');
-    try {
-      await postgres.stop();
+    const failed = await seenOutage(async () => {
       await queue.resume();
-      const failed = await eventually(async () => (await queue.getDelayed()).find((job) => job.data.streamId === id && job.attemptsMade > 0), 15_000, 'the sync to fail and wait out its backoff');
-      expect(failed.failedReason).toMatch(/^PostgreSQL could not be reached: /);
-      // The relay learns of an outage from a reconcile that cannot reach PostgreSQL: one must have run
-      // before the database comes back (an outage shorter than a reconcile's interval goes unseen, and the
-      // sync then waits out its backoff: short with the defaults, a minute in this spec).
-      await eventually(
-        async () => relayWarnings.mock.calls.some(([message]) => String(message).startsWith('reconcile failed')),
-        10_000,
-        'a reconcile to meet the outage',
-      );
-    } finally {
-      relayWarnings.mockRestore();
-    }
+      return eventually(async () => (await queue.getDelayed()).find((job) => job.data.streamId === id && job.attemptsMade > 0), 15_000, 'the sync to fail and wait out its backoff');
+    });
+    expect(failed.failedReason).toMatch(/^PostgreSQL could not be reached: /);
 
     await postgres.start();
     // The reconcile's offers have the waiting job's id (the view is still at 1): without the relay's
@@ -306,9 +313,10 @@ describe('the worker across a PostgreSQL outage', () => {
       await eventually(async () => (await viewVersion(id, admin, parking)) === 1, 10_000, 'the proposal in the view');
       // The approval's sync waits in the paused queue until the database is gone, then fails and is parked.
       await approvedWithSyncOffered(parking, projections, id);
-      await postgres.stop();
-      await projections.resume();
-      const parked = await eventually(async () => (await projections.getFailed()).find((job) => job.data.streamId === id), 15_000, 'the sync parked');
+      const parked = await seenOutage(async () => {
+        await projections.resume();
+        return eventually(async () => (await projections.getFailed()).find((job) => job.data.streamId === id), 15_000, 'the sync parked');
+      });
       expect(parked.failedReason).toMatch(/^PostgreSQL could not be reached: /);
 
       await postgres.start();
