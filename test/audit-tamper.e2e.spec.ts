@@ -176,6 +176,13 @@ describe('tamper evidence', () => {
       code: 'PROJECT.HISTORY_UNREADABLE',
       detail: `The stored history of project ${gap} cannot be replayed at version 3: the event is missing, though later ones are there; GET /projects/${gap}/audit tells whether it was altered.`,
     });
+    // A diff across the gap folds its later end from the earlier one: not over the gap either.
+    const diffOverGap = await system.http.get(`/projects/${gap}/diff?from=1&to=4`).set(auth(admin));
+    expect({ status: diffOverGap.status, code: diffOverGap.body.code, detail: diffOverGap.body.detail }).toEqual({
+      status: 500,
+      code: 'PROJECT.HISTORY_UNREADABLE',
+      detail: `The stored history of project ${gap} cannot be replayed at version 3: the event is missing, though later ones are there; GET /projects/${gap}/audit tells whether it was altered.`,
+    });
     // Nor is its view rebuilt over the gap: the rebuild names it and keeps its views as they were, and
     // rebuilds the other projects all the same (it answered 500 and rebuilt none): a view changed by hand is put right.
     const before = (await system.http.get(`/projects/${gap}`).set(auth(admin)).expect(200)).body;
@@ -213,6 +220,13 @@ describe('tamper evidence', () => {
       code: 'PROJECT.HISTORY_UNREADABLE',
       detail: `The stored history of project ${cut} cannot be replayed at version 4: its head counts the event, which is missing; GET /projects/${cut}/audit tells whether it was altered.`,
     });
+    // Nor is its diff to the head's version one that ends at version 3.
+    const cutDiff = await system.http.get(`/projects/${cut}/diff?from=2`).set(auth(admin));
+    expect({ status: cutDiff.status, code: cutDiff.body.code, detail: cutDiff.body.detail }).toEqual({
+      status: 500,
+      code: 'PROJECT.HISTORY_UNREADABLE',
+      detail: `The stored history of project ${cut} cannot be replayed at version 4: its head counts the event, which is missing; GET /projects/${cut}/audit tells whether it was altered.`,
+    });
   });
 
   it('answers reads of a history that cannot be replayed with what is wrong and where to look, not a bare 500', async () => {
@@ -243,6 +257,10 @@ describe('tamper evidence', () => {
     // It answered 200 with a component keyed "undefined".
     await unreadable(`/projects/${stripped}/state?version=2`, 'at version 2 (ComponentAdded)');
     await unreadable(`/projects/${stripped}/iati?version=2`, 'at version 2 (ComponentAdded)');
+    // A diff folds the events between its ends, each checked as a state's fold checks it.
+    await unreadable(`/projects/${renamed}/diff?from=1&to=3`, 'at version 3 (ProjectExploded)');
+    await unreadable(`/projects/${stripped}/diff?from=1&to=2`, 'at version 2 (ComponentAdded)');
+    await unreadable(`/projects/${stripped}/diff?basis=occurred`, 'at version 2 (ComponentAdded)');
     // Without its first event, the project is not there to replay at all: its head counts one that is missing.
     await unreadable(`/projects/${headless}/iati?version=3`, 'at version 1: its head counts the event, which is missing');
     await unreadable(`/projects/${headless}/state?version=1`, 'at version 1: its head counts the event, which is missing');

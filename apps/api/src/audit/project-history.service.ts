@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   diffProjectStates,
   eventsOccurredBy,
+  foldWithSteps,
   initialProjectState,
   PROJECT_EVENT_TYPES,
   type ProjectChange,
   type ProjectEvent,
   type ProjectState,
   requireEventData,
-  statusSteps,
 } from '@app/domain';
 import { foldingStored, PostgresAuditReader, PostgresEventStore, type ProjectCommandHandler, requireEveryVersion, type StoredEvent } from '@app/event-store';
 import { historyUnreadable, ProblemException } from '../common/problem.js';
@@ -127,16 +127,21 @@ export class ProjectHistoryService {
     if (fromVersion > toVersion) {
       throw invalid('from', `from (version ${fromVersion}) is after to (version ${toVersion}); a diff runs forwards.`);
     }
-    const [before, after, between] = await Promise.all([
+    // The later end is folded from the earlier one through the events between them, which the diff
+    // reads anyway for the lifecycle steps they take: one read and one fold, not a second load.
+    const [before, between] = await Promise.all([
       fromVersion === 0 ? Promise.resolve({ state: initialProjectState }) : this.handler.load(projectId, fromVersion),
-      this.handler.load(projectId, toVersion),
       fromVersion === toVersion ? Promise.resolve([]) : this.store.readStream(projectId, { fromVersion: fromVersion + 1, toVersion }),
     ]);
     requireEveryVersion(projectId, fromVersion, between);
-    const changes: ProjectChange[] = diffProjectStates(before.state, after.state, statusSteps(before.state, foldable(between)));
+    if (between.length < toVersion - fromVersion) {
+      throw historyUnreadable(projectId, `at version ${between.length + fromVersion + 1}: its head counts the event, which is missing`);
+    }
+    const after = foldWithSteps(before.state, foldable(between));
+    const changes: ProjectChange[] = diffProjectStates(before.state, after.state, after.steps);
     const point = async (version: number) => {
       if (version === 0) return { version: 0 };
-      const event = await this.eventAt(projectId, version);
+      const event = between.at(-1)?.version === version ? between.at(-1)! : await this.eventAt(projectId, version);
       return { version, recordedAt: event.metadata.recordedAt, occurredAt: event.metadata.occurredAt };
     };
     return {
@@ -168,13 +173,14 @@ export class ProjectHistoryService {
     requireEveryVersion(projectId, 0, stream);
     const before = fromAt === undefined ? [] : occurredBy(stream, fromAt);
     const after = toAt === undefined ? stream : occurredBy(stream, toAt);
-    const stateOf = (events: StoredEvent[]) => (events.length === 0 ? initialProjectState : this.handler.fold(events).state);
     const point = (at: string | undefined, events: StoredEvent[]) => ({
       version: events.reduce((last, event) => Math.max(last, event.version), 0),
       ...(at !== undefined ? { at } : {}),
       eventsFolded: events.length,
     });
     const folded = new Set(before.map((event) => event.version));
+    // One fold of the later side gives its state and the steps its events take that the earlier side lacks.
+    const later = foldWithSteps(initialProjectState, foldable(after), (index) => !folded.has(after[index]!.version));
     return {
       projectId,
       currentVersion,
@@ -182,11 +188,7 @@ export class ProjectHistoryService {
       from: point(fromAt, before),
       to: point(toAt, after),
       events: after.filter((event) => !folded.has(event.version)).length,
-      changes: diffProjectStates(
-        stateOf(before),
-        stateOf(after),
-        statusSteps(initialProjectState, foldable(after), (index) => !folded.has(after[index]!.version)),
-      ),
+      changes: diffProjectStates(foldWithSteps(initialProjectState, foldable(before)).state, later.state, later.steps),
     };
   }
 

@@ -61,11 +61,16 @@ export interface StatusStep {
 }
 
 /**
- * The lifecycle steps `events` take from `state`, in order; only those of the events `counted` (all by
- * default: a diff by business date folds every event of its later side and counts those its earlier
- * side lacks). The proposal, from nothing, is not a step.
+ * The state `events` take `state` to, and the lifecycle steps they take on the way, in order: only
+ * those of the events `counted` (all by default: a diff by business date folds every event of its
+ * later side and counts those its earlier side lacks). The proposal, from nothing, is not a step. One
+ * pass serves both, so a diff's later end need not be loaded besides the events that lead to it.
  */
-export function statusSteps(state: ProjectState, events: readonly ProjectEvent[], counted: (index: number) => boolean = () => true): StatusStep[] {
+export function foldWithSteps(
+  state: ProjectState,
+  events: readonly ProjectEvent[],
+  counted: (index: number) => boolean = () => true,
+): { state: ProjectState; steps: StatusStep[] } {
   const steps: StatusStep[] = [];
   let current = state;
   events.forEach((event, index) => {
@@ -73,7 +78,7 @@ export function statusSteps(state: ProjectState, events: readonly ProjectEvent[]
     if (next.status !== current.status && current.status !== 'none' && next.status !== 'none' && counted(index)) steps.push(stepBetween(current, next));
     current = next;
   });
-  return steps;
+  return { state: current, steps };
 }
 
 /** The step from one state's status to another's, dated and reasoned as the later state says. */
@@ -91,7 +96,7 @@ function stepBetween(from: ProjectState, to: ProjectState): StatusStep {
  * What changed from `before` to `after` (an earlier and a later state of one project): its status and
  * dates, components, milestones, indicators and their measurements and latest actuals. Pure; the
  * order is the project's own (lifecycle first, then components, milestones, indicators). Given the
- * `steps` between them (statusSteps), each lifecycle step is a change: a suspension resumed before
+ * `steps` between them (foldWithSteps), each lifecycle step is a change: a suspension resumed before
  * `after` changes no status from one end to the other, yet it happened.
  */
 export function diffProjectStates(before: ProjectState, after: ProjectState, steps?: readonly StatusStep[]): ProjectChange[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { diffProjectStates, statusSteps } from './project.diff.js';
+import { diffProjectStates, foldWithSteps } from './project.diff.js';
 import { rebuildProjectState } from './project.evolve.js';
 import type { ProjectEvent } from './project.events.js';
 import { initialProjectState } from './project.state.js';
@@ -36,8 +36,9 @@ describe('diffProjectStates', () => {
     const before = rebuildProjectState(base);
     const after = rebuildProjectState([...base, projectSuspended, projectResumed]);
     expect(diffProjectStates(before, after)).toEqual([]);
-    const steps = statusSteps(before, [projectSuspended, projectResumed]);
-    expect(diffProjectStates(before, after, steps)).toEqual([
+    const { state, steps } = foldWithSteps(before, [projectSuspended, projectResumed]);
+    expect(state).toEqual(after);
+    expect(diffProjectStates(before, state, steps)).toEqual([
       {
         type: 'StatusChanged', from: 'implementation', to: 'suspended', date: projectSuspended.data.date, reason: projectSuspended.data.reason,
         summary: `Status changed from implementation to suspended on ${projectSuspended.data.date} (${projectSuspended.data.reason}).`,
@@ -46,10 +47,13 @@ describe('diffProjectStates', () => {
     ]);
   });
 
-  it('counts only the steps of the events it is told to count, and not the proposal', () => {
+  it('counts only the steps of the events it is told to count, and not the proposal, folding every event', () => {
     const history = [projectProposed, projectApproved, projectStarted, projectSuspended];
-    expect(statusSteps(initialProjectState, history).map((step) => `${step.from}>${step.to}`)).toEqual(['proposed>approved', 'approved>implementation', 'implementation>suspended']);
-    expect(statusSteps(initialProjectState, history, (index) => index >= 2).map((step) => step.to)).toEqual(['implementation', 'suspended']);
+    const all = foldWithSteps(initialProjectState, history);
+    expect(all.steps.map((step) => `${step.from}>${step.to}`)).toEqual(['proposed>approved', 'approved>implementation', 'implementation>suspended']);
+    const later = foldWithSteps(initialProjectState, history, (index) => index >= 2);
+    expect(later.steps.map((step) => step.to)).toEqual(['implementation', 'suspended']);
+    expect(later.state).toEqual(rebuildProjectState(history));
   });
 
   it('says what a correction changed beside its value: the date or period, and the breakdown', () => {
