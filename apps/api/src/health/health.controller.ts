@@ -14,17 +14,17 @@ import { PROJECTIONS_QUEUE, projectionLagSeconds } from '@app/read-models';
 import { Public } from '../auth/auth.decorators.js';
 import { PROBLEM_CONTENT_TYPE, problemType } from '../common/problem.js';
 import { within } from '../common/within.js';
-import { type FailingSyncs, failingSyncs } from './failing-syncs.js';
+import { projectsOfFailingSyncs } from './failing-syncs.js';
 import { ShutdownDrain } from './shutdown-drain.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
-/** How long the projections check waits for the failing syncs before it judges the lag without them. */
+/** How long the projections check waits for Redis's count of dead letters, or for the failing syncs. */
 const LETTERS_TIMEOUT_MS = 500;
 /**
  * How long a read of the failing syncs answers the probes that follow: the probe is public and not rate
  * limited, and reading a thousand parked or retrying jobs a probe would let anyone keep Redis busy.
  */
-const LETTERS_REUSED_MS = 2_000;
+const FAILING_REUSED_MS = 2_000;
 
 /** A dependency's state; `error` says why it is down, outside production. */
 const CHECK_MEMBERS = { status: oneOfValues(['up', 'down']), error: string() };
@@ -49,7 +49,7 @@ const READY = apiSchema('Readiness', closed({ status: oneOfValues(['ready']), ch
 @Controller('health')
 export class HealthController implements OnApplicationShutdown {
   private readonly redis: Redis;
-  private failing?: { readAt: number; syncs: Promise<FailingSyncs | undefined> };
+  private failing?: { readAt: number; projectIds: Promise<string[] | undefined> };
 
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
@@ -90,22 +90,27 @@ export class HealthController implements OnApplicationShutdown {
     headers: PROBLEM_HEADERS[503],
   })
   async ready(@Res({ passthrough: true }) response: Response) {
-    // A project whose sync keeps failing (parked as a dead letter for an operator, or retrying after a
-    // failure of its own) stays behind: one poisoned project would otherwise take every API out of its
-    // load balancer once the limit passed. Without Redis they are unknown and every project counts
-    // (Redis down fails readiness anyway).
-    const failing = this.failingSyncs();
+    // Outside production the count of dead letters helps whoever runs the service.
+    const deadLetters =
+      this.config.nodeEnv === 'production' ? undefined : within(LETTERS_TIMEOUT_MS, this.projectionsQueue.getFailedCount()).catch(() => undefined);
     const [postgres, redis, lag] = await Promise.all([
       check(() => this.pool.query('SELECT 1')),
       check(() => this.redis.ping()),
       check(async () => {
-        const lag = await projectionLagSeconds(this.pool, (await failing)?.projectIds);
-        if (lag > this.config.projectionMaxLagSeconds) {
-          throw new Error(`the read model is ${Math.round(lag)} s behind (limit ${this.config.projectionMaxLagSeconds} s)`);
+        const limit = this.config.projectionMaxLagSeconds;
+        let lag = await projectionLagSeconds(this.pool);
+        // A project whose sync keeps failing (parked as a dead letter for an operator, or retrying after a
+        // failure of its own) stays behind: one poisoned project would otherwise take every API out of its
+        // load balancer once the limit passed. Only a lag over the limit asks Redis which projects those
+        // are; without an answer every project counts (Redis down fails readiness anyway).
+        if (lag > limit) {
+          const failing = await this.projectsOfFailingSyncs();
+          if (failing && failing.length > 0) lag = await projectionLagSeconds(this.pool, failing);
         }
+        if (lag > limit) throw new Error(`the read model is ${Math.round(lag)} s behind (limit ${limit} s)`);
       }),
     ]);
-    const letters = (await failing)?.letters;
+    const letters = await deadLetters;
     const projections = letters === undefined ? lag : { ...lag, deadLetters: letters };
     // Outside production the reason helps whoever runs the service; in production it would tell any
     // caller the addresses of internal servers.
@@ -135,13 +140,13 @@ export class HealthController implements OnApplicationShutdown {
     };
   }
 
-  /** The failing syncs, read at most once every LETTERS_REUSED_MS; undefined when Redis did not say in time. */
-  private failingSyncs(): Promise<FailingSyncs | undefined> {
-    if (!this.failing || Date.now() - this.failing.readAt >= LETTERS_REUSED_MS) {
-      const syncs = within(LETTERS_TIMEOUT_MS, failingSyncs(this.projectionsQueue)).catch((): FailingSyncs | undefined => undefined);
-      this.failing = { readAt: Date.now(), syncs };
+  /** The projects of failing syncs, read at most once every FAILING_REUSED_MS; undefined when Redis did not say in time. */
+  private projectsOfFailingSyncs(): Promise<string[] | undefined> {
+    if (!this.failing || Date.now() - this.failing.readAt >= FAILING_REUSED_MS) {
+      const projectIds = within(LETTERS_TIMEOUT_MS, projectsOfFailingSyncs(this.projectionsQueue)).catch((): string[] | undefined => undefined);
+      this.failing = { readAt: Date.now(), projectIds };
     }
-    return this.failing.syncs;
+    return this.failing.projectIds;
   }
 
   onApplicationShutdown(): void {
