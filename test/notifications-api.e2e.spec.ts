@@ -336,6 +336,8 @@ describe('inbox', () => {
       expect(live.status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(live.events).toEqual([]);
+      // The greeting arrives, the whole name in its one comment line.
+      expect(live.comments[0]).toBe(': inbox of Field office id: 999 event: notification data: {"id":"forged"}');
     } finally {
       live.close();
     }
@@ -352,6 +354,7 @@ describe('inbox', () => {
     const controller = new AbortController();
     const response = await fetch(url, { headers: { ...auth(key), ...headers }, signal: controller.signal });
     const events: { id: string; event: string; data: any }[] = [];
+    const comments: string[] = [];
     const ended = (async () => {
       const decoder = new TextDecoder();
       let buffer = '';
@@ -361,6 +364,7 @@ describe('inbox', () => {
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
+          comments.push(...block.split('\n').filter((line) => line.startsWith(':')));
           const fields = Object.fromEntries(
             block
               .split('\n')
@@ -371,6 +375,6 @@ describe('inbox', () => {
         }
       }
     })().catch(() => undefined);
-    return { status: response.status, contentType: response.headers.get('content-type'), events, ended, close: () => controller.abort() };
+    return { status: response.status, contentType: response.headers.get('content-type'), events, comments, ended, close: () => controller.abort() };
   }
 });
