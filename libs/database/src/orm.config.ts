@@ -18,6 +18,7 @@ import { IndicatorsWithoutBreakdown } from './migrations/migration-2026-12-04-in
 import { PlannedDateRevisions } from './migrations/migration-2026-12-04-planned-date-revisions.js';
 import { SnapshotsAsText } from './migrations/migration-2026-12-06-snapshots-as-text.js';
 import { WebhookSecretRotation } from './migrations/migration-2026-12-06-webhook-secret-rotation.js';
+import { SnapshotParts } from './migrations/migration-2026-12-06-snapshot-parts.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
 export const MIGRATIONS = [
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   { name: 'migration-2026-12-04-planned-date-revisions', class: PlannedDateRevisions },
   { name: 'migration-2026-12-06-snapshots-as-text', class: SnapshotsAsText },
   { name: 'migration-2026-12-06-webhook-secret-rotation', class: WebhookSecretRotation },
+  { name: 'migration-2026-12-06-snapshot-parts', class: SnapshotParts },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -16,6 +16,15 @@ async function snapshotVersions(streamId: string): Promise<number[]> {
   return result.rows.map((row) => row.version as number);
 }
 
+/** Polls `done` until it holds: snapshot writes after an append are not awaited by the command. */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error('not done within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('project snapshots', () => {
   it('are written as appends cross the interval, and loads from them equal a fold from the first event', async () => {
     const snapshots = new PostgresSnapshotStore<ProjectState>(pool, 1);
@@ -90,6 +99,68 @@ describe('project snapshots', () => {
     await pool.query('UPDATE project_snapshots SET state = state::jsonb::json WHERE stream_id = $1 AND state_version = 3', [id]);
     expect(await stored()).not.toBe(JSON.stringify(state));
     expect(await snapshots.latest(id)).toEqual({ streamId: id, version, state });
+  });
+
+  it('keep long arrays in parts that the snapshots of a stream share, each stored once, and read back equal to a fold', async () => {
+    const snapshots = new PostgresSnapshotStore<ProjectState>(pool, 4, { itemsPerPart: 4 });
+    const handler = createProjectCommandHandler(store, { snapshots, snapshotEvery: 10 });
+    const id = await startedProject(handler, 22);
+    // A correction marks a measurement of a part already stored as superseded: that part is made anew.
+    await handler.handle(id, { type: 'CorrectMeasurement', data: { indicatorId: 'i', measurementId: 'c-1', correctsMeasurementId: 'm-1', value: 7, reason: 'Miscounted' } }, { metadata: commandMetadata() });
+    for (let n = 22; n < 35; n++) {
+      await handler.handle(id, { type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: `m-${n}`, value: n, date: '2020-02-01' } }, { metadata: commandMetadata() });
+    }
+    const plain = createProjectCommandHandler(store, { cachedStreams: 0 });
+    const head = await plain.load(id);
+    expect(head.version).toBe(40);
+    await until(async () => (await snapshotVersions(id)).filter((version) => version % 10 === 0).length === 4);
+
+    const rows = await pool.query<{ version: number; state: string; parts: string[] }>(
+      'SELECT version, state, parts FROM project_snapshots WHERE stream_id = $1 AND state_version = 4 ORDER BY version',
+      [id],
+    );
+    // Versions 10 to 40 hold 6, 16, 26 (the correction among them) and 36 measurements: 1, 4, 6 and 9 full parts.
+    expect(rows.rows.map((row) => [row.version, row.parts.length])).toEqual([[10, 1], [20, 4], [30, 6], [40, 9]]);
+    // A snapshot's own text holds only the items after its last full part: at version 30, m-23 and m-24.
+    const at30 = rows.rows.find((row) => row.version === 30)!.state;
+    expect(['"m-0"', '"m-22"', '"m-23"', '"m-24"'].map((id) => at30.includes(id))).toEqual([false, false, true, true]);
+    // The parts the snapshots share are stored once each: the four of version 20; at version 30 the first
+    // again with m-1 superseded, and two new; at version 40 three new.
+    const stored = await pool.query<{ hash: string; items: string }>('SELECT hash, items FROM project_snapshot_parts WHERE stream_id = $1', [id]);
+    const named = new Set(rows.rows.flatMap((row) => row.parts));
+    expect(stored.rows.map((row) => row.hash).sort()).toEqual([...named].sort());
+    expect(stored.rows).toHaveLength(10);
+    expect(stored.rows.filter((row) => row.items.includes('"supersededBy":"c-1"'))).toHaveLength(1);
+
+    const fresh = createProjectCommandHandler(store, { snapshots: new PostgresSnapshotStore<ProjectState>(pool, 4, { itemsPerPart: 4 }), snapshotEvery: 10, cachedStreams: 0 });
+    for (const version of [40, 35, 30, 21, 20, 10]) {
+      const fromSnapshot = await fresh.load(id, version);
+      expect(fromSnapshot.state).toEqual((await plain.load(id, version)).state);
+      expect(fromSnapshot.fromSnapshot).toBe(Math.floor(version / 10) * 10);
+    }
+  });
+
+  it('do not read a snapshot one of whose parts was deleted, and store the parts again with the next', async () => {
+    const snapshots = new PostgresSnapshotStore<ProjectState>(pool, 5, { itemsPerPart: 4 });
+    const handler = createProjectCommandHandler(store, { snapshots, snapshotEvery: 10 });
+    const id = await startedProject(handler, 16);
+    await until(async () => (await snapshotVersions(id)).includes(20));
+    const first = (await pool.query<{ parts: string[] }>('SELECT parts FROM project_snapshots WHERE stream_id = $1 AND version = 20', [id])).rows[0]!.parts;
+    await pool.query('DELETE FROM project_snapshot_parts WHERE stream_id = $1 AND hash = $2', [id, first[0]]);
+
+    // The store that wrote them reads neither snapshot whole: it folds from the first event.
+    expect(await snapshots.latest(id)).toBeUndefined();
+    const plain = createProjectCommandHandler(store, { cachedStreams: 0 });
+    const again = createProjectCommandHandler(store, { snapshots, snapshotEvery: 10, cachedStreams: 0 });
+    expect(await again.load(id)).toMatchObject({ version: 20, fromSnapshot: 0, folded: 20 });
+    // Its next snapshot sends every part it names, the deleted one too, and reads back whole.
+    for (let n = 16; n < 26; n++) {
+      await handler.handle(id, { type: 'RecordMeasurement', data: { indicatorId: 'i', measurementId: `m-${n}`, value: n, date: '2020-02-01' } }, { metadata: commandMetadata() });
+    }
+    await until(async () => (await snapshotVersions(id)).includes(30));
+    const latest = await snapshots.latest(id);
+    expect(latest?.version).toBe(30);
+    expect(latest?.state).toEqual((await plain.load(id, 30)).state);
   });
 
   it('are stored as text, not json that PostgreSQL parses on the way in, and compressed with lz4', async () => {
