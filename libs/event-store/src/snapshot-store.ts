@@ -84,9 +84,6 @@ export class PostgresSnapshotStore<State> implements SnapshotStore<State> {
         hashes.length === 0 ? null : hashes,
       ],
     );
-    this.parts.markStored(
-      snapshot.streamId,
-      fresh.map((part) => part.hash),
-    );
+    this.parts.markStored(snapshot.streamId, fresh.map((part) => part.hash));
   }
 }
