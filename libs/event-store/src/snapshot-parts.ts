@@ -68,7 +68,8 @@ export class SnapshotParts {
 
   /** Remembers that `hashes` are stored for the stream: its next snapshots do not send them. */
   markStored(streamId: string, hashes: readonly string[]): void {
-    if (hashes.length === 0) return;
+    // A stream whose state has no long array takes no room; one that sent nothing new is still recent.
+    if (hashes.length === 0 && !this.stored.has(streamId)) return;
     const known = this.stored.get(streamId) ?? new Set<string>();
     for (const hash of hashes) known.add(hash);
     // Most recently saved last: the first is the one to let go.

@@ -41,4 +41,19 @@ describe('snapshot parts', () => {
     parts.forget('s');
     expect(parts.split('s', { measurements: log }).fresh).toHaveLength(3);
   });
+
+  it('remembers the parts of the streams saved most recently, a save that sent nothing new counting as one', () => {
+    const parts = new SnapshotParts(4, 2);
+    const state = { measurements: items(0, 4) };
+    const saved = (stream: string) => parts.markStored(stream, parts.split(stream, state).fresh.map((part) => part.hash));
+    saved('s');
+    saved('t');
+    // s again: nothing new to send, yet it is now the most recent; u then takes the place of t.
+    expect(parts.split('s', state).fresh).toEqual([]);
+    saved('s');
+    saved('u');
+    expect(parts.split('s', state).fresh).toEqual([]);
+    expect(parts.split('u', state).fresh).toEqual([]);
+    expect(parts.split('t', state).fresh).toHaveLength(1);
+  });
 });
