@@ -325,7 +325,6 @@ export function parseByteSize(value: string): number | undefined {
   return Math.floor(Number(match[1]) * BYTE_UNITS[(match[2] ?? '').toLowerCase()]!);
 }
 
-/** An origin as browsers send it: scheme, host and optional port, nothing else. */
 /** An origin as a browser sends it: scheme, host, port; no wildcard (`https://*.example.org` would match only itself). */
 function isOrigin(value: string): boolean {
   if (value.includes('*')) return false;

@@ -9,6 +9,11 @@ export type RateLimitName = 'address' | 'key';
 /** Each limit counts requests in fixed windows of a minute. */
 export const WINDOW_MS = 60_000;
 
+/** Where a limit counts a tracker's requests (a client address, a key id) in the store. */
+export function rateLimitKey(name: RateLimitName, tracker: string): string {
+  return `${name}:${tracker}`;
+}
+
 export function describeRateLimit(name: RateLimitName, limit: number): string {
   return name === 'key'
     ? `This API key made more than ${limit} requests in a minute.`
@@ -25,7 +30,7 @@ const actorOf = (context: ExecutionContext) => context.switchToHttp().getRequest
 export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
   return {
     storage: new RedisThrottlerStorage(config.redisUrl, config.queuePrefix),
-    generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+    generateKey: (_context, tracker, name) => rateLimitKey(name as RateLimitName, tracker),
     throttlers: [
       {
         name: 'address',

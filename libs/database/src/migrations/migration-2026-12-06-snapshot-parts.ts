@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { lz4CompressionSql } from './lz4-compression.js';
 
 /**
  * A snapshot keeps each long array of its state (an indicator's measurements) as parts of a fixed
@@ -21,12 +22,7 @@ export class SnapshotParts extends Migration {
         created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (stream_id, hash)
       )`);
-    this.addSql(`DO $$
-      BEGIN
-        ALTER TABLE project_snapshot_parts ALTER COLUMN items SET COMPRESSION lz4;
-      EXCEPTION WHEN feature_not_supported THEN
-        NULL;
-      END $$`);
+    this.addSql(lz4CompressionSql('project_snapshot_parts', 'items'));
     this.addSql(`ALTER TABLE project_snapshots ADD COLUMN parts text[]`);
   }
 

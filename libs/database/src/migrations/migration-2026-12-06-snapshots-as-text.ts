@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { lz4CompressionSql } from './lz4-compression.js';
 
 /**
  * Snapshots keep their state as plain text, compressed with lz4 where the server has it. As `json`,
@@ -13,12 +14,7 @@ export class SnapshotsAsText extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`ALTER TABLE project_snapshots ALTER COLUMN state TYPE text USING state::text`);
-    this.addSql(`DO $$
-      BEGIN
-        ALTER TABLE project_snapshots ALTER COLUMN state SET COMPRESSION lz4;
-      EXCEPTION WHEN feature_not_supported THEN
-        NULL;
-      END $$`);
+    this.addSql(lz4CompressionSql('project_snapshots', 'state'));
   }
 
   override async down(): Promise<void> {

@@ -35,7 +35,7 @@ import {
 } from './project.errors.js';
 import type { ProjectEvent } from './project.events.js';
 import type { Indicator, Measurement, Milestone, Project, ProjectState } from './project.state.js';
-import { breakdownInWords, type DatedValue, type ProjectLocation, type ProjectStatus, type SexBreakdown, type SexDisaggregation } from './project.values.js';
+import { breakdownInWords, type DatedValue, SEX_PARTS, type ProjectLocation, type ProjectStatus, type SexBreakdown, type SexDisaggregation } from './project.values.js';
 import { isBlank } from './blank-text.js';
 import { measurementIdsOf } from './measurement-log.js';
 import { entryOf, withoutUndefined } from './records.js';
@@ -567,7 +567,6 @@ function requirePeriodEndWithStart(periodStart: string | undefined, date: string
   }
 }
 
-const SEX_PARTS = ['female', 'male', 'unknown'] as const;
 
 /** What each IATI indicator measure counts in, for refusals that name it. */
 const MEASURE_NAMES: Record<Indicator['measure'], string> = { 1: 'units', 2: 'a percentage', 3: 'a nominal value', 4: 'an ordinal value', 5: 'a qualitative value' };

@@ -1,8 +1,7 @@
 import type { ProjectEvent } from './project.events.js';
 import { evolve } from './project.evolve.js';
 import { type Indicator, latestActual, type Measurement, type Project, type ProjectState } from './project.state.js';
-import { breakdownInWords } from './project.values.js';
-import type { DatedValue } from './project.values.js';
+import { breakdownInWords, type DatedValue } from './project.values.js';
 
 /** One thing that changed between two states of a project, in the project's own terms. */
 export type ProjectChange = { summary: string } & (
@@ -266,7 +265,6 @@ function correctionInWords(corrected: Measurement | undefined, correction: Measu
 function periodInWords(measurement: Measurement): string {
   return measurement.periodStart ? `${measurement.periodStart} to ${measurement.date}` : measurement.date;
 }
-
 
 function actual(indicator: Indicator): { value: number; date: string } | null {
   const latest = latestActual(indicator);

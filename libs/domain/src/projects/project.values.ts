@@ -84,10 +84,12 @@ export interface SexDisaggregation {
   unknown?: number;
 }
 
+/** The parts of a sex breakdown, in the order they are named. */
+export const SEX_PARTS = ['female', 'male', 'unknown'] as const;
+
 /** The sex parts a breakdown reports, in words: "female 7, unknown 13" (a part not reported left out). */
-export function breakdownInWords(breakdown: Partial<Record<'female' | 'male' | 'unknown', number>>): string {
-  return (['female', 'male', 'unknown'] as const)
-    .filter((part) => breakdown[part] !== undefined)
+export function breakdownInWords(breakdown: Partial<Record<(typeof SEX_PARTS)[number], number>>): string {
+  return SEX_PARTS.filter((part) => breakdown[part] !== undefined)
     .map((part) => `${part} ${breakdown[part]}`)
     .join(', ');
 }

@@ -244,16 +244,14 @@ export class ProjectViewsRebuild {
   }
 
   private async compare(suffix: string): Promise<Omit<DriftReport, keyof ShadowBuild>> {
-    const same = await this.pool.query<{ id: string }>(
-      `SELECT l.id FROM project_views l JOIN project_views${suffix} s USING (id) WHERE l.version = s.version`,
+    // Each rebuilt project against its live view, in one read: at the same version (compared), behind it
+    // or missing (behind), or moved on past it (movedOn).
+    const standings = await this.pool.query<{ id: string; standing: 'same' | 'behind' | 'movedOn' }>(
+      `SELECT s.id, CASE WHEN l.id IS NULL OR l.version < s.version THEN 'behind' WHEN l.version > s.version THEN 'movedOn' ELSE 'same' END AS standing
+       FROM project_views${suffix} s LEFT JOIN project_views l USING (id) ORDER BY s.id`,
     );
-    const ids = same.rows.map((row) => row.id);
-    const behind = await this.pool.query<{ id: string }>(
-      `SELECT s.id FROM project_views${suffix} s LEFT JOIN project_views l USING (id) WHERE l.id IS NULL OR l.version < s.version ORDER BY s.id`,
-    );
-    const movedOn = await this.pool.query<{ id: string }>(
-      `SELECT s.id FROM project_views${suffix} s JOIN project_views l USING (id) WHERE l.version > s.version ORDER BY s.id`,
-    );
+    const standing = (which: string) => standings.rows.filter((row) => row.standing === which).map((row) => row.id);
+    const ids = standing('same');
     const differing: DriftReport['differing'] = [];
     for (const table of VIEW_TABLES) {
       const key = projectKey(table);
@@ -270,7 +268,7 @@ export class ProjectViewsRebuild {
       );
       for (const row of result.rows) differing.push({ projectId: row.project_id, table });
     }
-    return { compared: ids.length, behind: behind.rows.map((row) => row.id), movedOn: movedOn.rows.map((row) => row.id), differing };
+    return { compared: ids.length, behind: standing('behind'), movedOn: standing('movedOn'), differing };
   }
 
   private async dropShadow(suffix: string): Promise<void> {
