@@ -80,6 +80,18 @@ describe('the command handler', () => {
     expect(loaded.state.status === 'implementation' && loaded.state.indicators['i']!.measurements.map((m) => m.measurementId)).toEqual(['m-0', 'x']);
   });
 
+  it('keeps the states of as many streams as cachedStreams, forgetting the one it remembered longest ago', async () => {
+    const handler = createProjectCommandHandler(store, { cachedStreams: 2 });
+    const a = await project(handler, 1);
+    const b = await project(handler, 1);
+    // A command on a moves its state on in place: b is now the stream remembered longest ago, and c takes its place.
+    await handler.handle(a, measure('i', 'a-2'), { metadata: metadata() });
+    const c = await project(handler, 1);
+    await expect(handler.load(a)).resolves.toMatchObject({ version: 6, fromSnapshot: 6, folded: 0 });
+    await expect(handler.load(c)).resolves.toMatchObject({ version: 5, fromSnapshot: 5, folded: 0 });
+    await expect(handler.load(b)).resolves.toMatchObject({ version: 5, fromSnapshot: 0, folded: 5 });
+  });
+
   it('forgets a cached state the store was set back past (a restore, a failover), for reads and for commands', async () => {
     const mine = createProjectCommandHandler(store);
     const id = await project(mine, 1);

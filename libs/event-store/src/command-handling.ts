@@ -97,22 +97,44 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     private readonly options: CommandHandlerOptions<State> = {},
   ) {}
 
-  /** Latest known states, least recently used first (a Map keeps insertion order). */
-  private readonly recent = new Map<string, { version: number; state: State; headHash: string }>();
+  /**
+   * Latest known states, each with when it was last remembered. An entry is updated in place, not
+   * deleted and set again: a Map that drops and re-adds a key on every command keeps replacing its hash
+   * table, and each table it leaves behind still points at the states it held, which V8 then carries
+   * into the old generation, where only a mark-compact frees them (docs/benchmarks.md, Nineteenth pass).
+   */
+  private readonly recent = new Map<string, KnownState<State> & { rememberedAt: number }>();
+  /** Counts `remember` calls: the clock of `rememberedAt`. */
+  private remembered = 0;
+
+  /** What this handler knows of a stream: a copy, since the entry moves on with later commands and loads. */
+  private known(streamId: string): KnownState<State> | undefined {
+    const entry = this.recent.get(streamId);
+    return entry && { version: entry.version, state: entry.state, headHash: entry.headHash };
+  }
 
   private remember(streamId: string, version: number, state: State, headHash: string): void {
     const limit = this.options.cachedStreams ?? 128;
     if (limit <= 0) return;
-    const known = this.recent.get(streamId);
-    this.recent.delete(streamId);
+    const rememberedAt = ++this.remembered;
+    const entry = this.recent.get(streamId);
+    if (entry === undefined) {
+      this.recent.set(streamId, { version, state, headHash, rememberedAt });
+      if (this.recent.size > limit) this.recent.delete(leastRecentlyRemembered(this.recent));
+      return;
+    }
+    entry.rememberedAt = rememberedAt;
     // A load that read the stream while a concurrent command appended to it must not set it back.
-    this.recent.set(streamId, known && known.version > version ? known : { version, state, headHash });
-    if (this.recent.size > limit) this.recent.delete(this.recent.keys().next().value!);
+    if (entry.version > version) return;
+    entry.version = version;
+    entry.state = state;
+    entry.headHash = headHash;
   }
 
   /** Forgets a stream's cached state, unless a later command or load has replaced it meanwhile. */
-  private forget(streamId: string, known: { version: number; state: State; headHash: string }): void {
-    if (this.recent.get(streamId) === known) this.recent.delete(streamId);
+  private forget(streamId: string, known: KnownState<State>): void {
+    const entry = this.recent.get(streamId);
+    if (entry?.version === known.version && entry.headHash === known.headHash) this.recent.delete(streamId);
   }
 
   private get snapshotEvery(): number {
@@ -160,7 +182,7 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     // The head's version the last refused append reported: a read after it cannot end before it.
     let headSeen = 0;
     for (let attempt = 1; ; attempt++) {
-      const cached = attempt === 1 ? this.recent.get(streamId) : undefined;
+      const cached = attempt === 1 ? this.known(streamId) : undefined;
       let current: { state: State; version: number; headHash?: string } = cached ?? (await this.load(streamId));
       if (current.version < headSeen) throw new StreamEventsMissing(streamId, headSeen, current.version);
       let events: Event[];
@@ -251,7 +273,7 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
    * path (command, state query, export) made this one.
    */
   async load(streamId: string, toVersion?: number): Promise<LoadedState<State>> {
-    const cached = this.recent.get(streamId);
+    const cached = this.known(streamId);
     const fromCache = cached !== undefined && (toVersion === undefined || cached.version <= toVersion);
     const start = fromCache ? cached : await this.options.snapshots?.latest(streamId, toVersion);
     const startVersion = start?.version ?? 0;
@@ -290,6 +312,26 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     for (const event of events) state = foldingStored(event, () => this.decider.evolve(state, { type: event.type, data: event.data } as Event));
     return state;
   }
+}
+
+/** A stream's state at a version, and the hash of the event at that version: where its next append starts. */
+interface KnownState<State> {
+  version: number;
+  state: State;
+  headHash: string;
+}
+
+/** The stream whose state was remembered longest ago. */
+function leastRecentlyRemembered(recent: ReadonlyMap<string, { rememberedAt: number }>): string {
+  let oldest: string | undefined;
+  let oldestAt = Number.POSITIVE_INFINITY;
+  for (const [streamId, { rememberedAt }] of recent) {
+    if (rememberedAt < oldestAt) {
+      oldest = streamId;
+      oldestAt = rememberedAt;
+    }
+  }
+  return oldest!;
 }
 
 function delay(ms: number): Promise<void> {
