@@ -114,6 +114,7 @@ interface InsertedRow {
 /** An append to an existing stream outside a transaction of the caller's: one that may share a batch with others. */
 interface PlainAppend {
   streamId: string;
+  streamType: string;
   /** Its condition's name, '' for none: appends share a batch only with appends of the same. */
   kind: string;
   condition?: AppendCondition;
@@ -123,8 +124,6 @@ interface PlainAppend {
   headHash: string;
   recordedAt: string;
   rows: readonly ChainedEvent[];
-  /** The append by itself: its own named statement. */
-  statement: pg.QueryConfig;
 }
 
 /** An event about to be appended, with its version and its place in the stream's hash chain. */
@@ -162,7 +161,7 @@ export class PostgresEventStore {
    * its own answer; any other failure (the connection lost) is every append's, as it would be alone.
    */
   private readonly batches = new AppendBatches<PlainAppend, InsertedRow[]>(
-    async (append) => (await this.pool.query<InsertedRow>(append.statement)).rows,
+    async (append) => (await this.pool.query<InsertedRow>(appendStatementOf(append))).rows,
     (appends) => this.appendMany(appends),
     (error) => error instanceof pg.DatabaseError,
   );
@@ -183,14 +182,15 @@ export class PostgresEventStore {
     const rows = hashChain(streamId, expectedVersion, previousHead, events, recordedAt);
     const version = expectedVersion + events.length;
     const headHash = rows.at(-1)!.hash;
-    const statement = appendStatement(streamId, expectedVersion, previousHead, options.streamType, rows, recordedAt, options.condition);
+    // The statement of this append by itself, built only where it is sent by itself: a batch sends its own.
+    const statement = () => appendStatement(streamId, expectedVersion, previousHead, options.streamType, rows, recordedAt, options.condition);
 
     let result: AppendResult;
     const { withinTransaction } = options;
     if (withinTransaction) {
       try {
         result = await inTransaction(this.pool, async (client) => {
-          const inserted = await client.query<InsertedRow>(statement);
+          const inserted = await client.query<InsertedRow>(statement());
           if (inserted.rowCount !== rows.length) throw await this.conflict(streamId, expectedVersion, previousHead, options.condition, client);
           const appended = appendResult(streamId, version, headHash, rows, inserted.rows);
           await withinTransaction(client, appended);
@@ -205,10 +205,10 @@ export class PostgresEventStore {
       try {
         inserted =
           expectedVersion === 0
-            ? (await this.pool.query<InsertedRow>(statement)).rows
+            ? (await this.pool.query<InsertedRow>(statement())).rows
             : await this.batches.submit({
-                streamId, kind: options.condition?.name ?? '', condition: options.condition,
-                expectedVersion, previousHead, version, headHash, recordedAt, rows, statement,
+                streamId, streamType: options.streamType, kind: options.condition?.name ?? '', condition: options.condition,
+                expectedVersion, previousHead, version, headHash, recordedAt, rows,
               });
       } catch (error) {
         throw await this.asConflict(error, streamId, expectedVersion, previousHead, options.condition);
@@ -433,6 +433,11 @@ function statementText(name: string, build: () => string): string {
   let text = statements.get(name);
   if (text === undefined) statements.set(name, (text = build()));
   return text;
+}
+
+/** A batched append sent by itself (alone in its batch, or run again after its batch failed). */
+function appendStatementOf(append: PlainAppend): pg.QueryConfig {
+  return appendStatement(append.streamId, append.expectedVersion, append.previousHead, append.streamType, append.rows, append.recordedAt, append.condition);
 }
 
 /**

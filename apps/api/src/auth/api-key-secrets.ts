@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Prefix of every secret, so a leaked key is easy for secret scanners to recognise. */
 export const API_KEY_PREFIX = 'ptk_';
@@ -8,9 +8,9 @@ export function newApiKeySecret(): string {
   return API_KEY_PREFIX + randomBytes(32).toString('base64url');
 }
 
-/** Keys are stored only as this hash and looked up by it. */
+/** Keys are stored only as this hash and looked up by it (hex SHA-256 of the secret's UTF-8; every request computes it). */
 export function hashApiKeySecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** Compares two hex hashes in constant time (false for hashes of different lengths). */
