@@ -18,6 +18,9 @@
 //                in the environment only what outlived the young generation (what the mark-compacts collect)
 //   --heap-snapshot  writes a .heapsnapshot there when the load ends (with --rate: when sending ends)
 //   --queries    writes the statements the API sent to PostgreSQL, counted (per request, printed)
+//   --stages     times each request's stages in the API (to its append statement's departure, the round trip,
+//                to the response's end) and prints them for all requests and for the slowest 1%, with the
+//                garbage collector's pauses that overlapped those and the event loop's delay: where the p99 goes
 //   --dist DIR   runs another build: a copy of dist/ made before a change (e.g. dist/base), for before/after runs
 //   --path P     loads GET P instead (e.g. /health: the cost of the HTTP stack without a command)
 //   --node-flags=F  starts the API with these node flags instead of the bench's (API_NODE_FLAGS in bench-support.mjs)
@@ -52,6 +55,7 @@ const { values } = parseArgs({
     allocations: { type: 'boolean', default: false },
     'heap-snapshot': { type: 'boolean', default: false },
     queries: { type: 'boolean', default: false },
+    stages: { type: 'boolean', default: false },
     'prof-dir': { type: 'string', default: '/tmp/wt-api-prof' },
     dist: { type: 'string', default: 'dist' },
     path: { type: 'string' },
@@ -87,12 +91,14 @@ const QUEUE_PREFIX = `pt-prof-${process.pid}`;
 const ADMIN_API_KEY = `prof-admin-${process.pid}-0123456789abcdef`;
 const QUERY_LOG = join(values['prof-dir'], `queries-${process.pid}.json`);
 const ALLOCATIONS_LOG = join(values['prof-dir'], `allocations-${process.pid}.heapprofile`);
+const STAGES_LOG = join(values['prof-dir'], `stages-${process.pid}.json`);
 const WORKER_ALLOCATIONS_LOG = join(values['prof-dir'], `worker-allocations-${process.pid}.heapprofile`);
 const ENV = {
   ...benchSettings({ databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, queuePrefix: QUEUE_PREFIX, adminApiKey: ADMIN_API_KEY }),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   ...(values.queries ? { PROFILE_QUERY_LOG: QUERY_LOG } : {}),
   ...(values.allocations ? { PROFILE_ALLOCATIONS: ALLOCATIONS_LOG } : {}),
+  ...(values.stages ? { PROFILE_STAGES: STAGES_LOG } : {}),
 };
 
 const log = (message) => console.error(`[profile ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -268,7 +274,7 @@ async function main() {
     const backends = await backendPids();
     const cpuBefore = { api: cpuTimes(api.pid), postgres: backends.reduce((sum, pid) => sum + cpuSeconds(pid), 0) };
     const workerCpuBefore = worker ? cpuSeconds(worker.pid) : 0;
-    if (values.queries || values.allocations) api.kill('SIGWINCH');
+    if (values.queries || values.allocations || values.stages) api.kill('SIGWINCH');
     if (worker && values['worker-allocations']) worker.kill('SIGWINCH');
     let figures;
     if (values.rate) {
@@ -330,6 +336,7 @@ async function main() {
       summary.workerAllocations = WORKER_ALLOCATIONS_LOG;
       summary.workerAllocatedKbPerRequest = round(allocatedBytes(JSON.parse(readFileSync(WORKER_ALLOCATIONS_LOG, 'utf8')).head) / 1024 / requests);
     }
+    if (values.stages) summary.stages = requestStages(JSON.parse(readFileSync(STAGES_LOG, 'utf8')));
     if (values['api-output']) writeFileSync(values['api-output'], api.output());
     if (api.output().trim()) summary.apiOutputTail = api.output().trim().split('\n').slice(-5);
     console.log(JSON.stringify(summary, null, 2));
@@ -349,4 +356,46 @@ main().catch((error) => {
 /** The bytes a sampling heap profile's tree accounts for (each sample stands for its interval's bytes). */
 function allocatedBytes(node) {
   return node.selfSize + node.children.reduce((sum, child) => sum + allocatedBytes(child), 0);
+}
+
+/**
+ * What scripts/profile-preload.mjs timed (PROFILE_STAGES), summed up: the requests' stages in the API,
+ * the median and p99 of each over all requests and their mean over the slowest 1% (where the p99 goes),
+ * and how much of those the garbage collector's pauses overlapped. In milliseconds.
+ */
+function requestStages({ requests, pauses, eventLoopDelayMs }) {
+  const timed = requests.filter((r) => r.end !== undefined && r.returned !== undefined);
+  const stagesOf = (r) => ({ total: r.end - r.start, toStatement: r.sent - r.start, roundTrip: r.returned - r.sent, toResponse: r.end - r.returned });
+  const all = timed.map((r) => ({ ...stagesOf(r), gc: pauseWithin(pauses, r.start, r.end) }));
+  const mean = (rows, key) => round(rows.reduce((sum, row) => sum + row[key], 0) / rows.length, 2);
+  const p99 = percentile(all.map((row) => row.total), 0.99);
+  const slowest = all.filter((row) => row.total >= p99);
+  const keys = ['total', 'toStatement', 'roundTrip', 'toResponse'];
+  const byKind = {};
+  for (const { kind, ms } of pauses) {
+    const name = { 1: 'scavenge', 2: 'minorMarkSweep', 4: 'markCompact', 8: 'incrementalMarking', 16: 'weakCallbacks' }[kind] ?? String(kind);
+    byKind[name] = { count: (byKind[name]?.count ?? 0) + 1, ms: round((byKind[name]?.ms ?? 0) + ms) };
+  }
+  return {
+    requests: all.length,
+    unmatched: requests.length - timed.length,
+    meanBatch: round(timed.reduce((sum, r) => sum + r.batch, 0) / timed.length),
+    median: Object.fromEntries(keys.map((key) => [key, round(percentile(all.map((row) => row[key]), 0.5), 2)])),
+    p99: Object.fromEntries(keys.map((key) => [key, round(percentile(all.map((row) => row[key]), 0.99), 2)])),
+    slowestPercent: {
+      ...Object.fromEntries(keys.map((key) => [key, mean(slowest, key)])),
+      gcPauseWithin: mean(slowest, 'gc'),
+      withoutGcPause: round(slowest.filter((row) => row.gc === 0).length / slowest.length, 2),
+    },
+    othersGcPauseWithin: mean(all.filter((row) => row.total < p99), 'gc'),
+    gcPauses: byKind,
+    eventLoopDelayMs: Object.fromEntries(Object.entries(eventLoopDelayMs).map(([key, value]) => [key, round(value, 2)])),
+  };
+}
+
+/** Milliseconds of garbage-collection pauses within [start, end]. */
+function pauseWithin(pauses, start, end) {
+  let ms = 0;
+  for (const pause of pauses) ms += Math.max(0, Math.min(end, pause.start + pause.ms) - Math.max(start, pause.start));
+  return ms;
 }

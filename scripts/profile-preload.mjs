@@ -11,8 +11,17 @@
 //    samples of objects collected since (unlike --heap-prof, whose profile holds only what is still alive
 //    at exit), and the profile is written to that file at exit: where the load's allocations are made, the
 //    young generation's churn included (analyse it with scripts/profile-summary.mjs).
+// 4. With PROFILE_STAGES set to a file name, every POST from SIGWINCH on is timed in three stages: from
+//    its arrival to the moment the append statement carrying its project left for PostgreSQL (the
+//    command, and the wait for the batch ahead of it), the statement's round trip, and from the answer to
+//    the response's end; with every garbage collection's pause and the event loop's delay. Written to
+//    that file at exit (profile-http --stages summarises it). A request is matched to the first append
+//    statement naming its project after it arrived: exact with one request in flight per project, as the
+//    profile's load sends them.
+import { subscribe } from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 import pg from 'pg';
 
 let signals = 0;
@@ -62,5 +71,65 @@ if (allocations) {
     session.post('HeapProfiler.stopSampling', (error, result) => {
       if (!error) writeFileSync(allocations, JSON.stringify(result.profile));
     });
+  });
+}
+
+const stages = process.env.PROFILE_STAGES;
+if (stages) {
+  let requests = [];
+  let pauses = [];
+  /** Requests that have not yet been matched to an append statement, by project id. */
+  const unsent = new Map();
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push({ start: entry.startTime, ms: entry.duration, kind: entry.detail?.kind });
+  }).observe({ entryTypes: ['gc'] });
+  subscribe('http.server.request.start', ({ request, response }) => {
+    const projectId = request.method === 'POST' ? /^\/projects\/([0-9a-f-]{36})\//i.exec(request.url)?.[1]?.toLowerCase() : undefined;
+    if (!projectId) return;
+    const record = { start: performance.now() };
+    requests.push(record);
+    (unsent.get(projectId) ?? unsent.set(projectId, []).get(projectId)).push(record);
+    response.once('finish', () => (record.end = performance.now()));
+  });
+  const original = pg.Client.prototype.query;
+  pg.Client.prototype.query = function query(config, ...rest) {
+    if (!String(config?.name ?? '').startsWith('pt_append')) return original.call(this, config, ...rest);
+    // The batch's first parameter is its stream ids; an append by itself has its stream id there.
+    const streamIds = [config.values[0]].flat();
+    const sent = performance.now();
+    const matched = [];
+    for (const streamId of streamIds) {
+      const record = unsent.get(streamId)?.shift();
+      if (!record) continue;
+      Object.assign(record, { sent, batch: streamIds.length });
+      matched.push(record);
+    }
+    const answered = () => {
+      const returned = performance.now();
+      for (const record of matched) record.returned = returned;
+    };
+    // pg-pool passes a callback (values, then the callback); a client used directly answers a promise.
+    const callback = rest.at(-1);
+    if (typeof callback === 'function') {
+      return original.call(this, config, ...rest.slice(0, -1), (...answer) => {
+        answered();
+        return callback(...answer);
+      });
+    }
+    const result = original.call(this, config, ...rest);
+    result?.then?.(answered, () => undefined);
+    return result;
+  };
+  process.on('SIGWINCH', () => {
+    requests = [];
+    pauses = [];
+    unsent.clear();
+    loop.reset();
+  });
+  process.on('exit', () => {
+    const delay = { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
+    writeFileSync(stages, JSON.stringify({ requests, pauses, eventLoopDelayMs: delay }));
   });
 }
