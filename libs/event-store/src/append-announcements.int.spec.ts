@@ -108,3 +108,41 @@ it('sends the appends of one turn of the event loop as one message, with the lat
     await Promise.all([listener.stop(), announcer.close()]);
   }
 });
+
+it('sends at most one message per spacing: the first append after a quiet spell at once, those that follow it together', async () => {
+  const channel = appendsChannel(`pt-spec-${randomUUID()}`);
+  const messages: { at: number; notices: string[] }[] = [];
+  const raw = new Redis(redis.url);
+  const spacingMs = 300;
+  const announcer = new AppendAnnouncer(redis.url, channel, spacingMs);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  try {
+    raw.on('message', (_channel: string, message: string) => messages.push({ at: performance.now(), notices: message.split(' ').map((notice) => notice.split(':').slice(0, 2).join(':')) }));
+    await raw.subscribe(channel);
+    const [a, b] = [randomUUID(), randomUUID()];
+    const recordedAt = '2026-11-25T10:00:00.000Z';
+    await eventually(async () => {
+      announcer.announce(appended(a, 1, recordedAt));
+      await sleep(50);
+      return messages.length > 0;
+    }, 10_000, 'the announcer connected');
+    await sleep(2 * spacingMs);
+    messages.length = 0;
+
+    const quietUntil = performance.now();
+    announcer.announce(appended(a, 2, recordedAt));
+    await sleep(50);
+    announcer.announce(appended(b, 1, recordedAt));
+    await sleep(50);
+    announcer.announce(appended(a, 3, recordedAt));
+    await sleep(2 * spacingMs);
+
+    expect(messages.map(({ notices }) => notices)).toEqual([[`${a}:2`], [`${b}:1`, `${a}:3`]]);
+    expect(messages[0]!.at - quietUntil).toBeLessThan(spacingMs / 2);
+    // Not before a whole spacing after the first message left (which was after quietUntil).
+    expect(messages[1]!.at - quietUntil).toBeGreaterThanOrEqual(spacingMs - 2);
+  } finally {
+    raw.disconnect();
+    await announcer.close();
+  }
+});

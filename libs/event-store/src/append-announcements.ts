@@ -9,6 +9,13 @@ import type { AppendResult } from './postgres-event-store.js';
  * commit and publish, or sent while Redis or the listener was away, are gone.
  */
 
+/**
+ * The least time between two announcements of one process. Under load every turn of the event loop
+ * commits a batch, and a message per turn (hundreds a second) wakes Redis and every listener as often,
+ * on the cores the commands need; the listeners gather what they hear over longer windows anyway.
+ */
+const ANNOUNCEMENT_SPACING_MS = 10;
+
 /** What an append announces. */
 export interface AppendNotice {
   streamId: string;
@@ -42,17 +49,22 @@ function decode(message: string): AppendNotice[] {
  * Publishes committed appends. Never waits and never fails an append: while Redis is not connected an
  * announcement is dropped (no offline queue growing in memory) and ioredis keeps reconnecting. The
  * appends of one turn of the event loop leave as one message, with the latest version of each stream
- * (a listener only needs to know how far a stream got): one PUBLISH for many commands under load.
+ * (a listener only needs to know how far a stream got): one PUBLISH for many commands under load. And
+ * at most one message leaves per `spacingMs`: an append after a quiet spell is announced at the end of
+ * its turn, the appends that follow it within `spacingMs` together once that has passed.
  */
 export class AppendAnnouncer {
   private readonly redis: Redis;
-  /** Notices waiting for the end of this turn of the event loop, by stream. */
+  /** Notices waiting for the next message, by stream. */
   private readonly pending = new Map<string, { version: number; notice: string }>();
   private flushScheduled = false;
+  /** When the last message left (performance.now()). */
+  private lastFlush = -Infinity;
 
   constructor(
     redisUrl: string,
     private readonly channel: string,
+    private readonly spacingMs = ANNOUNCEMENT_SPACING_MS,
   ) {
     this.redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
     this.redis.on('error', () => undefined);
@@ -64,11 +76,14 @@ export class AppendAnnouncer {
     if (!known || known.version < appended.version) this.pending.set(appended.streamId, { version: appended.version, notice: encode(appended) });
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    const wait = this.lastFlush + this.spacingMs - performance.now();
+    if (wait > 0) setTimeout(() => this.flush(), wait);
+    else setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.flushScheduled = false;
+    this.lastFlush = performance.now();
     const message = Array.from(this.pending.values(), (pending) => pending.notice).join(' ');
     this.pending.clear();
     if (this.redis.status !== 'ready' || message === '') return;
