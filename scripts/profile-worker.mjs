@@ -124,16 +124,16 @@ function toNew(command, event) {
 function history(index, measurements) {
   const projectId = randomUUID();
   const indicatorId = randomUUID();
+  const context = { today: new Date().toISOString().slice(0, 10) };
   const commands = [
     { type: 'ProposeProject', data: { projectId, code: `PROF-${index}-${projectId.slice(0, 8)}`, title: `Profiled project ${index}`, description: 'profile-worker', country: 'LA', location: { village: 'Bansuo' }, sector: '43040', participatingOrganisations: [{ name: 'Profile', role: 1 }] } },
-    { type: 'ApproveProject', data: {} },
-    { type: 'StartProject', data: {} },
+    { type: 'ApproveProject', data: { date: context.today } },
+    { type: 'StartProject', data: { date: context.today } },
     { type: 'DefineIndicator', data: { indicatorId, title: 'Households reached', unit: 'households', measure: 1, resultLevel: 1, baseline: { value: 0 }, target: { value: 1000 } } },
   ];
   for (let n = 0; n < measurements; n++) commands.push({ type: 'RecordMeasurement', data: { indicatorId, measurementId: randomUUID(), value: n % 1000, date: '2024-01-01' } });
   let state = initialProjectState;
   const events = [];
-  const context = { today: new Date().toISOString().slice(0, 10) };
   for (const command of commands) {
     for (const event of decide(command, state, context)) {
       state = evolve(state, event);
@@ -322,7 +322,8 @@ let announcer;
  */
 async function recordMeasurement(store, project, n, { announce = false } = {}) {
   const command = { type: 'RecordMeasurement', data: { indicatorId: project.indicatorId, measurementId: randomUUID(), value: n % 1000, date: '2024-01-01' } };
-  const events = [toNew(command, { type: 'MeasurementRecorded', data: command.data })];
+  // The event as the decider makes it (the project's id in its data, as the fold requires).
+  const events = [toNew(command, { type: 'MeasurementRecorded', data: { projectId: project.projectId, ...command.data } })];
   const appended = await store.append(project.projectId, project.version, events, { streamType: 'project', expectedHeadHash: project.headHash });
   project.version = appended.version;
   project.headHash = appended.headHash;
