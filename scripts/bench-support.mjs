@@ -13,7 +13,7 @@ import pg from 'pg';
 /** The node flags the API runs with, as in npm run start:api and scripts/start.sh (README, Memory). */
 export const API_NODE_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=25'];
 /** The node flags the worker runs with, as in npm run start:worker and scripts/start.sh (README, Memory). */
-export const WORKER_NODE_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=25'];
+export const WORKER_NODE_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=50'];
 
 /** The settings the benchmarks run the API and worker with: their own database and queue prefix, rate limits off, warnings only. */
 export function benchSettings({ databaseUrl, redisUrl, queuePrefix, adminApiKey }) {
