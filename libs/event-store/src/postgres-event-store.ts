@@ -111,7 +111,10 @@ interface InsertedRow {
   stream_version: number;
 }
 
-/** An append to an existing stream outside a transaction of the caller's: one that may share a batch with others. */
+/**
+ * An append as the statements take it: sent by itself (a new stream, inside a caller's transaction, or
+ * alone in its batch) or in a batch with others (an existing stream, outside a caller's transaction).
+ */
 interface PlainAppend {
   streamId: string;
   streamType: string;
@@ -161,7 +164,7 @@ export class PostgresEventStore {
    * its own answer; any other failure (the connection lost) is every append's, as it would be alone.
    */
   private readonly batches = new AppendBatches<PlainAppend, InsertedRow[]>(
-    async (append) => (await this.pool.query<InsertedRow>(appendStatementOf(append))).rows,
+    async (append) => (await this.pool.query<InsertedRow>(appendStatement(append))).rows,
     (appends) => this.appendMany(appends),
     (error) => error instanceof pg.DatabaseError,
   );
@@ -182,15 +185,17 @@ export class PostgresEventStore {
     const rows = hashChain(streamId, expectedVersion, previousHead, events, recordedAt);
     const version = expectedVersion + events.length;
     const headHash = rows.at(-1)!.hash;
-    // The statement of this append by itself, built only where it is sent by itself: a batch sends its own.
-    const statement = () => appendStatement(streamId, expectedVersion, previousHead, options.streamType, rows, recordedAt, options.condition);
+    const append: PlainAppend = {
+      streamId, streamType: options.streamType, kind: options.condition?.name ?? '', condition: options.condition,
+      expectedVersion, previousHead, version, headHash, recordedAt, rows,
+    };
 
     let result: AppendResult;
     const { withinTransaction } = options;
     if (withinTransaction) {
       try {
         result = await inTransaction(this.pool, async (client) => {
-          const inserted = await client.query<InsertedRow>(statement());
+          const inserted = await client.query<InsertedRow>(appendStatement(append));
           if (inserted.rowCount !== rows.length) throw await this.conflict(streamId, expectedVersion, previousHead, options.condition, client);
           const appended = appendResult(streamId, version, headHash, rows, inserted.rows);
           await withinTransaction(client, appended);
@@ -205,11 +210,8 @@ export class PostgresEventStore {
       try {
         inserted =
           expectedVersion === 0
-            ? (await this.pool.query<InsertedRow>(statement())).rows
-            : await this.batches.submit({
-                streamId, streamType: options.streamType, kind: options.condition?.name ?? '', condition: options.condition,
-                expectedVersion, previousHead, version, headHash, recordedAt, rows,
-              });
+            ? (await this.pool.query<InsertedRow>(appendStatement(append))).rows
+            : await this.batches.submit(append);
       } catch (error) {
         throw await this.asConflict(error, streamId, expectedVersion, previousHead, options.condition);
       }
@@ -435,26 +437,13 @@ function statementText(name: string, build: () => string): string {
   return text;
 }
 
-/** A batched append sent by itself (alone in its batch, or run again after its batch failed). */
-function appendStatementOf(append: PlainAppend): pg.QueryConfig {
-  return appendStatement(append.streamId, append.expectedVersion, append.previousHead, append.streamType, append.rows, append.recordedAt, append.condition);
-}
-
 /**
  * The append as one named statement (prepared once per connection): the head moves from
  * (expectedVersion, previousHead) and the events are inserted in version order, or nothing happens.
+ * Built only where an append is sent by itself: a batch sends its own statement.
  */
-function appendStatement(
-  streamId: string,
-  expectedVersion: number,
-  previousHead: string,
-  streamType: string,
-  rows: readonly ChainedEvent[],
-  recordedAt: string,
-  condition?: AppendCondition,
-): pg.QueryConfig {
-  const version = expectedVersion + rows.length;
-  const headHash = rows.at(-1)!.hash;
+function appendStatement(append: PlainAppend): pg.QueryConfig {
+  const { streamId, streamType, expectedVersion, previousHead, version, headHash, recordedAt, rows, condition } = append;
   const events = [
     rows.map((row) => row.metadata.eventId),
     rows.map((row) => row.version),
