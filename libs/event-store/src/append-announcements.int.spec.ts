@@ -146,3 +146,37 @@ it('sends at most one message per spacing: the first append after a quiet spell 
     await announcer.close();
   }
 });
+
+it('close() sends what waits at once and leaves no timer behind to hold the process', async () => {
+  const channel = appendsChannel(`pt-spec-${randomUUID()}`);
+  const heard: string[] = [];
+  const raw = new Redis(redis.url);
+  const spacingMs = 1_000;
+  const announcer = new AppendAnnouncer(redis.url, channel, spacingMs);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+  try {
+    raw.on('message', (_channel: string, message: string) => heard.push(...message.split(' ').map((notice) => notice.split(':').slice(0, 2).join(':'))));
+    await raw.subscribe(channel);
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    const recordedAt = '2026-11-25T10:00:00.000Z';
+    await eventually(async () => {
+      announcer.announce(appended(a, 1, recordedAt));
+      await sleep(50);
+      return heard.length > 0;
+    }, 10_000, 'the announcer connected');
+    await sleep(spacingMs + 200);
+    const before = timers();
+    announcer.announce(appended(b, 1, recordedAt));
+    await eventually(async () => heard.includes(`${b}:1`), 5_000, 'the first notice after a quiet spell');
+    announcer.announce(appended(c, 1, recordedAt));
+    expect(timers()).toBe(before + 1);
+
+    await announcer.close();
+    expect(timers()).toBe(before);
+    await eventually(async () => heard.includes(`${c}:1`), 5_000, 'the waiting notice, sent at close');
+  } finally {
+    raw.disconnect();
+    await announcer.close();
+  }
+});

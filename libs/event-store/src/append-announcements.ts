@@ -57,7 +57,9 @@ export class AppendAnnouncer {
   private readonly redis: Redis;
   /** Notices waiting for the next message, by stream. */
   private readonly pending = new Map<string, { version: number; notice: string }>();
-  private flushScheduled = false;
+  /** The next message's departure, once an announcement waits for it: one or the other. */
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   /** When the last message left (performance.now()). */
   private lastFlush = -Infinity;
 
@@ -74,15 +76,17 @@ export class AppendAnnouncer {
     if (this.redis.status !== 'ready') return;
     const known = this.pending.get(appended.streamId);
     if (!known || known.version < appended.version) this.pending.set(appended.streamId, { version: appended.version, notice: encode(appended) });
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
+    if (this.timer || this.immediate) return;
     const wait = this.lastFlush + this.spacingMs - performance.now();
-    if (wait > 0) setTimeout(() => this.flush(), wait);
-    else setImmediate(() => this.flush());
+    if (wait > 0) this.timer = setTimeout(() => this.flush(), wait);
+    else this.immediate = setImmediate(() => this.flush());
   }
 
   private flush(): void {
-    this.flushScheduled = false;
+    clearTimeout(this.timer);
+    clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
     this.lastFlush = performance.now();
     const message = Array.from(this.pending.values(), (pending) => pending.notice).join(' ');
     this.pending.clear();
