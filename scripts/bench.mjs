@@ -24,7 +24,7 @@ const QUICK = values.quick;
 const MODE = QUICK ? 'quick' : 'full';
 const S = QUICK
   ? { append: 5, http: 5, idleCommands: 50, loadSeconds: 15, backlog: 1000, noop: 5000, rebuildEvents: 20_000 }
-  : { append: 30, http: 30, idleCommands: 300, loadSeconds: 60, backlog: 5000, noop: 20_000, rebuildEvents: 100_000 };
+  : { append: 30, http: 30, idleCommands: 300, loadSeconds: 60, backlog: 20_000, noop: 20_000, rebuildEvents: 100_000 };
 const CLIENTS = 16;
 /** Keep-alive connections the 500 commands/s load holds open, as a proxy in front of the API would. */
 const LOAD_CONNECTIONS = 64;
@@ -518,7 +518,10 @@ async function pipelineSection(api, workerRef, projects) {
     );
 
     // Worker throughput with real database writes: a backlog recorded while the worker is stopped, then
-    // the time from the worker's start to every view caught up. Its start-up time is not counted.
+    // the time from the worker's first sync to every view caught up. The worker starts against a paused
+    // projections queue: its start-up (Nest, connections, the relay's first reconcile, which offers the
+    // projects behind) is not counted, and none of its syncing runs before the clock starts. Timed from
+    // its "running" line instead, the syncs its first reconcile offered had already begun.
     log('pipeline: waiting for the worker to catch up after the load');
     await waitForCatchUp(pool, projects);
     log(`pipeline: worker throughput on a backlog of ${S.backlog} commands`);
@@ -528,8 +531,17 @@ async function pipelineSection(api, workerRef, projects) {
     const viewsBefore = await pool.query('SELECT coalesce(sum(version), 0)::int AS total FROM project_views WHERE id = ANY($1::uuid[])', [projects.map((p) => p.id)]);
     const target = heads.rows.reduce((sum, r) => sum + r.version, 0);
     const events = target - viewsBefore.rows[0].total;
+    const queueConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const projections = new Queue('projections', { connection: queueConnection, prefix: QUEUE_PREFIX });
+    await projections.pause();
     workerRef.child = await startApp('worker');
+    const offeredBy = performance.now() + 10_000;
+    while (Object.values(await projections.getJobCounts('wait', 'paused', 'prioritized')).every((count) => count === 0)) {
+      if (performance.now() > offeredBy) throw new Error('the worker offered no sync within 10 s of its start');
+      await sleep(10);
+    }
     const started = performance.now();
+    await projections.resume();
     for (;;) {
       const { rows: views } = await pool.query('SELECT coalesce(sum(version), 0)::int AS total FROM project_views WHERE id = ANY($1::uuid[])', [projects.map((p) => p.id)]);
       if (views[0].total >= target) break;
@@ -538,6 +550,8 @@ async function pipelineSection(api, workerRef, projects) {
     }
     const workerSeconds = (performance.now() - started) / 1000;
     const workerRate = events / workerSeconds;
+    await projections.close();
+    queueConnection.disconnect();
     // The backlog was recorded with the worker stopped: the command path alone, with the machine to itself.
     const apiAloneRate = backlog.requests.total / backlog.duration;
     const pgbenchTps = results.figures.append?.pgbench?.tps;
