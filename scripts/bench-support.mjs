@@ -14,6 +14,11 @@ import pg from 'pg';
 export const API_NODE_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=25'];
 /** The node flags the worker runs with, as in npm run start:worker and scripts/start.sh (README, Memory). */
 export const WORKER_NODE_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=50'];
+/**
+ * The worker's niceness, as in npm run start:worker and scripts/start.sh (README, CPU priority): it yields a
+ * core to the API and PostgreSQL when they want one. BENCH_WORKER_NICE overrides it (0: the API's priority).
+ */
+export const WORKER_NICENESS = Number(process.env.BENCH_WORKER_NICE ?? 10);
 
 /** The settings the benchmarks run the API and worker with: their own database and queue prefix, rate limits off, warnings only. */
 export function benchSettings({ databaseUrl, redisUrl, queuePrefix, adminApiKey }) {
@@ -80,12 +85,14 @@ export function loadWithAutocannon(apiUrl, headers, projects, options) {
 }
 
 /**
- * Starts a built app (`node ...nodeArgs path ...args`) with `env`; resolves once `ready(output)` holds, polled
- * every 20 ms for 30 s at most. `child.output()` is what it has printed so far. A child that exits or
- * does not get ready in time is killed and the promise rejects with its output.
+ * Starts a built app (`node ...nodeArgs path ...args`, under `nice -n niceness` unless that is 0) with `env`;
+ * resolves once `ready(output)` holds, polled every 20 ms for 30 s at most. `child.output()` is what it has
+ * printed so far. A child that exits or does not get ready in time is killed and the promise rejects with its output.
  */
-async function startChild(name, path, nodeArgs, env, ready, args = []) {
-  const child = spawn(process.execPath, [...nodeArgs, path, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startChild(name, path, nodeArgs, env, ready, args = [], niceness = 0) {
+  const command = [process.execPath, ...nodeArgs, path, ...args];
+  if (niceness !== 0) command.unshift('nice', '-n', String(niceness));
+  const child = spawn(command[0], command.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -104,7 +111,7 @@ async function startChild(name, path, nodeArgs, env, ready, args = []) {
 
 /** The built worker, ready once it says "worker running". */
 export function startWorkerProcess(workerPath, nodeArgs, env) {
-  return startChild('worker', workerPath, nodeArgs, env, (output) => output.includes('worker running'));
+  return startChild('worker', workerPath, nodeArgs, env, (output) => output.includes('worker running'), [], WORKER_NICENESS);
 }
 
 /** Whether GET /health on `port` answers 200. */

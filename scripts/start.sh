@@ -22,9 +22,10 @@ npm run -s seed
 bash scripts/stop.sh >/dev/null 2>&1 || true
 mkdir -p .run
 say "Starting the API and the worker (logs in .run/)"
-# The node flags are those of npm run start:api and start:worker (README, Memory).
+# The node flags and the worker's niceness are those of npm run start:api and start:worker (README, Memory
+# and CPU priority).
 nohup node --max-semi-space-size=16 --heap-growing-percent=25 dist/apps/api/apps/api/src/main.js > .run/api.log 2>&1 & echo $! > .run/api.pid
-nohup node --max-semi-space-size=16 --heap-growing-percent=50 dist/apps/worker/apps/worker/src/main.js > .run/worker.log 2>&1 & echo $! > .run/worker.pid
+nohup nice -n 10 node --max-semi-space-size=16 --heap-growing-percent=50 dist/apps/worker/apps/worker/src/main.js > .run/worker.log 2>&1 & echo $! > .run/worker.pid
 PORT=${PORT:-3000}
 for _ in $(seq 1 60); do
   # A dead process means the API could not start (a port in use, a bad setting): no point in waiting.
