@@ -23,7 +23,7 @@ const { values } = parseArgs({ options: { quick: { type: 'boolean', default: fal
 const QUICK = values.quick;
 const MODE = QUICK ? 'quick' : 'full';
 const S = QUICK
-  ? { append: 5, http: 5, idleCommands: 50, loadSeconds: 15, backlog: 1000, noop: 5000, rebuildEvents: 20_000 }
+  ? { append: 3, http: 3, idleCommands: 50, loadSeconds: 15, backlog: 1000, noop: 5000, rebuildEvents: 20_000 }
   : { append: 30, http: 30, idleCommands: 300, loadSeconds: 60, backlog: 20_000, noop: 20_000, rebuildEvents: 100_000 };
 const CLIENTS = 16;
 /** Keep-alive connections the 500 commands/s load holds open, as a proxy in front of the API would. */
