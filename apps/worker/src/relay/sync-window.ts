@@ -1,4 +1,4 @@
-import type { AppendNotice } from '@app/event-store';
+import { ANNOUNCEMENT_SPACING_MS, type AppendNotice } from '@app/event-store';
 import type { ProjectionJob } from '@app/read-models';
 import { nextWindowMs, type WindowBounds } from '../scheduling/load-window.js';
 
@@ -6,22 +6,32 @@ import { nextWindowMs, type WindowBounds } from '../scheduling/load-window.js';
 export const PROJECTS_PER_BATCH = 64;
 
 /**
+ * Silence that ends a load: an API under load announces every ANNOUNCEMENT_SPACING_MS, so three spacings
+ * without an announcement mean the appends have stopped (or slowed to a few a second).
+ */
+export const QUIET_SPELL_MS = 3 * ANNOUNCEMENT_SPACING_MS;
+
+/**
  * Gathers the projects announced within a window, so that one job syncs them all. The first
- * announcement after a quiet window leaves at the end of its turn of the event loop (no wait when
- * idle); later ones wait for the window to end, its length after the previous departure. Each project
- * leaves once per departure, with the latest version announced, and the notices it stands for (their
- * recorded-at times, for the enqueue lag). The window's length follows the load (see nextWindowMs).
+ * announcement after a quiet spell (`quietMs` without any, or a whole window since the last departure)
+ * leaves at the end of its turn of the event loop; later ones wait for the window to end, its length
+ * after the previous departure. Each project leaves once per departure, with the latest version
+ * announced, and the notices it stands for (their recorded-at times, for the enqueue lag). The window's
+ * length follows the load (see nextWindowMs); without `quietMs`, the first command after a burst would
+ * wait for what is left of the window the burst lengthened.
  */
 export class SyncWindow {
   private readonly waiting = new Map<string, { job: ProjectionJob; notices: AppendNotice[] }>();
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private lastDeparture = Number.NEGATIVE_INFINITY;
+  private lastOffer = Number.NEGATIVE_INFINITY;
   private windowMs: number;
 
   constructor(
     private readonly bounds: WindowBounds,
     private readonly depart: (jobs: ProjectionJob[], notices: AppendNotice[]) => void,
+    private readonly quietMs = QUIET_SPELL_MS,
   ) {
     this.windowMs = bounds.minMs;
   }
@@ -32,6 +42,9 @@ export class SyncWindow {
   }
 
   offer(notice: AppendNotice): void {
+    const now = performance.now();
+    const quiet = now - this.lastOffer >= this.quietMs;
+    this.lastOffer = now;
     const waiting = this.waiting.get(notice.streamId);
     if (waiting) {
       waiting.job.version = Math.max(waiting.job.version, notice.version);
@@ -40,7 +53,10 @@ export class SyncWindow {
       this.waiting.set(notice.streamId, { job: { streamId: notice.streamId, version: notice.version }, notices: [notice] });
     }
     if (this.timer || this.immediate) return;
-    const wait = this.lastDeparture + this.windowMs - performance.now();
+    // After a quiet spell the load that lengthened the window is over, or the worker had no core for a
+    // while: either way nothing is gained by waiting. The next window's length still comes from the rate
+    // since the last departure (short after the load, as long as before for a backlog of announcements).
+    const wait = quiet ? 0 : this.lastDeparture + this.windowMs - now;
     if (wait > 0) this.timer = setTimeout(() => this.leave(), wait);
     else this.immediate = setImmediate(() => this.leave());
   }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from '@jest/globals';
 import type { AppendNotice } from '@app/event-store';
 import type { ProjectionJob } from '@app/read-models';
-import { PROJECTS_PER_BATCH, SyncWindow } from './sync-window.js';
+import { PROJECTS_PER_BATCH, QUIET_SPELL_MS, SyncWindow } from './sync-window.js';
 
 interface Departure {
   at: number;
@@ -18,6 +18,21 @@ function windowOf(minMs: number, maxMs = minMs) {
 }
 
 const notice = (streamId: string, version: number, recordedAt?: number): AppendNotice => ({ streamId, version, ...(recordedAt ? { recordedAt } : {}) });
+
+/**
+ * Eight announcements every 4 ms or so (2,000 a second; at least 800 on a slow host), on 16 projects, for
+ * `ms` milliseconds; resolves to the last version announced.
+ */
+async function announceUnderLoad(window: SyncWindow, ms: number): Promise<number> {
+  const until = performance.now() + ms;
+  let version = 0;
+  while (performance.now() < until) {
+    version += 1;
+    for (let n = 0; n < 8; n += 1) window.offer(notice(`p${(version * 8 + n) % 16}`, version));
+    await sleep(4);
+  }
+  return version;
+}
 
 describe('SyncWindow', () => {
   it('sends the first announcement after a quiet spell at the end of its turn, without waiting for the window', async () => {
@@ -77,14 +92,7 @@ describe('SyncWindow', () => {
   it('lengthens the window with the rate of announcements, within its bounds, and starts short again after a quiet spell', async () => {
     const { window, departures } = windowOf(10, 100);
     expect(window.currentWindowMs).toBe(10);
-    // Eight announcements every 4 ms or so (2,000 a second; at least 800 on a slow host), on 16 projects, for 600 ms.
-    const until = performance.now() + 600;
-    let version = 0;
-    while (performance.now() < until) {
-      version += 1;
-      for (let n = 0; n < 8; n += 1) window.offer(notice(`p${(version * 8 + n) % 16}`, version));
-      await sleep(4);
-    }
+    await announceUnderLoad(window, 600);
     // Each departure carries the window's announcements: far more per job than a 10 ms window would.
     expect(window.currentWindowMs).toBeGreaterThan(40);
     const settled = departures.slice(-3, -1);
@@ -99,6 +107,43 @@ describe('SyncWindow', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(departures).toHaveLength(before + 1);
     expect(window.currentWindowMs).toBe(10);
+  });
+
+  it(`sends the first announcement after ${QUIET_SPELL_MS} ms without any at once, though the window since the last departure has not passed`, async () => {
+    const { window, departures } = windowOf(200);
+    const until = async (count: number) => {
+      while (departures.length < count) await sleep(1);
+    };
+    window.offer(notice('a', 1));
+    await until(1);
+    // Within the load: an announcement 5 ms after the last one waits for the window to end.
+    await sleep(5);
+    window.offer(notice('a', 2));
+    await sleep(QUIET_SPELL_MS + 10);
+    expect(departures).toHaveLength(1);
+    await until(2);
+    expect(departures[1]!.at - departures[0]!.at).toBeGreaterThanOrEqual(190);
+    // The load is over: the next announcement comes well within the window after that departure, yet
+    // more than a quiet spell after the last announcement, and leaves one turn later.
+    await sleep(QUIET_SPELL_MS + 10);
+    window.offer(notice('a', 3));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(departures).toHaveLength(3);
+    expect(departures[2]!.jobs).toEqual([{ streamId: 'a', version: 3 }]);
+  });
+
+  it('keeps the window a load lengthened when announcements held back by a busy event loop arrive together after a quiet spell', async () => {
+    const { window, departures } = windowOf(10, 100);
+    const version = await announceUnderLoad(window, 300);
+    expect(window.currentWindowMs).toBeGreaterThan(40);
+    // The worker had no core for 40 ms; what was announced meanwhile comes in one turn and leaves at once.
+    await sleep(QUIET_SPELL_MS + 10);
+    const before = departures.length;
+    for (let n = 0; n < 400; n += 1) window.offer(notice(`p${n % 16}`, version + 1 + n));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(departures).toHaveLength(before + 1);
+    // Hundreds of announcements since the last departure: the load goes on, and so does the long window.
+    expect(window.currentWindowMs).toBeGreaterThan(40);
   });
 
   it('tells whether a project waits in the window, and not once it has left', async () => {
