@@ -13,12 +13,12 @@ export const QUIET_SPELL_MS = 3 * ANNOUNCEMENT_SPACING_MS;
 
 /**
  * Gathers the projects announced within a window, so that one job syncs them all. The first
- * announcement after a quiet spell (`quietMs` without any, or a whole window since the last departure)
- * leaves at the end of its turn of the event loop; later ones wait for the window to end, its length
- * after the previous departure. Each project leaves once per departure, with the latest version
+ * announcement after a quiet spell (QUIET_SPELL_MS without any, or a whole window since the last
+ * departure) leaves at the end of its turn of the event loop; later ones wait for the window to end, its
+ * length after the previous departure. Each project leaves once per departure, with the latest version
  * announced, and the notices it stands for (their recorded-at times, for the enqueue lag). The window's
- * length follows the load (see nextWindowMs); without `quietMs`, the first command after a burst would
- * wait for what is left of the window the burst lengthened.
+ * length follows the load (see nextWindowMs); without the quiet spell, the first command after a burst
+ * would wait for what is left of the window the burst lengthened.
  */
 export class SyncWindow {
   private readonly waiting = new Map<string, { job: ProjectionJob; notices: AppendNotice[] }>();
@@ -31,7 +31,6 @@ export class SyncWindow {
   constructor(
     private readonly bounds: WindowBounds,
     private readonly depart: (jobs: ProjectionJob[], notices: AppendNotice[]) => void,
-    private readonly quietMs = QUIET_SPELL_MS,
   ) {
     this.windowMs = bounds.minMs;
   }
@@ -43,7 +42,7 @@ export class SyncWindow {
 
   offer(notice: AppendNotice): void {
     const now = performance.now();
-    const quiet = now - this.lastOffer >= this.quietMs;
+    const quiet = now - this.lastOffer >= QUIET_SPELL_MS;
     this.lastOffer = now;
     const waiting = this.waiting.get(notice.streamId);
     if (waiting) {
