@@ -136,8 +136,10 @@ describe('SyncWindow', () => {
     const { window, departures } = windowOf(10, 100);
     const version = await announceUnderLoad(window, 300);
     expect(window.currentWindowMs).toBeGreaterThan(40);
-    // The worker had no core for 40 ms; what was announced meanwhile comes in one turn and leaves at once.
-    await sleep(QUIET_SPELL_MS + 10);
+    // The worker had no core for longer than the longest window (so no departure of the load is still
+    // pending, wherever the load's last window ended); what was announced meanwhile comes in one turn
+    // and leaves at once.
+    await sleep(Math.max(QUIET_SPELL_MS, 100) + 10);
     const before = departures.length;
     for (let n = 0; n < 400; n += 1) window.offer(notice(`p${n % 16}`, version + 1 + n));
     await new Promise((resolve) => setImmediate(resolve));
