@@ -147,6 +147,18 @@ describe('a project from proposal to closure', () => {
     const codes = await db.query('SELECT count(*)::int AS n FROM project_codes WHERE code = $1', [body.code]);
     expect(codes.rows[0].n).toBe(1);
   });
+
+  it('refuses a code that differs from a used one only in case (409) and stores nothing', async () => {
+    const code = `CN-LA-CASE-${Math.random().toString(36).slice(2, 6).toUpperCase()}`;
+    await propose(manager, bansuoProposal(code));
+    const events = await db.query('SELECT count(*)::int AS n FROM events');
+    const response = await system.http.post('/projects').set(auth(manager)).send(bansuoProposal(code.toLowerCase())).expect(409);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ status: 409, code: 'PROJECT.CODE_TAKEN' });
+    const codes = await db.query('SELECT code FROM project_codes WHERE lower(code) = lower($1)', [code]);
+    expect(codes.rows).toEqual([{ code }]);
+    expect((await db.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(events.rows[0].n);
+  });
 });
 
 describe('GET /projects paged by code', () => {

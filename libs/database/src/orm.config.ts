@@ -19,6 +19,7 @@ import { PlannedDateRevisions } from './migrations/migration-2026-12-04-planned-
 import { SnapshotsAsText } from './migrations/migration-2026-12-06-snapshots-as-text.js';
 import { WebhookSecretRotation } from './migrations/migration-2026-12-06-webhook-secret-rotation.js';
 import { SnapshotParts } from './migrations/migration-2026-12-06-snapshot-parts.js';
+import { ProjectCodesRegardlessOfCase } from './migrations/migration-2026-12-07-project-codes-regardless-of-case.js';
 
 /** Every migration, in order; listed rather than globbed so a build cannot miss one. */
 export const MIGRATIONS = [
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   { name: 'migration-2026-12-06-snapshots-as-text', class: SnapshotsAsText },
   { name: 'migration-2026-12-06-webhook-secret-rotation', class: WebhookSecretRotation },
   { name: 'migration-2026-12-06-snapshot-parts', class: SnapshotParts },
+  { name: 'migration-2026-12-07-project-codes-regardless-of-case', class: ProjectCodesRegardlessOfCase },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -39,7 +39,7 @@ export class ProjectAlreadyExists extends DomainError {
 
 export class ProjectCodeTaken extends DomainError {
   constructor(code: string) {
-    super('PROJECT.CODE_TAKEN', 'conflict', `Another project already uses the code "${code}".`, ['code']);
+    super('PROJECT.CODE_TAKEN', 'conflict', `Another project already uses the code "${code}" (codes are compared regardless of case).`, ['code']);
   }
 }
 

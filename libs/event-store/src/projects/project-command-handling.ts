@@ -43,15 +43,17 @@ export function reservesProjectCode(command: ProjectCommand): command is Extract
 }
 
 /**
- * Project codes are unique across projects, which one stream cannot check: a proposal reserves its
- * code in the same transaction as its first event.
+ * Project codes are unique across projects, regardless of case, which one stream cannot check: a
+ * proposal reserves its code in the same transaction as its first event.
  */
 export async function reserveProjectCode(client: pg.PoolClient, command: ProjectCommand, projectId: string): Promise<void> {
   if (!reservesProjectCode(command)) return;
   try {
     await client.query('INSERT INTO project_codes (code, project_id) VALUES ($1, $2)', [command.data.code, projectId]);
   } catch (error) {
-    if (isUniqueViolation(error, 'project_codes_pkey')) throw new ProjectCodeTaken(command.data.code);
+    if (isUniqueViolation(error, 'project_codes_pkey') || isUniqueViolation(error, 'project_codes_regardless_of_case')) {
+      throw new ProjectCodeTaken(command.data.code);
+    }
     throw error;
   }
 }
