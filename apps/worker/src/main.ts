@@ -6,24 +6,22 @@ import { loadConfig, loadDotEnv } from '@app/config';
 import { PG_POOL, checkDatabase, dependencySettings, failureMessage, isMisconfiguredDatabase } from '@app/database';
 import { WorkerModule } from './worker.module.js';
 
-/** How long a stopping worker may take before it exits regardless. */
-const SHUTDOWN_LIMIT_MS = 30_000;
-
 async function main(): Promise<void> {
   loadDotEnv();
-  loadConfig();
+  const { workerShutdownLimitMs } = loadConfig();
   const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   // Shutdown hooks that need Redis (closing queues, releasing the relay's lease) wait for it; with Redis
   // gone they would wait for ever and the process would outlive every SIGTERM. What was running is
-  // taken over by another worker once its lock expires, as after a crash.
+  // taken over by another worker once its lock expires, as after a crash. The limit is
+  // WORKER_SHUTDOWN_LIMIT_MS, under the orchestrator's grace period, so that the exit is ours.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       setTimeout(() => {
-        console.error(`Project Tracker worker: not stopped ${SHUTDOWN_LIMIT_MS / 1000} s after ${signal} (is Redis out of reach?); exiting`);
+        console.error(`Project Tracker worker: not stopped ${workerShutdownLimitMs / 1000} s after ${signal} (is Redis out of reach?); exiting`);
         process.exit(1);
-      }, SHUTDOWN_LIMIT_MS).unref();
+      }, workerShutdownLimitMs).unref();
     });
   }
   // PostgreSQL out of reach is waited out (the relay retries); a database that does not exist, refuses

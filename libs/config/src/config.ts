@@ -59,6 +59,13 @@ export interface AppConfig {
    * a load balancer takes it out of rotation before it closes its connections. 5 s in production, else 0.
    */
   shutdownDrainMs: number;
+  /**
+   * How long the worker, told to stop (SIGTERM, SIGINT), may take to close before it exits regardless:
+   * closing its queues and releasing the relay's lease need Redis, and with Redis gone they would wait
+   * for ever. Set it under the orchestrator's grace period (Kubernetes': 30 s) so the exit is the
+   * worker's own, with its message, rather than a SIGKILL.
+   */
+  workerShutdownLimitMs: number;
   audit: AuditConfig;
   notifications: NotificationsConfig;
 }
@@ -110,6 +117,7 @@ export const CONFIG_DEFAULTS = {
   PROJECTION_BATCH_WINDOW_MS: '10',
   PROJECTION_MAX_LAG_SECONDS: '300',
   WORKER_METRICS_PORT: '9464',
+  WORKER_SHUTDOWN_LIMIT_MS: '30000',
   BODY_LIMIT: '1mb',
   RATE_LIMIT_PER_MINUTE: '100',
   RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000',
@@ -264,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const httpKeepAliveTimeoutMs = readInteger('HTTP_KEEP_ALIVE_TIMEOUT_MS', 1_000, 600_000);
   const shutdownDrain = env.SHUTDOWN_DRAIN_MS || (nodeEnv === 'production' ? '5000' : '0');
   const shutdownDrainMs = readWholeNumber('SHUTDOWN_DRAIN_MS', shutdownDrain, { min: 0, max: 120_000 }, problems);
+  const workerShutdownLimitMs = readInteger('WORKER_SHUTDOWN_LIMIT_MS', 1_000, 600_000);
   const audit = readAuditConfig(env, problems);
   const notifications = readNotificationsConfig(env, read, nodeEnv, problems);
 
@@ -294,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databasePoolSize,
     httpKeepAliveTimeoutMs,
     shutdownDrainMs,
+    workerShutdownLimitMs,
     audit,
     notifications,
   };

@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       databasePoolSize: 20,
       httpKeepAliveTimeoutMs: 65_000,
       shutdownDrainMs: 0,
+      workerShutdownLimitMs: 30_000,
       audit: {
         snapshotEvery: 100,
         checkpointIntervalMs: 60000,
@@ -236,6 +237,13 @@ describe('hardening settings', () => {
     expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '600000' })).toThrow(/SHUTDOWN_DRAIN_MS/);
   });
 
+  it('gives a stopping worker 30 s to close before it exits regardless, unless told', () => {
+    expect(loadConfig({}).workerShutdownLimitMs).toBe(30_000);
+    expect(loadConfig({ WORKER_SHUTDOWN_LIMIT_MS: '25000' }).workerShutdownLimitMs).toBe(25_000);
+    expect(() => loadConfig({ WORKER_SHUTDOWN_LIMIT_MS: '999' })).toThrow(/WORKER_SHUTDOWN_LIMIT_MS must be a whole number between 1000 and 600000/);
+    expect(() => loadConfig({ WORKER_SHUTDOWN_LIMIT_MS: '600001' })).toThrow(/WORKER_SHUTDOWN_LIMIT_MS/);
+  });
+
   it("lets the projection batch window grow to 100 ms under load, or to the shortest window set if longer, unless told", () => {
     expect(loadConfig({})).toMatchObject({ projectionBatchWindowMs: 10, projectionBatchWindowMaxMs: 100 });
     expect(loadConfig({ PROJECTION_BATCH_WINDOW_MS: '250' })).toMatchObject({ projectionBatchWindowMs: 250, projectionBatchWindowMaxMs: 250 });
@@ -275,6 +283,7 @@ describe('whole-number settings', () => {
     'DATABASE_POOL_SIZE',
     'HTTP_KEEP_ALIVE_TIMEOUT_MS',
     'SHUTDOWN_DRAIN_MS',
+    'WORKER_SHUTDOWN_LIMIT_MS',
     'SNAPSHOT_EVERY',
     'AUDIT_CHECKPOINT_INTERVAL_MS',
     'WEBHOOK_TIMEOUT_MS',
