@@ -4,10 +4,16 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { createTestEnvironment, type TestEnvironment } from '../../../../test/support/test-environment.js';
 import { migrate } from '../database-admin.js';
-import { ormOptions } from '../orm.config.js';
+import { MIGRATIONS, ormOptions } from '../orm.config.js';
+import { ProjectCodesRegardlessOfCase } from './migration-2026-12-07-project-codes-regardless-of-case.js';
 
 let env: TestEnvironment;
 let db: pg.Pool;
+
+// This migration and every one after it, from the list: a later migration does not break the spec.
+const index = MIGRATIONS.findIndex((migration) => migration.class === ProjectCodesRegardlessOfCase);
+const THIS_ONE = MIGRATIONS[index]!.name;
+const FROM_THIS_ONE = MIGRATIONS.slice(index).map((migration) => migration.name);
 
 beforeAll(async () => {
   env = await createTestEnvironment('project_codes_case');
@@ -15,7 +21,7 @@ beforeAll(async () => {
   // The log as it was before codes were compared regardless of case.
   const orm = await MikroORM.init(ormOptions(env.config.databaseUrl));
   try {
-    await orm.migrator.down({ to: 'migration-2026-12-06-snapshot-parts' });
+    await orm.migrator.down({ to: MIGRATIONS[index - 1]!.name });
   } finally {
     await orm.close(true);
   }
@@ -39,11 +45,11 @@ it('stops on a log holding codes that differ only in case, naming them, and appl
   await reserve('CN-LA-BANXANG');
 
   await expect(migrate(env.config.databaseUrl)).rejects.toThrow('project codes that differ only in case: CN-LA-BANSUO, cn-la-bansuo');
-  const applied = await db.query(`SELECT 1 FROM schema_migrations WHERE name = 'migration-2026-12-07-project-codes-regardless-of-case'`);
+  const applied = await db.query('SELECT 1 FROM schema_migrations WHERE name = $1', [THIS_ONE]);
   expect(applied.rowCount).toBe(0);
 
   await db.query('DELETE FROM project_codes WHERE project_id = $1', [lower]);
-  expect(await migrate(env.config.databaseUrl)).toEqual(['migration-2026-12-07-project-codes-regardless-of-case']);
+  expect(await migrate(env.config.databaseUrl)).toEqual(FROM_THIS_ONE);
   await expect(reserve('cn-la-banxang')).rejects.toMatchObject({ code: '23505', constraint: 'project_codes_regardless_of_case' });
   await expect(reserve('CN-LA-BANSUO-2')).resolves.toEqual(expect.any(String));
 });
