@@ -6,7 +6,7 @@
 // (the npm script does it) and pgbench (scripts/bench.sh installs it like scripts/lib.sh installs xmllint).
 //
 // Order: append (ours vs pgbench and Emmett), the HTTP floor (scripts/http-floor.mjs), commands over HTTP (autocannon), pipeline (commit-to-visible idle and
-// under load, worker throughput vs BullMQ no-op), rebuild / verification / long streams, peak memory.
+// under load, reading one's own write, worker throughput vs BullMQ no-op), rebuild / verification / long streams, peak memory.
 import { spawn, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,8 +23,8 @@ const { values } = parseArgs({ options: { quick: { type: 'boolean', default: fal
 const QUICK = values.quick;
 const MODE = QUICK ? 'quick' : 'full';
 const S = QUICK
-  ? { append: 3, http: 3, idleCommands: 50, loadSeconds: 15, backlog: 1000, noop: 5000, rebuildEvents: 20_000 }
-  : { append: 30, http: 30, idleCommands: 300, loadSeconds: 60, backlog: 20_000, noop: 20_000, rebuildEvents: 100_000 };
+  ? { append: 3, http: 3, idleCommands: 50, loadSeconds: 15, ownWriteLoadSeconds: 5, backlog: 1000, noop: 5000, rebuildEvents: 20_000 }
+  : { append: 30, http: 30, idleCommands: 300, loadSeconds: 60, ownWriteLoadSeconds: 20, backlog: 20_000, noop: 20_000, rebuildEvents: 100_000 };
 const CLIENTS = 16;
 /** Keep-alive connections the 500 commands/s load holds open, as a proxy in front of the API would. */
 const LOAD_CONNECTIONS = 64;
@@ -390,6 +390,57 @@ async function idleLag(pool, project) {
 }
 
 /**
+ * Reading one's own write, idle, as a client does it: a command, then `GET /projects/{id}?minVersion=`
+ * with the version it answered (the read waits for the view: docs/pipeline.md). Each sample is the time
+ * from the command's answer to the read's, which must hold that version.
+ */
+async function ownWriteLag(project, keepGoing = (i) => i < S.idleCommands) {
+  const lags = [];
+  const plainReads = [];
+  let events = 0;
+  for (let i = 0; keepGoing(i); i++) {
+    const response = await fetch(`${apiUrl}${measurementPath(project)}`, { method: 'POST', headers: headers(), body: measurementBody(i) });
+    const answeredAt = performance.now();
+    const { version } = await response.json();
+    const read = await fetch(`${apiUrl}/projects/${project.id}?minVersion=${version}`, { headers: headers() });
+    const view = await read.json();
+    if (read.status !== 200 || view.version < version) throw new Error(`read of version ${version} answered ${read.status}, version ${view.version}`);
+    lags.push(performance.now() - answeredAt);
+    events = view.version;
+    // The same read without minVersion, the view now current: what the read itself takes.
+    const plainAt = performance.now();
+    await (await fetch(`${apiUrl}/projects/${project.id}`, { headers: headers() })).json();
+    plainReads.push(performance.now() - plainAt);
+    await sleep(20);
+  }
+  return { lags, plainReads, events };
+}
+
+/**
+ * Reading one's own write (ownWriteLag) on `project` while the `others` take LOAD_RATE commands a
+ * second, open loop on LOAD_CONNECTIONS connections as in lagUnderLoad: the views then follow tens of
+ * milliseconds behind, and a read waits for its version longer.
+ */
+async function ownWriteLagUnderLoad(project, others, seconds) {
+  const client = commandClient(apiUrl, headers(), LOAD_CONNECTIONS);
+  let loading = true;
+  let failed = 0;
+  try {
+    const load = sendAtRate(LOAD_RATE, seconds, (n) =>
+      client.post(measurementPath(others[(n - 1) % others.length]), measurementBody(n)).then(({ status }) => {
+        if (status !== 201) failed++;
+      }),
+    )
+      .then(({ requests }) => Promise.all(requests))
+      .finally(() => (loading = false));
+    const [ownWrite] = await Promise.all([ownWriteLag(project, () => loading), load]);
+    return { ...ownWrite, failed };
+  } finally {
+    client.close();
+  }
+}
+
+/**
  * An open-loop load: one command every 1000/rate ms whatever the answers do, round robin over the
  * projects, on at most `LOAD_CONNECTIONS` keep-alive connections (commandClient: a command due while
  * all are busy waits in the client, and its latency counts from when it was due); each answered
@@ -493,6 +544,19 @@ async function pipelineSection(api, workerRef, projects) {
     const idle = await idleLag(pool, projects[0]);
     const idleFig = { commands: idle.length, p50: round(percentile(idle, 0.5), 1), p95: round(percentile(idle, 0.95), 1), p99: round(percentile(idle, 0.99), 1) };
     row('commit-to-visible idle p50 / p95 / p99', `${idleFig.p50} / ${idleFig.p95} / ${idleFig.p99} ms`, 'p99 < 50 ms', idleFig.p99 < 50);
+    log(`pipeline: reading one's own write idle, ${S.idleCommands} commands`);
+    // On a project of its own: the HTTP phase left thousands of measurements on the others, and the
+    // project's read (every measurement) would take most of the time measured.
+    const ownWrite = await ownWriteLag((await makeProjects(1, 'W'))[0]);
+    const ownWriteFig = {
+      commands: ownWrite.lags.length,
+      p50: round(percentile(ownWrite.lags, 0.5), 1), p95: round(percentile(ownWrite.lags, 0.95), 1), p99: round(percentile(ownWrite.lags, 0.99), 1),
+      plainReadP50: round(percentile(ownWrite.plainReads, 0.5), 1), projectEvents: ownWrite.events,
+    };
+    row(
+      `own write read idle (a command's answer to GET ?minVersion's) p50 / p95 / p99; the same read of a current view p50 (a project of ${ownWrite.events} events)`,
+      `${ownWriteFig.p50} / ${ownWriteFig.p95} / ${ownWriteFig.p99} ms; ${ownWriteFig.plainReadP50} ms`,
+    );
 
     log(`pipeline: commit-to-visible at ${LOAD_RATE} commands/s for ${S.loadSeconds} s`);
     const loaded = await lagUnderLoad(pool, projects, LOAD_RATE, S.loadSeconds, api.pid);
@@ -510,6 +574,16 @@ async function pipelineSection(api, workerRef, projects) {
       `${loadFig.servedRate}/s, ${loadFig.answerMs.p50} / ${loadFig.answerMs.p95} / ${loadFig.answerMs.p99} ms, ${loadFig.clientCpuMsPerCommand} ms a command`,
       '500/s, nothing refused',
       sustained,
+    );
+    log(`pipeline: reading one's own write at ${LOAD_RATE} commands/s for ${S.ownWriteLoadSeconds} s`);
+    const ownWriteLoaded = await ownWriteLagUnderLoad((await makeProjects(1, 'L'))[0], projects, S.ownWriteLoadSeconds);
+    const ownWriteLoadFig = {
+      commands: ownWriteLoaded.lags.length, loadFailed: ownWriteLoaded.failed, plainReadP50: round(percentile(ownWriteLoaded.plainReads, 0.5), 1),
+      p50: round(percentile(ownWriteLoaded.lags, 0.5), 1), p95: round(percentile(ownWriteLoaded.lags, 0.95), 1), p99: round(percentile(ownWriteLoaded.lags, 0.99), 1),
+    };
+    row(
+      `own write read at ${LOAD_RATE} commands/s on the other projects, ${S.ownWriteLoadSeconds} s (${ownWriteLoadFig.loadFailed} of the load failed) p50 / p95 / p99; the same read of a current view p50`,
+      `${ownWriteLoadFig.p50} / ${ownWriteLoadFig.p95} / ${ownWriteLoadFig.p99} ms; ${ownWriteLoadFig.plainReadP50} ms`,
     );
     const floorAtRate = results.figures.httpFloor?.nest?.atLoadRate;
     row(
@@ -563,7 +637,7 @@ async function pipelineSection(api, workerRef, projects) {
     log(`pipeline: BullMQ no-op throughput, ${S.noop} jobs`);
     const noop = await bullmqNoop(S.noop);
     Object.assign(results.figures.pipeline, {
-      idle: idleFig, at500: loadFig,
+      idle: idleFig, ownWriteIdle: ownWriteFig, at500: loadFig, ownWriteAt500: ownWriteLoadFig,
       worker: { events, commands: backlog.requests.total, non2xx: backlog.non2xx, seconds: round(workerSeconds, 2), eventsPerSecond: round(workerRate) },
       bullmqNoop: noop, workerOverBullmq: round(workerRate / noop.jobsPerSecond, 2), httpWithoutWorker: apiAlone,
     });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
 import pg from 'pg';
+import { viewUpdatesChannel } from '@app/read-models';
 import { auth, createKey, isoDate, latestActualDate, ProjectClient, startedProject } from './support/api-helpers.js';
 import { bansuoProposal } from './support/bansuo.js';
 import { type RunningSystem, startSystem } from './support/running-system.js';
@@ -534,6 +536,22 @@ describe('reading one\'s own write (minVersion)', () => {
     }
     expect((await read(`/projects/${id}`, 3).expect(200)).body).toMatchObject({ version: 3, status: 'implementation' });
   }, 30_000);
+
+  it("hears of the view's update from the worker, which announces each project's views on the deployment's own channel", async () => {
+    const listener = new Redis(system.env.config.redisUrl);
+    const heard: string[] = [];
+    try {
+      listener.on('message', (_channel: string, message: string) => heard.push(...message.split(' ')));
+      await listener.subscribe(viewUpdatesChannel(system.env.config.queuePrefix));
+      const id = await propose();
+      const approved = (await system.http.post(`/projects/${id}/approve`).set(auth(manager)).send({ date: '2017-08-20' }).expect(200)).body.version as number;
+      expect((await read(`/projects/${id}`, approved).expect(200)).body).toMatchObject({ version: approved, status: 'approved' });
+      // Each notice is `<project>:<version its views reached>:`, the version committed to the views.
+      await eventually(async () => heard.some((notice) => notice.startsWith(`${id}:${approved}:`)), 5_000, "the views' update announced");
+    } finally {
+      listener.disconnect();
+    }
+  });
 
   it('refuses a version never written (400), an unknown project (404), a bad minVersion (400) and a project out of scope (403), at once', async () => {
     const id = await propose();

@@ -24,6 +24,7 @@ import { PortfolioController } from './projects/portfolio.controller.js';
 import { ProjectCommandsController } from './projects/project-commands.controller.js';
 import { ProjectQueriesController } from './projects/project-queries.controller.js';
 import { RunProjectCommandHandler, projectCommandHandlerProvider } from './projects/run-project-command.handler.js';
+import { ViewUpdates } from './projects/view-updates.service.js';
 import { AddressRateLimitGuard, KeyRateLimitGuard } from './rate-limits/rate-limit.guards.js';
 import { RateLimitModule } from './rate-limits/rate-limit.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
@@ -59,6 +60,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
     projectionQueueProvider,
     ProjectionQueueCloser,
     ShutdownDrain,
+    ViewUpdates,
     // Global guards run in this order: count the address (unknown keys too), authenticate, count the key,
     // authorise a project command; then JsonBodyGuard (bootstrap.ts) reads and checks the body, so that
     // a caller refused here is 401 or 403 whatever its body, and no pipe sees a body it did not check.

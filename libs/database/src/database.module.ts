@@ -3,7 +3,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { AppendAnnouncer, PostgresEventStore, appendsChannel } from '@app/event-store';
+import { PostgresEventStore, VersionAnnouncer, appendNotice, appendsChannel } from '@app/event-store';
 import { BoundedPool } from './bounded-pool.js';
 import { survivesLostConnections } from './lost-connections.js';
 import { ormOptions } from './orm.config.js';
@@ -65,14 +65,14 @@ export function maxWaitingForDatabase(config: AppConfig): number {
       },
     },
     {
-      provide: AppendAnnouncer,
+      provide: VersionAnnouncer,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new AppendAnnouncer(config.redisUrl, appendsChannel(config.queuePrefix)),
+      useFactory: (config: AppConfig) => new VersionAnnouncer(config.redisUrl, appendsChannel(config.queuePrefix)),
     },
     {
       provide: PostgresEventStore,
-      inject: [PG_POOL, AppendAnnouncer],
-      useFactory: (pool: pg.Pool, announcer: AppendAnnouncer) => new PostgresEventStore(pool, (appended) => announcer.announce(appended)),
+      inject: [PG_POOL, VersionAnnouncer],
+      useFactory: (pool: pg.Pool, announcer: VersionAnnouncer) => new PostgresEventStore(pool, (appended) => announcer.announce(appendNotice(appended))),
     },
   ],
   exports: [PG_POOL, PostgresEventStore],
@@ -80,7 +80,7 @@ export function maxWaitingForDatabase(config: AppConfig): number {
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
-    private readonly announcer: AppendAnnouncer,
+    private readonly announcer: VersionAnnouncer,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {

@@ -9,5 +9,6 @@ export * from './snapshot-store.js';
 export * from './projects/project-command-handling.js';
 export * from './audit/index.js';
 export * from './append-announcements.js';
+export * from './version-announcements.js';
 export * from './each-row.js';
 export * from './transaction.js';

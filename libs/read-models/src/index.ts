@@ -21,3 +21,4 @@ export * from './projection-queue.js';
 export * from './portfolio/portfolio.reader.js';
 export * from './project-detail/milestone-timeline.reader.js';
 export * from './project-detail/planned-date-revisions.reader.js';
+export * from './view-updates.js';

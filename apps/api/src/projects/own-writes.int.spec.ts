@@ -5,12 +5,14 @@ import type { ProjectCommand } from '@app/domain';
 import { createProjectCommandHandler, PostgresEventStore } from '@app/event-store';
 import { ProjectDetailSync } from '@app/read-models';
 import { metadata } from '../../../../libs/event-store/src/testing/project-streams.js';
-import { createTestEnvironment, type TestEnvironment } from '../../../../test/support/test-environment.js';
+import { createTestEnvironment, eventually, type TestEnvironment } from '../../../../test/support/test-environment.js';
 import { readOwnWrite } from './own-writes.js';
+import { ViewWatches } from './view-watches.js';
 
 let env: TestEnvironment;
 let pool: pg.Pool;
 let projectId: string;
+const views = new ViewWatches();
 
 beforeAll(async () => {
   env = await createTestEnvironment('own_writes');
@@ -47,7 +49,7 @@ describe('readOwnWrite', () => {
   it('reads again, and waits, when the answer read is behind the view it waited for (a rebuild swapped its tables in between)', async () => {
     // The view says 4; the first read answers 3, as the rebuilt tables of a swap would.
     const { reads, read } = answering(3, 4);
-    const answer = await readOwnWrite(pool, { projectId, minVersion: 4, read, notFound, signal: new AbortController().signal, waitMs: 2_000 });
+    const answer = await readOwnWrite(pool, views, { projectId, minVersion: 4, read, notFound, signal: new AbortController().signal, waitMs: 2_000 });
     expect(answer).toEqual({ version: 4 });
     expect(reads).toEqual([]);
   });
@@ -55,7 +57,7 @@ describe('readOwnWrite', () => {
   it('answers 503 READ_MODEL.BEHIND with Retry-After when the answer stays behind past the wait', async () => {
     const read = async () => ({ version: 3 });
     const started = Date.now();
-    await expect(readOwnWrite(pool, { projectId, minVersion: 4, read, notFound, signal: new AbortController().signal, waitMs: 300 })).rejects.toMatchObject({
+    await expect(readOwnWrite(pool, views, { projectId, minVersion: 4, read, notFound, signal: new AbortController().signal, waitMs: 300 })).rejects.toMatchObject({
       status: 503,
       code: 'READ_MODEL.BEHIND',
       headers: { 'Retry-After': '1' },
@@ -68,7 +70,7 @@ describe('readOwnWrite', () => {
     try {
       const gone = new AbortController();
       const started = Date.now();
-      const waiting = readOwnWrite(pool, { projectId, minVersion: 4, read: async () => ({ version: 3 }), notFound, signal: gone.signal, waitMs: 5_000 });
+      const waiting = readOwnWrite(pool, views, { projectId, minVersion: 4, read: async () => ({ version: 3 }), notFound, signal: gone.signal, waitMs: 5_000 });
       setTimeout(() => gone.abort(), 100);
       await expect(waiting).rejects.toMatchObject({ status: 503, message: expect.stringContaining('the client closed the connection') });
       expect(Date.now() - started).toBeLessThan(1_000);
@@ -77,10 +79,35 @@ describe('readOwnWrite', () => {
     }
   });
 
+  it('looks at the view again as soon as its update is heard, not only at its next look', async () => {
+    await pool.query('UPDATE project_views SET version = 3 WHERE id = $1', [projectId]);
+    try {
+      const started = Date.now();
+      // Looks a minute apart and a 20 s wait: only the update heard can answer before the spec's timeout.
+      const waiting = readOwnWrite(pool, views, {
+        projectId,
+        minVersion: 4,
+        read: async () => ({ version: 4 }),
+        notFound,
+        signal: new AbortController().signal,
+        waitMs: 20_000,
+        pausesMs: { first: 60_000, longest: 60_000 },
+      });
+      await eventually(async () => views.watched === 1, 2_000, 'the read watching the view');
+      await pool.query('UPDATE project_views SET version = 4 WHERE id = $1', [projectId]);
+      views.updated(projectId.toUpperCase());
+      expect(await waiting).toEqual({ version: 4 });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(views.watched).toBe(0);
+    } finally {
+      await pool.query('UPDATE project_views SET version = 4 WHERE id = $1', [projectId]);
+    }
+  });
+
   it('refuses a version never written (400) and a project without a stream, without waiting', async () => {
     const signal = new AbortController().signal;
     const read = async () => ({ version: 4 });
-    await expect(readOwnWrite(pool, { projectId, minVersion: 5, read, notFound, signal })).rejects.toMatchObject({ status: 400, code: 'REQUEST.INVALID' });
-    await expect(readOwnWrite(pool, { projectId: randomUUID(), minVersion: 1, read, notFound, signal })).rejects.toThrow('not found');
+    await expect(readOwnWrite(pool, views, { projectId, minVersion: 5, read, notFound, signal })).rejects.toMatchObject({ status: 400, code: 'REQUEST.INVALID' });
+    await expect(readOwnWrite(pool, views, { projectId: randomUUID(), minVersion: 1, read, notFound, signal })).rejects.toThrow('not found');
   });
 });

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { ProblemException } from '../common/problem.js';
 import { invalidRequest } from '../common/validation.js';
+import type { ViewWatching } from './view-watches.js';
 
 /**
  * How long a read with `minVersion` waits for the project's view to hold that version. Commit to
@@ -10,8 +11,11 @@ import { invalidRequest } from '../common/validation.js';
  */
 export const OWN_WRITE_WAIT_MS = 5_000;
 
-/** Pauses between looks at the view: short at first, as it is usually there within a few. */
-const FIRST_PAUSE_MS = 5;
+/**
+ * Pauses between looks at the view, cut short when the worker announces the project's views updated:
+ * the looks are for announcements lost (Redis away, a worker killed between commit and announcement).
+ */
+const FIRST_PAUSE_MS = 20;
 const LONGEST_PAUSE_MS = 200;
 
 /** The request a read waits for, and when its caller gave up on it (the connection closed). */
@@ -24,34 +28,42 @@ export interface OwnWriteRead<T extends { version: number }> {
   /** Aborted when the caller has gone: no one is left to answer. */
   signal: AbortSignal;
   waitMs?: number;
+  /** The pauses between looks at the view, first and longest; FIRST_PAUSE_MS and LONGEST_PAUSE_MS unless given. */
+  pausesMs?: { first: number; longest: number };
 }
 
 /**
  * What `read` answers once the project's view holds version `minVersion` or later, so that a client
  * that has just written that version reads its own write (the views follow the event store a moment
- * later). The answer itself is checked: a rebuild swapping its tables in between hands back views a
- * little behind, and the wait goes on. Refuses, rather than wait for nothing, a version the project's
- * stream has not reached (400) and a project that does not exist (`notFound`); answers 503 with
- * Retry-After when the view is still behind after OWN_WRITE_WAIT_MS. Stops looking once the caller
- * has gone.
+ * later). It looks at the view again as soon as `views` hears it was updated, and now and then besides.
+ * The answer itself is checked: a rebuild swapping its tables in between hands back views a little
+ * behind, and the wait goes on. Refuses, rather than wait for nothing, a version the project's stream
+ * has not reached (400) and a project that does not exist (`notFound`); answers 503 with Retry-After
+ * when the view is still behind after OWN_WRITE_WAIT_MS. Stops looking once the caller has gone.
  */
-export async function readOwnWrite<T extends { version: number }>(pool: pg.Pool, request: OwnWriteRead<T>): Promise<T> {
-  const { projectId, minVersion, read, notFound, signal, waitMs = OWN_WRITE_WAIT_MS } = request;
+export async function readOwnWrite<T extends { version: number }>(pool: pg.Pool, views: ViewWatching, request: OwnWriteRead<T>): Promise<T> {
+  const { projectId, minVersion, read, notFound, signal, waitMs = OWN_WRITE_WAIT_MS, pausesMs = { first: FIRST_PAUSE_MS, longest: LONGEST_PAUSE_MS } } = request;
   const deadline = Date.now() + waitMs;
-  let viewVersion = await viewVersionOf(pool, projectId);
-  if (viewVersion < minVersion) await requireWritten(pool, projectId, minVersion, notFound);
-  for (;;) {
-    for (let pause = FIRST_PAUSE_MS; viewVersion < minVersion; pause = Math.min(pause * 2, LONGEST_PAUSE_MS)) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw behind(viewVersion, minVersion, `did not reach version ${minVersion} within ${waitMs / 1000} s`);
-      await pauseFor(Math.min(pause, left), signal);
-      if (signal.aborted) throw behind(viewVersion, minVersion, 'was still behind when the client closed the connection');
-      viewVersion = await viewVersionOf(pool, projectId);
+  // Watched before the first look, so that an update announced between the look and the wait counts.
+  const watch = views.watch(projectId);
+  try {
+    let viewVersion = await viewVersionOf(pool, projectId);
+    if (viewVersion < minVersion) await requireWritten(pool, projectId, minVersion, notFound);
+    for (;;) {
+      for (let pause = pausesMs.first; viewVersion < minVersion; pause = Math.min(pause * 2, pausesMs.longest)) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw behind(viewVersion, minVersion, `did not reach version ${minVersion} within ${waitMs / 1000} s`);
+        await watch.next(Math.min(pause, left), signal);
+        if (signal.aborted) throw behind(viewVersion, minVersion, 'was still behind when the client closed the connection');
+        viewVersion = await viewVersionOf(pool, projectId);
+      }
+      const answer = await read();
+      if (answer === undefined) throw notFound();
+      if (answer.version >= minVersion) return answer;
+      viewVersion = answer.version;
     }
-    const answer = await read();
-    if (answer === undefined) throw notFound();
-    if (answer.version >= minVersion) return answer;
-    viewVersion = answer.version;
+  } finally {
+    watch.close();
   }
 }
 
@@ -75,20 +87,6 @@ function behind(viewVersion: number, minVersion: number, what: string): ProblemE
     undefined,
     { 'Retry-After': '1' },
   );
-}
-
-/** Waits `ms`, or less if `signal` is aborted meanwhile. */
-function pauseFor(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** The version the project's view is at; 0 when it has none yet. */

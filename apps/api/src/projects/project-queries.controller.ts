@@ -17,6 +17,7 @@ import { UuidParam } from '../common/path-params.js';
 import { ApiProblemResponses } from '../common/problem-responses.js';
 import { QueryInteger } from '../common/query-integer.js';
 import { readOwnWrite } from './own-writes.js';
+import { ViewUpdates } from './view-updates.service.js';
 import { MILESTONE_TIMELINE, PROJECT_DETAIL, PROJECT_LIST } from './project.schemas.js';
 
 const VERSION_TAG = { ETag: { description: 'The project version, quoted, for If-Match', schema: { type: 'string' } } };
@@ -61,6 +62,7 @@ export class ProjectQueriesController {
   constructor(
     @Inject(EntityManager) em: EntityManager,
     @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly viewUpdates: ViewUpdates,
   ) {
     this.reader = new ProjectDetailReader(em);
   }
@@ -117,7 +119,7 @@ export class ProjectQueriesController {
       if (!response.writableFinished) gone.abort();
     };
     response.once('close', hangUp);
-    return readOwnWrite(this.pool, { projectId: id, minVersion, read, notFound: () => notFound(id), signal: gone.signal }).finally(() => response.off('close', hangUp));
+    return readOwnWrite(this.pool, this.viewUpdates, { projectId: id, minVersion, read, notFound: () => notFound(id), signal: gone.signal }).finally(() => response.off('close', hangUp));
   }
 }
 

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { type Job, Queue, Worker } from 'bullmq';
 import { loadConfig } from '@app/config';
-import { AppendAnnouncer, appendsChannel } from '@app/event-store';
+import { VersionAnnouncer, appendsChannel } from '@app/event-store';
 import { eventually } from '../../../../test/support/test-environment.js';
 import { NOTIFIER_JOBS, NOTIFIER_QUEUE } from './notification-queues.js';
 import { FOLLOW_WINDOW, NotifierWaker } from './notifier-waker.service.js';
@@ -32,7 +32,7 @@ async function startWaker(): Promise<Harness> {
   const config = loadConfig({ NODE_ENV: 'test', REDIS_URL, QUEUE_PREFIX: `pt_test_waker_${randomBytes(4).toString('hex')}` });
   const queue = new Queue(NOTIFIER_QUEUE, { connection: { url: REDIS_URL }, prefix: config.queuePrefix });
   const waker = new NotifierWaker(config, queue);
-  const announcer = new AppendAnnouncer(REDIS_URL, appendsChannel(config.queuePrefix));
+  const announcer = new VersionAnnouncer(REDIS_URL, appendsChannel(config.queuePrefix));
   cleanups.push(async () => {
     await waker.onApplicationShutdown();
     await announcer.close();
@@ -42,7 +42,7 @@ async function startWaker(): Promise<Harness> {
   await waker.onApplicationBootstrap();
   let version = 0;
   const projectId = randomUUID();
-  const announce = (streamId = projectId) => announcer.announce({ streamId, version: ++version, headHash: 'a'.repeat(64), events: [] });
+  const announce = (streamId = projectId) => announcer.announce({ streamId, version: ++version });
   const followJobsQueued = async () =>
     (await queue.getJobs(['waiting', 'delayed', 'prioritized'])).filter((job) => job.name === NOTIFIER_JOBS.follow).length;
   return {

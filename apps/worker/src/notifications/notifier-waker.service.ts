@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { AppendListener, appendsChannel } from '@app/event-store';
+import { VersionListener, appendsChannel } from '@app/event-store';
 import { KeptSchedules } from '../scheduling/kept-schedules.js';
 import { nextWindowMs, type WindowBounds } from '../scheduling/load-window.js';
 import { NOTIFIER_JOB_OPTIONS, NOTIFIER_JOBS, NOTIFIER_QUEUE, SCHEDULERS } from './notification-queues.js';
@@ -25,7 +25,7 @@ export const FOLLOW_WINDOW: WindowBounds = { minMs: 20, maxMs: 100 };
 @Injectable()
 export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(NotifierWaker.name);
-  private listener: AppendListener | undefined;
+  private listener: VersionListener | undefined;
   private schedules: KeptSchedules | undefined;
   /** The start and end of the last window this process asked a follow job for, and its length. */
   private lastWindowStart = Number.NEGATIVE_INFINITY;
@@ -52,13 +52,14 @@ export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutd
       (line) => this.logger.warn(line),
     );
     await this.schedules.start(Math.max(5 * settings.pollIntervalMs, 1_000));
-    this.listener = new AppendListener(
-      this.config.redisUrl,
-      appendsChannel(this.config.queuePrefix),
-      () => this.wake(),
-      (message) => this.logger.warn(message),
-      () => this.wake(),
-    );
+    this.listener = new VersionListener({
+      redisUrl: this.config.redisUrl,
+      channel: appendsChannel(this.config.queuePrefix),
+      subject: 'appends',
+      onNotice: () => this.wake(),
+      warn: (message) => this.logger.warn(message),
+      onReconnect: () => this.wake(),
+    });
     await this.listener.start();
   }
 

@@ -4,6 +4,7 @@ import type { Job, Queue } from 'bullmq';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { isUnavailable, poolTimeouts, survivesLostConnections } from '@app/database';
+import { VersionAnnouncer } from '@app/event-store';
 import {
   databaseUnavailable,
   PROJECTIONS_QUEUE,
@@ -14,6 +15,7 @@ import {
   SYNC_JOB,
   projectionJobId,
   type SyncResult,
+  viewUpdatesChannel,
   viewVersions,
 } from '@app/read-models';
 import { commitToVisible, eventsProjected, projectionJobsFailed } from '../metrics/worker-metrics.js';
@@ -41,6 +43,8 @@ export class ProjectionsProcessor extends DrainedWorkerHost implements OnApplica
   private readonly batches: BatchSync;
   /** The views' own connections: their commits need not wait for the disk (see ProjectDetailSync). */
   private readonly pool: pg.Pool;
+  /** Tells the API's reads waiting for their own write that a project's views moved on. */
+  private readonly announcer: VersionAnnouncer;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -59,10 +63,11 @@ export class ProjectionsProcessor extends DrainedWorkerHost implements OnApplica
     );
     this.projectDetail = new ProjectDetailSync(this.pool);
     this.batches = new BatchSync(this.projectDetail);
+    this.announcer = new VersionAnnouncer(config.redisUrl, viewUpdatesChannel(config.queuePrefix));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.announcer.close()]);
   }
 
   async process(job: Job<ProjectionJob | ProjectionBatchJob>): Promise<SyncResult | BatchResult> {
@@ -126,6 +131,7 @@ export class ProjectionsProcessor extends DrainedWorkerHost implements OnApplica
   private synced(result: SyncResult, jobId: string | undefined): void {
     const applied = result.toVersion - result.fromVersion;
     if (applied <= 0) return;
+    this.announcer.announce({ streamId: result.streamId, version: result.toVersion });
     eventsProjected.inc({ read_model: 'project_detail' }, applied);
     if (result.lastRecordedAt) {
       commitToVisible.observe({ read_model: 'project_detail' }, Math.max(Date.now() - Date.parse(result.lastRecordedAt), 0) / 1000);

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { isUnavailable, PG_POOL } from '@app/database';
-import { AppendListener, appendsChannel } from '@app/event-store';
+import { VersionListener, appendsChannel } from '@app/event-store';
 import {
   failedForUnavailableDatabase,
   findLaggingProjects,
@@ -41,7 +41,7 @@ function leaseRenewalMs(config: Pick<AppConfig, 'reconcileIntervalMs'>): number 
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private readonly listener: AppendListener;
+  private readonly listener: VersionListener;
   private timer: NodeJS.Timeout | undefined;
   /** Reconciles one at a time; one asked for during another runs once more after it (see CoalescedRun). */
   private readonly reconciles = new CoalescedRun(() => this.reconcileOnce());
@@ -78,15 +78,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         })
         .catch((error: unknown) => this.logger.warn(`enqueue failed (reconcile will retry): ${describe(error)}`));
     });
-    this.listener = new AppendListener(
-      config.redisUrl,
-      appendsChannel(config.queuePrefix),
-      (notice) => {
+    this.listener = new VersionListener({
+      redisUrl: config.redisUrl,
+      channel: appendsChannel(config.queuePrefix),
+      subject: 'appends',
+      onNotice: (notice) => {
         if (this.lease.held) this.window.offer(notice);
       },
-      (message) => this.logger.warn(message),
-      () => void this.reconcile(),
-    );
+      warn: (message) => this.logger.warn(message),
+      onReconnect: () => void this.reconcile(),
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

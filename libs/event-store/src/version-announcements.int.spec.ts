@@ -4,7 +4,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { ThrowawayRedis, freePort } from '../../../test/support/processes.js';
 import { eventually } from '../../../test/support/test-environment.js';
-import { AppendAnnouncer, AppendListener, type AppendNotice, appendsChannel } from './append-announcements.js';
+import { type AppendNotice, appendNotice, appendsChannel } from './append-announcements.js';
+import { VersionAnnouncer, VersionListener } from './version-announcements.js';
 import type { AppendResult } from './postgres-event-store.js';
 
 // A Redis of its own, so the spec can stop and start it.
@@ -46,16 +47,16 @@ it('carries announcements to listeners of its channel only, and again after Redi
   const heard: AppendNotice[] = [];
   const otherDeployment: AppendNotice[] = [];
   let reconnects = 0;
-  const listener = new AppendListener(redis.url, channel, (notice) => heard.push(notice), () => undefined, () => reconnects++);
-  const other = new AppendListener(redis.url, appendsChannel('pt-spec-other'), (notice) => otherDeployment.push(notice), () => undefined);
-  const announcer = new AppendAnnouncer(redis.url, channel);
+  const listener = new VersionListener({ redisUrl: redis.url, channel, subject: 'appends', onNotice: (notice) => heard.push(notice), warn: () => undefined, onReconnect: () => reconnects++ });
+  const other = new VersionListener({ redisUrl: redis.url, channel: appendsChannel('pt-spec-other'), subject: 'appends', onNotice: (notice) => otherDeployment.push(notice), warn: () => undefined });
+  const announcer = new VersionAnnouncer(redis.url, channel);
   try {
     await Promise.all([listener.start(), other.start()]);
     const streamId = randomUUID();
     const recordedAt = '2026-11-25T10:00:00.000Z';
     // The announcer connects in the background: announcements before that are dropped, never queued.
     await eventually(async () => {
-      announcer.announce(appended(streamId, 1, recordedAt));
+      announcer.announce(appendNotice(appended(streamId, 1, recordedAt)));
       await new Promise((resolve) => setTimeout(resolve, 50));
       return heard.length > 0;
     }, 10_000, 'the first announcement');
@@ -63,12 +64,12 @@ it('carries announcements to listeners of its channel only, and again after Redi
     expect(otherDeployment).toEqual([]);
 
     await redis.stop();
-    announcer.announce(appended(streamId, 2, recordedAt)); // dropped, never thrown
+    announcer.announce(appendNotice(appended(streamId, 2, recordedAt))); // dropped, never thrown
     await redis.start();
     await eventually(async () => reconnects > 0, 15_000, 'the listener to subscribe again');
     heard.length = 0;
     await eventually(async () => {
-      announcer.announce(appended(streamId, 3, recordedAt));
+      announcer.announce(appendNotice(appended(streamId, 3, recordedAt)));
       await new Promise((resolve) => setTimeout(resolve, 50));
       return heard.some((notice) => notice.version === 3);
     }, 15_000, 'an announcement after the restart');
@@ -82,9 +83,9 @@ it('sends the appends of one turn of the event loop as one message, with the lat
   const channel = appendsChannel(`pt-spec-${randomUUID()}`);
   const messages: string[] = [];
   const heard: AppendNotice[] = [];
-  const listener = new AppendListener(redis.url, channel, (notice) => heard.push(notice), () => undefined);
+  const listener = new VersionListener({ redisUrl: redis.url, channel, subject: 'appends', onNotice: (notice) => heard.push(notice), warn: () => undefined });
   const raw = new Redis(redis.url);
-  const announcer = new AppendAnnouncer(redis.url, channel);
+  const announcer = new VersionAnnouncer(redis.url, channel);
   try {
     await listener.start();
     raw.on('message', (_channel: string, message: string) => messages.push(message));
@@ -92,10 +93,10 @@ it('sends the appends of one turn of the event loop as one message, with the lat
     const [a, b] = [randomUUID(), randomUUID()];
     const recordedAt = '2026-11-25T10:00:00.000Z';
     await eventually(async () => {
-      announcer.announce(appended(a, 1, recordedAt));
-      announcer.announce(appended(b, 1, recordedAt));
-      announcer.announce(appended(a, 3, recordedAt));
-      announcer.announce(appended(a, 2, recordedAt));
+      announcer.announce(appendNotice(appended(a, 1, recordedAt)));
+      announcer.announce(appendNotice(appended(b, 1, recordedAt)));
+      announcer.announce(appendNotice(appended(a, 3, recordedAt)));
+      announcer.announce(appendNotice(appended(a, 2, recordedAt)));
       await new Promise((resolve) => setTimeout(resolve, 50));
       return heard.length > 0;
     }, 10_000, 'the first announcements');
@@ -115,7 +116,7 @@ it('sends at most one message per spacing: the first append after a quiet spell 
   const messages: { at: number; notices: string[] }[] = [];
   const raw = new Redis(redis.url);
   const spacingMs = 300;
-  const announcer = new AppendAnnouncer(redis.url, channel, spacingMs);
+  const announcer = new VersionAnnouncer(redis.url, channel, spacingMs);
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   try {
     raw.on('message', (_channel: string, message: string) => messages.push({ at: performance.now(), notices: message.split(' ').map((notice) => notice.split(':').slice(0, 2).join(':')) }));
@@ -123,7 +124,7 @@ it('sends at most one message per spacing: the first append after a quiet spell 
     const [a, b] = [randomUUID(), randomUUID()];
     const recordedAt = '2026-11-25T10:00:00.000Z';
     await eventually(async () => {
-      announcer.announce(appended(a, 1, recordedAt));
+      announcer.announce(appendNotice(appended(a, 1, recordedAt)));
       await sleep(50);
       return messages.length > 0;
     }, 10_000, 'the announcer connected');
@@ -131,11 +132,11 @@ it('sends at most one message per spacing: the first append after a quiet spell 
     messages.length = 0;
 
     const quietUntil = performance.now();
-    announcer.announce(appended(a, 2, recordedAt));
+    announcer.announce(appendNotice(appended(a, 2, recordedAt)));
     await sleep(50);
-    announcer.announce(appended(b, 1, recordedAt));
+    announcer.announce(appendNotice(appended(b, 1, recordedAt)));
     await sleep(50);
-    announcer.announce(appended(a, 3, recordedAt));
+    announcer.announce(appendNotice(appended(a, 3, recordedAt)));
     await sleep(2 * spacingMs);
 
     expect(messages.map(({ notices }) => notices)).toEqual([[`${a}:2`], [`${b}:1`, `${a}:3`]]);
@@ -153,7 +154,7 @@ it('close() sends what waits at once and leaves no timer behind to hold the proc
   const heard: string[] = [];
   const raw = new Redis(redis.url);
   // A spacing far longer than the test: a timer left running by close() would outlive it.
-  const announcer = new AppendAnnouncer(redis.url, channel, 60_000);
+  const announcer = new VersionAnnouncer(redis.url, channel, 60_000);
   // The timers each announce() starts, told apart from every other timer of the process by async_hooks.
   const started = new Set<number>();
   const ended = new Set<number>();
@@ -165,7 +166,7 @@ it('close() sends what waits at once and leaves no timer behind to hold the proc
   const announce = (notice: AppendResult) => {
     announcing = true;
     try {
-      announcer.announce(notice);
+      announcer.announce(appendNotice(notice));
     } finally {
       announcing = false;
     }
