@@ -150,6 +150,8 @@ export class VersionListener {
     const redis = this.redis;
     this.redis = undefined;
     if (!redis) return;
-    await redis.quit().catch(() => redis.disconnect());
+    // QUIT only on a connection that answers: queued on one that does not (yet), it would wait for good.
+    if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+    else redis.disconnect();
   }
 }

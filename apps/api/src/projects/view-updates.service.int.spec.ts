@@ -16,7 +16,7 @@ it("wakes a read watching a project when the worker announces that project's vie
   const worker = new VersionAnnouncer(REDIS_URL, viewUpdatesChannel(config.queuePrefix));
   const otherDeployment = new VersionAnnouncer(REDIS_URL, otherChannel);
   const otherListener = new Redis(REDIS_URL);
-  await updates.onModuleInit();
+  updates.onModuleInit();
   try {
     // Each watch's look waits far longer than the spec's timeout unless an announcement wakes it.
     const [mine, elsewhere] = [randomUUID(), randomUUID()];

@@ -26,8 +26,10 @@ export class ViewUpdates extends ViewWatches implements OnModuleInit, OnApplicat
     });
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.listener.start();
+  onModuleInit(): void {
+    // Not awaited: a Redis that takes the connection and never answers would hold the API's start for
+    // good, and until the subscription is there the reads find their version by looking.
+    void this.listener.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
