@@ -1,10 +1,10 @@
 import type { InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isMilestoneOverdue, type SexDisaggregation } from '@app/domain';
+import { isMilestoneOverdue, type ParticipatingOrganisation, type ProjectLocation, type SexDisaggregation } from '@app/domain';
 import { inOneSnapshot } from '../one-snapshot.js';
 import { readMilestoneTimeline } from './milestone-timeline.reader.js';
 import { readPlannedDateRevisions } from './planned-date-revisions.reader.js';
-import { ComponentView, IndicatorView, MilestoneView, ProjectView } from './project-detail.entities.js';
+import { ProjectView } from './project-detail.entities.js';
 
 export interface ProjectSummary {
   id: string;
@@ -45,17 +45,95 @@ interface MeasurementAnswer {
   supersededBy: string | null;
 }
 
+/** GET /projects/{id}'s answer: the project with its components, milestones and indicators. */
+export interface ProjectDetail extends ProjectSummary {
+  description: string;
+  location: ProjectLocation;
+  participatingOrganisations: ParticipatingOrganisation[];
+  lastReason: string | null;
+  components: { id: string; name: string; kind: string; description: string | null }[];
+  milestones: {
+    id: string;
+    title: string;
+    description: string | null;
+    componentId: string | null;
+    dueDate: string;
+    status: string;
+    /** Derived from the day it is read: planned, due before today, the project neither closed nor cancelled. */
+    overdue: boolean;
+    reachedOn: string | null;
+    evidence: string | null;
+    documentLinks: string[];
+    waiveReason: string | null;
+    timesRescheduled: number;
+  }[];
+  indicators: {
+    id: string;
+    title: string;
+    description: string | null;
+    componentId: string | null;
+    unit: string;
+    measure: number;
+    resultLevel: number;
+    baseline: { value: number; date: string | null };
+    target: { value: number; date: string | null };
+    sexBreakdown: string | null;
+    latestActual: { value: number; date: string; disaggregation: SexDisaggregation | null } | null;
+    progress: number | null;
+    measurements: MeasurementAnswer[];
+  }[];
+}
+
 /**
- * Each indicator's measurements of a project, in the order they were recorded, written out by
- * PostgreSQL as the answer's JSON: a long-lived project holds thousands, and as entities each one cost
- * the API far more than the row itself (docs/benchmarks.md, Fifth pass).
+ * A project's detail, written out by PostgreSQL as the answer's JSON in one statement, of one snapshot
+ * of the views (a statement sees one committed state). Read as entities, in a REPEATABLE READ
+ * transaction so that its five statements saw one state, the read took seven round trips and the ORM's
+ * hydration: a small project's GET took 4.6-5.9 ms on average on one connection, 2.3-2.4 in one
+ * statement (docs/benchmarks.md, Twenty-fourth pass). The measurements, thousands on a long-lived
+ * project, were already written out so (as entities each one cost far more than its row: Fifth pass).
+ * Dates are JSON's `YYYY-MM-DD`; `updatedAt`, a timestamp, and each milestone's `overdue`, which depends
+ * on the day, are set after.
  */
-const MEASUREMENTS_BY_INDICATOR = `
-  SELECT indicator_id, json_agg(json_build_object(
-    'id', id, 'value', value, 'date', date, 'periodStart', period_start, 'disaggregation', disaggregation, 'note', note,
-    'correctsMeasurementId', corrects_measurement_id, 'correctionReason', correction_reason, 'supersededBy', superseded_by
-  ) ORDER BY recorded_version) AS measurements
-  FROM measurement_views WHERE project_id = ? GROUP BY indicator_id`;
+const PROJECT_DETAIL = `
+  WITH measurements AS (
+    SELECT indicator_id, json_agg(json_build_object(
+      'id', id, 'value', value, 'date', date, 'periodStart', period_start, 'disaggregation', disaggregation, 'note', note,
+      'correctsMeasurementId', corrects_measurement_id, 'correctionReason', correction_reason, 'supersededBy', superseded_by
+    ) ORDER BY recorded_version) AS list
+    FROM measurement_views WHERE project_id = ? GROUP BY indicator_id
+  )
+  SELECT json_build_object(
+    'id', p.id, 'code', p.code, 'title', p.title, 'country', p.country, 'status', p.status, 'sector', p.sector, 'version', p.version,
+    'plannedStart', p.planned_start, 'plannedEnd', p.planned_end, 'actualStart', p.actual_start, 'actualEnd', p.actual_end,
+    'updatedAt', p.updated_at, 'description', p.description, 'location', p.location,
+    'participatingOrganisations', p.participating_organisations, 'lastReason', p.last_reason,
+    'components', coalesce((
+      SELECT json_agg(json_build_object('id', c.id, 'name', c.name, 'kind', c.kind, 'description', c.description) ORDER BY c.position)
+      FROM component_views c WHERE c.project_id = p.id
+    ), '[]'),
+    'milestones', coalesce((
+      SELECT json_agg(json_build_object(
+        'id', m.id, 'title', m.title, 'description', m.description, 'componentId', m.component_id, 'dueDate', m.due_date,
+        'status', m.status, 'overdue', false, 'reachedOn', m.reached_on, 'evidence', m.evidence, 'documentLinks', m.document_links,
+        'waiveReason', m.waive_reason, 'timesRescheduled', m.times_rescheduled
+      ) ORDER BY m.position)
+      FROM milestone_views m WHERE m.project_id = p.id
+    ), '[]'),
+    'indicators', coalesce((
+      SELECT json_agg(json_build_object(
+        'id', i.id, 'title', i.title, 'description', i.description, 'componentId', i.component_id, 'unit', i.unit,
+        'measure', i.measure, 'resultLevel', i.result_level,
+        'baseline', json_build_object('value', i.baseline_value, 'date', i.baseline_date),
+        'target', json_build_object('value', i.target_value, 'date', i.target_date),
+        'sexBreakdown', i.sex_breakdown,
+        'latestActual', CASE WHEN i.latest_actual IS NULL THEN NULL
+          ELSE json_build_object('value', i.latest_actual, 'date', i.latest_actual_date, 'disaggregation', i.latest_disaggregation) END,
+        'progress', i.progress, 'measurements', coalesce(ms.list, '[]')
+      ) ORDER BY i.position)
+      FROM indicator_views i LEFT JOIN measurements ms ON ms.indicator_id = i.id WHERE i.project_id = p.id
+    ), '[]')
+  ) AS detail
+  FROM project_views p WHERE p.id = ?`;
 
 /** Reads of the project read model, for GET /projects and GET /projects/{id}. */
 export class ProjectDetailReader {
@@ -88,8 +166,13 @@ export class ProjectDetailReader {
   }
 
   /** One project with its components, milestones (with the derived overdue flag) and indicators, of one version. */
-  get(projectId: string, today: string) {
-    return inOneSnapshot(this.em, (em) => this.detail(em, projectId, today));
+  async get(projectId: string, today: string): Promise<ProjectDetail | undefined> {
+    const rows = await this.em.getConnection().execute<{ detail: ProjectDetail }[]>(PROJECT_DETAIL, [projectId, projectId], 'all');
+    const detail = rows[0]?.detail;
+    if (!detail) return undefined;
+    detail.updatedAt = toIso(detail.updatedAt);
+    for (const milestone of detail.milestones) milestone.overdue = isMilestoneOverdue(milestone, detail.status, today);
+    return detail;
   }
 
   /** The project's milestones with their histories, and the revisions of its planned dates, of one version. */
@@ -104,64 +187,7 @@ export class ProjectDetailReader {
       return { version: project.version, milestones, plannedDateRevisions };
     });
   }
-
-  private async detail(em: EntityManager, projectId: string, today: string) {
-    const project = await em.findOne(ProjectView, { id: projectId });
-    if (!project) return undefined;
-    const [components, milestones, indicators, measurements] = await Promise.all([
-      em.find(ComponentView, { projectId }, { orderBy: { position: 'asc' } }),
-      em.find(MilestoneView, { projectId }, { orderBy: { position: 'asc' } }),
-      em.find(IndicatorView, { projectId }, { orderBy: { position: 'asc' } }),
-      em
-        .getConnection()
-        .execute<{ indicator_id: string; measurements: MeasurementAnswer[] }[]>(MEASUREMENTS_BY_INDICATOR, [projectId], 'all', em.getTransactionContext()),
-    ]);
-    const measurementsOf = new Map(measurements.map((row) => [row.indicator_id, row.measurements]));
-    return {
-      ...summary(project),
-      description: project.description,
-      location: project.location,
-      participatingOrganisations: project.participatingOrganisations,
-      lastReason: project.lastReason ?? null,
-      components: components.map((c) => ({ id: c.id, name: c.name, kind: c.kind, description: c.description ?? null })),
-      milestones: milestones.map((m) => ({
-        id: m.id,
-        title: m.title,
-        description: m.description ?? null,
-        componentId: m.componentId ?? null,
-        dueDate: m.dueDate,
-        status: m.status,
-        overdue: isMilestoneOverdue(m, project.status, today),
-        reachedOn: m.reachedOn ?? null,
-        evidence: m.evidence ?? null,
-        documentLinks: m.documentLinks,
-        waiveReason: m.waiveReason ?? null,
-        timesRescheduled: m.timesRescheduled,
-      })),
-      indicators: indicators.map((i) => ({
-        id: i.id,
-        title: i.title,
-        description: i.description ?? null,
-        componentId: i.componentId ?? null,
-        unit: i.unit,
-        measure: i.measure,
-        resultLevel: i.resultLevel,
-        baseline: { value: i.baselineValue, date: i.baselineDate ?? null },
-        target: { value: i.targetValue, date: i.targetDate ?? null },
-        sexBreakdown: i.sexBreakdown ?? null,
-        latestActual:
-          i.latestActual === null || i.latestActual === undefined
-            ? null
-            : { value: i.latestActual, date: i.latestActualDate, disaggregation: i.latestDisaggregation ?? null },
-        progress: i.progress ?? null,
-        measurements: measurementsOf.get(i.id) ?? [],
-      })),
-    };
-  }
 }
-
-export type ProjectDetail = NonNullable<Awaited<ReturnType<ProjectDetailReader['get']>>>;
-export type ProjectTimeline = NonNullable<Awaited<ReturnType<ProjectDetailReader['timeline']>>>;
 
 function summary(project: InferEntity<typeof ProjectView>): ProjectSummary {
   return {
