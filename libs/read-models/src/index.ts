@@ -19,6 +19,5 @@ export * from './project-detail/project-detail.rows.js';
 export * from './rebuild/project-views.rebuild.js';
 export * from './projection-queue.js';
 export * from './portfolio/portfolio.reader.js';
-export * from './project-detail/milestone-timeline.reader.js';
-export * from './project-detail/planned-date-revisions.reader.js';
+export * from './project-detail/project-timeline.reader.js';
 export * from './view-updates.js';

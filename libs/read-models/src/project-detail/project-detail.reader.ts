@@ -1,10 +1,6 @@
-import type { InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isMilestoneOverdue, type ParticipatingOrganisation, type ProjectLocation, type SexDisaggregation } from '@app/domain';
-import { inOneSnapshot } from '../one-snapshot.js';
-import { readMilestoneTimeline } from './milestone-timeline.reader.js';
-import { readPlannedDateRevisions } from './planned-date-revisions.reader.js';
-import { ProjectView } from './project-detail.entities.js';
+import { type ProjectTimeline, readProjectTimeline } from './project-timeline.reader.js';
 
 export interface ProjectSummary {
   id: string;
@@ -135,6 +131,27 @@ const PROJECT_DETAIL = `
   ) AS detail
   FROM project_views p WHERE p.id = ?`;
 
+/**
+ * A page of the projects a filter keeps, by code, and how many it keeps in all, in one statement (one
+ * snapshot: the count and the page agree). Parameters, each of the first four twice (MikroORM writes
+ * them into the statement): country, status, ids as a JSON array (each null for any), the code the page
+ * starts after (null: the first); then the page's length and offset.
+ */
+const PROJECT_LIST = `
+  WITH kept AS (
+    SELECT * FROM project_views
+    WHERE (?::text IS NULL OR country = ?::text) AND (?::text IS NULL OR status = ?::text)
+      AND (?::jsonb IS NULL OR id = ANY(ARRAY(SELECT jsonb_array_elements_text(?::jsonb)::uuid)))
+  )
+  SELECT (SELECT count(*) FROM kept)::int AS total, coalesce((
+    SELECT json_agg(json_build_object(
+      'id', p.id, 'code', p.code, 'title', p.title, 'country', p.country, 'status', p.status, 'sector', p.sector, 'version', p.version,
+      'plannedStart', p.planned_start, 'plannedEnd', p.planned_end, 'actualStart', p.actual_start, 'actualEnd', p.actual_end,
+      'updatedAt', p.updated_at
+    ) ORDER BY p.code)
+    FROM (SELECT * FROM kept WHERE ?::text IS NULL OR code > ?::text ORDER BY code LIMIT ? OFFSET ?) p
+  ), '[]') AS items`;
+
 /** Reads of the project read model, for GET /projects and GET /projects/{id}. */
 export class ProjectDetailReader {
   constructor(private readonly em: EntityManager) {}
@@ -145,24 +162,19 @@ export class ProjectDetailReader {
    * skips a project when one before it leaves the filter and repeats one when a project sorts in before.
    */
   async list(filter: ProjectListFilter): Promise<{ items: ProjectSummary[]; total: number; nextAfter: string | null }> {
-    const where: Record<string, unknown> = {};
-    if (filter.country) where.country = filter.country;
-    if (filter.status) where.status = filter.status;
-    if (filter.ids) where.id = { $in: filter.ids };
     // One more than the page: a full last page has no next one (it pointed to an empty page).
-    const [rows, total] = await inOneSnapshot(this.em, (em) =>
-      Promise.all([
-        em.find(ProjectView, filter.afterCode === undefined ? where : { ...where, code: { $gt: filter.afterCode } }, {
-          orderBy: { code: 'asc' },
-          limit: filter.limit + 1,
-          offset: filter.offset,
-        }),
-        em.count(ProjectView, where),
-      ]),
-    );
-    const page = rows.slice(0, filter.limit);
-    const nextAfter = rows.length > filter.limit ? page.at(-1)!.code : null;
-    return { items: page.map(summary), total, nextAfter };
+    const rows = await this.em
+      .getConnection()
+      .execute<{ total: number; items: ProjectSummary[] }[]>(
+        PROJECT_LIST,
+        [...twice(filter.country), ...twice(filter.status), ...twice(filter.ids && JSON.stringify(filter.ids)), ...twice(filter.afterCode), filter.limit + 1, filter.offset],
+        'all',
+      );
+    const { total, items } = rows[0]!;
+    for (const item of items) item.updatedAt = toIso(item.updatedAt);
+    const page = items.slice(0, filter.limit);
+    const nextAfter = items.length > filter.limit ? page.at(-1)!.code : null;
+    return { items: page, total, nextAfter };
   }
 
   /** One project with its components, milestones (with the derived overdue flag) and indicators, of one version. */
@@ -176,36 +188,17 @@ export class ProjectDetailReader {
   }
 
   /** The project's milestones with their histories, and the revisions of its planned dates, of one version. */
-  timeline(projectId: string, today: string) {
-    return inOneSnapshot(this.em, async (em) => {
-      const project = await em.findOne(ProjectView, { id: projectId });
-      if (!project) return undefined;
-      const [milestones, plannedDateRevisions] = await Promise.all([
-        readMilestoneTimeline(em, projectId, project.status, today),
-        readPlannedDateRevisions(em, projectId),
-      ]);
-      return { version: project.version, milestones, plannedDateRevisions };
-    });
+  timeline(projectId: string, today: string): Promise<ProjectTimeline | undefined> {
+    return readProjectTimeline(this.em, projectId, today);
   }
 }
 
-function summary(project: InferEntity<typeof ProjectView>): ProjectSummary {
-  return {
-    id: project.id,
-    code: project.code,
-    title: project.title,
-    country: project.country,
-    status: project.status,
-    sector: project.sector,
-    version: project.version,
-    plannedStart: project.plannedStart ?? null,
-    plannedEnd: project.plannedEnd ?? null,
-    actualStart: project.actualStart ?? null,
-    actualEnd: project.actualEnd ?? null,
-    updatedAt: toIso(project.updatedAt),
-  };
+/** A parameter for both its places in a statement; null when it is not given. */
+function twice<T>(value: T | undefined): [T | null, T | null] {
+  return [value ?? null, value ?? null];
 }
 
-function toIso(value: Date | string): string {
-  return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+/** A timestamp as PostgreSQL writes it in JSON (`2026-12-07T18:02:11.123456+00:00`), as the API answers it. */
+function toIso(value: string): string {
+  return new Date(value).toISOString();
 }
