@@ -45,7 +45,7 @@ export class ViewWatches implements ViewWatching {
     for (const watching of this.watches.values()) for (const watch of watching) watch.wake();
   }
 
-  /** Projects watched now, for tests and metrics. */
+  /** How many projects are watched now. */
   get watched(): number {
     return this.watches.size;
   }
