@@ -51,7 +51,8 @@ it('carries announcements to listeners of its channel only, and again after Redi
   const other = new VersionListener({ redisUrl: redis.url, channel: appendsChannel('pt-spec-other'), subject: 'appends', onNotice: (notice) => otherDeployment.push(notice), warn: () => undefined });
   const announcer = new VersionAnnouncer(redis.url, channel);
   try {
-    await Promise.all([listener.start(), other.start()]);
+    listener.start();
+    other.start();
     const streamId = randomUUID();
     const recordedAt = '2026-11-25T10:00:00.000Z';
     // The announcer connects in the background: announcements before that are dropped, never queued.
@@ -87,7 +88,7 @@ it('sends the appends of one turn of the event loop as one message, with the lat
   const raw = new Redis(redis.url);
   const announcer = new VersionAnnouncer(redis.url, channel);
   try {
-    await listener.start();
+    listener.start();
     raw.on('message', (_channel: string, message: string) => messages.push(message));
     await raw.subscribe(channel);
     const [a, b] = [randomUUID(), randomUUID()];

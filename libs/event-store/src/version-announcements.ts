@@ -111,13 +111,15 @@ export interface VersionListening {
 /**
  * Subscribes to a channel of announcements, again after every reconnection (ioredis reconnects by
  * itself), and `onReconnect` tells the listener that announcements may have been missed meanwhile.
+ * Starting does not wait for Redis: a Redis that takes the connection and never answers would hold its
+ * caller's start for good, and whoever listens catches up from PostgreSQL meanwhile.
  */
 export class VersionListener {
   private redis: Redis | undefined;
 
   constructor(private readonly listening: VersionListening) {}
 
-  async start(): Promise<void> {
+  start(): void {
     const { redisUrl, channel, subject, onNotice, warn, onReconnect } = this.listening;
     // Subscribes on every (re)connection itself rather than through autoResubscribe, which only
     // repeats a subscription that once succeeded: Redis may be down when the listener starts.
@@ -141,7 +143,7 @@ export class VersionListener {
         (error: unknown) => warn(`cannot subscribe to ${subject}: ${error instanceof Error ? error.message : String(error)}`),
       );
     });
-    await redis.connect().catch((error: unknown) => {
+    redis.connect().catch((error: unknown) => {
       warn(`cannot subscribe to ${subject} yet (retrying): ${error instanceof Error ? error.message : String(error)}`);
     });
   }

@@ -27,9 +27,7 @@ export class ViewUpdates extends ViewWatches implements OnModuleInit, OnApplicat
   }
 
   onModuleInit(): void {
-    // Not awaited: a Redis that takes the connection and never answers would hold the API's start for
-    // good, and until the subscription is there the reads find their version by looking.
-    void this.listener.start();
+    this.listener.start();
   }
 
   async onApplicationShutdown(): Promise<void> {

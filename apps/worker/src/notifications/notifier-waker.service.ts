@@ -60,7 +60,7 @@ export class NotifierWaker implements OnApplicationBootstrap, OnApplicationShutd
       warn: (message) => this.logger.warn(message),
       onReconnect: () => this.wake(),
     });
-    await this.listener.start();
+    this.listener.start();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -95,7 +95,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.leaseRedis.connect().catch(() => undefined);
     await this.lease.renew();
     this.leaseTimer = setInterval(() => void this.renewLease(), leaseRenewalMs(this.config));
-    await this.listener.start();
+    this.listener.start();
     await this.reconcile();
     this.timer = setInterval(() => void this.reconcile(), this.config.reconcileIntervalMs);
   }

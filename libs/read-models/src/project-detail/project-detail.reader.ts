@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isMilestoneOverdue, type ParticipatingOrganisation, type ProjectLocation, type SexDisaggregation } from '@app/domain';
+import { isoTimestamp } from './json-timestamps.js';
 import { type ProjectTimeline, readProjectTimeline } from './project-timeline.reader.js';
 
 export interface ProjectSummary {
@@ -80,6 +81,12 @@ export interface ProjectDetail extends ProjectSummary {
   }[];
 }
 
+/** A project's summary (ProjectSummary) as JSON object fields, of `project_views` aliased `p`. */
+const SUMMARY_FIELDS = `
+  'id', p.id, 'code', p.code, 'title', p.title, 'country', p.country, 'status', p.status, 'sector', p.sector, 'version', p.version,
+  'plannedStart', p.planned_start, 'plannedEnd', p.planned_end, 'actualStart', p.actual_start, 'actualEnd', p.actual_end,
+  'updatedAt', p.updated_at`;
+
 /**
  * A project's detail, written out by PostgreSQL as the answer's JSON in one statement, of one snapshot
  * of the views (a statement sees one committed state). Read as entities, in a REPEATABLE READ
@@ -98,10 +105,7 @@ const PROJECT_DETAIL = `
     ) ORDER BY recorded_version) AS list
     FROM measurement_views WHERE project_id = ? GROUP BY indicator_id
   )
-  SELECT json_build_object(
-    'id', p.id, 'code', p.code, 'title', p.title, 'country', p.country, 'status', p.status, 'sector', p.sector, 'version', p.version,
-    'plannedStart', p.planned_start, 'plannedEnd', p.planned_end, 'actualStart', p.actual_start, 'actualEnd', p.actual_end,
-    'updatedAt', p.updated_at, 'description', p.description, 'location', p.location,
+  SELECT json_build_object(${SUMMARY_FIELDS}, 'description', p.description, 'location', p.location,
     'participatingOrganisations', p.participating_organisations, 'lastReason', p.last_reason,
     'components', coalesce((
       SELECT json_agg(json_build_object('id', c.id, 'name', c.name, 'kind', c.kind, 'description', c.description) ORDER BY c.position)
@@ -133,24 +137,30 @@ const PROJECT_DETAIL = `
 
 /**
  * A page of the projects a filter keeps, by code, and how many it keeps in all, in one statement (one
- * snapshot: the count and the page agree). Parameters, each of the first four twice (MikroORM writes
- * them into the statement): country, status, ids as a JSON array (each null for any), the code the page
- * starts after (null: the first); then the page's length and offset.
+ * snapshot: the count and the page agree). `kept` and `page` are conditions on `project_views`, only
+ * those the filter names, so that the planner sees each as it is; their parameters come first, then
+ * the page's length and its offset.
  */
-const PROJECT_LIST = `
-  WITH kept AS (
-    SELECT * FROM project_views
-    WHERE (?::text IS NULL OR country = ?::text) AND (?::text IS NULL OR status = ?::text)
-      AND (?::jsonb IS NULL OR id = ANY(ARRAY(SELECT jsonb_array_elements_text(?::jsonb)::uuid)))
-  )
+function projectList(kept: string, page: string): string {
+  return `
+  WITH kept AS (SELECT * FROM project_views WHERE ${kept})
   SELECT (SELECT count(*) FROM kept)::int AS total, coalesce((
-    SELECT json_agg(json_build_object(
-      'id', p.id, 'code', p.code, 'title', p.title, 'country', p.country, 'status', p.status, 'sector', p.sector, 'version', p.version,
-      'plannedStart', p.planned_start, 'plannedEnd', p.planned_end, 'actualStart', p.actual_start, 'actualEnd', p.actual_end,
-      'updatedAt', p.updated_at
-    ) ORDER BY p.code)
-    FROM (SELECT * FROM kept WHERE ?::text IS NULL OR code > ?::text ORDER BY code LIMIT ? OFFSET ?) p
+    SELECT json_agg(json_build_object(${SUMMARY_FIELDS}) ORDER BY p.code)
+    FROM (SELECT * FROM kept WHERE ${page} ORDER BY code LIMIT ? OFFSET ?) p
   ), '[]') AS items`;
+}
+
+/** A condition on a row, with its one parameter. */
+type Condition = [sql: string, value: unknown];
+
+/** Conditions joined with AND; 'true' when there are none. */
+function allOf(conditions: Condition[]): string {
+  return conditions.map(([sql]) => sql).join(' AND ') || 'true';
+}
+
+function valuesOf(conditions: Condition[]): unknown[] {
+  return conditions.map(([, value]) => value);
+}
 
 /** Reads of the project read model, for GET /projects and GET /projects/{id}. */
 export class ProjectDetailReader {
@@ -162,16 +172,17 @@ export class ProjectDetailReader {
    * skips a project when one before it leaves the filter and repeats one when a project sorts in before.
    */
   async list(filter: ProjectListFilter): Promise<{ items: ProjectSummary[]; total: number; nextAfter: string | null }> {
+    const kept: Condition[] = [];
+    if (filter.country) kept.push(['country = ?', filter.country]);
+    if (filter.status) kept.push(['status = ?', filter.status]);
+    if (filter.ids) kept.push(['id = ANY(ARRAY(SELECT jsonb_array_elements_text(?::jsonb)::uuid))', JSON.stringify(filter.ids)]);
+    const from: Condition[] = filter.afterCode === undefined ? [] : [['code > ?', filter.afterCode]];
     // One more than the page: a full last page has no next one (it pointed to an empty page).
     const rows = await this.em
       .getConnection()
-      .execute<{ total: number; items: ProjectSummary[] }[]>(
-        PROJECT_LIST,
-        [...twice(filter.country), ...twice(filter.status), ...twice(filter.ids && JSON.stringify(filter.ids)), ...twice(filter.afterCode), filter.limit + 1, filter.offset],
-        'all',
-      );
+      .execute<{ total: number; items: ProjectSummary[] }[]>(projectList(allOf(kept), allOf(from)), [...valuesOf(kept), ...valuesOf(from), filter.limit + 1, filter.offset], 'all');
     const { total, items } = rows[0]!;
-    for (const item of items) item.updatedAt = toIso(item.updatedAt);
+    for (const item of items) item.updatedAt = isoTimestamp(item.updatedAt);
     const page = items.slice(0, filter.limit);
     const nextAfter = items.length > filter.limit ? page.at(-1)!.code : null;
     return { items: page, total, nextAfter };
@@ -182,7 +193,7 @@ export class ProjectDetailReader {
     const rows = await this.em.getConnection().execute<{ detail: ProjectDetail }[]>(PROJECT_DETAIL, [projectId, projectId], 'all');
     const detail = rows[0]?.detail;
     if (!detail) return undefined;
-    detail.updatedAt = toIso(detail.updatedAt);
+    detail.updatedAt = isoTimestamp(detail.updatedAt);
     for (const milestone of detail.milestones) milestone.overdue = isMilestoneOverdue(milestone, detail.status, today);
     return detail;
   }
@@ -191,14 +202,4 @@ export class ProjectDetailReader {
   timeline(projectId: string, today: string): Promise<ProjectTimeline | undefined> {
     return readProjectTimeline(this.em, projectId, today);
   }
-}
-
-/** A parameter for both its places in a statement; null when it is not given. */
-function twice<T>(value: T | undefined): [T | null, T | null] {
-  return [value ?? null, value ?? null];
-}
-
-/** A timestamp as PostgreSQL writes it in JSON (`2026-12-07T18:02:11.123456+00:00`), as the API answers it. */
-function toIso(value: string): string {
-  return new Date(value).toISOString();
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isMilestoneOverdue } from '@app/domain';
+import { isoTimestamp } from './json-timestamps.js';
 
 /** GET /projects/{id}/timeline's answer, but for the project's id. */
 export interface ProjectTimeline {
@@ -77,8 +78,8 @@ export async function readProjectTimeline(em: EntityManager, projectId: string, 
   const { status, timeline } = row;
   for (const milestone of timeline.milestones) {
     milestone.overdue = isMilestoneOverdue(milestone, status, today);
-    for (const entry of milestone.history) entry.occurredAt = new Date(entry.occurredAt).toISOString();
+    for (const entry of milestone.history) entry.occurredAt = isoTimestamp(entry.occurredAt);
   }
-  for (const revision of timeline.plannedDateRevisions) revision.occurredAt = new Date(revision.occurredAt).toISOString();
+  for (const revision of timeline.plannedDateRevisions) revision.occurredAt = isoTimestamp(revision.occurredAt);
   return timeline;
 }
