@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { AppendNotice } from '@app/event-store';
 import type { ProjectionJob } from '@app/read-models';
 import { PROJECTS_PER_BATCH, QUIET_SPELL_MS, SyncWindow } from './sync-window.js';
@@ -17,10 +16,19 @@ function windowOf(minMs: number, maxMs = minMs) {
   return { window, departures };
 }
 
+/**
+ * The window keeps time with performance.now(), setTimeout and setImmediate, all faked here: a spec's
+ * pauses are exact, whatever else the machine runs (a process held off its core for 30 ms would have
+ * looked like a quiet spell to the window, and left early).
+ */
+const sleep = (ms: number) => jest.advanceTimersByTimeAsync(ms);
+/** One turn of the event loop: what setImmediate scheduled runs. */
+const turn = () => jest.advanceTimersByTimeAsync(0);
+
 const notice = (streamId: string, version: number, recordedAt?: number): AppendNotice => ({ streamId, version, ...(recordedAt ? { recordedAt } : {}) });
 
 /**
- * Eight announcements every 4 ms or so (2,000 a second; at least 800 on a slow host), on 16 projects, for
+ * Eight announcements every 4 ms (2,000 a second), on 16 projects, for
  * `ms` milliseconds; resolves to the last version announced.
  */
 async function announceUnderLoad(window: SyncWindow, ms: number): Promise<number> {
@@ -35,12 +43,20 @@ async function announceUnderLoad(window: SyncWindow, ms: number): Promise<number
 }
 
 describe('SyncWindow', () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
   it('sends the first announcement after a quiet spell at the end of its turn, without waiting for the window', async () => {
     const { window, departures } = windowOf(60_000);
     window.offer(notice('a', 1));
     window.offer(notice('b', 1));
     expect(departures).toEqual([]);
-    await new Promise((resolve) => setImmediate(resolve));
+    await turn();
     // One turn of the event loop later, with a window of a minute: it did not wait for the window.
     expect(departures).toHaveLength(1);
     expect(departures[0]!.jobs).toEqual([
@@ -52,7 +68,7 @@ describe('SyncWindow', () => {
   it('gathers what is announced within the window into one departure, each project once at its latest version', async () => {
     const { window, departures } = windowOf(150);
     window.offer(notice('a', 1, 1000));
-    await new Promise((resolve) => setImmediate(resolve));
+    await turn();
     window.offer(notice('a', 3, 1003));
     window.offer(notice('b', 7, 1004));
     window.offer(notice('a', 2, 1002));
@@ -61,7 +77,7 @@ describe('SyncWindow', () => {
     await sleep(200);
     expect(departures).toHaveLength(2);
     const second = departures[1]!;
-    expect(second.at - departures[0]!.at).toBeGreaterThanOrEqual(140);
+    expect(second.at - departures[0]!.at).toBe(150);
     expect(second.jobs).toEqual([
       { streamId: 'a', version: 3 },
       { streamId: 'b', version: 7 },
@@ -73,7 +89,7 @@ describe('SyncWindow', () => {
     const { window, departures } = windowOf(10);
     const projects = Array.from({ length: PROJECTS_PER_BATCH * 2 + 3 }, (_, n) => `p${n}`);
     for (const streamId of projects) window.offer(notice(streamId, 1));
-    await new Promise((resolve) => setImmediate(resolve));
+    await turn();
     expect(departures.map((d) => d.jobs.length)).toEqual([PROJECTS_PER_BATCH, PROJECTS_PER_BATCH, 3]);
     expect(departures.flatMap((d) => d.jobs.map((j) => j.streamId))).toEqual(projects);
   });
@@ -81,7 +97,7 @@ describe('SyncWindow', () => {
   it('sends what waits at once when flushed, and nothing after', async () => {
     const { window, departures } = windowOf(1000);
     window.offer(notice('a', 1));
-    await new Promise((resolve) => setImmediate(resolve));
+    await turn();
     window.offer(notice('b', 2));
     window.flush();
     expect(departures.map((d) => d.jobs)).toEqual([[{ streamId: 'a', version: 1 }], [{ streamId: 'b', version: 2 }]]);
@@ -104,7 +120,7 @@ describe('SyncWindow', () => {
     await sleep(150);
     const before = departures.length;
     window.offer(notice('quiet', 1));
-    await new Promise((resolve) => setImmediate(resolve));
+    await turn();
     expect(departures).toHaveLength(before + 1);
     expect(window.currentWindowMs).toBe(10);
   });
@@ -122,12 +138,12 @@ describe('SyncWindow', () => {
     await sleep(QUIET_SPELL_MS + 10);
     expect(departures).toHaveLength(1);
     await until(2);
-    expect(departures[1]!.at - departures[0]!.at).toBeGreaterThanOrEqual(190);
+    expect(departures[1]!.at - departures[0]!.at).toBe(200);
     // The load is over: the next announcement comes well within the window after that departure, yet
     // more than a quiet spell after the last announcement, and leaves one turn later.
     await sleep(QUIET_SPELL_MS + 10);
     window.offer(notice('a', 3));
-    await new Promise((resolve) => setImmediate(resolve));
+    await turn();
     expect(departures).toHaveLength(3);
     expect(departures[2]!.jobs).toEqual([{ streamId: 'a', version: 3 }]);
   });
@@ -142,7 +158,7 @@ describe('SyncWindow', () => {
     await sleep(Math.max(QUIET_SPELL_MS, 100) + 10);
     const before = departures.length;
     for (let n = 0; n < 400; n += 1) window.offer(notice(`p${n % 16}`, version + 1 + n));
-    await new Promise((resolve) => setImmediate(resolve));
+    await turn();
     expect(departures).toHaveLength(before + 1);
     // Hundreds of announcements since the last departure: the load goes on, and so does the long window.
     expect(window.currentWindowMs).toBeGreaterThan(40);
@@ -151,7 +167,7 @@ describe('SyncWindow', () => {
   it('tells whether a project waits in the window, and not once it has left', async () => {
     const { window } = windowOf(150);
     window.offer(notice('a', 1));
-    await new Promise((resolve) => setImmediate(resolve));
+    await turn();
     window.offer(notice('a', 2));
     expect(window.holds('a')).toBe(true);
     expect(window.holds('b')).toBe(false);
