@@ -15,8 +15,22 @@ export interface TestEnvironment {
   dispose(): Promise<void>;
 }
 
-const BASE_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const BASE_DATABASE_URL = databaseServerUrl();
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * The PostgreSQL server of this Jest worker: TEST_DATABASE_URL (the machine's server by default), or
+ * with TEST_DATABASE_URLS (a comma-separated list, one server per worker: scripts/test.sh starts them)
+ * the worker's own. Workers need servers of their own, not only databases: the global feed shows an
+ * event once no older transaction is open anywhere on its server, so a spec holding a transaction open
+ * would hold back the feed of a spec beside it.
+ */
+function databaseServerUrl(): string {
+  const servers = (process.env.TEST_DATABASE_URLS ?? '').split(',').filter((url) => url.trim() !== '');
+  if (servers.length === 0) return process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const worker = Number(process.env.JEST_WORKER_ID ?? '1');
+  return servers[(worker - 1) % servers.length]!.trim();
+}
 
 /** Every setting a test may change; cleared before each environment so none leaks into the next spec file. */
 const SETTINGS = [...Object.keys(CONFIG_DEFAULTS), 'ADMIN_API_KEY', 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'SECRETS_KEY', 'PROJECTION_BATCH_WINDOW_MAX_MS'];
