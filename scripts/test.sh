@@ -24,7 +24,7 @@ if [ -z "${TEST_DATABASE_URLS:-}" ]; then
     if start_test_postgres; then
       TEST_DATABASE_URLS="$TEST_DATABASE_URLS,$TEST_POSTGRES_URL"
     else
-      say "No PostgreSQL server programs (initdb, pg_ctl) to start a second server with: one Jest worker"
+      say "No second PostgreSQL server (its server programs, initdb and pg_ctl, are missing or it did not start): one Jest worker"
     fi
   fi
 fi

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { eventually } from '../../../test/support/test-environment.js';
 import { openStoreDatabase } from '../../../test/support/store-database.js';
@@ -8,10 +8,13 @@ import { AppendConditionFailed, StreamHeadMismatch, StreamVersionConflict } from
 import { type AppendCondition, type AppendResult, FEED_START, type FeedCursor, PostgresEventStore } from './postgres-event-store.js';
 import type { NewEvent, StoredEvent } from './stored-event.js';
 import { newEvent } from './testing/project-streams.js';
+import { passTransactionId } from './testing/transaction-ids.js';
 
 let pool: pg.Pool;
 let store: PostgresEventStore;
 openStoreDatabase('event_store', 16, (opened) => ({ pool, store } = opened));
+// Specs below write events as if in transactions 9 to 1000: every real one of this file comes after.
+beforeAll(() => passTransactionId(pool, 1000));
 
 const options = { streamType: 'project' };
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { openStoreDatabase } from '../../../../test/support/store-database.js';
 import { GENESIS_HASH, hashEvent } from '../event-hash.js';
 import { FEED_START, type PostgresEventStore } from '../postgres-event-store.js';
 import { newEvent } from '../testing/project-streams.js';
+import { passTransactionId } from '../testing/transaction-ids.js';
 import { AuditCheckpoints } from './audit-checkpoints.js';
 import { CheckpointHasher } from './hash-chain-verifier.js';
 import { PostgresAuditReader } from './postgres-audit-reader.js';
@@ -12,6 +13,8 @@ import { PostgresAuditReader } from './postgres-audit-reader.js';
 let pool: pg.Pool;
 let store: PostgresEventStore;
 openStoreDatabase('audit_checkpoints', 4, (opened) => ({ pool, store } = opened));
+// Specs below write events as if in transactions 9 to 1000: every real one of this file comes after.
+beforeAll(() => passTransactionId(pool, 1000));
 
 const options = { streamType: 'project' };
 
