@@ -27,10 +27,7 @@ const turn = () => jest.advanceTimersByTimeAsync(0);
 
 const notice = (streamId: string, version: number, recordedAt?: number): AppendNotice => ({ streamId, version, ...(recordedAt ? { recordedAt } : {}) });
 
-/**
- * Eight announcements every 4 ms (2,000 a second), on 16 projects, for
- * `ms` milliseconds; resolves to the last version announced.
- */
+/** Eight announcements every 4 ms (2,000 a second), on 16 projects, for `ms` milliseconds; resolves to the last version announced. */
 async function announceUnderLoad(window: SyncWindow, ms: number): Promise<number> {
   const until = performance.now() + ms;
   let version = 0;
