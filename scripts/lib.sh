@@ -70,51 +70,37 @@ ensure_services() {
   wait_port 127.0.0.1 6379 Redis
 }
 
-# A PostgreSQL server of the test run's own, for a second Jest worker: in a temporary directory, on a
-# free port, as the machine's server is set up (trust on loopback, C.UTF-8, durable). A worker's specs
-# need a server to themselves, not only a database: the global feed shows an event once no transaction
-# older than its own is open anywhere on the server (pg_snapshot_xmin), so a spec that holds a
-# transaction open would hold back the feed of a spec running beside it. Sets TEST_POSTGRES_DIR and
-# TEST_POSTGRES_URL; stop_test_postgres stops it and removes the directory. Returns 1, starting
-# nothing, where PostgreSQL's server programs (initdb, pg_ctl; PG_BIN names their directory) are missing.
+# A PostgreSQL server of the test run's own, for a second Jest worker (scripts/test-postgres.mjs starts
+# the specs' throwaway server and holds it). A worker's specs need a server to themselves, not only a
+# database: the global feed shows an event once no transaction older than its own is open anywhere on
+# the server (pg_snapshot_xmin), so a spec that holds a transaction open would hold back the feed of a
+# spec running beside it. Sets TEST_POSTGRES_URL; stop_test_postgres stops the server and removes its
+# directory. Returns 1 where it cannot start one (PostgreSQL's server programs missing, say).
 start_test_postgres() {
-  local bin port
-  bin="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
-  [ -n "$bin" ] && [ -x "$bin/initdb" ] && [ -x "$bin/pg_ctl" ] || return 1
-  TEST_POSTGRES_BIN="$bin"
-  TEST_POSTGRES_DIR="$(mktemp -d "${TMPDIR:-/tmp}/pt-test-pg-XXXXXX")"
-  port="$(node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
-  # PostgreSQL refuses to run as root; as root, its programs run as the postgres user.
-  if [ "$(id -u)" = 0 ]; then chown postgres: "$TEST_POSTGRES_DIR"; fi
-  as_postgres "$bin/initdb" -D "$TEST_POSTGRES_DIR/data" -A trust -U postgres --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null &&
-    as_postgres "$bin/pg_ctl" -D "$TEST_POSTGRES_DIR/data" -l "$TEST_POSTGRES_DIR/server.log" -w -t 60 \
-      -o "-p $port -k $TEST_POSTGRES_DIR -c listen_addresses=127.0.0.1" start >/dev/null || {
-    echo "Could not start a PostgreSQL server for the tests in $TEST_POSTGRES_DIR:" >&2
-    cat "$TEST_POSTGRES_DIR/server.log" >&2 2>/dev/null
-    stop_test_postgres
-    return 1
-  }
-  TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
-  export TEST_POSTGRES_DIR TEST_POSTGRES_URL TEST_POSTGRES_BIN
+  local url_file
+  url_file="$(mktemp)"
+  node --no-warnings=ExperimentalWarning scripts/test-postgres.mjs "$url_file" &
+  TEST_POSTGRES_PID=$!
+  for _ in $(seq 1 600); do
+    if [ -s "$url_file" ]; then
+      TEST_POSTGRES_URL="$(cat "$url_file")"
+      rm -f "$url_file"
+      export TEST_POSTGRES_URL
+      return 0
+    fi
+    kill -0 "$TEST_POSTGRES_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  rm -f "$url_file"
+  stop_test_postgres
+  return 1
 }
 
 stop_test_postgres() {
-  [ -n "${TEST_POSTGRES_DIR:-}" ] && [ -d "$TEST_POSTGRES_DIR" ] || return 0
-  if [ -f "$TEST_POSTGRES_DIR/data/postmaster.pid" ]; then
-    as_postgres "$TEST_POSTGRES_BIN/pg_ctl" -D "$TEST_POSTGRES_DIR/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
-  fi
-  rm -rf "$TEST_POSTGRES_DIR"
-  unset TEST_POSTGRES_DIR TEST_POSTGRES_URL
-}
-
-as_postgres() {
-  if [ "$(id -u)" = 0 ]; then
-    local quoted
-    printf -v quoted '%q ' "$@"
-    su postgres -s /bin/bash -c "$quoted"
-  else
-    "$@"
-  fi
+  [ -n "${TEST_POSTGRES_PID:-}" ] || return 0
+  kill -TERM "$TEST_POSTGRES_PID" 2>/dev/null || true
+  wait "$TEST_POSTGRES_PID" 2>/dev/null || true
+  unset TEST_POSTGRES_PID TEST_POSTGRES_URL
 }
 
 # Exports the settings of .env that the environment does not already set: the environment wins, as it

@@ -79,7 +79,12 @@ export async function startThrowawayPostgres(): Promise<ThrowawayServer> {
     if (!asRoot) return run(command[0]!, command.slice(1));
     return run('su', ['postgres', '-s', '/bin/sh', '-c', command.map(shellQuote).join(' ')]);
   };
-  await tool('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
+  try {
+    await tool('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off`;
   let running = false;
   const server: ThrowawayServer = {
@@ -100,7 +105,12 @@ export async function startThrowawayPostgres(): Promise<ThrowawayServer> {
       await rm(dir, { recursive: true, force: true });
     },
   };
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    await server.dispose();
+    throw error;
+  }
   return server;
 }
 
